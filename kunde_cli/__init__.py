@@ -1,0 +1,3 @@
+"""kunde: customer analytics for small shops, from the exports they already have."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from kunde_cli.cli.main import run
+
+run()

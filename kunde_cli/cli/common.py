@@ -1,0 +1,131 @@
+"""What every analysis command does first: load orders (and survey answers), pick the
+as-of date, language and config. Thin glue over ingest/ and store; no analytics here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kunde_cli.config import Config, load_config
+from kunde_cli.errors import ConfigError, WorkspaceError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Orders (and survey answers, when there are any) ready for analysis."""
+
+    orders: pl.LazyFrame
+    survey: pl.LazyFrame | None
+    as_of: date
+    config: Config
+    lang: str
+
+
+def parse_mapping(items: list[str] | None) -> dict[str, str]:
+    """``["amount=Total", "order_date=Paid at"]`` → ``{"amount": "Total", ...}``."""
+    mapping: dict[str, str] = {}
+    for item in items or []:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise ConfigError(f"--map '{item}' must look like field=Column, e.g. --map amount=Total")
+        mapping[field.strip()] = column.strip().strip('"')
+    return mapping
+
+
+def resolve_lang(lang: str | None, config: Config) -> str:
+    """--lang wins over kunde.toml; da is the default."""
+    chosen = (lang or config.lang or "da").lower()
+    if chosen not in ("da", "en"):
+        raise ConfigError(f"--lang must be da or en, not '{lang}'")
+    return chosen
+
+
+def load(
+    files: list[Path] | None,
+    workspace: Path,
+    *,
+    as_of: datetime | date | None = None,
+    lang: str | None = None,
+    config_path: Path | None = None,
+    sheet: str | None = None,
+    preset: str | None = None,
+    mapping: list[str] | None = None,
+    dayfirst: bool | None = None,
+    need_orders: bool = True,
+) -> Loaded:
+    """Load orders from ``files`` (read directly) or else from the workspace.
+
+    Raises WorkspaceError when there is neither, with the command that fixes it.
+    """
+    import polars as pl
+
+    from kunde_cli import schema as s
+    from kunde_cli.analytics.orders import default_as_of
+    from kunde_cli.ingest import ReadOptions, read_any
+    from kunde_cli.ingest.identity import resolve_customers
+    from kunde_cli.store import Workspace
+
+    config = load_config(config_path)
+    options = ReadOptions(
+        sheet=sheet,
+        preset=preset,
+        mapping={**config.mapping, **parse_mapping(mapping)},
+        dayfirst=dayfirst,
+    )
+    survey: pl.LazyFrame | None = None
+    if files:
+        order_frames, survey_frames = [], []
+        for path in files:
+            result = read_any(path, options)
+            if result.kind == "survey":
+                survey_frames.append(result.frame)
+            else:
+                order_frames.append(result.frame)
+            if result.rejects.height:
+                from kunde_cli.render.terminal import note
+
+                note(f"{path}: {result.rejects.height} rows could not be used (run `kunde inspect {path}` to see why)")
+        orders = (
+            pl.concat(order_frames).unique([s.ORDER_ID, s.LINE_NO], keep="first", maintain_order=True)
+            if order_frames
+            else s.empty_orders()
+        ).lazy()
+        orders = resolve_customers(orders)
+        if survey_frames:
+            survey = pl.concat(survey_frames).lazy()
+    else:
+        ws = Workspace(workspace)
+        if not ws.exists():
+            raise WorkspaceError(
+                f"no workspace at {workspace}",
+                hint="read an export first: kunde ingest ordrer.csv (or give the file: kunde segment ordrer.csv)",
+            )
+        orders = ws.scan_orders()
+        survey = ws.scan_survey()
+    resolved_as_of: date | None
+    if as_of is not None:
+        resolved_as_of = as_of.date() if isinstance(as_of, datetime) else as_of
+    else:
+        resolved_as_of = default_as_of(orders)
+        if resolved_as_of is None and survey is not None:
+            latest = survey.select(pl.col(s.RESPONDED_AT).max()).collect().item()
+            resolved_as_of = latest.date() if latest is not None else None
+    if resolved_as_of is None:
+        if need_orders:
+            raise WorkspaceError(
+                "there are no orders to analyse",
+                hint="check the export with `kunde inspect FILE`",
+            )
+        resolved_as_of = date.today()
+    return Loaded(
+        orders=orders,
+        survey=survey,
+        as_of=resolved_as_of,
+        config=config,
+        lang=resolve_lang(lang, config),
+    )

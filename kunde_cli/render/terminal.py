@@ -1,0 +1,122 @@
+"""Rich tables on stdout, and the one stderr console for notes, warnings and progress."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from kunde_cli.render.i18n import label
+from kunde_cli.render.numbers import format_money, format_number, format_percent
+
+if TYPE_CHECKING:
+    import polars as pl
+
+#: Everything that is not the result goes here.
+err_console = Console(stderr=True, highlight=False)
+
+MONEY_HINTS = ("revenue", "monetary", "amount", "aov", "clv", "value", "spend", "_kr")
+PERCENT_HINTS = ("share", "rate", "p_alive", "pct")
+
+
+def column_kind(name: str, dtype: Any) -> str:
+    """Guess how to show a column from its name and dtype: money, percent, int, float, text."""
+    import polars as pl
+
+    if dtype in (pl.Float64, pl.Float32):
+        lowered = name.lower()
+        if any(h in lowered for h in PERCENT_HINTS):
+            return "percent"
+        if any(h in lowered for h in MONEY_HINTS):
+            return "money"
+        return "float"
+    if dtype.is_integer():
+        return "int"
+    return "text"
+
+
+def format_cell(value: Any, kind: str, lang: str, currency: str = "kr.") -> str:
+    """One cell as text for a person."""
+    if value is None:
+        return ""
+    if kind == "money":
+        return format_money(value, lang, currency)
+    if kind == "percent":
+        return format_percent(value, lang)
+    if kind == "float":
+        return format_number(value, lang, 1)
+    if kind == "int":
+        return format_number(value, lang, 0)
+    if isinstance(value, datetime):
+        return value.strftime("%d-%m-%Y %H:%M") if lang == "da" else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y") if lang == "da" else value.isoformat()
+    if isinstance(value, bool):
+        return ("ja" if value else "nej") if lang == "da" else ("yes" if value else "no")
+    return str(value)
+
+
+def rich_table(
+    frame: pl.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "da",
+    currency: str = "kr.",
+    kinds: dict[str, str] | None = None,
+    caption: str | None = None,
+) -> Table:
+    """Build a Rich table from a frame, with labels and numbers in ``lang``."""
+    kinds = dict(kinds or {})
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    col_kinds = []
+    for name, dtype in frame.schema.items():
+        kind = kinds.get(name) or column_kind(name, dtype)
+        col_kinds.append(kind)
+        justify = "right" if kind in ("money", "percent", "float", "int") else "left"
+        table.add_column(label(name, lang), justify=justify, overflow="fold")
+    for row in frame.iter_rows():
+        table.add_row(*(format_cell(v, k, lang, currency) for v, k in zip(row, col_kinds, strict=True)))
+    return table
+
+
+def print_table(table: Table, file: Any = None) -> None:
+    """Print a Rich table to stdout (or ``file``)."""
+    console = Console(file=file or sys.stdout, highlight=False)
+    console.print(table)
+
+
+def note(message: str) -> None:
+    """A note on stderr (never on stdout, which carries only results)."""
+    err_console.print(message, markup=False, highlight=False)
+
+
+def warn(message: str) -> None:
+    """A warning on stderr."""
+    err_console.print(f"[yellow]![/yellow] {message}", highlight=False)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Any]:
+    """A progress bar on stderr, shown only when stderr is a terminal.
+
+    Yields a callable ``advance(n=1)``.
+    """
+    if not err_console.is_terminal:
+        yield lambda n=1: None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns: Sequence[Any] = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n=1: bar.advance(task, n)

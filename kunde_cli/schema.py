@@ -1,0 +1,113 @@
+"""Canonical column names and dtypes, in one place.
+
+Every reader maps its input onto these schemas; every analysis reads only these
+names. Danish labels for them live in ``render/i18n.py``.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# --- orders: one row per order line -------------------------------------------------
+ORDER_ID = "order_id"
+LINE_NO = "line_no"  # 1-based position of the line within its order in the source
+CUSTOMER_ID = "customer_id"
+EMAIL = "email"
+NAME = "name"
+ORDER_DATE = "order_date"
+AMOUNT = "amount"
+QUANTITY = "quantity"
+PRODUCT = "product"
+CATEGORY = "category"
+CHANNEL = "channel"
+PHONE = "phone"
+POSTCODE = "postcode"
+CITY = "city"
+COUNTRY = "country"
+STATUS = "status"
+MARKETING_CONSENT = "marketing_consent"
+SOURCE_FILE = "source_file"
+SOURCE_ROW = "source_row"
+
+ORDERS: dict[str, pl.DataType] = {
+    ORDER_ID: pl.String(),
+    LINE_NO: pl.Int32(),
+    CUSTOMER_ID: pl.String(),
+    EMAIL: pl.String(),
+    NAME: pl.String(),
+    ORDER_DATE: pl.Datetime("us"),
+    AMOUNT: pl.Float64(),
+    QUANTITY: pl.Int64(),
+    PRODUCT: pl.String(),
+    CATEGORY: pl.String(),
+    CHANNEL: pl.String(),
+    PHONE: pl.String(),
+    POSTCODE: pl.String(),
+    CITY: pl.String(),
+    COUNTRY: pl.String(),
+    STATUS: pl.String(),
+    MARKETING_CONSENT: pl.Boolean(),
+    SOURCE_FILE: pl.String(),
+    SOURCE_ROW: pl.Int64(),
+}
+
+#: Fields an orders file must provide (customer_id may come from e-mail or phone).
+ORDERS_REQUIRED = (ORDER_DATE, AMOUNT)
+
+#: Normalised status values. Anything else is kept as written, lower-cased.
+STATUS_PAID = "paid"
+STATUS_REFUNDED = "refunded"
+STATUS_CANCELLED = "cancelled"
+STATUS_PENDING = "pending"
+#: Orders with these statuses never count as customer behaviour (DESIGN.md).
+EXCLUDED_STATUSES = (STATUS_CANCELLED, STATUS_REFUNDED)
+
+# --- survey: one row per answer -------------------------------------------------------
+RESPONSE_ID = "response_id"
+RESPONDED_AT = "responded_at"
+SCORE = "score"
+COMMENT = "comment"
+
+SURVEY: dict[str, pl.DataType] = {
+    RESPONSE_ID: pl.String(),
+    CUSTOMER_ID: pl.String(),
+    EMAIL: pl.String(),
+    NAME: pl.String(),
+    RESPONDED_AT: pl.Datetime("us"),
+    SCORE: pl.Int8(),
+    COMMENT: pl.String(),
+    SOURCE_FILE: pl.String(),
+    SOURCE_ROW: pl.Int64(),
+}
+
+SURVEY_REQUIRED = (SCORE,)
+
+# --- rejects: rows that could not be used -------------------------------------------
+REJECT_FILE = "file"
+REJECT_ROW = "row"
+REJECT_COLUMN = "column"
+REJECT_VALUE = "value"
+REJECT_REASON = "reason"
+
+REJECTS: dict[str, pl.DataType] = {
+    REJECT_FILE: pl.String(),
+    REJECT_ROW: pl.Int64(),
+    REJECT_COLUMN: pl.String(),
+    REJECT_VALUE: pl.String(),
+    REJECT_REASON: pl.String(),
+}
+
+
+def empty_orders() -> pl.DataFrame:
+    """An orders frame with no rows and the canonical schema."""
+    return pl.DataFrame(schema=ORDERS)
+
+
+def empty_survey() -> pl.DataFrame:
+    """A survey frame with no rows and the canonical schema."""
+    return pl.DataFrame(schema=SURVEY)
+
+
+def empty_rejects() -> pl.DataFrame:
+    """A rejects frame with no rows."""
+    return pl.DataFrame(schema=REJECTS)
