@@ -1,21 +1,77 @@
-"""`kunde demo`: write the bundled sample exports (made by a deterministic generator)."""
+"""`kunde inspect FILE`: what kunde sees in a file, without writing anything."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from kunde_cli.cli import options as opt
 
 app = typer.Typer()
 
 
 @app.command("inspect")
 def inspect_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the sample files to.")] = Path("kunde-demo"),
+    files: Annotated[list[Path], typer.Argument(help="Export file(s) to look at.", show_default=False)],
+    sheet: opt.Sheet = None,
+    preset: opt.Preset = None,
+    map_: opt.Map = None,
+    dayfirst: opt.DayFirst = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="orders or survey (default: detected).", show_default=False)
+    ] = None,
+    customers: Annotated[
+        bool, typer.Option("--customers", help="Also show how customers were matched across rows and files.")
+    ] = False,
+    rows: Annotated[int, typer.Option("--rows", help="Sample rows to show.")] = 5,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="table (default) or json.", show_default=False)
+    ] = None,
+    lang: opt.Lang = None,
+    config_path: opt.ConfigPath = None,
 ) -> None:
-    """Write a realistic Danish sample shop export and NPS survey.
+    """Show what kunde detects in an export: encoding, delimiter, decimal style, date
+    format, preset, the column mapping, sample rows, and every problem found.
 
-    Example: kunde demo --out demo && kunde ingest demo/ordrer.csv
+    Nothing is written. Example: kunde inspect ordrer.csv --map amount="Total inkl. moms"
     """
-    raise NotImplementedError
+    import polars as pl
+
+    from kunde_cli.cli.common import parse_mapping, resolve_lang
+    from kunde_cli.config import load_config
+    from kunde_cli.ingest import ReadOptions, read_any
+    from kunde_cli.render.inspect_view import inspect_json, print_inspect
+
+    config = load_config(config_path)
+    language = resolve_lang(lang, config)
+    options = ReadOptions(
+        sheet=sheet,
+        preset=preset,
+        mapping={**config.mapping, **parse_mapping(map_)},
+        dayfirst=dayfirst,
+        kind=kind,
+    )
+    results = [read_any(path, options) for path in files]
+    merge = None
+    if customers:
+        from kunde_cli.ingest.identity import merge_report
+
+        orders = [r.frame for r in results if r.kind != "survey"]
+        if orders:
+            merge = merge_report(pl.concat(orders).lazy())
+    if fmt == "json":
+        payload = [inspect_json(r, rows=rows) for r in results]
+        if merge is not None:
+            payload.append({"customers": merge.to_dicts()})
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    for result in results:
+        print_inspect(result, rows=rows, lang=language)
+    if merge is not None:
+        from kunde_cli.render.formats import emit
+
+        emit(merge, "table", title="Kunder matchet" if language == "da" else "Customers matched", lang=language)

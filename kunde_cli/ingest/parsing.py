@@ -1,0 +1,217 @@
+"""Danish and English numbers and dates, parsed with Polars string expressions.
+
+Everything here works on whole columns (no Python per row): detection looks at a
+sample of values, parsing is one expression over the column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from kunde_cli.errors import InputError
+
+# --- numbers ------------------------------------------------------------------------
+
+#: Currency words and symbols that shops put around amounts: "kr. 299,00", "299 kr",
+#: "DKK 299.00", "299,-", "€ 12", non-breaking and thin spaces.
+_CURRENCY = r"(?i)(dkk|kr\.?|sek|nok|eur|usd|,-|\.-|[€$£\s\x{00a0}\x{202f}'])"
+_DECIMAL_AT_END = r"[.,]\d{1,2}$"
+
+
+@dataclass(frozen=True)
+class DecimalStyle:
+    """How a file writes numbers: ``comma`` (1.234,50) or ``point`` (1,234.50)."""
+
+    decimal: str  # "," or "."
+
+    @property
+    def name(self) -> str:
+        """``comma`` or ``point``."""
+        return "comma" if self.decimal == "," else "point"
+
+
+COMMA = DecimalStyle(",")
+POINT = DecimalStyle(".")
+
+
+def detect_decimal_style(values: pl.Series, *, default: DecimalStyle = COMMA) -> DecimalStyle:
+    """Guess the decimal separator of a column of amounts from a sample of its values.
+
+    A separator followed by one or two digits at the end is a decimal separator
+    ("299,00", "12.5"); when both appear, the last one in "1.234,50" / "1,234.50"
+    decides. With no evidence (whole numbers only) the Danish ``default`` is kept.
+
+    >>> detect_decimal_style(pl.Series(["1.234,50", "99"])).name
+    'comma'
+    >>> detect_decimal_style(pl.Series(["1,234.50", "DKK 5.00"])).name
+    'point'
+    """
+    cleaned = values.cast(pl.String).drop_nulls().str.replace_all(_CURRENCY, "")
+    comma = int(cleaned.str.contains(r",\d{1,2}$|\.\d{3},").sum() or 0)
+    point = int(cleaned.str.contains(r"\.\d{1,2}$|,\d{3}\.").sum() or 0)
+    if comma == point == 0:
+        return default
+    return COMMA if comma >= point else POINT
+
+
+def parse_amount_expr(expr: pl.Expr, style: DecimalStyle) -> pl.Expr:
+    """Parse amounts like ``1.234,50``, ``kr. 299,00``, ``299 kr``, ``-45,5``, ``(12,00)``.
+
+    Per value: a separator followed by 1–2 digits at the end is the decimal separator
+    whatever the file's style ("DKK 299.00" in a Danish file is 299); otherwise the
+    file's ``style`` decides which separator is the thousands separator. A minus sign
+    in front or behind, or parentheses, make the amount negative. Anything else that
+    is not a number becomes null (and is rejected by the validator).
+
+    >>> s = pl.Series(["1.234,50", "kr. 299,00", "299 kr", "DKK 299.00", "-45,5", "(12,00)", "ukendt"])
+    >>> s.to_frame("a").select(parse_amount_expr(pl.col("a"), COMMA)).to_series().to_list()
+    [1234.5, 299.0, 299.0, 299.0, -45.5, -12.0, None]
+    """
+    text = expr.cast(pl.String).str.replace_all(_CURRENCY, "")
+    negative = text.str.contains(r"^\(.*\)$|^-|-$")
+    body = text.str.replace_all(r"^[(+\-]+|[)\-]+$", "")
+    thousands = "." if style.decimal == "," else ","
+    decimal_at_end = body.str.contains(_DECIMAL_AT_END)
+    # "1.234,50" / "1,234.50": the last separator is the decimal one, drop the others.
+    explicit = body.str.replace_all(r"[.,](\d{3})", "$1").str.replace(",", ".")
+    by_style = body.str.replace_all(f"\\{thousands}", "").str.replace(",", ".")
+    number = pl.when(decimal_at_end).then(explicit).otherwise(by_style)
+    number = pl.when(number.str.contains(r"^\d+(\.\d+)?$")).then(number)
+    value = number.cast(pl.Float64, strict=False)
+    return pl.when(negative).then(-value).otherwise(value)
+
+
+def parse_int_expr(expr: pl.Expr) -> pl.Expr:
+    """Whole numbers such as quantities: "2", "2,0", "2.0", " 3 " → int; else null."""
+    text = expr.cast(pl.String).str.strip_chars().str.replace(r"[.,]0+$", "")
+    return pl.when(text.str.contains(r"^-?\d{1,12}$")).then(text).cast(pl.Int64, strict=False)
+
+
+# --- dates --------------------------------------------------------------------------
+
+_TIMES = ("", " %H:%M", " %H:%M:%S", " %H.%M", " %H.%M.%S", " %H:%M:%S%.f")
+_ISO_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d")
+_DAY_FIRST = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%y", "%d.%m.%y", "%d/%m/%y")
+_MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y")
+
+#: Time-zone suffixes are dropped: a Danish shop's day is the local day it saw, so
+#: "2024-03-05 23:30:00 +0100" stays 5 March (converting to UTC would move orders
+#: placed late in the evening to the wrong day).
+_TZ_SUFFIX = (
+    r"^(.*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\.\d+)?)"
+    r"\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}|(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)$"
+)
+
+
+def normalise_datetime_text(expr: pl.Expr) -> pl.Expr:
+    """Trim, turn ISO's ``T`` into a space, drop a time-zone suffix and a trailing " kl."."""
+    return (
+        expr.cast(pl.String)
+        .str.strip_chars()
+        .str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
+        .str.replace(r"\s+kl\.?\s*", " ")
+        .str.replace(_TZ_SUFFIX, "$1")
+    )
+
+
+@dataclass(frozen=True)
+class DateDetection:
+    """What :func:`detect_datetime_format` found."""
+
+    format: str | None  #: best strptime format (None: nothing fits)
+    fallbacks: tuple[str, ...]  #: further formats seen in the column, tried in order
+    order: str  #: "iso", "dayfirst" or "monthfirst"
+    ambiguous: bool  #: day-first and month-first both fit every sampled value
+    parsed_share: float  #: share of sampled values the formats parse
+
+
+def _candidates(dayfirst: bool | None) -> list[tuple[str, str]]:
+    iso = [("iso", d + t) for d in _ISO_DATES for t in _TIMES]
+    day = [("dayfirst", d + t) for d in _DAY_FIRST for t in _TIMES]
+    month = [("monthfirst", d + t) for d in _MONTH_FIRST for t in _TIMES]
+    return iso + (month + day if dayfirst is False else day + month)
+
+
+def detect_datetime_format(values: pl.Series, *, dayfirst: bool | None = None) -> DateDetection:
+    """Find the strptime format(s) that read a sample of date texts.
+
+    ``dayfirst=None`` is the Danish default: day-first wins when both readings fit,
+    and the result says the file was ``ambiguous`` so the caller can report it.
+    ``dayfirst=False`` prefers month-first (``--monthfirst``).
+
+    >>> d = detect_datetime_format(pl.Series(["05-03-2024 14:22", "28-02-2024 09:01"]))
+    >>> d.format, d.ambiguous
+    ('%d-%m-%Y %H:%M', False)
+    >>> detect_datetime_format(pl.Series(["03/05/2024"])).ambiguous
+    True
+    """
+    sample = values.cast(pl.String).drop_nulls().head(2000)
+    texts = sample.to_frame("v").select(normalise_datetime_text(pl.col("v"))).to_series()
+    texts = texts.filter(texts.str.len_chars() > 0)
+    n = texts.len()
+    if n == 0:
+        return DateDetection(None, (), "iso", False, 0.0)
+    scores: list[tuple[int, int, str, str]] = []
+    for rank, (order, fmt) in enumerate(_candidates(dayfirst)):
+        hits = int(texts.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True).is_not_null().sum())
+        if hits:
+            scores.append((hits, -rank, order, fmt))
+    if not scores:
+        return DateDetection(None, (), "iso", False, 0.0)
+    scores.sort(reverse=True)
+    best_hits, _, order, fmt = scores[0]
+    ambiguous = False
+    if order in ("dayfirst", "monthfirst"):
+        other = "monthfirst" if order == "dayfirst" else "dayfirst"
+        ambiguous = any(h == best_hits and o == other for h, _, o, _ in scores)
+    # A column may mix styles (ISO from one system, dd-mm-yyyy from another); never
+    # mix day-first and month-first readings in one column though.
+    prefer = order if order != "iso" else ("monthfirst" if dayfirst is False else "dayfirst")
+    opposite = "monthfirst" if prefer == "dayfirst" else "dayfirst"
+    fallbacks = tuple(f for _, _, o, f in scores[1:] if f != fmt and o != opposite)[:4]
+    parsed = texts.to_frame("v").select(parse_datetime_expr(pl.col("v"), fmt, fallbacks)).to_series()
+    share = float(parsed.is_not_null().sum()) / n
+    return DateDetection(fmt, fallbacks, order, ambiguous, share)
+
+
+def parse_datetime_expr(expr: pl.Expr, fmt: str, fallbacks: tuple[str, ...] = ()) -> pl.Expr:
+    """Parse date texts with ``fmt`` (then each fallback for what is left) to Datetime(us).
+
+    Values that fit no format become null, so the validator can reject them by row.
+    """
+    text = normalise_datetime_text(expr)
+    parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
+    if fallbacks:
+        parsed = pl.coalesce(
+            parsed,
+            *(text.str.strptime(pl.Datetime("us"), f, strict=False, exact=True) for f in fallbacks),
+        )
+    return parsed
+
+
+def describe_format(fmt: str | None) -> str:
+    """A strptime format as people write it: ``%d-%m-%Y %H:%M`` → ``dd-mm-yyyy hh:mm``."""
+    if fmt is None:
+        return "?"
+    out = fmt
+    for code, text in (
+        ("%d", "dd"), ("%m", "mm"), ("%Y", "yyyy"), ("%y", "yy"), ("%H", "hh"),
+        ("%M", "mm"), ("%S", "ss"), ("%.f", ".fff"),
+    ):  # fmt: skip
+        out = out.replace(code, text)
+    return out
+
+
+def require_date_format(detection: DateDetection, *, path: str, column: str) -> str:
+    """The detected format, or an InputError naming the column when none fits."""
+    if detection.format is None:
+        raise InputError(
+            "no date format fits the values in this column",
+            path=path,
+            column=column,
+            hint="dates must look like 2024-03-05, 05-03-2024, 05.03.2024 or 05/03/2024; "
+            "or map another column with --map order_date=COLUMN",
+        )
+    return detection.format

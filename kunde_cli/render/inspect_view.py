@@ -1,0 +1,119 @@
+"""How `kunde inspect` shows a file: detected settings, mapping, sample rows, problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from kunde_cli import schema as s
+from kunde_cli.render.i18n import label
+from kunde_cli.render.terminal import rich_table
+
+_T = {
+    "settings": ("Fundet i filen", "Detected"),
+    "mapping": ("Kolonner", "Column mapping"),
+    "sample": ("Eksempel på læste rækker", "Sample of parsed rows"),
+    "problems": ("Problemer", "Problems"),
+    "none": ("Ingen problemer fundet.", "No problems found."),
+    "field": ("Felt", "Field"),
+    "column": ("Kolonne i filen", "Column in file"),
+    "how": ("Fundet via", "Found by"),
+    "unused": ("Ikke brugt", "Not used"),
+    "count": ("Rækker", "Rows"),
+    "first": ("Første rækker", "First rows"),
+    "kind": ("Indhold", "Content"),
+    "summary": ("{read} rækker læst: {ok} kan bruges, {bad} afvises.", "{read} rows read: {ok} usable, {bad} refused."),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    da, en = _T[key]
+    return da if lang == "da" else en
+
+
+def _detected_dict(result: Any) -> dict[str, Any]:
+    det = result.detected
+    return det.as_dict() if hasattr(det, "as_dict") else dict(det)
+
+
+def problem_summary(rejects: pl.DataFrame) -> pl.DataFrame:
+    """Rejects grouped by column and reason, with the count and the first row numbers."""
+    if rejects.is_empty():
+        return pl.DataFrame(schema={"column": pl.String, "reason": pl.String, "rows": pl.Int64, "first_rows": pl.String, "example": pl.String})
+    return (
+        rejects.group_by(s.REJECT_COLUMN, s.REJECT_REASON, maintain_order=True)
+        .agg(
+            pl.len().alias("rows"),
+            pl.col(s.REJECT_ROW).sort().head(5).cast(pl.String).str.join(", ").alias("first_rows"),
+            pl.col(s.REJECT_VALUE).drop_nulls().first().alias("example"),
+        )
+        .sort("rows", descending=True)
+    )
+
+
+def inspect_json(result: Any, *, rows: int = 5) -> dict[str, Any]:
+    """Everything `kunde inspect` shows, as a JSON-friendly dict."""
+    return {
+        "file": str(result.path),
+        "kind": result.kind,
+        "rows_read": result.rows_read,
+        "accepted": result.accepted,
+        "rejected": result.rejects.height,
+        "detected": _detected_dict(result),
+        "sample": result.frame.head(rows).to_dicts(),
+        "problems": problem_summary(result.rejects).to_dicts(),
+    }
+
+
+def print_inspect(result: Any, *, rows: int = 5, lang: str = "da", file: Any = None) -> None:
+    """Print the inspection of one file on stdout."""
+    console = Console(file=file, highlight=False)
+    det = _detected_dict(result)
+    console.rule(f"[bold]{result.path}")
+    settings = Table(title=_t("settings", lang), show_header=False, title_justify="left")
+    settings.add_column()
+    settings.add_column()
+    settings.add_row(_t("kind", lang), result.kind)
+    for key in ("encoding", "delimiter", "sheet", "decimal", "date_format", "date_order", "preset"):
+        value = det.get(key)
+        if value is None:
+            continue
+        if key == "delimiter":
+            value = {";": "semikolon ;" if lang == "da" else "semicolon ;", ",": "komma ," if lang == "da" else "comma ,", "\t": "tab", "|": "|"}.get(value, value)
+        if key == "date_format":
+            from kunde_cli.ingest.parsing import describe_format
+
+            value = describe_format(value) if value and value.startswith("%") else value
+        settings.add_row(key.replace("_", " "), str(value))
+    console.print(settings)
+    for note in det.get("notes", []) or []:
+        console.print(f"[yellow]![/yellow] {note}", markup=True)
+
+    mapping = det.get("mapping")
+    if mapping:
+        how = det.get("how", {})
+        table = Table(title=_t("mapping", lang), title_justify="left")
+        table.add_column(_t("field", lang))
+        table.add_column(_t("column", lang))
+        table.add_column(_t("how", lang))
+        for fld, col in mapping.items():
+            table.add_row(label(fld, lang) + f" ({fld})", col, how.get(fld, ""))
+        unused = det.get("unused_columns") or []
+        if unused:
+            table.add_row(_t("unused", lang), ", ".join(unused[:20]) + (" …" if len(unused) > 20 else ""), "")
+        console.print(table)
+
+    sample = result.frame.head(rows).drop([c for c in (s.SOURCE_FILE,) if c in result.frame.columns])
+    console.print(rich_table(sample, title=_t("sample", lang), lang=lang))
+
+    problems = problem_summary(result.rejects)
+    console.print(
+        _t("summary", lang).format(read=result.rows_read, ok=result.accepted, bad=result.rejects.height)
+    )
+    if problems.is_empty():
+        console.print(_t("none", lang))
+    else:
+        console.print(rich_table(problems, title=_t("problems", lang), lang=lang))
