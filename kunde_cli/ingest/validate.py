@@ -169,6 +169,10 @@ def validate_orders(
     notes = list(raw.notes)
     if work.schema[date_col] == pl.String:
         detection = detect_datetime_format(work[date_col], dayfirst=dayfirst)
+        if work[date_col].str.strip_chars().replace("", None).drop_nulls().is_empty():
+            # No dates at all (header only, or an empty column): every row is refused
+            # below with "no date"; there is no format to complain about.
+            detection = DateDetection("%Y-%m-%d", (), "iso", False, 0.0)
         fmt = require_date_format(detection, path=path, column=date_col)
         date_expr = parse_datetime_expr(pl.col(date_col), fmt, detection.fallbacks)
         if detection.ambiguous:
