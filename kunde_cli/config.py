@@ -145,7 +145,9 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"unknown key(s): {', '.join(unknown)}", path=path)
     mapping = data.get("mapping", {})
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-        raise ConfigError('[mapping] must map canonical names to column headers, e.g. amount = "Total"', path=path)
+        raise ConfigError(
+            '[mapping] must map canonical names to column headers, e.g. amount = "Total"', path=path
+        )
     lang = str(data.get("lang", "da"))
     if lang not in ("da", "en"):
         raise ConfigError(f"lang must be 'da' or 'en', not '{lang}'", path=path)

@@ -123,8 +123,6 @@ def customer_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyF
         )
         .with_columns(
             (pl.lit(day) - pl.col(LAST_ORDER).dt.date()).dt.total_days().alias(RECENCY),
-            pl.when(pl.col(FREQUENCY) > 0)
-            .then(pl.col(MONETARY) / pl.col(FREQUENCY))
-            .alias(AOV),
+            pl.when(pl.col(FREQUENCY) > 0).then(pl.col(MONETARY) / pl.col(FREQUENCY)).alias(AOV),
         )
     )

@@ -32,7 +32,9 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         field, sep, column = item.partition("=")
         if not sep or not field.strip() or not column.strip():
-            raise ConfigError(f"--map '{item}' must look like field=Column, e.g. --map amount=Total")
+            raise ConfigError(
+                f"--map '{item}' must look like field=Column, e.g. --map amount=Total"
+            )
         mapping[field.strip()] = column.strip().strip('"')
     return mapping
 
@@ -89,9 +91,13 @@ def load(
             if result.rejects.height:
                 from kunde_cli.render.terminal import note
 
-                note(f"{path}: {result.rejects.height} rows could not be used (run `kunde inspect {path}` to see why)")
+                note(
+                    f"{path}: {result.rejects.height} rows could not be used (run `kunde inspect {path}` to see why)"
+                )
         orders = (
-            pl.concat(order_frames).unique([s.ORDER_ID, s.LINE_NO], keep="first", maintain_order=True)
+            pl.concat(order_frames).unique(
+                [s.ORDER_ID, s.LINE_NO], keep="first", maintain_order=True
+            )
             if order_frames
             else s.empty_orders()
         ).lazy()

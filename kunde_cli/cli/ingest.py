@@ -1,4 +1,4 @@
-"""`kunde demo`: write the bundled sample exports (made by a deterministic generator)."""
+"""`kunde ingest`: read exports into the workspace, never double-counting a line."""
 
 from __future__ import annotations
 
@@ -7,15 +7,140 @@ from typing import Annotated
 
 import typer
 
+from kunde_cli.cli import options as opt
+
 app = typer.Typer()
 
 
 @app.command("ingest")
 def ingest_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the sample files to.")] = Path("kunde-demo"),
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Order or survey exports (CSV/TSV/TXT/Excel).", show_default=False),
+    ],
+    workspace: opt.Workspace = opt.DEFAULT_WORKSPACE,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="orders or survey (default: detected from the header).",
+            show_default=False,
+        ),
+    ] = None,
+    sheet: opt.Sheet = None,
+    preset: opt.Preset = None,
+    map_: opt.Map = None,
+    dayfirst: opt.DayFirst = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse the whole run (exit 3) if any row cannot be used."),
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", help="Seconds to wait for another kunde run on the same workspace."),
+    ] = 60.0,
+    fmt: opt.Format = None,
+    output: opt.Output = None,
+    lang: opt.Lang = None,
+    config_path: opt.ConfigPath = None,
 ) -> None:
-    """Write a realistic Danish sample shop export and NPS survey.
+    """Read order and survey exports into the workspace (default ./kunde-data/).
 
-    Example: kunde demo --out demo && kunde ingest demo/ordrer.csv
+    Lines already in the workspace (same order id and line) are skipped, so re-running
+    on the same or a newer, overlapping export never double-counts. Rows that cannot be
+    used go to kunde-data/rejects.csv with file, row, column and reason.
+
+    Example: kunde ingest ordrer.csv nps_svar.csv --map amount="Total inkl. moms"
     """
-    raise NotImplementedError
+    import hashlib
+
+    import polars as pl
+
+    from kunde_cli.cli.common import parse_mapping, resolve_lang
+    from kunde_cli.config import load_config
+    from kunde_cli.errors import ConfigError, DataQualityError
+    from kunde_cli.ingest import ReadOptions, read_any
+    from kunde_cli.render.formats import emit
+    from kunde_cli.render.terminal import note, progress, warn
+    from kunde_cli.store import SourceInfo, Workspace
+
+    if kind not in (None, "orders", "survey"):
+        raise ConfigError(f"--kind must be orders or survey, not '{kind}'")
+    config = load_config(config_path)
+    language = resolve_lang(lang, config)
+    options = ReadOptions(
+        sheet=sheet,
+        preset=preset,
+        mapping={**config.mapping, **parse_mapping(map_)},
+        dayfirst=dayfirst,
+        kind=kind,
+    )
+    # Read and check every file before touching the workspace: a bad file stops the
+    # run with nothing written.
+    results = []
+    with progress(
+        "Læser filer" if language == "da" else "Reading files", total=len(files)
+    ) as advance:
+        for path in files:
+            results.append(read_any(path, options))
+            advance()
+    for result in results:
+        for line in getattr(result.detected, "notes", None) or (
+            result.detected.get("notes", []) if isinstance(result.detected, dict) else []
+        ):
+            warn(f"{result.path}: {line}")
+    refused = sum(r.rejects.height for r in results)
+    if strict and refused:
+        raise DataQualityError(
+            f"{refused} row(s) cannot be used; nothing was written (--strict)",
+            hint="see why with `kunde inspect FILE`, or run without --strict to keep the good rows",
+        )
+    ws = Workspace(workspace)
+    summaries = []
+    with ws.lock(wait_seconds=wait):
+        for result in results:
+            digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
+            detected = (
+                result.detected.as_dict()
+                if hasattr(result.detected, "as_dict")
+                else dict(result.detected)
+            )
+            source = SourceInfo(
+                path=str(result.path),
+                sha256=digest,
+                kind=result.kind,
+                rows_read=result.rows_read,
+                mapping=detected.get("mapping", {}),
+                detected=detected,
+            )
+            if result.kind == "survey":
+                summary = ws.append_survey(result.frame, result.rejects, source=source)
+            else:
+                summary = ws.append_orders(result.frame, result.rejects, source=source)
+            summaries.append((result, summary))
+    table = pl.DataFrame(
+        {
+            "file": [str(r.path) for r, _ in summaries],
+            "kind": [r.kind for r, _ in summaries],
+            "rows_read": [sm.rows_read for _, sm in summaries],
+            "accepted": [sm.accepted for _, sm in summaries],
+            "duplicates": [sm.duplicates for _, sm in summaries],
+            "rejected": [sm.rejected for _, sm in summaries],
+        },
+        schema={
+            "file": pl.String,
+            "kind": pl.String,
+            "rows_read": pl.Int64,
+            "accepted": pl.Int64,
+            "duplicates": pl.Int64,
+            "rejected": pl.Int64,
+        },
+    )
+    title = f"Indlæst i {workspace}" if language == "da" else f"Ingested into {workspace}"
+    emit(table, fmt, output, title=title, lang=language)
+    if refused:
+        rejects_path = Path(workspace) / "rejects.csv"
+        if language == "da":
+            note(f"{refused} række(r) kunne ikke bruges, se {rejects_path}")
+        else:
+            note(f"{refused} row(s) could not be used, see {rejects_path}")

@@ -16,20 +16,27 @@ app = typer.Typer()
 
 @app.command("inspect")
 def inspect_command(
-    files: Annotated[list[Path], typer.Argument(help="Export file(s) to look at.", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Export file(s) to look at.", show_default=False)
+    ],
     sheet: opt.Sheet = None,
     preset: opt.Preset = None,
     map_: opt.Map = None,
     dayfirst: opt.DayFirst = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="orders or survey (default: detected).", show_default=False)
+        str | None,
+        typer.Option("--kind", help="orders or survey (default: detected).", show_default=False),
     ] = None,
     customers: Annotated[
-        bool, typer.Option("--customers", help="Also show how customers were matched across rows and files.")
+        bool,
+        typer.Option(
+            "--customers", help="Also show how customers were matched across rows and files."
+        ),
     ] = False,
     rows: Annotated[int, typer.Option("--rows", help="Sample rows to show.")] = 5,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="table (default) or json.", show_default=False)
+        str | None,
+        typer.Option("--format", "-f", help="table (default) or json.", show_default=False),
     ] = None,
     lang: opt.Lang = None,
     config_path: opt.ConfigPath = None,
@@ -74,4 +81,9 @@ def inspect_command(
     if merge is not None:
         from kunde_cli.render.formats import emit
 
-        emit(merge, "table", title="Kunder matchet" if language == "da" else "Customers matched", lang=language)
+        emit(
+            merge,
+            "table",
+            title="Kunder matchet" if language == "da" else "Customers matched",
+            lang=language,
+        )

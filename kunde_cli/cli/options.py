@@ -45,7 +45,9 @@ AsOf = Annotated[
 ]
 Lang = Annotated[
     str | None,
-    typer.Option("--lang", help="Labels: da or en (default from kunde.toml, else da).", show_default=False),
+    typer.Option(
+        "--lang", help="Labels: da or en (default from kunde.toml, else da).", show_default=False
+    ),
 ]
 ConfigPath = Annotated[
     Path | None,
@@ -63,11 +65,19 @@ Bom = Annotated[
 ]
 Sheet = Annotated[
     str | None,
-    typer.Option("--sheet", help="Excel sheet name or 1-based number (default: first non-empty).", show_default=False),
+    typer.Option(
+        "--sheet",
+        help="Excel sheet name or 1-based number (default: first non-empty).",
+        show_default=False,
+    ),
 ]
 Preset = Annotated[
     str | None,
-    typer.Option("--preset", help="Column layout: shopify, woocommerce or generic (default: detected).", show_default=False),
+    typer.Option(
+        "--preset",
+        help="Column layout: shopify, woocommerce or generic (default: detected).",
+        show_default=False,
+    ),
 ]
 Map = Annotated[
     list[str] | None,

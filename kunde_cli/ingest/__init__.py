@@ -61,7 +61,9 @@ def read_orders(path: Path, options: ReadOptions | None = None) -> IngestResult:
     return read_any(path, options or ReadOptions(), kind=ORDERS_KIND)
 
 
-def read_any(path: Path, options: ReadOptions | None = None, *, kind: str | None = None) -> IngestResult:
+def read_any(
+    path: Path, options: ReadOptions | None = None, *, kind: str | None = None
+) -> IngestResult:
     """Read ``path`` as orders or survey answers (detected from the header unless given)."""
     from kunde_cli.ingest.readers import read_table
     from kunde_cli.ingest.validate import validate_orders
@@ -73,8 +75,16 @@ def read_any(path: Path, options: ReadOptions | None = None, *, kind: str | None
     if chosen == SURVEY_KIND:
         from kunde_cli.ingest.survey import survey_from_raw
 
-        frame, rejects = survey_from_raw(raw, mapping=options.mapping or None, dayfirst=options.dayfirst)
-        detected = {"kind": SURVEY_KIND, "encoding": raw.encoding, "delimiter": raw.delimiter, "sheet": raw.sheet, "notes": raw.notes}
+        frame, rejects = survey_from_raw(
+            raw, mapping=options.mapping or None, dayfirst=options.dayfirst
+        )
+        detected = {
+            "kind": SURVEY_KIND,
+            "encoding": raw.encoding,
+            "delimiter": raw.delimiter,
+            "sheet": raw.sheet,
+            "notes": raw.notes,
+        }
     else:
         frame, rejects, detected = validate_orders(
             raw, preset=options.preset, mapping=options.mapping or None, dayfirst=options.dayfirst
@@ -95,8 +105,8 @@ def _detect_kind(raw: Any) -> str:
         from kunde_cli.ingest.survey import looks_like_survey
     except ImportError:
         return ORDERS_KIND
-    from kunde_cli.ingest.mapping import resolve_mapping
     from kunde_cli import schema as s
+    from kunde_cli.ingest.mapping import resolve_mapping
 
     if looks_like_survey(columns):
         mp = resolve_mapping(columns)

@@ -155,7 +155,9 @@ def detect_datetime_format(values: pl.Series, *, dayfirst: bool | None = None) -
         return DateDetection(None, (), "iso", False, 0.0)
     scores: list[tuple[int, int, str, str]] = []
     for rank, (order, fmt) in enumerate(_candidates(dayfirst)):
-        hits = int(texts.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True).is_not_null().sum())
+        hits = int(
+            texts.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True).is_not_null().sum()
+        )
         if hits:
             scores.append((hits, -rank, order, fmt))
     if not scores:
@@ -171,7 +173,9 @@ def detect_datetime_format(values: pl.Series, *, dayfirst: bool | None = None) -
     prefer = order if order != "iso" else ("monthfirst" if dayfirst is False else "dayfirst")
     opposite = "monthfirst" if prefer == "dayfirst" else "dayfirst"
     fallbacks = tuple(f for _, _, o, f in scores[1:] if f != fmt and o != opposite)[:4]
-    parsed = texts.to_frame("v").select(parse_datetime_expr(pl.col("v"), fmt, fallbacks)).to_series()
+    parsed = (
+        texts.to_frame("v").select(parse_datetime_expr(pl.col("v"), fmt, fallbacks)).to_series()
+    )
     share = float(parsed.is_not_null().sum()) / n
     return DateDetection(fmt, fallbacks, order, ambiguous, share)
 

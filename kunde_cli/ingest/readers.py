@@ -165,7 +165,9 @@ def read_table(path: Path, *, sheet: str | None = None, score_header=None) -> Ra
     path = Path(path)
     head = _head_bytes(path)
     if not head.strip():
-        raise InputError("the file is empty", path=path, hint="export the orders again from your shop system")
+        raise InputError(
+            "the file is empty", path=path, hint="export the orders again from your shop system"
+        )
     scorer = score_header or (lambda row: 0)
     if head.startswith(_ZIP_MAGIC):
         if _is_zip_workbook(path):
@@ -177,8 +179,14 @@ def read_table(path: Path, *, sheet: str | None = None, score_header=None) -> Ra
         )
     if head.startswith(_OLE_MAGIC):
         return _read_excel(path, sheet, scorer)
-    if head.lstrip().startswith((b"%PDF", b"<?xml", b"<html", b"<!DOCTYPE", b"{", b"[")) and not _has_delimiter(head):
-        raise InputError("this is not a table (CSV or Excel)", path=path, hint="export the orders as CSV or Excel")
+    if head.lstrip().startswith(
+        (b"%PDF", b"<?xml", b"<html", b"<!DOCTYPE", b"{", b"[")
+    ) and not _has_delimiter(head):
+        raise InputError(
+            "this is not a table (CSV or Excel)",
+            path=path,
+            hint="export the orders as CSV or Excel",
+        )
     encoding = detect_encoding(head, complete=len(head) < SNIFF_BYTES)
     if encoding != "utf-16" and _looks_binary(head):
         raise InputError(
@@ -215,7 +223,10 @@ def _decode_all(data: bytes, encoding: str) -> str:
 
 def _read_csv(path: Path, head: bytes, encoding: str, scorer) -> RawTable:  # type: ignore[no-untyped-def]
     notes: list[str] = []
-    sample_text = head.decode(encoding if encoding != "utf-8" else "utf-8", errors="kunde-cp1252" if encoding == "utf-8" else "replace")
+    sample_text = head.decode(
+        encoding if encoding != "utf-8" else "utf-8",
+        errors="kunde-cp1252" if encoding == "utf-8" else "replace",
+    )
     if "\r" in sample_text and "\n" not in sample_text:
         sample_text = sample_text.replace("\r", "\n")
     lines = sample_text.splitlines()[:60]
@@ -236,7 +247,9 @@ def _read_csv(path: Path, head: bytes, encoding: str, scorer) -> RawTable:  # ty
     if frame is None:
         notes.append("the file has irregular rows; read with the tolerant reader")
         frame = _python_csv(path, encoding, delimiter, header_idx, names)
-    frame = frame.with_row_index(ROW_COL, offset=row_offset).with_columns(pl.col(ROW_COL).cast(pl.Int64))
+    frame = frame.with_row_index(ROW_COL, offset=row_offset).with_columns(
+        pl.col(ROW_COL).cast(pl.Int64)
+    )
     if "_extra" in frame.columns:
         frame = frame.filter(~pl.all_horizontal(pl.exclude(ROW_COL).is_null()))
     return RawTable(
@@ -251,7 +264,9 @@ def _read_csv(path: Path, head: bytes, encoding: str, scorer) -> RawTable:  # ty
     )
 
 
-def _polars_csv(path: Path, encoding: str, delimiter: str, header_idx: int, names: list[str]) -> pl.DataFrame | None:
+def _polars_csv(
+    path: Path, encoding: str, delimiter: str, header_idx: int, names: list[str]
+) -> pl.DataFrame | None:
     """Fast path: Polars reads the file; None when it cannot (ragged rows, bad bytes)."""
     source: Path | bytes = path
     if encoding not in ("utf-8", "utf-8-sig"):
@@ -276,7 +291,9 @@ def _polars_csv(path: Path, encoding: str, delimiter: str, header_idx: int, name
     return frame
 
 
-def _python_csv(path: Path, encoding: str, delimiter: str, header_idx: int, names: list[str]) -> pl.DataFrame:
+def _python_csv(
+    path: Path, encoding: str, delimiter: str, header_idx: int, names: list[str]
+) -> pl.DataFrame:
     """Tolerant path for broken files: Python's csv module, extra fields kept in ``_extra``."""
     text = _decode_all(path.read_bytes(), encoding).replace("\x00", "")
     if text.startswith("\ufeff"):

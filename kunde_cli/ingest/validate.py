@@ -50,8 +50,34 @@ _STATUS_WORDS = {
     s.STATUS_PENDING: ("pending", "afventer", "afventende", "on-hold", "wc-pending", "wc-on-hold", "ubetalt", "unpaid"),
     "partially_refunded": ("partially_refunded", "delvist refunderet", "delvis refunderet", "partially refunded"),
 }  # fmt: skip
-_TRUE_WORDS = ("ja", "yes", "true", "1", "x", "y", "j", "sand", "subscribed", "opt-in", "optin", "tilmeldt", "accepteret")
-_FALSE_WORDS = ("nej", "no", "false", "0", "n", "falsk", "unsubscribed", "opt-out", "optout", "afmeldt", "not_subscribed")
+_TRUE_WORDS = (
+    "ja",
+    "yes",
+    "true",
+    "1",
+    "x",
+    "y",
+    "j",
+    "sand",
+    "subscribed",
+    "opt-in",
+    "optin",
+    "tilmeldt",
+    "accepteret",
+)
+_FALSE_WORDS = (
+    "nej",
+    "no",
+    "false",
+    "0",
+    "n",
+    "falsk",
+    "unsubscribed",
+    "opt-out",
+    "optout",
+    "afmeldt",
+    "not_subscribed",
+)
 
 #: Fields that belong to an order, written only on its first line by Shopify.
 _ORDER_LEVEL = (
@@ -155,11 +181,15 @@ def validate_orders(
     # Line-item layouts write order fields on the first line only: carry them down.
     order_col = col(s.ORDER_ID)
     work = frame
-    line_item = col(m.UNIT_PRICE) is not None or (col(m.ORDER_TOTAL) is not None and col(s.AMOUNT) is None)
+    line_item = col(m.UNIT_PRICE) is not None or (
+        col(m.ORDER_TOTAL) is not None and col(s.AMOUNT) is None
+    )
     if order_col is not None and line_item:
         fill = [col(f) for f in _ORDER_LEVEL if col(f) is not None]
         work = work.with_columns(
-            pl.col(c).fill_null(strategy="forward").over(pl.col(order_col).fill_null(strategy="forward"))
+            pl.col(c)
+            .fill_null(strategy="forward")
+            .over(pl.col(order_col).fill_null(strategy="forward"))
             for c in fill
         )
 
@@ -176,7 +206,11 @@ def validate_orders(
         fmt = require_date_format(detection, path=path, column=date_col)
         date_expr = parse_datetime_expr(pl.col(date_col), fmt, detection.fallbacks)
         if detection.ambiguous:
-            reading = "month first (--monthfirst)" if detection.order == "monthfirst" else "day first (Danish)"
+            reading = (
+                "month first (--monthfirst)"
+                if detection.order == "monthfirst"
+                else "day first (Danish)"
+            )
             notes.append(
                 f"dates in '{date_col}' fit both day-first and month-first; read {reading}. "
                 "Use --monthfirst or --dayfirst if that is wrong."
@@ -225,18 +259,28 @@ def validate_orders(
     c = col(s.POSTCODE)
     exprs[s.POSTCODE] = _id_expr(pl.col(c), work.schema[c]) if c else pl.lit(None, pl.String)
     c = col(s.EMAIL)
-    exprs[s.EMAIL] = normalise_email_expr(pl.col(c).cast(pl.String)) if c else pl.lit(None, pl.String)
+    exprs[s.EMAIL] = (
+        normalise_email_expr(pl.col(c).cast(pl.String)) if c else pl.lit(None, pl.String)
+    )
     c = col(s.PHONE)
-    exprs[s.PHONE] = normalise_phone_expr(pl.col(c).cast(pl.String)) if c else pl.lit(None, pl.String)
+    exprs[s.PHONE] = (
+        normalise_phone_expr(pl.col(c).cast(pl.String)) if c else pl.lit(None, pl.String)
+    )
     c = col(s.STATUS)
     status = _status_expr(pl.col(c)) if c else pl.lit(None, pl.String)
     if col(m.CANCELLED_AT):
-        status = pl.when(_text_expr(pl.col(col(m.CANCELLED_AT))).is_not_null()).then(  # type: ignore[arg-type]
-            pl.lit(s.STATUS_CANCELLED)
-        ).otherwise(status)
+        status = (
+            pl.when(_text_expr(pl.col(col(m.CANCELLED_AT))).is_not_null())
+            .then(  # type: ignore[arg-type]
+                pl.lit(s.STATUS_CANCELLED)
+            )
+            .otherwise(status)
+        )
     exprs[s.STATUS] = status
     c = col(s.MARKETING_CONSENT)
-    exprs[s.MARKETING_CONSENT] = _bool_expr(pl.col(c), work.schema[c]) if c else pl.lit(None, pl.Boolean)
+    exprs[s.MARKETING_CONSENT] = (
+        _bool_expr(pl.col(c), work.schema[c]) if c else pl.lit(None, pl.Boolean)
+    )
     c = col(s.LINE_NO)
     exprs[s.LINE_NO] = parse_int_expr(pl.col(c)) if c else pl.lit(None, pl.Int64)
     if col(m.ORDER_TOTAL):
@@ -280,19 +324,60 @@ def validate_orders(
     )
     reason = (
         pl.when(pl.col("_extra").is_not_null() if "_extra" in checks.columns else pl.lit(False))
-        .then(pl.struct(column=pl.lit(None, pl.String), value=pl.col("_extra") if "_extra" in checks.columns else pl.lit(None, pl.String), reason=pl.lit("row has more fields than the header")))
-        .when(pl.col(s.ORDER_DATE).is_null() & (pl.col("_raw_date").is_null() | (pl.col("_raw_date").str.strip_chars() == "")))
-        .then(pl.struct(column=pl.lit(date_col), value=pl.lit(None, pl.String), reason=pl.lit("no date")))
+        .then(
+            pl.struct(
+                column=pl.lit(None, pl.String),
+                value=pl.col("_extra") if "_extra" in checks.columns else pl.lit(None, pl.String),
+                reason=pl.lit("row has more fields than the header"),
+            )
+        )
+        .when(
+            pl.col(s.ORDER_DATE).is_null()
+            & (pl.col("_raw_date").is_null() | (pl.col("_raw_date").str.strip_chars() == ""))
+        )
+        .then(
+            pl.struct(
+                column=pl.lit(date_col), value=pl.lit(None, pl.String), reason=pl.lit("no date")
+            )
+        )
         .when(pl.col(s.ORDER_DATE).is_null())
-        .then(pl.struct(column=pl.lit(date_col), value=pl.col("_raw_date"), reason=pl.lit("not a date")))
+        .then(
+            pl.struct(
+                column=pl.lit(date_col), value=pl.col("_raw_date"), reason=pl.lit("not a date")
+            )
+        )
         .when((pl.col(s.ORDER_DATE) < EARLIEST) | (pl.col(s.ORDER_DATE) >= LATEST))
-        .then(pl.struct(column=pl.lit(date_col), value=pl.col("_raw_date"), reason=pl.lit("date outside 1990–2099")))
+        .then(
+            pl.struct(
+                column=pl.lit(date_col),
+                value=pl.col("_raw_date"),
+                reason=pl.lit("date outside 1990–2099"),
+            )
+        )
         .when(pl.col(s.AMOUNT).is_null() & pl.col("_raw_amount").is_null())
-        .then(pl.struct(column=pl.lit(amount_source), value=pl.lit(None, pl.String), reason=pl.lit("no amount")))
+        .then(
+            pl.struct(
+                column=pl.lit(amount_source),
+                value=pl.lit(None, pl.String),
+                reason=pl.lit("no amount"),
+            )
+        )
         .when(pl.col(s.AMOUNT).is_null() | pl.col(s.AMOUNT).is_infinite())
-        .then(pl.struct(column=pl.lit(amount_source), value=pl.col("_raw_amount"), reason=pl.lit("not an amount")))
+        .then(
+            pl.struct(
+                column=pl.lit(amount_source),
+                value=pl.col("_raw_amount"),
+                reason=pl.lit("not an amount"),
+            )
+        )
         .when(pl.col(s.CUSTOMER_ID).is_null())
-        .then(pl.struct(column=pl.lit(col(s.CUSTOMER_ID) or col(s.EMAIL) or col(s.PHONE)), value=pl.lit(None, pl.String), reason=pl.lit("no customer id, e-mail or phone")))
+        .then(
+            pl.struct(
+                column=pl.lit(col(s.CUSTOMER_ID) or col(s.EMAIL) or col(s.PHONE)),
+                value=pl.lit(None, pl.String),
+                reason=pl.lit("no customer id, e-mail or phone"),
+            )
+        )
         .otherwise(None)
         .alias("_reason")
     )

@@ -36,9 +36,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return clean
 
 
-def workbook_bytes(
-    sheets: Sequence[tuple[str, pl.DataFrame]], *, lang: str = "da"
-) -> bytes:
+def workbook_bytes(sheets: Sequence[tuple[str, pl.DataFrame]], *, lang: str = "da") -> bytes:
     """Write ``(sheet name, frame)`` pairs into one workbook and return its bytes."""
     import xlsxwriter
 
@@ -79,7 +77,9 @@ def workbook_bytes(
                 elif isinstance(value, datetime):
                     ws.write_datetime(r, c, value.replace(tzinfo=None), formats["datetime"])
                 elif isinstance(value, date):
-                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day), formats["date"])
+                    ws.write_datetime(
+                        r, c, datetime(value.year, value.month, value.day), formats["date"]
+                    )
                 elif isinstance(value, int | float):
                     if isinstance(value, float) and value != value:  # NaN
                         continue

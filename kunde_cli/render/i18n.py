@@ -36,6 +36,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "comment": ("Kommentar", "Comment"),
     # --- ingest summary ---
     "file": ("Fil", "File"),
+    "kind": ("Indhold", "Kind"),
     "rows_read": ("Rækker læst", "Rows read"),
     "accepted": ("Indlæst", "Accepted"),
     "duplicates": ("Dubletter sprunget over", "Skipped duplicates"),
@@ -52,12 +53,189 @@ LABELS: dict[str, tuple[str, str]] = {
     "orders": ("Ordrer", "Orders"),
     "action": ("Forslag", "Suggested action"),
     # --- rfm ---
+    "recency_days": ("Dage siden køb", "Days since order"),
+    "frequency": ("Frekvens", "Frequency"),
+    "monetary": ("Købt for", "Spent"),
+    "first_order": ("Første ordre", "First order"),
+    "last_order": ("Seneste ordre", "Last order"),
+    "aov": ("Gns. ordreværdi", "Avg. order value"),
+    "r_score": ("R", "R"),
+    "f_score": ("F", "F"),
+    "m_score": ("M", "M"),
+    "segment": ("Segment", "Segment"),
+    "avg_recency_days": ("Gns. dage siden køb", "Avg. days since order"),
+    "avg_frequency": ("Gns. ordrer", "Avg. orders"),
+    "avg_monetary": ("Gns. købt for", "Avg. spent"),
+    "from_segment": ("Fra segment", "From segment"),
+    "to_segment": ("Til segment", "To segment"),
+    "changed": ("Skiftet", "Changed"),
+    "metric": ("Mål", "Measure"),
+    "lower": ("Fra", "From"),
+    "upper": ("Til", "To"),
+    "method": ("Metode", "Method"),
+    "quintile": ("kvintiler", "quintiles"),
+    "fixed": ("faste grænser", "fixed breaks"),
+    "none": ("(ingen)", "(none)"),
+    "champion": ("Topkunder", "Champions"),
+    "loyal": ("Loyale", "Loyal"),
+    "potential_loyalist": ("Potentielt loyale", "Potential loyalists"),
+    "new": ("Nye", "New"),
+    "promising": ("Lovende", "Promising"),
+    "needs_attention": ("Kræver opmærksomhed", "Need attention"),
+    "about_to_sleep": ("Ved at falde i søvn", "About to sleep"),
+    "at_risk": ("I fare", "At risk"),
+    "cant_lose": ("Må ikke mistes", "Can't lose"),
+    "hibernating": ("I dvale", "Hibernating"),
+    "lost": ("Tabte", "Lost"),
     # --- ladder ---
+    "rung": ("Trin", "Rung"),
+    "inactive": ("Inaktive", "Inactive"),
+    "latest_score": ("Seneste NPS-svar", "Latest NPS answer"),
+    "next_step": ("Næste skridt op", "Next step up"),
+    "from_rung": ("Fra trin", "From rung"),
+    "to_rung": ("Til trin", "To rung"),
+    "movement": ("Bevægelse", "Movement"),
+    "customers_before": ("Kunder før", "Customers before"),
+    "customers_now": ("Kunder nu", "Customers now"),
+    "change": ("Ændring", "Change"),
+    "total": ("I alt", "Total"),
+    "potential": ("Potentielle", "Potential"),
+    "first_time": ("Førstegangskunder", "First-time"),
+    "returning": ("Genkøbere", "Returning"),
+    "ambassador": ("Ambassadører", "Ambassadors"),
+    "move_up": ("Op", "Up"),
+    "move_same": ("Samme", "Same"),
+    "move_down": ("Ned", "Down"),
+    "move_inactive": ("Blev inaktiv", "Went inactive"),
+    "move_new": ("Ny", "New"),
     # --- retention ---
+    "period_end": ("Periodeslut", "Period end"),
+    "customers_start": ("Kunder ved start (A)", "Customers at start (A)"),
+    "customers_end": ("Kunder ved slut (E)", "Customers at end (E)"),
+    "new_customers": ("Nye kunder (N)", "New customers (N)"),
+    "retention_rate": ("Fastholdelse %", "Retention %"),
+    "cohort": ("Kohorte (første køb)", "Cohort (first order)"),
+    "month_offset": ("Måned nr.", "Month no."),
+    "active_customers": ("Købende kunder", "Buying customers"),
+    "share": ("Andel", "Share"),
+    **{f"month_{i}": (f"Md. {i}", f"Month {i}") for i in range(121)},
+    "retention_title": (
+        "Fastholdelse pr. {period} pr. {as_of}",
+        "Retention by {period} as of {as_of}",
+    ),
+    "cohort_title": (
+        "Kohorter: andel der køber i måned 0, 1, 2 … efter første køb, pr. {as_of}",
+        "Cohorts: share buying in month 0, 1, 2 … after the first order, as of {as_of}",
+    ),
+    "period_month": ("måned", "month"),
+    "period_quarter": ("kvartal", "quarter"),
+    "period_year": ("år", "year"),
+    "retention_summary": (
+        "Genkøbsrate {rate} ({repeat} af {customers} kunder har købt mere end én gang). "
+        "Median {days} dage fra første til anden ordre. "
+        "Genkøbere står for {revenue_share} af omsætningen.",
+        "Repurchase rate {rate} ({repeat} of {customers} customers bought more than once). "
+        "Median {days} days from first to second order. "
+        "Returning customers bring {revenue_share} of revenue.",
+    ),
+    "retention_no_customers": (
+        "Ingen kunder med en talt ordre pr. {as_of}.",
+        "No customer has a counted order as of {as_of}.",
+    ),
+    "retention_advice": (
+        "Det betyder: {share_c} af kunderne giver {share_r} af omsætningen. "
+        "Den billigste vækst er andet køb — kontakt nye kunder inden dag {days}.",
+        "What it means: {share_c} of customers bring {share_r} of revenue. "
+        "The cheapest growth is the second order — reach new customers before day {days}.",
+    ),
+    "retention_window_note": (
+        "En kunde tæller som aktiv med et køb inden for de seneste {window} dage.",
+        "A customer counts as active with an order within the last {window} days.",
+    ),
     # --- clv ---
+    "revenue_to_date": ("Omsætning til dato", "Revenue to date"),
+    "lifespan_days": ("Dage som kunde", "Days as customer"),
+    "purchases_per_year": ("Køb pr. år", "Purchases per year"),
+    "expected_years": ("Forventede år", "Expected years"),
+    "simple_clv": ("Simpel CLV", "Simple CLV"),
+    "avg_revenue_to_date": ("Gns. omsætning til dato", "Avg. revenue to date"),
+    "avg_purchases_per_year": ("Gns. køb pr. år", "Avg. purchases per year"),
+    "avg_lifespan_days": ("Gns. dage som kunde", "Avg. days as customer"),
+    "avg_simple_clv": ("Gns. simpel CLV", "Avg. simple CLV"),
+    "simple_clv_total": ("Simpel CLV i alt", "Simple CLV total"),
+    "clv_title_customer": (
+        "Kundeværdi pr. kunde pr. {as_of}",
+        "Customer value per customer as of {as_of}",
+    ),
+    "clv_title_segment": (
+        "Kundeværdi pr. segment pr. {as_of}",
+        "Customer value per segment as of {as_of}",
+    ),
+    "clv_formula": (
+        "Simpel CLV = gns. ordreværdi × køb pr. år × {years} år. Køb pr. år = ordrer / år "
+        "siden første køb (mindst 1 år, så nye kunder ikke blæses op).",
+        "Simple CLV = average order value × purchases per year × {years} years. Purchases "
+        "per year = orders / years since the first order (at least 1 year, so new "
+        "customers are not inflated).",
+    ),
+    "clv_summary": (
+        "{customers} kunder har købt for {revenue} i alt; den gennemsnitlige kunde er "
+        "{avg_clv} værd over {years} år efter den simple formel.",
+        "{customers} customers have spent {revenue} in total; the average customer is "
+        "worth {avg_clv} over {years} years by the simple formula.",
+    ),
+    "clv_no_customers": (
+        "Ingen kunder med en talt ordre pr. {as_of}.",
+        "No customer has a counted order as of {as_of}.",
+    ),
     # --- profiles ---
+    "group": ("Gruppe", "Group"),
+    "orders_per_customer": ("Ordrer pr. kunde", "Orders per customer"),
+    "median_days_between_orders": ("Median dage mellem ordrer", "Median days between orders"),
+    "median_recency_days": ("Median dage siden køb", "Median days since order"),
+    "top_categories": ("Topkategorier", "Top categories"),
+    "top_cities": ("Topbyer", "Top cities"),
+    "top_postcodes": ("Top-postnumre", "Top postcodes"),
+    "top_countries": ("Lande", "Countries"),
+    "top_channels": ("Kanaler", "Channels"),
+    "nps_responses": ("NPS-svar", "NPS answers"),
+    "profiles_title": (
+        "Kundeprofiler pr. {by} pr. {as_of}",
+        "Customer profiles by {by} as of {as_of}",
+    ),
+    "persona_who": ("Hvem", "Who"),
+    "persona_buys": ("Køber", "Buys"),
+    "persona_how_often": ("Hvor tit", "How often"),
+    "persona_what_to_do": ("Gør dette", "What to do"),
+    "profiles_note": (
+        "Andele i parentes: varer og kategorier af gruppens omsætning, byer/postnumre/lande "
+        "af gruppens kunder, kanaler af gruppens ordrer.",
+        "Shares in brackets: products and categories of the group's revenue, cities/"
+        "postcodes/countries of the group's customers, channels of the group's orders.",
+    ),
     # --- churn ---
     # --- nps ---
+    "n": ("Svar", "Answers"),
+    "promoters": ("Promotorer", "Promoters"),
+    "passives": ("Passive", "Passives"),
+    "detractors": ("Kritikere", "Detractors"),
+    "share_promoters": ("Andel promotorer", "Share promoters"),
+    "share_passives": ("Andel passive", "Share passives"),
+    "share_detractors": ("Andel kritikere", "Share detractors"),
+    "nps": ("NPS", "NPS"),
+    "ci_low": ("NPS nedre (95 %)", "NPS low (95 %)"),
+    "ci_high": ("NPS øvre (95 %)", "NPS high (95 %)"),
+    "period": ("Periode", "Period"),
+    "period_start": ("Periodestart", "Period start"),
+    "small_n": ("Få svar", "Few answers"),
+    "nps_category": ("Gruppe", "Group"),
+    "matched": ("Kendt kunde", "Known customer"),
+    "top_products": ("Køber mest", "Buys most"),
+    "term_kind": ("Type", "Type"),
+    "term": ("Ord / udtryk", "Word / phrase"),
+    "comments": ("Kommentarer", "Comments"),
+    "word": ("Ord", "Word"),
+    "phrase": ("Udtryk", "Phrase"),
     # --- report ---
 }
 

@@ -25,7 +25,10 @@ _T = {
     "count": ("Rækker", "Rows"),
     "first": ("Første rækker", "First rows"),
     "kind": ("Indhold", "Content"),
-    "summary": ("{read} rækker læst: {ok} kan bruges, {bad} afvises.", "{read} rows read: {ok} usable, {bad} refused."),
+    "summary": (
+        "{read} rækker læst: {ok} kan bruges, {bad} afvises.",
+        "{read} rows read: {ok} usable, {bad} refused.",
+    ),
 }
 
 
@@ -42,7 +45,15 @@ def _detected_dict(result: Any) -> dict[str, Any]:
 def problem_summary(rejects: pl.DataFrame) -> pl.DataFrame:
     """Rejects grouped by column and reason, with the count and the first row numbers."""
     if rejects.is_empty():
-        return pl.DataFrame(schema={"column": pl.String, "reason": pl.String, "rows": pl.Int64, "first_rows": pl.String, "example": pl.String})
+        return pl.DataFrame(
+            schema={
+                "column": pl.String,
+                "reason": pl.String,
+                "rows": pl.Int64,
+                "first_rows": pl.String,
+                "example": pl.String,
+            }
+        )
     return (
         rejects.group_by(s.REJECT_COLUMN, s.REJECT_REASON, maintain_order=True)
         .agg(
@@ -52,6 +63,33 @@ def problem_summary(rejects: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("rows", descending=True)
     )
+
+
+def sample_table(sample: pl.DataFrame, *, lang: str = "da") -> Table:
+    """Parsed sample rows turned on their side: one line per field, one column per row.
+
+    Export rows are wide (15+ fields); a field-per-line view stays readable at 80 columns.
+    """
+    from kunde_cli.render.terminal import column_kind, format_cell
+
+    table = Table(title=_t("sample", lang), title_justify="left")
+    table.add_column(_t("field", lang))
+    rows_label = "række" if lang == "da" else "row"
+    row_numbers = (
+        sample[s.SOURCE_ROW].to_list()
+        if s.SOURCE_ROW in sample.columns
+        else list(range(1, sample.height + 1))
+    )
+    for number in row_numbers:
+        table.add_column(f"{rows_label} {number}", overflow="fold", max_width=28)
+    for name, dtype in sample.schema.items():
+        if name in (s.SOURCE_FILE, s.SOURCE_ROW) or sample[name].null_count() == sample.height:
+            continue
+        kind = "money" if name == s.AMOUNT else column_kind(name, dtype)
+        table.add_row(
+            label(name, lang), *(format_cell(v, kind, lang) for v in sample[name].to_list())
+        )
+    return table
 
 
 def inspect_json(result: Any, *, rows: int = 5) -> dict[str, Any]:
@@ -82,7 +120,12 @@ def print_inspect(result: Any, *, rows: int = 5, lang: str = "da", file: Any = N
         if value is None:
             continue
         if key == "delimiter":
-            value = {";": "semikolon ;" if lang == "da" else "semicolon ;", ",": "komma ," if lang == "da" else "comma ,", "\t": "tab", "|": "|"}.get(value, value)
+            value = {
+                ";": "semikolon ;" if lang == "da" else "semicolon ;",
+                ",": "komma ," if lang == "da" else "comma ,",
+                "\t": "tab",
+                "|": "|",
+            }.get(value, value)
         if key == "date_format":
             from kunde_cli.ingest.parsing import describe_format
 
@@ -103,15 +146,18 @@ def print_inspect(result: Any, *, rows: int = 5, lang: str = "da", file: Any = N
             table.add_row(label(fld, lang) + f" ({fld})", col, how.get(fld, ""))
         unused = det.get("unused_columns") or []
         if unused:
-            table.add_row(_t("unused", lang), ", ".join(unused[:20]) + (" …" if len(unused) > 20 else ""), "")
+            table.add_row(
+                _t("unused", lang), ", ".join(unused[:20]) + (" …" if len(unused) > 20 else ""), ""
+            )
         console.print(table)
 
-    sample = result.frame.head(rows).drop([c for c in (s.SOURCE_FILE,) if c in result.frame.columns])
-    console.print(rich_table(sample, title=_t("sample", lang), lang=lang))
+    console.print(sample_table(result.frame.head(rows), lang=lang))
 
     problems = problem_summary(result.rejects)
     console.print(
-        _t("summary", lang).format(read=result.rows_read, ok=result.accepted, bad=result.rejects.height)
+        _t("summary", lang).format(
+            read=result.rows_read, ok=result.accepted, bad=result.rejects.height
+        )
     )
     if problems.is_empty():
         console.print(_t("none", lang))

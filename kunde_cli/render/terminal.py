@@ -53,7 +53,9 @@ def format_cell(value: Any, kind: str, lang: str, currency: str = "kr.") -> str:
     if kind == "int":
         return format_number(value, lang, 0)
     if isinstance(value, datetime):
-        return value.strftime("%d-%m-%Y %H:%M") if lang == "da" else value.strftime("%Y-%m-%d %H:%M")
+        return (
+            value.strftime("%d-%m-%Y %H:%M") if lang == "da" else value.strftime("%Y-%m-%d %H:%M")
+        )
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y") if lang == "da" else value.isoformat()
     if isinstance(value, bool):
@@ -80,7 +82,9 @@ def rich_table(
         justify = "right" if kind in ("money", "percent", "float", "int") else "left"
         table.add_column(label(name, lang), justify=justify, overflow="fold")
     for row in frame.iter_rows():
-        table.add_row(*(format_cell(v, k, lang, currency) for v, k in zip(row, col_kinds, strict=True)))
+        table.add_row(
+            *(format_cell(v, k, lang, currency) for v, k in zip(row, col_kinds, strict=True))
+        )
     return table
 
 

@@ -19,7 +19,12 @@ from kunde_cli.ingest.parsing import (
 
 
 def _amounts(values: list[str | None], style=COMMA) -> list[float | None]:
-    return pl.DataFrame({"a": values}).select(parse_amount_expr(pl.col("a"), style)).to_series().to_list()
+    return (
+        pl.DataFrame({"a": values})
+        .select(parse_amount_expr(pl.col("a"), style))
+        .to_series()
+        .to_list()
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,7 +111,7 @@ def test_day_first_is_the_danish_default_and_ambiguity_is_reported():
 
 
 def test_monthfirst_option():
-    det, parsed = _parse(["03/05/2024", "04/06/2024"], dayfirst=False)
+    _det, parsed = _parse(["03/05/2024", "04/06/2024"], dayfirst=False)
     assert parsed == [datetime(2024, 3, 5), datetime(2024, 4, 6)]
 
 
@@ -117,7 +122,7 @@ def test_month_first_file_is_recognised_by_its_values():
 
 
 def test_mixed_formats_in_one_column_and_invalid_dates():
-    det, parsed = _parse(["05-03-2024 14:22", "2024-03-06", "31-02-2024", "snart"])
+    _det, parsed = _parse(["05-03-2024 14:22", "2024-03-06", "31-02-2024", "snart"])
     assert parsed == [datetime(2024, 3, 5, 14, 22), datetime(2024, 3, 6), None, None]
 
 

@@ -68,7 +68,10 @@ def test_crlf_and_cr_only_line_endings(tmp_path):
 
 
 def test_quoted_field_with_embedded_newline(tmp_path):
-    text = danish() + '1004;08-03-2024;K3;"Bo\nBoesen";bo@example.dk;"Kaffe\nmed ""mælk""";1;45,50;Vejle;Betalt\n'
+    text = (
+        danish()
+        + '1004;08-03-2024;K3;"Bo\nBoesen";bo@example.dk;"Kaffe\nmed ""mælk""";1;45,50;Vejle;Betalt\n'
+    )
     result = read_orders(write(tmp_path, "nl.csv", text))
     assert result.accepted == 4
     last = result.frame.row(3, named=True)
@@ -84,18 +87,24 @@ def test_title_rows_above_the_header_are_skipped(tmp_path):
 
 
 def test_rejects_name_row_column_and_reason(tmp_path):
-    text = danish() + "\n".join(
-        [
-            "1004;;K3;Bo;bo@example.dk;Te;1;45,00;Vejle;Betalt",
-            "1005;31-02-2024;K3;Bo;bo@example.dk;Te;1;45,00;Vejle;Betalt",
-            "1006;08-03-2024;K3;Bo;bo@example.dk;Te;1;ukendt;Vejle;Betalt",
-            "1007;08-03-2024;;;;Te;1;45,00;Vejle;Betalt",
-            "1008;01-01-1900;K3;Bo;bo@example.dk;Te;1;45,00;Vejle;Betalt",
-        ]
-    ) + "\n"
+    text = (
+        danish()
+        + "\n".join(
+            [
+                "1004;;K3;Bo;bo@example.dk;Te;1;45,00;Vejle;Betalt",
+                "1005;31-02-2024;K3;Bo;bo@example.dk;Te;1;45,00;Vejle;Betalt",
+                "1006;08-03-2024;K3;Bo;bo@example.dk;Te;1;ukendt;Vejle;Betalt",
+                "1007;08-03-2024;;;;Te;1;45,00;Vejle;Betalt",
+                "1008;01-01-1900;K3;Bo;bo@example.dk;Te;1;45,00;Vejle;Betalt",
+            ]
+        )
+        + "\n"
+    )
     result = read_orders(write(tmp_path, "bad.csv", text))
     assert result.rows_read == result.accepted + result.rejects.height == 8
-    rej = result.rejects.select(s.REJECT_ROW, s.REJECT_COLUMN, s.REJECT_VALUE, s.REJECT_REASON).rows()
+    rej = result.rejects.select(
+        s.REJECT_ROW, s.REJECT_COLUMN, s.REJECT_VALUE, s.REJECT_REASON
+    ).rows()
     assert rej == [
         (5, "Ordredato", None, "no date"),
         (6, "Ordredato", "31-02-2024", "not a date"),
@@ -144,7 +153,9 @@ def test_map_overrides_the_synonyms(tmp_path):
     assert default.frame[s.AMOUNT].to_list() == [10.0]
     mapped = read_orders(tmp_path / "m.csv", ReadOptions(mapping={"amount": "Total inkl. moms"}))
     assert mapped.frame[s.AMOUNT].to_list() == [125.0]
-    danish_field = read_orders(tmp_path / "m.csv", ReadOptions(mapping={"beløb": "Total inkl. moms"}))
+    danish_field = read_orders(
+        tmp_path / "m.csv", ReadOptions(mapping={"beløb": "Total inkl. moms"})
+    )
     assert danish_field.frame[s.AMOUNT].to_list() == [125.0]
     with pytest.raises(ConfigError, match="no column called 'Pris'"):
         read_orders(tmp_path / "m.csv", ReadOptions(mapping={"amount": "Pris"}))
@@ -207,7 +218,9 @@ def test_shopify_line_items_give_correct_order_totals_and_dates(tmp_path):
     assert first[s.PRODUCT].to_list() == ["Økologisk kaffe", "Strikket hue"]
     assert first[s.MARKETING_CONSENT].to_list() == [True, True]
     # Late evening +0100 stays on the shop's local day.
-    assert frame.filter(pl.col(s.ORDER_ID) == "#1002")[s.ORDER_DATE].item() == datetime(2024, 3, 6, 23, 30)
+    assert frame.filter(pl.col(s.ORDER_ID) == "#1002")[s.ORDER_DATE].item() == datetime(
+        2024, 3, 6, 23, 30
+    )
     statuses = dict(frame.select(s.ORDER_ID, s.STATUS).unique().rows())
     assert statuses == {"#1001": "paid", "#1002": "partially_refunded", "#1003": "cancelled"}
 

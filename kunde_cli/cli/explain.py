@@ -1,0 +1,177 @@
+"""`kunde explain CUSTOMER`: why a customer has their segment and rung."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kunde_cli.cli import options
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from kunde_cli.analytics.explain import CustomerExplanation
+
+app = typer.Typer()
+
+
+def explanation_row(expl: CustomerExplanation) -> dict[str, Any]:
+    """The explanation as one flat row (csv, parquet, xlsx)."""
+    row: dict[str, Any] = {
+        key: value
+        for key, value in expl.to_dict().items()
+        if key not in ("scores", "recent_orders")
+    }
+    for band in expl.scores:
+        letter = {"recency_days": "r", "frequency": "f", "monetary": "m"}[band.metric]
+        row[f"{letter}_score"] = band.score
+        row[f"{letter}_lower"] = band.lower
+        row[f"{letter}_upper"] = band.upper
+        row[f"{letter}_rule"] = band.rule
+    return row
+
+
+def explanation_panel(expl: CustomerExplanation, lang: str, currency: str) -> RenderableType:
+    """A Rich panel: facts first, then one line per rule."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.numbers import format_money
+
+    da = lang == "da"
+
+    def day(value: Any) -> str:
+        if value is None:
+            return "–"
+        return value.strftime("%d-%m-%Y") if da else value.isoformat()
+
+    text = Text()
+    who = " ".join(v for v in (expl.name, f"<{expl.email}>" if expl.email else None) if v)
+    text.append(f"{expl.customer_id}  {who}\n", style="bold")
+    if da:
+        text.append(
+            f"{expl.orders} talte ordrer ({expl.orders_not_counted} annulleret/refunderet/kreditnota), "
+            f"købt for {format_money(expl.revenue, lang, currency)}; "
+            f"første {day(expl.first_order)}, seneste {day(expl.last_order)}\n"
+        )
+    else:
+        text.append(
+            f"{expl.orders} counted orders ({expl.orders_not_counted} cancelled/refunded/credit notes), "
+            f"spent {format_money(expl.revenue, lang, currency)}; "
+            f"first {day(expl.first_order)}, last {day(expl.last_order)}\n"
+        )
+    text.append("\n")
+    for band in expl.scores:
+        text.append(f"  {band.rule}\n")
+    seg_label = label(expl.segment, lang) if expl.segment else "–"
+    text.append("\nSegment: ", style="bold")
+    text.append(f"{seg_label}\n  {expl.segment_rule}\n")
+    if expl.action:
+        text.append(f"  {'Forslag' if da else 'Suggested action'}: {expl.action}\n")
+    text.append(f"\n{'Trin' if da else 'Rung'}: ", style="bold")
+    text.append(f"{label(expl.rung, lang)}\n  {expl.ladder_rule}\n")
+    if expl.activity_rule:
+        text.append(f"\n{'Aktivitet' if da else 'Activity'}: ", style="bold")
+        text.append(f"{expl.activity_rule}\n")
+    if expl.recent_orders:
+        text.append(f"\n{'Seneste ordrer' if da else 'Latest orders'}:\n", style="bold")
+        for order in expl.recent_orders:
+            mark = "" if order.counted else (" (tæller ikke)" if da else " (not counted)")
+            text.append(
+                f"  {day(order.order_date)}  {order.order_id}  "
+                f"{format_money(order.net_amount, lang, currency)}  {order.status or ''}{mark}\n"
+            )
+    title = f"Hvorfor – pr. {day(expl.as_of)}" if da else f"Why – as of {day(expl.as_of)}"
+    return Panel(text, title=title, expand=False)
+
+
+@app.command("explain")
+def explain_command(
+    customer: Annotated[
+        str, typer.Argument(help="Customer id, e-mail or part of the name.", show_default=False)
+    ],
+    files: options.Files = None,
+    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
+    fmt: options.Format = None,
+    output: options.Output = None,
+    as_of: options.AsOf = None,
+    lang: options.Lang = None,
+    config_path: options.ConfigPath = None,
+    csv_style: options.CsvStyle = "plain",
+    bom: options.Bom = False,
+    sheet: options.Sheet = None,
+    preset: options.Preset = None,
+    mapping: options.Map = None,
+    dayfirst: options.DayFirst = None,
+) -> None:
+    """Explain one customer: orders, R/F/M and their bands, segment rule, ladder rule.
+
+    Finds the customer by id, e-mail (any case) or part of the name; when several match, lists up to five so you can pick. --format json gives the full explanation (nested); csv/parquet/xlsx give one flat row.
+
+    Example: kunde explain anna@example.dk ordrer.csv
+    """
+    import json
+
+    import polars as pl
+
+    from kunde_cli.analytics.explain import explain_customer
+    from kunde_cli.cli import common
+    from kunde_cli.cli.ladder import churn_tiers_or_none
+    from kunde_cli.render.formats import OutputFormat, atomic_write_bytes, emit, resolve_format
+    from kunde_cli.render.terminal import print_table
+
+    loaded = common.load(
+        files,
+        workspace,
+        as_of=as_of,
+        lang=lang,
+        config_path=config_path,
+        sheet=sheet,
+        preset=preset,
+        mapping=mapping,
+        dayfirst=dayfirst,
+    )
+    cfg, lg = loaded.config, loaded.lang
+    expl = explain_customer(
+        loaded.orders,
+        customer,
+        as_of=loaded.as_of,
+        config=cfg,
+        survey=loaded.survey,
+        tiers=churn_tiers_or_none(loaded.orders, loaded.as_of, cfg),
+        lang=lg,
+    )
+    chosen = resolve_format(fmt, output)
+    if chosen is OutputFormat.table:
+        import io
+        import sys
+
+        panel = explanation_panel(expl, lg, cfg.currency)
+        if output is None:
+            print_table(panel, file=sys.stdout)
+        else:
+            sink = io.StringIO()
+            print_table(panel, file=sink)
+            atomic_write_bytes(output, sink.getvalue().encode("utf-8"))
+        return
+    if chosen is OutputFormat.json:
+        import sys
+
+        data = (json.dumps(expl.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            atomic_write_bytes(output, data)
+        return
+    emit(
+        pl.DataFrame([explanation_row(expl)]),
+        chosen,
+        output,
+        lang=lg,
+        currency=cfg.currency,
+        csv_style=csv_style,
+        bom=bom,
+    )

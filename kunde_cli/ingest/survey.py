@@ -1,0 +1,535 @@
+"""Survey exports (Google Forms, SurveyMonkey, Typeform, a plain sheet) → schema.SURVEY.
+
+Layouts, recognised by their header:
+
+* **Google Forms** — ``Tidsstempel``/``Timestamp``, then one column per question with
+  the full question text as header ("Hvor sandsynligt er det, at du vil anbefale …").
+  Timestamps like ``2024/03/14 10:22:19 AM GMT+1`` (the Forms download) or the
+  Sheets locale's ``14/03/2024 10.22.19``.
+* **SurveyMonkey** — ``Respondent ID``, ``Collector ID``, ``Start Date``, ``End Date``,
+  ``Email Address``, ``First Name``, ``Last Name`` … and *two* header rows: the
+  question, then a sub-answer row (``Response``, ``Open-Ended Response``, option
+  texts). The sub-answer row is recognised and skipped; it is a header, not an answer.
+* **Typeform** — ``#`` (the response token), question columns, hidden fields,
+  ``Start Date (UTC)``, ``Submit Date (UTC)`` (older exports: ``Submitted At``),
+  ``Network ID``.
+* **generic** — whatever a shop typed itself: score/NPS/anbefaling, e-mail,
+  kundenummer, dato, kommentar.
+
+The score column is found by its header (anbefale, anbefaling, recommend, NPS, "Hvor
+sandsynligt er det …") and confirmed by its values: at least half of the filled cells
+must read as a whole number 0–10. ``--map score=COLUMN`` overrides. Scores may carry a
+label (``10 - Meget sandsynligt``) or a decimal zero (``9.0``, ``9,0``). The comment is
+the free-text question (grund, hvorfor, årsag, kommentar, why, reason, comment …).
+
+Every data row ends up either in the survey frame or in the rejects frame with its row
+and reason: no score, a score that is not a whole number 0–10, or a date that cannot be
+read. An answer with no date column at all keeps a null ``responded_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from kunde_cli import schema as s
+from kunde_cli.errors import ConfigError, MissingColumnsError
+from kunde_cli.ingest.mapping import SYNONYMS, normalise_header
+from kunde_cli.ingest.parsing import (
+    detect_datetime_format,
+    normalise_datetime_text,
+    parse_datetime_expr,
+)
+from kunde_cli.ingest.readers import ROW_COL, RawTable
+from kunde_cli.ingest.validate import EARLIEST, LATEST
+
+GOOGLE_FORMS = "google_forms"
+SURVEYMONKEY = "surveymonkey"
+TYPEFORM = "typeform"
+GENERIC = "generic"
+
+#: Fields a survey export can provide (``--map`` names them).
+SURVEY_FIELDS = (s.RESPONSE_ID, s.CUSTOMER_ID, s.EMAIL, s.NAME, s.RESPONDED_AT, s.SCORE, s.COMMENT)
+
+#: Danish/English words people may type on the left of ``--map`` for a survey field.
+FIELD_ALIASES = {
+    "nps": s.SCORE, "anbefaling": s.SCORE, "karakter": s.SCORE,
+    "kommentar": s.COMMENT, "begrundelse": s.COMMENT,
+    "svardato": s.RESPONDED_AT, "dato": s.RESPONDED_AT, "date": s.RESPONDED_AT,
+    "svar": s.RESPONSE_ID, "svar_id": s.RESPONSE_ID,
+    "kunde": s.CUSTOMER_ID, "kundenummer": s.CUSTOMER_ID,
+    "e-mail": s.EMAIL, "mail": s.EMAIL, "navn": s.NAME,
+}  # fmt: skip
+
+#: Header fragments (normalised) that name the likelihood-to-recommend question.
+#: Most specific first; "score" and "karakter" only count in a survey-looking file.
+STRONG_SCORE_WORDS = (
+    "anbefale", "anbefaling", "recommend", "hvorsandsynligt", "howlikely", "nps",
+)  # fmt: skip
+WEAK_SCORE_WORDS = ("sandsynligt", "likely", "score", "karakter")
+
+#: Header fragments of the free-text question, in order of preference.
+COMMENT_WORDS = (
+    "grund", "hvorfor", "årsag", "begrund", "why", "reason", "kommentar", "comment",
+    "uddyb", "fortæl", "bemærk", "feedback", "forbedre", "improve", "tilføje",
+)  # fmt: skip
+
+_ID_HEADERS = (
+    "respondentid",
+    "responseid",
+    "#",
+    "svarid",
+    "svarnummer",
+    "submissionid",
+    "token",
+    "id",
+)
+_DATE_HEADERS = (
+    "submitdateutc", "submittedat", "submitdate", "enddate", "tidsstempel", "timestamp",
+    "svardato", "besvaret", "respondedat", "completedat", "dato", "date", "tidspunkt",
+    "startdateutc", "startdate",
+)  # fmt: skip
+_EMAIL_HEADERS = (*SYNONYMS[s.EMAIL], "emailaddress", "dinemail", "dinemailadresse")
+_CUSTOMER_HEADERS = (*SYNONYMS[s.CUSTOMER_ID], "kundeid", "customerid", "customer_id")
+_NAME_HEADERS = (*SYNONYMS[s.NAME], "name", "ditnavn", "fuldenavn", "fullname")
+_FIRST_NAME = ("firstname", "fornavn")
+_LAST_NAME = ("lastname", "efternavn")
+
+#: Values of SurveyMonkey's second header row.
+SURVEYMONKEY_SUBHEADERS = ("Response", "Open-Ended Response", "Other (please specify)")
+
+#: Time formats the shared date detector does not try: 12-hour clocks with AM/PM, as
+#: the Google Forms download and SurveyMonkey write them.
+_AMPM_DATES = ("%Y/%m/%d", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y")
+_AMPM_TIMES = (" %I:%M:%S %p", " %I:%M %p")
+#: The zone after a 12-hour time ("9:12:45 AM GMT+1"): dropped, the local day is kept.
+_AMPM_ZONE = r"\s*(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?$"
+
+#: A score: a number at the start, then nothing or a label after a separator/space.
+_SCORE_PATTERN = r"^([+-]?\d+(?:[.,]\d+)?)(?:\s*[-–—:=/(].*|\s+\S.*)?$"
+
+#: Share of filled cells that must be a whole number 0–10 to accept a score column.
+SCORE_CONFIRM_SHARE = 0.5
+
+_ORDER_MARKERS = (*SYNONYMS[s.AMOUNT], *SYNONYMS[s.ORDER_ID])
+
+
+@dataclass(frozen=True)
+class SurveyColumns:
+    """Which column of an export holds which survey field, and the layout found."""
+
+    layout: str
+    columns: dict[str, str]
+    how: dict[str, str] = field(default_factory=dict)  # field -> "--map" / "header"
+    subheader_row: int | None = None  # file row of SurveyMonkey's sub-answer row
+    first_name: str | None = None
+    last_name: str | None = None
+
+
+def _norm(columns: Sequence[str]) -> list[str]:
+    return [normalise_header(c) for c in columns]
+
+
+def detect_layout(columns: Sequence[str]) -> str:
+    """``google_forms``, ``surveymonkey``, ``typeform`` or ``generic`` from the header."""
+    norm = set(_norm(columns))
+    if {"respondentid", "collectorid"} <= norm:
+        return SURVEYMONKEY
+    if "networkid" in norm or ("#" in norm and norm & {"submittedat", "submitdateutc"}):
+        return TYPEFORM
+    if norm & {"tidsstempel", "timestamp"}:
+        return GOOGLE_FORMS
+    return GENERIC
+
+
+def _score_header_rank(header: str, *, weak: bool) -> int | None:
+    """Position of the first score word in ``header`` (lower = more specific), or None."""
+    norm = normalise_header(header)
+    words = STRONG_SCORE_WORDS + (WEAK_SCORE_WORDS if weak else ())
+    for rank, word in enumerate(words):
+        if word in norm:
+            return rank
+    return None
+
+
+def header_score(row: list[str]) -> int:
+    """How many cells of ``row`` look like survey headers (to find the header row)."""
+    known = {"respondentid", "collectorid", "networkid", "tidsstempel", "timestamp", "#"}
+    known |= set(_DATE_HEADERS) | set(_EMAIL_HEADERS) | set(_ID_HEADERS)
+    score = 0
+    for cell in row:
+        norm = normalise_header(str(cell or ""))
+        if norm in known or _score_header_rank(norm, weak=False) is not None:
+            score += 1
+    return score
+
+
+def looks_like_survey(columns: list[str]) -> bool:
+    """True when the header names a recommend/NPS question and no order amount or id.
+
+    A column such as "Hvor sandsynligt er det, at du vil anbefale os?" or "NPS" is a
+    survey; "Score" or "Karakter" only counts in a file with a survey tool's layout or
+    without order columns. A file with an amount or order-number column is an order
+    export even if it also has an "Anbefalet af" column.
+    """
+    norm = _norm([c for c in columns if c != ROW_COL and not c.startswith("_")])
+    if any(n in _ORDER_MARKERS for n in norm):
+        return False
+    if any(_score_header_rank(n, weak=False) is not None for n in norm):
+        return True
+    if detect_layout(columns) != GENERIC:
+        return True
+    return any(n in ("score", "karakter") for n in norm)
+
+
+def _as_text(series: pl.Series) -> pl.Series:
+    """Any column as trimmed text; whole floats from Excel (``1001.0``) lose the ``.0``."""
+    if series.dtype.is_float():
+        whole = (series == series.floor()).fill_null(True).all()
+        if whole:
+            series = series.cast(pl.Int64)
+    return series.cast(pl.String).str.strip_chars().replace("", None)
+
+
+def parse_score_expr(expr: pl.Expr) -> pl.Expr:
+    """A score cell as a number (Float64): ``"10 - Meget sandsynligt"`` → 10.0.
+
+    Null when the cell is empty or does not start with a number. Range and whole-number
+    checks are left to the caller, so it can say which one failed.
+
+    >>> pl.DataFrame({"v": ["10 - Meget sandsynligt", "9,0", " 9.0 ", "ti", "11", "-1", "7,5"]}).select(
+    ...     parse_score_expr(pl.col("v"))
+    ... )["v"].to_list()
+    [10.0, 9.0, 9.0, None, 11.0, -1.0, 7.5]
+    """
+    number = expr.cast(pl.String).str.strip_chars().str.extract(_SCORE_PATTERN, 1)
+    return number.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+
+
+def _valid_score(value: pl.Expr) -> pl.Expr:
+    return (value == value.floor()) & (value >= 0) & (value <= 10)
+
+
+def _confirmed_share(series: pl.Series) -> float:
+    """Share of filled cells of ``series`` that read as a whole number 0–10."""
+    text = _as_text(series).drop_nulls()
+    if text.len() == 0:
+        return 0.0
+    ok = text.to_frame("v").select(_valid_score(parse_score_expr(pl.col("v"))).fill_null(False))
+    return float(ok.to_series().sum()) / text.len()
+
+
+def _canonical_field(name: str) -> str | None:
+    key = name.strip().lower()
+    if key in SURVEY_FIELDS:
+        return key
+    return FIELD_ALIASES.get(key)
+
+
+def _find_column(columns: Sequence[str], wanted: str) -> str | None:
+    if wanted in columns:
+        return wanted
+    target = normalise_header(wanted)
+    return next((c for c in columns if normalise_header(c) == target), None)
+
+
+def _subheader_row(raw: RawTable, columns: Sequence[str]) -> int | None:
+    """The file row of SurveyMonkey's sub-answer row, when the first data row is one."""
+    frame = raw.frame
+    if frame.height == 0:
+        return None
+    first = frame.head(1)
+    hits = sum(
+        1 for c in columns if first[c].dtype == pl.String and first[c][0] in SURVEYMONKEY_SUBHEADERS
+    )
+    return int(first[ROW_COL][0]) if hits else None
+
+
+def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> SurveyColumns:
+    """Decide which column holds each survey field (``mapping`` = ``--map`` wins).
+
+    ``mapping`` may also hold order fields (kunde.toml's ``[mapping]`` is shared); those
+    are ignored. A mapped survey column that is not in the file is an error for
+    ``score``, ``comment``, ``responded_at`` and ``response_id``; for ``email``,
+    ``customer_id`` and ``name`` (which an orders mapping may also name) it is ignored.
+
+    Raises
+    ------
+    MissingColumnsError
+        When no column reads as the 0–10 score.
+    """
+    path = str(raw.path)
+    columns = [c for c in raw.frame.columns if c != ROW_COL and c != "_extra"]
+    layout = detect_layout(columns)
+    subheader = _subheader_row(raw, columns)
+    data = raw.frame if subheader is None else raw.frame.filter(pl.col(ROW_COL) != subheader)
+    chosen: dict[str, str] = {}
+    how: dict[str, str] = {}
+    for raw_field, column in (mapping or {}).items():
+        fld = _canonical_field(raw_field)
+        if fld is None:
+            continue
+        match = _find_column(columns, column)
+        if match is None:
+            if fld in (s.EMAIL, s.CUSTOMER_ID, s.NAME):
+                continue
+            raise ConfigError(
+                f"--map {raw_field}={column}: no column called '{column}'",
+                path=path,
+                hint="columns in the file: " + ", ".join(columns[:30]),
+            )
+        chosen[fld] = match
+        how[fld] = "--map"
+
+    def free(c: str) -> bool:
+        return c not in chosen.values()
+
+    norm = {c: normalise_header(c) for c in columns}
+    if s.SCORE not in chosen:
+        weak = layout != GENERIC or not any(norm[c] in _ORDER_MARKERS for c in columns)
+        candidates = sorted(
+            (
+                (rank, i, c)
+                for i, c in enumerate(columns)
+                if free(c) and (rank := _score_header_rank(c, weak=weak)) is not None
+            ),
+        )
+        confirmed = [
+            c for _, _, c in candidates if _confirmed_share(data[c]) >= SCORE_CONFIRM_SHARE
+        ]
+        if not confirmed:
+            hint = 'name it with --map score="COLUMN" (see `kunde inspect FILE`)'
+            if candidates:
+                names = ", ".join(f"'{c}'" for _, _, c in candidates[:3])
+                hint = f"{names} looked like the score but its values are not 0–10; " + hint
+            raise MissingColumnsError(path, [s.SCORE], hint=hint)
+        chosen[s.SCORE] = confirmed[0]
+        how[s.SCORE] = "header"
+
+    def pick(fld: str, headers: Sequence[str], *, contains: str | None = None) -> None:
+        if fld in chosen:
+            return
+        for header in headers:
+            for c in columns:
+                if free(c) and norm[c] == header:
+                    chosen[fld], how[fld] = c, "header"
+                    return
+        if contains is not None:
+            for c in columns:
+                if free(c) and contains in norm[c] and _mostly(data[c], r"@"):
+                    chosen[fld], how[fld] = c, "header"
+                    return
+
+    pick(s.RESPONSE_ID, _ID_HEADERS)
+    pick(s.RESPONDED_AT, _DATE_HEADERS)
+    pick(s.EMAIL, _EMAIL_HEADERS, contains="mail")
+    pick(s.CUSTOMER_ID, _CUSTOMER_HEADERS)
+    pick(s.NAME, _NAME_HEADERS)
+    if s.COMMENT not in chosen:
+        for word in COMMENT_WORDS:
+            match = next(
+                (
+                    c
+                    for c in columns
+                    if free(c)
+                    and word in norm[c]
+                    and _confirmed_share(data[c]) < SCORE_CONFIRM_SHARE
+                ),
+                None,
+            )
+            if match is not None:
+                chosen[s.COMMENT], how[s.COMMENT] = match, "header"
+                break
+    first = last = None
+    if s.NAME not in chosen:
+        first = next((c for c in columns if free(c) and norm[c] in _FIRST_NAME), None)
+        last = next((c for c in columns if free(c) and norm[c] in _LAST_NAME), None)
+    return SurveyColumns(
+        layout=layout,
+        columns=chosen,
+        how=how,
+        subheader_row=subheader,
+        first_name=first,
+        last_name=last,
+    )
+
+
+def _mostly(series: pl.Series, pattern: str) -> bool:
+    text = _as_text(series).drop_nulls()
+    return text.len() > 0 and float(text.str.contains(pattern).sum()) / text.len() >= 0.5
+
+
+def _parse_dates(values: pl.Series, *, dayfirst: bool | None) -> tuple[pl.Series, str | None]:
+    """Datetimes from a date column (native or text) and the format used (None: native)."""
+    if values.dtype == pl.Datetime:
+        return values.cast(pl.Datetime("us")).dt.replace_time_zone(None), None
+    if values.dtype == pl.Date:
+        return values.cast(pl.Datetime("us")), None
+    text = _as_text(values)
+    detection = detect_datetime_format(text, dayfirst=dayfirst)
+    frame = text.to_frame("v")
+    best = None
+    if detection.format is not None:
+        best = frame.select(
+            parse_datetime_expr(pl.col("v"), detection.format, detection.fallbacks)
+        ).to_series()
+    filled = int(text.is_not_null().sum())
+    if best is not None and int(best.is_not_null().sum()) == filled:
+        return best, detection.format
+    # 12-hour clocks (Google Forms download, SurveyMonkey): try the AM/PM formats and
+    # keep the one that reads most values; day-first wins ties unless --monthfirst.
+    cleaned = frame.select(
+        normalise_datetime_text(pl.col("v")).str.to_uppercase().str.replace(_AMPM_ZONE, "")
+    ).to_series()
+    dates = _AMPM_DATES
+    if dayfirst is False:
+        dates = tuple(sorted(dates, key=lambda d: not d.startswith("%m")))
+    fmt_used = detection.format
+    best_hits = -1 if best is None else int(best.is_not_null().sum())
+    result = (
+        best
+        if best is not None
+        else pl.Series(values.name, [None] * values.len(), pl.Datetime("us"))
+    )
+    for fmt in (d + t for d in dates for t in _AMPM_TIMES):
+        parsed = cleaned.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
+        hits = int(parsed.is_not_null().sum())
+        if hits > best_hits:
+            result, fmt_used, best_hits = parsed, fmt, hits
+    return result, fmt_used
+
+
+def survey_from_raw(
+    raw: RawTable, *, mapping: dict[str, str] | None = None, dayfirst: bool | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Map a raw survey table onto ``schema.SURVEY``; refused rows go to ``schema.REJECTS``.
+
+    * ``response_id``: the layout's id column (``Respondent ID``, ``#``, …), else
+      ``<file name>:<row>``;
+    * ``customer_id`` and ``name`` trimmed; SurveyMonkey's first + last name joined;
+    * ``email`` trimmed and lower-cased;
+    * ``responded_at``: the submit/end time (Typeform ``Submit Date``, SurveyMonkey
+      ``End Date``, Forms ``Tidsstempel``); a time-zone suffix is dropped;
+    * ``score``: Int8 0–10 (see :func:`parse_score_expr`);
+    * ``comment``: the free-text answer, trimmed, empty → null;
+    * ``source_file`` (the path as given) and ``source_row`` (the row a person sees).
+
+    A row is refused, with its first problem as the reason, when the score is empty,
+    not a number, not a whole number or outside 0–10, or when its date cannot be read
+    or lies outside 1990–2099 (as for orders).
+    Rows read = accepted + refused (SurveyMonkey's sub-answer row is a header row and
+    neither). Notes on what was detected are appended to ``raw.notes``.
+    """
+    path = str(raw.path)
+    found = survey_columns(raw, mapping=mapping)
+    cols = found.columns
+    frame = raw.frame
+    if found.subheader_row is not None:
+        frame = frame.filter(pl.col(ROW_COL) != found.subheader_row)
+    rows = frame[ROW_COL].cast(pl.Int64)
+
+    def text(fld: str) -> pl.Series:
+        if fld in cols:
+            return _as_text(frame[cols[fld]]).alias(fld)
+        return pl.Series(fld, [None] * frame.height, dtype=pl.String)
+
+    score_text = text(s.SCORE)
+    name = text(s.NAME)
+    if s.NAME not in cols and (found.first_name or found.last_name):
+        parts = [_as_text(frame[c]) for c in (found.first_name, found.last_name) if c]
+        name = pl.DataFrame(parts).select(
+            pl.concat_str(pl.all(), separator=" ", ignore_nulls=True).alias(s.NAME)
+        )[s.NAME]
+        name = name.replace("", None)
+    if s.RESPONDED_AT in cols:
+        responded, date_format = _parse_dates(frame[cols[s.RESPONDED_AT]], dayfirst=dayfirst)
+        raw_date = _as_text(frame[cols[s.RESPONDED_AT]])
+    else:
+        responded = pl.Series(s.RESPONDED_AT, [None] * frame.height, dtype=pl.Datetime("us"))
+        raw_date = pl.Series([None] * frame.height, dtype=pl.String)
+        date_format = None
+    own_id = text(s.RESPONSE_ID)
+    work = pl.DataFrame(
+        {
+            "_row": rows,
+            "_score_text": score_text,
+            "_raw_date": raw_date,
+            s.RESPONDED_AT: responded.alias(s.RESPONDED_AT),
+            s.RESPONSE_ID: own_id,
+            s.CUSTOMER_ID: text(s.CUSTOMER_ID),
+            s.EMAIL: text(s.EMAIL).str.replace_all(r"\s+", "").str.to_lowercase(),
+            s.NAME: name,
+            s.COMMENT: text(s.COMMENT),
+        }
+    )
+    value = parse_score_expr(pl.col("_score_text"))
+    score_col = cols[s.SCORE]
+    date_col = cols.get(s.RESPONDED_AT)
+
+    def problem(reason: str, column: str | None, raw_value: pl.Expr) -> pl.Expr:
+        return pl.struct(column=pl.lit(column, pl.String), value=raw_value, reason=pl.lit(reason))
+
+    raw_score = pl.col("_score_text")
+    reason = (
+        pl.when(raw_score.is_null())
+        .then(problem("score is empty", score_col, raw_score))
+        .when(value.is_null())
+        .then(problem("score is not a number", score_col, raw_score))
+        .when(value != value.floor())
+        .then(problem("score is not a whole number", score_col, raw_score))
+        .when((value < 0) | (value > 10))
+        .then(problem("score is outside 0–10", score_col, raw_score))
+        .when(pl.col(s.RESPONDED_AT).is_null() & pl.col("_raw_date").is_not_null())
+        .then(problem("not a date", date_col, pl.col("_raw_date")))
+        .when((pl.col(s.RESPONDED_AT) < EARLIEST) | (pl.col(s.RESPONDED_AT) >= LATEST))
+        .then(problem("date outside 1990–2099", date_col, pl.col("_raw_date")))
+        .otherwise(None)
+        .alias("_reason")
+    )
+    checked = work.with_columns(reason, value.alias("_score"))
+    bad = checked.filter(pl.col("_reason").is_not_null())
+    rejects = bad.select(
+        pl.lit(path, pl.String).alias(s.REJECT_FILE),
+        pl.col("_row").alias(s.REJECT_ROW),
+        pl.col("_reason").struct.field("column").alias(s.REJECT_COLUMN),
+        pl.col("_reason").struct.field("value").str.slice(0, 200).alias(s.REJECT_VALUE),
+        pl.col("_reason").struct.field("reason").alias(s.REJECT_REASON),
+    ).cast(s.REJECTS)  # type: ignore[arg-type]
+    good = checked.filter(pl.col("_reason").is_null())
+    fallback_id = pl.format("{}:{}", pl.lit(raw.path.name), pl.col("_row"))
+    survey = good.with_columns(
+        pl.coalesce(pl.col(s.RESPONSE_ID), fallback_id).alias(s.RESPONSE_ID),
+        pl.col("_score").cast(pl.Int8).alias(s.SCORE),
+        pl.lit(path, pl.String).alias(s.SOURCE_FILE),
+        pl.col("_row").alias(s.SOURCE_ROW),
+    ).select(pl.col(name).cast(dtype) for name, dtype in s.SURVEY.items())
+
+    described = ", ".join(f"{fld}='{col}'" for fld, col in cols.items())
+    raw.notes.append(f"survey layout: {found.layout}; columns: {described}")
+    if found.subheader_row is not None:
+        raw.notes.append(f"skipped SurveyMonkey's second header row (row {found.subheader_row})")
+    if date_format is not None:
+        raw.notes.append(f"survey dates read as {date_format}")
+    if s.RESPONDED_AT not in cols:
+        raw.notes.append("no date column: answers have no date (no trend by month)")
+    return survey, rejects
+
+
+def read_survey_frame(
+    frame: pl.DataFrame,
+    *,
+    path: str = "svar.csv",
+    mapping: dict[str, str] | None = None,
+    dayfirst: bool | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """:func:`survey_from_raw` on a frame already in memory (tests, pasted data).
+
+    Row numbers are counted as in a CSV file with the header on row 1.
+    """
+    if ROW_COL not in frame.columns:
+        frame = frame.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
+    raw = RawTable(frame=frame, path=Path(path), kind="csv")
+    return survey_from_raw(raw, mapping=mapping, dayfirst=dayfirst)
