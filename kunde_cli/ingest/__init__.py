@@ -89,13 +89,16 @@ def read_any(
         frame, rejects, detected = validate_orders(
             raw, preset=options.preset, mapping=options.mapping or None, dayfirst=options.dayfirst
         )
+    # A survey layout may use data rows as a second header (SurveyMonkey); every row
+    # that was data ends up accepted or rejected, so count those.
+    rows_read = raw.frame.height if chosen != SURVEY_KIND else frame.height + rejects.height
     return IngestResult(
         path=path,
         kind=chosen,
         frame=frame,
         rejects=rejects,
         detected=detected,
-        rows_read=raw.frame.height,
+        rows_read=rows_read,
     )
 
 

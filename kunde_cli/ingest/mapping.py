@@ -255,6 +255,9 @@ WOOCOMMERCE: dict[str, tuple[str, ...]] = {
     REFUNDED_AMOUNT: _n("Order Refund Amount"),
 }
 
+#: Survey fields (see ingest/survey.py): a --map for these is not an orders mapping.
+_SURVEY_ONLY = {s.SCORE, s.COMMENT, s.RESPONDED_AT, s.RESPONSE_ID}
+
 PRESETS = {"shopify": SHOPIFY, "woocommerce": WOOCOMMERCE, "generic": SYNONYMS}
 
 
@@ -327,6 +330,8 @@ def resolve_mapping(
     how: dict[str, str] = {}
     used: set[str] = set()
     for raw_field, column in (overrides or {}).items():
+        if raw_field.strip().lower() in _SURVEY_ONLY:
+            continue  # --map score=… is meant for a survey file read in the same run
         fld = canonical_field(raw_field)
         match = column if column in columns else by_norm.get(normalise_header(column))
         if match is None:

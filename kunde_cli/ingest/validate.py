@@ -6,6 +6,7 @@ rejects frame (file, row, column, value, reason). Nothing is dropped silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -142,11 +143,24 @@ def _id_expr(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return _text_expr(expr)
 
 
+def on_unique(frame: pl.DataFrame, col: str, build: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """Evaluate ``build`` once per distinct value of ``col`` and spread the result back.
+
+    Amounts, statuses, e-mails and phones repeat a lot (a shop has a few thousand
+    prices and one e-mail per customer), so parsing the distinct values is many times
+    cheaper than running the regexes on every one of 10 million lines.
+    """
+    series = frame.get_column(col)
+    distinct = series.unique()
+    mapped = distinct.to_frame("v").select(build(pl.col("v"))).to_series()
+    return pl.lit(series.replace_strict(distinct, mapped, default=None, return_dtype=mapped.dtype))
+
+
 def _amount_expr(raw: pl.DataFrame, col: str, style: DecimalStyle) -> pl.Expr:
     dtype = raw.schema[col]
     if dtype.is_numeric():
         return pl.col(col).cast(pl.Float64)
-    return parse_amount_expr(pl.col(col), style)
+    return on_unique(raw, col, lambda e: parse_amount_expr(e, style))
 
 
 def validate_orders(
@@ -204,7 +218,9 @@ def validate_orders(
             # below with "no date"; there is no format to complain about.
             detection = DateDetection("%Y-%m-%d", (), "iso", False, 0.0)
         fmt = require_date_format(detection, path=path, column=date_col)
-        date_expr = parse_datetime_expr(pl.col(date_col), fmt, detection.fallbacks)
+        date_expr = parse_datetime_expr(
+            pl.col(date_col), fmt, detection.fallbacks, normalise=detection.normalise
+        )
         if detection.ambiguous:
             reading = (
                 "month first (--monthfirst)"
@@ -260,14 +276,18 @@ def validate_orders(
     exprs[s.POSTCODE] = _id_expr(pl.col(c), work.schema[c]) if c else pl.lit(None, pl.String)
     c = col(s.EMAIL)
     exprs[s.EMAIL] = (
-        normalise_email_expr(pl.col(c).cast(pl.String)) if c else pl.lit(None, pl.String)
+        on_unique(work, c, lambda e: normalise_email_expr(e.cast(pl.String)))
+        if c
+        else pl.lit(None, pl.String)
     )
     c = col(s.PHONE)
     exprs[s.PHONE] = (
-        normalise_phone_expr(pl.col(c).cast(pl.String)) if c else pl.lit(None, pl.String)
+        on_unique(work, c, lambda e: normalise_phone_expr(e.cast(pl.String)))
+        if c
+        else pl.lit(None, pl.String)
     )
     c = col(s.STATUS)
-    status = _status_expr(pl.col(c)) if c else pl.lit(None, pl.String)
+    status = on_unique(work, c, _status_expr) if c else pl.lit(None, pl.String)
     if col(m.CANCELLED_AT):
         status = (
             pl.when(_text_expr(pl.col(col(m.CANCELLED_AT))).is_not_null())

@@ -214,6 +214,86 @@ LABELS: dict[str, tuple[str, str]] = {
         "postcodes/countries of the group's customers, channels of the group's orders.",
     ),
     # --- churn ---
+    "tier": ("Aktivitet", "Tier"),
+    "tier_active": ("Aktiv", "Active"),
+    "tier_cooling": ("Køler af", "Cooling"),
+    "tier_inactive": ("Inaktiv", "Inactive"),
+    "tier_lost": ("Tabt", "Lost"),
+    "days_since_last": ("Dage siden sidste køb", "Days since last order"),
+    "usual_gap_days": ("Plejer at købe hver (dage)", "Usual gap (days)"),
+    "gap_basis": ("Interval ud fra", "Gap from"),
+    "threshold_days": ("Inaktiv efter (dage)", "Inactive after (days)"),
+    "value_at_stake": ("Værdi pr. år", "Value per year"),
+    "mean_p_alive": ("Gns. P(stadig kunde)", "Mean P(alive)"),
+    "p_alive": ("P(stadig kunde)", "P(alive)"),
+    "expected_purchases": ("Forventede køb", "Expected purchases"),
+    "repeat_purchases": ("Genkøb", "Repeat purchases"),
+    "churn_title": ("Kunder efter aktivitet pr. {as_of}", "Customers by activity as of {as_of}"),
+    "churn_list_title": (
+        "Genaktiveringsliste ({tiers}) pr. {as_of}",
+        "Reactivation list ({tiers}) as of {as_of}",
+    ),
+    "churn_rule": (
+        "Regel: inaktiv når dage siden sidste køb > max({floor} dage, {k} × kundens normale "
+        "interval mellem køb). Engangskunder måles mod butikkens {pct}. percentil af tiden "
+        "til andet køb ({gap} dage).",
+        "Rule: inactive when days since the last order > max({floor} days, {k} × the "
+        "customer's usual gap between orders). One-time buyers are measured against the "
+        "shop's {pct}th percentile of days to a second order ({gap} days).",
+    ),
+    "churn_rule_no_repeat": (
+        "Regel: inaktiv når dage siden sidste køb > max({floor} dage, {k} × kundens normale "
+        "interval mellem køb). Ingen kunde har købt to gange endnu, så engangskunder måles "
+        "mod {floor} dage.",
+        "Rule: inactive when days since the last order > max({floor} days, {k} × the "
+        "customer's usual gap between orders). No customer has bought twice yet, so "
+        "one-time buyers are measured against {floor} days.",
+    ),
+    "churn_summary_none": (
+        "Ingen af de {customers} kunder er forsinket med næste køb lige nu.",
+        "None of the {customers} customers is overdue right now.",
+    ),
+    "churn_summary": (
+        "{overdue} af {customers} kunder er kølet af eller inaktive; de har været {value} "
+        "værd om året. Vind dem tilbage nu: kunde churn --list giver listen med e-mail.",
+        "{overdue} of {customers} customers are cooling or inactive; they have been worth "
+        "{value} a year. Win them back now: kunde churn --list gives the list with e-mail.",
+    ),
+    "churn_no_customers": (
+        "Ingen kunder med en talt ordre endnu.",
+        "No customer has a counted order yet.",
+    ),
+    "churn_model_failed": (
+        "{model} kunne ikke beregnes på disse data: {reason}. Viser kun de regelbaserede "
+        "aktivitetstrin.",
+        "{model} cannot be fitted on this data: {reason}. Showing the rule-based tiers only.",
+    ),
+    "churn_model_untrusted": (
+        "{model}-tallene er ikke til at stole på her: {reasons}. Viser kun de regelbaserede "
+        "aktivitetstrin.",
+        "The {model} numbers cannot be trusted here: {reasons}. Showing the rule-based "
+        "tiers only.",
+    ),
+    "churn_one_order_bgnbd": (
+        "P(stadig kunde) er tom for {n} engangskunder: BG/NBD regner enhver kunde uden "
+        "genkøb for aktiv, uanset hvor længe siden købet er — brug deres aktivitetstrin "
+        "(eller --model mbgnbd).",
+        "P(alive) is left blank for {n} one-time buyers: BG/NBD counts every customer "
+        "without a repeat purchase as alive, however long ago they bought — go by their "
+        "tier (or use --model mbgnbd).",
+    ),
+    "churn_one_order_mbgnbd": (
+        "{n} engangskunder: MBG/NBD lader P(stadig kunde) falde med tiden siden købet, men "
+        "bygger kun på ét køb — sammenlign med deres aktivitetstrin.",
+        "{n} one-time buyers: MBG/NBD lets their P(alive) fall with time since the "
+        "purchase, but it rests on a single order — compare it with their tier.",
+    ),
+    "churn_model_note": (
+        "{model}: P(stadig kunde) = sandsynligheden for at kunden stadig handler hos dig; "
+        "forventede køb de næste {horizon} måneder.",
+        "{model}: P(alive) = the probability the customer still buys from you; expected "
+        "purchases over the next {horizon} months.",
+    ),
     # --- nps ---
     "n": ("Svar", "Answers"),
     "promoters": ("Promotorer", "Promoters"),

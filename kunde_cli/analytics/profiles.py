@@ -1,0 +1,647 @@
+"""Customer profiles (kundeprofiler) and persona cards, made only from the data.
+
+:func:`segment_profiles` describes each group of customers (an RFM segment, a rung of
+the loyalty ladder, …) with the numbers the loyalty guides tell owners to collect:
+size, revenue share, order value and rhythm, what they buy, where they live, how they
+shop and — when there are survey answers — how willing they are to recommend.
+
+:func:`persona_cards` turns one profile row into a short card in Danish or English.
+Every sentence is filled from a number in the profile; a sentence whose number is
+missing is left out, so a card never claims more than the data shows. The sentence
+templates live here (not in ``render/i18n.py``) because they are part of what the
+function computes, and analytics must not import from ``render/``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from kunde_cli import schema as s
+from kunde_cli.analytics.ladder import survey_people
+from kunde_cli.analytics.orders import (
+    COUNTED,
+    FREQUENCY,
+    MONETARY,
+    RECENCY,
+    as_of_cutoff,
+    customer_summary,
+    order_totals,
+)
+
+#: Default name of the grouping column in ``groups`` and in the result.
+GROUP = "group"
+#: How many values the ``top_*`` columns list.
+TOP_N = 3
+
+#: Columns of :func:`segment_profiles`.
+CUSTOMERS = "customers"
+SHARE_CUSTOMERS = "share_customers"
+REVENUE = "revenue"
+SHARE_REVENUE = "share_revenue"
+ORDERS = "orders"
+ORDERS_PER_CUSTOMER = "orders_per_customer"
+AOV = "aov"
+MEDIAN_DAYS_BETWEEN_ORDERS = "median_days_between_orders"
+MEDIAN_RECENCY_DAYS = "median_recency_days"
+TOP_PRODUCTS = "top_products"
+TOP_CATEGORIES = "top_categories"
+TOP_CITIES = "top_cities"
+TOP_POSTCODES = "top_postcodes"
+TOP_COUNTRIES = "top_countries"
+TOP_CHANNELS = "top_channels"
+NPS = "nps"
+NPS_RESPONSES = "nps_responses"
+
+PROFILE_COLUMNS = (
+    CUSTOMERS,
+    SHARE_CUSTOMERS,
+    REVENUE,
+    SHARE_REVENUE,
+    ORDERS,
+    ORDERS_PER_CUSTOMER,
+    AOV,
+    MEDIAN_DAYS_BETWEEN_ORDERS,
+    MEDIAN_RECENCY_DAYS,
+    TOP_PRODUCTS,
+    TOP_CATEGORIES,
+    TOP_CITIES,
+    TOP_POSTCODES,
+    TOP_COUNTRIES,
+    TOP_CHANNELS,
+    NPS,
+    NPS_RESPONSES,
+)
+
+# Private working columns.
+_KEY = "_key"
+_WEIGHT = "_weight"
+_TOTAL = "_total"
+_GAP = "_gap_days"
+_DAY = "_day"
+_ALL_CUSTOMERS = "_all_customers"
+_ALL_REVENUE = "_all_revenue"
+_NET = "_net_promoters"
+
+
+# --------------------------------------------------------------------------------------
+# Profiles
+# --------------------------------------------------------------------------------------
+
+
+def _top(weights: pl.LazyFrame, totals: pl.LazyFrame, by: str, name: str) -> pl.LazyFrame:
+    """``"A (40 %), B (25 %), C (10 %)"`` per group from (by, _key, _weight) rows.
+
+    Share = weight / the group's total (rounded to whole percent); the biggest first,
+    ties by name; keys without a value and weights ≤ 0 are left out.
+    """
+    share = (pl.col(_WEIGHT) / pl.col(_TOTAL) * 100).round(0).cast(pl.Int64)
+    return (
+        weights.filter(pl.col(_KEY).is_not_null(), pl.col(_WEIGHT) > 0)
+        .join(totals, on=by, nulls_equal=True)
+        .group_by(by)
+        .agg(
+            pl.format("{} ({} %)", pl.col(_KEY), share)
+            .sort_by([pl.col(_WEIGHT), pl.col(_KEY)], descending=[True, False])
+            .head(TOP_N)
+            .str.join(", ")
+            .alias(name)
+        )
+    )
+
+
+def _latest_values(lines: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """Each customer's most recent non-empty value of each of ``columns`` (as strings)."""
+    return lines.group_by(s.CUSTOMER_ID).agg(
+        pl.col(column)
+        .cast(pl.String)
+        .replace("", None)
+        .sort_by(s.ORDER_DATE)
+        .drop_nulls()
+        .last()
+        .alias(column)
+        for column in columns
+    )
+
+
+def _nps_by_group(
+    survey: pl.LazyFrame | None,
+    lines: pl.LazyFrame,
+    groups: pl.LazyFrame,
+    by: str,
+    as_of: date | datetime,
+) -> pl.LazyFrame:
+    """NPS of each group from every customer's latest answer up to ``as_of``.
+
+    NPS = % promoters (9–10) − % detractors (0–6). Answers are tied to customers as on
+    the loyalty ladder (:func:`kunde_cli.analytics.ladder.survey_people`: customer id,
+    else the e-mail on orders); two answers at the same instant count the lower score.
+    """
+    if survey is None:
+        return (
+            groups.select(by)
+            .unique()
+            .with_columns(
+                pl.lit(None, dtype=pl.Float64).alias(NPS),
+                pl.lit(0, dtype=pl.Int64).alias(NPS_RESPONSES),
+            )
+        )
+    latest = (
+        survey_people(survey, lines, as_of=as_of)
+        .group_by(s.CUSTOMER_ID)
+        .agg(
+            pl.col(s.SCORE)
+            .sort_by([s.RESPONDED_AT, s.SCORE], descending=[False, True])
+            .last()
+            .cast(pl.Int64)
+        )
+    )
+    score = pl.col(s.SCORE)
+    return (
+        groups.join(latest, on=s.CUSTOMER_ID, how="left")
+        .group_by(by)
+        .agg(
+            score.count().cast(pl.Int64).alias(NPS_RESPONSES),
+            # Counts are unsigned: cast before subtracting, or a negative NPS wraps around.
+            ((score >= 9).sum().cast(pl.Int64) - (score <= 6).sum().cast(pl.Int64)).alias(_NET),
+        )
+        .with_columns(
+            pl.when(pl.col(NPS_RESPONSES) > 0)
+            .then(pl.col(_NET) / pl.col(NPS_RESPONSES) * 100)
+            .cast(pl.Float64)
+            .alias(NPS)
+        )
+        .select(by, NPS, NPS_RESPONSES)
+    )
+
+
+def segment_profiles(
+    lines: pl.LazyFrame,
+    groups: pl.LazyFrame,
+    *,
+    as_of: date | datetime,
+    survey: pl.LazyFrame | None = None,
+    by: str = GROUP,
+) -> pl.LazyFrame:
+    """A data-driven profile of each group of customers.
+
+    ``groups`` holds ``customer_id`` and the grouping column ``by`` (one row per
+    customer; customers may have no orders, e.g. the "potential" rung). Only the
+    customers in ``groups`` are described, and shares are of their totals. Orders
+    and lines after ``as_of`` are ignored. Per group:
+
+    * ``customers``, ``share_customers`` (0–1);
+    * ``revenue`` — net revenue (DKK incl. VAT; refunds reduce it) and
+      ``share_revenue`` (0–1; null when the total is ≤ 0);
+    * ``orders`` (counted orders), ``orders_per_customer`` = orders / customers,
+      ``aov`` = revenue / orders (null without orders);
+    * ``median_days_between_orders`` — median of all gaps (calendar days) between
+      consecutive counted orders of the group's customers (null when nobody in the
+      group has two counted orders);
+    * ``median_recency_days`` — median days since the last counted order;
+    * ``top_products``, ``top_categories`` — the three biggest by share of the
+      group's revenue on counted-order lines, as ``"A (40 %), B (25 %), C (10 %)"``;
+    * ``top_cities``, ``top_postcodes``, ``top_countries`` — by share of the group's
+      customers (each customer counted once, with their most recent address);
+    * ``top_channels`` — by share of the group's counted orders (an order's channel is
+      that of its first line that names one);
+    * ``nps`` (−100…100) and ``nps_responses`` from each customer's latest survey
+      answer up to ``as_of`` (null / 0 without answers).
+
+    A ``top_*`` column is null when the data has no such values. Sorted by revenue,
+    highest first.
+
+    Examples
+    --------
+    >>> lines = pl.LazyFrame({
+    ...     "customer_id": ["a", "a", "b"], "order_id": ["1", "2", "3"], "line_no": [1, 1, 1],
+    ...     "amount": [100.0, 50.0, 50.0], "status": ["paid"] * 3,
+    ...     "product": ["Kaffe", "Te", "Kaffe"],
+    ...     "order_date": [datetime(2024, 1, 1), datetime(2024, 1, 11), datetime(2024, 1, 3)]})
+    >>> groups = pl.LazyFrame({"customer_id": ["a", "b"], "group": ["x", "x"]})
+    >>> out = segment_profiles(lines, groups, as_of=date(2024, 1, 31)).collect()
+    >>> out.select("customers", "orders", "aov", "median_days_between_orders").rows()
+    [(2, 3, 66.66666666666667, 10.0)]
+    >>> out["top_products"].item()
+    'Kaffe (75 %), Te (25 %)'
+    """
+    cutoff = as_of_cutoff(as_of)
+    columns = set(lines.collect_schema().names())
+    members = groups.select(s.CUSTOMER_ID, by).unique(s.CUSTOMER_ID, keep="first")
+    group_sizes = members.group_by(by).agg(pl.len().alias(_TOTAL))
+
+    # Size, revenue, order value and recency.
+    summary = customer_summary(lines, as_of=as_of).select(
+        s.CUSTOMER_ID, FREQUENCY, MONETARY, RECENCY
+    )
+    base = (
+        members.join(summary, on=s.CUSTOMER_ID, how="left")
+        .with_columns(pl.col(FREQUENCY).fill_null(0), pl.col(MONETARY).fill_null(0.0))
+        .with_columns(pl.len().alias(_ALL_CUSTOMERS), pl.col(MONETARY).sum().alias(_ALL_REVENUE))
+        .group_by(by)
+        .agg(
+            pl.len().cast(pl.Int64).alias(CUSTOMERS),
+            (pl.len() / pl.col(_ALL_CUSTOMERS).first()).alias(SHARE_CUSTOMERS),
+            pl.col(MONETARY).sum().alias(REVENUE),
+            pl.when(pl.col(_ALL_REVENUE).first() > 0)
+            .then(pl.col(MONETARY).sum() / pl.col(_ALL_REVENUE).first())
+            .alias(SHARE_REVENUE),
+            pl.col(FREQUENCY).sum().cast(pl.Int64).alias(ORDERS),
+            pl.col(RECENCY).median().alias(MEDIAN_RECENCY_DAYS),
+        )
+        .with_columns(
+            (pl.col(ORDERS) / pl.col(CUSTOMERS)).alias(ORDERS_PER_CUSTOMER),
+            pl.when(pl.col(ORDERS) > 0).then(pl.col(REVENUE) / pl.col(ORDERS)).alias(AOV),
+        )
+    )
+
+    # Rhythm: gaps between consecutive counted orders.
+    orders = order_totals(lines, as_of=as_of)
+    # Gaps, products and channels all start from these orders: build them once.
+    counted = orders.filter(pl.col(COUNTED)).join(members, on=s.CUSTOMER_ID).cache()
+    gaps = (
+        counted.with_columns(pl.col(s.ORDER_DATE).dt.date().alias(_DAY))
+        .sort(s.CUSTOMER_ID, _DAY)
+        .with_columns(pl.col(_DAY).diff().over(s.CUSTOMER_ID).dt.total_days().alias(_GAP))
+        .group_by(by)
+        .agg(pl.col(_GAP).median().alias(MEDIAN_DAYS_BETWEEN_ORDERS))
+    )
+
+    # What they buy: lines of counted orders, weighted by amount.
+    in_scope = lines.filter(pl.col(s.ORDER_DATE) < cutoff).cache()
+    counted_lines = in_scope.join(
+        counted.select(s.CUSTOMER_ID, s.ORDER_ID, by), on=[s.CUSTOMER_ID, s.ORDER_ID]
+    )
+    line_totals = counted_lines.group_by(by).agg(pl.col(s.AMOUNT).sum().alias(_TOTAL))
+    tops: list[pl.LazyFrame] = []
+    for column, name in ((s.PRODUCT, TOP_PRODUCTS), (s.CATEGORY, TOP_CATEGORIES)):
+        if column in columns:
+            weights = counted_lines.group_by(by, pl.col(column).cast(pl.String).alias(_KEY)).agg(
+                pl.col(s.AMOUNT).sum().alias(_WEIGHT)
+            )
+            tops.append(_top(weights, line_totals, by, name))
+
+    # Where they live: each customer once, with their latest address.
+    places = [
+        (column, name)
+        for column, name in (
+            (s.CITY, TOP_CITIES),
+            (s.POSTCODE, TOP_POSTCODES),
+            (s.COUNTRY, TOP_COUNTRIES),
+        )
+        if column in columns
+    ]
+    if places:
+        addresses = members.join(
+            _latest_values(in_scope, [column for column, _ in places]), on=s.CUSTOMER_ID
+        ).cache()
+        for column, name in places:
+            weights = addresses.group_by(by, pl.col(column).alias(_KEY)).agg(
+                pl.len().cast(pl.Float64).alias(_WEIGHT)
+            )
+            tops.append(_top(weights, group_sizes, by, name))
+
+    # How they shop: counted orders per channel (the first line that names one; rows
+    # keep their input order within a group, so sorting by line first suffices).
+    if s.CHANNEL in columns:
+        named = counted_lines.with_columns(
+            pl.col(s.CHANNEL).cast(pl.String).replace("", None).alias(_KEY)
+        ).filter(pl.col(_KEY).is_not_null())
+        if s.LINE_NO in columns:
+            named = named.sort(s.LINE_NO)
+        per_order = named.group_by(by, s.CUSTOMER_ID, s.ORDER_ID).agg(pl.col(_KEY).first())
+        order_counts = counted.group_by(by).agg(pl.len().alias(_TOTAL))
+        weights = per_order.group_by(by, _KEY).agg(pl.len().cast(pl.Float64).alias(_WEIGHT))
+        tops.append(_top(weights, order_counts, by, TOP_CHANNELS))
+
+    result = base.join(gaps, on=by, how="left", nulls_equal=True)
+    for top in tops:
+        result = result.join(top, on=by, how="left", nulls_equal=True)
+    result = result.join(
+        _nps_by_group(survey, lines, members, by, as_of), on=by, how="left", nulls_equal=True
+    )
+    missing = {
+        name: pl.lit(None, dtype=pl.String).alias(name)
+        for name in (
+            TOP_PRODUCTS,
+            TOP_CATEGORIES,
+            TOP_CITIES,
+            TOP_POSTCODES,
+            TOP_COUNTRIES,
+            TOP_CHANNELS,
+        )
+        if name not in result.collect_schema().names()
+    }
+    return (
+        result.with_columns(*missing.values())
+        .with_columns(
+            pl.col(MEDIAN_DAYS_BETWEEN_ORDERS).cast(pl.Float64),
+            pl.col(MEDIAN_RECENCY_DAYS).cast(pl.Float64),
+            pl.col(NPS_RESPONSES).fill_null(0),
+        )
+        .select(by, *PROFILE_COLUMNS)
+        .sort([REVENUE, by], descending=[True, False], nulls_last=True)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Persona cards
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonaCard:
+    """A short, data-made description of one group of customers.
+
+    ``group`` is the segment or rung key; the other fields are sentences in the
+    chosen language, each made only from numbers in the profile.
+    """
+
+    group: str
+    name: str
+    who: str
+    buys: str
+    how_often: str
+    what_to_do: str
+
+
+#: Persona names for the known segment and rung keys: key -> (da, en).
+PERSONA_NAMES: dict[str, tuple[str, str]] = {
+    # RFM segments (DESIGN.md grid)
+    "champion": ("De trofaste stamkunder", "The devoted regulars"),
+    "loyal": ("De loyale", "The loyal ones"),
+    "potential_loyalist": ("De kommende stamkunder", "Regulars in the making"),
+    "new": ("De nye ansigter", "The new faces"),
+    "promising": ("De lovende", "The promising ones"),
+    "needs_attention": ("Dem, der trænger til opmærksomhed", "The ones needing attention"),
+    "about_to_sleep": ("De døsige", "The drowsy ones"),
+    "at_risk": ("Dem, vi er ved at miste", "The ones slipping away"),
+    "cant_lose": ("Dem, vi ikke må miste", "The ones we cannot lose"),
+    "hibernating": ("De sovende", "The sleepers"),
+    "lost": ("De tabte", "The lost ones"),
+    # Loyalty ladder rungs
+    "potential": ("De mulige kunder", "The prospects"),
+    "first_time": ("Førstegangskunderne", "The first-timers"),
+    "returning": ("De genkommende", "The returning customers"),
+    "ambassador": ("Ambassadørerne", "The ambassadors"),
+}
+
+# Sentence templates: key -> (da, en). Placeholders are filled with formatted numbers.
+_TEXT: dict[str, tuple[str, str]] = {
+    "fallback_name": ("Gruppen {group}", "The {group} group"),
+    "who": (
+        "{customers} {noun} ({share_customers} af alle)",
+        "{customers} {noun} ({share_customers} of all)",
+    ),
+    "who_revenue": (
+        ", der står for {share_revenue} af omsætningen.",
+        ", bringing in {share_revenue} of revenue.",
+    ),
+    "who_cities": ("Flest i {value}.", "Mostly from {value}."),
+    "who_postcodes": ("Flest i postnr. {value}.", "Mostly from postcodes {value}."),
+    "who_countries": ("Lande: {value}.", "Countries: {value}."),
+    "who_nps": (
+        "Anbefalingsvilje: NPS {nps} ({responses} {noun}).",
+        "Willingness to recommend: NPS {nps} ({responses} {noun}).",
+    ),
+    "customer_one": ("kunde", "customer"),
+    "customer_many": ("kunder", "customers"),
+    "answer_one": ("svar", "answer"),
+    "answer_many": ("svar", "answers"),
+    "buys_none": ("Har ikke købt endnu.", "Have not bought yet."),
+    "buys_aov": ("Gennemsnitlig ordre {aov}", "Average order {aov}"),
+    "buys_products": (
+        "Mest købt (andel af gruppens omsætning): {value}.",
+        "Buy most (share of the group's revenue): {value}.",
+    ),
+    "buys_categories": ("Kategorier: {value}.", "Categories: {value}."),
+    "often_none": ("Ingen ordrer endnu.", "No orders yet."),
+    "often_orders": ("{orders} ordrer pr. kunde", "{orders} orders per customer"),
+    "often_gap": (
+        ", typisk {gap} dage mellem to ordrer",
+        ", typically {gap} days between two orders",
+    ),
+    "often_no_gap": (
+        ", ingen har købt mere end én gang",
+        ", nobody has bought more than once",
+    ),
+    "often_recency": (
+        "; sidste køb typisk for {recency} dage siden.",
+        "; last order typically {recency} days ago.",
+    ),
+    "often_channels": ("Handler via {value}.", "Shop via {value}."),
+    "do_first_order": (
+        "Giv dem en grund til at handle første gang, fx et velkomsttilbud.",
+        "Give them a reason to place a first order, e.g. a welcome offer.",
+    ),
+    "do_reactivate": (
+        "De er længe om at komme igen ({recency} dage siden sidste køb mod normalt {gap} "
+        "dage mellem ordrer): send et personligt tilbud for at vinde dem tilbage.",
+        "They are overdue ({recency} days since the last order against a usual {gap} days "
+        "between orders): send a personal offer to win them back.",
+    ),
+    "do_second_order": (
+        "Få dem til at købe igen: send en opfølgning med et relevant tilbud kort efter første køb.",
+        "Get them to buy again: follow up with a relevant offer soon after the first order.",
+    ),
+    "do_reward": (
+        "De bærer en stor del af omsætningen: beløn dem, giv dem noget eksklusivt og bed "
+        "om anmeldelser.",
+        "They carry a large part of revenue: reward them, give them something exclusive "
+        "and ask for reviews.",
+    ),
+    "do_nps_low": (
+        "Flere kritikere end anbefalere: tag kontakt til de utilfredse og find ud af hvorfor.",
+        "More detractors than promoters: contact the unhappy ones and find out why.",
+    ),
+    "do_nps_high": (
+        "Mange anbefaler jer: bed dem om anmeldelser eller at henvise en ven.",
+        "Many would recommend you: ask them for reviews or referrals.",
+    ),
+    "do_keep_in_touch_gap": (
+        "Hold kontakten: mind dem om jer omkring {gap} dage efter sidste køb.",
+        "Keep in touch: remind them of you about {gap} days after their last order.",
+    ),
+    "do_keep_in_touch": (
+        "Hold kontakten med nyheder og inspiration.",
+        "Keep in touch with news and inspiration.",
+    ),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    da, en = _TEXT[key]
+    return da if lang == "da" else en
+
+
+def _end(text: str) -> str:
+    """End a sentence with one full stop ("… 150,00 kr." already has one)."""
+    return text if text.endswith(".") else text + "."
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _number(value: float, lang: str, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}"
+    if lang == "da":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def _percent(share: float, lang: str) -> str:
+    body = _number(share * 100, lang, 0)
+    return f"{body} %" if lang == "da" else f"{body}%"
+
+
+def _money(value: float, lang: str, currency: str) -> str:
+    body = _number(value, lang, 2)
+    return f"{body} {currency}" if lang == "da" else f"{currency} {body}".replace("kr.", "DKK")
+
+
+def _card(row: dict[str, Any], by: str, lang: str, currency: str) -> PersonaCard:
+    group = str(row[by]) if row[by] is not None else "-"
+    names = PERSONA_NAMES.get(group)
+    if names is not None:
+        name = names[0] if lang == "da" else names[1]
+    else:
+        name = _t("fallback_name", lang).format(group=group)
+
+    # Who they are.
+    who = _t("who", lang).format(
+        customers=_number(row[CUSTOMERS], lang),
+        noun=_t("customer_one" if row[CUSTOMERS] == 1 else "customer_many", lang),
+        share_customers=_percent(row[SHARE_CUSTOMERS], lang),
+    )
+    if not _missing(row[SHARE_REVENUE]):
+        who += _t("who_revenue", lang).format(share_revenue=_percent(row[SHARE_REVENUE], lang))
+    else:
+        who += "."
+    if row[TOP_CITIES]:
+        who += " " + _t("who_cities", lang).format(value=row[TOP_CITIES])
+    elif row[TOP_POSTCODES]:
+        who += " " + _t("who_postcodes", lang).format(value=row[TOP_POSTCODES])
+    # One country says nothing a Danish shop owner does not know already.
+    if row[TOP_COUNTRIES] and "," in row[TOP_COUNTRIES]:
+        who += " " + _t("who_countries", lang).format(value=row[TOP_COUNTRIES])
+    if row[NPS_RESPONSES] and not _missing(row[NPS]):
+        who += " " + _t("who_nps", lang).format(
+            nps=_number(row[NPS], lang),
+            responses=_number(row[NPS_RESPONSES], lang),
+            noun=_t("answer_one" if row[NPS_RESPONSES] == 1 else "answer_many", lang),
+        )
+
+    has_orders = bool(row[ORDERS])
+    gap, recency = row[MEDIAN_DAYS_BETWEEN_ORDERS], row[MEDIAN_RECENCY_DAYS]
+
+    # What they buy.
+    if not has_orders:
+        buys = _t("buys_none", lang)
+    else:
+        parts = [_end(_t("buys_aov", lang).format(aov=_money(row[AOV], lang, currency)))]
+        if row[TOP_PRODUCTS]:
+            parts.append(_t("buys_products", lang).format(value=row[TOP_PRODUCTS]))
+        if row[TOP_CATEGORIES]:
+            parts.append(_t("buys_categories", lang).format(value=row[TOP_CATEGORIES]))
+        buys = " ".join(parts)
+
+    # How often.
+    if not has_orders:
+        how_often = _t("often_none", lang)
+    else:
+        how_often = _t("often_orders", lang).format(
+            orders=_number(row[ORDERS_PER_CUSTOMER], lang, 1)
+        )
+        if not _missing(gap):
+            how_often += _t("often_gap", lang).format(gap=_number(gap, lang))
+        else:
+            how_often += _t("often_no_gap", lang)
+        if not _missing(recency):
+            how_often += _t("often_recency", lang).format(recency=_number(recency, lang))
+        else:
+            how_often += "."
+        if row[TOP_CHANNELS]:
+            how_often += " " + _t("often_channels", lang).format(value=row[TOP_CHANNELS])
+
+    # What to do: each rule is triggered only by numbers in the profile.
+    actions: list[str] = []
+    if not has_orders:
+        actions.append(_t("do_first_order", lang))
+    else:
+        if not _missing(gap) and not _missing(recency) and recency > 2 * gap:
+            actions.append(
+                _t("do_reactivate", lang).format(
+                    recency=_number(recency, lang), gap=_number(gap, lang)
+                )
+            )
+        elif _missing(gap) or row[ORDERS_PER_CUSTOMER] < 1.5:
+            actions.append(_t("do_second_order", lang))
+        share_rev, share_cust = row[SHARE_REVENUE], row[SHARE_CUSTOMERS]
+        if (
+            not _missing(share_rev)
+            and share_rev > 1.5 * share_cust
+            and row[ORDERS_PER_CUSTOMER] >= 2
+        ):
+            actions.append(_t("do_reward", lang))
+    if row[NPS_RESPONSES] and not _missing(row[NPS]):
+        if row[NPS] < 0:
+            actions.append(_t("do_nps_low", lang))
+        elif row[NPS] >= 50:
+            actions.append(_t("do_nps_high", lang))
+    if not actions:
+        actions.append(
+            _t("do_keep_in_touch_gap", lang).format(gap=_number(gap, lang))
+            if not _missing(gap)
+            else _t("do_keep_in_touch", lang)
+        )
+    return PersonaCard(
+        group=group,
+        name=name,
+        who=who,
+        buys=buys,
+        how_often=how_often,
+        what_to_do=" ".join(actions),
+    )
+
+
+def persona_cards(
+    profiles: pl.DataFrame | pl.LazyFrame,
+    lang: str = "da",
+    *,
+    by: str = GROUP,
+    currency: str = "kr.",
+) -> list[PersonaCard]:
+    """One persona card per profile row of :func:`segment_profiles`, in ``lang`` (da/en).
+
+    The name comes from the group key (a known segment or rung, else "Gruppen X");
+    *who* from size, revenue share, top cities (or postcodes), countries when more
+    than one, and NPS when answers exist; *buys* from AOV, top products and
+    categories; *how often* from orders per customer, the median gap between orders,
+    median recency and channels; *what to do* from rules on those same numbers
+    (overdue against their usual gap → win back; mostly one order → second-order
+    follow-up; revenue share well above customer share → reward; NPS below 0 or
+    from 50 → act on it). A sentence whose number is missing is left out.
+
+    Examples
+    --------
+    >>> profile = pl.DataFrame({"group": ["champion"], "customers": [2],
+    ...     "share_customers": [0.2], "revenue": [600.0], "share_revenue": [0.6],
+    ...     "orders": [8], "orders_per_customer": [4.0], "aov": [75.0],
+    ...     "median_days_between_orders": [30.0], "median_recency_days": [10.0],
+    ...     "top_products": ["Kaffe (80 %)"], "top_categories": [None], "top_cities": [None],
+    ...     "top_postcodes": [None], "top_countries": [None], "top_channels": [None],
+    ...     "nps": [None], "nps_responses": [0]})
+    >>> card = persona_cards(profile, "en")[0]
+    >>> card.name
+    'The devoted regulars'
+    >>> print(card.buys)
+    Average order DKK 75.00. Buy most (share of the group's revenue): Kaffe (80 %).
+    """
+    frame = profiles.collect() if isinstance(profiles, pl.LazyFrame) else profiles
+    # One card per group: a handful of rows of text, not data processing.
+    return [_card(row, by, lang, currency) for row in frame.iter_rows(named=True)]

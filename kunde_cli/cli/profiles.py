@@ -1,0 +1,163 @@
+"""`kunde profiles`: data-made customer profiles (kundeprofiler) and persona cards."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kunde_cli.cli import options
+
+if TYPE_CHECKING:
+    from kunde_cli.analytics.profiles import PersonaCard
+
+app = typer.Typer()
+
+
+class ProfilesBy(StrEnum):
+    """What the profiles group customers by."""
+
+    segment = "segment"
+    rung = "rung"
+
+
+#: Columns shown in the terminal table; the top-N texts are on the persona cards.
+_TERMINAL_COLUMNS = (
+    "customers",
+    "share_customers",
+    "share_revenue",
+    "aov",
+    "orders_per_customer",
+    "median_days_between_orders",
+    "median_recency_days",
+    "nps",
+)
+
+
+@app.command("profiles")
+def profiles_command(
+    files: options.Files = None,
+    by: Annotated[
+        ProfilesBy,
+        typer.Option("--by", help="Profile each RFM segment or each rung of the loyalty ladder."),
+    ] = ProfilesBy.segment,
+    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
+    fmt: options.Format = None,
+    output: options.Output = None,
+    as_of: options.AsOf = None,
+    lang: options.Lang = None,
+    config_path: options.ConfigPath = None,
+    csv_style: options.CsvStyle = "plain",
+    bom: options.Bom = False,
+    sheet: options.Sheet = None,
+    preset: options.Preset = None,
+    mapping: options.Map = None,
+    dayfirst: options.DayFirst = None,
+) -> None:
+    """Customer profiles per segment (or ladder rung), with a persona card for each.
+
+    For each group: customers and share, share of revenue, average order value, orders
+    per customer, median days between orders and since the last order, top products
+    and categories (share of the group's revenue), top cities, postcodes and countries
+    (share of the group's customers), channels (share of orders) and NPS where survey
+    answers exist. In a terminal each group also gets a short persona card — a name,
+    who they are, what they buy, how often, and what to do — made only from those
+    numbers. csv/json/parquet/xlsx give every column, one row per group.
+
+    Example: kunde profiles --by rung --lang en
+    """
+    from kunde_cli.analytics import profiles as prof
+    from kunde_cli.cli import common
+    from kunde_cli.cli.segment import label_values
+    from kunde_cli.render.formats import OutputFormat, emit, resolve_format
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.terminal import note
+
+    loaded = common.load(
+        files,
+        workspace,
+        as_of=as_of,
+        lang=lang,
+        config_path=config_path,
+        sheet=sheet,
+        preset=preset,
+        mapping=mapping,
+        dayfirst=dayfirst,
+    )
+    lg, cfg = loaded.lang, loaded.config
+    when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
+
+    if by is ProfilesBy.rung:
+        from kunde_cli.analytics import ladder
+        from kunde_cli.cli.ladder import churn_tiers_or_none
+
+        column = ladder.RUNG
+        groups = ladder.ladder_rungs(
+            loaded.orders,
+            as_of=loaded.as_of,
+            survey=loaded.survey,
+            tiers=churn_tiers_or_none(loaded.orders, loaded.as_of, cfg),
+            config=cfg.ladder,
+        )
+    else:
+        from kunde_cli.analytics import rfm
+
+        column = rfm.SEGMENT
+        groups = rfm.rfm_segments(
+            rfm.rfm_scores(loaded.orders, as_of=loaded.as_of, config=cfg.rfm), config=cfg.rfm
+        )
+    frame = prof.segment_profiles(
+        loaded.orders,
+        groups,
+        as_of=loaded.as_of,
+        survey=loaded.survey,
+        by=column,
+    ).collect()
+    title = label("profiles_title", lg).format(by=label(column, lg).lower(), as_of=when)
+
+    if resolve_format(fmt, output) is not OutputFormat.table:
+        emit(
+            frame,
+            fmt,
+            output,
+            title=title,
+            lang=lg,
+            currency=cfg.currency,
+            csv_style=csv_style,
+            bom=bom,
+        )
+        return
+    cards = prof.persona_cards(frame, lg, by=column, currency=cfg.currency)
+    shown = label_values(frame.select(column, *_TERMINAL_COLUMNS), [column], lg)
+    emit(shown, fmt, output, title=title, lang=lg, currency=cfg.currency)
+    if output is None:
+        _print_cards(cards, lg)
+        note(label("profiles_note", lg))
+
+
+def _print_cards(cards: list[PersonaCard], lang: str) -> None:
+    """One Rich panel per persona card on stdout (terminal tables only)."""
+    import sys
+
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from kunde_cli.render.i18n import label
+
+    console = Console(file=sys.stdout, highlight=False)
+    for card in cards:
+        body = Text()
+        for key, value in (
+            ("persona_who", card.who),
+            ("persona_buys", card.buys),
+            ("persona_how_often", card.how_often),
+            ("persona_what_to_do", card.what_to_do),
+        ):
+            if body:
+                body.append("\n")
+            body.append(f"{label(key, lang)}: ", style="bold")
+            body.append(value)
+        subtitle = label(card.group, lang)
+        console.print(Panel(body, title=card.name, subtitle=subtitle, title_align="left"))

@@ -1,0 +1,168 @@
+"""`kunde retention`: how many customers the shop keeps, per period and per cohort."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kunde_cli.cli import options
+
+if TYPE_CHECKING:
+    from kunde_cli.analytics.retention import RepurchaseSummary
+
+app = typer.Typer()
+
+
+class PeriodChoice(StrEnum):
+    """Calendar periods of the retention table."""
+
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command("retention")
+def retention_command(
+    files: options.Files = None,
+    period: Annotated[
+        PeriodChoice, typer.Option("--period", "-p", help="Length of each period.")
+    ] = PeriodChoice.month,
+    window: Annotated[
+        int,
+        typer.Option(
+            "--window",
+            min=1,
+            help="Activity window in days: a customer is active at a moment when they "
+            "have a counted order in this many days up to it.",
+        ),
+    ] = 365,
+    cohorts: Annotated[
+        bool,
+        typer.Option(
+            "--cohorts",
+            help="Print the cohort table instead: customers by first-order month × months "
+            "since, share still buying.",
+        ),
+    ] = False,
+    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
+    fmt: options.Format = None,
+    output: options.Output = None,
+    as_of: options.AsOf = None,
+    lang: options.Lang = None,
+    config_path: options.ConfigPath = None,
+    csv_style: options.CsvStyle = "plain",
+    bom: options.Bom = False,
+    sheet: options.Sheet = None,
+    preset: options.Preset = None,
+    mapping: options.Map = None,
+    dayfirst: options.DayFirst = None,
+) -> None:
+    """Retention rate per month, quarter or year, and the cohort table.
+
+    Retention rate = (E − N) / A × 100, shown with A, E and N. For a shop without
+    contracts:
+
+    A customer "at" a moment t is someone with at least one counted order (not
+    cancelled or refunded, net amount above 0) in the trailing activity window ending
+    at t: an order dated after t minus the window length in days and on or before t.
+    A = customers active at the start of the period (at the end of the day before its
+    first day), E = customers active at the end of the period (its last day, or the
+    as-of date for the current period), N = customers whose first counted order ever
+    falls inside the period. Retention rate = (E − N) / A × 100.
+    E − N counts everyone active at the end who was not new: those kept from the start
+    plus those who came back after a pause longer than the window. Because of these
+    comeback customers the rate can exceed 100 %. Choose a window at least as long as
+    the period: a new customer whose only orders are older than the window at the end
+    of the period is in N but not in E, which pulls the rate down (with yearly periods
+    and the 365-day window this can happen only for a first order on 1 January of a
+    leap year).
+
+    --cohorts prints one row per first-order month with the share of its customers
+    buying in month 0, 1, 2 … after. The repurchase rate, median days to the second
+    order and the revenue share of returning customers always go to stderr.
+
+    Example: kunde retention --period quarter --window 180
+    """
+    from kunde_cli.analytics import retention as ret
+    from kunde_cli.cli import common
+    from kunde_cli.render.formats import emit
+    from kunde_cli.render.i18n import label
+
+    loaded = common.load(
+        files,
+        workspace,
+        as_of=as_of,
+        lang=lang,
+        config_path=config_path,
+        sheet=sheet,
+        preset=preset,
+        mapping=mapping,
+        dayfirst=dayfirst,
+    )
+    lg, cfg = loaded.lang, loaded.config
+    when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
+
+    if cohorts:
+        frame = ret.cohort_matrix(ret.cohort_table(loaded.orders, as_of=loaded.as_of))
+        kinds = {c: "percent" for c in frame.columns if c.startswith(ret.MONTH_PREFIX)}
+        title = label("cohort_title", lg).format(as_of=when)
+    else:
+        frame = ret.retention_by_period(
+            loaded.orders, as_of=loaded.as_of, period=period.value, window_days=window
+        ).collect()
+        # The rate is on the seed formula's 0–100 scale, not a 0–1 share.
+        kinds = {ret.RETENTION_RATE: "float"}
+        title = label("retention_title", lg).format(
+            period=label(f"period_{period.value}", lg), as_of=when
+        )
+
+    summary = ret.repurchase_summary(loaded.orders, as_of=loaded.as_of)
+    _print_summary(summary, lg, when, window if not cohorts else None)
+    emit(
+        frame,
+        fmt,
+        output,
+        title=title,
+        lang=lg,
+        currency=cfg.currency,
+        kinds=kinds,
+        csv_style=csv_style,
+        bom=bom,
+    )
+
+
+def _print_summary(summary: RepurchaseSummary, lang: str, when: str, window: int | None) -> None:
+    """Repurchase rate, days to second order and returning customers' revenue, on stderr."""
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.numbers import format_number, format_percent
+    from kunde_cli.render.terminal import note
+
+    if summary.customers == 0:
+        note(label("retention_no_customers", lang).format(as_of=when))
+        return
+
+    def pct(value: float | None) -> str:
+        return format_percent(value, lang) if value is not None else "–"
+
+    days = summary.median_days_to_second_order
+    note(
+        label("retention_summary", lang).format(
+            rate=pct(summary.repurchase_rate),
+            repeat=format_number(summary.repeat_customers, lang),
+            customers=format_number(summary.customers, lang),
+            days=format_number(days, lang) if days is not None else "–",
+            revenue_share=pct(summary.revenue_share_returning),
+        )
+    )
+    if window is not None:
+        note(label("retention_window_note", lang).format(window=format_number(window, lang)))
+    if days is not None and summary.revenue_share_returning is not None:
+        note(
+            label("retention_advice", lang).format(
+                share_c=pct(summary.share_customers_returning),
+                share_r=pct(summary.revenue_share_returning),
+                days=format_number(days, lang),
+            )
+        )
