@@ -108,10 +108,8 @@ def ingest_command(
             source = SourceInfo(
                 path=str(result.path),
                 sha256=digest,
-                kind=result.kind,
-                rows_read=result.rows_read,
                 mapping=detected.get("mapping", {}),
-                detected=detected,
+                detected={k: v for k, v in detected.items() if k != "mapping"},
             )
             if result.kind == "survey":
                 summary = ws.append_survey(result.frame, result.rejects, source=source)

@@ -62,6 +62,14 @@ COMMAND_MODULES = (
     "ingest",
     "inspect",
     "demo",
+    "segment",
+    "ladder",
+    "explain",
+    "nps",
+    "retention",
+    "churn",
+    "clv",
+    "profiles",
 )
 
 for _name in COMMAND_MODULES:

@@ -298,6 +298,13 @@ def identity_map(
     return _identity(triples, link_email=True, link_phone=True, max_ids_per_key=max_ids_per_key)
 
 
+def empty_identity() -> pl.DataFrame:
+    """An identity map with no rows (the schema of :func:`identity_map`)."""
+    return pl.DataFrame(
+        schema={name: pl.String for name in (*RAW_COLUMNS, *KEY_COLUMNS, CANONICAL_ID)}
+    )
+
+
 def apply_identity(frame: pl.LazyFrame | pl.DataFrame, identity: pl.DataFrame) -> pl.LazyFrame:
     """Replace ``customer_id`` in ``frame`` by its canonical id from ``identity``.
 
@@ -306,30 +313,32 @@ def apply_identity(frame: pl.LazyFrame | pl.DataFrame, identity: pl.DataFrame) -
     phone get a null ``customer_id``. Columns and row order are kept.
     """
     lazy = frame.lazy()
-    schema = lazy.collect_schema()
-    lazy = lazy.with_columns(_raw_columns(lazy))
+    names = lazy.collect_schema().names()
     mapping = identity.select(*RAW_COLUMNS, CANONICAL_ID)
-    hashed = mapping.select(_triple_hash(), CANONICAL_ID)
+    hashed = mapping.select(_triple_hash(mapping.lazy()), CANONICAL_ID)
     if hashed.get_column(_HASH).is_unique().all():
         # Join on one 64-bit hash instead of three strings: several times faster on
         # millions of lines. Exact, because the hashes of the map's triples are distinct
         # and every triple of ``frame`` is in the map.
-        joined = lazy.with_columns(_triple_hash()).join(
+        joined = lazy.with_columns(_triple_hash(lazy)).join(
             hashed.lazy(), on=_HASH, how="left", maintain_order="left"
         )
     else:  # pragma: no cover - a 64-bit collision among the map's triples
-        joined = lazy.join(
-            mapping.lazy(),
-            on=list(RAW_COLUMNS),
+        raw = [f"_raw_{name}" for name in RAW_COLUMNS]
+        joined = lazy.with_columns(
+            e.alias(alias) for e, alias in zip(_raw_columns(lazy), raw, strict=True)
+        ).join(
+            mapping.rename(dict(zip(RAW_COLUMNS, raw, strict=True))).lazy(),
+            on=raw,
             how="left",
             nulls_equal=True,
             maintain_order="left",
         )
-    return joined.with_columns(pl.col(CANONICAL_ID).alias(s.CUSTOMER_ID)).select(schema.names())
+    return joined.with_columns(pl.col(CANONICAL_ID).alias(s.CUSTOMER_ID)).select(names)
 
 
-def _triple_hash() -> pl.Expr:
-    return pl.struct(*RAW_COLUMNS).hash(seed=_HASH_SEED).alias(_HASH)
+def _triple_hash(frame: pl.LazyFrame) -> pl.Expr:
+    return pl.struct(_raw_columns(frame)).hash(seed=_HASH_SEED).alias(_HASH)
 
 
 def resolve_customers(
@@ -361,13 +370,18 @@ def resolve_customers(
     return apply_identity(lines, identity_map(lines, max_ids_per_key=max_ids_per_key))
 
 
-def resolve_survey(survey: pl.LazyFrame | pl.DataFrame, identity: pl.DataFrame) -> pl.LazyFrame:
+def resolve_survey(
+    survey: pl.LazyFrame | pl.DataFrame, identity: pl.DataFrame | None
+) -> pl.LazyFrame:
     """Survey answers with ``customer_id`` mapped onto the orders' canonical ids.
 
-    ``identity`` is :func:`identity_map` of the order lines. An answer's id is looked up
-    among the orders' ids, else its normalised e-mail among the orders' e-mails; an
-    answer that matches no order keeps its own id, else its normalised e-mail.
+    ``identity`` is :func:`identity_map` of the order lines (None: no orders). An
+    answer's id is looked up among the orders' ids, else its normalised e-mail among the
+    orders' e-mails; an answer that matches no order keeps its own id, else its
+    normalised e-mail.
     """
+    if identity is None:
+        identity = empty_identity()
     lazy = survey.lazy()
     schema = lazy.collect_schema()
     email = pl.col(s.EMAIL) if s.EMAIL in schema else pl.lit(None, dtype=pl.String)

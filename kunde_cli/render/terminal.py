@@ -96,12 +96,14 @@ def print_table(table: Table, file: Any = None) -> None:
 
 def note(message: str) -> None:
     """A note on stderr (never on stdout, which carries only results)."""
-    err_console.print(message, markup=False, highlight=False)
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def warn(message: str) -> None:
     """A warning on stderr."""
-    err_console.print(f"[yellow]![/yellow] {message}", highlight=False)
+    from rich.text import Text
+
+    err_console.print(Text("! ", style="yellow") + Text(message), highlight=False, soft_wrap=True)
 
 
 @contextmanager

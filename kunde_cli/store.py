@@ -1,0 +1,868 @@
+"""The workspace: canonical Parquet part files plus a JSON manifest, written atomically.
+
+Layout (default ``./kunde-data/``; the folder is created owner-only, 0o700, and every
+file 0o600, because it holds customers' names and e-mails)::
+
+    manifest.json             the commit point: lists every part file and every source
+    orders/part-*.parquet     canonical order lines, one part per ingested file (zstd)
+    survey/part-*.parquet     canonical survey answers
+    rejects/part-*.parquet    refused rows (file, row, column, value, reason)
+    rejects.csv               all refused rows, rebuilt from rejects/ for people to read
+    identity-*.parquet        who is who: canonical customer id per (id, e-mail, phone)
+    .lock                     held by the process writing; says which pid since when
+
+Writes are atomic. Every file is written to a temporary name, flushed to disk and
+renamed into place (``os.replace``); part files first, the manifest last. Readers see
+only the parts the manifest lists, so a run killed at any moment leaves the workspace
+as it was: a part file written before the kill is not listed, and is removed by the
+next writer (under the lock — a reader must never delete a running writer's files).
+
+Writers hold an exclusive ``flock`` on ``.lock``; the kernel releases it when the
+process dies, so a lock left by a killed run is stale by construction and is simply
+taken over (:attr:`Workspace.stale_lock` says whose it was).
+
+Order lines are identified by (``order_id``, ``line_no``) and survey answers by
+``response_id``: a line already stored is skipped and counted as a duplicate, so
+re-ingesting a file, or a newer export that overlaps an older one, never double-counts.
+The duplicate keeps the stored version; :attr:`AppendSummary.changed` counts duplicates
+whose date, amount or status differ from the stored line (an order refunded since, or
+two shop systems that reuse the same order numbers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import json
+import os
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kunde_cli import schema as s
+from kunde_cli.errors import WorkspaceError
+from kunde_cli.ingest import identity as ident
+
+DEFAULT_WORKSPACE = Path("kunde-data")
+MANIFEST = "manifest.json"
+LOCK_FILE = ".lock"
+REJECTS_CSV = "rejects.csv"
+ORDERS = "orders"
+SURVEY = "survey"
+REJECTS = "rejects"
+FORMAT_VERSION = 1
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+#: How long append/forget wait for the lock when the caller does not hold it.
+AUTO_LOCK_WAIT_SECONDS = 10.0
+#: Prefix of the anonymous id that replaces an erased customer's id.
+ERASED_PREFIX = "erased-"
+#: Columns cleared by :meth:`Workspace.forget`.
+ORDERS_ERASED_COLUMNS = (s.EMAIL, s.NAME, s.PHONE, s.POSTCODE, s.CITY)
+SURVEY_ERASED_COLUMNS = (s.EMAIL, s.NAME, s.COMMENT)
+
+_TMP_PREFIX = ".kunde-tmp-"
+# An eraser takes one part's frame and returns (new frame or None when untouched,
+# rows erased, names seen on those rows).
+_Eraser = Callable[[pl.DataFrame], tuple[pl.DataFrame | None, int, set[str]]]
+_IDENTITY_PREFIX = "identity-"
+_SCHEMAS: dict[str, dict[str, pl.DataType]] = {ORDERS: s.ORDERS, SURVEY: s.SURVEY}
+_KEYS = {ORDERS: (s.ORDER_ID, s.LINE_NO), SURVEY: (s.RESPONSE_ID,)}
+# A duplicate whose stored version differs in these columns is counted as "changed".
+_COMPARED = {ORDERS: (s.ORDER_DATE, s.AMOUNT, s.STATUS), SURVEY: (s.RESPONDED_AT, s.SCORE)}
+_OWN_NAMES = {MANIFEST, LOCK_FILE, REJECTS_CSV, ORDERS, SURVEY, REJECTS}
+# Same rule as render.safety (which this layer may not import): text a spreadsheet
+# would run as a formula gets an apostrophe in rejects.csv, the file people open.
+_FORMULA = r"^[=+\-@\t\r]"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where a batch came from, recorded in the manifest.
+
+    ``sha256`` is computed from ``path`` when not given. ``mapping`` (canonical field →
+    source column) and ``detected`` (encoding, delimiter, … — any JSON-able values, never
+    row values) are stored as they are.
+    """
+
+    path: str | Path
+    sha256: str | None = None
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    detected: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AppendSummary:
+    """What one append did. Always ``rows_read == accepted + duplicates + rejected``."""
+
+    source: str
+    sha256: str
+    kind: str  # "orders" or "survey"
+    rows_read: int
+    accepted: int  # new rows stored
+    duplicates: int  # rows already stored (or repeated within the batch), skipped
+    rejected: int  # distinct rows in the rejects frame
+    changed: int  # duplicates whose stored version differs in date/amount/status (or score)
+    already_ingested: bool  # this very file (same SHA-256) was ingested before
+    part: str | None  # the new part file, relative to the workspace (None: nothing new)
+
+
+@dataclass(frozen=True)
+class ForgetSummary:
+    """What :meth:`Workspace.forget` removed (no personal data in here but the ids)."""
+
+    query: str
+    found: bool
+    customer_ids: tuple[str, ...]  # the original customer ids whose data was erased
+    order_lines: int  # order lines anonymised (amounts kept under ``pseudonym``)
+    survey_answers: int  # survey answers anonymised (scores kept)
+    rejects_removed: int  # rows removed from rejects because they held the person's data
+    order_columns: tuple[str, ...]  # columns cleared in order lines
+    survey_columns: tuple[str, ...]  # columns cleared in survey answers
+    pseudonym: str | None  # the anonymous id that now holds the order amounts
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    with Path(path).open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+def _empty_manifest() -> dict[str, Any]:
+    now = _now()
+    return {
+        "kunde_workspace": FORMAT_VERSION,
+        "created_at": now,
+        "updated_at": now,
+        ORDERS: [],
+        SURVEY: [],
+        REJECTS: [],
+        "identity": None,
+        "rejects_csv_sha256": None,
+        "sources": [],
+        "erasures": [],
+    }
+
+
+def _conform(
+    frame: pl.DataFrame, schema: Mapping[str, pl.DataType], keys: tuple[str, ...]
+) -> pl.DataFrame:
+    """``frame`` with exactly ``schema``'s columns, in order; absent ones are null."""
+    missing = [key for key in keys if key not in frame.columns]
+    if missing:
+        raise ValueError(f"frame lacks key column(s) {missing}")  # a bug in the caller
+    return frame.select(
+        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in schema.items()
+    )
+
+
+class Workspace:
+    """A kunde workspace folder. Reading needs no lock; every write takes it.
+
+    Examples
+    --------
+    >>> ws = Workspace("kunde-data")  # doctest: +SKIP
+    >>> with ws.lock(wait_seconds=60):  # doctest: +SKIP
+    ...     summary = ws.append_orders(frame, rejects, source=SourceInfo("ordrer.csv"))
+    >>> lines = ws.scan_orders()  # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_WORKSPACE) -> None:
+        self.path = Path(path)
+        #: Lock-file contents of a killed run whose lock this process took over.
+        self.stale_lock: dict[str, Any] | None = None
+        self._lock_fd: int | None = None
+        self._lock_depth = 0
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    # --- reading -------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """True when the folder holds a kunde manifest (something was ingested)."""
+        return (self.path / MANIFEST).is_file()
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest as a dict (a copy); an empty one when nothing was ingested yet.
+
+        Keys: ``kunde_workspace`` (format version), ``created_at``, ``updated_at``,
+        ``orders``/``survey``/``rejects`` (part files: ``file``, ``rows``, ``sha256`` of
+        the source, ``written_at``), ``identity`` (file name or None), ``sources`` (one
+        entry per append: ``kind``, ``path``, ``name``, ``sha256``, ``size``,
+        ``ingested_at``, ``rows_read``, ``accepted``, ``duplicates``, ``rejected``,
+        ``changed``, ``already_ingested``, ``part``, ``mapping``, ``detected``) and
+        ``erasures`` (time and counts of each forget, no identifiers).
+        """
+        return self._read_manifest() if self.exists() else _empty_manifest()
+
+    def scan_orders(self) -> pl.LazyFrame:
+        """All stored order lines (schema.ORDERS) with customer ids resolved.
+
+        ``customer_id`` is the canonical id of :mod:`kunde_cli.ingest.identity` (one per
+        real person across sources); e-mail and phone are as stored.
+        """
+        manifest = self._read_manifest_required()
+        lines = self._scan_parts(manifest, ORDERS)
+        identity = self._read_identity(manifest)
+        if identity is None:
+            return ident.resolve_customers(lines)
+        return ident.apply_identity(lines, identity)
+
+    def scan_survey(self) -> pl.LazyFrame | None:
+        """All stored survey answers (schema.SURVEY), or None when there are none.
+
+        ``customer_id`` is mapped onto the orders' canonical ids (by id, else e-mail).
+        """
+        manifest = self._read_manifest_required()
+        if not manifest[SURVEY]:
+            return None
+        return ident.resolve_survey(
+            self._scan_parts(manifest, SURVEY), self._read_identity(manifest)
+        )
+
+    def read_rejects(self) -> pl.DataFrame:
+        """Every refused row so far (schema.REJECTS), oldest first."""
+        if not self.exists():
+            return s.empty_rejects()
+        return self._scan_parts(self._read_manifest(), REJECTS).collect()
+
+    # --- writing -------------------------------------------------------------------
+
+    def append_orders(
+        self, frame: pl.DataFrame, rejects: pl.DataFrame, *, source: SourceInfo
+    ) -> AppendSummary:
+        """Store the new order lines of ``frame`` and the refused rows of ``rejects``.
+
+        ``frame`` holds validated lines (schema.ORDERS; absent optional columns are
+        null). Lines whose (order_id, line_no) is already stored, or repeated within
+        ``frame``, are skipped as duplicates; a file whose SHA-256 was ingested before
+        is skipped whole (its rejects are not added again). Takes the lock if the
+        caller does not hold it (waiting up to :data:`AUTO_LOCK_WAIT_SECONDS`).
+        """
+        return self._append(ORDERS, frame, rejects, source)
+
+    def append_survey(
+        self, frame: pl.DataFrame, rejects: pl.DataFrame, *, source: SourceInfo
+    ) -> AppendSummary:
+        """Like :meth:`append_orders` for survey answers (schema.SURVEY), keyed on
+        ``response_id`` — which must therefore be stable across exports of one survey."""
+        return self._append(SURVEY, frame, rejects, source)
+
+    def forget(self, email_or_id: str) -> ForgetSummary:
+        """Erase one customer's personal data (GDPR art. 17) and say what was removed.
+
+        The customer is found by normalised e-mail or customer id (original or
+        canonical), else by phone number, and taken as kunde sees them: every id, e-mail
+        and phone linked to them. Then
+
+        * order lines: name, e-mail, phone, postcode and city are cleared and the
+          customer id is replaced by a random anonymous id (``erased-…``), so the shop's
+          revenue and order counts stay right but nothing points to the person;
+        * survey answers: e-mail, name and comment are cleared, the id replaced the same
+          way (the score still counts in the NPS);
+        * rejects: refused rows whose value is their e-mail, phone or name are removed;
+        * the identity map loses their ids, e-mails and phones.
+
+        The old files are deleted after the new manifest is committed. The manifest
+        logs when and how much was erased, never who. The original export files are
+        outside the workspace and still hold the data. A later overlapping export does
+        not bring the erased lines back (they are duplicates of the anonymised lines).
+        """
+        query = email_or_id.strip()
+        with self._writing():
+            manifest = self._read_manifest_required()
+            identity = self._read_identity(manifest)
+            if identity is None:
+                identity = ident.empty_identity()
+            query_emails = _normalised_email_values([query])
+            targets = _forget_targets(identity, query)
+            person = identity.filter(pl.col(ident.CANONICAL_ID).is_in(targets.implode()))
+            pseudonym = ERASED_PREFIX + secrets.token_hex(6)
+            new = copy.deepcopy(manifest)
+            doomed: list[Path] = []
+            order_lines, order_names = self._rewrite_parts(
+                new, ORDERS, doomed, _erase_orders(person, pseudonym)
+            )
+            survey_keys = [*targets.to_list(), query, *query_emails]
+            survey_answers, survey_names = self._rewrite_parts(
+                new, SURVEY, doomed, _erase_survey(identity, survey_keys, pseudonym)
+            )
+            personal = {
+                "emails": sorted(
+                    {*person.get_column(ident.EMAIL_KEY).drop_nulls().to_list(), *query_emails}
+                ),
+                "phones": sorted(set(person.get_column(ident.PHONE_KEY).drop_nulls().to_list())),
+                "names": sorted(
+                    {n.strip().lower() for n in order_names | survey_names if n.strip()}
+                ),
+            }
+            rejects_removed, _ = self._rewrite_parts(new, REJECTS, doomed, _erase_rejects(personal))
+            found = bool(order_lines or survey_answers)
+            if not found and not rejects_removed:
+                return ForgetSummary(query, False, (), 0, 0, 0, (), (), None)
+            if order_lines:
+                anonymous = pl.DataFrame(
+                    {s.CUSTOMER_ID: [pseudonym], s.EMAIL: [None], s.PHONE: [None]},
+                    schema=dict.fromkeys(ident.RAW_COLUMNS, pl.String),
+                )
+                kept = identity.filter(~pl.col(ident.CANONICAL_ID).is_in(targets.implode()))
+                self._replace_identity(new, ident.identity_map(anonymous, previous=kept), doomed)
+            new["erasures"].append(
+                {
+                    "at": _now(),
+                    "order_lines": order_lines,
+                    "survey_answers": survey_answers,
+                    "rejects_removed": rejects_removed,
+                }
+            )
+            self._commit(new, doomed, rejects_changed=rejects_removed > 0)
+            return ForgetSummary(
+                query=query,
+                found=found,
+                customer_ids=tuple(
+                    sorted(person.get_column(ident.ID_KEY).drop_nulls().unique().to_list())
+                ),
+                order_lines=order_lines,
+                survey_answers=survey_answers,
+                rejects_removed=rejects_removed,
+                order_columns=ORDERS_ERASED_COLUMNS if order_lines else (),
+                survey_columns=SURVEY_ERASED_COLUMNS if survey_answers else (),
+                pseudonym=pseudonym if found else None,
+            )
+
+    @contextlib.contextmanager
+    def lock(
+        self, wait_seconds: float = 0.0, *, purpose: str = "kunde ingest"
+    ) -> Iterator[Workspace]:
+        """Hold the workspace's exclusive write lock for the ``with`` block.
+
+        Waits up to ``wait_seconds`` for another process to finish, then raises
+        WorkspaceError naming that process (pid, host, start time). ``purpose`` is what
+        this process tells others it is doing. Re-entrant within one Workspace object.
+        Creates the folder (0o700) when it does not exist. On taking the lock, leftovers
+        of a killed run (temporary and unlisted files) are removed.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield self
+            finally:
+                self._lock_depth -= 1
+            return
+        import fcntl  # POSIX only; imported here so reading works everywhere
+
+        self._ensure_dir()
+        fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            deadline = time.monotonic() + max(wait_seconds, 0.0)
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise self._busy_error(_read_lock_info(fd)) from None
+                    time.sleep(min(0.1, remaining))
+            previous = _read_lock_info(fd)
+            # flock dies with its process: lock contents we could lock over are stale.
+            self.stale_lock = previous or None
+            os.fchmod(fd, FILE_MODE)
+            os.ftruncate(fd, 0)
+            info = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "since": _now(),
+                "purpose": purpose,
+            }
+            os.pwrite(fd, json.dumps(info).encode(), 0)
+            os.fsync(fd)
+            self._lock_fd, self._lock_depth = fd, 1
+            try:
+                self._recover()
+                yield self
+            finally:
+                self._lock_fd, self._lock_depth = None, 0
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    # --- internals: appending ------------------------------------------------------
+
+    def _append(
+        self, kind: str, frame: pl.DataFrame, rejects: pl.DataFrame, source: SourceInfo
+    ) -> AppendSummary:
+        keys = _KEYS[kind]
+        frame = _conform(frame, _SCHEMAS[kind], keys)
+        rejects = _conform(rejects, s.REJECTS, ())
+        rejected = (
+            rejects.select(pl.struct(s.REJECT_FILE, s.REJECT_ROW).n_unique()).item()
+            if rejects.height
+            else 0
+        )
+        sha = source.sha256 or file_sha256(source.path)
+        with self._writing():
+            manifest = self._read_manifest() if self.exists() else _empty_manifest()
+            new = copy.deepcopy(manifest)
+            already = any(
+                entry["sha256"] == sha and entry["kind"] == kind for entry in manifest["sources"]
+            )
+            changed = 0
+            if already:
+                fresh = frame.clear()
+            else:
+                batch = frame.unique(list(keys), keep="first", maintain_order=True)
+                stored = self._scan_parts(manifest, kind)
+                fresh = (
+                    batch.lazy()
+                    .join(
+                        stored.select(keys),
+                        on=list(keys),
+                        how="anti",
+                        nulls_equal=True,
+                        maintain_order="left",
+                    )
+                    .collect()
+                )
+                if batch.height > fresh.height:
+                    changed = _count_changed(batch, stored, kind)
+            doomed: list[Path] = []
+            part = None
+            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{sha[:8]}"
+            if fresh.height:
+                part = self._add_part(new, kind, fresh, stamp, sha)
+                if kind == ORDERS:
+                    self._replace_identity(
+                        new,
+                        ident.identity_map(fresh, previous=self._read_identity(manifest)),
+                        doomed,
+                    )
+            if rejects.height and not already:
+                self._add_part(new, REJECTS, rejects, stamp, sha)
+            path = Path(source.path)
+            summary = AppendSummary(
+                source=str(source.path),
+                sha256=sha,
+                kind=kind,
+                rows_read=frame.height + rejected,
+                accepted=fresh.height,
+                duplicates=frame.height - fresh.height,
+                rejected=rejected,
+                changed=changed,
+                already_ingested=already,
+                part=part,
+            )
+            new["sources"].append(
+                {
+                    "kind": kind,
+                    "path": str(source.path),
+                    "name": path.name,
+                    "sha256": sha,
+                    "size": path.stat().st_size if path.is_file() else None,
+                    "ingested_at": _now(),
+                    "rows_read": summary.rows_read,
+                    "accepted": summary.accepted,
+                    "duplicates": summary.duplicates,
+                    "rejected": summary.rejected,
+                    "changed": summary.changed,
+                    "already_ingested": already,
+                    "part": part,
+                    "mapping": dict(source.mapping),
+                    "detected": json.loads(json.dumps(dict(source.detected), default=str)),
+                }
+            )
+            self._commit(new, doomed, rejects_changed=bool(rejects.height and not already))
+            return summary
+
+    def _add_part(
+        self, manifest: dict[str, Any], kind: str, frame: pl.DataFrame, stamp: str, sha: str
+    ) -> str:
+        """Write ``frame`` as a new part of ``kind`` and list it in ``manifest`` (unsaved)."""
+        relative = f"{kind}/part-{stamp}-{secrets.token_hex(3)}.parquet"
+        self._ensure_subdir(kind)
+        self._write_parquet(frame, self.path / relative)
+        manifest[kind].append(
+            {"file": relative, "rows": frame.height, "sha256": sha, "written_at": _now()}
+        )
+        return relative
+
+    def _replace_identity(
+        self, manifest: dict[str, Any], identity: pl.DataFrame, doomed: list[Path]
+    ) -> None:
+        name = (
+            f"{_IDENTITY_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}.parquet"
+        )
+        self._write_parquet(identity, self.path / name)
+        if manifest.get("identity"):
+            doomed.append(self.path / manifest["identity"])
+        manifest["identity"] = name
+
+    # --- internals: forgetting -----------------------------------------------------
+
+    def _rewrite_parts(
+        self, manifest: dict[str, Any], kind: str, doomed: list[Path], erase: _Eraser
+    ) -> tuple[int, set[str]]:
+        """Apply ``erase`` to every part of ``kind``: write changed parts anew, list them
+        in ``manifest`` (unsaved) and the old files in ``doomed``.
+
+        Returns the number of rows erased and the names found on them.
+        """
+        total, names = 0, set()
+        for entry in manifest[kind]:
+            old = self.path / entry["file"]
+            changed, count, found = erase(pl.read_parquet(old))
+            if changed is None:
+                continue
+            total += count
+            names |= found
+            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-erased"
+            relative = f"{kind}/part-{stamp}-{secrets.token_hex(3)}.parquet"
+            self._write_parquet(changed, self.path / relative)
+            entry["file"], entry["rows"] = relative, changed.height
+            doomed.append(old)
+        return total, names
+
+    # --- internals: files ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        if self._lock_depth:
+            yield
+            return
+        with self.lock(AUTO_LOCK_WAIT_SECONDS):
+            yield
+
+    def _read_manifest(self) -> dict[str, Any]:
+        path = self.path / MANIFEST
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise WorkspaceError(
+                f"the workspace manifest is damaged ({err})",
+                path=path,
+                hint="restore it from a backup, or start a new workspace and ingest the exports again",
+            ) from None
+        version = manifest.get("kunde_workspace") if isinstance(manifest, dict) else None
+        if version != FORMAT_VERSION:
+            raise WorkspaceError(
+                f"this workspace has format {version!r}; this kunde reads format {FORMAT_VERSION}",
+                path=path,
+                hint="use the kunde version that made it, or start a new workspace",
+            )
+        return manifest
+
+    def _read_manifest_required(self) -> dict[str, Any]:
+        if not self.exists():
+            raise WorkspaceError(
+                f"no workspace at {self.path}",
+                hint="read an export first: kunde ingest ordrer.csv",
+            )
+        return self._read_manifest()
+
+    def _scan_parts(self, manifest: dict[str, Any], kind: str) -> pl.LazyFrame:
+        schema = s.REJECTS if kind == REJECTS else _SCHEMAS[kind]
+        files = [self.path / entry["file"] for entry in manifest[kind]]
+        if not files:
+            return pl.DataFrame(schema=schema).lazy()
+        missing = [f for f in files if not f.is_file()]
+        if missing:
+            raise WorkspaceError(
+                f"the workspace is missing {len(missing)} data file(s), e.g. {missing[0].name}",
+                path=self.path,
+                hint="restore the folder from a backup, or start a new workspace and ingest again",
+            )
+        return pl.scan_parquet(files, schema=schema)
+
+    def _read_identity(self, manifest: dict[str, Any]) -> pl.DataFrame | None:
+        name = manifest.get("identity")
+        return pl.read_parquet(self.path / name) if name else None
+
+    def _ensure_dir(self) -> None:
+        if self.path.exists():
+            if not self.path.is_dir():
+                raise WorkspaceError(
+                    "is not a folder", path=self.path, hint="give another --workspace"
+                )
+            if not self.exists():
+                foreign = sorted(
+                    entry.name
+                    for entry in self.path.iterdir()
+                    if entry.name not in _OWN_NAMES
+                    and not entry.name.startswith((_TMP_PREFIX, _IDENTITY_PREFIX))
+                )
+                if foreign:
+                    raise WorkspaceError(
+                        f"is not a kunde workspace (it holds {foreign[0]!r} and more)"
+                        if len(foreign) > 1
+                        else f"is not a kunde workspace (it holds {foreign[0]!r})",
+                        path=self.path,
+                        hint="give an empty or new folder with --workspace",
+                    )
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.mkdir(mode=DIR_MODE)
+        self.path.chmod(DIR_MODE)  # mkdir's mode is filtered by the umask
+
+    def _ensure_subdir(self, name: str) -> None:
+        sub = self.path / name
+        if not sub.is_dir():
+            sub.mkdir(mode=DIR_MODE)
+            sub.chmod(DIR_MODE)
+
+    def _write_bytes_atomic(self, target: Path, write: Any) -> None:
+        """Write via a temporary file in the same folder, fsync, then os.replace."""
+        tmp = target.with_name(f"{_TMP_PREFIX}{secrets.token_hex(4)}-{target.name}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), FILE_MODE)
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            tmp.replace(target)  # atomic: os.replace
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        _fsync_dir(target.parent)
+
+    def _write_parquet(self, frame: pl.DataFrame, target: Path) -> None:
+        self._write_bytes_atomic(
+            target, lambda handle: frame.write_parquet(handle, compression="zstd")
+        )
+
+    def _commit(
+        self, manifest: dict[str, Any], doomed: list[Path], *, rejects_changed: bool
+    ) -> None:
+        """Write the manifest (the commit point), then tidy up after it."""
+        manifest["updated_at"] = _now()
+        csv_bytes = None
+        if rejects_changed:
+            csv_bytes = self._rejects_csv_bytes(manifest)
+            manifest["rejects_csv_sha256"] = hashlib.sha256(csv_bytes).hexdigest()
+        text = json.dumps(manifest, indent=2, ensure_ascii=False)
+        self._write_bytes_atomic(self.path / MANIFEST, lambda h: h.write(text.encode("utf-8")))
+        # Committed. What follows only tidies; a crash here is repaired by _recover().
+        if csv_bytes is not None:
+            self._write_bytes_atomic(self.path / REJECTS_CSV, lambda h: h.write(csv_bytes))
+        for path in doomed:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def _rejects_csv_bytes(self, manifest: dict[str, Any]) -> bytes:
+        rejects = self._scan_parts(manifest, REJECTS).collect()
+        text_cols = [name for name, dtype in rejects.schema.items() if dtype == pl.String]
+        safe = rejects.with_columns(
+            pl.when(pl.col(c).str.contains(_FORMULA))
+            .then(pl.lit("'") + pl.col(c))
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c in text_cols
+        )
+        return safe.write_csv().encode("utf-8")
+
+    def _recover(self) -> None:
+        """Under the lock: remove what a killed writer left and redo its tidying."""
+        manifest = self._read_manifest() if self.exists() else None
+        listed = set()
+        if manifest is not None:
+            for kind in (ORDERS, SURVEY, REJECTS):
+                listed.update(self.path / entry["file"] for entry in manifest[kind])
+            if manifest.get("identity"):
+                listed.add(self.path / manifest["identity"])
+        for folder in (self.path, *(self.path / k for k in (ORDERS, SURVEY, REJECTS))):
+            if not folder.is_dir():
+                continue
+            for entry in folder.iterdir():
+                ours = entry.name.startswith(_TMP_PREFIX) or (
+                    entry.suffix == ".parquet"
+                    and (
+                        (folder != self.path and entry.name.startswith("part-"))
+                        or (folder == self.path and entry.name.startswith(_IDENTITY_PREFIX))
+                    )
+                )
+                if ours and entry.is_file() and entry not in listed:
+                    entry.unlink()
+        if manifest is None:
+            return
+        expected = manifest.get("rejects_csv_sha256")
+        csv_path = self.path / REJECTS_CSV
+        if expected and (not csv_path.is_file() or file_sha256(csv_path) != expected):
+            csv_bytes = self._rejects_csv_bytes(manifest)
+            self._write_bytes_atomic(csv_path, lambda h: h.write(csv_bytes))
+            if hashlib.sha256(csv_bytes).hexdigest() != expected:
+                manifest["rejects_csv_sha256"] = hashlib.sha256(csv_bytes).hexdigest()
+                text = json.dumps(manifest, indent=2, ensure_ascii=False)
+                self._write_bytes_atomic(
+                    self.path / MANIFEST, lambda h: h.write(text.encode("utf-8"))
+                )
+
+    def _busy_error(self, info: dict[str, Any]) -> WorkspaceError:
+        if info:
+            who = f"another {info.get('purpose', 'kunde run')} (pid {info.get('pid', '?')}"
+            if info.get("host") and info.get("host") != socket.gethostname():
+                who += f" on {info['host']}"
+            since = str(info.get("since", "?")).replace("T", " ")
+            message = f"workspace is busy: {who}) has been running since {since}"
+        else:
+            message = "workspace is busy: another kunde run is writing to it"
+        return WorkspaceError(
+            message,
+            path=self.path,
+            hint="let it finish, or wait for it with --wait SECONDS",
+        )
+
+
+def _read_lock_info(fd: int) -> dict[str, Any]:
+    raw = os.pread(fd, 4096, 0)
+    try:
+        info = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _count_changed(batch: pl.DataFrame, stored: pl.LazyFrame, kind: str) -> int:
+    """Rows of ``batch`` already stored under the same key but with other values."""
+    keys, compared = list(_KEYS[kind]), _COMPARED[kind]
+    return (
+        batch.lazy()
+        .select(*keys, *compared)
+        .join(
+            stored.select(*keys, *compared).unique(keys, keep="first"),
+            on=keys,
+            how="inner",
+            nulls_equal=True,
+            suffix="_stored",
+        )
+        .filter(pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}_stored")) for c in compared))
+        .select(pl.len())
+        .collect()
+        .item()
+    )
+
+
+def _normalised_email_values(values: list[str]) -> list[str]:
+    return (
+        pl.DataFrame({"v": values}, schema={"v": pl.String})
+        .select(ident.normalise_email_expr("v"))
+        .get_column("v")
+        .drop_nulls()
+        .to_list()
+    )
+
+
+def _forget_targets(identity: pl.DataFrame, query: str) -> pl.Series:
+    """Canonical ids of the customer named by ``query`` (e-mail, id, else phone)."""
+    probe = pl.DataFrame({"q": [query]}).select(
+        ident.normalise_email_expr("q").alias("email"),
+        ident.normalise_phone_expr("q").alias("phone"),
+    )
+    email, phone = probe.row(0)
+    hits = identity.filter(
+        (pl.col(ident.ID_KEY) == query)
+        | (pl.col(ident.CANONICAL_ID) == query)
+        | (pl.col(ident.EMAIL_KEY) == email).fill_null(False)
+    )
+    if hits.height == 0 and phone is not None:
+        hits = identity.filter(pl.col(ident.PHONE_KEY) == phone)
+    return hits.get_column(ident.CANONICAL_ID).drop_nulls().unique()
+
+
+def _erase_orders(person: pl.DataFrame, pseudonym: str) -> _Eraser:
+    marks = person.select(*ident.RAW_COLUMNS).unique().with_columns(_erase=pl.lit(True))
+
+    def erase(frame: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        hit = (
+            frame.select(*ident.RAW_COLUMNS)
+            .join(
+                marks,
+                on=list(ident.RAW_COLUMNS),
+                how="left",
+                nulls_equal=True,
+                maintain_order="left",
+            )
+            .get_column("_erase")
+            .fill_null(False)
+        )
+        count = int(hit.sum())
+        if not count:
+            return None, 0, set()
+        names = set(frame.filter(hit).get_column(s.NAME).drop_nulls().to_list())
+        erased = frame.with_columns(
+            pl.when(hit)
+            .then(pl.lit(pseudonym))
+            .otherwise(pl.col(s.CUSTOMER_ID))
+            .alias(s.CUSTOMER_ID),
+            *(pl.when(hit).then(None).otherwise(pl.col(c)).alias(c) for c in ORDERS_ERASED_COLUMNS),
+        )
+        return erased, count, names
+
+    return erase
+
+
+def _erase_survey(identity: pl.DataFrame, keys: list[str], pseudonym: str) -> _Eraser:
+    def erase(frame: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        resolved = ident.resolve_survey(frame, identity).collect().get_column(s.CUSTOMER_ID)
+        hit = resolved.is_in(pl.Series(keys, dtype=pl.String).implode()).fill_null(False)
+        count = int(hit.sum())
+        if not count:
+            return None, 0, set()
+        names = set(frame.filter(hit).get_column(s.NAME).drop_nulls().to_list())
+        erased = frame.with_columns(
+            pl.when(hit)
+            .then(pl.lit(pseudonym))
+            .otherwise(pl.col(s.CUSTOMER_ID))
+            .alias(s.CUSTOMER_ID),
+            *(pl.when(hit).then(None).otherwise(pl.col(c)).alias(c) for c in SURVEY_ERASED_COLUMNS),
+        )
+        return erased, count, names
+
+    return erase
+
+
+def _erase_rejects(personal: dict[str, list[str]]) -> _Eraser:
+    def erase(frame: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        value = pl.col(s.REJECT_VALUE)
+        conditions = [
+            ident.normalise_email_expr(value).is_in(
+                pl.Series(personal["emails"], dtype=pl.String).implode()
+            ),
+            ident.normalise_phone_expr(value).is_in(
+                pl.Series(personal["phones"], dtype=pl.String).implode()
+            ),
+            value.str.strip_chars()
+            .str.to_lowercase()
+            .is_in(pl.Series(personal["names"], dtype=pl.String).implode()),
+            *(value.str.to_lowercase().str.contains(e, literal=True) for e in personal["emails"]),
+        ]
+        hit = frame.select(pl.any_horizontal(conditions).fill_null(False)).to_series()
+        count = int(hit.sum())
+        if not count:
+            return None, 0, set()
+        return frame.filter(~hit), count, set()
+
+    return erase

@@ -1,0 +1,135 @@
+"""`kunde ingest` end to end: counts add up, re-ingest never double-counts, rejects kept."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+
+import pytest
+from typer.testing import CliRunner
+
+from kunde_cli.cli.main import app
+
+runner = CliRunner()
+
+HEADER = "Ordrenummer;Linje;Ordredato;Kundenummer;Navn;E-mail;Vare;Antal;Beløb;Status"
+ROWS = [
+    "1001;1;15-03-2024 14:22;K1;Søren;soren@example.dk;Kaffe;2;1.234,50;Betalt",
+    "1001;2;15-03-2024 14:22;K1;Søren;soren@example.dk;Kop;1;99,00;Betalt",
+    "1002;1;16-03-2024 09:10;K2;Åse;ase@example.dk;Hue;1;kr. 299,00;Betalt",
+    "1003;1;;K3;Bo;bo@example.dk;Te;1;45,00;Betalt",
+    "1004;1;17-03-2024;K3;Bo;bo@example.dk;Te;1;ukendt;Betalt",
+]
+NEWER = [
+    "1002;1;16-03-2024 09:10;K2;Åse;ase@example.dk;Hue;1;kr. 299,00;Betalt",
+    "1005;1;20-03-2024 10:00;K1;Søren;soren@example.dk;Te;1;45,00;Betalt",
+]
+
+
+def write(path, rows):
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def ingest(ws, *files, extra=()):
+    return runner.invoke(
+        app, ["ingest", *map(str, files), "--workspace", str(ws), "--format", "json", *extra]
+    )
+
+
+def test_counts_add_up_and_reingest_skips_everything(tmp_path):
+    ws = tmp_path / "ws"
+    path = write(tmp_path / "ordrer.csv", ROWS)
+    first = ingest(ws, path)
+    assert first.exit_code == 0, first.output
+    row = json.loads(first.stdout)[0]
+    assert (row["rows_read"], row["accepted"], row["duplicates"], row["rejected"]) == (5, 3, 0, 2)
+    assert "2 række(r) kunne ikke bruges" in first.stderr
+
+    again = json.loads(ingest(ws, path).stdout)[0]
+    assert (again["rows_read"], again["accepted"], again["duplicates"], again["rejected"]) == (
+        5,
+        0,
+        3,
+        2,
+    )
+    assert again["rows_read"] == again["accepted"] + again["duplicates"] + again["rejected"]
+
+    with (ws / "rejects.csv").open(encoding="utf-8") as fh:
+        rejects = list(csv.DictReader(fh))
+    assert [(r["row"], r["column"], r["reason"]) for r in rejects] == [
+        ("5", "Ordredato", "no date"),
+        ("6", "Beløb", "not an amount"),
+    ]
+
+    # The workspace holds each line once: revenue is the same after the second run.
+    seg = runner.invoke(
+        app, ["segment", "--workspace", str(ws), "--format", "json", "--by", "customer"]
+    )
+    customers = {c["customer_id"]: c for c in json.loads(seg.stdout)}
+    assert customers["K1"]["monetary"] == pytest.approx(1333.5)
+    assert customers["K2"]["monetary"] == pytest.approx(299.0)
+
+
+def test_overlapping_newer_export_adds_only_new_lines(tmp_path):
+    ws = tmp_path / "ws"
+    ingest(ws, write(tmp_path / "jan.csv", ROWS))
+    newer = json.loads(ingest(ws, write(tmp_path / "feb.csv", NEWER)).stdout)[0]
+    assert (newer["accepted"], newer["duplicates"], newer["rejected"]) == (1, 1, 0)
+
+
+def test_workspace_is_private(tmp_path):
+    ws = tmp_path / "ws"
+    ingest(ws, write(tmp_path / "o.csv", ROWS))
+    assert stat.S_IMODE(ws.stat().st_mode) == 0o700
+    assert stat.S_IMODE((ws / "manifest.json").stat().st_mode) == 0o600
+
+
+def test_strict_refuses_whole_run_with_exit_3(tmp_path):
+    ws = tmp_path / "ws"
+    result = ingest(ws, write(tmp_path / "o.csv", ROWS), extra=["--strict"])
+    assert result.exit_code == 3
+    assert "2 row(s) cannot be used; nothing was written (--strict)" in result.stderr
+    assert not (ws / "manifest.json").exists()
+
+
+def test_a_bad_file_stops_the_run_before_anything_is_written(tmp_path):
+    ws = tmp_path / "ws"
+    good = write(tmp_path / "good.csv", ROWS)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01binary" * 100)
+    result = ingest(ws, good, bad)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"Error: {bad}: binary data, not a CSV or Excel file"
+    assert not (ws / "manifest.json").exists()
+
+
+def test_survey_and_orders_in_one_run(tmp_path):
+    ws = tmp_path / "ws"
+    survey = tmp_path / "svar.csv"
+    survey.write_text(
+        "Tidsstempel,E-mailadresse,Hvor sandsynligt er det, at du vil anbefale os til en ven eller kollega?\n"
+        "2024/03/20 10:00:00 GMT+1,soren@example.dk,10\n"
+        "2024/03/21 11:00:00 GMT+1,ase@example.dk,4\n",
+        encoding="utf-8",
+    )
+    result = ingest(ws, write(tmp_path / "o.csv", ROWS), survey)
+    rows = {r["kind"]: r for r in json.loads(result.stdout)}
+    assert rows["survey"]["accepted"] == 2
+    nps = runner.invoke(app, ["nps", "--workspace", str(ws), "--format", "json"])
+    assert nps.exit_code == 0, nps.output
+    assert json.loads(nps.stdout)[0]["nps"] == pytest.approx(0.0)
+
+
+def test_files_can_be_analysed_without_a_workspace(tmp_path):
+    path = write(tmp_path / "o.csv", ROWS)
+    result = runner.invoke(app, ["segment", str(path), "--format", "json", "--by", "customer"])
+    assert result.exit_code == 0, result.output
+    assert {c["customer_id"] for c in json.loads(result.stdout)} == {"K1", "K2"}
+
+
+def test_no_workspace_says_what_to_do(tmp_path):
+    result = runner.invoke(app, ["segment", "--workspace", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no workspace at" in result.stderr and "kunde ingest" in result.stderr
