@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     import polars as pl
 
 
+#: Columns holding sentences; a terminal table shows them in a table of their own.
+LONG_TEXT_COLUMNS = ("action", "next_step", "what_to_do", "explanation")
+
+
 class OutputFormat(StrEnum):
     """Formats every analysis command can write."""
 
@@ -115,14 +119,26 @@ def emit(
     if chosen is OutputFormat.table:
         from kunde_cli.render.terminal import print_table, rich_table
 
-        table = rich_table(
-            frame, title=title, caption=caption, lang=lang, currency=currency, kinds=kinds
-        )
-        if output is None:
-            print_table(table)
-        else:
-            sink = io.StringIO()
+        # Sentences (suggested actions) do not fit beside eight figures in a terminal:
+        # show them in a second table keyed by the first column.
+        long_text = [c for c in LONG_TEXT_COLUMNS if c in frame.columns and frame.width > 3]
+        tables = [
+            rich_table(
+                frame.drop(long_text),
+                title=title,
+                caption=caption,
+                lang=lang,
+                currency=currency,
+                kinds=kinds,
+            )
+        ]
+        if long_text:
+            key = frame.columns[0]
+            tables.append(rich_table(frame.select(key, *long_text), lang=lang, kinds=kinds))
+        sink = io.StringIO() if output is not None else None
+        for table in tables:
             print_table(table, file=sink)
+        if sink is not None and output is not None:
             atomic_write_bytes(output, sink.getvalue().encode("utf-8"))
         return chosen
     if chosen is OutputFormat.csv:

@@ -23,11 +23,17 @@ def format_number(value: float | int | None, lang: str = "da", decimals: int = 0
     return text
 
 
-def format_money(value: float | None, lang: str = "da", currency: str = "kr.") -> str:
-    """``1.234,50 kr.`` in Danish, ``DKK 1,234.50`` in English."""
+def format_money(
+    value: float | None, lang: str = "da", currency: str = "kr.", decimals: int = 2
+) -> str:
+    """``1.234,50 kr.`` in Danish, ``DKK 1,234.50`` in English.
+
+    >>> format_money(1234.5), format_money(1234.5, "en"), format_money(98765.4, decimals=0)
+    ('1.234,50 kr.', 'DKK 1,234.50', '98.765 kr.')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    body = format_number(value, lang, 2)
+    body = format_number(value, lang, decimals)
     return f"{body} {currency}" if lang == "da" else f"{currency} {body}".replace("kr.", "DKK")
 
 

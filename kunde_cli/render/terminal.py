@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -46,6 +47,8 @@ def format_cell(value: Any, kind: str, lang: str, currency: str = "kr.") -> str:
         return ""
     if kind == "money":
         return format_money(value, lang, currency)
+    if kind == "money0":
+        return format_money(value, lang, currency, decimals=0)
     if kind == "percent":
         return format_percent(value, lang)
     if kind == "float":
@@ -72,15 +75,44 @@ def rich_table(
     kinds: dict[str, str] | None = None,
     caption: str | None = None,
 ) -> Table:
-    """Build a Rich table from a frame, with labels and numbers in ``lang``."""
+    """Build a Rich table from a frame, with labels and numbers in ``lang``.
+
+    Numbers never wrap (a figure split over two lines is misread); long text such as
+    suggested actions wraps at word boundaries instead. Money columns whose values
+    reach 10.000 kr. are shown without øre, so the table stays narrow; csv/json keep
+    every decimal.
+    """
     kinds = dict(kinds or {})
-    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    table = Table(
+        title=title,
+        caption=caption,
+        show_lines=False,
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
     col_kinds = []
     for name, dtype in frame.schema.items():
         kind = kinds.get(name) or column_kind(name, dtype)
+        if kind == "money" and frame.height:
+            top = frame.get_column(name).abs().max()
+            if isinstance(top, int | float) and top >= 10_000:
+                kind = "money0"
         col_kinds.append(kind)
-        justify = "right" if kind in ("money", "percent", "float", "int") else "left"
-        table.add_column(label(name, lang), justify=justify, overflow="fold")
+        numeric = kind in ("money", "money0", "percent", "float", "int")
+        header = label(name, lang)
+        if numeric:
+            # Let a long header break between words, never a figure.
+            widest = max(
+                (len(format_cell(v, kind, lang, currency)) for v in frame.get_column(name)),
+                default=0,
+            )
+            word = max((len(w) for w in header.split()), default=0)
+            table.add_column(header, justify="right", min_width=widest, max_width=max(widest, word))
+        else:
+            table.add_column(
+                header, justify="left", overflow="fold", min_width=min(12, max(len(header), 6))
+            )
     for row in frame.iter_rows():
         table.add_row(
             *(format_cell(v, k, lang, currency) for v, k in zip(row, col_kinds, strict=True))
