@@ -70,6 +70,9 @@ COMMAND_MODULES = (
     "churn",
     "clv",
     "profiles",
+    "export",
+    "report",
+    "forget",
 )
 
 for _name in COMMAND_MODULES:

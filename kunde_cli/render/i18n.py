@@ -317,6 +317,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "word": ("Ord", "Word"),
     "phrase": ("Udtryk", "Phrase"),
     # --- report ---
+    "last_answer": ("Seneste svar", "Last answer"),
+    "predicted_clv": ("Forventet værdi", "Predicted value"),
+    "value_at_risk": ("Værdi i fare", "Value at risk"),
+    "expected_spend": ("Forventet køb pr. gang", "Expected spend per purchase"),
 }
 
 

@@ -1,0 +1,227 @@
+"""`kunde report`: every analysis in one HTML report and one Excel workbook."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kunde_cli.cli import options
+from kunde_cli.cli.export import Salt
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+app = typer.Typer()
+
+#: File names: kunde-rapport-YYYY-MM-DD.html / .xlsx, dated by the as-of date, so a
+#: re-run on the same data replaces the same files and never piles up copies.
+FILE_STEM = "kunde-rapport-{as_of}"
+
+_STEPS = {
+    "segments": ("Segmenter", "Segments"),
+    "value": ("Kundeværdi", "Customer value"),
+    "churn": ("Aktivitet", "Activity"),
+    "ladder": ("Loyalitetsstigen", "Loyalty ladder"),
+    "retention": ("Fastholdelse", "Retention"),
+    "nps": ("NPS", "NPS"),
+    "profiles": ("Profiler", "Profiles"),
+    "customers": ("Kundeliste", "Customer list"),
+    "html": ("HTML-rapport", "HTML report"),
+    "xlsx": ("Excel-projektmappe", "Excel workbook"),
+}
+
+
+def report_paths(output_dir: Path, as_of: datetime | Any) -> tuple[Path, Path]:
+    """The HTML and workbook paths for ``as_of`` in ``output_dir``."""
+    stem = FILE_STEM.format(as_of=as_of.isoformat())
+    return output_dir / f"{stem}.html", output_dir / f"{stem}.xlsx"
+
+
+class _Progress:
+    """A spinner with the current step on stderr, only when stderr is a terminal."""
+
+    def __init__(self, lang: str, enabled: bool) -> None:
+        self.lang = lang
+        self.enabled = enabled
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        from kunde_cli.render.terminal import err_console
+
+        if self.enabled and err_console.is_terminal:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("kunde report", total=None)
+        return self
+
+    def step(self, name: str) -> None:
+        if self._bar is not None:
+            da, en = _STEPS.get(name, (name, name))
+            self._bar.update(self._task, description=da if self.lang == "da" else en)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+@app.command("report")
+def report_command(
+    files: options.Files = None,
+    output_dir: Annotated[
+        Path,
+        typer.Option(
+            "--output-dir",
+            "-d",
+            help="Folder for kunde-rapport-YYYY-MM-DD.html and .xlsx (created when missing).",
+        ),
+    ] = Path(),
+    compare: Annotated[
+        datetime | None,
+        typer.Option(
+            "--compare",
+            help="Show movement on the loyalty ladder since this date (default: 90 days "
+            "before the as-of date).",
+            formats=["%Y-%m-%d", "%d-%m-%Y"],
+            show_default=False,
+        ),
+    ] = None,
+    anonymise: Annotated[
+        bool,
+        typer.Option(
+            "--anonymise",
+            "--anonymize",
+            help="Replace names, e-mails and phone numbers with stable pseudonyms "
+            "(Kunde 7f3a2c…) and leave survey comments out: a report to share.",
+        ),
+    ] = False,
+    model: Annotated[
+        bool,
+        typer.Option(
+            "--model/--no-model",
+            help="Fit the customer-value models (BG/NBD + Gamma-Gamma) for predicted CLV.",
+        ),
+    ] = True,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No notes on stderr (errors still show).")
+    ] = False,
+    salt: Salt = None,
+    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
+    as_of: options.AsOf = None,
+    lang: options.Lang = None,
+    config_path: options.ConfigPath = None,
+    sheet: options.Sheet = None,
+    preset: options.Preset = None,
+    mapping: options.Map = None,
+    dayfirst: options.DayFirst = None,
+) -> None:
+    """Write the full report: one HTML file and one Excel workbook, and print their paths.
+
+    The HTML report opens offline in any browser (no scripts, fonts or links outside the file), prints on A4 and reads on a phone: key figures, segments, the loyalty ladder and its movement since --compare, retention cohorts, activity tiers with the top reactivation candidates, NPS trend and comments, customer value and persona cards, each with one sentence on what it means and what to do. The workbook has a summary sheet and one sheet per analysis. Files are written atomically as kunde-rapport-YYYY-MM-DD.html/.xlsx (the as-of date) in --output-dir; stdout gets only their paths, so it fits cron.
+
+    Example: kunde report --output-dir rapporter --compare 2024-01-01
+    """
+    from kunde_cli.cli import common
+    from kunde_cli.render.formats import atomic_write_bytes
+    from kunde_cli.render.html import report_html_bytes
+    from kunde_cli.render.workbook import report_workbook
+    from kunde_cli.report import build_report
+
+    loaded = common.load(
+        files,
+        workspace,
+        as_of=as_of,
+        lang=lang,
+        config_path=config_path,
+        sheet=sheet,
+        preset=preset,
+        mapping=mapping,
+        dayfirst=dayfirst,
+    )
+    # Files read directly arrive as one lazy pipeline (parse, validate, resolve who is
+    # who); every analysis would run it again, so it is collected once. A workspace
+    # scan is cheap to repeat and stays lazy.
+    orders = loaded.orders.collect().lazy() if files else loaded.orders
+    lg = loaded.lang
+    key = resolve_salt_if(anonymise, salt)
+    html_path, xlsx_path = report_paths(output_dir, loaded.as_of)
+    with _Progress(lg, enabled=not quiet) as progress:
+        data = build_report(
+            orders,
+            as_of=loaded.as_of,
+            survey=loaded.survey,
+            compare=compare.date() if compare is not None else None,
+            config=loaded.config,
+            lang=lg,
+            anonymise_salt=key,
+            fit_model=model,
+            on_step=progress.step,
+        )
+        progress.step("html")
+        html = report_html_bytes(data)
+        progress.step("xlsx")
+        workbook, sheets = report_workbook(data)
+        atomic_write_bytes(html_path, html)
+        atomic_write_bytes(xlsx_path, workbook)
+    if not quiet:
+        for line in _notes(data, sheets):
+            from kunde_cli.render.terminal import note
+
+            note(line)
+    sys.stdout.write(f"{html_path}\n{xlsx_path}\n")
+    sys.stdout.flush()
+
+
+def resolve_salt_if(anonymise: bool, salt: str | None) -> str | None:
+    """The pseudonym salt when the report is anonymised, else None."""
+    if not anonymise:
+        return None
+    from kunde_cli.cli.export import resolve_salt
+
+    return resolve_salt(salt)
+
+
+def _notes(data: Any, sheets: list[Any]) -> Iterator[str]:
+    """A few plain lines on stderr: what the report covers and what it could not do."""
+    from kunde_cli.render.html import format_date, text
+    from kunde_cli.render.numbers import format_number
+    from kunde_cli.report import CLV_FAILED, CLV_UNTRUSTED
+
+    lg = data.lang
+    da = lg == "da"
+    when = format_date(data.as_of, lg)
+    customers = format_number(data.key.customers, lg)
+    yield (
+        f"Rapport for {customers} kunder pr. {when}."
+        if da
+        else f"Report on {customers} customers as of {when}."
+    )
+    if data.nps is None:
+        yield (
+            "Ingen spørgeskemasvar: NPS-afsnittet siger det."
+            if da
+            else "No survey answers: the NPS section says so."
+        )
+    if data.clv.status in (CLV_FAILED, CLV_UNTRUSTED):
+        reasons = "; ".join(data.clv.reasons)
+        yield (
+            f"Kundeværdi-modellen bruges ikke ({reasons}); rapporten viser den simple kundeværdi."
+            if da
+            else f"The customer-value model is not used ({reasons}); the report shows the "
+            "simple value."
+        )
+    for sheet in sheets:
+        if sheet.cut:
+            yield text("cut_summary", lg, sheet=sheet.name)

@@ -1,0 +1,829 @@
+"""The HTML report: one self-contained file that opens offline in any browser.
+
+:func:`render_report` turns a :class:`kunde_cli.report.ReportData` into a page made
+from the Jinja2 templates in ``templates/`` (``report.html.j2`` with ``report.css``
+inlined). Charts are inline SVG from :mod:`kunde_cli.render.charts`; there is no
+script, no web font, no image file and no link outside the page, so the report
+works from an e-mail attachment, a USB stick or a shop's back office without
+internet, prints on A4 and reads on a phone.
+
+Autoescaping is on for everything: customer names, products and survey comments are
+data, and ``<script>`` in a name shows as text. Only the SVG produced by the chart
+renderer is marked safe.
+
+Numbers are formatted here, in the report's language (``1.234 kr.``, ``12,5 %``), and
+each section gets one plain sentence on what it means and what to do next
+(:data:`TEXT`, also used for the workbook's sheet names and summary).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kunde_cli.render.i18n import label
+from kunde_cli.render.numbers import format_number, format_percent
+
+if TYPE_CHECKING:
+    import jinja2
+    import polars as pl
+
+    from kunde_cli.report import ReportData
+
+TEMPLATE = "report.html.j2"
+
+# key -> (da, en). Sentences take str.format placeholders filled with formatted numbers.
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Kunderapport", "Customer report"),
+    "as_of": ("Data til og med {as_of}", "Data up to {as_of}"),
+    "compared": ("bevægelser siden {compare}", "movement since {compare}"),
+    "anonymised": (
+        "Anonymiseret: navne, e-mails og telefonnumre er erstattet af pseudonymer.",
+        "Anonymised: names, e-mails and phone numbers are replaced by pseudonyms.",
+    ),
+    "generated_by": ("Lavet med kunde {version}", "Made with kunde {version}"),
+    "contents": ("Indhold", "Contents"),
+    # sections
+    "sec_key": ("Nøgletal", "Key figures"),
+    "sec_segments": ("Segmenter", "Segments"),
+    "sec_ladder": ("Loyalitetsstigen", "The loyalty ladder"),
+    "sec_retention": ("Fastholdelse og kohorter", "Retention and cohorts"),
+    "sec_churn": ("Aktivitet og genaktivering", "Activity and reactivation"),
+    "sec_nps": ("Anbefalingsvilje (NPS)", "Net Promoter Score"),
+    "sec_clv": ("Kundeværdi", "Customer value"),
+    "sec_personas": ("Kundeprofiler", "Customer profiles"),
+    # key figures
+    "k_customers": ("Kunder", "Customers"),
+    "k_customers_sub": ("med mindst én ordre", "with at least one order"),
+    "k_revenue": ("Omsætning", "Revenue"),
+    "k_revenue_sub": ("{orders} ordrer", "{orders} orders"),
+    "k_repurchase": ("Genkøbsrate", "Repurchase rate"),
+    "k_repurchase_sub": ("har købt mere end én gang", "bought more than once"),
+    "k_retention": ("Fastholdelse", "Retention"),
+    "k_retention_sub": ("{period}, (E − N) / A", "{period}, (E − N) / A"),
+    "k_nps": ("NPS", "NPS"),
+    "k_nps_sub": ("95 %: {low} til {high} ({n} svar)", "95 %: {low} to {high} ({n} answers)"),
+    "k_inactive": ("Andel inaktive", "Share inactive"),
+    "k_inactive_sub": ("inaktive eller tabte", "inactive or lost"),
+    "k_none": ("–", "–"),
+    "k_no_survey": ("ingen svar endnu", "no answers yet"),
+    "key_sentence": (
+        "{customers} kunder har købt for {revenue}, og {rate} af dem er kommet igen: det "
+        "billigste at vokse på er andet køb, så følg op på nye kunder inden dag {days}.",
+        "{customers} customers have spent {revenue}, and {rate} of them came back: the "
+        "cheapest growth is the second order, so follow up on new customers before day "
+        "{days}.",
+    ),
+    "key_sentence_no_repeat": (
+        "{customers} kunder har købt for {revenue}, men ingen er kommet igen endnu: få "
+        "dem til at købe igen med en opfølgning kort efter første køb.",
+        "{customers} customers have spent {revenue}, but none has come back yet: follow "
+        "up soon after the first order to get a second one.",
+    ),
+    "key_sentence_empty": (
+        "Der er ingen talte ordrer i perioden, så der er intet at vise endnu.",
+        "There are no counted orders in the period, so there is nothing to show yet.",
+    ),
+    # segments
+    "segments_sentence": (
+        "Topkunder og loyale er {share_c} af kunderne og står for {share_r} af omsætningen; "
+        "{risky} gode kunder er i fare eller må ikke mistes — kontakt dem personligt først.",
+        "Champions and loyal customers are {share_c} of customers and bring {share_r} of "
+        "revenue; {risky} good customers are at risk or can't be lost — contact them "
+        "personally first.",
+    ),
+    "segments_sentence_safe": (
+        "Topkunder og loyale er {share_c} af kunderne og står for {share_r} af omsætningen; "
+        "beløn dem og gør de lovende til faste kunder.",
+        "Champions and loyal customers are {share_c} of customers and bring {share_r} of "
+        "revenue; reward them and turn the promising ones into regulars.",
+    ),
+    # ladder
+    "ladder_sentence": (
+        "Siden {compare} er {up} rykket op, {down} faldet tilbage, {inactive} blevet "
+        "inaktive og {new} kommet til; flest står som {rung} ({n}), så næste skridt er: "
+        "{step}",
+        "Since {compare}, {up} moved up, {down} fell back, {inactive} went inactive and "
+        "{new} are new; most people are a {rung} ({n}), so the next step is: {step}",
+    ),
+    "ladder_before": ("Før ({compare})", "Before ({compare})"),
+    "ladder_now": ("Nu ({as_of})", "Now ({as_of})"),
+    # retention
+    "retention_sentence": (
+        "Fastholdelsen var {rate} i {period}, og {repeat} af kunderne har købt igen, typisk "
+        "efter {days} dage: kontakt nye kunder før da, og se i kohorterne om de nyeste "
+        "holder bedre end de gamle.",
+        "Retention was {rate} in {period}, and {repeat} of customers bought again, "
+        "typically after {days} days: reach new customers before then, and check in the "
+        "cohorts whether the newest keep better than the old ones.",
+    ),
+    "retention_sentence_short": (
+        "Der er endnu ikke historik nok til en fastholdelsesrate; kohorterne viser hvor "
+        "mange der køber igen måned for måned — følg op på nye kunder.",
+        "There is not enough history for a retention rate yet; the cohorts show how many "
+        "buy again month by month — follow up on new customers.",
+    ),
+    "retention_table": ("Fastholdelse pr. måned (seneste 12)", "Retention by month (latest 12)"),
+    "cohort_caption": (
+        "Andel af hver kohorte (første købsmåned) der køber i måned 0, 1, 2 … efter; "
+        "seneste {cohorts} kohorter.",
+        "Share of each cohort (first order month) buying in month 0, 1, 2 … after; "
+        "latest {cohorts} cohorts.",
+    ),
+    # churn
+    "churn_sentence": (
+        "{overdue} kunder er kølet af eller inaktive og har været {value} værd om året; "
+        "tag fat i de øverste på listen nu — personligt til de største.",
+        "{overdue} customers are cooling or inactive and have been worth {value} a year; "
+        "reach out to the top of the list now — personally to the biggest.",
+    ),
+    "churn_sentence_none": (
+        "Ingen kunder er forsinket med næste køb lige nu; hold kontakten med nyheder.",
+        "No customer is overdue right now; keep in touch with news.",
+    ),
+    "candidates_title": ("Top {top} til genaktivering", "Top {top} to reactivate"),
+    "candidates_more": (
+        "{shown} af {total} vist; hele listen: kunde churn --list eller kunde export.",
+        "{shown} of {total} shown; the full list: kunde churn --list or kunde export.",
+    ),
+    # nps
+    "nps_sentence": (
+        "NPS er {nps} (95 %-interval {low} til {high}, {n} svar): {verdict}",
+        "NPS is {nps} (95 % interval {low} to {high}, {n} answers): {verdict}",
+    ),
+    "nps_good": (
+        "flere anbefaler jer end fraråder — bed promotorerne om anmeldelser og ring til "
+        "kritikerne.",
+        "more recommend you than warn against you — ask promoters for reviews and call "
+        "the detractors.",
+    ),
+    "nps_bad": (
+        "flere fraråder jer end anbefaler — ring til kritikerne og ret det, de nævner.",
+        "more warn against you than recommend you — call the detractors and fix what they name.",
+    ),
+    "nps_small": (
+        " Med under 30 svar er intervallet bredt: saml flere svar før I drager konklusioner.",
+        " With fewer than 30 answers the interval is wide: collect more before drawing "
+        "conclusions.",
+    ),
+    "nps_none": (
+        "Der er ingen spørgeskemasvar i data, så der er intet NPS: send en kort "
+        "anbefalingsundersøgelse til kunderne og indlæs svarene (kunde ingest svar.csv).",
+        "There are no survey answers in the data, so there is no NPS: send customers a "
+        "short recommendation survey and read the answers (kunde ingest answers.csv).",
+    ),
+    "nps_terms": ("Ord i kommentarerne", "Words in the comments"),
+    "nps_comments": ("Seneste kommentarer", "Latest comments"),
+    "nps_comments_hidden": (
+        "Kommentarer er udeladt i en anonymiseret rapport (fritekst kan nævne personer).",
+        "Comments are left out of an anonymised report (free text can name people).",
+    ),
+    "nps_unmatched": (
+        "{n} svar kunne ikke kobles til en kunde; de tæller med i NPS.",
+        "{n} answers could not be linked to a customer; they count in the NPS.",
+    ),
+    # clv
+    "clv_model_sentence": (
+        "Modellerne (BG/NBD og Gamma-Gamma) forventer, at kunderne handler for {total} de "
+        "næste {months} måneder; brug flest kræfter på dem med høj forventet værdi og "
+        "lav P(stadig kunde).",
+        "The models (BG/NBD and Gamma-Gamma) expect customers to spend {total} over the "
+        "next {months} months; spend most effort on those with a high expected value and "
+        "a low P(alive).",
+    ),
+    "clv_untrusted_sentence": (
+        "Modellen for fremtidig kundeværdi kan ikke stoles på med disse data ({reasons}), "
+        "så grafen viser den simple kundeværdi ud fra historikken: gns. ordreværdi × køb "
+        "pr. år × 3 år.",
+        "The model of future customer value cannot be trusted on this data ({reasons}), "
+        "so the chart shows the simple value from history: average order value × "
+        "purchases per year × 3 years.",
+    ),
+    "clv_failed_sentence": (
+        "Modellen for fremtidig kundeværdi kunne ikke beregnes ({reasons}), så grafen "
+        "viser den simple kundeværdi ud fra historikken: gns. ordreværdi × køb pr. år × 3 år.",
+        "The model of future customer value could not be fitted ({reasons}), so the chart "
+        "shows the simple value from history: average order value × purchases per year "
+        "× 3 years.",
+    ),
+    "clv_empty_sentence": (
+        "Der er ingen kunder med en talt ordre endnu, så der er ingen kundeværdi at vise.",
+        "There is no customer with a counted order yet, so there is no value to show.",
+    ),
+    "clv_axis_predicted": ("Forventet værdi pr. kunde", "Expected value per customer"),
+    "clv_axis_simple": ("Simpel kundeværdi pr. kunde", "Simple value per customer"),
+    # personas
+    "personas_sentence": (
+        "Hvert kort beskriver en gruppe kunder ud fra tallene; brug »Gør dette« som næste "
+        "skridt for gruppen.",
+        "Each card describes a group of customers from the numbers; use “What to do” as "
+        "the group's next step.",
+    ),
+    "personas_none": ("Ingen kundegrupper endnu.", "No customer groups yet."),
+    # workbook
+    "sheet_summary": ("Oversigt", "Summary"),
+    "sheet_segments": ("Segmenter", "Segments"),
+    "sheet_customers": ("Kunder", "Customers"),
+    "sheet_migration": ("Segmentskift", "Segment moves"),
+    "sheet_ladder": ("Stigen", "Ladder"),
+    "sheet_ladder_change": ("Stigen før og nu", "Ladder before and now"),
+    "sheet_ladder_flow": ("Stigen bevægelser", "Ladder movement"),
+    "sheet_retention": ("Fastholdelse", "Retention"),
+    "sheet_cohorts": ("Kohorter", "Cohorts"),
+    "sheet_churn": ("Aktivitet", "Activity"),
+    "sheet_candidates": ("Genaktivering", "Reactivation"),
+    "sheet_nps": ("NPS", "NPS"),
+    "sheet_nps_trend": ("NPS pr. måned", "NPS by month"),
+    "sheet_nps_terms": ("NPS ord", "NPS words"),
+    "sheet_nps_comments": ("NPS kommentarer", "NPS comments"),
+    "sheet_clv": ("Kundeværdi", "Customer value"),
+    "sheet_clv_bins": ("Værdifordeling", "Value bands"),
+    "sheet_profiles": ("Profiler", "Profiles"),
+    "summary_metric": ("Nøgletal", "Measure"),
+    "summary_value": ("Værdi", "Value"),
+    "summary_note": ("Forklaring", "Explanation"),
+    "s_as_of": ("Data til og med", "Data up to"),
+    "s_compare": ("Sammenlignet med", "Compared with"),
+    "s_people": ("Personer på stigen", "People on the ladder"),
+    "s_orders": ("Ordrer", "Orders"),
+    "s_nps_low": ("NPS nedre (95 %)", "NPS low (95 %)"),
+    "s_nps_high": ("NPS øvre (95 %)", "NPS high (95 %)"),
+    "s_nps_n": ("NPS-svar", "NPS answers"),
+    "s_clv_total": ("Forventet omsætning", "Expected revenue"),
+    "s_retention_note": ("Seneste hele måned: {period}", "Latest complete month: {period}"),
+    "s_clv_note": ("De næste {months} måneder", "The next {months} months"),
+    "cut_note": (
+        "Listen er afkortet: {shown} af {total} rækker vist (Excel kan højst have "
+        "1.048.576 rækker pr. ark). Hele listen: kunde export --output kunder.csv",
+        "The list is cut: {shown} of {total} rows shown (Excel holds at most 1,048,576 "
+        "rows per sheet). The full list: kunde export --output customers.csv",
+    ),
+    "cut_summary": ("Arket »{sheet}« er afkortet", "Sheet “{sheet}” is cut"),
+    "nps_sheet_none": ("Ingen spørgeskemasvar i data.", "No survey answers in the data."),
+}
+
+
+def text(key: str, lang: str = "da", **values: Any) -> str:
+    """The report text ``key`` in ``lang``, with ``values`` filled in."""
+    da, en = TEXT[key]
+    template = da if lang == "da" else en
+    return template.format(**values) if values else template
+
+
+# --------------------------------------------------------------------------------------
+# Templates
+# --------------------------------------------------------------------------------------
+
+
+def template_dir() -> Path:
+    """Where the report templates are: the installed package data
+    (``kunde_cli/_data/templates``, put there by the wheel's force-include) or, in a
+    checkout, the repository's top-level ``templates/``."""
+    from kunde_cli.errors import KundeError
+
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "_data" / "templates", package.parent / "templates"):
+        if (folder / TEMPLATE).is_file():
+            return folder
+    raise KundeError(
+        f"the report template {TEMPLATE} is missing",
+        hint="reinstall kunde (pip install --force-reinstall kunde)",
+    )
+
+
+def environment() -> jinja2.Environment:
+    """A Jinja2 environment on :func:`template_dir`, autoescaping every template."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+# --------------------------------------------------------------------------------------
+# Formatting helpers
+# --------------------------------------------------------------------------------------
+
+
+def _when(day: date | None, lang: str) -> str:
+    if day is None:
+        return ""
+    return day.strftime("%d-%m-%Y") if lang == "da" else day.isoformat()
+
+
+def money0(value: float | None, lang: str, currency: str = "kr.") -> str:
+    """Whole kroner: ``1.234.567 kr.`` / ``DKK 1,234,567``."""
+    if value is None:
+        return "–"
+    body = format_number(round(value), lang, 0)
+    return f"{body} {currency}" if lang == "da" else f"{currency} {body}".replace("kr.", "DKK")
+
+
+def _pct(value: float | None, lang: str, decimals: int = 0) -> str:
+    return "–" if value is None else format_percent(value, lang, decimals)
+
+
+def _num(value: float | None, lang: str, decimals: int = 0) -> str:
+    return "–" if value is None else format_number(value, lang, decimals)
+
+
+def _signed(value: float, lang: str) -> str:
+    body = format_number(abs(value), lang, 0)
+    return f"−{body}" if value < 0 else body
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and whether it is a number (right-aligned)."""
+
+    text: str
+    numeric: bool = False
+
+    @property
+    def long(self) -> bool:
+        """Long text (an action, a comment) gets a minimum width so it wraps sensibly."""
+        return not self.numeric and len(self.text) > 40
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table for the template: header texts and rows of cells."""
+
+    headers: list[Cell]
+    rows: list[list[Cell]]
+    caption: str | None = None
+
+
+def table(
+    frame: pl.DataFrame,
+    lang: str,
+    *,
+    currency: str = "kr.",
+    kinds: dict[str, str] | None = None,
+    values: dict[str, Callable[[Any], str]] | None = None,
+    headers: dict[str, str] | None = None,
+    caption: str | None = None,
+) -> Table:
+    """Format ``frame`` for a page: labels for headers, numbers in ``lang``.
+
+    ``kinds`` overrides a column's kind (money, money0, percent, points, int, float,
+    text); ``values`` maps a column to a function that labels its values.
+    """
+    from kunde_cli.render.terminal import column_kind, format_cell
+
+    kinds = kinds or {}
+    values = values or {}
+    headers = headers or {}
+    col_kinds = {c: kinds.get(c) or column_kind(c, t) for c, t in frame.schema.items()}
+    numeric = {"money", "money0", "percent", "points", "int", "float"}
+
+    def cell(column: str, value: Any) -> Cell:
+        kind = col_kinds[column]
+        if value is None:
+            return Cell("", kind in numeric)
+        if column in values:
+            return Cell(values[column](value), False)
+        if kind == "money0":
+            return Cell(money0(value, lang, currency), True)
+        if kind == "points":
+            return Cell(format_number(value, lang, 1) + (" %" if lang == "da" else "%"), True)
+        if isinstance(value, float) and value != value:
+            return Cell("", True)
+        return Cell(format_cell(value, kind, lang, currency), kind in numeric)
+
+    head = [Cell(headers.get(c) or label(c, lang), col_kinds[c] in numeric) for c in frame.columns]
+    rows = [
+        [cell(c, v) for c, v in zip(frame.columns, row, strict=True)] for row in frame.iter_rows()
+    ]
+    return Table(head, rows, caption)
+
+
+# --------------------------------------------------------------------------------------
+# The page
+# --------------------------------------------------------------------------------------
+
+
+def _key_cards(data: ReportData) -> list[dict[str, str]]:
+    lg, k = data.lang, data.key
+    none = text("k_none", lg)
+    cards = [
+        {
+            "label": text("k_customers", lg),
+            "value": format_number(k.customers, lg),
+            "sub": text("k_customers_sub", lg),
+        },
+        {
+            "label": text("k_revenue", lg),
+            "value": money0(k.revenue, lg, data.currency),
+            "sub": text("k_revenue_sub", lg, orders=format_number(k.orders, lg)),
+        },
+        {
+            "label": text("k_repurchase", lg),
+            "value": _pct(k.repurchase_rate, lg),
+            "sub": text("k_repurchase_sub", lg),
+        },
+        {
+            "label": text("k_retention", lg),
+            "value": (
+                none
+                if k.retention_rate is None
+                else format_number(k.retention_rate, lg, 0) + (" %" if lg == "da" else "%")
+            ),
+            "sub": text("k_retention_sub", lg, period=k.retention_period or none),
+        },
+    ]
+    if k.nps is not None:
+        cards.append(
+            {
+                "label": text("k_nps", lg),
+                "value": _signed(k.nps.nps, lg),
+                "sub": text(
+                    "k_nps_sub",
+                    lg,
+                    low=_signed(k.nps.ci_low, lg),
+                    high=_signed(k.nps.ci_high, lg),
+                    n=format_number(k.nps.n, lg),
+                ),
+            }
+        )
+    else:
+        cards.append({"label": text("k_nps", lg), "value": none, "sub": text("k_no_survey", lg)})
+    cards.append(
+        {
+            "label": text("k_inactive", lg),
+            "value": _pct(k.share_inactive, lg),
+            "sub": text("k_inactive_sub", lg),
+        }
+    )
+    return cards
+
+
+def _key_sentence(data: ReportData) -> str:
+    lg, k, rep = data.lang, data.key, data.repurchase
+    if k.customers == 0:
+        return text("key_sentence_empty", lg)
+    customers = format_number(k.customers, lg)
+    revenue = money0(k.revenue, lg, data.currency)
+    if not rep.repeat_customers or rep.median_days_to_second_order is None:
+        return text("key_sentence_no_repeat", lg, customers=customers, revenue=revenue)
+    return text(
+        "key_sentence",
+        lg,
+        customers=customers,
+        revenue=revenue,
+        rate=_pct(k.repurchase_rate, lg),
+        days=format_number(rep.median_days_to_second_order, lg),
+    )
+
+
+def _segments_sentence(data: ReportData) -> str:
+    rows = {r["segment"]: r for r in data.segments.iter_rows(named=True)}
+    best = [rows[s] for s in ("champion", "loyal") if s in rows]
+    share_c = sum(r["share_customers"] or 0.0 for r in best)
+    share_r = sum(r["share_revenue"] or 0.0 for r in best)
+    risky = sum(rows[s]["customers"] for s in ("at_risk", "cant_lose") if s in rows)
+    key = "segments_sentence" if risky else "segments_sentence_safe"
+    lg = data.lang
+    return text(
+        key,
+        lg,
+        share_c=_pct(share_c, lg),
+        share_r=_pct(share_r, lg),
+        risky=format_number(risky, lg),
+    )
+
+
+def _ladder_sentence(data: ReportData) -> str:
+    from kunde_cli.analytics.actions import rung_name
+
+    lg = data.lang
+    moves: dict[str, int] = {}
+    for row in data.ladder_flow.iter_rows(named=True):
+        moves[row["movement"]] = moves.get(row["movement"], 0) + row["customers"]
+    rows = list(data.ladder.iter_rows(named=True))
+    below_top = rows[:-1] or rows
+    biggest = max(below_top, key=lambda r: r["customers"])
+    return text(
+        "ladder_sentence",
+        lg,
+        compare=_when(data.compare, lg),
+        up=format_number(moves.get("up", 0), lg),
+        down=format_number(moves.get("down", 0), lg),
+        inactive=format_number(moves.get("inactive", 0), lg),
+        new=format_number(moves.get("new", 0), lg),
+        rung=rung_name(biggest["rung"], lg),
+        n=format_number(biggest["customers"], lg),
+        step=biggest["next_step"],
+    )
+
+
+def _retention_sentence(data: ReportData) -> str:
+    lg, k, rep = data.lang, data.key, data.repurchase
+    if k.retention_rate is None or rep.median_days_to_second_order is None:
+        return text("retention_sentence_short", lg)
+    return text(
+        "retention_sentence",
+        lg,
+        rate=format_number(k.retention_rate, lg, 0) + (" %" if lg == "da" else "%"),
+        period=k.retention_period,
+        repeat=_pct(rep.repurchase_rate, lg),
+        days=format_number(rep.median_days_to_second_order, lg),
+    )
+
+
+def _churn_sentence(data: ReportData) -> str:
+    lg = data.lang
+    if data.tiers is None:
+        return text("churn_sentence_none", lg)
+    overdue = data.tiers.filter(data.tiers["tier"].is_in(["cooling", "inactive"]))
+    n = int(overdue["customers"].sum())
+    if not n:
+        return text("churn_sentence_none", lg)
+    return text(
+        "churn_sentence",
+        lg,
+        overdue=format_number(n, lg),
+        value=money0(float(overdue["value_at_stake"].sum()), lg, data.currency),
+    )
+
+
+def _nps_sentence(data: ReportData) -> str:
+    from kunde_cli.analytics.nps import SMALL_N_THRESHOLD
+
+    lg = data.lang
+    if data.nps is None:
+        return text("nps_none", lg)
+    s = data.nps.summary
+    verdict = text("nps_good" if s.nps >= 0 else "nps_bad", lg)
+    sentence = text(
+        "nps_sentence",
+        lg,
+        nps=_signed(s.nps, lg),
+        low=_signed(s.ci_low, lg),
+        high=_signed(s.ci_high, lg),
+        n=format_number(s.n, lg),
+        verdict=verdict,
+    )
+    if s.n < SMALL_N_THRESHOLD:
+        sentence += text("nps_small", lg)
+    return sentence
+
+
+def _clv_sentence(data: ReportData) -> str:
+    from kunde_cli.report import CLV_EMPTY, CLV_FAILED, CLV_MODEL
+
+    lg, clv = data.lang, data.clv
+    if clv.status == CLV_EMPTY:
+        return text("clv_empty_sentence", lg)
+    if clv.status == CLV_MODEL:
+        return text(
+            "clv_model_sentence",
+            lg,
+            total=money0(clv.total_predicted, lg, data.currency),
+            months=clv.horizon_months,
+        )
+    key = "clv_failed_sentence" if clv.status == CLV_FAILED else "clv_untrusted_sentence"
+    return text(key, lg, reasons="; ".join(clv.reasons))
+
+
+def _label_values(prefix: str = "") -> Callable[[Any], Callable[[Any], str]]:
+    def for_lang(lang: Any) -> Callable[[Any], str]:
+        return lambda v: label(f"{prefix}{v}", lang)
+
+    return for_lang
+
+
+def page_context(data: ReportData) -> dict[str, Any]:
+    """Everything the template needs, formatted (numbers, dates, labels, charts)."""
+    import polars as pl
+    from markupsafe import Markup
+
+    from kunde_cli import __version__
+    from kunde_cli.render import charts
+    from kunde_cli.report import HEATMAP_COHORTS, HEATMAP_MONTHS
+
+    lg, cur = data.lang, data.currency
+    seg_label = _label_values()(lg)
+    tier_label = _label_values("tier_")(lg)
+    when = _when(data.as_of, lg)
+    since = _when(data.compare, lg)
+
+    segments = table(
+        data.segments.filter(pl.col("customers") > 0).select(
+            "segment",
+            "customers",
+            "share_customers",
+            "revenue",
+            "share_revenue",
+            "avg_recency_days",
+            "avg_frequency",
+            "action",
+        ),
+        lg,
+        currency=cur,
+        kinds={"revenue": "money0", "avg_recency_days": "int", "avg_frequency": "float"},
+        values={"segment": seg_label},
+    )
+    ladder_table = table(
+        data.ladder.join(data.ladder_change, on="rung", how="left", maintain_order="left").select(
+            "rung", "customers_before", "customers", "change", "share_revenue", "next_step"
+        ),
+        lg,
+        currency=cur,
+        values={"rung": seg_label},
+        headers={
+            "customers_before": text("ladder_before", lg, compare=since),
+            "customers": text("ladder_now", lg, as_of=when),
+        },
+    )
+    retention = table(
+        data.retention.tail(12).select(
+            "period", "customers_start", "customers_end", "new_customers", "retention_rate"
+        ),
+        lg,
+        kinds={"retention_rate": "points"},
+        caption=text("retention_table", lg),
+    )
+    tiers = (
+        table(
+            data.tiers.select(
+                "tier", "customers", "share_customers", "revenue", "share_revenue", "value_at_stake"
+            ),
+            lg,
+            currency=cur,
+            kinds={"revenue": "money0", "value_at_stake": "money0"},
+            values={"tier": tier_label},
+        )
+        if data.tiers is not None
+        else None
+    )
+    candidates = None
+    if data.candidates.height:
+        wanted = [
+            c
+            for c in (
+                "name",
+                "email",
+                "tier",
+                "segment",
+                "days_since_last",
+                "orders",
+                "value_at_stake",
+                "p_alive",
+                "action",
+            )
+            if c in data.candidates.columns
+        ]
+        candidates = table(
+            data.candidates.select(wanted),
+            lg,
+            currency=cur,
+            kinds={"revenue": "money0", "value_at_stake": "money0", "days_since_last": "int"},
+            values={"tier": tier_label, "segment": seg_label},
+            caption=text(
+                "candidates_more", lg, shown=data.candidates.height, total=data.candidates_total
+            )
+            if data.candidates_total > data.candidates.height
+            else None,
+        )
+    nps: dict[str, Any] | None = None
+    if data.nps is not None:
+        terms: dict[str, list[str]] = {}
+        for row in data.nps.terms.iter_rows(named=True) if data.nps.terms.width else []:
+            terms.setdefault(row["nps_category"], []).append(
+                f"{row['term']} ({format_number(row['comments'], lg)})"
+            )
+        nps = {
+            "chart": Markup(charts.nps_trend(data.nps.trend, lang=lg)),
+            "terms": [
+                {"group": label(group, lg), "terms": items} for group, items in terms.items()
+            ],
+            "comments": [
+                {
+                    "group": label(r["nps_category"], lg),
+                    "score": r["score"],
+                    "date": _when(r["responded_at"], lg),
+                    "text": r["comment"],
+                }
+                for r in data.nps.comments.iter_rows(named=True)
+            ],
+            "unmatched": (
+                text("nps_unmatched", lg, n=format_number(data.nps.unmatched, lg))
+                if data.nps.unmatched
+                else None
+            ),
+        }
+    clv_kinds = {
+        "revenue_to_date": "money0",
+        "avg_revenue_to_date": "money0",
+        "avg_simple_clv": "money0",
+        "simple_clv_total": "money0",
+        "predicted_clv": "money0",
+        "value_at_risk": "money0",
+        "aov": "money0",
+        "avg_lifespan_days": "int",
+        "avg_purchases_per_year": "float",
+    }
+    clv_columns = [
+        c
+        for c in (
+            "segment",
+            "customers",
+            "revenue_to_date",
+            "aov",
+            "avg_purchases_per_year",
+            "avg_simple_clv",
+            "predicted_clv",
+            "value_at_risk",
+        )
+        if c in data.clv.by_segment.columns
+    ]
+    clv_table = table(
+        data.clv.by_segment.select(clv_columns),
+        lg,
+        currency=cur,
+        kinds=clv_kinds,
+        values={"segment": seg_label},
+    )
+    heatmap_cohorts = min(
+        HEATMAP_COHORTS, data.cohorts.get_column("cohort").n_unique() if data.cohorts.height else 0
+    )
+    return {
+        "lang": lg,
+        "t": {key: text(key, lg) for key in TEXT if "{" not in TEXT[key][0]},
+        "title": text("title", lg),
+        "as_of": text("as_of", lg, as_of=when),
+        "compared": text("compared", lg, compare=since),
+        "anonymised": text("anonymised", lg) if data.anonymised else None,
+        "footer": text("generated_by", lg, version=__version__),
+        "cards": _key_cards(data),
+        "key_sentence": _key_sentence(data),
+        "segments_sentence": _segments_sentence(data),
+        "segments_chart": Markup(charts.segment_chart(data.segments, lang=lg)),
+        "segments": segments,
+        "ladder_sentence": _ladder_sentence(data),
+        "ladder_chart": Markup(charts.ladder_funnel(data.ladder_change, lang=lg)),
+        "ladder": ladder_table,
+        "retention_sentence": _retention_sentence(data),
+        "cohort_chart": Markup(
+            charts.cohort_heatmap(
+                data.cohorts, lang=lg, max_cohorts=HEATMAP_COHORTS, max_months=HEATMAP_MONTHS
+            )
+        ),
+        "cohort_caption": text("cohort_caption", lg, cohorts=heatmap_cohorts),
+        "retention": retention,
+        "churn_sentence": _churn_sentence(data),
+        "tiers": tiers,
+        "candidates_title": text(
+            "candidates_title", lg, top=format_number(max(data.candidates.height, 0), lg)
+        ),
+        "candidates": candidates,
+        "nps_sentence": _nps_sentence(data),
+        "nps": nps,
+        "nps_comments_hidden": text("nps_comments_hidden", lg) if data.anonymised else None,
+        "clv_sentence": _clv_sentence(data),
+        "clv_chart": Markup(
+            charts.value_distribution_chart(data.clv.distribution, lang=lg, currency=cur)
+        ),
+        "clv": clv_table,
+        "personas_sentence": text("personas_sentence" if data.personas else "personas_none", lg),
+        "personas": [
+            {
+                "name": card.name,
+                "group": label(card.group, lg),
+                "rows": [
+                    (label("persona_who", lg), card.who),
+                    (label("persona_buys", lg), card.buys),
+                    (label("persona_how_often", lg), card.how_often),
+                    (label("persona_what_to_do", lg), card.what_to_do),
+                ],
+            }
+            for card in data.personas
+        ],
+    }
+
+
+def render_report(data: ReportData) -> str:
+    """The report as one self-contained HTML page (str)."""
+    return environment().get_template(TEMPLATE).render(**page_context(data))
+
+
+def report_html_bytes(data: ReportData) -> bytes:
+    """:func:`render_report` as UTF-8 bytes, ready for an atomic write."""
+    return render_report(data).encode("utf-8")
+
+
+def format_date(value: date | datetime | None, lang: str) -> str:
+    """A date as the report shows it (``31-10-2026`` / ``2026-10-31``)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return _when(value, lang)

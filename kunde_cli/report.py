@@ -1,0 +1,561 @@
+"""Every analysis for one report, in one data object.
+
+:func:`build_report` runs the analyses of ``kunde_cli/analytics`` on the order lines
+(and survey answers, when there are any) and returns a :class:`ReportData`: small
+aggregate frames and top lists, never a rendering. The HTML and Excel renderers
+(``render/html.py``, ``render/workbook.py``) read only this object, so both show the
+same numbers, and the numbers are those of the single commands (``kunde segment``,
+``kunde ladder`` …) run with the same as-of date.
+
+The report degrades instead of failing: without survey answers the NPS part is None,
+without churn tiers the share inactive is None, and a customer-value model that
+cannot be fitted or is not trustworthy is reported as such (``ClvSection.status``)
+with the historical value shown instead.
+
+This module only orchestrates: no I/O, no printing, no clock, no rendering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from kunde_cli import schema as s
+from kunde_cli.config import Config
+from kunde_cli.errors import ModelError
+
+if TYPE_CHECKING:
+    from kunde_cli.analytics.nps import NpsSummary
+    from kunde_cli.analytics.profiles import PersonaCard
+    from kunde_cli.analytics.retention import RepurchaseSummary
+
+#: Default comparison date for the ladder movement: this many days before as-of.
+DEFAULT_COMPARE_DAYS = 90
+#: Reactivation candidates shown in the report (the full list is ``kunde churn --list``).
+TOP_CANDIDATES = 20
+#: Latest comments shown per NPS group (promoters, detractors).
+TOP_COMMENTS = 5
+#: Cohorts (first-order months) shown in the HTML heatmap; the workbook has all.
+HEATMAP_COHORTS = 24
+#: Month offsets shown in the HTML heatmap.
+HEATMAP_MONTHS = 13
+#: Bars in the value distribution.
+VALUE_BINS = 10
+
+#: ClvSection.status values.
+CLV_MODEL = "model"  # predicted CLV from trusted BG/NBD + Gamma-Gamma fits
+CLV_UNTRUSTED = "untrusted"  # fitted, but not trustworthy: historical value shown
+CLV_FAILED = "failed"  # could not be fitted: historical value shown
+CLV_EMPTY = "empty"  # no customers
+
+#: Columns of the value distribution frame.
+BIN_LOWER = "lower"
+BIN_UPPER = "upper"
+BIN_CUSTOMERS = "customers"
+
+#: The churn tiers counted as inactive in the key figures (DESIGN: inactive = past the
+#: threshold; lost is further past it).
+INACTIVE_TIERS = ("inactive", "lost")
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The numbers at the top of the report.
+
+    ``customers`` have at least one counted order; ``revenue`` is net (DKK incl. VAT);
+    ``repurchase_rate`` and ``share_inactive`` are 0–1; ``retention_rate`` is a
+    percentage (0–100, may exceed 100) for ``retention_period`` (the latest complete
+    month, else the current one); ``nps`` carries the 95 % interval.
+    """
+
+    customers: int
+    people: int
+    orders: int
+    revenue: float
+    repurchase_rate: float | None
+    retention_rate: float | None
+    retention_period: str | None
+    nps: NpsSummary | None
+    share_inactive: float | None
+
+
+@dataclass(frozen=True)
+class NpsSection:
+    """NPS: the summary, the trend (``trend_period`` month or quarter), top terms and a
+    few latest comments."""
+
+    summary: NpsSummary
+    trend: pl.DataFrame
+    trend_period: str
+    terms: pl.DataFrame
+    comments: pl.DataFrame
+    unmatched: int
+
+
+@dataclass(frozen=True)
+class ClvSection:
+    """Customer value: predicted by the models when they can be trusted, else historical.
+
+    ``status`` is one of :data:`CLV_MODEL`, :data:`CLV_UNTRUSTED`, :data:`CLV_FAILED`,
+    :data:`CLV_EMPTY`; ``reasons`` says in plain words why a model is not used;
+    ``value_column`` names the per-customer value the ``distribution`` counts
+    (``predicted_clv`` or ``simple_clv``); ``customers`` is the per-customer table
+    (historical value, plus the predictions when trusted); ``by_segment`` the sums per
+    RFM segment.
+    """
+
+    status: str
+    reasons: tuple[str, ...]
+    value_column: str
+    customers: pl.DataFrame
+    by_segment: pl.DataFrame
+    distribution: pl.DataFrame
+    horizon_months: int
+    total_predicted: float | None = None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the HTML report and the workbook show (see module docstring)."""
+
+    as_of: date
+    compare: date
+    lang: str
+    currency: str
+    anonymised: bool
+    key: KeyFigures
+    repurchase: RepurchaseSummary
+    segments: pl.DataFrame
+    segment_migration: pl.DataFrame
+    customers: pl.DataFrame
+    ladder: pl.DataFrame
+    ladder_change: pl.DataFrame
+    ladder_flow: pl.DataFrame
+    retention: pl.DataFrame
+    cohorts: pl.DataFrame
+    cohort_matrix: pl.DataFrame
+    tiers: pl.DataFrame | None
+    candidates: pl.DataFrame
+    candidates_total: int
+    nps: NpsSection | None
+    clv: ClvSection
+    profiles: pl.DataFrame
+    personas: list[PersonaCard] = field(default_factory=list)
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def default_compare(as_of: date | datetime) -> date:
+    """The comparison date when none is given: :data:`DEFAULT_COMPARE_DAYS` before as-of."""
+    return _day(as_of) - timedelta(days=DEFAULT_COMPARE_DAYS)
+
+
+def _latest_retention(retention: pl.DataFrame, as_of: date) -> tuple[float | None, str | None]:
+    """The latest complete period's rate (the current one when it is the only one)."""
+    from kunde_cli.analytics import retention as ret
+
+    rated = retention.filter(pl.col(ret.RETENTION_RATE).is_not_null())
+    if rated.is_empty():
+        return None, None
+    # The current period is complete when as-of is its last day.
+    month_end = (as_of + timedelta(days=1)).day == 1
+    complete = rated if month_end else rated.filter(pl.col(ret.PERIOD_END) < pl.lit(as_of))
+    row = (complete if complete.height else rated).row(-1, named=True)
+    return float(row[ret.RETENTION_RATE]), str(row[ret.PERIOD])
+
+
+def _nice_step(value: float) -> float:
+    """A round bin width (1, 2, 2.5 or 5 × 10^k) of about ``value``."""
+    import math
+
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for factor in (1, 2, 2.5, 5, 10):
+        if value <= factor * power:
+            return factor * power
+    return 10 * power
+
+
+def value_distribution(values: pl.Series, *, bins: int = VALUE_BINS) -> pl.DataFrame:
+    """Customers per value band: ``bins`` equal, round-numbered bands up to about the
+    95th percentile and one open band above (``upper`` null).
+
+    Columns ``lower``, ``upper`` (DKK; a band holds lower ≤ value < upper) and
+    ``customers``. Values below 0 (refunds beyond purchases) count in the first band.
+
+    Examples
+    --------
+    >>> value_distribution(pl.Series([10.0, 20.0, 95.0, 1000.0]), bins=2).rows()
+    [(0.0, 500.0, 3), (500.0, 1000.0, 0), (1000.0, None, 1)]
+    """
+    clean = values.drop_nulls().drop_nans() if values.dtype.is_float() else values.drop_nulls()
+    if clean.is_empty():
+        return pl.DataFrame(
+            schema={BIN_LOWER: pl.Float64, BIN_UPPER: pl.Float64, BIN_CUSTOMERS: pl.Int64}
+        )
+    top = float(clean.quantile(0.95, "linear") or 0.0)
+    if top <= 0:
+        top = float(clean.max() or 0.0)
+    step = _nice_step(top / bins)
+    lowers = [step * i for i in range(bins)] + [step * bins]
+    uppers: list[float | None] = [step * (i + 1) for i in range(bins)] + [None]
+    index = (
+        (clean.cast(pl.Float64) / step).floor().clip(0, bins).cast(pl.Int64).alias("_bin")
+    ).to_frame()
+    counts = index.group_by("_bin").agg(pl.len().cast(pl.Int64).alias(BIN_CUSTOMERS))
+    frame = (
+        pl.DataFrame(
+            {"_bin": list(range(bins + 1)), BIN_LOWER: lowers, BIN_UPPER: uppers},
+            schema={"_bin": pl.Int64, BIN_LOWER: pl.Float64, BIN_UPPER: pl.Float64},
+        )
+        .join(counts, on="_bin", how="left", maintain_order="left")
+        .with_columns(pl.col(BIN_CUSTOMERS).fill_null(0))
+        .drop("_bin")
+    )
+    # The open band is dropped when nobody is in it (all values below the last edge).
+    if frame.row(-1, named=True)[BIN_CUSTOMERS] == 0:
+        frame = frame.head(bins)
+    return frame
+
+
+def _tiers(lines: pl.LazyFrame, day: date, config: Config) -> pl.DataFrame:
+    """Churn tiers at ``day``."""
+    from kunde_cli.analytics.churn import churn_tiers
+
+    return churn_tiers(lines, as_of=day, config=config.churn).collect()
+
+
+def _nps_section(
+    survey: pl.LazyFrame | None, lines: pl.LazyFrame, as_of: date, *, with_comments: bool
+) -> NpsSection | None:
+    from kunde_cli.analytics import nps as nps_mod
+
+    if survey is None:
+        return None
+    answers = nps_mod.answers_up_to(survey, as_of=as_of)
+    try:
+        summary = nps_mod.nps_summary(answers)
+    except ModelError:
+        return None  # no answer with a score: the report says there is no survey data
+    trend = nps_mod.nps_by_period(answers, as_of=as_of, period="month").collect()
+    period = "month"
+    # A monthly NPS from a handful of answers jumps between -100 and 100; with fewer
+    # than SMALL_N_THRESHOLD answers in a typical month, the trend is shown by quarter.
+    if (
+        trend.height
+        and float(trend.get_column(nps_mod.N).median() or 0) < nps_mod.SMALL_N_THRESHOLD
+    ):
+        trend = nps_mod.nps_by_period(answers, as_of=as_of, period="quarter").collect()
+        period = "quarter"
+    names = answers.collect_schema().names()
+    terms = (
+        nps_mod.nps_comment_terms(answers, n=10).collect() if s.COMMENT in names else pl.DataFrame()
+    )
+    comments = pl.DataFrame(
+        schema={
+            nps_mod.NPS_CATEGORY: pl.String,
+            s.SCORE: pl.Int64,
+            s.RESPONDED_AT: pl.Date,
+            s.COMMENT: pl.String,
+        }
+    )
+    if with_comments and s.COMMENT in names:
+        comments = (
+            answers.filter(pl.col(s.COMMENT).str.strip_chars().str.len_chars() > 0)
+            .with_columns(nps_mod.nps_category_expr())
+            .filter(pl.col(nps_mod.NPS_CATEGORY).is_in([nps_mod.PROMOTERS, nps_mod.DETRACTORS]))
+            .sort(s.RESPONDED_AT, descending=True, nulls_last=True)
+            .group_by(nps_mod.NPS_CATEGORY, maintain_order=True)
+            .head(TOP_COMMENTS)
+            .select(
+                nps_mod.NPS_CATEGORY,
+                pl.col(s.SCORE).cast(pl.Int64),
+                pl.col(s.RESPONDED_AT).dt.date(),
+                s.COMMENT,
+            )
+            .sort(pl.col(nps_mod.NPS_CATEGORY) != nps_mod.PROMOTERS, maintain_order=True)
+            .collect()
+        )
+    unmatched = nps_mod.count_unmatched(nps_mod.link_answers(answers, lines))
+    return NpsSection(summary, trend, period, terms, comments, unmatched)
+
+
+def _clv_section(
+    lines: pl.LazyFrame,
+    as_of: date,
+    segments: pl.DataFrame,
+    *,
+    horizon_months: int,
+    fit_model: bool,
+) -> tuple[ClvSection, pl.DataFrame | None]:
+    """Historical value always; predicted CLV when the fits work and can be trusted.
+
+    Returns the section and, when a purchase model was fitted and trusted, its
+    per-customer predictions (for P(alive) on the churn tiers).
+    """
+    from kunde_cli.analytics import value as val
+
+    values = (
+        val.historical_value(lines, as_of=as_of)
+        .sort(val.SIMPLE_CLV, descending=True, nulls_last=True)
+        .collect()
+    )
+    if values.is_empty():
+        empty = value_distribution(pl.Series([], dtype=pl.Float64))
+        by_segment = val.value_by_segment(values.lazy(), segments.lazy()).collect()
+        return (
+            ClvSection(CLV_EMPTY, (), val.SIMPLE_CLV, values, by_segment, empty, horizon_months),
+            None,
+        )
+    status, reasons, predictions = CLV_FAILED, (), None
+    if fit_model:
+        from kunde_cli.analytics.clv import predict_clv
+
+        try:
+            result = predict_clv(lines, as_of=as_of, horizon_months=horizon_months)
+        except ModelError as err:
+            reasons = (err.message,)
+        else:
+            if result.trusted:
+                status, predictions = CLV_MODEL, result.customers
+            else:
+                status, reasons = CLV_UNTRUSTED, tuple(result.reasons)
+    else:
+        reasons = ("the model step was switched off",)
+    extra: tuple[str, ...] = ()
+    value_column = val.SIMPLE_CLV
+    total = None
+    if predictions is not None:
+        from kunde_cli.analytics.clv import P_ALIVE, PREDICTED_CLV, VALUE_AT_RISK
+
+        extra = (PREDICTED_CLV, VALUE_AT_RISK)
+        values = values.join(
+            predictions.select(s.CUSTOMER_ID, P_ALIVE, PREDICTED_CLV, VALUE_AT_RISK),
+            on=s.CUSTOMER_ID,
+            how="left",
+        ).sort(PREDICTED_CLV, descending=True, nulls_last=True)
+        value_column = PREDICTED_CLV
+        total = float(values.get_column(PREDICTED_CLV).sum())
+    by_segment = val.value_by_segment(
+        values.lazy(), segments.lazy().select(s.CUSTOMER_ID, val.SEGMENT), extra_sums=extra
+    ).collect()
+    distribution = value_distribution(values.get_column(value_column))
+    section = ClvSection(
+        status,
+        reasons,
+        value_column,
+        values,
+        by_segment,
+        distribution,
+        horizon_months,
+        total,
+    )
+    return section, predictions
+
+
+def build_report(
+    lines: pl.LazyFrame,
+    *,
+    as_of: date | datetime,
+    survey: pl.LazyFrame | None = None,
+    compare: date | datetime | None = None,
+    config: Config | None = None,
+    lang: str = "da",
+    anonymise_salt: str | None = None,
+    fit_model: bool = True,
+    horizon_months: int = 12,
+    top: int = TOP_CANDIDATES,
+    on_step: Step | None = None,
+) -> ReportData:
+    """Run every analysis for the report at ``as_of``.
+
+    ``compare`` (default :data:`DEFAULT_COMPARE_DAYS` days before ``as_of``) is the
+    date the ladder movement is measured from. With ``anonymise_salt`` every
+    per-customer frame has names, e-mails, phones and customer ids replaced by
+    pseudonyms (:func:`kunde_cli.analytics.export_lists.pseudonymise`) and verbatim
+    survey comments are left out (free text can name people). ``on_step(name)`` is
+    called before each step, for a progress display. Raises ConfigError when
+    ``compare`` is not before ``as_of``.
+    """
+    from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
+    from kunde_cli.analytics import export_lists as exl
+    from kunde_cli.errors import ConfigError
+
+    config = config or Config()
+    day = _day(as_of)
+    before = _day(compare) if compare is not None else default_compare(day)
+    if before >= day:
+        raise ConfigError(
+            f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
+            hint="give an earlier --compare date (or a later --as-of)",
+        )
+    step = on_step or (lambda _name: None)
+    anonymise = anonymise_salt is not None
+
+    step("segments")
+    segmented = rfm.rfm_segments(
+        rfm.rfm_scores(lines, as_of=day, config=config.rfm), config=config.rfm
+    ).collect()
+    segments = rfm.segment_summary(segmented.lazy(), config=config.rfm, lang=lang).collect()
+    migration = rfm.segment_migration(lines, as_of=day, compare=before, config=config.rfm).collect()
+
+    step("value")
+    clv, predictions = _clv_section(
+        lines, day, segmented, horizon_months=horizon_months, fit_model=fit_model
+    )
+
+    step("churn")
+    tiers = _tiers(lines, day, config)
+    if predictions is not None:
+        # predict_clv fits BG/NBD, whose P(alive) of one-order customers is always 1.
+        tiers = churn.with_model(tiers, predictions, blank_one_order=True).collect()
+    tier_table = churn.tier_summary(tiers).collect()
+    listed = churn.reactivation_list(
+        tiers, lines, segments=segmented.select(s.CUSTOMER_ID, rfm.SEGMENT), lang=lang
+    ).collect()
+    candidates_total = listed.height
+    candidates = listed.head(top)
+
+    step("ladder")
+    tier_pairs = tiers.select(s.CUSTOMER_ID, churn.TIER).lazy()
+    compare_pairs = _tiers(lines, before, config).select(s.CUSTOMER_ID, churn.TIER).lazy()
+    rungs = ladder.ladder_rungs(
+        lines, as_of=day, survey=survey, tiers=tier_pairs, config=config.ladder
+    ).collect()
+    ladder_table = ladder.ladder_summary(rungs.lazy(), lang=lang).collect()
+    flow = ladder.ladder_flow(
+        lines,
+        as_of=day,
+        compare=before,
+        survey=survey,
+        tiers=tier_pairs,
+        compare_tiers=compare_pairs,
+        config=config.ladder,
+    ).collect()
+    change = ladder.ladder_side_by_side(flow.lazy()).collect()
+
+    step("retention")
+    by_month = retention.retention_by_period(lines, as_of=day, period="month").collect()
+    cohorts = retention.cohort_table(lines, as_of=day).collect()
+    matrix = retention.cohort_matrix(cohorts)
+    repurchase = retention.repurchase_summary(lines, as_of=day)
+
+    step("nps")
+    nps_section = _nps_section(survey, lines, day, with_comments=not anonymise)
+
+    step("profiles")
+    profile_table = profiles.segment_profiles(
+        lines, segmented.lazy(), as_of=day, survey=survey, by=rfm.SEGMENT
+    ).collect()
+    personas = profiles.persona_cards(profile_table, lang, by=rfm.SEGMENT, currency=config.currency)
+
+    step("customers")
+    overview = exl.customer_overview(
+        lines,
+        as_of=day,
+        survey=survey,
+        tiers=tier_pairs,
+        config=config,
+        lang=lang,
+        segments=segmented.lazy(),
+        rungs=rungs.lazy(),
+    ).collect()
+    if predictions is not None:
+        from kunde_cli.analytics.clv import P_ALIVE, PREDICTED_CLV
+
+        overview = overview.join(
+            clv.customers.select(s.CUSTOMER_ID, P_ALIVE, PREDICTED_CLV),
+            on=s.CUSTOMER_ID,
+            how="left",
+            maintain_order="left",
+        )
+
+    people = rungs.height
+    share_inactive = None
+    if tiers.height:
+        share_inactive = float(tiers.get_column(churn.TIER).is_in(list(INACTIVE_TIERS)).mean())
+    rate, period = _latest_retention(by_month, day)
+    orders_count = int(segmented.get_column(rfm.FREQUENCY).sum() or 0) if segmented.height else 0
+    key = KeyFigures(
+        customers=repurchase.customers,
+        people=people,
+        orders=orders_count,
+        revenue=repurchase.revenue,
+        repurchase_rate=repurchase.repurchase_rate,
+        retention_rate=rate,
+        retention_period=period,
+        nps=nps_section.summary if nps_section is not None else None,
+        share_inactive=share_inactive,
+    )
+
+    if anonymise:
+        assert anonymise_salt is not None
+        overview = exl.pseudonymise(overview, salt=anonymise_salt).drop(s.COMMENT)
+        candidates = exl.pseudonymise(candidates, salt=anonymise_salt)
+        clv = ClvSection(
+            clv.status,
+            clv.reasons,
+            clv.value_column,
+            exl.pseudonymise(clv.customers, salt=anonymise_salt),
+            clv.by_segment,
+            clv.distribution,
+            clv.horizon_months,
+            clv.total_predicted,
+        )
+
+    return ReportData(
+        as_of=day,
+        compare=before,
+        lang=lang,
+        currency=config.currency,
+        anonymised=anonymise,
+        key=key,
+        repurchase=repurchase,
+        segments=segments,
+        segment_migration=migration,
+        customers=overview,
+        ladder=ladder_table,
+        ladder_change=change,
+        ladder_flow=flow,
+        retention=by_month,
+        cohorts=cohorts,
+        cohort_matrix=matrix,
+        tiers=tier_table,
+        candidates=candidates,
+        candidates_total=candidates_total,
+        nps=nps_section,
+        clv=clv,
+        profiles=profile_table,
+        personas=personas,
+    )
+
+
+def customer_table(
+    lines: pl.LazyFrame,
+    *,
+    as_of: date | datetime,
+    survey: pl.LazyFrame | None = None,
+    config: Config | None = None,
+    lang: str = "da",
+) -> pl.DataFrame:
+    """Every known person with segment, rung, churn tier, value and latest NPS answer:
+    :func:`kunde_cli.analytics.export_lists.customer_overview` with the churn tiers
+    at ``as_of`` (what ``kunde export`` filters)."""
+    from kunde_cli.analytics import churn
+    from kunde_cli.analytics import export_lists as exl
+
+    config = config or Config()
+    day = _day(as_of)
+    tiers = _tiers(lines, day, config).select(s.CUSTOMER_ID, churn.TIER).lazy()
+    return exl.customer_overview(
+        lines, as_of=day, survey=survey, tiers=tiers, config=config, lang=lang
+    ).collect()
