@@ -63,16 +63,22 @@ class LadderConfig:
 
 @dataclass(frozen=True)
 class ChurnConfig:
-    """Rule-based inactivity: overdue when days since last order > max(floor, k × gap)."""
+    """Rule-based inactivity tiers (DESIGN.md; the rules live in analytics/churn.py).
+
+    threshold = max(floor_days, k × usual gap between orders). A customer is *active*
+    while days since the last order ≤ cooling_factor × usual gap, *cooling* from
+    then up to the threshold, *inactive* past the threshold and *lost* past
+    lost_factor × threshold.
+    """
 
     k: float = 2.0
     floor_days: int = 60
-    #: Percentile of days-to-second-order used for one-order customers.
+    #: Percentile of days-to-second-order used as the usual gap of one-order customers.
     one_order_quantile: float = 0.8
-    #: Tier boundaries as multiples of the customer's threshold: cooling from 1×,
-    #: inactive from ``inactive_factor``×, lost from ``lost_factor``×.
-    inactive_factor: float = 1.5
-    lost_factor: float = 3.0
+    #: Overdue (cooling) once days since last order exceed this × the usual gap.
+    cooling_factor: float = 1.0
+    #: Lost once days since last order exceed this × the threshold.
+    lost_factor: float = 2.0
 
 
 @dataclass(frozen=True)
