@@ -26,12 +26,10 @@ class LadderBy(StrEnum):
     customer = "customer"
 
 
-def churn_tiers_or_none(orders: pl.LazyFrame, day: date, config: Config) -> pl.LazyFrame | None:
-    """Churn tiers (customer_id, tier) at ``day``; None while the churn module is missing."""
-    try:
-        from kunde_cli.analytics.churn import churn_tiers
-    except ImportError:  # the churn analysis lands in its own issue
-        return None
+def churn_tiers_or_none(orders: pl.LazyFrame, day: date, config: Config) -> pl.LazyFrame:
+    """Churn tiers (customer_id, tier) at ``day``: the ladder's "not inactive" rule."""
+    from kunde_cli.analytics.churn import churn_tiers
+
     return churn_tiers(orders, as_of=day, config=config.churn).select("customer_id", "tier")
 
 
@@ -67,7 +65,6 @@ def ladder_command(
     from kunde_cli.analytics import ladder as lad
     from kunde_cli.cli import common
     from kunde_cli.render.formats import OutputFormat, emit, resolve_format
-    from kunde_cli.render.terminal import note
 
     loaded = common.load(
         files,
@@ -85,12 +82,6 @@ def ladder_command(
     when = loaded.as_of.strftime("%d-%m-%Y") if da else loaded.as_of.isoformat()
     table = resolve_format(fmt, output) is OutputFormat.table
     tiers = churn_tiers_or_none(loaded.orders, loaded.as_of, cfg)
-    if tiers is None:
-        note(
-            "Uden churn-analysen regnes ingen som inaktive."
-            if da
-            else "Without the churn analysis nobody counts as inactive."
-        )
 
     if compare is not None:
         before = compare.date()
