@@ -45,6 +45,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "column": ("Kolonne", "Column"),
     "value": ("Værdi", "Value"),
     "reason": ("Årsag", "Reason"),
+    "rows": ("Rækker", "Rows"),
+    "first_rows": ("Første rækker", "First rows"),
+    "example": ("Eksempel", "Example"),
     # --- analytics (shared) ---
     "customers": ("Kunder", "Customers"),
     "share_customers": ("Andel kunder", "Share of customers"),
