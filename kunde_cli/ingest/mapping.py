@@ -355,8 +355,11 @@ def resolve_mapping(
                     how[fld] = "preset" if table is not SYNONYMS else "synonym"
                     used.add(col)
                     break
-    # A line-item layout's per-line price beats a generic "amount"-like column.
-    if UNIT_PRICE in result and s.AMOUNT in result and how.get(s.AMOUNT) == "synonym":
+    # A line-item layout's per-line price beats a generic "amount"-like column; so does
+    # its order total (Shopify's "Subtotal", order-level and without shipping, is not a
+    # line amount when "Lineitem price" was removed from the export).
+    line_item_money = UNIT_PRICE in result or how.get(ORDER_TOTAL) == "preset"
+    if line_item_money and s.AMOUNT in result and how.get(s.AMOUNT) == "synonym":
         used.discard(result.pop(s.AMOUNT))
         how.pop(s.AMOUNT)
     unused = tuple(c for c in columns if c not in used)

@@ -27,6 +27,17 @@ DELIMITERS = (";", ",", "\t", "|")
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
+# A complete UTF-8 multi-byte sequence, and any byte above ASCII (see detect_encoding).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+#: Starts of files that are documents, not tables (compared in lower case).
+_NOT_TABLES = (b"%pdf", b"<?xml", b"<html", b"<!doctype", b"<table", b"<head", b"<body")
+#: Starts of JSON: "[{" and '{"' are never a CSV header.
+_JSON_STARTS = (b"[{", b'{"', b"[\n", b"[\r\n", b'["')
+#: Largest field the tolerant CSV reader accepts, in characters.
+_MAX_FIELD_CHARS = 1 << 30
 #: Column added to every raw frame: the row number a person sees (header = its row).
 ROW_COL = "__row"
 
@@ -108,16 +119,37 @@ def detect_encoding(head: bytes, *, complete: bool) -> str:
         # A multi-byte character cut at the end of the sample is still UTF-8.
         if not complete and err.start >= len(head) - 3 and err.reason == "unexpected end of data":
             return "utf-8"
+    # Two exports pasted together: real UTF-8 letters (æ = C3 A6) next to single
+    # Windows-1252 bytes. Read as UTF-8 with the Windows-1252 fallback per character,
+    # else the UTF-8 part (often the header) turns into "BelÃ¸b". Windows-1252 text
+    # almost never happens to form valid UTF-8 sequences, so a few of them decide.
+    valid = len(_UTF8_MULTIBYTE.findall(head))
+    invalid = len(_HIGH_BYTE.findall(head)) - 2 * valid  # at least 2 high bytes per sequence
+    if valid >= 3 or (valid and valid >= invalid):
+        return "utf-8"
     return "cp1252"
 
 
+def _has_invalid_utf8(head: bytes) -> bool:
+    """True when ``head`` has bytes that are not UTF-8 (other than a character cut at its end)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return not (err.start >= len(head) - 3 and err.reason == "unexpected end of data")
+    return False
+
+
 def _looks_binary(head: bytes) -> bool:
-    sample = head[:8192]
+    # NUL padding after the last row (a pre-allocated file) and a stray NUL inside a
+    # field (a till's fixed-width field) happen in real text exports; they are removed
+    # when reading. A file with NULs throughout (a zip, a PDF, UTF-16 without BOM) is binary.
+    sample = head[:8192].rstrip(b"\x00")
     if not sample:
-        return False
-    if b"\x00" in sample:
+        return bool(head[:8192])
+    nuls = sample.count(b"\x00")
+    if nuls > max(2, len(sample) // 100):
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32) - nuls
     return controls / len(sample) > 0.05
 
 
@@ -179,9 +211,12 @@ def read_table(path: Path, *, sheet: str | None = None, score_header=None) -> Ra
         )
     if head.startswith(_OLE_MAGIC):
         return _read_excel(path, sheet, scorer)
-    if head.lstrip().startswith(
-        (b"%PDF", b"<?xml", b"<html", b"<!DOCTYPE", b"{", b"[")
-    ) and not _has_delimiter(head):
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:16]
+    if (
+        start.lower().startswith(_NOT_TABLES)
+        or start.startswith(_JSON_STARTS)
+        or (start.startswith((b"{", b"[")) and not _has_delimiter(head))
+    ):
         raise InputError(
             "this is not a table (CSV or Excel)",
             path=path,
@@ -243,15 +278,22 @@ def _read_csv(path: Path, head: bytes, encoding: str, scorer) -> RawTable:  # ty
     if header_idx:
         notes.append(f"skipped {header_idx} line(s) above the header")
 
-    frame = _polars_csv(path, encoding, delimiter, header_idx, names)
+    nuls = b"\x00" in head and encoding != "utf-16"
+    if nuls:
+        notes.append("removed NUL bytes (0x00) from the file")
+    mixed = encoding == "utf-8" and _has_invalid_utf8(head)
+    if mixed:
+        notes.append("some characters are not UTF-8; read them as Windows-1252")
+    frame = _polars_csv(path, encoding, delimiter, header_idx, names, nuls=nuls, mixed=mixed)
     if frame is None:
         notes.append("the file has irregular rows; read with the tolerant reader")
         frame = _python_csv(path, encoding, delimiter, header_idx, names)
     frame = frame.with_row_index(ROW_COL, offset=row_offset).with_columns(
         pl.col(ROW_COL).cast(pl.Int64)
     )
-    if "_extra" in frame.columns:
-        frame = frame.filter(~pl.all_horizontal(pl.exclude(ROW_COL).is_null()))
+    # Blank lines and lines of bare delimiters (";;;;") are not rows: drop them, as the
+    # Excel reader drops empty rows, instead of refusing each one as "no date".
+    frame = frame.filter(~pl.all_horizontal(pl.exclude(ROW_COL).is_null()))
     return RawTable(
         frame=frame,
         path=path,
@@ -265,12 +307,21 @@ def _read_csv(path: Path, head: bytes, encoding: str, scorer) -> RawTable:  # ty
 
 
 def _polars_csv(
-    path: Path, encoding: str, delimiter: str, header_idx: int, names: list[str]
+    path: Path,
+    encoding: str,
+    delimiter: str,
+    header_idx: int,
+    names: list[str],
+    *,
+    nuls: bool,
+    mixed: bool,
 ) -> pl.DataFrame | None:
     """Fast path: Polars reads the file; None when it cannot (ragged rows, bad bytes)."""
     source: Path | bytes = path
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding not in ("utf-8", "utf-8-sig") or mixed:
         source = _decode_all(path.read_bytes(), encoding).encode("utf-8")
+    if nuls:
+        source = (source if isinstance(source, bytes) else path.read_bytes()).replace(b"\x00", b"")
     try:
         frame = pl.read_csv(
             source,
@@ -300,6 +351,9 @@ def _python_csv(
         text = text[1:]
     if "\r" in text and "\n" not in text:
         text = text.replace("\r", "\n")
+    # A field may be megabytes (an image pasted into an order note); the csv module's
+    # default limit of 128 kB would stop the whole file.
+    csv.field_size_limit(max(csv.field_size_limit(), _MAX_FIELD_CHARS))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     width = len(names)
     columns: list[list[str | None]] = [[] for _ in range(width)]

@@ -24,7 +24,8 @@ the free-text question (grund, hvorfor, årsag, kommentar, why, reason, comment 
 
 Every data row ends up either in the survey frame or in the rejects frame with its row
 and reason: no score, a score that is not a whole number 0–10, or a date that cannot be
-read. An answer with no date column at all keeps a null ``responded_at``.
+read. An answer with no date column at all keeps a null ``responded_at``. A row with
+more fields than the header (an unquoted comma in a comment) is refused too.
 """
 
 from __future__ import annotations
@@ -463,6 +464,11 @@ def survey_from_raw(
             s.EMAIL: text(s.EMAIL).str.replace_all(r"\s+", "").str.to_lowercase(),
             s.NAME: name,
             s.COMMENT: text(s.COMMENT),
+            # Fields beyond the header (the tolerant reader's "_extra"): the row is
+            # shifted, so its score may be another column's value.
+            "_extra": frame["_extra"]
+            if "_extra" in frame.columns
+            else pl.Series([None] * frame.height, dtype=pl.String),
         }
     )
     value = parse_score_expr(pl.col("_score_text"))
@@ -474,7 +480,9 @@ def survey_from_raw(
 
     raw_score = pl.col("_score_text")
     reason = (
-        pl.when(raw_score.is_null())
+        pl.when(pl.col("_extra").is_not_null())
+        .then(problem("row has more fields than the header", None, pl.col("_extra")))
+        .when(raw_score.is_null())
         .then(problem("score is empty", score_col, raw_score))
         .when(value.is_null())
         .then(problem("score is not a number", score_col, raw_score))
