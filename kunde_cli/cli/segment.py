@@ -162,7 +162,13 @@ def segment_command(
         )
 
     if by is SegmentBy.customer:
-        frame = segmented.collect()
+        from kunde_cli.analytics.churn import churn_tiers
+
+        # The churn tier beside the segment: "champion but cooling" is worth a call.
+        tiers = churn_tiers(loaded.orders, as_of=loaded.as_of, config=cfg.churn).select(
+            "customer_id", "tier"
+        )
+        frame = segmented.join(tiers, on="customer_id", how="left", maintain_order="left").collect()
         title = f"Kunder og segmenter pr. {when}" if da else f"Customers and segments as of {when}"
     else:
         frame = rfm.segment_summary(segmented, config=cfg.rfm, lang=lg).collect()
@@ -170,6 +176,8 @@ def segment_command(
         _what_it_means(frame, lg)
     if table:
         frame = label_values(frame, [rfm.SEGMENT], lg)
+        if "tier" in frame.columns:
+            frame = label_values(frame, ["tier"], lg, prefix="tier_")
     emit(
         frame,
         fmt,

@@ -110,8 +110,10 @@ def test_segment_by_customer_csv(fake_load):
     out = pl.read_csv(io.BytesIO(result.stdout_bytes))
     assert out.columns == [
         "customer_id", "recency_days", "frequency", "monetary", "first_order", "last_order",
-        "aov", "r_score", "f_score", "m_score", "segment",
+        "aov", "r_score", "f_score", "m_score", "segment", "tier",
     ]  # fmt: skip
+    assert set(out["tier"]) <= {"active", "cooling", "inactive", "lost"}
+    assert out["tier"].null_count() == 0
     assert dict(out.select("customer_id", "segment").iter_rows()) == {
         "a": "new",
         "b": "needs_attention",
