@@ -387,3 +387,20 @@ def test_hash_collision_falls_back_to_exact_join(monkeypatch: pytest.MonkeyPatch
         ident, "_triple_hash", lambda frame: pl.lit(1, dtype=pl.UInt64).alias(ident._HASH)
     )
     assert _resolved(rows) == expected == ["A", "A", "A", "D"]
+
+
+def test_chain_without_shared_keys_takes_the_fast_path_correctly():
+    """id K1 has e-mail e; a till row has e and phone p; another row only p.
+
+    No key is shared by two anchors, so no graph is built, yet all three rows must be
+    one customer, K1 (regression for the pointer-jumping fast path).
+    """
+    lines = pl.LazyFrame(
+        {
+            "customer_id": ["K1", None, None],
+            "email": ["e@x.dk", "e@x.dk", None],
+            "phone": [None, "12345678", "+45 12 34 56 78"],
+        }
+    )
+    out = ident.resolve_customers(lines).collect()
+    assert out["customer_id"].to_list() == ["K1", "K1", "K1"]
