@@ -256,10 +256,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "s_retention_note": ("Seneste hele måned: {period}", "Latest complete month: {period}"),
     "s_clv_note": ("De næste {months} måneder", "The next {months} months"),
     "cut_note": (
-        "Listen er afkortet: {shown} af {total} rækker vist (Excel kan højst have "
-        "1.048.576 rækker pr. ark). Hele listen: kunde export --output kunder.csv",
-        "The list is cut: {shown} of {total} rows shown (Excel holds at most 1,048,576 "
-        "rows per sheet). The full list: kunde export --output customers.csv",
+        "Listen er afkortet: de {shown} mest værdifulde af {total} rækker er vist. "
+        "Hele listen: kunde segment --by customer --format csv --output kunder.csv",
+        "The list is cut: the {shown} most valuable of {total} rows are shown. "
+        "The full list: kunde segment --by customer --format csv --output customers.csv",
     ),
     "cut_summary": ("Arket »{sheet}« er afkortet", "Sheet “{sheet}” is cut"),
     "nps_sheet_none": ("Ingen spørgeskemasvar i data.", "No survey answers in the data."),

@@ -242,7 +242,10 @@ def test_long_lists_are_cut_with_a_note(data):
     table = next(iter(ws.tables.values()))
     assert table.ref.endswith("4")  # header + 3 rows
     note = ws.cell(6, 1).value
-    assert note.startswith(f"Listen er afkortet: 3 af {data.customers.height} rækker vist")
+    assert note.startswith(
+        f"Listen er afkortet: de 3 mest værdifulde af {data.customers.height} rækker er vist."
+    )
+    assert "kunde segment --by customer --format csv" in note
     summary = [r[0] for r in _rows(wb["Oversigt"])]
     assert "Arket »Kunder« er afkortet" in summary
 
