@@ -274,8 +274,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "churn_model_untrusted": (
         "{model}-tallene er ikke til at stole på her: {reasons}. Viser kun de regelbaserede "
         "aktivitetstrin.",
-        "The {model} numbers cannot be trusted here: {reasons}. Showing the rule-based "
-        "tiers only.",
+        "The {model} numbers cannot be trusted here: {reasons}. Showing the rule-based tiers only.",
     ),
     "churn_one_order_bgnbd": (
         "P(stadig kunde) er tom for {n} engangskunder: BG/NBD regner enhver kunde uden "
