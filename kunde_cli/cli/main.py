@@ -13,7 +13,7 @@ import signal
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from kunde_cli import __version__
 from kunde_cli.errors import KundeError
@@ -30,8 +30,57 @@ def report_error(err: KundeError) -> None:
         err_console.print(f"Hint: {err.hint}", markup=False, highlight=False, soft_wrap=True)
 
 
+#: Every command, in the order `kunde --help` lists them, with its one-line description.
+#: Each lives in kunde_cli/cli/<name>.py as ``app = typer.Typer()`` with one command and
+#: is imported only when it runs, so `kunde --help` and `kunde --version` start fast.
+COMMANDS: dict[str, str] = {
+    "ingest": "Read order and survey exports into the workspace, never counting a line twice.",
+    "inspect": "Show what kunde detects in an export, without writing anything.",
+    "segment": "RFM segments: who are your champions, who is at risk, and what to do.",
+    "ladder": "The loyalty ladder: potential → first-time → returning → loyal → ambassador.",
+    "churn": "Who is drifting away, by activity tier, and who to win back.",
+    "nps": "Net Promoter Score with its 95 % interval, trend, breakdowns and call-back lists.",
+    "retention": "Retention rate per month, quarter or year, cohorts and repurchase rate.",
+    "clv": "Customer value: revenue, AOV, purchases per year, simple and predicted CLV.",
+    "profiles": "Customer profiles and persona cards per segment or ladder rung.",
+    "explain": "Why one customer got their segment, rung and activity tier.",
+    "export": "A mailing list for an action (segment, rung, tier, NPS group), consent respected.",
+    "report": "Write the full HTML report and Excel workbook, and print their paths.",
+    "forget": "Erase one customer's personal data from the workspace (GDPR).",
+    "demo": "Write the sample Danish shop export and NPS survey.",
+}
+
+
+def load_command(name: str) -> Any:
+    """Import ``kunde_cli.cli.<name>`` and turn its Typer app into the click command."""
+    module = importlib.import_module(f"kunde_cli.cli.{name}")
+    command = typer.main.get_command(module.app)
+    command.name = name
+    return command
+
+
 class KundeGroup(TyperGroup):
-    """The top-level group: turns a KundeError into a message and its exit code."""
+    """The top-level group: lazy commands, and KundeError → message + exit code."""
+
+    _listing = False
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        if self._listing:
+            # Listing commands in --help needs only names and descriptions.
+            return TyperCommand(cmd_name, short_help=COMMANDS[cmd_name])
+        return load_command(cmd_name)
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -54,29 +103,9 @@ app = typer.Typer(
     context_settings=CONTEXT_SETTINGS,
     pretty_exceptions_show_locals=False,
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    # Plain help: Rich's help formatter imports Markdown support and doubles start-up.
+    rich_markup_mode=None,
 )
-
-#: Command modules under kunde_cli/cli/, each exposing ``app = typer.Typer()``.
-COMMAND_MODULES = (
-    "ingest",
-    "inspect",
-    "demo",
-    "segment",
-    "ladder",
-    "explain",
-    "nps",
-    "retention",
-    "churn",
-    "clv",
-    "profiles",
-    "export",
-    "report",
-    "forget",
-)
-
-for _name in COMMAND_MODULES:
-    app.add_typer(importlib.import_module(f"kunde_cli.cli.{_name}").app)
 
 
 def _version(value: bool) -> None:
