@@ -88,7 +88,8 @@ def ingest_command(
         for line in getattr(result.detected, "notes", None) or (
             result.detected.get("notes", []) if isinstance(result.detected, dict) else []
         ):
-            warn(f"{result.path}: {line}")
+            # Ambiguous dates are a warning; the rest says what was detected.
+            (warn if "day-first and month-first" in line else note)(f"{result.path}: {line}")
     refused = sum(r.rejects.height for r in results)
     if strict and refused:
         raise DataQualityError(
