@@ -224,7 +224,7 @@ class Workspace:
         identity = self._read_identity(manifest)
         if identity is None:
             return ident.resolve_customers(lines)
-        return ident.apply_identity(lines, identity)
+        return ident.apply_identity(lines, identity, ids_complete=True)
 
     def scan_survey(self) -> pl.LazyFrame | None:
         """All stored survey answers (schema.SURVEY), or None when there are none.

@@ -316,15 +316,29 @@ def empty_identity() -> pl.DataFrame:
     )
 
 
-def apply_identity(frame: pl.LazyFrame | pl.DataFrame, identity: pl.DataFrame) -> pl.LazyFrame:
+def apply_identity(
+    frame: pl.LazyFrame | pl.DataFrame, identity: pl.DataFrame, *, ids_complete: bool = False
+) -> pl.LazyFrame:
     """Replace ``customer_id`` in ``frame`` by its canonical id from ``identity``.
 
     ``identity`` must cover every (customer_id, email, phone) triple of ``frame`` (it is
     :func:`identity_map` of ``frame`` or of a superset). Rows with no usable id, e-mail or
     phone get a null ``customer_id``. Columns and row order are kept.
+
+    ``ids_complete=True`` says that (almost) every row has a customer_id, as stored
+    order lines do (the validator falls back to the e-mail, then the phone). A non-null
+    id is one node of the customer graph, so its canonical id depends on the id alone
+    and only the ids that were merged need replacing: no per-line join. Rows without an
+    id still go through the full join (and then follow the rows with one).
     """
     lazy = frame.lazy()
     names = lazy.collect_schema().names()
+    if ids_complete:
+        has_id = pl.col(s.CUSTOMER_ID).is_not_null()
+        with_id = _replace_merged_ids(lazy.filter(has_id), identity)
+        if with_id is not None:
+            without = apply_identity(lazy.filter(~has_id), identity)
+            return pl.concat([with_id, without])
     mapping = identity.select(*RAW_COLUMNS, CANONICAL_ID)
     hashed = mapping.select(_triple_hash(mapping.lazy()), CANONICAL_ID)
     if hashed.get_column(_HASH).is_unique().all():
@@ -346,6 +360,27 @@ def apply_identity(frame: pl.LazyFrame | pl.DataFrame, identity: pl.DataFrame) -
             maintain_order="left",
         )
     return joined.with_columns(pl.col(CANONICAL_ID).alias(s.CUSTOMER_ID)).select(names)
+
+
+def _replace_merged_ids(lazy: pl.LazyFrame, identity: pl.DataFrame) -> pl.LazyFrame | None:
+    """Rows that all have an id, with merged ids replaced; None if the map disagrees."""
+    by_id = (
+        identity.filter(pl.col(s.CUSTOMER_ID).is_not_null())
+        .group_by(s.CUSTOMER_ID)
+        .agg(pl.col(CANONICAL_ID).unique())
+    )
+    if not by_id.is_empty() and by_id.get_column(CANONICAL_ID).list.len().max() != 1:
+        return None
+    changed = by_id.with_columns(pl.col(CANONICAL_ID).list.first()).filter(
+        pl.col(CANONICAL_ID) != pl.col(s.CUSTOMER_ID)
+    )
+    if changed.is_empty():
+        return lazy
+    return lazy.with_columns(
+        pl.col(s.CUSTOMER_ID).replace(
+            changed.get_column(s.CUSTOMER_ID), changed.get_column(CANONICAL_ID)
+        )
+    )
 
 
 def _triple_hash(frame: pl.LazyFrame) -> pl.Expr:

@@ -404,3 +404,21 @@ def test_chain_without_shared_keys_takes_the_fast_path_correctly():
     )
     out = ident.resolve_customers(lines).collect()
     assert out["customer_id"].to_list() == ["K1", "K1", "K1"]
+
+
+def test_apply_identity_by_id_alone_equals_the_triple_join():
+    """Stored lines always carry an id; replacing only merged ids gives the same result."""
+    lines = pl.DataFrame(
+        {
+            "customer_id": ["K1", "K2", "anne@x.dk", "K3", "+4512345678", "K1"],
+            "email": ["anne@x.dk", None, "anne@x.dk", "bo@x.dk", None, "anne@x.dk"],
+            "phone": [None, "+4512345678", None, None, "+4512345678", None],
+        }
+    )
+    identity = ident.identity_map(lines)
+    by_triple = ident.apply_identity(lines, identity).collect()
+    by_id = ident.apply_identity(lines, identity, ids_complete=True).collect()
+    assert_frame_equal(by_id, by_triple)
+    # "+4512345678" sorts before "K2", so it is that person's smallest id.
+    phone = "+4512345678"
+    assert by_id["customer_id"].to_list() == ["K1", phone, "K1", "K3", phone, "K1"]
