@@ -7,7 +7,6 @@ through the real ingest.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from datetime import date, datetime
@@ -273,11 +272,6 @@ def test_profiles_table_prints_persona_cards(fake_load):
 
 # --- end to end on a small Danish CSV (needs the real ingest and store) ---------------------
 
-needs_ingest = pytest.mark.skipif(
-    importlib.util.find_spec("kunde_cli.store") is None,
-    reason="ingest/store not in place yet",
-)
-
 DANISH_CSV = (
     "Ordrenummer;Kundenummer;Ordredato;Beløb;Status;Vare;By\n"
     "1001;K1;10-01-2024;100,00;Betalt;Kaffe;Aarhus\n"
@@ -299,7 +293,6 @@ def danish_csv(tmp_path: Path) -> Path:
     return path
 
 
-@needs_ingest
 def test_retention_on_danish_csv(danish_csv: Path):
     result = run("retention", str(danish_csv), "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
@@ -315,7 +308,6 @@ def test_retention_on_danish_csv(danish_csv: Path):
     assert "Repurchase rate 33.3% (2 of 6 customers" in flat(result.stderr)
 
 
-@needs_ingest
 @pytest.mark.parametrize("command", ["retention", "clv", "profiles"])
 @pytest.mark.parametrize("fmt", ["csv", "json", "parquet", "xlsx", "table"])
 def test_every_format_on_danish_csv(danish_csv: Path, tmp_path: Path, command: str, fmt: str):
@@ -329,7 +321,6 @@ def test_every_format_on_danish_csv(danish_csv: Path, tmp_path: Path, command: s
         assert pl.read_excel(target).height > 0
 
 
-@needs_ingest
 def test_clv_and_profiles_on_danish_csv(danish_csv: Path):
     result = run("clv", str(danish_csv), "--format", "csv")
     assert result.exit_code == 0, result.output

@@ -6,7 +6,6 @@ themselves; the last ones run on a small Danish CSV through the real ingest.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from datetime import date, datetime
@@ -225,11 +224,6 @@ def test_explain_several_matches_is_exit_2(fake_load):
 
 # --- end to end on a small Danish CSV (needs the real ingest and store) --------------
 
-needs_ingest = pytest.mark.skipif(
-    importlib.util.find_spec("kunde_cli.store") is None,
-    reason="ingest/store not in place yet",
-)
-
 DANISH_CSV = (
     "Ordrenummer;Kundenummer;E-mail;Navn;Ordredato;Beløb;Status\n"
     "1001;K1;anna@shop.dk;Anna Holm;30-06-2024;100,00;Betalt\n"
@@ -251,7 +245,6 @@ def danish_csv(tmp_path: Path) -> Path:
     return path
 
 
-@needs_ingest
 def test_segment_on_danish_csv(danish_csv: Path):
     result = run("segment", str(danish_csv), "--by", "customer", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -268,7 +261,6 @@ def test_segment_on_danish_csv(danish_csv: Path):
     ]
 
 
-@needs_ingest
 def test_ladder_and_explain_on_danish_csv(danish_csv: Path):
     result = run("ladder", str(danish_csv), "--format", "csv", "--lang", "en")
     assert result.exit_code == 0, result.output
