@@ -116,15 +116,12 @@ def _top(weights: pl.LazyFrame, totals: pl.LazyFrame, by: str, name: str) -> pl.
 
 def _latest_values(lines: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     """Each customer's most recent non-empty value of each of ``columns`` (as strings)."""
+    # max_by skips the nulls of its key: the value on the latest date that has one,
+    # several times faster per group than sort_by(...).drop_nulls().last().
+    values = {column: pl.col(column).cast(pl.String).replace("", None) for column in columns}
     return lines.group_by(s.CUSTOMER_ID).agg(
-        pl.col(column)
-        .cast(pl.String)
-        .replace("", None)
-        .sort_by(s.ORDER_DATE)
-        .drop_nulls()
-        .last()
-        .alias(column)
-        for column in columns
+        value.max_by(pl.when(value.is_not_null()).then(pl.col(s.ORDER_DATE))).alias(column)
+        for column, value in values.items()
     )
 
 
@@ -311,9 +308,8 @@ def segment_profiles(
         named = counted_lines.with_columns(
             pl.col(s.CHANNEL).cast(pl.String).replace("", None).alias(_KEY)
         ).filter(pl.col(_KEY).is_not_null())
-        if s.LINE_NO in columns:
-            named = named.sort(s.LINE_NO)
-        per_order = named.group_by(by, s.CUSTOMER_ID, s.ORDER_ID).agg(pl.col(_KEY).first())
+        first = pl.col(_KEY).min_by(s.LINE_NO) if s.LINE_NO in columns else pl.col(_KEY).first()
+        per_order = named.group_by(by, s.CUSTOMER_ID, s.ORDER_ID).agg(first)
         order_counts = counted.group_by(by).agg(pl.len().alias(_TOTAL))
         weights = per_order.group_by(by, _KEY).agg(pl.len().cast(pl.Float64).alias(_WEIGHT))
         tops.append(_top(weights, order_counts, by, TOP_CHANNELS))
