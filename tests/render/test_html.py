@@ -392,7 +392,7 @@ def _page_problems(stderr: str) -> list[str]:
 @pytest.mark.browser
 def test_report_in_headless_chromium(tmp_path, page_da):
     if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (CI installs it)")
+        pytest.skip(reason="Chromium is not installed at /usr/bin/chromium (CI installs it)")
     page = tmp_path / "rapport.html"
     page.write_text(page_da, encoding="utf-8")
     shot = tmp_path / "rapport.png"
@@ -413,7 +413,7 @@ def test_report_in_headless_chromium(tmp_path, page_da):
 @pytest.mark.browser
 def test_report_on_phone_width_in_chromium(tmp_path, page_da):
     if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (CI installs it)")
+        pytest.skip(reason="Chromium is not installed at /usr/bin/chromium (CI installs it)")
     page = tmp_path / "rapport.html"
     page.write_text(page_da, encoding="utf-8")
     shot = tmp_path / "phone.png"

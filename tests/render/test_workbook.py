@@ -293,7 +293,7 @@ def test_sheet_spec_duplicate_names_and_headers():
 def test_libreoffice_opens_the_workbook(tmp_path, book):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not on PATH (CI installs it)")
+        pytest.skip(reason="LibreOffice (soffice) is not on PATH (CI installs it)")
     _, _, raw = book
     source = tmp_path / "rapport.xlsx"
     source.write_bytes(raw)
