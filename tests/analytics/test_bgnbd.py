@@ -375,3 +375,37 @@ def test_parameters_at_a_bound_are_refused_unless_asked_for() -> None:
     ok, reasons = predict.model_trust(loose)
     assert not ok
     assert any("edge" in r for r in reasons)
+
+
+def test_homogeneous_dropout_is_the_models_limit_not_a_failed_fit():
+    """The bundled sample shop: customers drop out with nearly the same p, so b runs to
+    the a/b search bound while p = a / (a + b) stays well determined. That is the
+    model's homogeneous limit, trusted, with finite predictions — not a failed fit."""
+    from kunde_cli.analytics.clv import model_trust
+    from kunde_cli.analytics.clv.bgnbd import LOG_BOUND_AB, _dropout_cv
+    from kunde_cli.ingest import read_orders
+
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "ordrer.csv"
+    lines = read_orders(sample).frame.lazy()
+    summary = rfm_summary(lines, as_of=date(2026, 10, 31))
+    params = fit_bgnbd(summary, strict=True)
+    assert params.b == pytest.approx(np.exp(LOG_BOUND_AB), rel=0.01)
+    assert params.at_bounds == ()
+    assert _dropout_cv(params.a, params.b) < 0.25
+    ok, reasons = model_trust(params)
+    assert ok, reasons
+    x, t_x, age = (summary.collect()[c].to_numpy() for c in ("repeat_purchases", "t_x", "age"))
+    alive = p_alive(params, x.astype(float), t_x, age)
+    assert np.isfinite(alive).all() and ((alive >= 0) & (alive <= 1)).all()
+
+
+def test_dropout_cv_by_hand():
+    from kunde_cli.analytics.clv.bgnbd import _dropout_cv
+
+    # Beta(1, 3): mean 1/4, variance 1·3 / (4² · 5) = 0.0375, sd 0.19365, CV 0.77460.
+    assert _dropout_cv(1.0, 3.0) == pytest.approx(0.0375**0.5 / 0.25)
+    # a = 0.5, b = 1100 (b at the bound): p is spread out, so that fit is still refused.
+    assert _dropout_cv(0.5, 1100.0) > HOMOGENEOUS_CV_LIMIT
+
+
+HOMOGENEOUS_CV_LIMIT = 0.25

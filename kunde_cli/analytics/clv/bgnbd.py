@@ -70,6 +70,19 @@ MIN_CUSTOMERS = 10
 MIN_REPEAT_CUSTOMERS = 5
 #: Bounds of the log-parameters (on rescaled time): e^±12 ≈ 6e-6 … 1.6e5.
 LOG_BOUND = 12.0
+#: a and b are searched up to e^7 ≈ 1100: beyond that Beta(a, b) is a point mass for
+#: every practical purpose (every customer drops out with the same p = a / (a + b)),
+#: and the hypergeometric terms of the predictions overflow.
+LOG_BOUND_AB = 7.0
+#: A fit with a or b at that bound whose Beta(a, b) varies less than this (coefficient
+#: of variation) is the homogeneous limit above, not a failure: p = a / (a + b) is well
+#: determined and the predictions no longer depend on how far a and b would run.
+HOMOGENEOUS_CV = 0.25
+
+
+def _dropout_cv(a: float, b: float) -> float:
+    """Coefficient of variation of the drop-out probability p ~ Beta(a, b)."""
+    return float(np.sqrt(b / (a * (a + b + 1.0))))
 #: A log-parameter this close to a bound counts as "at the bound".
 BOUND_MARGIN = 0.05
 #: Oldest customer's age after rescaling time for the optimiser.
@@ -395,7 +408,8 @@ def fit_purchase_model(
     if sample is not None:
         idx, factor = sample
         screen = _objective(_prepare(xa[idx], txa[idx], agea[idx], wa[idx] * factor, shift), shift)
-    best = minimise_multistart(full, _starts(d), [(-LOG_BOUND, LOG_BOUND)] * 4, screen)
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * 2 + [(-LOG_BOUND, LOG_BOUND_AB)] * 2
+    best = minimise_multistart(full, _starts(d), bounds, screen)
     if best is None:
         raise ModelError(
             "the purchase model could not be fitted: the likelihood is not finite", hint=_HINT
@@ -404,11 +418,13 @@ def fit_purchase_model(
     is_converged = converged(best, full)
     at_bounds = tuple(
         name
-        for name, value in zip(PARAM_NAMES, theta, strict=True)
-        if abs(abs(value) - LOG_BOUND) < BOUND_MARGIN
+        for name, value, (lo, hi) in zip(PARAM_NAMES, theta, bounds, strict=True)
+        if min(abs(value - lo), abs(value - hi)) < BOUND_MARGIN
     )
     r, al_scaled, a, b = (float(v) for v in np.exp(theta))
     alpha = al_scaled / scale
+    if at_bounds and set(at_bounds) <= {"a", "b"} and _dropout_cv(a, b) < HOMOGENEOUS_CV:
+        at_bounds = ()
     # Undo the time rescaling in the log-likelihood: each repeat purchase carries a
     # rate density (1/time), so LL(original) = LL(rescaled) + Σ x · ln(scale).
     total_ll = -best.fun * d.total_w + d.sum_wx * np.log(scale)
