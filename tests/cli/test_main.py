@@ -57,3 +57,23 @@ def test_help_does_not_import_polars():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in out.stdout
+
+
+def test_real_entry_point_piped_gives_csv_and_a_closed_pipe_ends_quietly(tmp_path):
+    orders = tmp_path / "ordrer.csv"
+    rows = "\n".join(f"{i};0{1 + i % 9}-03-2024;K{i % 40};{100 + i},00" for i in range(400))
+    orders.write_text("Ordre;Dato;Kunde;Beløb\n" + rows + "\n", encoding="utf-8")
+    # stdout is a pipe, not a terminal: CSV without --format.
+    piped = subprocess.run(
+        [sys.executable, "-m", "kunde_cli", "segment", str(orders), "--by", "customer"],
+        capture_output=True,
+        text=True,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.splitlines()[0].startswith("customer_id,recency_days,frequency")
+    # `kunde … | head -1`: the reader goes away early; no traceback, no exit 1.
+    shell = f'"{sys.executable}" -m kunde_cli segment "{orders}" --by customer | head -1'
+    closed = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True)
+    assert closed.stdout.startswith("customer_id,")
+    assert "Traceback" not in closed.stderr and "BrokenPipe" not in closed.stderr
+    assert closed.returncode in (0, 141)  # 141 = ended by SIGPIPE, as `cat | head` is
