@@ -641,13 +641,22 @@ class Workspace:
                     )
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.mkdir(mode=DIR_MODE)
+        try:
+            self.path.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            # Two cron runs starting together: the other made it first. The lock file
+            # inside it is what serialises them, so this is not an error.
+            if not self.path.is_dir():
+                raise WorkspaceError(
+                    "is not a folder", path=self.path, hint="give another --workspace"
+                ) from None
+            return
         self.path.chmod(DIR_MODE)  # mkdir's mode is filtered by the umask
 
     def _ensure_subdir(self, name: str) -> None:
         sub = self.path / name
         if not sub.is_dir():
-            sub.mkdir(mode=DIR_MODE)
+            sub.mkdir(mode=DIR_MODE, exist_ok=True)
             sub.chmod(DIR_MODE)
 
     def _write_bytes_atomic(self, target: Path, write: Any) -> None:

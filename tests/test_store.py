@@ -751,3 +751,19 @@ def test_forget_someone_who_only_answered_the_survey(tmp_path: Path) -> None:
 def test_forget_needs_a_workspace(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="no workspace"):
         Workspace(tmp_path / "ws").forget("a@b.dk")
+
+
+def test_two_runs_creating_the_workspace_at_once(tmp_path: Path, monkeypatch) -> None:
+    """Regression (seen in CI): the other run's mkdir wins the race; ours must go on."""
+    ws_path = tmp_path / "ws"
+    real_mkdir = Path.mkdir
+
+    def racing_mkdir(self: Path, *args, **kwargs):
+        if self == ws_path and not self.exists():
+            real_mkdir(self, *args, **kwargs)  # the other process got there first
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", racing_mkdir)
+    with Workspace(ws_path).lock(wait_seconds=1):
+        pass
+    assert ws_path.is_dir()
