@@ -735,6 +735,8 @@ class Bench:
         repeat = 1 if a.quick else a.repeat
         started = time.perf_counter()
         load_before = os.getloadavg()
+        code_before = code_fingerprint()
+        git_before = versions({}).get("git")
         inputs = ensure_inputs(self.lines, shopify=not a.quick and not a.no_shopify)
         peer_py, peers = None, {}
         if a.no_peers:
@@ -789,6 +791,11 @@ class Bench:
                     )
         checks = {} if a.no_check else self.checks(inputs, peer_py, peers)
         load_after = os.getloadavg()
+        if code_fingerprint() != code_before:
+            self.notes.append(
+                f"kunde's source changed during this run (git {git_before} at the start); "
+                "rows measured before and after the change are not strictly comparable"
+            )
         shutil.rmtree(self.tmp, ignore_errors=True)
         return {
             "size": self.label,
@@ -1014,6 +1021,19 @@ def machine() -> dict[str, Any]:
         "cpu": cpu,
         "os": platform.platform(terse=True),
     }
+
+
+def code_fingerprint() -> str:
+    """A hash of kunde's source (kunde_cli/ and templates/), to notice edits during a run."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    root = HERE.parent
+    for path in sorted([*root.glob("kunde_cli/**/*.py"), *root.glob("templates/**/*")]):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def versions(rows: dict[str, Row]) -> dict[str, str]:
