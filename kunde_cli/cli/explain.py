@@ -118,7 +118,7 @@ def explain_command(
 
     from kunde_cli.analytics.explain import explain_customer
     from kunde_cli.cli import common
-    from kunde_cli.cli.ladder import churn_tiers_or_none
+    from kunde_cli.cli.ladder import churn_tier_frame
     from kunde_cli.render.formats import OutputFormat, atomic_write_bytes, emit, resolve_format
     from kunde_cli.render.terminal import print_table
 
@@ -140,7 +140,7 @@ def explain_command(
         as_of=loaded.as_of,
         config=cfg,
         survey=loaded.survey,
-        tiers=churn_tiers_or_none(loaded.orders, loaded.as_of, cfg),
+        tiers=churn_tier_frame(loaded.orders, loaded.as_of, cfg),
         lang=lg,
     )
     chosen = resolve_format(fmt, output)

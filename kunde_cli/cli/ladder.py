@@ -26,7 +26,7 @@ class LadderBy(StrEnum):
     customer = "customer"
 
 
-def churn_tiers_or_none(orders: pl.LazyFrame, day: date, config: Config) -> pl.LazyFrame:
+def churn_tier_frame(orders: pl.LazyFrame, day: date, config: Config) -> pl.LazyFrame:
     """Churn tiers (customer_id, tier) at ``day``: the ladder's "not inactive" rule."""
     from kunde_cli.analytics.churn import churn_tiers
 
@@ -81,7 +81,7 @@ def ladder_command(
     da = lg == "da"
     when = loaded.as_of.strftime("%d-%m-%Y") if da else loaded.as_of.isoformat()
     table = resolve_format(fmt, output) is OutputFormat.table
-    tiers = churn_tiers_or_none(loaded.orders, loaded.as_of, cfg)
+    tiers = churn_tier_frame(loaded.orders, loaded.as_of, cfg)
 
     if compare is not None:
         before = compare.date()
@@ -92,7 +92,7 @@ def ladder_command(
             compare=before,
             survey=loaded.survey,
             tiers=tiers,
-            compare_tiers=churn_tiers_or_none(loaded.orders, before, cfg),
+            compare_tiers=churn_tier_frame(loaded.orders, before, cfg),
             config=cfg.ladder,
         ).collect()
         _note_movements(moves, since, lg)

@@ -251,9 +251,9 @@ def _groups(by: NpsBy, loaded: Loaded, linked: pl.LazyFrame, day: date) -> pl.La
         return rfm_segments(scored, config=cfg.rfm).select(s.CUSTOMER_ID, SEGMENT)
     if by is NpsBy.rung:
         from kunde_cli.analytics.ladder import RUNG, ladder_rungs
-        from kunde_cli.cli.ladder import churn_tiers_or_none
+        from kunde_cli.cli.ladder import churn_tier_frame
 
-        tiers = churn_tiers_or_none(loaded.orders, day, cfg)
+        tiers = churn_tier_frame(loaded.orders, day, cfg)
         rungs = ladder_rungs(
             loaded.orders, as_of=day, survey=linked, tiers=tiers, config=cfg.ladder
         )

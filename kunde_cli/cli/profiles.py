@@ -90,14 +90,14 @@ def profiles_command(
 
     if by is ProfilesBy.rung:
         from kunde_cli.analytics import ladder
-        from kunde_cli.cli.ladder import churn_tiers_or_none
+        from kunde_cli.cli.ladder import churn_tier_frame
 
         column = ladder.RUNG
         groups = ladder.ladder_rungs(
             loaded.orders,
             as_of=loaded.as_of,
             survey=loaded.survey,
-            tiers=churn_tiers_or_none(loaded.orders, loaded.as_of, cfg),
+            tiers=churn_tier_frame(loaded.orders, loaded.as_of, cfg),
             config=cfg.ladder,
         )
     else:

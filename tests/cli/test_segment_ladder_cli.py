@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from kunde_cli.analytics import ladder as lad
 from kunde_cli.analytics import rfm
 from kunde_cli.cli import common
-from kunde_cli.cli.ladder import churn_tiers_or_none
+from kunde_cli.cli.ladder import churn_tier_frame
 from kunde_cli.cli.main import app
 from kunde_cli.config import Config
 
@@ -149,7 +149,7 @@ def test_segment_compare_after_as_of_is_exit_2(fake_load):
 def test_ladder_json_equals_library(fake_load):
     result = run("ladder", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
-    tiers = churn_tiers_or_none(LINES, AS_OF, Config())
+    tiers = churn_tier_frame(LINES, AS_OF, Config())
     rungs = lad.ladder_rungs(LINES, as_of=AS_OF, survey=SURVEY, tiers=tiers)
     expected = lad.ladder_summary(rungs, lang="en").collect()
     assert_frame_equal(read_json(result), expected, check_dtypes=False)
@@ -169,8 +169,8 @@ def test_ladder_by_customer(fake_load):
 def test_ladder_compare_json_is_the_long_flow(fake_load):
     result = run("ladder", "--compare", "2024-03-31", "--format", "json")
     assert result.exit_code == 0, result.output
-    tiers = churn_tiers_or_none(LINES, AS_OF, Config())
-    before = churn_tiers_or_none(LINES, date(2024, 3, 31), Config())
+    tiers = churn_tier_frame(LINES, AS_OF, Config())
+    before = churn_tier_frame(LINES, date(2024, 3, 31), Config())
     expected = lad.ladder_flow(
         LINES,
         as_of=AS_OF,
