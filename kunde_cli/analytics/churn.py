@@ -379,7 +379,7 @@ def with_model(
     property of the model, not news about the customer — their rule tier stands.
     """
     pred = predictions.lazy().select(s.CUSTOMER_ID, REPEAT_PURCHASES, P_ALIVE, EXPECTED_PURCHASES)
-    joined = tiers.lazy().join(pred, on=s.CUSTOMER_ID, how="left")
+    joined = tiers.lazy().join(pred, on=s.CUSTOMER_ID, how="left", maintain_order="left")
     if blank_one_order:
         joined = joined.with_columns(
             pl.when(pl.col(REPEAT_PURCHASES) > 0).then(pl.col(P_ALIVE)).alias(P_ALIVE)

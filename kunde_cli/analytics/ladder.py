@@ -26,7 +26,13 @@ import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.analytics.actions import rung_next_step_expr
-from kunde_cli.analytics.orders import FREQUENCY, MONETARY, as_of_cutoff, customer_summary
+from kunde_cli.analytics.orders import (
+    FREQUENCY,
+    MONETARY,
+    as_of_cutoff,
+    customer_emails,
+    customer_summary,
+)
 from kunde_cli.config import LadderConfig
 from kunde_cli.errors import ConfigError
 
@@ -108,7 +114,8 @@ def with_person(frame: pl.LazyFrame, lines: pl.LazyFrame) -> pl.LazyFrame:
         frame = frame.with_columns(_norm_email(s.EMAIL).alias("_email"))
         if s.EMAIL in _names(lines):
             by_email = (
-                lines.select(_norm_email(s.EMAIL).alias("_email"), s.CUSTOMER_ID)
+                customer_emails(lines)
+                .select(_norm_email(s.EMAIL).alias("_email"), s.CUSTOMER_ID)
                 .drop_nulls()
                 .group_by("_email")
                 .agg(pl.col(s.CUSTOMER_ID).min().alias("_matched"))

@@ -38,6 +38,7 @@ from kunde_cli.analytics.orders import (
     IN_REVENUE,
     MONETARY,
     as_of_cutoff,
+    customer_emails,
     customer_summary,
     order_totals,
 )
@@ -328,7 +329,8 @@ def link_answers(survey: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:
         pl.col(s.CUSTOMER_ID)
     )
     by_email = (
-        orders.select(
+        customer_emails(orders)
+        .select(
             s.CUSTOMER_ID,
             normalise_email_expr(pl.coalesce(pl.col(s.EMAIL), id_as_email)).alias("_email"),
         )

@@ -83,6 +83,8 @@ HOMOGENEOUS_CV = 0.25
 def _dropout_cv(a: float, b: float) -> float:
     """Coefficient of variation of the drop-out probability p ~ Beta(a, b)."""
     return float(np.sqrt(b / (a * (a + b + 1.0))))
+
+
 #: A log-parameter this close to a bound counts as "at the bound".
 BOUND_MARGIN = 0.05
 #: Oldest customer's age after rescaling time for the optimiser.
