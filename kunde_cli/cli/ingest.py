@@ -52,8 +52,6 @@ def ingest_command(
 
     Example: kunde ingest ordrer.csv nps_svar.csv --map amount="Total inkl. moms"
     """
-    import hashlib
-
     import polars as pl
 
     from kunde_cli.cli.common import parse_mapping, resolve_lang
@@ -62,7 +60,7 @@ def ingest_command(
     from kunde_cli.ingest import ReadOptions, read_any
     from kunde_cli.render.formats import emit
     from kunde_cli.render.terminal import note, progress, warn
-    from kunde_cli.store import SourceInfo, Workspace
+    from kunde_cli.store import SourceInfo, Workspace, file_sha256
 
     if kind not in (None, "orders", "survey"):
         raise ConfigError(f"--kind must be orders or survey, not '{kind}'")
@@ -100,7 +98,7 @@ def ingest_command(
     summaries = []
     with ws.lock(wait_seconds=wait):
         for result in results:
-            digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
+            digest = file_sha256(result.path)
             detected = (
                 result.detected.as_dict()
                 if hasattr(result.detected, "as_dict")

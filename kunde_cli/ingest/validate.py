@@ -274,18 +274,12 @@ def validate_orders(
         exprs[s.NAME] = _text_expr(pl.concat_str(parts, separator=" ", ignore_nulls=True))
     c = col(s.POSTCODE)
     exprs[s.POSTCODE] = _id_expr(pl.col(c), work.schema[c]) if c else pl.lit(None, pl.String)
+    # E-mails and phones are nearly one per customer: too many distinct values for
+    # on_unique to pay (finding them costs more than normalising every line).
     c = col(s.EMAIL)
-    exprs[s.EMAIL] = (
-        on_unique(work, c, lambda e: normalise_email_expr(e.cast(pl.String)))
-        if c
-        else pl.lit(None, pl.String)
-    )
+    exprs[s.EMAIL] = normalise_email_expr(pl.col(c)) if c else pl.lit(None, pl.String)
     c = col(s.PHONE)
-    exprs[s.PHONE] = (
-        on_unique(work, c, lambda e: normalise_phone_expr(e.cast(pl.String)))
-        if c
-        else pl.lit(None, pl.String)
-    )
+    exprs[s.PHONE] = normalise_phone_expr(pl.col(c)) if c else pl.lit(None, pl.String)
     c = col(s.STATUS)
     status = on_unique(work, c, _status_expr) if c else pl.lit(None, pl.String)
     if col(m.CANCELLED_AT):
@@ -308,10 +302,15 @@ def validate_orders(
     if col(m.REFUNDED_AMOUNT):
         exprs["_refunded"] = _amount_expr(work, col(m.REFUNDED_AMOUNT), style)  # type: ignore[arg-type]
 
-    parsed = work.select(
-        pl.col(ROW_COL).alias(s.SOURCE_ROW),
-        *(e.alias(k) for k, e in exprs.items()),
-        *(pl.col("_extra") for _ in [0] if "_extra" in work.columns),
+    # Lazy, so that an expression used twice is computed once (the e-mail's).
+    parsed = (
+        work.lazy()
+        .select(
+            pl.col(ROW_COL).alias(s.SOURCE_ROW),
+            *(e.alias(k) for k, e in exprs.items()),
+            *(pl.col("_extra") for _ in [0] if "_extra" in work.columns),
+        )
+        .collect()
     )
 
     # --- ids: synthetic order ids for one-row-per-order files without an id column ---
