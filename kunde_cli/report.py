@@ -388,6 +388,7 @@ def build_report(
     """
     from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
     from kunde_cli.analytics import export_lists as exl
+    from kunde_cli.analytics.orders import share
     from kunde_cli.errors import ConfigError
 
     config = config or Config()
@@ -400,6 +401,10 @@ def build_report(
         )
     step = on_step or (lambda _name: None)
     anonymise = anonymise_salt is not None
+    # A dozen analyses read the same lines: read them (and resolve customer ids) once,
+    # and build their orders and per-customer summaries once per date.
+    step("load")
+    lines = share(lines.collect().lazy())
 
     step("segments")
     segmented = rfm.rfm_segments(

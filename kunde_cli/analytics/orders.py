@@ -51,6 +51,20 @@ AOV = "aov"
 _SHARED: dict[int, tuple[weakref.ref[pl.LazyFrame], dict[tuple[str, date | None], object]]] = {}
 
 
+_EAGER = ("eager", None)
+
+
+def _entry(
+    lines: pl.LazyFrame,
+) -> tuple[weakref.ref[pl.LazyFrame], dict[tuple[str, date | None], object]]:
+    key = id(lines)
+    entry = _SHARED.get(key)
+    if entry is None or entry[0]() is not lines:
+        entry = (weakref.ref(lines, lambda _ref: _SHARED.pop(key, None)), {})
+        _SHARED[key] = entry
+    return entry
+
+
 def _shared(
     lines: pl.LazyFrame,
     what: str,
@@ -60,22 +74,25 @@ def _shared(
     """``build()``, collected and shared from the second ask on (see the module notes)."""
     if not isinstance(lines, pl.LazyFrame):
         return build()
-    key = id(lines)
-    entry = _SHARED.get(key)
-    if entry is None or entry[0]() is not lines:
-        entry = (weakref.ref(lines, lambda _ref: _SHARED.pop(key, None)), {})
-        _SHARED[key] = entry
-    slot = entry[1]
+    slot = _entry(lines)[1]
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     seen = slot.get((what, day))
     if isinstance(seen, pl.DataFrame):
         return seen.lazy()
-    if seen is None:
+    if seen is None and not slot.get(_EAGER):
         slot[(what, day)] = 1
         return build()
     collected = build().collect()
     slot[(what, day)] = collected
     return collected.lazy()
+
+
+def share(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """Say that ``lines`` will be analysed many times (the report): its orders and
+    summaries are then collected at the first ask instead of the second. Returns
+    ``lines``."""
+    _entry(lines)[1][_EAGER] = True
+    return lines
 
 
 def customer_emails(lines: pl.LazyFrame) -> pl.LazyFrame:

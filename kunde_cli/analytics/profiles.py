@@ -263,7 +263,12 @@ def segment_profiles(
     gaps = (
         counted.with_columns(pl.col(s.ORDER_DATE).dt.date().alias(_DAY))
         .sort(s.CUSTOMER_ID, _DAY)
-        .with_columns(pl.col(_DAY).diff().over(s.CUSTOMER_ID).dt.total_days().alias(_GAP))
+        # Sorted by customer: no gap where the id changes (cheaper than .over).
+        .with_columns(
+            pl.when(pl.col(s.CUSTOMER_ID) == pl.col(s.CUSTOMER_ID).shift(1))
+            .then(pl.col(_DAY).diff().dt.total_days())
+            .alias(_GAP)
+        )
         .group_by(by)
         .agg(pl.col(_GAP).median().alias(MEDIAN_DAYS_BETWEEN_ORDERS))
     )

@@ -168,7 +168,12 @@ def _active_counts(
         .unique()
         .sort(s.CUSTOMER_ID, _DAY)
         .with_columns(
-            ((day - day.shift(1)).over(s.CUSTOMER_ID) > window)
+            # Sorted by customer: a new customer starts where the id changes (a
+            # window .over the id costs many times more on millions of orders).
+            (
+                (pl.col(s.CUSTOMER_ID) != pl.col(s.CUSTOMER_ID).shift(1))
+                | ((day - day.shift(1)) > window)
+            )
             .fill_null(True)
             .cum_sum()
             .alias(_RUN)
