@@ -43,6 +43,7 @@ from kunde_cli.analytics.orders import (
     MONETARY,
     RECENCY,
     customer_summary,
+    latest_non_null,
     order_totals,
 )
 from kunde_cli.config import ChurnConfig
@@ -355,11 +356,7 @@ def contact_details(lines: pl.LazyFrame) -> pl.LazyFrame:
     """Latest known ``email`` and ``name`` per customer (null columns when the export has none)."""
     names = lines.collect_schema().names()
     latest = [
-        (
-            pl.col(col).sort_by(s.ORDER_DATE).drop_nulls().last()
-            if col in names
-            else pl.lit(None, dtype=pl.String)
-        ).alias(col)
+        (latest_non_null(col) if col in names else pl.lit(None, dtype=pl.String)).alias(col)
         for col in (s.EMAIL, s.NAME)
     ]
     return lines.group_by(s.CUSTOMER_ID).agg(latest)

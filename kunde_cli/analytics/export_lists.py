@@ -42,7 +42,13 @@ from kunde_cli.analytics.actions import (
     rung_next_step_expr,
     segment_action_expr,
 )
-from kunde_cli.analytics.orders import LAST_ORDER, RECENCY, as_of_cutoff, customer_summary
+from kunde_cli.analytics.orders import (
+    LAST_ORDER,
+    RECENCY,
+    as_of_cutoff,
+    customer_summary,
+    latest_non_null,
+)
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
 from kunde_cli.ingest.identity import normalise_email_expr
@@ -211,7 +217,7 @@ def parse_nps_groups(values: str | Sequence[str] | None) -> list[str]:
 
 
 def _latest_non_null(column: str, order_by: str) -> pl.Expr:
-    return pl.col(column).sort_by(order_by).drop_nulls().last().alias(column)
+    return latest_non_null(column, order_by).alias(column)
 
 
 def contact_details(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:

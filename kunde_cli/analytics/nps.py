@@ -40,6 +40,7 @@ from kunde_cli.analytics.orders import (
     as_of_cutoff,
     customer_emails,
     customer_summary,
+    latest_non_null,
     order_totals,
 )
 from kunde_cli.analytics.text import KIND, WORD, rank_terms, term_counts
@@ -488,8 +489,8 @@ def follow_up_list(
         orders.filter(pl.col(s.ORDER_DATE) < as_of_cutoff(as_of))
         .group_by(s.CUSTOMER_ID)
         .agg(
-            pl.col(s.NAME).sort_by(s.ORDER_DATE).drop_nulls().last().alias("_order_name"),
-            pl.col(s.EMAIL).sort_by(s.ORDER_DATE).drop_nulls().last().alias("_order_email"),
+            latest_non_null(s.NAME).alias("_order_name"),
+            latest_non_null(s.EMAIL).alias("_order_email"),
         )
     )
     score_order = pl.col(s.SCORE) if kind == "detractors" else -pl.col(s.SCORE).cast(pl.Int64)

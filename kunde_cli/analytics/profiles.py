@@ -30,6 +30,7 @@ from kunde_cli.analytics.orders import (
     RECENCY,
     as_of_cutoff,
     customer_summary,
+    latest_non_null,
     order_totals,
 )
 
@@ -116,12 +117,9 @@ def _top(weights: pl.LazyFrame, totals: pl.LazyFrame, by: str, name: str) -> pl.
 
 def _latest_values(lines: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     """Each customer's most recent non-empty value of each of ``columns`` (as strings)."""
-    # max_by skips the nulls of its key: the value on the latest date that has one,
-    # several times faster per group than sort_by(...).drop_nulls().last().
     values = {column: pl.col(column).cast(pl.String).replace("", None) for column in columns}
     return lines.group_by(s.CUSTOMER_ID).agg(
-        value.max_by(pl.when(value.is_not_null()).then(pl.col(s.ORDER_DATE))).alias(column)
-        for column, value in values.items()
+        latest_non_null(value).alias(column) for column, value in values.items()
     )
 
 
