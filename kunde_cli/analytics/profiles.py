@@ -275,7 +275,7 @@ def segment_profiles(
     in_scope = lines.filter(pl.col(s.ORDER_DATE) < cutoff).cache()
     counted_lines = in_scope.join(
         counted.select(s.CUSTOMER_ID, s.ORDER_ID, by), on=[s.CUSTOMER_ID, s.ORDER_ID]
-    )
+    ).cache()
     line_totals = counted_lines.group_by(by).agg(pl.col(s.AMOUNT).sum().alias(_TOTAL))
     tops: list[pl.LazyFrame] = []
     for column, name in ((s.PRODUCT, TOP_PRODUCTS), (s.CATEGORY, TOP_CATEGORIES)):
