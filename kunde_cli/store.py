@@ -189,6 +189,7 @@ class Workspace:
         self.stale_lock: dict[str, Any] | None = None
         self._lock_fd: int | None = None
         self._lock_depth = 0
+        self._identity_cache: tuple[str, pl.DataFrame] | None = None
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"
@@ -608,10 +609,15 @@ class Workspace:
         name = manifest.get("identity")
         if not name:
             return None
+        if self._identity_cache is not None and self._identity_cache[0] == name:
+            return self._identity_cache[1]  # orders and survey both need it
         path = self.path / name
         if not path.is_file():
             raise self._missing_error([path])
-        return pl.read_parquet(path)
+        identity = pl.read_parquet(path)
+        # Identity files are never rewritten in place (a new one gets a new name).
+        self._identity_cache = (name, identity)
+        return identity
 
     def _missing_error(self, missing: list[Path]) -> WorkspaceError:
         return WorkspaceError(

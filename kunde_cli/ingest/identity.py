@@ -364,23 +364,22 @@ def apply_identity(
 
 def _replace_merged_ids(lazy: pl.LazyFrame, identity: pl.DataFrame) -> pl.LazyFrame | None:
     """Rows that all have an id, with merged ids replaced; None if the map disagrees."""
-    by_id = (
-        identity.filter(pl.col(s.CUSTOMER_ID).is_not_null())
-        .group_by(s.CUSTOMER_ID)
-        .agg(pl.col(CANONICAL_ID).unique())
+    with_id = identity.filter(pl.col(s.CUSTOMER_ID).is_not_null()).select(
+        s.CUSTOMER_ID, CANONICAL_ID
     )
-    if not by_id.is_empty() and by_id.get_column(CANONICAL_ID).list.len().max() != 1:
-        return None
-    changed = by_id.with_columns(pl.col(CANONICAL_ID).list.first()).filter(
-        pl.col(CANONICAL_ID) != pl.col(s.CUSTOMER_ID)
-    )
+    # Comparing two columns is cheap; grouping 1.7 million ids is not. Only the few
+    # ids whose canonical id differs are looked at further.
+    differs = pl.col(CANONICAL_ID).ne_missing(pl.col(s.CUSTOMER_ID))
+    changed = with_id.filter(differs).unique()
     if changed.is_empty():
         return lazy
-    return lazy.with_columns(
-        pl.col(s.CUSTOMER_ID).replace(
-            changed.get_column(s.CUSTOMER_ID), changed.get_column(CANONICAL_ID)
-        )
-    )
+    ids = changed.get_column(s.CUSTOMER_ID)
+    if (
+        ids.is_duplicated().any()
+        or with_id.filter(~differs & pl.col(s.CUSTOMER_ID).is_in(ids.implode())).height
+    ):
+        return None  # one id with two canonical ids: not a map of ids alone
+    return lazy.with_columns(pl.col(s.CUSTOMER_ID).replace(ids, changed.get_column(CANONICAL_ID)))
 
 
 def _triple_hash(frame: pl.LazyFrame) -> pl.Expr:

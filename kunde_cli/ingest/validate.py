@@ -275,11 +275,19 @@ def validate_orders(
     c = col(s.POSTCODE)
     exprs[s.POSTCODE] = _id_expr(pl.col(c), work.schema[c]) if c else pl.lit(None, pl.String)
     # E-mails and phones are nearly one per customer: too many distinct values for
-    # on_unique to pay (finding them costs more than normalising every line).
-    c = col(s.EMAIL)
-    exprs[s.EMAIL] = normalise_email_expr(pl.col(c)) if c else pl.lit(None, pl.String)
-    c = col(s.PHONE)
-    exprs[s.PHONE] = normalise_phone_expr(pl.col(c)) if c else pl.lit(None, pl.String)
+    # on_unique to pay (finding them costs more than normalising every line). Their
+    # regexes run twice as fast in the streaming engine, which splits the column.
+    contact = {
+        name: normalise(pl.col(c)).alias(name)
+        for name, normalise in ((s.EMAIL, normalise_email_expr), (s.PHONE, normalise_phone_expr))
+        if (c := col(name))
+    }
+    if contact:
+        normalised = work.lazy().select(list(contact.values())).collect(engine="streaming")
+    for name in (s.EMAIL, s.PHONE):
+        exprs[name] = (
+            pl.lit(normalised.get_column(name)) if name in contact else pl.lit(None, pl.String)
+        )
     c = col(s.STATUS)
     status = on_unique(work, c, _status_expr) if c else pl.lit(None, pl.String)
     if col(m.CANCELLED_AT):
@@ -302,7 +310,9 @@ def validate_orders(
     if col(m.REFUNDED_AMOUNT):
         exprs["_refunded"] = _amount_expr(work, col(m.REFUNDED_AMOUNT), style)  # type: ignore[arg-type]
 
-    # Lazy, so that an expression used twice is computed once (the e-mail's).
+    # Lazy, so that an expression used twice is computed once (the e-mail's); the
+    # in-memory engine, because on a whole file in memory it is faster than the
+    # streaming one and peaks 2 GB lower at 10 million lines.
     parsed = (
         work.lazy()
         .select(
@@ -310,7 +320,7 @@ def validate_orders(
             *(e.alias(k) for k, e in exprs.items()),
             *(pl.col("_extra") for _ in [0] if "_extra" in work.columns),
         )
-        .collect()
+        .collect(engine="in-memory")
     )
 
     # --- ids: synthetic order ids for one-row-per-order files without an id column ---
@@ -409,7 +419,8 @@ def validate_orders(
         pl.col("_reason").struct.field("value").str.slice(0, 200).alias(s.REJECT_VALUE),
         pl.col("_reason").struct.field("reason").alias(s.REJECT_REASON),
     ).cast(s.REJECTS)  # type: ignore[arg-type]
-    good = checks.filter(pl.col("_reason").is_null())
+    # Usually every row is good: then there is nothing to filter (and no copy to make).
+    good = checks.filter(pl.col("_reason").is_null()) if bad.height else checks
     orders = good.with_columns(pl.lit(path).alias(s.SOURCE_FILE)).select(
         pl.col(name).cast(dtype) for name, dtype in s.ORDERS.items()
     )

@@ -422,3 +422,23 @@ def test_apply_identity_by_id_alone_equals_the_triple_join():
     # "+4512345678" sorts before "K2", so it is that person's smallest id.
     phone = "+4512345678"
     assert by_id["customer_id"].to_list() == ["K1", phone, "K1", "K3", phone, "K1"]
+
+
+def test_apply_identity_by_id_falls_back_when_one_id_has_two_canonical_ids():
+    """A map in which id K1 belongs to two people (by its two e-mails) cannot be
+    applied by id alone: the triple join decides, row by row."""
+    lines = pl.DataFrame(
+        {
+            "customer_id": ["K1", "K1", "K2"],
+            "email": ["a@x.dk", "b@x.dk", None],
+            "phone": [None, None, None],
+        }
+    )
+    identity = ident.identity_map(lines).with_columns(
+        pl.when(pl.col("email") == "b@x.dk")
+        .then(pl.lit("K9"))
+        .otherwise(pl.col(ident.CANONICAL_ID))
+        .alias(ident.CANONICAL_ID)
+    )
+    by_id = ident.apply_identity(lines, identity, ids_complete=True).collect()
+    assert by_id["customer_id"].to_list() == ["K1", "K9", "K2"]
