@@ -267,6 +267,41 @@ class Workspace:
         ``response_id`` — which must therefore be stable across exports of one survey."""
         return self._append(SURVEY, frame, rejects, source)
 
+    def ingested(self, sha256: str) -> dict[str, Any] | None:
+        """The manifest's entry of the file with this SHA-256, or None when it was
+        never ingested (no lock needed: a read of the committed manifest)."""
+        if not self.exists():
+            return None
+        return next((e for e in self._read_manifest()["sources"] if e["sha256"] == sha256), None)
+
+    def seen_again(self, path: str | Path, sha256: str) -> AppendSummary:
+        """Record that the very file with this SHA-256 was offered again (a cron job
+        re-reading one export) and say so as an append that stored nothing.
+
+        The caller need not read the file: its rows were counted the first time.
+        Raises WorkspaceError when no such file was ingested.
+        """
+        with self._writing():
+            new = copy.deepcopy(self._read_manifest_required())
+            first = next((e for e in new["sources"] if e["sha256"] == sha256), None)
+            if first is None:
+                raise WorkspaceError(f"{path} was not ingested into {self.path}")
+            first["times_seen"] = first.get("times_seen", 1) + 1
+            first["last_seen_at"] = _now()
+            self._commit(new, [], rejects_changed=False)
+        return AppendSummary(
+            source=str(path),
+            sha256=sha256,
+            kind=first["kind"],
+            rows_read=first["rows_read"],
+            accepted=0,
+            duplicates=first["rows_read"] - first["rejected"],
+            rejected=first["rejected"],
+            changed=0,
+            already_ingested=True,
+            part=None,
+        )
+
     def forget(self, email_or_id: str) -> ForgetSummary:
         """Erase one customer's personal data (GDPR art. 17) and say what was removed.
 

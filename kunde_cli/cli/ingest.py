@@ -47,8 +47,9 @@ def ingest_command(
     """Read order and survey exports into the workspace (default ./kunde-data/).
 
     Lines already in the workspace (same order id and line) are skipped, so re-running
-    on the same or a newer, overlapping export never double-counts. Rows that cannot be
-    used go to kunde-data/rejects.csv with file, row, column and reason.
+    on the same or a newer, overlapping export never double-counts; a file ingested
+    before (the same bytes) is not even read again. Rows that cannot be used go to
+    kunde-data/rejects.csv with file, row, column and reason.
 
     Example: kunde ingest ordrer.csv nps_svar.csv --map amount="Total inkl. moms"
     """
@@ -74,14 +75,30 @@ def ingest_command(
         kind=kind,
     )
     # Read and check every file before touching the workspace: a bad file stops the
-    # run with nothing written.
+    # run with nothing written. A file ingested before (the same bytes) is not read
+    # again: a cron job re-offering yesterday's export costs one pass of hashing.
+    ws = Workspace(workspace)
+    digests: dict[Path, str | None] = {}
     results = []
+    seen: dict[Path, dict[str, object]] = {}
     with progress(
         "Læser filer" if language == "da" else "Reading files", total=len(files)
     ) as advance:
         for path in files:
-            results.append(read_any(path, options))
+            digests[path] = _digest(path)
+            entry = ws.ingested(digests[path]) if digests[path] else None
+            if entry is not None:
+                seen[path] = entry
+            else:
+                results.append(read_any(path, options))
             advance()
+    for path, entry in seen.items():
+        when = str(entry.get("ingested_at", ""))[:10]
+        note(
+            f"{path}: allerede indlæst {when}, springes over (samme fil)"
+            if language == "da"
+            else f"{path}: already ingested on {when}; skipped (the same file)"
+        )
     for result in results:
         for line in getattr(result.detected, "notes", None) or (
             result.detected.get("notes", []) if isinstance(result.detected, dict) else []
@@ -94,11 +111,14 @@ def ingest_command(
             f"{refused} row(s) cannot be used; nothing was written (--strict)",
             hint="see why with `kunde inspect FILE`, or run without --strict to keep the good rows",
         )
-    ws = Workspace(workspace)
+    by_path = {result.path: result for result in results}
     summaries = []
     with ws.lock(wait_seconds=wait):
-        for result in results:
-            digest = file_sha256(result.path)
+        for path in files:
+            if path in seen:
+                summaries.append(ws.seen_again(path, digests[path]))  # type: ignore[arg-type]
+                continue
+            result = by_path[path]
             detected = (
                 result.detected.as_dict()
                 if hasattr(result.detected, "as_dict")
@@ -106,7 +126,7 @@ def ingest_command(
             )
             source = SourceInfo(
                 path=str(result.path),
-                sha256=digest,
+                sha256=digests[path] or file_sha256(result.path),
                 mapping=detected.get("mapping", {}),
                 detected={k: v for k, v in detected.items() if k != "mapping"},
             )
@@ -114,15 +134,15 @@ def ingest_command(
                 summary = ws.append_survey(result.frame, result.rejects, source=source)
             else:
                 summary = ws.append_orders(result.frame, result.rejects, source=source)
-            summaries.append((result, summary))
+            summaries.append(summary)
     table = pl.DataFrame(
         {
-            "file": [str(r.path) for r, _ in summaries],
-            "kind": [r.kind for r, _ in summaries],
-            "rows_read": [sm.rows_read for _, sm in summaries],
-            "accepted": [sm.accepted for _, sm in summaries],
-            "duplicates": [sm.duplicates for _, sm in summaries],
-            "rejected": [sm.rejected for _, sm in summaries],
+            "file": [sm.source for sm in summaries],
+            "kind": [sm.kind for sm in summaries],
+            "rows_read": [sm.rows_read for sm in summaries],
+            "accepted": [sm.accepted for sm in summaries],
+            "duplicates": [sm.duplicates for sm in summaries],
+            "rejected": [sm.rejected for sm in summaries],
         },
         schema={
             "file": pl.String,
@@ -141,3 +161,13 @@ def ingest_command(
             note(f"{refused} række(r) kunne ikke bruges, se {rejects_path}")
         else:
             note(f"{refused} row(s) could not be used, see {rejects_path}")
+
+
+def _digest(path: Path) -> str | None:
+    """The file's SHA-256, or None when it cannot be read (read_any then says why)."""
+    from kunde_cli.store import file_sha256
+
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None

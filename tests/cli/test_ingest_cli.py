@@ -72,6 +72,42 @@ def test_counts_add_up_and_reingest_skips_everything(tmp_path):
     assert customers["K2"]["monetary"] == pytest.approx(299.0)
 
 
+def test_the_same_file_again_is_not_read_but_counted_as_seen(tmp_path, monkeypatch):
+    """A cron job offering yesterday's export again: hashed, not read or validated."""
+    ws = tmp_path / "ws"
+    path = write(tmp_path / "ordrer.csv", ROWS)
+    newer = write(tmp_path / "nyere.csv", NEWER)
+    assert ingest(ws, path).exit_code == 0
+
+    import kunde_cli.ingest as ingest_package
+
+    real_read_any = ingest_package.read_any
+    read = []
+
+    def spying_read_any(file, options):
+        read.append(file)
+        return real_read_any(file, options)
+
+    monkeypatch.setattr(ingest_package, "read_any", spying_read_any)
+    again = ingest(ws, path, newer)
+    assert again.exit_code == 0, again.output
+    assert read == [newer]  # ordrer.csv was not read again
+    assert "allerede indlæst" in again.stderr and "springes over" in again.stderr
+    rows = {r["file"]: r for r in json.loads(again.stdout)}
+    seen = rows[str(path)]
+    assert (seen["rows_read"], seen["accepted"], seen["duplicates"], seen["rejected"]) == (
+        5,
+        0,
+        3,
+        2,
+    )
+    assert rows[str(newer)]["accepted"] == 1  # only order 1005 is new
+    manifest = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))
+    first = next(e for e in manifest["sources"] if e["name"] == "ordrer.csv")
+    assert first["times_seen"] == 2 and first["last_seen_at"]
+    assert [e["name"] for e in manifest["sources"]] == ["ordrer.csv", "nyere.csv"]
+
+
 def test_overlapping_newer_export_adds_only_new_lines(tmp_path):
     ws = tmp_path / "ws"
     ingest(ws, write(tmp_path / "jan.csv", ROWS))
