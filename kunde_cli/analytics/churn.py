@@ -36,15 +36,15 @@ import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.analytics.orders import (
-    COUNTED,
     FIRST_ORDER,
     FREQUENCY,
     LAST_ORDER,
     MONETARY,
+    PURCHASE_DAY,
     RECENCY,
     customer_summary,
     latest_non_null,
-    order_totals,
+    purchase_days,
 )
 from kunde_cli.config import ChurnConfig
 from kunde_cli.errors import ConfigError
@@ -157,11 +157,8 @@ def _gaps(lines: pl.LazyFrame, as_of: date | datetime) -> pl.LazyFrame:
     # Sorted once, gaps are a shift away; a window (.over) costs ten times more here.
     # group_by keeps the row order within each group, so first() is the first gap.
     return (
-        order_totals(lines, as_of=as_of)
-        .filter(pl.col(COUNTED))
-        .group_by(s.CUSTOMER_ID, pl.col(s.ORDER_DATE).dt.date().alias(_DAY))
-        .agg()
-        .sort(s.CUSTOMER_ID, _DAY)
+        purchase_days(lines, as_of=as_of)
+        .select(s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY))
         .with_columns(
             pl.when(same_customer)
             .then((pl.col(_DAY) - pl.col(_DAY).shift(1)).dt.total_days())

@@ -321,8 +321,8 @@ def link_answers(survey: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:
     own_id = pl.col(s.CUSTOMER_ID).str.strip_chars()
     own_id = pl.when(own_id.str.len_chars() > 0).then(own_id)
     known_ids = (
-        orders.select(pl.col(s.CUSTOMER_ID).alias("_id"))
-        .drop_nulls()
+        customer_emails(orders)  # every id once or a few times: cheaper than the lines
+        .select(pl.col(s.CUSTOMER_ID).alias("_id"))
         .unique()
         .with_columns(pl.lit(True).alias("_id_known"))
     )

@@ -23,11 +23,12 @@ import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.analytics.orders import (
-    COUNTED,
+    DAY_ORDERS,
     FREQUENCY,
     MONETARY,
+    PURCHASE_DAY,
     customer_summary,
-    order_totals,
+    purchase_days,
 )
 from kunde_cli.errors import ConfigError
 
@@ -137,15 +138,10 @@ def _as_of_day(as_of: date | datetime) -> date:
 
 
 def _counted_orders(lines: pl.LazyFrame, as_of: date | datetime) -> pl.LazyFrame:
-    """Counted orders up to ``as_of`` as (customer_id, order_id, _day)."""
-    return (
-        order_totals(lines, as_of=as_of)
-        .filter(pl.col(COUNTED))
-        .select(
-            s.CUSTOMER_ID,
-            s.ORDER_ID,
-            pl.col(s.ORDER_DATE).dt.date().alias(_DAY),
-        )
+    """Days with a counted order up to ``as_of`` as (customer_id, _day, day_orders),
+    sorted by customer and day."""
+    return purchase_days(lines, as_of=as_of).select(
+        s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY), DAY_ORDERS
     )
 
 
@@ -164,9 +160,7 @@ def _active_counts(
     window = pl.duration(days=window_days)
     day = pl.col(_DAY)
     runs = (
-        orders.select(s.CUSTOMER_ID, _DAY)
-        .unique()
-        .sort(s.CUSTOMER_ID, _DAY)
+        orders.select(s.CUSTOMER_ID, _DAY)  # one row per customer and day, sorted
         .with_columns(
             # Sorted by customer: a new customer starts where the id changes (a
             # window .over the id costs many times more on millions of orders).
@@ -522,17 +516,21 @@ def repurchase_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> Repurc
     0.75
     """
     summary = customer_summary(lines, as_of=as_of)
+    # Sorted by customer and day: a customer's second order is on their first day
+    # when they ordered twice that day (0 days), else on their second day.
+    new_customer = pl.col(s.CUSTOMER_ID) != pl.col(s.CUSTOMER_ID).shift(1)
+    first_row = new_customer.fill_null(True)
+    second_row = ~first_row & first_row.shift(1).fill_null(False)
     second = (
         _counted_orders(lines, as_of)
-        .group_by(s.CUSTOMER_ID)
-        .agg(pl.col(_DAY).sort().slice(0, 2).alias(_FIRST_DAY))
-        .filter(pl.col(_FIRST_DAY).list.len() == 2)
         .select(
-            (pl.col(_FIRST_DAY).list.get(1) - pl.col(_FIRST_DAY).list.get(0))
-            .dt.total_days()
-            .median()
-            .alias("median_days")
+            pl.when(first_row & (pl.col(DAY_ORDERS) >= 2))
+            .then(0)
+            .when(second_row & (pl.col(DAY_ORDERS).shift(1) == 1))
+            .then((pl.col(_DAY) - pl.col(_DAY).shift(1)).dt.total_days())
+            .alias(_FIRST_DAY)
         )
+        .select(pl.col(_FIRST_DAY).median().alias("median_days"))
     )
     repeat = pl.col(FREQUENCY) >= 2
     totals = summary.select(

@@ -23,7 +23,7 @@ from datetime import date, datetime
 import polars as pl
 
 from kunde_cli import schema as s
-from kunde_cli.analytics.orders import COUNTED, NET_AMOUNT, order_totals
+from kunde_cli.analytics.orders import DAY_SPEND, PURCHASE_DAY, purchase_days
 
 #: Per-customer columns of :func:`rfm_summary`.
 REPEAT_PURCHASES = "repeat_purchases"  # x
@@ -76,11 +76,8 @@ def rfm_summary(
     if time_unit_days <= 0:
         raise ValueError("time_unit_days must be > 0")
     day = _as_day(as_of)
-    days = (
-        order_totals(lines, as_of=as_of)
-        .filter(pl.col(COUNTED))
-        .group_by(s.CUSTOMER_ID, pl.col(s.ORDER_DATE).dt.date().alias(_DAY))
-        .agg(pl.col(NET_AMOUNT).sum().alias(_SPEND))
+    days = purchase_days(lines, as_of=as_of).select(
+        s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY), pl.col(DAY_SPEND).alias(_SPEND)
     )
     first = pl.col(_DAY).min()
     x = pl.col(REPEAT_PURCHASES)
