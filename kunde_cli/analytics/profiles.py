@@ -25,13 +25,16 @@ from kunde_cli import schema as s
 from kunde_cli.analytics.ladder import survey_people
 from kunde_cli.analytics.orders import (
     COUNTED,
+    DAY_ORDERS,
     FREQUENCY,
     MONETARY,
+    PURCHASE_DAY,
     RECENCY,
     as_of_cutoff,
     customer_summary,
     latest_non_null,
     order_totals,
+    purchase_days,
 )
 
 #: Default name of the grouping column in ``groups`` and in the result.
@@ -258,15 +261,24 @@ def segment_profiles(
     orders = order_totals(lines, as_of=as_of)
     # Gaps, products and channels all start from these orders: build them once.
     counted = orders.filter(pl.col(COUNTED)).join(members, on=s.CUSTOMER_ID).cache()
+    # From the purchase days (sorted by customer and day): the gap to the customer's
+    # previous day, plus a gap of 0 for each further order on the same day.
+    days = purchase_days(lines, as_of=as_of).join(
+        members, on=s.CUSTOMER_ID, how="inner", maintain_order="left"
+    )
+    between_days = days.select(
+        by,
+        pl.when(pl.col(s.CUSTOMER_ID) == pl.col(s.CUSTOMER_ID).shift(1))
+        .then((pl.col(PURCHASE_DAY) - pl.col(PURCHASE_DAY).shift(1)).dt.total_days())
+        .alias(_GAP),
+    )
+    same_day = (
+        days.filter(pl.col(DAY_ORDERS) > 1)
+        .select(by, pl.lit(0, dtype=pl.Int64).repeat_by(pl.col(DAY_ORDERS) - 1).alias(_GAP))
+        .explode(_GAP)
+    )
     gaps = (
-        counted.with_columns(pl.col(s.ORDER_DATE).dt.date().alias(_DAY))
-        .sort(s.CUSTOMER_ID, _DAY)
-        # Sorted by customer: no gap where the id changes (cheaper than .over).
-        .with_columns(
-            pl.when(pl.col(s.CUSTOMER_ID) == pl.col(s.CUSTOMER_ID).shift(1))
-            .then(pl.col(_DAY).diff().dt.total_days())
-            .alias(_GAP)
-        )
+        pl.concat([between_days, same_day])
         .group_by(by)
         .agg(pl.col(_GAP).median().alias(MEDIAN_DAYS_BETWEEN_ORDERS))
     )

@@ -320,6 +320,34 @@ def test_minimal_columns_and_custom_group_column() -> None:
         assert out[column].item() is None
 
 
+def test_two_orders_on_one_day_are_a_gap_of_zero() -> None:
+    # a: two orders on 1 Jan, one on 11 Jan → gaps 0 and 10; b: 3 Jan and 5 Jan → 2.
+    # The group's gaps are 0, 10, 2: median 2.
+    lines = pl.LazyFrame(
+        {
+            "customer_id": ["a", "a", "a", "b", "b"],
+            "order_id": ["1", "2", "3", "4", "5"],
+            "line_no": [1, 1, 1, 1, 1],
+            "order_date": [
+                datetime(2024, 1, 1, 9),
+                datetime(2024, 1, 1, 17),
+                datetime(2024, 1, 11),
+                datetime(2024, 1, 3),
+                datetime(2024, 1, 5),
+            ],
+            "amount": [10.0] * 5,
+            "status": ["paid"] * 5,
+        }
+    )
+    segments = pl.LazyFrame({"customer_id": ["a", "b"], "segment": ["x", "x"]})
+    out = segment_profiles(lines, segments, as_of=AS_OF, by="segment").collect()
+    assert out["median_days_between_orders"].item() == 2.0
+    only_a = segment_profiles(
+        lines, segments.filter(pl.col("customer_id") == "a"), as_of=AS_OF, by="segment"
+    ).collect()
+    assert only_a["median_days_between_orders"].item() == 5.0
+
+
 def test_no_groups_no_rows() -> None:
     groups = pl.LazyFrame(schema={"customer_id": pl.String, "group": pl.String})
     assert segment_profiles(LINES, groups, as_of=AS_OF).collect().height == 0
