@@ -445,6 +445,7 @@ def build_report(
         tiers=tier_pairs,
         compare_tiers=compare_pairs,
         config=config.ladder,
+        rungs=rungs.lazy(),
     ).collect()
     change = ladder.ladder_side_by_side(flow.lazy()).collect()
 

@@ -311,6 +311,7 @@ def ladder_moves(
     tiers: pl.LazyFrame | None = None,
     compare_tiers: pl.LazyFrame | None = None,
     config: LadderConfig | None = None,
+    rungs: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """Per person: rung at ``compare`` and at ``as_of``, and the movement between them.
 
@@ -345,9 +346,13 @@ def ladder_moves(
         pl.col(RUNG).alias(FROM_RUNG),
         pl.col(INACTIVE).alias("_inactive_before"),
     )
-    now = ladder_rungs(
-        lines, as_of=day, survey=survey, contacts=contacts, tiers=tiers, config=config
-    ).select(s.CUSTOMER_ID, pl.col(RUNG).alias(TO_RUNG), pl.col(INACTIVE).alias("_inactive_now"))
+    if rungs is None:  # else the caller's ladder_rungs at as_of, with the same inputs
+        rungs = ladder_rungs(
+            lines, as_of=day, survey=survey, contacts=contacts, tiers=tiers, config=config
+        )
+    now = rungs.select(
+        s.CUSTOMER_ID, pl.col(RUNG).alias(TO_RUNG), pl.col(INACTIVE).alias("_inactive_now")
+    )
     before_rank, now_rank = rung_rank_expr(FROM_RUNG), rung_rank_expr(TO_RUNG)
     movement = (
         pl.when(pl.col(FROM_RUNG) == NO_RUNG)
@@ -384,12 +389,15 @@ def ladder_flow(
     tiers: pl.LazyFrame | None = None,
     compare_tiers: pl.LazyFrame | None = None,
     config: LadderConfig | None = None,
+    rungs: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """The flow between the ladder at ``compare`` and at ``as_of``, in long form.
 
     Columns ``from_rung``, ``to_rung``, ``movement`` (see :func:`ladder_moves`),
     ``customers``: one row per (from, to, movement) that occurs, ordered by ladder
     position (``none`` first). Use :func:`ladder_flow_matrix` for the from × to table.
+    ``rungs`` is :func:`ladder_rungs` at ``as_of`` with the same inputs, when the
+    caller already has it (the report), so it is not built twice.
 
     Examples
     --------
@@ -410,6 +418,7 @@ def ladder_flow(
         tiers=tiers,
         compare_tiers=compare_tiers,
         config=config,
+        rungs=rungs,
     )
     return flow_from_moves(moves)
 
