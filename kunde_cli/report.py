@@ -411,7 +411,9 @@ def build_report(
         rfm.rfm_scores(lines, as_of=day, config=config.rfm), config=config.rfm
     ).collect()
     segments = rfm.segment_summary(segmented.lazy(), config=config.rfm, lang=lang).collect()
-    migration = rfm.segment_migration(lines, as_of=day, compare=before, config=config.rfm).collect()
+    migration = rfm.segment_migration(
+        lines, as_of=day, compare=before, config=config.rfm, segments=segmented.lazy()
+    ).collect()
 
     step("value")
     clv, predictions = _clv_section(

@@ -445,8 +445,27 @@ def customer_segment_moves(
             f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
             hint="give an earlier --compare date (or a later --as-of)",
         )
+    return _moves(lines, day, before, config, None).sort(
+        _none_first_rank(FROM_SEGMENT),
+        _none_first_rank(TO_SEGMENT),
+        s.CUSTOMER_ID,
+    )
+
+
+def _moves(
+    lines: pl.LazyFrame,
+    day: date,
+    before: date,
+    config: RfmConfig,
+    segments: pl.LazyFrame | None,
+) -> pl.LazyFrame:
+    """customer_segment_moves, unsorted; ``segments``: rfm_segments at ``day`` if known."""
     then = _segments_at(lines, before, config).rename({SEGMENT: FROM_SEGMENT})
-    now = _segments_at(lines, day, config).rename({SEGMENT: TO_SEGMENT})
+    now = (
+        _segments_at(lines, day, config)
+        if segments is None
+        else segments.select(s.CUSTOMER_ID, SEGMENT)
+    ).rename({SEGMENT: TO_SEGMENT})
     return (
         then.join(now, on=s.CUSTOMER_ID, how="full", coalesce=True)
         .with_columns(
@@ -454,11 +473,6 @@ def customer_segment_moves(
             pl.col(TO_SEGMENT).fill_null(NO_SEGMENT),
         )
         .with_columns((pl.col(FROM_SEGMENT) != pl.col(TO_SEGMENT)).alias(CHANGED))
-        .sort(
-            _none_first_rank(FROM_SEGMENT),
-            _none_first_rank(TO_SEGMENT),
-            s.CUSTOMER_ID,
-        )
         .select(s.CUSTOMER_ID, FROM_SEGMENT, TO_SEGMENT, CHANGED)
     )
 
@@ -473,12 +487,14 @@ def segment_migration(
     as_of: date | datetime,
     compare: date | datetime,
     config: RfmConfig | None = None,
+    segments: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """How many customers moved from each segment at ``compare`` to each at ``as_of``.
 
     Columns ``from_segment``, ``to_segment``, ``customers``, ``changed``: one row per
     pair that occurs (``none`` = no counted order yet at ``compare``), in segment order.
-    The counts add up to the customers in :func:`customer_segment_moves`.
+    The counts add up to the customers in :func:`customer_segment_moves`. ``segments``
+    is :func:`rfm_segments` at ``as_of`` with the same config, when the caller has it.
 
     Examples
     --------
@@ -490,7 +506,14 @@ def segment_migration(
     >>> segment_migration(lines, as_of=date(2024, 3, 1), compare=date(2024, 1, 1)).collect().rows()
     [('none', 'promising', 1, True), ('about_to_sleep', 'hibernating', 1, True)]
     """
-    moves = customer_segment_moves(lines, as_of=as_of, compare=compare, config=config)
+    config = config or RfmConfig()
+    day, before = _day(as_of), _day(compare)
+    if before >= day:
+        raise ConfigError(
+            f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
+            hint="give an earlier --compare date (or a later --as-of)",
+        )
+    moves = _moves(lines, day, before, config, segments)
     return (
         moves.group_by(FROM_SEGMENT, TO_SEGMENT)
         .agg(pl.len().cast(pl.Int64).alias(CUSTOMERS), pl.col(CHANGED).first())
