@@ -267,14 +267,15 @@ class Workspace:
         ``response_id`` — which must therefore be stable across exports of one survey."""
         return self._append(SURVEY, frame, rejects, source)
 
-    def ingested(self, sha256: str) -> dict[str, Any] | None:
-        """The manifest's entry of the file with this SHA-256, or None when it was
-        never ingested (no lock needed: a read of the committed manifest)."""
+    def ingested(self, sha256: str, kind: str | None = None) -> dict[str, Any] | None:
+        """The manifest's entry of the file with this SHA-256 (ingested as ``kind``,
+        when given), or None when it was never ingested (no lock needed: a read of the
+        committed manifest)."""
         if not self.exists():
             return None
-        return next((e for e in self._read_manifest()["sources"] if e["sha256"] == sha256), None)
+        return _entry_of(self._read_manifest(), sha256, kind)
 
-    def seen_again(self, path: str | Path, sha256: str) -> AppendSummary:
+    def seen_again(self, path: str | Path, sha256: str, kind: str | None = None) -> AppendSummary:
         """Record that the very file with this SHA-256 was offered again (a cron job
         re-reading one export) and say so as an append that stored nothing.
 
@@ -283,7 +284,7 @@ class Workspace:
         """
         with self._writing():
             new = copy.deepcopy(self._read_manifest_required())
-            first = next((e for e in new["sources"] if e["sha256"] == sha256), None)
+            first = _entry_of(new, sha256, kind)
             if first is None:
                 raise WorkspaceError(f"{path} was not ingested into {self.path}")
             first["times_seen"] = first.get("times_seen", 1) + 1
@@ -866,6 +867,14 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _entry_of(manifest: dict[str, Any], sha256: str, kind: str | None) -> dict[str, Any] | None:
+    """The first source entry with this SHA-256 (and ``kind``, when given)."""
+    return next(
+        (e for e in manifest["sources"] if e["sha256"] == sha256 and kind in (None, e["kind"])),
+        None,
+    )
 
 
 def _first_of_each_key(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:

@@ -153,7 +153,7 @@ def parse_tiers(text: str | Iterable[str] | None) -> tuple[str, ...]:
 
 def _gaps(lines: pl.LazyFrame, as_of: date | datetime) -> pl.LazyFrame:
     """Per customer with ≥ 2 purchase days: median gap and first gap (days)."""
-    same_customer = pl.col(s.CUSTOMER_ID) == pl.col(s.CUSTOMER_ID).shift(1)
+    same_customer = pl.col(s.CUSTOMER_ID).eq_missing(pl.col(s.CUSTOMER_ID).shift(1))
     # Sorted once, gaps are a shift away; a window (.over) costs ten times more here.
     # group_by keeps the row order within each group, so first() is the first gap.
     return (

@@ -268,7 +268,7 @@ def segment_profiles(
     )
     between_days = days.select(
         by,
-        pl.when(pl.col(s.CUSTOMER_ID) == pl.col(s.CUSTOMER_ID).shift(1))
+        pl.when(pl.col(s.CUSTOMER_ID).eq_missing(pl.col(s.CUSTOMER_ID).shift(1)))
         .then((pl.col(PURCHASE_DAY) - pl.col(PURCHASE_DAY).shift(1)).dt.total_days())
         .alias(_GAP),
     )

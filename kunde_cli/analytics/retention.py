@@ -165,7 +165,7 @@ def _active_counts(
             # Sorted by customer: a new customer starts where the id changes (a
             # window .over the id costs many times more on millions of orders).
             (
-                (pl.col(s.CUSTOMER_ID) != pl.col(s.CUSTOMER_ID).shift(1))
+                pl.col(s.CUSTOMER_ID).ne_missing(pl.col(s.CUSTOMER_ID).shift(1))
                 | ((day - day.shift(1)) > window)
             )
             .fill_null(True)
@@ -518,8 +518,7 @@ def repurchase_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> Repurc
     summary = customer_summary(lines, as_of=as_of)
     # Sorted by customer and day: a customer's second order is on their first day
     # when they ordered twice that day (0 days), else on their second day.
-    new_customer = pl.col(s.CUSTOMER_ID) != pl.col(s.CUSTOMER_ID).shift(1)
-    first_row = new_customer.fill_null(True)
+    first_row = pl.col(s.CUSTOMER_ID).ne_missing(pl.col(s.CUSTOMER_ID).shift(1))
     second_row = ~first_row & first_row.shift(1).fill_null(False)
     second = (
         _counted_orders(lines, as_of)

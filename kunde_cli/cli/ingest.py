@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -80,13 +80,14 @@ def ingest_command(
     ws = Workspace(workspace)
     digests: dict[Path, str | None] = {}
     results = []
-    seen: dict[Path, dict[str, object]] = {}
+    seen: dict[Path, dict[str, Any]] = {}
     with progress(
         "Læser filer" if language == "da" else "Reading files", total=len(files)
     ) as advance:
         for path in files:
             digests[path] = _digest(path)
-            entry = ws.ingested(digests[path]) if digests[path] else None
+            # A file once read as the wrong kind can be read again with --kind.
+            entry = ws.ingested(digests[path], kind) if digests[path] else None
             if entry is not None:
                 seen[path] = entry
             else:
@@ -105,7 +106,10 @@ def ingest_command(
         ):
             # Ambiguous dates are a warning; the rest says what was detected.
             (warn if "day-first and month-first" in line else note)(f"{result.path}: {line}")
-    refused = sum(r.rejects.height for r in results)
+    # Rows of a file seen before still cannot be used: count them as the table does.
+    refused = sum(r.rejects.height for r in results) + sum(
+        int(entry["rejected"]) for entry in seen.values()
+    )
     if strict and refused:
         raise DataQualityError(
             f"{refused} row(s) cannot be used; nothing was written (--strict)",
@@ -116,7 +120,7 @@ def ingest_command(
     with ws.lock(wait_seconds=wait):
         for path in files:
             if path in seen:
-                summaries.append(ws.seen_again(path, digests[path]))  # type: ignore[arg-type]
+                summaries.append(ws.seen_again(path, digests[path], kind))  # type: ignore[arg-type]
                 continue
             result = by_path[path]
             detected = (

@@ -22,6 +22,7 @@ app = typer.Typer()
 FILE_STEM = "kunde-rapport-{as_of}"
 
 _STEPS = {
+    "load": ("Læser data", "Reading data"),
     "segments": ("Segmenter", "Segments"),
     "value": ("Kundeværdi", "Customer value"),
     "churn": ("Aktivitet", "Activity"),

@@ -369,7 +369,7 @@ def _replace_merged_ids(lazy: pl.LazyFrame, identity: pl.DataFrame) -> pl.LazyFr
     )
     # Comparing two columns is cheap; grouping 1.7 million ids is not. Only the few
     # ids whose canonical id differs are looked at further.
-    differs = pl.col(CANONICAL_ID).ne_missing(pl.col(s.CUSTOMER_ID))
+    differs = pl.col(CANONICAL_ID).is_not_null() & (pl.col(CANONICAL_ID) != pl.col(s.CUSTOMER_ID))
     changed = with_id.filter(differs).unique()
     if changed.is_empty():
         return lazy

@@ -142,6 +142,27 @@ def test_contact_details_take_the_latest_non_empty_value():
     assert out.rows() == [("a", "Anna", "anna@x.dk", "+4511", True)]
 
 
+def test_contact_details_on_the_same_date_the_later_line_wins():
+    """Consent withdrawn on a later order of the same (date-only) day stays withdrawn,
+    whichever way round the group's lines are spread over the frame."""
+    day = datetime(2024, 1, 1)
+    lines = pl.LazyFrame(
+        {
+            "customer_id": ["a", "b", "a", "b", "a"] * 200,
+            "name": ["Anna", "Bo", "Anna", "Bo", "Anna H."] * 200,
+            "email": ["a@x.dk", "b@x.dk", "a@x.dk", "bo@x.dk", None] * 200,
+            "phone": [None] * 1000,
+            "marketing_consent": [True, False, False, True, None] * 200,
+            "order_date": [day] * 1000,
+        }
+    )
+    out = exl.contact_details(lines, as_of=date(2024, 3, 1)).sort("customer_id").collect()
+    assert out.rows() == [
+        ("a", "Anna H.", "a@x.dk", None, False),
+        ("b", "Bo", "bo@x.dk", None, True),
+    ]
+
+
 def test_shapes():
     frame = _overview()
     generic = exl.shape_list(frame, "generic")

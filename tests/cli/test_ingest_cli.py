@@ -108,6 +108,20 @@ def test_the_same_file_again_is_not_read_but_counted_as_seen(tmp_path, monkeypat
     assert [e["name"] for e in manifest["sources"]] == ["ordrer.csv", "nyere.csv"]
 
 
+def test_a_file_seen_before_still_fails_strict_and_can_be_reread_as_another_kind(tmp_path):
+    ws = tmp_path / "ws"
+    path = write(tmp_path / "ordrer.csv", ROWS)
+    assert ingest(ws, path).exit_code == 0
+    # Its two bad rows still cannot be used: --strict refuses, as the first time.
+    strict = ingest(ws, path, extra=["--strict"])
+    assert strict.exit_code == 3
+    assert "2 row(s) cannot be used" in strict.stderr
+    # Given as another kind, the file is read again (and here refused: it has no scores).
+    other = ingest(ws, path, extra=["--kind", "survey"])
+    assert other.exit_code == 2
+    assert "allerede indlæst" not in other.stderr
+
+
 def test_overlapping_newer_export_adds_only_new_lines(tmp_path):
     ws = tmp_path / "ws"
     ingest(ws, write(tmp_path / "jan.csv", ROWS))
