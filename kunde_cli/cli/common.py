@@ -67,7 +67,7 @@ def load(
     import polars as pl
 
     from kunde_cli import schema as s
-    from kunde_cli.analytics.orders import default_as_of
+    from kunde_cli.analytics.orders import default_as_of, share
     from kunde_cli.ingest import ReadOptions, read_any
     from kunde_cli.ingest.identity import resolve_customers
     from kunde_cli.store import Workspace
@@ -129,7 +129,9 @@ def load(
             )
         resolved_as_of = date.today()
     return Loaded(
-        orders=orders,
+        # Every command asks for the orders and per-customer summary of these lines more
+        # than once (segments, tiers, ladder, lists): build each once, at the first ask.
+        orders=share(orders),
         survey=survey,
         as_of=resolved_as_of,
         config=config,

@@ -68,6 +68,7 @@ def profiles_command(
     Example: kunde profiles --by rung --lang en
     """
     from kunde_cli.analytics import profiles as prof
+    from kunde_cli.analytics.orders import share
     from kunde_cli.cli import common
     from kunde_cli.cli.segment import label_values
     from kunde_cli.render.formats import OutputFormat, emit, resolve_format
@@ -86,6 +87,9 @@ def profiles_command(
         dayfirst=dayfirst,
     )
     lg, cfg = loaded.lang, loaded.config
+    # A profile reads the lines half a dozen times (orders, addresses, products,
+    # channels, survey links): read them, and resolve customer ids, once.
+    lines = share(loaded.orders.collect().lazy())
     when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
 
     if by is ProfilesBy.rung:
@@ -94,10 +98,10 @@ def profiles_command(
 
         column = ladder.RUNG
         groups = ladder.ladder_rungs(
-            loaded.orders,
+            lines,
             as_of=loaded.as_of,
             survey=loaded.survey,
-            tiers=churn_tier_frame(loaded.orders, loaded.as_of, cfg),
+            tiers=churn_tier_frame(lines, loaded.as_of, cfg),
             config=cfg.ladder,
         )
     else:
@@ -105,11 +109,11 @@ def profiles_command(
 
         column = rfm.SEGMENT
         groups = rfm.rfm_segments(
-            rfm.rfm_scores(loaded.orders, as_of=loaded.as_of, config=cfg.rfm), config=cfg.rfm
+            rfm.rfm_scores(lines, as_of=loaded.as_of, config=cfg.rfm), config=cfg.rfm
         )
     frame = prof.segment_profiles(
-        loaded.orders,
-        groups,
+        lines,
+        groups.collect().lazy(),  # used by every part of the profile: build it once
         as_of=loaded.as_of,
         survey=loaded.survey,
         by=column,

@@ -59,6 +59,15 @@ def test_second_ask_is_collected_once_and_gives_the_same_answer() -> None:
     assert_frame_equal(second.collect(), third.collect())
 
 
+def test_a_shared_frame_is_collected_at_the_first_ask() -> None:
+    lines = o.share(_lines())
+    first = o.customer_summary(lines, as_of=date(2024, 3, 31))
+    assert "AGGREGATE" not in first.explain()
+    assert _summary_rows(first) == [("a", 2, 120.0, 59), ("b", 1, 40.0, 30)]
+    # Another frame is not affected.
+    assert "AGGREGATE" in o.customer_summary(_lines(), as_of=date(2024, 3, 31)).explain()
+
+
 def test_sharing_is_per_day_and_per_frame() -> None:
     lines = _lines()
     for _ in range(2):
