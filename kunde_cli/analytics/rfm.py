@@ -438,14 +438,7 @@ def customer_segment_moves(
     >>> customer_segment_moves(lines, as_of=date(2024, 3, 1), compare=date(2024, 1, 1)).collect().rows()
     [('b', 'none', 'promising', True), ('a', 'about_to_sleep', 'hibernating', True)]
     """
-    config = config or RfmConfig()
-    day, before = _day(as_of), _day(compare)
-    if before >= day:
-        raise ConfigError(
-            f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
-            hint="give an earlier --compare date (or a later --as-of)",
-        )
-    return _moves(lines, day, before, config, None).sort(
+    return _moves(lines, as_of, compare, config, None).sort(
         _none_first_rank(FROM_SEGMENT),
         _none_first_rank(TO_SEGMENT),
         s.CUSTOMER_ID,
@@ -454,12 +447,19 @@ def customer_segment_moves(
 
 def _moves(
     lines: pl.LazyFrame,
-    day: date,
-    before: date,
-    config: RfmConfig,
+    as_of: date | datetime,
+    compare: date | datetime,
+    config: RfmConfig | None,
     segments: pl.LazyFrame | None,
 ) -> pl.LazyFrame:
-    """customer_segment_moves, unsorted; ``segments``: rfm_segments at ``day`` if known."""
+    """customer_segment_moves, unsorted; ``segments``: rfm_segments at ``as_of`` if known."""
+    config = config or RfmConfig()
+    day, before = _day(as_of), _day(compare)
+    if before >= day:
+        raise ConfigError(
+            f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
+            hint="give an earlier --compare date (or a later --as-of)",
+        )
     then = _segments_at(lines, before, config).rename({SEGMENT: FROM_SEGMENT})
     now = (
         _segments_at(lines, day, config)
@@ -506,14 +506,7 @@ def segment_migration(
     >>> segment_migration(lines, as_of=date(2024, 3, 1), compare=date(2024, 1, 1)).collect().rows()
     [('none', 'promising', 1, True), ('about_to_sleep', 'hibernating', 1, True)]
     """
-    config = config or RfmConfig()
-    day, before = _day(as_of), _day(compare)
-    if before >= day:
-        raise ConfigError(
-            f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
-            hint="give an earlier --compare date (or a later --as-of)",
-        )
-    moves = _moves(lines, day, before, config, segments)
+    moves = _moves(lines, as_of, compare, config, segments)
     return (
         moves.group_by(FROM_SEGMENT, TO_SEGMENT)
         .agg(pl.len().cast(pl.Int64).alias(CUSTOMERS), pl.col(CHANGED).first())
