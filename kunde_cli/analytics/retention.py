@@ -76,7 +76,7 @@ leap year)."""
 
 # Private working columns.
 _DAY = "_day"
-_FIRST_DAY = "_first_day"
+_TO_SECOND = "_days_to_second_order"
 _BEFORE = "_day_before"
 _MONTH = "_month"
 _COHORT_MONTH = "_cohort_month"
@@ -527,9 +527,9 @@ def repurchase_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> Repurc
             .then(0)
             .when(second_row & (pl.col(DAY_ORDERS).shift(1) == 1))
             .then((pl.col(_DAY) - pl.col(_DAY).shift(1)).dt.total_days())
-            .alias(_FIRST_DAY)
+            .alias(_TO_SECOND)
         )
-        .select(pl.col(_FIRST_DAY).median().alias("median_days"))
+        .select(pl.col(_TO_SECOND).median().alias("median_days"))
     )
     repeat = pl.col(FREQUENCY) >= 2
     totals = summary.select(
