@@ -671,36 +671,22 @@ class Bench:
             )
         # peers
         if peer_py is not None:
-            if peers.get("pandas") is None:
-                out.append(
-                    Step(
-                        "pandas rfm",
-                        "peer: pandas RFM table",
-                        "peer",
-                        lambda _r: [
-                            peer_py,
-                            str(PEERS / "pandas_rfm.py"),
-                            str(inputs.danish),
-                            *self.check_out("pandas"),
-                        ],
-                        json_out=True,
+            for name, label in (("pandas", "pandas RFM table"), ("duckdb", "DuckDB SQL RFM table")):
+                if peers.get(name) is None:
+                    out.append(
+                        Step(
+                            f"{name} rfm",
+                            f"peer: {label}",
+                            "peer",
+                            lambda _r, name=name: [
+                                peer_py,
+                                str(PEERS / f"{name}_rfm.py"),
+                                str(inputs.danish),
+                                *self.check_out(name),
+                            ],
+                            json_out=True,
+                        )
                     )
-                )
-            if peers.get("duckdb") is None:
-                out.append(
-                    Step(
-                        "duckdb rfm",
-                        "peer: DuckDB SQL RFM table",
-                        "peer",
-                        lambda _r: [
-                            peer_py,
-                            str(PEERS / "duckdb_rfm.py"),
-                            str(inputs.danish),
-                            *self.check_out("duckdb"),
-                        ],
-                        json_out=True,
-                    )
-                )
             if peers.get("lifetimes") is None:
                 out.append(
                     Step(

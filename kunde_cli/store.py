@@ -287,8 +287,7 @@ class Workspace:
             first = _entry_of(new, sha256, kind)
             if first is None:
                 raise WorkspaceError(f"{path} was not ingested into {self.path}")
-            first["times_seen"] = first.get("times_seen", 1) + 1
-            first["last_seen_at"] = _now()
+            _count_seen(first)
             self._commit(new, [], rejects_changed=False)
         return AppendSummary(
             source=str(path),
@@ -462,9 +461,7 @@ class Workspace:
         with self._writing():
             manifest = self._read_manifest() if self.exists() else _empty_manifest()
             new = copy.deepcopy(manifest)
-            already = any(
-                entry["sha256"] == sha and entry["kind"] == kind for entry in manifest["sources"]
-            )
+            already = _entry_of(manifest, sha, kind) is not None
             changed = 0
             if already:
                 fresh = frame.clear()
@@ -514,9 +511,7 @@ class Workspace:
             if already:
                 # The very same file again (a cron job re-reading one export): note it on
                 # the first entry instead of growing the manifest on every run.
-                first = next(e for e in new["sources"] if e["sha256"] == sha and e["kind"] == kind)
-                first["times_seen"] = first.get("times_seen", 1) + 1
-                first["last_seen_at"] = _now()
+                _count_seen(_entry_of(new, sha, kind))  # type: ignore[arg-type]
             else:
                 new["sources"].append(self._source_entry(kind, source, sha, summary))
             self._commit(new, doomed, rejects_changed=bool(rejects.height and not already))
@@ -875,6 +870,12 @@ def _entry_of(manifest: dict[str, Any], sha256: str, kind: str | None) -> dict[s
         (e for e in manifest["sources"] if e["sha256"] == sha256 and kind in (None, e["kind"])),
         None,
     )
+
+
+def _count_seen(entry: dict[str, Any]) -> None:
+    """Note on a source entry that the very same file was offered again."""
+    entry["times_seen"] = entry.get("times_seen", 1) + 1
+    entry["last_seen_at"] = _now()
 
 
 def _first_of_each_key(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
