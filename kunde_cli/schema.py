@@ -26,6 +26,8 @@ CITY = "city"
 COUNTRY = "country"
 STATUS = "status"
 MARKETING_CONSENT = "marketing_consent"
+CURRENCY = "currency"  # ISO 4217 code (DKK, EUR, …); null = the shop's own currency
+REFERENCE = "reference"  # the order a credit note or refund line credits, when it names one
 SOURCE_FILE = "source_file"
 SOURCE_ROW = "source_row"
 
@@ -47,6 +49,8 @@ ORDERS: dict[str, pl.DataType] = {
     COUNTRY: pl.String(),
     STATUS: pl.String(),
     MARKETING_CONSENT: pl.Boolean(),
+    CURRENCY: pl.String(),
+    REFERENCE: pl.String(),
     SOURCE_FILE: pl.String(),
     SOURCE_ROW: pl.Int64(),
 }

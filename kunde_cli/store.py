@@ -634,7 +634,8 @@ class Workspace:
         missing = [f for f in files if not f.is_file()]
         if missing:
             raise self._missing_error(missing)
-        return pl.scan_parquet(files, schema=schema)
+        # Parts written before a column was added to the schema read it as null.
+        return pl.scan_parquet(files, schema=schema, missing_columns="insert")
 
     def _read_identity(self, manifest: dict[str, Any]) -> pl.DataFrame | None:
         name = manifest.get("identity")

@@ -60,6 +60,8 @@ def orders(
             s.COUNTRY: ["DK"] * n,
             s.STATUS: ["paid"] * n,
             s.MARKETING_CONSENT: [True] * n,
+            s.CURRENCY: [None] * n,
+            s.REFERENCE: [None] * n,
             s.SOURCE_FILE: [file] * n,
             s.SOURCE_ROW: [i + 2 for i in idx],
         },

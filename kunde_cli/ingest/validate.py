@@ -423,7 +423,8 @@ def validate_orders(
     # Usually every row is good: then there is nothing to filter (and no copy to make).
     good = checks.filter(pl.col("_reason").is_null()) if bad.height else checks
     orders = good.with_columns(pl.lit(path).alias(s.SOURCE_FILE)).select(
-        pl.col(name).cast(dtype) for name, dtype in s.ORDERS.items()
+        pl.col(name).cast(dtype) if name in good.columns else pl.lit(None, dtype).alias(name)
+        for name, dtype in s.ORDERS.items()
     )
     detected = Detected(
         encoding=raw.encoding,
