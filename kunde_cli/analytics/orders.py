@@ -1,15 +1,23 @@
 """From order lines to orders and to per-customer behaviour — the base of every analysis.
 
-Rules (DESIGN.md):
+Rules (DESIGN.md, "Status classes" and "A purchase"):
 
-* An order's date is its earliest line date; its status is the status of its first
-  line (Shopify writes order fields on the first line only); its net amount is the
-  sum of its lines, so refund lines (negative amounts) reduce it.
-* An order *counts* as customer behaviour when its status is not cancelled/refunded
-  and its net amount is > 0.
-* Revenue (monetary value) is the net amount of every order that is not cancelled or
-  refunded — counted orders plus stand-alone credit notes (net ≤ 0), so refunds
-  booked as separate negative lines still reduce it.
+* An order is every line with the same order id; a line that names the order it
+  credits (``reference``) belongs to that order, so a credit note is netted against the
+  order it references. The order's date is its earliest line date; its status is the
+  status of its first own line (Shopify writes order fields on the first line only),
+  read as a class by :mod:`kunde_cli.ingest.statuses`; its net amount is the sum of its
+  lines, so refund lines (negative amounts) reduce it.
+* A *purchase* (``counted``) is an order of class completed or partially refunded,
+  whatever its amount — a zero-amount order (a free sample) is a purchase with 0
+  revenue — unless credit lines bring it to nothing or less (refunded in full).
+* A *credit note* is an order of class credit_note, or one whose net amount is below 0
+  (however it is labelled, unless cancelled, failed, pending or unknown). It is never a
+  purchase; it is deducted from revenue on its own date.
+* Revenue (``in_revenue``) is the net amount of purchases plus credit notes. Pending,
+  cancelled, failed, fully refunded and unknown orders add nothing.
+* Lines without a known customer (no id, e-mail or phone) count in the shop's totals
+  (:func:`order_overview`) but not in any per-customer analysis.
 * Orders after ``as_of`` (end of that day) are ignored, so re-running on the same data
   gives the same answer.
 
@@ -25,17 +33,24 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import polars as pl
 
 from kunde_cli import schema as s
+from kunde_cli.ingest import statuses as st
 
 #: Per-order columns produced by :func:`order_totals`.
 NET_AMOUNT = "net_amount"
 COUNTED = "counted"
 IN_REVENUE = "in_revenue"
+#: The order's status class (kunde_cli.ingest.statuses.CLASSES).
 ORDER_STATUS = "order_status"
+#: True for a credit note (never a purchase, deducted from revenue).
+CREDIT = "credit"
+#: The order's status word as stored (lower case; null when the export has none).
+STATUS_WORD = "status_word"
 
 #: Per customer and day columns produced by :func:`purchase_days`.
 PURCHASE_DAY = "purchase_day"
@@ -145,46 +160,152 @@ def default_as_of(lines: pl.LazyFrame | pl.DataFrame) -> date | None:
 
 
 def order_totals(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
-    """Collapse order lines into orders.
+    """Collapse order lines of known customers into orders (see the module rules).
 
     Returns one row per ``(customer_id, order_id)`` with ``order_date`` (earliest line),
-    ``order_status`` (first line's status), ``net_amount`` (sum of lines, DKK incl. VAT),
-    ``counted`` (behaviour: not cancelled/refunded and net > 0) and ``in_revenue``
-    (not cancelled/refunded). Lines dated after ``as_of`` are dropped first.
+    ``order_status`` (the class of the first own line's status), ``net_amount`` (sum of
+    lines incl. the credit lines that reference the order; a credit note's is ≤ 0),
+    ``credit`` (a credit note), ``counted`` (a purchase) and ``in_revenue`` (a purchase
+    or a credit note). Lines dated after ``as_of`` are dropped first; lines without a
+    customer are left out (:func:`order_overview` counts them).
 
     Examples
     --------
     >>> lines = pl.LazyFrame({
-    ...     "customer_id": ["a", "a", "a"], "order_id": ["1", "1", "2"],
-    ...     "line_no": [1, 2, 1],
-    ...     "order_date": [datetime(2024, 1, 1)] * 2 + [datetime(2024, 2, 1)],
-    ...     "amount": [100.0, -30.0, 50.0], "status": ["paid", None, "cancelled"]})
-    >>> order_totals(lines, as_of=date(2024, 3, 1)).sort("order_id").collect()["net_amount"].to_list()
-    [70.0, 50.0]
+    ...     "customer_id": ["a", "a", "a", "a"], "order_id": ["1", "1", "2", "3"],
+    ...     "line_no": [1, 2, 1, 1],
+    ...     "order_date": [datetime(2024, 1, 1)] * 2 + [datetime(2024, 2, 1)] * 2,
+    ...     "amount": [100.0, -30.0, 50.0, 0.0],
+    ...     "status": ["paid", None, "cancelled", "betalt"]})
+    >>> out = order_totals(lines, as_of=date(2024, 3, 1)).sort("order_id").collect()
+    >>> out.select("order_id", "net_amount", "order_status", "counted").rows()
+    [('1', 70.0, 'completed', True), ('2', 50.0, 'cancelled', False), ('3', 0.0, 'completed', True)]
     """
     return _shared(lines, "orders", as_of, lambda: _order_totals(lines, as_of=as_of))
 
 
 def _order_totals(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
+    return _all_orders(lines, as_of=as_of).filter(pl.col(s.CUSTOMER_ID).is_not_null())
+
+
+def _all_orders(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
     cutoff = as_of_cutoff(as_of)
-    # The status of the lowest-numbered line that has one. min_by skips the nulls of
-    # its key and is ~8x faster than sort_by(...).drop_nulls().first() per group.
-    status = pl.col(s.STATUS).min_by(
-        pl.when(pl.col(s.STATUS).is_not_null()).then(pl.col(s.LINE_NO))
+    schema = lines.collect_schema()
+    own = (pl.col(s.REFERENCE).is_null() if s.REFERENCE in schema else pl.lit(True)).cast(pl.Int64)
+    order_key = (
+        pl.coalesce(s.REFERENCE, s.ORDER_ID) if s.REFERENCE in schema else pl.col(s.ORDER_ID)
     )
-    excluded = pl.col(ORDER_STATUS).is_in(list(s.EXCLUDED_STATUSES)).fill_null(False)
+    # The status of the lowest-numbered own line that has one (a credit note's lines
+    # only when the order has no line of its own here). min_by skips the nulls of its
+    # key and is ~8x faster than sort_by(...).drop_nulls().first() per group.
+    line_no = pl.col(s.LINE_NO).cast(pl.Int64)
+    status = pl.col(s.STATUS).min_by(
+        pl.when(pl.col(s.STATUS).is_not_null()).then((1 - own) * (1 << 40) + line_no)
+    )
+    cls = pl.col(ORDER_STATUS)
+    net = pl.col(NET_AMOUNT)
+    credit = (cls == st.CREDIT_NOTE) | ((net < 0) & cls.is_in(list(st.CREDIT_CAPABLE)))
+    # Refunded in full by credit lines: nothing left of a positive order.
+    fully_credited = (net <= 0) & pl.col("_has_negative")
+    counted = cls.is_in(list(st.PURCHASE_CLASSES)) & ~credit & ~fully_credited
     return (
         lines.filter(pl.col(s.ORDER_DATE) < cutoff)
-        .group_by(s.CUSTOMER_ID, s.ORDER_ID)
+        .group_by(s.CUSTOMER_ID, order_key.alias(s.ORDER_ID))
         .agg(
             pl.col(s.ORDER_DATE).min(),
             status.alias(ORDER_STATUS),
             pl.col(s.AMOUNT).sum().alias(NET_AMOUNT),
+            (pl.col(s.AMOUNT) < 0).any().alias("_has_negative"),
         )
+        .with_columns(cls.alias(STATUS_WORD), st.status_class_expr(cls).alias(ORDER_STATUS))
         .with_columns(
-            (~excluded & (pl.col(NET_AMOUNT) > 0)).alias(COUNTED),
-            (~excluded).alias(IN_REVENUE),
+            # A credit note booked with a positive amount still takes money back.
+            pl.when(cls == st.CREDIT_NOTE).then(-net.abs()).otherwise(net).alias(NET_AMOUNT)
         )
+        .with_columns(credit.alias(CREDIT))
+        .with_columns(counted.alias(COUNTED))
+        .with_columns((pl.col(COUNTED) | pl.col(CREDIT)).alias(IN_REVENUE))
+        .drop("_has_negative")
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a set of order lines holds, by what counts (for headlines and ``inspect``).
+
+    ``statuses`` has one row per status word: ``status_word``, ``order_status`` (its
+    class), ``orders`` and ``amount`` (their net amount); sorted by orders, then word.
+    """
+
+    orders: int
+    purchases: int
+    revenue: float
+    customers: int  # known customers with at least one purchase
+    anonymous_orders: int  # purchases without a known customer
+    anonymous_revenue: float
+    credit_notes: int
+    credit_amount: float  # ≤ 0
+    statuses: pl.DataFrame
+
+    def left_out(self) -> dict[str, tuple[int, float]]:
+        """Class → (orders, amount) of the classes that are not counted (pending,
+        cancelled, failed, refunded, unknown), only those with orders."""
+        rows = self.statuses.group_by(ORDER_STATUS).agg(
+            pl.col("orders").sum(), pl.col("amount").sum()
+        )
+        counted = (*st.PURCHASE_CLASSES, st.CREDIT_NOTE)
+        return {
+            cls: (n, amount)
+            for cls, n, amount in rows.sort(ORDER_STATUS).rows()
+            if cls not in counted and n
+        }
+
+
+def order_overview(lines: pl.LazyFrame, *, as_of: date | datetime | None = None) -> Overview:
+    """Count what ``lines`` hold up to ``as_of`` (all of it when None), anonymous lines
+    included: every order by status, purchases, net revenue, credit notes.
+
+    Examples
+    --------
+    >>> lines = pl.LazyFrame({
+    ...     "customer_id": ["a", None, "a", "b"], "order_id": ["1", "2", "3", "4"],
+    ...     "line_no": [1, 1, 1, 1], "order_date": [datetime(2024, 1, 1)] * 4,
+    ...     "amount": [100.0, 40.0, -30.0, 80.0],
+    ...     "status": ["paid", "paid", "kreditnota", "pending"]})
+    >>> ov = order_overview(lines)
+    >>> (ov.orders, ov.purchases, ov.revenue, ov.customers, ov.anonymous_orders)
+    (4, 2, 110.0, 1, 1)
+    >>> ov.left_out()
+    {'pending': (1, 80.0)}
+    """
+    day = as_of or date(9999, 12, 30)
+    orders = _all_orders(lines, as_of=day).collect()
+    known = pl.col(s.CUSTOMER_ID).is_not_null()
+    totals = orders.select(
+        pl.len().alias("orders"),
+        pl.col(COUNTED).sum().alias("purchases"),
+        pl.col(NET_AMOUNT).filter(pl.col(IN_REVENUE)).sum().alias("revenue"),
+        pl.col(s.CUSTOMER_ID).filter(pl.col(COUNTED) & known).n_unique().alias("customers"),
+        (pl.col(COUNTED) & ~known).sum().alias("anonymous_orders"),
+        pl.col(NET_AMOUNT).filter(pl.col(IN_REVENUE) & ~known).sum().alias("anonymous_revenue"),
+        pl.col(CREDIT).sum().alias("credit_notes"),
+        pl.col(NET_AMOUNT).filter(pl.col(CREDIT)).sum().alias("credit_amount"),
+    ).row(0, named=True)
+    statuses = (
+        orders.group_by(STATUS_WORD, ORDER_STATUS)
+        .agg(pl.len().alias("orders"), pl.col(NET_AMOUNT).sum().alias("amount"))
+        .sort(["orders", STATUS_WORD], descending=[True, False], nulls_last=True)
+    )
+    return Overview(
+        orders=int(totals["orders"]),
+        purchases=int(totals["purchases"] or 0),
+        revenue=float(totals["revenue"] or 0.0),
+        customers=int(totals["customers"]),
+        anonymous_orders=int(totals["anonymous_orders"] or 0),
+        anonymous_revenue=float(totals["anonymous_revenue"] or 0.0),
+        credit_notes=int(totals["credit_notes"] or 0),
+        credit_amount=float(totals["credit_amount"] or 0.0),
+        statuses=statuses,
     )
 
 

@@ -21,6 +21,9 @@ CANCELLED_AT = "cancelled_at"
 FIRST_NAME = "first_name"
 LAST_NAME = "last_name"
 
+#: Headers that may hold a unit price or a line total: decided from the data.
+AMBIGUOUS_PRICE = ("pris", "price", "salgspris", "salesprice")
+
 HELPER_FIELDS = (
     UNIT_PRICE,
     LINE_DISCOUNT,
@@ -35,7 +38,7 @@ HELPER_FIELDS = (
 ORDER_FIELDS = (
     s.ORDER_ID, s.LINE_NO, s.CUSTOMER_ID, s.EMAIL, s.NAME, s.ORDER_DATE, s.AMOUNT,
     s.QUANTITY, s.PRODUCT, s.CATEGORY, s.CHANNEL, s.PHONE, s.POSTCODE, s.CITY,
-    s.COUNTRY, s.STATUS, s.MARKETING_CONSENT, *HELPER_FIELDS,
+    s.COUNTRY, s.STATUS, s.MARKETING_CONSENT, s.CURRENCY, s.REFERENCE, *HELPER_FIELDS,
 )  # fmt: skip
 
 #: Field names people may type in Danish too: --map beløb=Total.
@@ -47,6 +50,9 @@ FIELD_ALIASES = {
     "vare": s.PRODUCT, "produkt": s.PRODUCT, "kategori": s.CATEGORY, "kanal": s.CHANNEL,
     "telefon": s.PHONE, "postnummer": s.POSTCODE, "by": s.CITY, "land": s.COUNTRY,
     "samtykke": s.MARKETING_CONSENT, "nyhedsbrev": s.MARKETING_CONSENT,
+    "valuta": s.CURRENCY, "reference": s.REFERENCE, "stykpris": UNIT_PRICE,
+    "enhedspris": UNIT_PRICE, "pris": s.AMOUNT, "price": s.AMOUNT, "id": s.CUSTOMER_ID,
+    "qty": s.QUANTITY, "kvantum": s.QUANTITY,
 }  # fmt: skip
 
 
@@ -79,6 +85,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "order #",
         "order",
         "fakturanummer",
+        "fakturanr",
+        "faktura",
+        "bilagsnummer",
+        "bilagsnr",
+        "invoice",
+        "invoiceno",
+        "invoice no",
+        "invoice number",
+        "invoice id",
         "kvitteringsnummer",
         "bonnummer",
         "receipt number",
@@ -98,6 +113,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "customer user id",
         "medlemsnummer",
         "kunde",
+        "cust",
+        "cust id",
+        "custid",
+        "client id",
     ),
     s.EMAIL: _n(
         "e-mail",
@@ -135,6 +154,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "paid at",
         "date",
         "purchase date",
+        "invoicedate",
+        "invoice date",
+        "fakturadato",
+        "bilagsdato",
+        "transaction date",
     ),
     s.AMOUNT: _n(
         "beløb",
@@ -170,6 +194,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "lineitem name",
         "product(s)",
         "produkter",
+        "description",
+        "beskrivelse",
+        "tekst",
+        "stockcode",
+        "varenummer",
+        "varenr",
+        "sku",
     ),
     s.CATEGORY: _n(
         "kategori", "varegruppe", "produktkategori", "category", "product type", "varekategori"
@@ -204,6 +235,46 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "newsletter",
         "email marketing consent",
     ),
+    s.CURRENCY: _n(
+        "valuta", "currency", "møntfod", "order currency", "valutakode", "currency code"
+    ),
+    s.REFERENCE: _n(
+        "reference",
+        "referenceordre",
+        "reference ordre",
+        "krediterer",
+        "krediterer ordre",
+        "krediterer faktura",
+        "krediteret faktura",
+        "vedrørende ordre",
+        "vedrørende faktura",
+        "original order",
+        "original invoice",
+        "original ordre",
+        "original faktura",
+        "refunded order",
+        "credited invoice",
+        "credit for",
+    ),
+    UNIT_PRICE: _n(
+        "unit price",
+        "unitprice",
+        "price each",
+        "price per unit",
+        "item cost",
+        "item price",
+        "lineitem price",
+        "stykpris",
+        "styk pris",
+        "enhedspris",
+        "à-pris",
+        "a-pris",
+        "à pris",
+        "pris pr stk",
+        "pris pr. stk.",
+        "pris pr enhed",
+        "pris stk",
+    ),
     FIRST_NAME: _n("fornavn", "first name"),
     LAST_NAME: _n("efternavn", "last name"),
 }
@@ -229,6 +300,7 @@ SHOPIFY: dict[str, tuple[str, ...]] = {
     ORDER_TOTAL: _n("Total"),
     REFUNDED_AMOUNT: _n("Refunded Amount"),
     CANCELLED_AT: _n("Cancelled at"),
+    s.CURRENCY: _n("Currency"),
 }
 
 #: WooCommerce: "Advanced Order Export" plugin defaults and the Analytics > Orders CSV.
@@ -308,7 +380,7 @@ def canonical_field(name: str) -> str:
         return FIELD_ALIASES[key]
     raise ConfigError(
         f"unknown field '{name}' in --map",
-        hint="fields: " + ", ".join(f for f in ORDER_FIELDS if f not in HELPER_FIELDS),
+        hint="fields: " + ", ".join(ORDER_FIELDS),
     )
 
 
@@ -358,7 +430,7 @@ def resolve_mapping(
     # A line-item layout's per-line price beats a generic "amount"-like column; so does
     # its order total (Shopify's "Subtotal", order-level and without shipping, is not a
     # line amount when "Lineitem price" was removed from the export).
-    line_item_money = UNIT_PRICE in result or how.get(ORDER_TOTAL) == "preset"
+    line_item_money = how.get(UNIT_PRICE) == "preset" or how.get(ORDER_TOTAL) == "preset"
     if line_item_money and s.AMOUNT in result and how.get(s.AMOUNT) == "synonym":
         used.discard(result.pop(s.AMOUNT))
         how.pop(s.AMOUNT)

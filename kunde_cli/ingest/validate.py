@@ -15,6 +15,7 @@ import polars as pl
 from kunde_cli import schema as s
 from kunde_cli.errors import MissingColumnsError
 from kunde_cli.ingest import mapping as m
+from kunde_cli.ingest import statuses as st
 from kunde_cli.ingest.identity import normalise_email_expr, normalise_phone_expr
 from kunde_cli.ingest.parsing import (
     COMMA,
@@ -34,22 +35,17 @@ from kunde_cli.ingest.readers import ROW_COL, RawTable
 EARLIEST = datetime(1990, 1, 1)
 LATEST = datetime(2100, 1, 1)
 
-_STATUS_WORDS = {
-    s.STATUS_PAID: (
-        "paid", "betalt", "completed", "complete", "gennemført", "gennemfoert", "afsendt",
-        "sendt", "leveret", "delivered", "fulfilled", "processing", "behandles", "afsluttet",
-        "godkendt", "authorized", "captured", "wc-completed", "wc-processing", "ok",
-    ),
-    s.STATUS_REFUNDED: (
-        "refunded", "refunderet", "krediteret", "kreditnota", "returneret", "returned",
-        "tilbagebetalt", "wc-refunded", "voided",
-    ),
-    s.STATUS_CANCELLED: (
-        "cancelled", "canceled", "annulleret", "aflyst", "afvist", "failed", "fejlet",
-        "wc-cancelled", "wc-failed", "slettet", "deleted",
-    ),
-    s.STATUS_PENDING: ("pending", "afventer", "afventende", "on-hold", "wc-pending", "wc-on-hold", "ubetalt", "unpaid"),
-    "partially_refunded": ("partially_refunded", "delvist refunderet", "delvis refunderet", "partially refunded"),
+#: Customer ids that mean "no account" (WooCommerce writes 0 for every guest checkout).
+GUEST_IDS = (
+    "guest", "gæst", "gaest", "-", "--", "n/a", "na", "null", "none", "ingen", "anonymous",
+    "anonym", "ukendt", "unknown", "#n/a",
+)  # fmt: skip
+#: One customer id with more distinct e-mails than this is probably a shared account.
+MANY_EMAILS = 3
+#: Currency words and symbols as ISO 4217 codes ("kr." in a Danish shop is DKK).
+CURRENCY_CODES = {
+    "kr": "DKK", "kr.": "DKK", "dkr": "DKK", "dkr.": "DKK", "€": "EUR", "euro": "EUR",
+    "$": "USD", "us$": "USD", "£": "GBP", "skr": "SEK", "nkr": "NOK",
 }  # fmt: skip
 _TRUE_WORDS = (
     "ja",
@@ -104,18 +100,14 @@ class Detected:
     how: dict[str, str]
     unused_columns: list[str]
     notes: list[str] = field(default_factory=list)
+    #: "line total", "unit price × quantity", "order total" or "none" (no amount column).
+    amount_reading: str = "line total"
+    #: Why that reading was chosen, when the header did not say.
+    amount_reason: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-friendly dict."""
         return dict(self.__dict__)
-
-
-def _status_expr(expr: pl.Expr) -> pl.Expr:
-    text = expr.cast(pl.String).str.strip_chars().str.to_lowercase()
-    out = pl.when(text.is_null() | (text == "")).then(pl.lit(None, pl.String))
-    for canon, words in _STATUS_WORDS.items():
-        out = out.when(text.is_in(list(words))).then(pl.lit(canon))
-    return out.otherwise(text)
 
 
 def _bool_expr(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -141,6 +133,86 @@ def _id_expr(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype.is_float():
         return _text_expr(expr.cast(pl.Int64, strict=False).cast(pl.String))
     return _text_expr(expr)
+
+
+def _customer_id_expr(expr: pl.Expr) -> pl.Expr:
+    """A customer id, null when it means "no account" (0, guest, gæst, -, n/a, …)."""
+    guest = expr.str.contains(r"^0+(\.0+)?$") | expr.str.to_lowercase().is_in(list(GUEST_IDS))
+    return pl.when(guest).then(None).otherwise(expr)
+
+
+def _currency_expr(expr: pl.Expr) -> pl.Expr:
+    """``"dkk"``, ``"kr."``, ``"€"`` → ``"DKK"``, ``"DKK"``, ``"EUR"``; null when empty."""
+    text = _text_expr(expr.cast(pl.String))
+    lower = text.str.to_lowercase()
+    code = lower.replace_strict(
+        list(CURRENCY_CODES), list(CURRENCY_CODES.values()), default=None, return_dtype=pl.String
+    )
+    return pl.coalesce(code, text.str.to_uppercase())
+
+
+def _price_reading(
+    work: pl.DataFrame,
+    price: str,
+    quantity: str,
+    product: str | None,
+    order: str | None,
+    total: pl.Series | None,
+    style: DecimalStyle,
+) -> tuple[bool, str]:
+    """(is a unit price, why) for an ambiguous "Pris"/"Price" column next to a quantity.
+
+    Evidence, strongest first: price × quantity adds up to the order-total column while
+    the prices alone do not; the same product has the same price at different
+    quantities (a unit price) or a price that grows with the quantity (a line total).
+    """
+    frame = work.select(
+        _amount_expr(work, price, style).alias("price"),
+        parse_int_expr(pl.col(quantity)).alias("qty"),
+        (pl.col(product) if product else pl.lit(None, pl.String)).alias("product"),
+        (pl.col(order) if order else pl.lit(None, pl.String)).alias("order"),
+    ).filter(pl.col("price").is_not_null() & pl.col("qty").is_not_null())
+    if frame.filter(pl.col("qty").abs() > 1).is_empty():
+        return False, "every quantity is 1, so unit price and line total are the same"
+    if total is not None and order:
+        sums = (
+            frame.with_columns(total.alias("total"))
+            .group_by("order")
+            .agg(
+                (pl.col("price") * pl.col("qty")).sum().alias("unit"),
+                pl.col("price").sum().alias("line"),
+                pl.col("total").drop_nulls().first(),
+            )
+            .filter(
+                pl.col("total").is_not_null() & ((pl.col("unit") - pl.col("line")).abs() > 0.005)
+            )
+        )
+        unit = int(((sums["unit"] - sums["total"]).abs() < 0.01).sum())
+        line = int(((sums["line"] - sums["total"]).abs() < 0.01).sum())
+        if unit != line:
+            return unit > line, (
+                f"price × quantity adds up to the order total in {unit} orders, "
+                f"the prices alone in {line}"
+            )
+    if product:
+        per = (
+            frame.filter(pl.col("qty") > 0)
+            .group_by("product")
+            .agg(
+                pl.col("qty").n_unique().alias("quantities"),
+                pl.col("price").n_unique().alias("prices"),
+                (pl.col("price") / pl.col("qty")).round(4).n_unique().alias("per_unit"),
+            )
+            .filter(pl.col("quantities") > 1)
+        )
+        unit = int(((per["prices"] == 1) & (per["per_unit"] > 1)).sum())
+        line = int(((per["per_unit"] == 1) & (per["prices"] > 1)).sum())
+        if unit != line:
+            return unit > line, (
+                f"{unit} products keep their price at different quantities, "
+                f"{line} have a price that grows with the quantity"
+            )
+    return False, "the data does not tell; read as line totals"
 
 
 def on_unique(frame: pl.DataFrame, col: str, build: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
@@ -176,12 +248,11 @@ def validate_orders(
     frame = raw.frame
     columns = [c for c in frame.columns if c not in (ROW_COL, "_extra")]
     mp = m.resolve_mapping(columns, preset=preset, overrides=mapping, path=path)
-    col = mp.get
+    cols = dict(mp.columns)
+    col = cols.get
     missing = []
     if col(s.ORDER_DATE) is None:
         missing.append(s.ORDER_DATE)
-    if col(s.AMOUNT) is None and col(m.UNIT_PRICE) is None and col(m.ORDER_TOTAL) is None:
-        missing.append(s.AMOUNT)
     if not any(col(f) for f in (s.CUSTOMER_ID, s.EMAIL, s.PHONE)):
         missing.append("customer_id (or email or phone)")
     if missing:
@@ -190,7 +261,9 @@ def validate_orders(
             missing,
             hint="columns in the file: "
             + ", ".join(columns[:25])
-            + ". Name the right one with --map, e.g. --map amount=Total",
+            + ". Name the right one with --map, e.g. --map amount=Total (fields: "
+            + ", ".join(m.ORDER_FIELDS)
+            + ")",
         )
 
     # Line-item layouts write order fields on the first line only: carry them down.
@@ -246,6 +319,47 @@ def validate_orders(
     if raw.delimiter == "," and not string_money:
         style = POINT
 
+    # --- what the amount means: a line total, or a unit price to multiply ---
+    amount_reason = None
+    price_col = col(s.AMOUNT)
+    if (
+        price_col is not None
+        and mp.how.get(s.AMOUNT) != "--map"
+        and col(m.UNIT_PRICE) is None
+        and col(s.QUANTITY) is not None
+        and m.normalise_header(price_col) in m.AMBIGUOUS_PRICE
+    ):
+        total = (
+            _amount_expr(work, col(m.ORDER_TOTAL), style)  # type: ignore[arg-type]
+            if col(m.ORDER_TOTAL)
+            else None
+        )
+        total_series = work.select(total).to_series() if total is not None else None
+        is_unit, why = _price_reading(
+            work, price_col, col(s.QUANTITY), col(s.PRODUCT), col(s.ORDER_ID),  # type: ignore[arg-type]
+            total_series, style,
+        )  # fmt: skip
+        if is_unit:
+            cols[m.UNIT_PRICE] = cols.pop(s.AMOUNT)
+        reading = "unit price × quantity" if is_unit else "line total"
+        amount_reason = f"'{price_col}' read as {reading}: {why}"
+        notes.append(
+            amount_reason
+            + f". Use --map unit_price={price_col} or --map amount={price_col} if that is wrong."
+        )
+    if col(s.AMOUNT) is not None:
+        amount_reading = "line total"
+    elif col(m.UNIT_PRICE) is not None:
+        amount_reading = "unit price × quantity"
+    elif col(m.ORDER_TOTAL) is not None:
+        amount_reading = "order total"
+    else:
+        amount_reading = "none"
+        notes.append(
+            "no amount column: purchases are counted (frequency, recency, ladder, churn), "
+            "money is not"
+        )
+
     # --- parse ---
     exprs: dict[str, pl.Expr] = {s.ORDER_DATE: date_expr}
     qty_col = col(s.QUANTITY)
@@ -259,14 +373,23 @@ def validate_orders(
         if col(m.LINE_DISCOUNT):
             amount = amount - _amount_expr(work, col(m.LINE_DISCOUNT), style).fill_null(0)  # type: ignore[arg-type]
         amount_source = col(m.UNIT_PRICE)
-    else:
+    elif col(m.ORDER_TOTAL) is not None:
         amount = pl.lit(0.0)
         amount_source = col(m.ORDER_TOTAL)
+    else:
+        amount = pl.lit(None, pl.Float64)
+        amount_source = None
     exprs["_line_amount"] = amount
 
-    for fld in (s.ORDER_ID, s.CUSTOMER_ID):
+    for fld in (s.ORDER_ID, s.CUSTOMER_ID, s.REFERENCE):
         c = col(fld)
         exprs[fld] = _id_expr(pl.col(c), work.schema[c]) if c else pl.lit(None, pl.String)
+    c = col(s.CUSTOMER_ID)
+    if c:
+        exprs["_raw_customer"] = exprs[s.CUSTOMER_ID]
+        exprs[s.CUSTOMER_ID] = _customer_id_expr(exprs[s.CUSTOMER_ID])
+    c = col(s.CURRENCY)
+    exprs[s.CURRENCY] = on_unique(work, c, _currency_expr) if c else pl.lit(None, pl.String)
     for fld in (s.NAME, s.PRODUCT, s.CATEGORY, s.CHANNEL, s.CITY, s.COUNTRY):
         c = col(fld)
         exprs[fld] = _text_expr(pl.col(c)) if c else pl.lit(None, pl.String)
@@ -290,12 +413,27 @@ def validate_orders(
             pl.lit(normalised.get_column(name)) if name in contact else pl.lit(None, pl.String)
         )
     c = col(s.STATUS)
-    status = on_unique(work, c, _status_expr) if c else pl.lit(None, pl.String)
+    status = on_unique(work, c, st.status_word_expr) if c else pl.lit(None, pl.String)
+    order_col = col(s.ORDER_ID)
+    if order_col and c is None and work.schema[order_col] == pl.String:
+        # Transaction logs mark a cancellation by a C before the invoice number
+        # (C536379) and a negative quantity: a credit note, not a purchase.
+        c_prefix = pl.col(order_col).str.strip_chars().str.contains(r"^[Cc]\d")
+        n_credit = int(work.select(c_prefix.sum()).item() or 0)
+        if n_credit:
+            status = pl.when(c_prefix).then(pl.lit(st.CREDIT_NOTE)).otherwise(status)
+            notes.append(
+                f"{n_credit} lines have an invoice number starting with C: read as "
+                "cancellations (credit notes), deducted from revenue and never purchases"
+            )
     if col(m.CANCELLED_AT):
+        # Shopify: a cancelled order keeps its financial status (paid, refunded, voided);
+        # only a word that is not already "no sale" becomes cancelled.
+        no_sale = st.status_class_expr(status).is_in([st.CANCELLED, st.REFUNDED, st.FAILED])
         status = (
-            pl.when(_text_expr(pl.col(col(m.CANCELLED_AT))).is_not_null())
+            pl.when(_text_expr(pl.col(col(m.CANCELLED_AT))).is_not_null() & ~no_sale)
             .then(  # type: ignore[arg-type]
-                pl.lit(s.STATUS_CANCELLED)
+                pl.lit(st.CANCELLED)
             )
             .otherwise(status)
         )
@@ -342,6 +480,7 @@ def validate_orders(
     if "_refunded" in parsed.columns and not (line_item and col(m.ORDER_TOTAL)):
         amount_final = amount_final - pl.col("_refunded").fill_null(0)
     parsed = parsed.with_columns(amount_final.alias(s.AMOUNT))
+    notes.extend(_customer_notes(parsed, col(s.CUSTOMER_ID)))
     customer = pl.coalesce(pl.col(s.CUSTOMER_ID), pl.col(s.EMAIL), pl.col(s.PHONE))
     parsed = parsed.with_columns(customer.alias(s.CUSTOMER_ID))
 
@@ -384,6 +523,8 @@ def validate_orders(
                 reason=pl.lit("date outside 1990–2099"),
             )
         )
+        .when(pl.lit(amount_source is None))
+        .then(None)
         .when(pl.col(s.AMOUNT).is_null() & pl.col("_raw_amount").is_null())
         .then(
             pl.struct(
@@ -398,14 +539,6 @@ def validate_orders(
                 column=pl.lit(amount_source),
                 value=pl.col("_raw_amount"),
                 reason=pl.lit("not an amount"),
-            )
-        )
-        .when(pl.col(s.CUSTOMER_ID).is_null())
-        .then(
-            pl.struct(
-                column=pl.lit(col(s.CUSTOMER_ID) or col(s.EMAIL) or col(s.PHONE)),
-                value=pl.lit(None, pl.String),
-                reason=pl.lit("no customer id, e-mail or phone"),
             )
         )
         .otherwise(None)
@@ -437,10 +570,55 @@ def validate_orders(
         date_ambiguous=detection.ambiguous,
         mapping=dict(mp.columns),
         how=dict(mp.how),
-        unused_columns=list(mp.unused),
+        unused_columns=[c for c in columns if c not in cols.values()],
         notes=notes,
+        amount_reading=amount_reading,
+        amount_reason=amount_reason,
     )
     return orders, rejects, detected
+
+
+def _customer_notes(parsed: pl.DataFrame, id_column: str | None) -> list[str]:
+    """Say which ids were read as guests, which ids carry many e-mails, and how many
+    lines have no customer at all."""
+    notes = []
+    if "_raw_customer" in parsed.columns:
+        guests = parsed.filter(
+            pl.col("_raw_customer").is_not_null() & pl.col(s.CUSTOMER_ID).is_null()
+        )
+        if guests.height:
+            values = ", ".join(
+                repr(v) for v in guests.get_column("_raw_customer").unique().sort().head(3)
+            )
+            notes.append(
+                f"{guests.height} lines have '{id_column}' {values}, which means no account "
+                "(a guest): matched by e-mail, then phone"
+            )
+        shared = (
+            parsed.lazy()
+            .filter(pl.col(s.CUSTOMER_ID).is_not_null() & pl.col(s.EMAIL).is_not_null())
+            .group_by(s.CUSTOMER_ID)
+            .agg(pl.col(s.EMAIL).n_unique().alias("emails"))
+            .filter(pl.col("emails") > MANY_EMAILS)
+            .sort(["emails", s.CUSTOMER_ID], descending=[True, False])
+            .collect()
+        )
+        for cid, emails in shared.head(5).rows():
+            notes.append(
+                f"customer id {cid!r} carries {emails} different e-mail addresses: "
+                "probably a shared or guest account; its orders are one customer"
+            )
+        if shared.height > 5:
+            notes.append(f"… and {shared.height - 5} more ids with more than {MANY_EMAILS} e-mails")
+    anonymous = parsed.select(
+        (pl.coalesce(pl.col(s.CUSTOMER_ID), pl.col(s.EMAIL), pl.col(s.PHONE)).is_null()).sum()
+    ).item()
+    if anonymous:
+        notes.append(
+            f"{anonymous} lines have no customer id, e-mail or phone: counted in the "
+            "shop's orders and revenue, left out of per-customer analyses"
+        )
+    return notes
 
 
 def _allocate_order_totals(parsed: pl.DataFrame) -> pl.DataFrame:
