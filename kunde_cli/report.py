@@ -29,7 +29,7 @@ from kunde_cli.config import Config
 from kunde_cli.errors import ModelError
 
 if TYPE_CHECKING:
-    from kunde_cli.analytics.nps import NpsSummary
+    from kunde_cli.analytics.nps import NpsDate, NpsSummary
     from kunde_cli.analytics.profiles import PersonaCard
     from kunde_cli.analytics.retention import RepurchaseSummary
 
@@ -87,8 +87,10 @@ class KeyFigures:
 
 @dataclass(frozen=True)
 class NpsSection:
-    """NPS: the summary, the trend (``trend_period`` month or quarter), top terms and a
-    few latest comments."""
+    """NPS: the summary, the trend (``trend_period`` month or quarter, for the chart),
+    the monthly breakdown (always months, for the workbook), top terms, a few latest
+    comments, and ``nps_date``: the day answers count up to and the rule that picked it
+    (:func:`kunde_cli.analytics.nps.nps_as_of`)."""
 
     summary: NpsSummary
     trend: pl.DataFrame
@@ -96,6 +98,8 @@ class NpsSection:
     terms: pl.DataFrame
     comments: pl.DataFrame
     unmatched: int
+    monthly: pl.DataFrame
+    nps_date: NpsDate
 
 
 @dataclass(frozen=True)
@@ -235,26 +239,34 @@ def _tiers(lines: pl.LazyFrame, day: date, config: Config) -> pl.DataFrame:
 
 
 def _nps_section(
-    survey: pl.LazyFrame | None, lines: pl.LazyFrame, as_of: date, *, with_comments: bool
+    survey: pl.LazyFrame | None,
+    lines: pl.LazyFrame,
+    as_of: date,
+    nps_date: NpsDate,
+    *,
+    with_comments: bool,
 ) -> NpsSection | None:
+    """The NPS part, from the answers up to ``nps_date.day`` (orders at ``as_of``)."""
     from kunde_cli.analytics import nps as nps_mod
 
     if survey is None:
         return None
-    answers = nps_mod.answers_up_to(survey, as_of=as_of)
+    answers = nps_mod.answers_up_to(survey, as_of=nps_date.day)
     try:
         summary = nps_mod.nps_summary(answers)
     except ModelError:
         return None  # no answer with a score: the report says there is no survey data
-    trend = nps_mod.nps_by_period(answers, as_of=as_of, period="month").collect()
-    period = "month"
+    answers_day = nps_date.day or as_of
+    monthly = nps_mod.nps_by_period(answers, as_of=answers_day, period="month").collect()
+    trend, period = monthly, "month"
     # A monthly NPS from a handful of answers jumps between -100 and 100; with fewer
-    # than SMALL_N_THRESHOLD answers in a typical month, the trend is shown by quarter.
+    # than SMALL_N_THRESHOLD answers in a typical month, the chart shows quarters (the
+    # workbook has both).
     if (
-        trend.height
-        and float(trend.get_column(nps_mod.N).median() or 0) < nps_mod.SMALL_N_THRESHOLD
+        monthly.height
+        and float(monthly.get_column(nps_mod.N).median() or 0) < nps_mod.SMALL_N_THRESHOLD
     ):
-        trend = nps_mod.nps_by_period(answers, as_of=as_of, period="quarter").collect()
+        trend = nps_mod.nps_by_period(answers, as_of=answers_day, period="quarter").collect()
         period = "quarter"
     names = answers.collect_schema().names()
     terms = (
@@ -286,7 +298,16 @@ def _nps_section(
             .collect()
         )
     unmatched = nps_mod.count_unmatched(nps_mod.link_answers(answers, lines))
-    return NpsSection(summary, trend, period, terms, comments, unmatched)
+    return NpsSection(
+        summary,
+        trend,
+        period,
+        terms,
+        comments,
+        unmatched,
+        monthly=monthly,
+        nps_date=nps_date,
+    )
 
 
 def _clv_section(
@@ -375,8 +396,14 @@ def build_report(
     horizon_months: int = 12,
     top: int = TOP_CANDIDATES,
     on_step: Step | None = None,
+    nps_date: NpsDate | None = None,
 ) -> ReportData:
     """Run every analysis for the report at ``as_of``.
+
+    Survey answers (NPS, the ladder's ambassadors, profiles, the customer list) count
+    up to ``nps_date`` — :func:`kunde_cli.analytics.nps.nps_as_of`, as every command
+    picks it; ``kunde report`` passes the default rule, which keeps answers given after
+    the last order. Without ``nps_date`` answers count up to ``as_of``.
 
     ``compare`` (default :data:`DEFAULT_COMPARE_DAYS` days before ``as_of``) is the
     date the ladder movement is measured from. With ``anonymise_salt`` every
@@ -388,6 +415,7 @@ def build_report(
     """
     from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
     from kunde_cli.analytics import export_lists as exl
+    from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.analytics.orders import share
     from kunde_cli.errors import ConfigError
 
@@ -399,6 +427,8 @@ def build_report(
             f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
             hint="give an earlier --compare date (or a later --as-of)",
         )
+    picked = nps_date if nps_date is not None else nps_as_of(day, survey, given=day)
+    answers_day = picked.day or day
     step = on_step or (lambda _name: None)
     anonymise = anonymise_salt is not None
     # A dozen analyses read the same lines: read them (and resolve customer ids) once,
@@ -436,7 +466,12 @@ def build_report(
     tier_pairs = tiers.select(s.CUSTOMER_ID, churn.TIER).lazy()
     compare_pairs = _tiers(lines, before, config).select(s.CUSTOMER_ID, churn.TIER).lazy()
     rungs = ladder.ladder_rungs(
-        lines, as_of=day, survey=survey, tiers=tier_pairs, config=config.ladder
+        lines,
+        as_of=day,
+        survey=survey,
+        tiers=tier_pairs,
+        config=config.ladder,
+        answers_as_of=answers_day,
     ).collect()
     ladder_table = ladder.ladder_summary(rungs.lazy(), lang=lang).collect()
     flow = ladder.ladder_flow(
@@ -458,11 +493,16 @@ def build_report(
     repurchase = retention.repurchase_summary(lines, as_of=day)
 
     step("nps")
-    nps_section = _nps_section(survey, lines, day, with_comments=not anonymise)
+    nps_section = _nps_section(survey, lines, day, picked, with_comments=not anonymise)
 
     step("profiles")
     profile_table = profiles.segment_profiles(
-        lines, segmented.lazy(), as_of=day, survey=survey, by=rfm.SEGMENT
+        lines,
+        segmented.lazy(),
+        as_of=day,
+        survey=survey,
+        by=rfm.SEGMENT,
+        answers_as_of=answers_day,
     ).collect()
     personas = profiles.persona_cards(profile_table, lang, by=rfm.SEGMENT, currency=config.currency)
 
@@ -476,6 +516,7 @@ def build_report(
         lang=lang,
         segments=segmented.lazy(),
         rungs=rungs.lazy(),
+        answers_as_of=answers_day,
     ).collect()
     if predictions is not None:
         from kunde_cli.analytics.clv import P_ALIVE, PREDICTED_CLV
@@ -554,10 +595,12 @@ def customer_table(
     survey: pl.LazyFrame | None = None,
     config: Config | None = None,
     lang: str = "da",
+    answers_as_of: date | datetime | None = None,
 ) -> pl.DataFrame:
     """Every known person with segment, rung, churn tier, value and latest NPS answer:
     :func:`kunde_cli.analytics.export_lists.customer_overview` with the churn tiers
-    at ``as_of`` (what ``kunde export`` filters)."""
+    at ``as_of`` (what ``kunde export`` filters). Answers count up to
+    ``answers_as_of`` (default ``as_of``; :func:`kunde_cli.analytics.nps.nps_as_of`)."""
     from kunde_cli.analytics import churn
     from kunde_cli.analytics import export_lists as exl
 
@@ -565,5 +608,11 @@ def customer_table(
     day = _day(as_of)
     tiers = _tiers(lines, day, config).select(s.CUSTOMER_ID, churn.TIER).lazy()
     return exl.customer_overview(
-        lines, as_of=day, survey=survey, tiers=tiers, config=config, lang=lang
+        lines,
+        as_of=day,
+        survey=survey,
+        tiers=tiers,
+        config=config,
+        lang=lang,
+        answers_as_of=answers_as_of,
     ).collect()

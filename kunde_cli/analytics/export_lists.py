@@ -302,8 +302,12 @@ def customer_overview(
     lang: str = "da",
     segments: pl.LazyFrame | None = None,
     rungs: pl.LazyFrame | None = None,
+    answers_as_of: date | datetime | None = None,
 ) -> pl.LazyFrame:
     """Every known person on one row (the people of the loyalty ladder).
+
+    Survey answers count up to ``answers_as_of`` (default ``as_of``; the day
+    :func:`kunde_cli.analytics.nps.nps_as_of` picks), orders up to ``as_of``.
 
     Columns :data:`OVERVIEW_COLUMNS`: contact details (:func:`contact_details`, else the
     name and e-mail given with a survey answer), ``segment`` (RFM; null without a
@@ -321,9 +325,15 @@ def customer_overview(
         segments = rfm.rfm_segments(
             rfm.rfm_scores(lines, as_of=as_of, config=config.rfm), config=config.rfm
         )
+    answers_day = as_of if answers_as_of is None else answers_as_of
     if rungs is None:
         rungs = lad.ladder_rungs(
-            lines, as_of=as_of, survey=survey, tiers=tiers, config=config.ladder
+            lines,
+            as_of=as_of,
+            survey=survey,
+            tiers=tiers,
+            config=config.ladder,
+            answers_as_of=answers_day,
         )
     summary = customer_summary(lines, as_of=as_of).select(
         s.CUSTOMER_ID, pl.col(LAST_ORDER).dt.date(), RECENCY
@@ -335,7 +345,7 @@ def customer_overview(
         if tiers is not None
         else pl.LazyFrame(schema={s.CUSTOMER_ID: pl.String, TIER: pl.String})
     )
-    answers = latest_answers(survey, lines, as_of=as_of).drop(LATEST_SCORE)
+    answers = latest_answers(survey, lines, as_of=answers_day).drop(LATEST_SCORE)
     action = (
         pl.when(pl.col(SEGMENT).is_not_null())
         .then(segment_action_expr(SEGMENT, lang))

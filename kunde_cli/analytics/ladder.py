@@ -26,10 +26,10 @@ import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.analytics.actions import rung_next_step_expr
+from kunde_cli.analytics.nps import answers_up_to
 from kunde_cli.analytics.orders import (
     FREQUENCY,
     MONETARY,
-    as_of_cutoff,
     customer_emails,
     customer_summary,
 )
@@ -138,11 +138,11 @@ def survey_people(
     """Survey answers up to ``as_of`` with their person in ``customer_id``.
 
     The person is found as in :func:`with_person`. Answers without a person or a
-    score are dropped. Columns: ``customer_id``, ``responded_at``, ``score``.
+    score are dropped; answers without a date count, as in ``kunde nps``
+    (:func:`kunde_cli.analytics.nps.answers_up_to`), and lose to any dated answer of
+    the same person. Columns: ``customer_id``, ``responded_at``, ``score``.
     """
-    answers = survey.filter(pl.col(s.RESPONDED_AT) < as_of_cutoff(as_of)).filter(
-        pl.col(s.SCORE).is_not_null()
-    )
+    answers = answers_up_to(survey, as_of=as_of).filter(pl.col(s.SCORE).is_not_null())
     return (
         with_person(answers, lines)
         .select(s.CUSTOMER_ID, s.RESPONDED_AT, pl.col(s.SCORE).cast(pl.Int64))
@@ -169,8 +169,13 @@ def ladder_rungs(
     contacts: pl.LazyFrame | None = None,
     tiers: pl.LazyFrame | None = None,
     config: LadderConfig | None = None,
+    answers_as_of: date | datetime | None = None,
 ) -> pl.LazyFrame:
     """Every known person on the loyalty ladder at ``as_of``.
+
+    Survey answers count up to ``answers_as_of`` (default ``as_of``): the day
+    :func:`kunde_cli.analytics.nps.nps_as_of` picks, so the latest answer is the one
+    ``kunde nps`` counts.
 
     Columns: ``customer_id``, ``orders`` (counted orders), ``revenue`` (net, DKK),
     ``rung`` (module docstring), ``inactive`` (churn tier inactive/lost in ``tiers``,
@@ -203,7 +208,8 @@ def ladder_rungs(
     known: list[pl.LazyFrame] = []
     answers = None
     if survey is not None:
-        answers = survey_people(survey, lines, as_of=as_of)
+        answers_day = as_of if answers_as_of is None else answers_as_of
+        answers = survey_people(survey, lines, as_of=answers_day)
         known.append(answers.select(s.CUSTOMER_ID))
     if contacts is not None:
         known.append(with_person(contacts, lines).select(s.CUSTOMER_ID).drop_nulls())

@@ -212,8 +212,13 @@ def nps_summary(survey: pl.LazyFrame | pl.DataFrame) -> NpsSummary:
     return NpsSummary(**row.select(_SUMMARY_COLUMNS).row(0, named=True))
 
 
-def answers_up_to(survey: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
-    """Answers given on or before the ``as_of`` day (answers without a date are kept)."""
+def answers_up_to(survey: pl.LazyFrame, *, as_of: date | datetime | None) -> pl.LazyFrame:
+    """Answers given on or before the ``as_of`` day (answers without a date are kept).
+
+    ``as_of`` None keeps every answer (:func:`nps_as_of`'s ``undated`` rule).
+    """
+    if as_of is None:
+        return survey
     responded = pl.col(s.RESPONDED_AT)
     return survey.filter(responded.is_null() | (responded < as_of_cutoff(as_of)))
 
@@ -222,6 +227,101 @@ def latest_answer_date(survey: pl.LazyFrame) -> date | None:
     """The day of the latest answer (None when no answer has a date)."""
     latest = survey.select(pl.col(s.RESPONDED_AT).max()).collect().item()
     return latest.date() if latest is not None else None
+
+
+#: :class:`NpsDate` rules: why answers count up to that day.
+AS_OF_GIVEN = "given"  # the user's --as-of
+AS_OF_ORDERS = "orders"  # the orders' as-of; no dated answer is later
+AS_OF_ANSWERS = "answers"  # the latest answer, given after the last order (or no orders)
+AS_OF_UNDATED = "undated"  # no order and no dated answer: every answer counts
+AS_OF_RULES = (AS_OF_GIVEN, AS_OF_ORDERS, AS_OF_ANSWERS, AS_OF_UNDATED)
+
+#: Columns :meth:`NpsDate.columns` adds to an NPS summary.
+AS_OF = "as_of"
+AS_OF_RULE = "as_of_rule"
+
+
+@dataclass(frozen=True)
+class NpsDate:
+    """The day up to which survey answers count, and the rule that picked it.
+
+    ``day`` is None only with rule ``undated``; ``orders_day`` is the orders' as-of
+    (None without orders), ``latest_answer`` the day of the latest dated answer (None
+    when none has a date), ``later_answers`` how many answers fall after
+    ``orders_day`` and still count because of the rule (0 unless rule ``answers``).
+    """
+
+    day: date | None
+    rule: str
+    orders_day: date | None
+    latest_answer: date | None
+    later_answers: int = 0
+
+    def columns(self) -> list[pl.Expr]:
+        """``as_of`` (date) and ``as_of_rule`` (one of :data:`AS_OF_RULES`) as literals."""
+        return [
+            pl.lit(self.day, dtype=pl.Date).alias(AS_OF),
+            pl.lit(self.rule, dtype=pl.String).alias(AS_OF_RULE),
+        ]
+
+
+def nps_as_of(
+    orders_as_of: date | datetime | None,
+    survey: pl.LazyFrame | pl.DataFrame | None,
+    *,
+    given: date | datetime | None = None,
+) -> NpsDate:
+    """The one rule for the day up to which answers count in an NPS or a latest answer.
+
+    Every command that reads survey answers — ``kunde nps``, ``kunde report`` (HTML and
+    workbook), ``kunde profiles``, ``kunde ladder`` (ambassadors go by the latest
+    answer) — asks this function, so they count the same answers:
+
+    1. ``given`` (``--as-of``) → answers up to that day, rule ``given``. The user chose
+       the day; later answers did not exist yet on it.
+    2. Otherwise the later of ``orders_as_of`` (the orders' default as-of: the latest
+       order) and the latest dated answer. Surveys go out after a purchase, so the
+       newest answers usually come in after the last order of an export; they are
+       still the owner's latest NPS, and dropping them would be a surprise. Rule
+       ``answers`` when the latest answer is later (or there are no orders), else
+       ``orders``.
+    3. No order and no dated answer → ``day`` None, rule ``undated``: every answer
+       counts.
+
+    Only the answers' window moves: orders, recency and churn tiers stay at the
+    orders' as-of, so segments and tiers match ``kunde segment`` and ``kunde churn``.
+    Answers without a date always count (:func:`answers_up_to`). Commands say which
+    day and which rule they used in their notes (and in ``as_of``/``as_of_rule`` of
+    the NPS table).
+
+    Examples
+    --------
+    >>> survey = pl.LazyFrame({"responded_at": [datetime(2024, 3, 2), datetime(2024, 3, 9)]})
+    >>> picked = nps_as_of(date(2024, 3, 1), survey)
+    >>> picked.day, picked.rule, picked.later_answers
+    (datetime.date(2024, 3, 9), 'answers', 2)
+    >>> nps_as_of(date(2024, 3, 31), survey).rule
+    'orders'
+    >>> nps_as_of(date(2024, 3, 1), survey, given=date(2024, 2, 1)).day
+    datetime.date(2024, 2, 1)
+    """
+    orders_day = _as_day(orders_as_of)
+    latest = None if survey is None else latest_answer_date(survey.lazy())
+    if given is not None:
+        return NpsDate(_as_day(given), AS_OF_GIVEN, orders_day, latest)
+    if latest is not None and (orders_day is None or latest > orders_day):
+        later = 0
+        if orders_day is not None and survey is not None:
+            after = pl.col(s.RESPONDED_AT) >= as_of_cutoff(orders_day)
+            later = int(survey.lazy().select(after.sum()).collect().item())
+        return NpsDate(latest, AS_OF_ANSWERS, orders_day, latest, later)
+    if orders_day is not None:
+        return NpsDate(orders_day, AS_OF_ORDERS, orders_day, latest)
+    return NpsDate(None, AS_OF_UNDATED, None, None)
+
+
+def _as_day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def nps_by_period(
@@ -441,11 +541,13 @@ def follow_up_list(
     as_of: date | datetime,
     kind: FollowUpKind = "detractors",
     top: int = 3,
+    answers_as_of: date | datetime | None = None,
 ) -> pl.LazyFrame:
     """Whom to contact: detractors to win back, or promoters to ask for a review.
 
-    Uses each respondent's latest answer up to ``as_of`` (someone who answered 3 and
-    later 10 is a promoter now) and keeps those in ``kind``. Columns:
+    Uses each respondent's latest answer up to ``answers_as_of`` (default ``as_of``;
+    see :func:`nps_as_of`) — someone who answered 3 and later 10 is a promoter now —
+    and keeps those in ``kind``. Orders count up to ``as_of``. Columns:
 
     * ``name``, ``email`` — from the answer, else the customer's latest order;
     * ``score``, ``comment``, ``responded_at`` — the answer;
@@ -476,7 +578,9 @@ def follow_up_list(
     if kind not in ("detractors", "promoters"):
         raise ConfigError(f"the list must be detractors or promoters, not '{kind}'")
     answers = (
-        latest_answers(answers_up_to(survey_linked, as_of=as_of))
+        latest_answers(
+            answers_up_to(survey_linked, as_of=as_of if answers_as_of is None else answers_as_of)
+        )
         .with_columns(nps_category_expr())
         .filter(pl.col(NPS_CATEGORY) == kind)
     )

@@ -183,6 +183,7 @@ def segment_profiles(
     as_of: date | datetime,
     survey: pl.LazyFrame | None = None,
     by: str = GROUP,
+    answers_as_of: date | datetime | None = None,
 ) -> pl.LazyFrame:
     """A data-driven profile of each group of customers.
 
@@ -207,7 +208,8 @@ def segment_profiles(
     * ``top_channels`` — by share of the group's counted orders (an order's channel is
       that of its first line that names one);
     * ``nps`` (−100…100) and ``nps_responses`` from each customer's latest survey
-      answer up to ``as_of`` (null / 0 without answers).
+      answer up to ``answers_as_of`` (default ``as_of``; the day
+      :func:`kunde_cli.analytics.nps.nps_as_of` picks) (null / 0 without answers).
 
     A ``top_*`` column is null when the data has no such values. Sorted by revenue,
     highest first.
@@ -331,8 +333,9 @@ def segment_profiles(
     result = base.join(gaps, on=by, how="left", nulls_equal=True)
     for top in tops:
         result = result.join(top, on=by, how="left", nulls_equal=True)
+    answers_day = as_of if answers_as_of is None else answers_as_of
     result = result.join(
-        _nps_by_group(survey, lines, members, by, as_of), on=by, how="left", nulls_equal=True
+        _nps_by_group(survey, lines, members, by, answers_day), on=by, how="left", nulls_equal=True
     )
     missing = {
         name: pl.lit(None, dtype=pl.String).alias(name)

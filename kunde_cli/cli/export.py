@@ -154,6 +154,7 @@ def export_command(
     Example: kunde export --segment at-risk,can't-lose --shape mailchimp -o genvind.csv
     """
     from kunde_cli.analytics import export_lists as exl
+    from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
     from kunde_cli.render.formats import OutputFormat, emit, resolve_format
     from kunde_cli.render.terminal import note
@@ -189,6 +190,8 @@ def export_command(
         survey=loaded.survey,
         config=loaded.config,
         lang=lg,
+        # The one NPS rule: latest answers as kunde nps counts them.
+        answers_as_of=nps_as_of(loaded.as_of, loaded.survey, given=as_of).day,
     )
     result = exl.action_list(
         overview,

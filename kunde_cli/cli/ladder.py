@@ -63,6 +63,7 @@ def ladder_command(
     Example: kunde ladder --compare 2024-01-01
     """
     from kunde_cli.analytics import ladder as lad
+    from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
     from kunde_cli.render.formats import OutputFormat, emit, resolve_format
 
@@ -82,6 +83,22 @@ def ladder_command(
     when = loaded.as_of.strftime("%d-%m-%Y") if da else loaded.as_of.isoformat()
     table = resolve_format(fmt, output) is OutputFormat.table
     tiers = churn_tier_frame(loaded.orders, loaded.as_of, cfg)
+    # Ambassadors go by the latest answer up to the day of the one NPS rule (as in
+    # kunde nps): an answer given after the last order counts.
+    picked = nps_as_of(loaded.as_of, loaded.survey, given=as_of)
+    if loaded.survey is not None:
+        from kunde_cli.render.i18n import nps_as_of_note
+        from kunde_cli.render.terminal import note
+
+        note(nps_as_of_note(picked, lg))
+    rungs = lad.ladder_rungs(
+        loaded.orders,
+        as_of=loaded.as_of,
+        survey=loaded.survey,
+        tiers=tiers,
+        config=cfg.ladder,
+        answers_as_of=picked.day or loaded.as_of,
+    )
 
     if compare is not None:
         before = compare.date()
@@ -94,6 +111,7 @@ def ladder_command(
             tiers=tiers,
             compare_tiers=churn_tier_frame(loaded.orders, before, cfg),
             config=cfg.ladder,
+            rungs=rungs,
         ).collect()
         _note_movements(moves, since, lg)
         if by is LadderBy.customer:
@@ -152,9 +170,6 @@ def ladder_command(
         )
         return
 
-    rungs = lad.ladder_rungs(
-        loaded.orders, as_of=loaded.as_of, survey=loaded.survey, tiers=tiers, config=cfg.ladder
-    )
     if by is LadderBy.customer:
         frame = rungs.collect()
         title = f"Personer på stigen pr. {when}" if da else f"People on the ladder as of {when}"

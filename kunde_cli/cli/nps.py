@@ -101,6 +101,7 @@ def nps_command(
     from kunde_cli.cli import common
     from kunde_cli.errors import ConfigError, WorkspaceError
     from kunde_cli.render.formats import OutputFormat, emit, resolve_format
+    from kunde_cli.render.i18n import nps_as_of_note
 
     chosen = [
         name
@@ -136,20 +137,23 @@ def nps_command(
             hint="read a survey export first: kunde ingest --kind survey svar.csv "
             "(or give it directly: kunde nps ordrer.csv svar.csv)",
         )
+    has_orders = loaded.orders.select(pl.len()).collect().item() > 0
+    # Orders (segments, tiers, lists) stay at the orders' as-of; the answers count up
+    # to the day of the one NPS rule, which every command reading answers shares.
     day = loaded.as_of
-    if as_of is None:
-        # The default as-of is the latest order; answers often come in after the last
-        # order in an export, and dropping them would be a surprise.
-        latest = nps.latest_answer_date(survey)
-        if latest is not None and latest > day:
-            day = latest
+    picked = nps.nps_as_of(day if has_orders else None, survey, given=as_of)
+    answers_day = picked.day or day
     lg, cfg = loaded.lang, loaded.config
     da = lg == "da"
-    when = day.strftime("%d-%m-%Y") if da else day.isoformat()
-    linked = nps.link_answers(nps.answers_up_to(survey, as_of=day), loaded.orders).collect().lazy()
+    when = answers_day.strftime("%d-%m-%Y") if da else answers_day.isoformat()
+    linked = (
+        nps.link_answers(nps.answers_up_to(survey, as_of=picked.day), loaded.orders)
+        .collect()
+        .lazy()
+    )
     summary = nps.nps_summary(linked)
-    has_orders = loaded.orders.select(pl.len()).collect().item() > 0
     _headline(summary, lg)
+    _note(lg, nps_as_of_note(picked, "da"), nps_as_of_note(picked, "en"))
     if has_orders:
         unmatched = nps.count_unmatched(linked)
         if unmatched:
@@ -164,7 +168,7 @@ def nps_command(
     common_args = {"lang": lg, "currency": cfg.currency, "csv_style": csv_style, "bom": bom}
 
     if period is not None:
-        frame = nps.nps_by_period(linked, as_of=day, period=period.value).collect()
+        frame = nps.nps_by_period(linked, as_of=answers_day, period=period.value).collect()
         _warn_small(frame, lg)
         title = (
             f"NPS pr. {'måned' if period is NpsPeriod.month else 'kvartal'}"
@@ -179,7 +183,7 @@ def nps_command(
                 f"--by {by.value} needs the orders to know each customer's {by.value}",
                 hint="give the orders too: kunde nps ordrer.csv svar.csv (or kunde ingest ordrer.csv)",
             )
-        groups = _groups(by, loaded, linked, day)
+        groups = _groups(by, loaded, linked, picked.day)
         frame = nps.nps_by_group(linked, groups).collect()
         _warn_small(frame, lg)
         if table:
@@ -195,7 +199,9 @@ def nps_command(
         )
         return
     if follow_up is not None:
-        frame = nps.follow_up_list(linked, loaded.orders, as_of=day, kind=follow_up.value).collect()
+        frame = nps.follow_up_list(
+            linked, loaded.orders, as_of=day, kind=follow_up.value, answers_as_of=answers_day
+        ).collect()
         if follow_up is NpsList.detractors:
             _note(
                 lg,
@@ -231,7 +237,7 @@ def nps_command(
         emit(frame, fmt, output, title=title, **common_args)
         return
     emit(
-        summary.to_frame(),
+        summary.to_frame().with_columns(picked.columns()),
         fmt,
         output,
         title=f"NPS pr. {when}" if da else f"NPS as of {when}",
@@ -239,11 +245,15 @@ def nps_command(
     )
 
 
-def _groups(by: NpsBy, loaded: Loaded, linked: pl.LazyFrame, day: date) -> pl.LazyFrame:
-    """``customer_id`` + the group column for ``--by``."""
+def _groups(
+    by: NpsBy, loaded: Loaded, linked: pl.LazyFrame, answers_day: date | None
+) -> pl.LazyFrame:
+    """``customer_id`` + the group column for ``--by``, at the orders' as-of (the rungs'
+    latest answers up to ``answers_day``, the NPS date)."""
     from kunde_cli import schema as s
 
     cfg = loaded.config
+    day = loaded.as_of
     if by is NpsBy.segment:
         from kunde_cli.analytics.rfm import SEGMENT, rfm_scores, rfm_segments
 
@@ -255,7 +265,12 @@ def _groups(by: NpsBy, loaded: Loaded, linked: pl.LazyFrame, day: date) -> pl.La
 
         tiers = churn_tier_frame(loaded.orders, day, cfg)
         rungs = ladder_rungs(
-            loaded.orders, as_of=day, survey=linked, tiers=tiers, config=cfg.ladder
+            loaded.orders,
+            as_of=day,
+            survey=linked,
+            tiers=tiers,
+            config=cfg.ladder,
+            answers_as_of=answers_day or day,
         )
         return rungs.select(s.CUSTOMER_ID, RUNG)
     from kunde_cli.analytics.nps import customer_channels

@@ -68,11 +68,12 @@ def profiles_command(
     Example: kunde profiles --by rung --lang en
     """
     from kunde_cli.analytics import profiles as prof
+    from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.analytics.orders import share
     from kunde_cli.cli import common
     from kunde_cli.cli.segment import label_values
     from kunde_cli.render.formats import OutputFormat, emit, resolve_format
-    from kunde_cli.render.i18n import label
+    from kunde_cli.render.i18n import label, nps_as_of_note
     from kunde_cli.render.terminal import note
 
     loaded = common.load(
@@ -91,6 +92,9 @@ def profiles_command(
     # channels, survey links): read them, and resolve customer ids, once.
     lines = share(loaded.orders.collect().lazy())
     when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
+    # Survey answers count up to the day of the one NPS rule (as in kunde nps).
+    picked = nps_as_of(loaded.as_of, loaded.survey, given=as_of)
+    answers_day = picked.day or loaded.as_of
 
     if by is ProfilesBy.rung:
         from kunde_cli.analytics import ladder
@@ -103,6 +107,7 @@ def profiles_command(
             survey=loaded.survey,
             tiers=churn_tier_frame(lines, loaded.as_of, cfg),
             config=cfg.ladder,
+            answers_as_of=answers_day,
         )
     else:
         from kunde_cli.analytics import rfm
@@ -117,8 +122,11 @@ def profiles_command(
         as_of=loaded.as_of,
         survey=loaded.survey,
         by=column,
+        answers_as_of=answers_day,
     ).collect()
     title = label("profiles_title", lg).format(by=label(column, lg).lower(), as_of=when)
+    if loaded.survey is not None:
+        note(nps_as_of_note(picked, lg))
 
     if resolve_format(fmt, output) is not OutputFormat.table:
         emit(

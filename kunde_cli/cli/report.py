@@ -134,6 +134,7 @@ def report_command(
 
     Example: kunde report --output-dir rapporter --compare 2024-01-01
     """
+    from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
     from kunde_cli.render.formats import atomic_write_bytes
     from kunde_cli.render.html import report_html_bytes
@@ -169,6 +170,8 @@ def report_command(
             anonymise_salt=key,
             fit_model=model,
             on_step=progress.step,
+            # Answers given after the last order still count (the one NPS rule).
+            nps_date=nps_as_of(loaded.as_of, loaded.survey, given=as_of),
         )
         progress.step("html")
         html = report_html_bytes(data)
@@ -215,6 +218,10 @@ def _notes(data: Any, sheets: list[Any]) -> Iterator[str]:
             if da
             else "No survey answers: the NPS section says so."
         )
+    else:
+        from kunde_cli.render.i18n import nps_as_of_note
+
+        yield nps_as_of_note(data.nps.nps_date, lg)
     if data.clv.status in (CLV_FAILED, CLV_UNTRUSTED):
         reasons = "; ".join(data.clv.reasons)
         yield (

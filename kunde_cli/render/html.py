@@ -237,6 +237,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet_candidates": ("Genaktivering", "Reactivation"),
     "sheet_nps": ("NPS", "NPS"),
     "sheet_nps_trend": ("NPS pr. måned", "NPS by month"),
+    "sheet_nps_quarter": ("NPS pr. kvartal", "NPS by quarter"),
+    "s_nps_as_of": ("NPS-svar til og med", "NPS answers up to"),
     "sheet_nps_terms": ("NPS ord", "NPS words"),
     "sheet_nps_comments": ("NPS kommentarer", "NPS comments"),
     "sheet_clv": ("Kundeværdi", "Customer value"),
@@ -558,6 +560,7 @@ def _churn_sentence(data: ReportData) -> str:
 
 def _nps_sentence(data: ReportData) -> str:
     from kunde_cli.analytics.nps import SMALL_N_THRESHOLD
+    from kunde_cli.render.i18n import nps_as_of_note
 
     lg = data.lang
     if data.nps is None:
@@ -575,7 +578,7 @@ def _nps_sentence(data: ReportData) -> str:
     )
     if s.n < SMALL_N_THRESHOLD:
         sentence += text("nps_small", lg)
-    return sentence
+    return f"{sentence} {nps_as_of_note(data.nps.nps_date, lg)}"
 
 
 def _clv_sentence(data: ReportData) -> str:

@@ -6,6 +6,13 @@ the terminal table and the reports use these labels.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from kunde_cli.analytics.nps import NpsDate
+
 LANGS = ("da", "en")
 
 # key -> (da, en)
@@ -318,6 +325,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "comments": ("Kommentarer", "Comments"),
     "word": ("Ord", "Word"),
     "phrase": ("Udtryk", "Phrase"),
+    # --- nps: the day answers count up to (analytics.nps.nps_as_of) ---
+    "as_of": ("Svar til og med", "Answers up to"),
+    "as_of_rule": ("Dato valgt efter", "Date chosen by"),
+    "as_of_rule_given": ("--as-of", "--as-of"),
+    "as_of_rule_orders": ("Seneste ordre", "Latest order"),
+    "as_of_rule_answers": ("Seneste svar", "Latest answer"),
+    "as_of_rule_undated": ("Svar uden dato", "Undated answers"),
+    "nps_as_of_given": (
+        "NPS-svar tæller til og med {day} (--as-of).",
+        "NPS answers count up to {day} (--as-of).",
+    ),
+    "nps_as_of_orders": (
+        "NPS-svar tæller til og med {day}, datoen for den seneste ordre.",
+        "NPS answers count up to {day}, the date of the latest order.",
+    ),
+    "nps_as_of_answers": (
+        "NPS-svar tæller til og med {day}, datoen for det seneste svar: {later} svar kom "
+        "efter den seneste ordre ({orders}) og tæller med.",
+        "NPS answers count up to {day}, the date of the latest answer: {later} answers came "
+        "after the latest order ({orders}) and count.",
+    ),
+    "nps_as_of_answers_only": (
+        "NPS-svar tæller til og med {day}, datoen for det seneste svar.",
+        "NPS answers count up to {day}, the date of the latest answer.",
+    ),
+    "nps_as_of_undated": (
+        "Svarene har ingen dato, så alle svar tæller med.",
+        "The answers have no date, so every answer counts.",
+    ),
     # --- report ---
     "last_answer": ("Seneste svar", "Last answer"),
     "predicted_clv": ("Forventet værdi", "Predicted value"),
@@ -332,3 +368,20 @@ def label(key: str, lang: str = "da") -> str:
     if pair is None:
         return key
     return pair[0] if lang == "da" else pair[1]
+
+
+def nps_as_of_note(picked: NpsDate, lang: str = "da") -> str:
+    """One sentence on the day NPS answers count up to and why (``picked`` comes from
+    :func:`kunde_cli.analytics.nps.nps_as_of`, which every NPS-reading command asks)."""
+
+    def when(day: date | None) -> str:
+        if day is None:
+            return "–"
+        return day.strftime("%d-%m-%Y") if lang == "da" else day.isoformat()
+
+    key = f"nps_as_of_{picked.rule}"
+    if picked.rule == "answers" and picked.orders_day is None:
+        key = "nps_as_of_answers_only"
+    return label(key, lang).format(
+        day=when(picked.day), orders=when(picked.orders_day), later=picked.later_answers
+    )

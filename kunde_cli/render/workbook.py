@@ -64,6 +64,7 @@ _KEYS = {
     "movement": "move_",
     "nps_category": "",
     "term_kind": "",
+    "as_of_rule": "as_of_rule_",
 }
 
 
@@ -131,15 +132,19 @@ def _sheets(data: ReportData) -> list[SheetSpec]:
         )
     )
     if data.nps is not None:
+        # The summary carries the day answers count up to and the rule that picked it,
+        # as `kunde nps --format json` does.
+        summary = data.nps.summary.to_frame().with_columns(data.nps.nps_date.columns())
         specs += [
-            SheetSpec(text("sheet_nps", lg), data.nps.summary.to_frame()),
-            SheetSpec(
-                text("sheet_nps_trend", lg),
-                data.nps.trend,
-                score_columns=("nps",),
-            ),
-            SheetSpec(text("sheet_nps_terms", lg), named(data.nps.terms)),
+            SheetSpec(text("sheet_nps", lg), named(summary)),
+            SheetSpec(text("sheet_nps_trend", lg), data.nps.monthly, score_columns=("nps",)),
         ]
+        if data.nps.trend_period == "quarter":
+            # The HTML chart shows quarters when months have few answers: its numbers.
+            specs.append(
+                SheetSpec(text("sheet_nps_quarter", lg), data.nps.trend, score_columns=("nps",))
+            )
+        specs.append(SheetSpec(text("sheet_nps_terms", lg), named(data.nps.terms)))
         if data.nps.comments.height:
             specs.append(
                 SheetSpec(
@@ -199,6 +204,17 @@ def _summary_rows(data: ReportData, cuts: list[str]) -> list[tuple[str, Any, str
             (text("s_nps_high", lg), k.nps.ci_high, "float", ""),
             (text("s_nps_n", lg), k.nps.n, "int", ""),
         ]
+        if data.nps is not None and data.nps.nps_date.day is not None:
+            from kunde_cli.render.i18n import nps_as_of_note
+
+            rows.append(
+                (
+                    text("s_nps_as_of", lg),
+                    data.nps.nps_date.day,
+                    "date",
+                    nps_as_of_note(data.nps.nps_date, lg),
+                )
+            )
     else:
         rows.append((text("k_nps", lg), None, "float", text("nps_sheet_none", lg)))
     rows.append((text("k_inactive", lg), k.share_inactive, "percent", text("k_inactive_sub", lg)))

@@ -344,6 +344,92 @@ def test_promoter_list_uses_latest_answer(shop: tuple[pl.LazyFrame, pl.LazyFrame
     ]
 
 
+def test_follow_up_list_answers_as_of_moves_only_the_answers(
+    shop: tuple[pl.LazyFrame, pl.LazyFrame],
+) -> None:
+    linked, lines = shop
+    # Orders up to 31 March, answers up to 9 April: b's 9 (9 April) now counts, so b
+    # is a promoter with the 900 kr. bought by 31 March.
+    out = nps.follow_up_list(
+        linked, lines, as_of=date(2024, 3, 31), kind="promoters", answers_as_of=date(2024, 4, 9)
+    ).collect()
+    assert out.select(s.NAME, s.SCORE, nps.REVENUE).rows() == [
+        ("Dea", 10, 10000.0),
+        ("Bo", 9, 900.0),
+    ]
+
+
+def _dated(*days: date | None) -> pl.LazyFrame:
+    return survey(
+        [
+            {s.RESPONSE_ID: f"r{i}", s.SCORE: 9, s.RESPONDED_AT: day and datetime.combine(day, datetime.min.time())}
+            for i, day in enumerate(days)
+        ]
+    )  # fmt: skip
+
+
+def test_nps_as_of_keeps_answers_after_the_last_order() -> None:
+    # Last order 1 March; answers 28 Feb, 1 March (13:00 counts as that day), 5 and 9
+    # March: the latest answer (9 March) is later, so answers count up to it, and the
+    # two answers after 1 March are the ones the rule adds.
+    answers = survey(
+        [
+            {s.RESPONSE_ID: "a", s.SCORE: 9, s.RESPONDED_AT: datetime(2024, 2, 28)},
+            {s.RESPONSE_ID: "b", s.SCORE: 9, s.RESPONDED_AT: datetime(2024, 3, 1, 13)},
+            {s.RESPONSE_ID: "c", s.SCORE: 9, s.RESPONDED_AT: datetime(2024, 3, 5)},
+            {s.RESPONSE_ID: "d", s.SCORE: 9, s.RESPONDED_AT: datetime(2024, 3, 9, 23, 59)},
+        ]
+    )
+    picked = nps.nps_as_of(date(2024, 3, 1), answers)
+    assert picked == nps.NpsDate(
+        day=date(2024, 3, 9),
+        rule=nps.AS_OF_ANSWERS,
+        orders_day=date(2024, 3, 1),
+        latest_answer=date(2024, 3, 9),
+        later_answers=2,
+    )
+    assert nps.answers_up_to(answers, as_of=picked.day).collect().height == 4
+
+
+def test_nps_as_of_stays_at_the_orders_when_no_answer_is_later() -> None:
+    # Latest answer 1 March, last order 1 March: the same day, the orders rule.
+    picked = nps.nps_as_of(date(2024, 3, 1), _dated(date(2024, 2, 1), date(2024, 3, 1)))
+    assert (picked.day, picked.rule, picked.later_answers) == (
+        date(2024, 3, 1),
+        nps.AS_OF_ORDERS,
+        0,
+    )
+    # No survey at all: the orders' day.
+    assert nps.nps_as_of(date(2024, 3, 1), None).rule == nps.AS_OF_ORDERS
+
+
+def test_nps_as_of_given_wins_and_drops_later_answers() -> None:
+    answers = _dated(date(2024, 2, 1), date(2024, 3, 9))
+    picked = nps.nps_as_of(date(2024, 3, 1), answers, given=datetime(2024, 2, 15, 10))
+    assert (picked.day, picked.rule) == (date(2024, 2, 15), nps.AS_OF_GIVEN)
+    assert nps.answers_up_to(answers, as_of=picked.day).collect().height == 1
+
+
+def test_nps_as_of_without_orders_and_without_dates() -> None:
+    # No orders: the latest answer. No orders and no dated answer: every answer counts.
+    picked = nps.nps_as_of(None, _dated(date(2024, 2, 1), None))
+    assert (picked.day, picked.rule, picked.later_answers) == (
+        date(2024, 2, 1),
+        nps.AS_OF_ANSWERS,
+        0,
+    )
+    undated = _dated(None, None)
+    picked = nps.nps_as_of(None, undated)
+    assert (picked.day, picked.rule) == (None, nps.AS_OF_UNDATED)
+    assert nps.answers_up_to(undated, as_of=picked.day).collect().height == 2
+
+
+def test_nps_date_columns_for_the_summary_table() -> None:
+    picked = nps.nps_as_of(date(2024, 3, 1), _dated(date(2024, 3, 9)))
+    frame = nps.nps_summary(scores([10, 3])).to_frame().with_columns(picked.columns())
+    assert frame.select(nps.AS_OF, nps.AS_OF_RULE).rows() == [(date(2024, 3, 9), "answers")]
+
+
 def test_follow_up_list_kind_is_checked(shop: tuple[pl.LazyFrame, pl.LazyFrame]) -> None:
     linked, lines = shop
     with pytest.raises(ConfigError):

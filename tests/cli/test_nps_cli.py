@@ -70,7 +70,12 @@ def test_summary_matches_the_library_and_counts_answers_after_the_last_order(
     assert row["ci_low"] == pytest.approx(-29.78, abs=0.01)
     assert row["ci_high"] == pytest.approx(79.78, abs=0.01)
     library = nps.nps_summary(pl.read_csv(TYPEFORM).rename({TYPEFORM_SCORE: "score"}))
-    assert row == pytest.approx(library.to_frame().row(0, named=True))
+    expected = library.to_frame().row(0, named=True)
+    assert {k: row[k] for k in expected} == pytest.approx(expected, abs=1e-4)
+    # The one NPS rule: answers count up to the latest answer (9 April), after the
+    # last order (1 March); the table and the note say so.
+    assert (row["as_of"], row["as_of_rule"]) == ("2024-04-09", "answers")
+    assert "til og med 09-04-2024, datoen for det seneste svar: 5 svar kom efter" in stderr
     assert "NPS 40" in stderr
     assert "Kun 5 svar" in stderr  # small-n warning
     # One anonymous Typeform answer matches no customer.
@@ -81,6 +86,7 @@ def test_as_of_drops_later_answers(runner: CliRunner, orders_csv: Path) -> None:
     rows, _ = run_json(runner, orders_csv, TYPEFORM, "--as-of", "2024-04-04")
     # Only 2 April (10) and 3 April (4) count: P 1, D 1 → NPS 0.
     assert (rows[0]["n"], rows[0]["nps"]) == (2, 0.0)
+    assert (rows[0]["as_of"], rows[0]["as_of_rule"]) == ("2024-04-04", "given")
 
 
 def test_detractor_list(runner: CliRunner, orders_csv: Path) -> None:

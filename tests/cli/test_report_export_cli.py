@@ -302,7 +302,11 @@ def test_workbook_numbers_equal_the_commands_json(shop, tmp_path):
     _same(_sheet(book, "Kohorter"), _json("retention", *files, "--cohorts"), {})
     _same(_sheet(book, "Aktivitet"), _json("churn", *files), {"tier": "tier_"})
     _same(_sheet(book, "Profiler"), _json("profiles", *files), {"segment": ""})
-    _same(_sheet(book, "NPS pr. måned"), _json("nps", *files, "--period", "quarter"), {})
+    # The NPS sheets: the summary (with the day answers count up to) and the months
+    # are `kunde nps`'s; with few answers a month the chart's quarters get a sheet too.
+    _same(_sheet(book, "NPS"), _json("nps", *files), {"as_of_rule": "as_of_rule_"})
+    _same(_sheet(book, "NPS pr. måned"), _json("nps", *files, "--period", "month"), {})
+    _same(_sheet(book, "NPS pr. kvartal"), _json("nps", *files, "--period", "quarter"), {})
     # Model columns are absent here (ten customers cannot carry a fit), so the value
     # sheet is exactly `kunde clv --by segment`.
     _same(_sheet(book, "Kundeværdi"), _json("clv", *files, "--by", "segment"), {"segment": ""})
