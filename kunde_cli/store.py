@@ -134,7 +134,11 @@ class ForgetSummary:
 
 
 def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
+    """Hex SHA-256 of a file's bytes (for stdin ``-`` or a pipe: of the bytes read)."""
+    from kunde_cli.ingest.readers import stream_bytes
+
+    if (data := stream_bytes(path)) is not None:
+        return hashlib.sha256(data).hexdigest()
     with Path(path).open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 

@@ -13,7 +13,8 @@ from kunde_cli.render.formats import OutputFormat
 Files = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Order exports (CSV/Excel) to analyse directly instead of the workspace.",
+        help="Order exports (CSV/Excel, .gz or .zip; - for stdin) to analyse directly "
+        "instead of the workspace.",
         show_default=False,
     ),
 ]
@@ -92,6 +93,16 @@ DayFirst = Annotated[
     typer.Option(
         "--dayfirst/--monthfirst",
         help="How to read dates like 03/05/2024 (default: day first, as in Denmark).",
+        show_default=False,
+    ),
+]
+
+Columns = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help="For a file without a header row: its columns in order, as field names "
+        "(id,date,qty,amount; Danish names too: kunde,dato,antal,beløb); - skips a column.",
         show_default=False,
     ),
 ]

@@ -6,15 +6,31 @@ is written anywhere (the workspace is ``kunde_cli.store``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kunde_cli.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     import polars as pl
 
 ORDERS_KIND = "orders"
 SURVEY_KIND = "survey"
+
+#: Short names ``--columns`` also takes (a headerless log names its columns tersely).
+#: ``id`` is the customer's id, as in CDNOW's "id date qty amount"; an order number is
+#: ``order_id``.
+COLUMN_ALIASES = {
+    "id": "customer_id", "cust": "customer_id", "customer": "customer_id",
+    "qty": "quantity", "amt": "amount", "price": "amount", "sum": "amount",
+    "order": "order_id", "invoice": "order_id", "time": "order_date",
+    "timestamp": "order_date", "datetime": "order_date",
+}  # fmt: skip
+#: Names in ``--columns`` for a column to leave out.
+SKIP_COLUMN = ("-", "_")
 
 
 @dataclass(frozen=True)
@@ -26,6 +42,50 @@ class ReadOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     dayfirst: bool | None = None
     kind: str | None = None  # "orders", "survey" or None (detect)
+    #: ``--columns``: the columns of a file without a header, in order, as field names
+    #: ("id,date,qty,amount"; ``-`` skips one). A header row, if any, is replaced.
+    columns: str | Sequence[str] | None = None
+
+
+def column_fields(columns: str | Sequence[str]) -> tuple[str | None, ...]:
+    """``"id,dato,-,amount"`` → ``("customer_id", "order_date", None, "amount")``.
+
+    Each name is a canonical field (orders or survey), a Danish field name
+    (``mapping.FIELD_ALIASES``) or a short name (:data:`COLUMN_ALIASES`); ``-`` or ``_``
+    leaves a column out. Raises ConfigError naming a word it does not know.
+    """
+    from kunde_cli import schema as s
+    from kunde_cli.ingest.mapping import FIELD_ALIASES, HELPER_FIELDS, ORDER_FIELDS
+
+    survey_fields = (s.SCORE, s.COMMENT, s.RESPONDED_AT, s.RESPONSE_ID)
+    words = columns.split(",") if isinstance(columns, str) else list(columns)
+    fields: list[str | None] = []
+    for word in words:
+        key = word.strip().lower()
+        if key in SKIP_COLUMN:
+            fields.append(None)
+            continue
+        fld = (
+            key
+            if key in ORDER_FIELDS or key in survey_fields
+            else FIELD_ALIASES.get(key) or COLUMN_ALIASES.get(key)
+        )
+        if fld is None:
+            known = [f for f in ORDER_FIELDS if f not in HELPER_FIELDS] + list(survey_fields)
+            raise ConfigError(
+                f"--columns: unknown field '{word.strip()}'"
+                if key
+                else f"--columns '{','.join(words)}' has an empty name",
+                hint="name each column in order with a field ("
+                + ", ".join(known)
+                + ", or id, date, qty), - to skip one: --columns id,date,qty,amount",
+            )
+        if fld in fields:
+            raise ConfigError(f"--columns names {fld} twice ('{word.strip()}')")
+        fields.append(fld)
+    if not any(fields):
+        raise ConfigError("--columns names no field", hint="e.g. --columns id,date,qty,amount")
+    return tuple(fields)
 
 
 @dataclass
@@ -70,14 +130,14 @@ def read_any(
 
     options = options or ReadOptions()
     path = Path(path)
-    raw = read_table(path, sheet=options.sheet, score_header=_header_scorer)
+    fields = column_fields(options.columns) if options.columns else None
+    raw = read_table(path, sheet=options.sheet, score_header=_header_scorer, columns=fields)
+    mapping = _columns_mapping(raw, options.mapping, fields)
     chosen = kind or options.kind or _detect_kind(raw)
     if chosen == SURVEY_KIND:
         from kunde_cli.ingest.survey import survey_from_raw
 
-        frame, rejects = survey_from_raw(
-            raw, mapping=options.mapping or None, dayfirst=options.dayfirst
-        )
+        frame, rejects = survey_from_raw(raw, mapping=mapping or None, dayfirst=options.dayfirst)
         detected = {
             "kind": SURVEY_KIND,
             "encoding": raw.encoding,
@@ -87,7 +147,7 @@ def read_any(
         }
     else:
         frame, rejects, detected = validate_orders(
-            raw, preset=options.preset, mapping=options.mapping or None, dayfirst=options.dayfirst
+            raw, preset=options.preset, mapping=mapping or None, dayfirst=options.dayfirst
         )
     # A survey layout may use data rows as a second header (SurveyMonkey); every row
     # that was data ends up accepted or rejected, so count those.
@@ -100,6 +160,70 @@ def read_any(
         detected=detected,
         rows_read=rows_read,
     )
+
+
+def _columns_mapping(
+    raw: Any, mapping: dict[str, str], fields: tuple[str | None, ...] | None
+) -> dict[str, str]:
+    """The ``--map`` to use: ``--columns`` names its fields' columns; a number in
+    ``--map amount=4`` is a column's position (1-based) when no column has that name.
+
+    A file without a header needs one or the other: else an InputError says so and
+    suggests ``--columns`` for what its first row holds.
+    """
+    columns = [c for c in raw.frame.columns if not c.startswith("_")]
+    if fields:
+        named = {f for f in fields if f}
+        kept = {k: v for k, v in mapping.items() if _field_of(k) not in named}
+        return {**kept, **{f: f for f in fields if f}}
+    positional = {
+        k: columns[int(v) - 1]
+        for k, v in mapping.items()
+        if re.fullmatch(r"\d+", v.strip()) and v not in columns and 1 <= int(v) <= len(columns)
+    }
+    if raw.headerless and not positional and not any(v in columns for v in mapping.values()):
+        first = raw.frame.select(columns).row(0) if raw.frame.height else ()
+        cells = [str(v) for v in first[: len(columns)] if v is not None]
+        guess = _guess_columns(cells)
+        position = guess.split(",").index("amount") + 1 if "amount" in guess.split(",") else 2
+        raise InputError(
+            f"the file has no header row: its first line is data ({' '.join(cells[:8])})",
+            path=raw.path,
+            hint=f"name its {len(columns)} columns in order with --columns, e.g. --columns "
+            f"{guess} (- skips a column), or map by position: --map amount={position}",
+        )
+    return {**mapping, **positional}
+
+
+def _field_of(name: str) -> str | None:
+    from kunde_cli.ingest.mapping import canonical_field
+
+    try:
+        return canonical_field(name)
+    except ConfigError:
+        return name.strip().lower()
+
+
+def _guess_columns(cells: list[str]) -> str:
+    """A --columns suggestion from a first row: ``00001 19970101 1 11.77`` → id,date,qty,amount."""
+    guess: list[str] = []
+    for i, cell in enumerate(cells):
+        text = cell.strip()
+        if "date" not in guess and re.fullmatch(
+            r"(19|20)\d{6}|\d{10}|\d{13}|\d{1,4}[-./]\d{1,2}[-./]\d{1,4}.*", text
+        ):
+            guess.append("date")
+        elif "amount" not in guess and re.fullmatch(r"-?\d+[.,]\d{1,2}", text):
+            guess.append("amount")
+        elif i == 0:
+            guess.append("id")
+        elif "email" not in guess and "@" in text:
+            guess.append("email")
+        elif "qty" not in guess and re.fullmatch(r"-?\d{1,3}", text):
+            guess.append("qty")
+        else:
+            guess.append("-")
+    return ",".join(guess)
 
 
 def _detect_kind(raw: Any) -> str:

@@ -98,6 +98,23 @@ _TIMES = (
 _ISO_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d")
 _DAY_FIRST = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%y", "%d.%m.%y", "%d/%m/%y")
 _MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y")
+#: Compact dates (19970101, 20240305 1422, 20240305142200), each with the regex its
+#: values must match in full: Polars' ``%d`` also takes one digit, so "1997011" would
+#: otherwise be read as 1 January.
+_COMPACT = {
+    "%Y%m%d": r"^\d{8}$",
+    "%Y%m%d %H:%M": r"^\d{8} \d{2}:\d{2}$",
+    "%Y%m%d %H:%M:%S": r"^\d{8} \d{2}:\d{2}:\d{2}$",
+    "%Y%m%d%H%M": r"^\d{12}$",
+    "%Y%m%d%H%M%S": r"^\d{14}$",
+}
+#: Unix timestamps: seconds since 1970 (10 digits, maybe with a fraction) or
+#: milliseconds (13 digits). Not strptime formats; :func:`parse_datetime_expr` knows them.
+UNIX_SECONDS = "unix seconds"
+UNIX_MILLISECONDS = "unix milliseconds"
+_UNIX = {UNIX_SECONDS: r"^\d{10}(?:\.\d+)?$", UNIX_MILLISECONDS: r"^\d{13}$"}
+#: The day a Unix timestamp fell on is the shop's local day (Danish time).
+SHOP_TIME_ZONE = "Europe/Copenhagen"
 
 #: Time-zone suffixes are dropped: a Danish shop's day is the local day it saw, so
 #: "2024-03-05 23:30:00 +0100" stays 5 March (converting to UTC would move orders
@@ -116,6 +133,8 @@ def normalise_datetime_text(expr: pl.Expr) -> pl.Expr:
         .str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
         .str.replace(r"\s+kl\.?\s*", " ")
         .str.replace(_TZ_SUFFIX, "$1")
+        # A whole number that a spreadsheet stored as 19970101.0 or 1704067200.0.
+        .str.replace(r"^(\d{8}|\d{10}|\d{13})\.0+$", "$1")
     )
 
 
@@ -133,9 +152,32 @@ class DateDetection:
 
 def _candidates(dayfirst: bool | None) -> list[tuple[str, str]]:
     iso = [("iso", d + t) for d in _ISO_DATES for t in _TIMES]
+    iso += [("iso", f) for f in _COMPACT] + [("unix", f) for f in _UNIX]
     day = [("dayfirst", d + t) for d in _DAY_FIRST for t in _TIMES]
     month = [("monthfirst", d + t) for d in _MONTH_FIRST for t in _TIMES]
     return iso + (month + day if dayfirst is False else day + month)
+
+
+def _parse_one(text: pl.Expr, fmt: str) -> pl.Expr:
+    """``text`` read with one format (strptime, compact or Unix) as Datetime(us); else null."""
+    if fmt in _UNIX:
+        ok = text.str.contains(_UNIX[fmt])
+        if fmt == UNIX_MILLISECONDS:
+            stamp = pl.from_epoch(text.cast(pl.Int64, strict=False), time_unit="ms")
+        else:
+            micros = (text.cast(pl.Float64, strict=False) * 1_000_000).round(0)
+            stamp = pl.from_epoch(micros.cast(pl.Int64, strict=False), time_unit="us")
+        local = (
+            stamp.dt.replace_time_zone("UTC")
+            .dt.convert_time_zone(SHOP_TIME_ZONE)
+            .dt.replace_time_zone(None)
+            .cast(pl.Datetime("us"))
+        )
+        return pl.when(ok).then(local)
+    parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
+    if fmt in _COMPACT:
+        return pl.when(text.str.contains(_COMPACT[fmt])).then(parsed)
+    return parsed
 
 
 def detect_datetime_format(values: pl.Series, *, dayfirst: bool | None = None) -> DateDetection:
@@ -151,6 +193,9 @@ def detect_datetime_format(values: pl.Series, *, dayfirst: bool | None = None) -
     >>> detect_datetime_format(pl.Series(["03/05/2024"])).ambiguous
     True
     """
+    # Whole numbers (19970101, 1704067200) may arrive as numbers from a spreadsheet.
+    if values.dtype.is_float():
+        values = values.cast(pl.Int64, strict=False)
     sample = values.cast(pl.String).drop_nulls().head(2000)
     texts = sample.to_frame("v").select(normalise_datetime_text(pl.col("v"))).to_series()
     texts = texts.filter(texts.str.len_chars() > 0)
@@ -159,9 +204,7 @@ def detect_datetime_format(values: pl.Series, *, dayfirst: bool | None = None) -
         return DateDetection(None, (), "iso", False, 0.0)
     scores: list[tuple[int, int, str, str]] = []
     for rank, (order, fmt) in enumerate(_candidates(dayfirst)):
-        hits = int(
-            texts.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True).is_not_null().sum()
-        )
+        hits = int(texts.to_frame("v").select(_parse_one(pl.col("v"), fmt)).to_series().count())
         if hits:
             scores.append((hits, -rank, order, fmt))
     if not scores:
@@ -174,7 +217,11 @@ def detect_datetime_format(values: pl.Series, *, dayfirst: bool | None = None) -
         ambiguous = any(h == best_hits and o == other for h, _, o, _ in scores)
     # A column may mix styles (ISO from one system, dd-mm-yyyy from another); never
     # mix day-first and month-first readings in one column though.
-    prefer = order if order != "iso" else ("monthfirst" if dayfirst is False else "dayfirst")
+    prefer = (
+        order
+        if order in ("dayfirst", "monthfirst")
+        else ("monthfirst" if dayfirst is False else "dayfirst")
+    )
     opposite = "monthfirst" if prefer == "dayfirst" else "dayfirst"
     fallbacks = tuple(f for _, _, o, f in scores[1:] if f != fmt and o != opposite)[:4]
     parsed = (
@@ -201,12 +248,9 @@ def parse_datetime_expr(
     the values need none).
     """
     text = normalise_datetime_text(expr) if normalise else expr.cast(pl.String)
-    parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
+    parsed = _parse_one(text, fmt)
     if fallbacks:
-        parsed = pl.coalesce(
-            parsed,
-            *(text.str.strptime(pl.Datetime("us"), f, strict=False, exact=True) for f in fallbacks),
-        )
+        parsed = pl.coalesce(parsed, *(_parse_one(text, f) for f in fallbacks))
     return parsed
 
 
@@ -214,6 +258,8 @@ def describe_format(fmt: str | None) -> str:
     """A strptime format as people write it: ``%d-%m-%Y %H:%M`` → ``dd-mm-yyyy hh:mm``."""
     if fmt is None:
         return "?"
+    if fmt in _UNIX:
+        return fmt
     out = fmt
     for code, text in (
         ("%d", "dd"), ("%m", "mm"), ("%Y", "yyyy"), ("%y", "yy"), ("%H", "hh"),
@@ -230,7 +276,8 @@ def require_date_format(detection: DateDetection, *, path: str, column: str) -> 
             "no date format fits the values in this column",
             path=path,
             column=column,
-            hint="dates must look like 2024-03-05, 05-03-2024, 05.03.2024 or 05/03/2024; "
+            hint="dates must look like 2024-03-05, 05-03-2024, 05.03.2024, 05/03/2024, "
+            "20240305 or a Unix timestamp (1709596800); "
             "or map another column with --map order_date=COLUMN",
         )
     return detection.format

@@ -5,16 +5,29 @@ read as CSV, a ``.csv`` that is really a workbook is read as a workbook. Encodin
 UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), Windows-1252/Latin-1;
 a file that is mostly UTF-8 with a few Windows-1252 bytes (two exports pasted
 together) is read line by line with the Windows-1252 fallback. Delimiters: ``,`` ``;``
-tab ``|``. A title row or two above the header is skipped.
+tab ``|``, or runs of spaces and tabs (a whitespace-aligned log). A title row or two
+above the header is skipped; a file whose first row is data has no header, and its
+columns are named by ``--columns`` (see :func:`read_table`).
+
+Where the bytes come from: a file, a gzip file (``.csv.gz``), a zip archive holding one
+export, or standard input (``-``, ``/dev/stdin``) and pipes (``<(…)``, ``/dev/fd/N``).
+A pipe cannot be read twice, so its bytes are read once and kept
+(:func:`stream_bytes`): detection sniffs from them and the workspace hashes them.
+Whatever the container, the table is named after the file as given.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import re
+import stat
+import sys
 import zipfile
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +53,23 @@ _JSON_STARTS = (b"[{", b'{"', b"[\n", b"[\r\n", b'["')
 _MAX_FIELD_CHARS = 1 << 30
 #: Column added to every raw frame: the row number a person sees (header = its row).
 ROW_COL = "__row"
+#: ``RawTable.delimiter`` of a file whose fields are separated by runs of spaces or tabs.
+WHITESPACE = " "
+_GZIP_MAGIC = b"\x1f\x8b"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+#: Names of standard input: ``-`` as every Unix tool, and what the shell calls it.
+STDIN_NAMES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+#: Files in a zip archive that can be an export (anything else is read only when alone).
+_DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ".gz", *EXCEL_SUFFIXES}
+#: How deep archives may nest (a .csv.gz inside a .zip is two).
+_MAX_UNPACK = 3
+#: A cell that is data, not a header name: a number, an amount, an id, a date, an e-mail.
+_DATA_CELL = re.compile(
+    r"^(?:[-+(]?\s*(?:kr\.?|dkk|eur|usd|[€$£])?\s*\d[\d\s.,']*(?:kr\.?|dkk|,-)?\)?-?"
+    r"|\d{1,4}[-./]\d{1,2}[-./]\d{1,4}(?:[ T]\d{1,2}[:.]\d{2}.*)?"
+    r"|[^@\s]+@[^@\s]+\.[a-z]{2,})$",
+    re.IGNORECASE,
+)
 
 
 def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
@@ -66,16 +96,106 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
-    header_row: int = 1  # 1-based row of the header
+    header_row: int = 1  # 1-based row of the header; 0 when the file has none
     row_offset: int = 2
     notes: list[str] = field(default_factory=list)
+    #: The first row is data and no ``columns`` were given: the columns are named
+    #: ``column_1`` … ``column_N`` (the caller decides whether that is enough).
+    headerless: bool = False
 
     @property
     def delimiter_name(self) -> str:
         """The delimiter as a word."""
-        return {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}.get(
-            self.delimiter or "", "-"
+        return {
+            ";": "semicolon",
+            ",": "comma",
+            "\t": "tab",
+            "|": "pipe",
+            WHITESPACE: "whitespace",
+        }.get(self.delimiter or "", "-")
+
+
+@dataclass(frozen=True)
+class _Content:
+    """Bytes to read as a table: a file on disk, or bytes held in memory (stdin, a
+    pipe, the export unpacked from an archive). ``path`` is the file as given."""
+
+    path: Path
+    data: bytes | None = None
+
+    def head(self, n: int = SNIFF_BYTES) -> bytes:
+        return self.data[:n] if self.data is not None else _head_bytes(self.path, n)
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
+
+    @property
+    def source(self) -> Path | bytes:
+        """What Polars and fastexcel read: the path, or the bytes in memory."""
+        return self.data if self.data is not None else self.path
+
+
+# --- standard input and pipes -----------------------------------------------------
+
+#: stdin's bytes, with the stream they came from (a test runner swaps sys.stdin).
+_stdin_read: list[tuple[object, bytes]] = []
+#: A pipe's bytes by (name, device, inode): ``/dev/fd/63`` is a new pipe each run.
+_pipes_read: dict[tuple[str, int, int], bytes] = {}
+
+
+def is_stdin(path: str | Path) -> bool:
+    """True for ``-`` and ``/dev/stdin`` (and its /dev/fd/0 spellings)."""
+    return str(path) in STDIN_NAMES
+
+
+def is_stream(path: str | Path) -> bool:
+    """True when ``path`` is standard input or a pipe, which can be read only once."""
+    if is_stdin(path):
+        return True
+    try:
+        mode = Path(path).stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
+
+
+def stream_bytes(path: str | Path) -> bytes | None:
+    """The bytes of stdin or a pipe, read the first time asked and kept; None for a file.
+
+    Reading and hashing both ask for them (``store.file_sha256``): a pipe gives its
+    bytes once, so both must see the same copy.
+    """
+    if is_stdin(path):
+        return _stdin_bytes(Path(path))
+    if not is_stream(path):
+        return None
+    info = Path(path).stat()
+    key = (str(path), info.st_dev, info.st_ino)
+    if key not in _pipes_read:
+        try:
+            with Path(path).open("rb") as handle:
+                _pipes_read[key] = handle.read()
+        except OSError as exc:
+            raise InputError(f"cannot read the pipe ({exc.strerror})", path=path) from None
+    return _pipes_read[key]
+
+
+def _stdin_bytes(path: Path) -> bytes:
+    stream = sys.stdin
+    if stream is None:
+        raise InputError("there is no standard input to read", path=path)
+    if _stdin_read and _stdin_read[0][0] is stream:
+        return _stdin_read[0][1]
+    if stream.isatty():
+        raise InputError(
+            "standard input is the terminal, not a file",
+            path=path,
+            hint="pipe an export in, e.g.  cat ordrer.csv | kunde inspect -",
         )
+    buffer = getattr(stream, "buffer", None)
+    data = buffer.read() if buffer is not None else stream.read().encode("utf-8")
+    _stdin_read[:] = [(stream, data)]
+    return data
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -153,8 +273,23 @@ def _looks_binary(head: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
+def _delimiter_score(widths: list[int]) -> tuple[float, int] | None:
+    """(share of rows with the most common width, that width), or None below 2 columns."""
+    if not widths:
+        return None
+    common = max(set(widths), key=widths.count)
+    if common < 2:
+        return None
+    return widths.count(common) / len(widths), common
+
+
 def _sniff_delimiter(lines: list[str]) -> str:
-    """The delimiter that splits the sample lines into the most consistent columns."""
+    """The delimiter that splits the sample lines into the most consistent columns.
+
+    Runs of spaces or tabs (:data:`WHITESPACE`) are the delimiter only when no single
+    character splits the lines, when the only commas are decimal commas between the
+    fields ("00001 19970101 1 11,77"), or when tabs alone split them unevenly.
+    """
     best, best_score = ",", (-1.0, 0)
     text = "\n".join(lines)
     for delim in DELIMITERS:
@@ -162,17 +297,34 @@ def _sniff_delimiter(lines: list[str]) -> str:
             rows = list(csv.reader(io.StringIO(text), delimiter=delim))
         except csv.Error:
             continue
-        widths = [len(r) for r in rows if any(c.strip() for c in r)]
-        if not widths:
-            continue
-        common = max(set(widths), key=widths.count)
-        if common < 2:
-            continue
-        consistency = widths.count(common) / len(widths)
-        score = (consistency, common)
-        if score > best_score:
+        score = _delimiter_score([len(r) for r in rows if any(c.strip() for c in r)])
+        if score is not None and score > best_score:
             best, best_score = delim, score
+    spaced = _delimiter_score([len(line.split()) for line in lines if line.strip()])
+    if spaced is None or spaced[0] < 0.8:
+        return best
+    if best_score[1] < 2:
+        return WHITESPACE
+    body = "\n".join(line for line in lines if line.strip())
+    decimal_commas = re.sub(r"\d,\d{1,2}(?=[ \t]|$)", "", body, flags=re.MULTILINE)
+    if best == "," and "," not in decimal_commas and spaced[1] > best_score[1]:
+        return WHITESPACE
+    if best == "\t" and best_score[0] < 1.0 and spaced[0] == 1.0:
+        return WHITESPACE
     return best
+
+
+def _split_rows(lines: list[str], delimiter: str) -> list[list[str]]:
+    if delimiter == WHITESPACE:
+        return [line.split() for line in lines]
+    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+
+
+def _collapse_whitespace(text: str) -> bytes:
+    """A whitespace-aligned table as tab-separated UTF-8: each run of spaces/tabs → one tab."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"(?m)^[ \t]+|[ \t]+$", "", text)
+    return re.sub(r"[ \t]+", "\t", text).encode("utf-8")
 
 
 def find_header_row(rows: list[list[str]], score_header) -> int:  # type: ignore[no-untyped-def]
@@ -183,7 +335,7 @@ def find_header_row(rows: list[list[str]], score_header) -> int:  # type: ignore
     """
     best, best_score = 0, (0, 0)
     for i, row in enumerate(rows[:15]):
-        filled = sum(1 for c in row if str(c or "").strip())
+        filled = _filled(row)
         if filled < 2:
             continue
         score = (score_header(row), filled)
@@ -192,25 +344,128 @@ def find_header_row(rows: list[list[str]], score_header) -> int:  # type: ignore
     return best
 
 
-def read_table(path: Path, *, sheet: str | None = None, score_header=None) -> RawTable:  # type: ignore[no-untyped-def]
-    """Read ``path`` as a raw table (see :class:`RawTable`), detecting its format."""
+def _filled(row: Sequence[object]) -> int:
+    return sum(1 for c in row if str(c if c is not None else "").strip())
+
+
+def looks_like_data(row: Sequence[object]) -> bool:
+    """True when a row reads as data (numbers, ids, dates, e-mails), not as column names.
+
+    >>> looks_like_data(["00001", "19970101", "1", "11.77"])
+    True
+    >>> looks_like_data(["Kunde", "Dato", "Beløb"])
+    False
+    """
+    cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
+    hits = sum(1 for c in cells if _DATA_CELL.match(c))
+    return len(cells) >= 2 and hits >= 2 and 2 * hits >= len(cells)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where the header and the data are among a file's first rows."""
+
+    header: int | None  #: 0-based row of the header; None when the file has none
+    start: int  #: 0-based row where the data begins
+    names: list[str]  #: the column names to use
+    headerless: bool  #: the file has no header and no ``columns`` named its columns
+    notes: list[str]
+
+
+def _layout(  # type: ignore[no-untyped-def]
+    rows: list[list[str]],
+    scorer,
+    columns: Sequence[str | None] | None,
+    path: Path,
+    *,
+    unit: str = "line",
+) -> _Layout:
+    """Find the header (or its absence) and name the columns, ``columns`` first.
+
+    ``unit`` is what the file is made of in the notes: a text file's lines, a sheet's rows.
+    """
+    header = find_header_row(rows, scorer)
+    first = next((i for i, row in enumerate(rows[:15]) if _filled(row) >= 2), header)
+    no_header = bool(rows) and scorer(rows[header]) == 0 and looks_like_data(rows[first])
+    notes: list[str] = []
+    if columns is None:
+        if not no_header:
+            if header:
+                notes.append(f"skipped {header} {unit}(s) above the header")
+            return _Layout(header, header + 1, unique_names(rows[header]), False, notes)
+        width = _data_width(rows[first:])
+        names = [f"column_{i}" for i in range(1, width + 1)]
+        return _Layout(None, first, names, True, notes)
+    start = first if no_header else header + 1
+    width = _data_width(rows[start:]) if not no_header else _data_width(rows[first:])
+    if not no_header:
+        width = max(width, len(rows[header]))
+    if len(columns) != width:
+        shown = " ".join(rows[start][:8]) if start < len(rows) else ""
+        raise InputError(
+            f"--columns names {len(columns)} column(s), but the file has {width}"
+            + (f" (first row: {shown})" if shown else ""),
+            path=path,
+            hint="name every column in order, - for one to skip, e.g. --columns id,date,-,amount",
+        )
+    names = unique_names([c or f"column_{i}" for i, c in enumerate(columns, start=1)])
+    if no_header:
+        notes.append("no header row; the columns are named by --columns")
+        return _Layout(None, first, names, False, notes)
+    notes.append(f"the header row ({' '.join(rows[header][:8])}) is replaced by --columns")
+    return _Layout(header, header + 1, names, False, notes)
+
+
+def _data_width(rows: list[list[str]]) -> int:
+    widths = [len(r) for r in rows if _filled(r)]
+    return max(set(widths), key=widths.count) if widths else 0
+
+
+def read_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    score_header=None,  # type: ignore[no-untyped-def]
+    columns: Sequence[str | None] | None = None,
+) -> RawTable:
+    """Read ``path`` as a raw table (see :class:`RawTable`), detecting its format.
+
+    ``path`` may be a file, ``-`` / ``/dev/stdin`` or a pipe, and the file may be gzip
+    compressed or a zip archive holding one export. ``columns`` names the columns of a
+    file without a header row, in order (None for a column to leave out); a header
+    row, when the file has one, is replaced.
+    """
     path = Path(path)
-    head = _head_bytes(path)
+    content = _Content(path, stream_bytes(path))
+    head = content.head()
     if not head.strip():
         raise InputError(
-            "the file is empty", path=path, hint="export the orders again from your shop system"
+            "nothing arrived on standard input" if is_stdin(path) else "the file is empty",
+            path=path,
+            hint="pipe an export in, e.g.  cat ordrer.csv | kunde ingest -"
+            if is_stdin(path)
+            else "export the orders again from your shop system",
+        )
+    notes: list[str] = []
+    content = _unpack(content, notes)
+    head = content.head()
+    if not head.strip():
+        raise InputError(
+            "the export inside the archive is empty",
+            path=path,
+            hint="export the orders again from your shop system",
         )
     scorer = score_header or (lambda row: 0)
-    if head.startswith(_ZIP_MAGIC):
-        if _is_zip_workbook(path):
-            return _read_excel(path, sheet, scorer)
-        raise InputError(
-            "this is a zip archive, not a table",
-            path=path,
-            hint="unzip it first and give kunde the CSV or Excel file inside",
-        )
-    if head.startswith(_OLE_MAGIC):
-        return _read_excel(path, sheet, scorer)
+    if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
+        raw = _read_excel(content, sheet, scorer, columns)
+    else:
+        raw = _read_text(content, head, scorer, columns)
+    raw.notes[:0] = notes
+    return raw
+
+
+def _read_text(content: _Content, head: bytes, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
+    path = content.path
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:16]
     if (
         start.lower().startswith(_NOT_TABLES)
@@ -229,25 +484,94 @@ def read_table(path: Path, *, sheet: str | None = None, score_header=None) -> Ra
             path=path,
             hint="export the orders again as CSV (UTF-8) or Excel",
         )
-    return _read_csv(path, head, encoding, scorer)
+    return _read_csv(content, head, encoding, scorer, columns)
+
+
+def _unpack(content: _Content, notes: list[str], depth: int = 0) -> _Content:
+    """The export inside a gzip file or a zip archive (not a workbook); else ``content``."""
+    head = content.head(8)
+    path = content.path
+    if depth >= _MAX_UNPACK:
+        return content
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            data = gzip.decompress(content.read())
+        except (OSError, EOFError, zlib.error):
+            raise InputError(
+                "the gzip file is damaged or cut short",
+                path=path,
+                hint="download or export it again",
+            ) from None
+        notes.append("unpacked the gzip file")
+        return _unpack(_Content(path, data), notes, depth + 1)
+    if not head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+        return content
+    with _open_zip(content) as archive:
+        names = set(archive.namelist())
+        if "[Content_Types].xml" in names or "mimetype" in names:
+            return content  # a workbook (.xlsx, .ods) is a zip too
+        member = _zip_member(archive, path)
+        try:
+            data = archive.read(member)
+        except RuntimeError:
+            raise InputError(
+                "the zip archive is password-protected",
+                path=path,
+                hint="unzip it first and give kunde the file inside",
+            ) from None
+        except (NotImplementedError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+            raise InputError(
+                f"cannot unpack '{member.filename}' from the zip archive (damaged or an "
+                "unsupported compression)",
+                path=path,
+                hint="unzip it first and give kunde the file inside",
+            ) from None
+    notes.append(f"read '{member.filename}' from the zip archive")
+    return _unpack(_Content(path, data), notes, depth + 1)
+
+
+def _open_zip(content: _Content) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(
+            io.BytesIO(content.data) if content.data is not None else content.path
+        )
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise InputError(
+            "the workbook is damaged (not a valid .xlsx/zip file)",
+            path=content.path,
+            hint="open it in Excel and save it again, or export as CSV",
+        ) from None
+
+
+def _zip_member(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
+    """The one export in an archive; an InputError naming them when there are several."""
+    files = [
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and not info.filename.startswith("__MACOSX/")
+        and not Path(info.filename).name.startswith((".", "~$"))
+        and Path(info.filename).name.lower() not in ("thumbs.db", "desktop.ini")
+    ]
+    data = [i for i in files if Path(i.filename).suffix.lower() in _DATA_SUFFIXES] or files
+    if not data:
+        raise InputError(
+            "the zip archive is empty", path=path, hint="export the orders again as CSV"
+        )
+    if len(data) > 1:
+        shown = ", ".join(i.filename for i in data[:8]) + (", …" if len(data) > 8 else "")
+        raise InputError(
+            f"the zip archive holds {len(data)} files ({shown}); kunde reads one export per file",
+            path=path,
+            hint="unzip it and give kunde the files, e.g. kunde ingest "
+            + " ".join(Path(i.filename).name for i in data[:2]),
+        )
+    return data[0]
 
 
 def _has_delimiter(head: bytes) -> bool:
     first = head.split(b"\n", 1)[0]
     return any(first.count(d.encode()) >= 2 for d in DELIMITERS)
-
-
-def _is_zip_workbook(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except zipfile.BadZipFile:
-        raise InputError(
-            "the workbook is damaged (not a valid .xlsx/zip file)",
-            path=path,
-            hint="open it in Excel and save it again, or export as CSV",
-        ) from None
-    return "[Content_Types].xml" in names or "mimetype" in names
 
 
 def _decode_all(data: bytes, encoding: str) -> str:
@@ -256,8 +580,8 @@ def _decode_all(data: bytes, encoding: str) -> str:
     return data.decode(encoding, errors="replace")
 
 
-def _read_csv(path: Path, head: bytes, encoding: str, scorer) -> RawTable:  # type: ignore[no-untyped-def]
-    notes: list[str] = []
+def _read_csv(content: _Content, head: bytes, encoding: str, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
+    path = content.path
     sample_text = head.decode(
         encoding if encoding != "utf-8" else "utf-8",
         errors="kunde-cp1252" if encoding == "utf-8" else "replace",
@@ -268,26 +592,34 @@ def _read_csv(path: Path, head: bytes, encoding: str, scorer) -> RawTable:  # ty
     if len(head) >= SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last sampled line may be cut
     delimiter = _sniff_delimiter(lines)
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    header_idx = find_header_row(rows, scorer)
-    if not rows or not rows[header_idx]:
+    rows = _split_rows(lines, delimiter)
+    if not rows or not any(rows):
         raise InputError("no header row found", path=path)
-    names = unique_names(rows[header_idx])
-    # Row numbers people see: header is line header_idx+1 (1-based), data starts after.
-    row_offset = header_idx + 2
-    if header_idx:
-        notes.append(f"skipped {header_idx} line(s) above the header")
+    layout = _layout(rows, scorer, columns, path)
+    notes = list(layout.notes)
 
     nuls = b"\x00" in head and encoding != "utf-16"
+    mixed = encoding == "utf-8" and _has_invalid_utf8(head)
     if nuls:
         notes.append("removed NUL bytes (0x00) from the file")
-    mixed = encoding == "utf-8" and _has_invalid_utf8(head)
     if mixed:
         notes.append("some characters are not UTF-8; read them as Windows-1252")
-    frame = _polars_csv(path, encoding, delimiter, header_idx, names, nuls=nuls, mixed=mixed)
+    read_as, read_encoding, separator = content, encoding, delimiter
+    if delimiter == WHITESPACE:
+        # Runs of spaces become one tab, and the file is read as tab-separated.
+        text = _decode_all(content.read(), encoding).replace("\x00", "").lstrip("\ufeff")
+        read_as, read_encoding, separator = (
+            _Content(path, _collapse_whitespace(text)),
+            "utf-8",
+            "\t",
+        )
+        nuls = mixed = False
+    frame = _polars_csv(read_as, read_encoding, separator, layout, nuls=nuls, mixed=mixed)
     if frame is None:
         notes.append("the file has irregular rows; read with the tolerant reader")
-        frame = _python_csv(path, encoding, delimiter, header_idx, names)
+        frame = _python_csv(read_as, read_encoding, separator, layout)
+    # Row numbers people see: the first data row is line start+1 (1-based).
+    row_offset = layout.start + 1
     frame = frame.with_row_index(ROW_COL, offset=row_offset).with_columns(
         pl.col(ROW_COL).cast(pl.Int64)
     )
@@ -300,35 +632,36 @@ def _read_csv(path: Path, head: bytes, encoding: str, scorer) -> RawTable:  # ty
         kind="csv",
         encoding=encoding,
         delimiter=delimiter,
-        header_row=header_idx + 1,
+        header_row=0 if layout.header is None else layout.header + 1,
         row_offset=row_offset,
         notes=notes,
+        headerless=layout.headerless,
     )
 
 
 def _polars_csv(
-    path: Path,
+    content: _Content,
     encoding: str,
     delimiter: str,
-    header_idx: int,
-    names: list[str],
+    layout: _Layout,
     *,
     nuls: bool,
     mixed: bool,
 ) -> pl.DataFrame | None:
     """Fast path: Polars reads the file; None when it cannot (ragged rows, bad bytes)."""
-    source: Path | bytes = path
+    source: Path | bytes = content.source
     if encoding not in ("utf-8", "utf-8-sig") or mixed:
-        source = _decode_all(path.read_bytes(), encoding).encode("utf-8")
+        source = _decode_all(content.read(), encoding).encode("utf-8")
     if nuls:
-        source = (source if isinstance(source, bytes) else path.read_bytes()).replace(b"\x00", b"")
+        source = (source if isinstance(source, bytes) else content.read()).replace(b"\x00", b"")
+    has_header = layout.header is not None
     try:
         frame = pl.read_csv(
             source,
             separator=delimiter,
-            has_header=True,
-            skip_rows=header_idx,
-            new_columns=names,
+            has_header=has_header,
+            skip_rows=layout.header if has_header else layout.start,
+            new_columns=layout.names,
             infer_schema=False,
             quote_char='"',
             encoding="utf8",
@@ -337,16 +670,14 @@ def _polars_csv(
         )
     except pl.exceptions.PolarsError:
         return None
-    if frame.width != len(names):
+    if frame.width != len(layout.names):
         return None
     return frame
 
 
-def _python_csv(
-    path: Path, encoding: str, delimiter: str, header_idx: int, names: list[str]
-) -> pl.DataFrame:
+def _python_csv(content: _Content, encoding: str, delimiter: str, layout: _Layout) -> pl.DataFrame:
     """Tolerant path for broken files: Python's csv module, extra fields kept in ``_extra``."""
-    text = _decode_all(path.read_bytes(), encoding).replace("\x00", "")
+    text = _decode_all(content.read(), encoding).replace("\x00", "")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text and "\n" not in text:
@@ -355,11 +686,12 @@ def _python_csv(
     # default limit of 128 kB would stop the whole file.
     csv.field_size_limit(max(csv.field_size_limit(), _MAX_FIELD_CHARS))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    names = layout.names
     width = len(names)
     columns: list[list[str | None]] = [[] for _ in range(width)]
     extra: list[str | None] = []
     for i, row in enumerate(reader):
-        if i <= header_idx:
+        if i < layout.start:
             continue
         for c in range(width):
             value = row[c] if c < len(row) else None
@@ -370,11 +702,16 @@ def _python_csv(
     return pl.DataFrame(data, schema={**{n: pl.String for n in names}, "_extra": pl.String})
 
 
-def _read_excel(path: Path, sheet: str | None, scorer) -> RawTable:  # type: ignore[no-untyped-def]
+def _read_excel(content: _Content, sheet: str | None, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
     import fastexcel
 
+    path = content.path
+    if content.head(4) == _ZIP_MAGIC:
+        with _open_zip(content) as archive:  # a damaged workbook says so here
+            archive.namelist()
     try:
-        reader = fastexcel.read_excel(str(path))
+        source = content.data if content.data is not None else str(path)
+        reader = fastexcel.read_excel(source)
         names = list(reader.sheet_names)
         chosen = _choose_sheet(reader, names, sheet, path)
         # skip_rows=0 keeps leading blank rows, so preview index = sheet row index.
@@ -382,8 +719,12 @@ def _read_excel(path: Path, sheet: str | None, scorer) -> RawTable:  # type: ign
         rows = [[("" if v is None else str(v)) for v in row] for row in preview.iter_rows()]
         if not any(any(c.strip() for c in r) for r in rows):
             raise InputError(f"sheet '{chosen}' is empty", path=path)
-        header_idx = find_header_row(rows, scorer)
-        frame = reader.load_sheet(chosen, header_row=header_idx).to_polars()
+        layout = _layout(rows, scorer, columns, path, unit="row")
+        if layout.header is None:
+            frame = reader.load_sheet(chosen, header_row=None, skip_rows=0).to_polars()
+            frame = frame.slice(layout.start)
+        else:
+            frame = reader.load_sheet(chosen, header_row=layout.header).to_polars()
     except fastexcel.FastExcelError as exc:
         text = str(exc).lower()
         if any(word in text for word in ("password", "encrypt", "cfb", "ole")):
@@ -397,22 +738,30 @@ def _read_excel(path: Path, sheet: str | None, scorer) -> RawTable:  # type: ign
             path=path,
             hint="open it in Excel and save it again, or export as CSV",
         ) from None
-    frame.columns = unique_names(
-        ["" if str(c).startswith("__UNNAMED__") else str(c) for c in frame.columns]
-    )
-    frame = frame.with_row_index(ROW_COL, offset=header_idx + 2).with_columns(
+    if layout.header is not None and columns is None:
+        frame.columns = unique_names(
+            ["" if str(c).startswith("__UNNAMED__") else str(c) for c in frame.columns]
+        )
+    else:
+        # Pad or cut to the names (a sheet may be wider than its data rows).
+        frame = frame.select(frame.columns[: len(layout.names)])
+        frame.columns = layout.names[: frame.width]
+        for name in layout.names[frame.width :]:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
+    row_offset = layout.start + 1
+    frame = frame.with_row_index(ROW_COL, offset=row_offset).with_columns(
         pl.col(ROW_COL).cast(pl.Int64)
     )
     frame = frame.filter(~pl.all_horizontal(pl.exclude(ROW_COL).is_null()))
-    notes = [f"skipped {header_idx} row(s) above the header"] if header_idx else []
     return RawTable(
         frame=frame,
         path=path,
         kind="excel",
         sheet=chosen,
-        header_row=header_idx + 1,
-        row_offset=header_idx + 2,
-        notes=notes,
+        header_row=0 if layout.header is None else layout.header + 1,
+        row_offset=row_offset,
+        notes=list(layout.notes),
+        headerless=layout.headerless,
     )
 
 
