@@ -69,6 +69,7 @@ def churn_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """Who is drifting away: customers by activity tier, and who to win back.
 
@@ -100,6 +101,7 @@ def churn_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     lg, cfg = loaded.lang, loaded.config
     wanted = churn.parse_tiers(tier) if (show_list or tier) else None

@@ -87,6 +87,7 @@ def clv_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """Customer value: revenue to date, orders, AOV, purchases per year, and simple CLV.
 
@@ -121,6 +122,7 @@ def clv_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     lg, cfg = loaded.lang, loaded.config
     when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()

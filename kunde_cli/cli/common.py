@@ -58,6 +58,7 @@ def load(
     preset: str | None = None,
     mapping: list[str] | None = None,
     dayfirst: bool | None = None,
+    columns: str | None = None,
     need_orders: bool = True,
 ) -> Loaded:
     """Load orders from ``files`` (read directly) or else from the workspace.
@@ -78,6 +79,7 @@ def load(
         preset=preset,
         mapping={**config.mapping, **parse_mapping(mapping)},
         dayfirst=dayfirst,
+        columns=columns,
     )
     survey: pl.LazyFrame | None = None
     if files:

@@ -105,6 +105,7 @@ def explain_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """Explain one customer: orders, R/F/M and their bands, segment rule, ladder rule.
 
@@ -132,6 +133,7 @@ def explain_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     cfg, lg = loaded.config, loaded.lang
     expl = explain_customer(

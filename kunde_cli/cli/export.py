@@ -146,6 +146,7 @@ def export_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """A mailing list for an action: e-mail, name, segment, rung, tier, last order, value and suggested action.
 
@@ -177,6 +178,7 @@ def export_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     # Files read directly arrive as one lazy pipeline (parse, validate, resolve who is
     # who); every analysis would run it again, so it is collected once. A workspace

@@ -31,6 +31,7 @@ def ingest_command(
     preset: opt.Preset = None,
     map_: opt.Map = None,
     dayfirst: opt.DayFirst = None,
+    columns: opt.Columns = None,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Refuse the whole run (exit 3) if any row cannot be used."),
@@ -73,6 +74,7 @@ def ingest_command(
         mapping={**config.mapping, **parse_mapping(map_)},
         dayfirst=dayfirst,
         kind=kind,
+        columns=columns,
     )
     # Read and check every file before touching the workspace: a bad file stops the
     # run with nothing written. A file ingested before (the same bytes) is not read

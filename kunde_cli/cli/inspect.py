@@ -23,6 +23,7 @@ def inspect_command(
     preset: opt.Preset = None,
     map_: opt.Map = None,
     dayfirst: opt.DayFirst = None,
+    columns: opt.Columns = None,
     kind: Annotated[
         str | None,
         typer.Option("--kind", help="orders or survey (default: detected).", show_default=False),
@@ -61,6 +62,7 @@ def inspect_command(
         mapping={**config.mapping, **parse_mapping(map_)},
         dayfirst=dayfirst,
         kind=kind,
+        columns=columns,
     )
     results = [read_any(path, options) for path in files]
     merge = None

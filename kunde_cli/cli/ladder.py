@@ -53,6 +53,7 @@ def ladder_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """The loyalty ladder: potential → first-time → returning → loyal → ambassador.
 
@@ -77,6 +78,7 @@ def ladder_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     cfg, lg = loaded.config, loaded.lang
     da = lg == "da"

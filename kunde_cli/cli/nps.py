@@ -83,6 +83,7 @@ def nps_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """Net Promoter Score: % promoters (9–10) − % detractors (0–6), with its 95 % interval.
 
@@ -128,6 +129,7 @@ def nps_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
         need_orders=False,
     )
     survey = loaded.survey

@@ -54,6 +54,7 @@ def profiles_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """Customer profiles per segment (or ladder rung), with a persona card for each.
 
@@ -86,6 +87,7 @@ def profiles_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     lg, cfg = loaded.lang, loaded.config
     # A profile reads the lines half a dozen times (orders, addresses, products,

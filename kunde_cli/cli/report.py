@@ -127,6 +127,7 @@ def report_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """Write the full report: one HTML file and one Excel workbook, and print their paths.
 
@@ -151,6 +152,7 @@ def report_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     # Files read directly arrive as one lazy pipeline (parse, validate, resolve who is
     # who); every analysis would run it again, so it is collected once. A workspace

@@ -58,6 +58,7 @@ def retention_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """Retention rate per month, quarter or year, and the cohort table.
 
@@ -100,6 +101,7 @@ def retention_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     lg, cfg = loaded.lang, loaded.config
     when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()

@@ -70,6 +70,7 @@ def segment_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    columns: options.Columns = None,
 ) -> None:
     """RFM segments: who are your champions, who is at risk, and what to do for each.
 
@@ -94,6 +95,7 @@ def segment_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        columns=columns,
     )
     cfg, lg = loaded.config, loaded.lang
     da = lg == "da"

@@ -125,6 +125,7 @@ def print_inspect(result: Any, *, rows: int = 5, lang: str = "da", file: Any = N
                 ",": "komma ," if lang == "da" else "comma ,",
                 "\t": "tab",
                 "|": "|",
+                " ": "mellemrum" if lang == "da" else "spaces",
             }.get(value, value)
         if key == "date_format":
             from kunde_cli.ingest.parsing import describe_format
