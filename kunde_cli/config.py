@@ -9,6 +9,10 @@ default, so the file is optional. Example::
     amount = "Total inkl. moms"
     order_date = "Betalt"
 
+    [status]                 # status words kunde does not know, and what they mean
+    "afhentet i butik" = "completed"
+    "venter på lager" = "pending"
+
     [rfm]
     frequency_breaks = [1, 2, 3, 4, 6]   # lower bounds of F1..F5
 
@@ -88,6 +92,9 @@ class Config:
     lang: str = "da"
     currency: str = "kr."
     mapping: dict[str, str] = field(default_factory=dict)
+    #: Status word (any case) → class (completed, pending, cancelled, failed, refunded,
+    #: partially_refunded, credit_note); wins over kunde's own words.
+    status: dict[str, str] = field(default_factory=dict)
     rfm: RfmConfig = field(default_factory=RfmConfig)
     ladder: LadderConfig = field(default_factory=LadderConfig)
     churn: ChurnConfig = field(default_factory=ChurnConfig)
@@ -154,6 +161,22 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(
             '[mapping] must map canonical names to column headers, e.g. amount = "Total"', path=path
         )
+    status = data.get("status", {})
+    if not isinstance(status, dict) or not all(isinstance(v, str) for v in status.values()):
+        raise ConfigError(
+            '[status] must map status words to classes, e.g. "afhentet" = "completed"', path=path
+        )
+    from kunde_cli.ingest.statuses import CLASSES, UNKNOWN
+
+    wrong = [
+        f"{word} = {cls}" for word, cls in status.items() if cls not in CLASSES or cls == UNKNOWN
+    ]
+    if wrong:
+        raise ConfigError(
+            f"[status] {wrong[0]}: not a status class",
+            path=path,
+            hint="classes: " + ", ".join(c for c in CLASSES if c != UNKNOWN),
+        )
     lang = str(data.get("lang", "da"))
     if lang not in ("da", "en"):
         raise ConfigError(f"lang must be 'da' or 'en', not '{lang}'", path=path)
@@ -162,6 +185,7 @@ def load_config(path: Path | None = None) -> Config:
         lang=lang,
         currency=str(data.get("currency", "kr.")),
         mapping=dict(mapping),
+        status={str(word).strip().lower(): cls for word, cls in status.items()},
         rfm=_section(RfmConfig, data.get("rfm"), path, "rfm"),
         ladder=_section(LadderConfig, data.get("ladder"), path, "ladder"),
         churn=_section(ChurnConfig, data.get("churn"), path, "churn"),

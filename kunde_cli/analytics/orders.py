@@ -246,6 +246,7 @@ class Overview:
     credit_notes: int
     credit_amount: float  # ≤ 0
     statuses: pl.DataFrame
+    currencies: tuple[str, ...] = ()  # ISO codes in the data's currency column
 
     def left_out(self) -> dict[str, tuple[int, float]]:
         """Class → (orders, amount) of the classes that are not counted (pending,
@@ -280,23 +281,49 @@ def order_overview(lines: pl.LazyFrame, *, as_of: date | datetime | None = None)
     """
     day = as_of or date(9999, 12, 30)
     orders = _all_orders(lines, as_of=day).collect()
+    # Documents as the export lists them: a credit note that references an order is
+    # its own row here (under its own status word), though netted into that order above.
+    documents = (
+        _all_orders(
+            lines.with_columns(pl.lit(None, pl.String).alias(s.REFERENCE)), as_of=day
+        ).collect()
+        if s.REFERENCE in lines.collect_schema()
+        else orders
+    )
     known = pl.col(s.CUSTOMER_ID).is_not_null()
     totals = orders.select(
-        pl.len().alias("orders"),
         pl.col(COUNTED).sum().alias("purchases"),
         pl.col(NET_AMOUNT).filter(pl.col(IN_REVENUE)).sum().alias("revenue"),
         pl.col(s.CUSTOMER_ID).filter(pl.col(COUNTED) & known).n_unique().alias("customers"),
         (pl.col(COUNTED) & ~known).sum().alias("anonymous_orders"),
         pl.col(NET_AMOUNT).filter(pl.col(IN_REVENUE) & ~known).sum().alias("anonymous_revenue"),
+    ).row(0, named=True)
+    credits = documents.select(
         pl.col(CREDIT).sum().alias("credit_notes"),
         pl.col(NET_AMOUNT).filter(pl.col(CREDIT)).sum().alias("credit_amount"),
     ).row(0, named=True)
+    totals.update(credits, orders=documents.height)
+    # The table says what each document meant: a negative one is a credit note.
+    shown = pl.when(pl.col(CREDIT)).then(pl.lit(st.CREDIT_NOTE)).otherwise(pl.col(ORDER_STATUS))
     statuses = (
-        orders.group_by(STATUS_WORD, ORDER_STATUS)
+        documents.with_columns(shown.alias(ORDER_STATUS))
+        .group_by(STATUS_WORD, ORDER_STATUS)
         .agg(pl.len().alias("orders"), pl.col(NET_AMOUNT).sum().alias("amount"))
         .sort(["orders", STATUS_WORD], descending=[True, False], nulls_last=True)
     )
+    schema = lines.collect_schema()
+    currencies = (
+        tuple(
+            lines.select(pl.col(s.CURRENCY).drop_nulls().unique().sort())
+            .collect()
+            .to_series()
+            .to_list()
+        )
+        if s.CURRENCY in schema
+        else ()
+    )
     return Overview(
+        currencies=currencies,
         orders=int(totals["orders"]),
         purchases=int(totals["purchases"] or 0),
         revenue=float(totals["revenue"] or 0.0),

@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kunde_cli.config import Config, load_config
 from kunde_cli.errors import ConfigError, WorkspaceError
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from kunde_cli.analytics.orders import Overview
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,17 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
             )
         mapping[field.strip()] = column.strip().strip('"')
     return mapping
+
+
+def file_overview(result: Any, status_words: dict[str, str]) -> Overview | None:
+    """What one file read by ``read_any`` holds, by status class (None for a survey)."""
+    if result.kind == "survey":
+        return None
+    from kunde_cli.analytics.orders import order_overview
+    from kunde_cli.ingest.identity import resolve_customers
+    from kunde_cli.ingest.statuses import with_status_classes
+
+    return order_overview(with_status_classes(resolve_customers(result.frame.lazy()), status_words))
 
 
 def resolve_lang(lang: str | None, config: Config) -> str:
@@ -115,6 +128,9 @@ def load(
             )
         orders = ws.scan_orders()
         survey = ws.scan_survey()
+    from kunde_cli.ingest.statuses import with_status_classes
+
+    orders = with_status_classes(orders, config.status)
     resolved_as_of: date | None
     if as_of is not None:
         resolved_as_of = as_of.date() if isinstance(as_of, datetime) else as_of

@@ -161,12 +161,25 @@ def ingest_command(
     )
     title = f"Indlæst i {workspace}" if language == "da" else f"Ingested into {workspace}"
     emit(table, fmt, output, title=title, lang=language)
+    _print_statuses([r for r in results if r.kind != "survey"], config.status, language)
     if refused:
         rejects_path = Path(workspace) / "rejects.csv"
         if language == "da":
             note(f"{refused} række(r) kunne ikke bruges, se {rejects_path}")
         else:
             note(f"{refused} row(s) could not be used, see {rejects_path}")
+
+
+def _print_statuses(results: list[Any], status_words: dict[str, str], language: str) -> None:
+    """On stderr, per orders file: status word → class → orders → amount, and what
+    counts (a decision about what the export means is reported, never silent)."""
+    from kunde_cli.cli.common import file_overview
+    from kunde_cli.render.inspect_view import print_overview
+    from kunde_cli.render.terminal import err_console
+
+    for result in results:
+        err_console.print(f"{result.path}:", highlight=False)
+        print_overview(file_overview(result, status_words), lang=language, console=err_console)
 
 
 def _digest(path: Path) -> str | None:

@@ -49,7 +49,7 @@ def inspect_command(
     """
     import polars as pl
 
-    from kunde_cli.cli.common import parse_mapping, resolve_lang
+    from kunde_cli.cli.common import file_overview, parse_mapping, resolve_lang
     from kunde_cli.config import load_config
     from kunde_cli.ingest import ReadOptions, read_any
     from kunde_cli.render.inspect_view import inspect_json, print_inspect
@@ -65,6 +65,7 @@ def inspect_command(
         columns=columns,
     )
     results = [read_any(path, options) for path in files]
+    overviews = [file_overview(r, config.status) for r in results]
     merge = None
     if customers:
         from kunde_cli.ingest.identity import merge_report
@@ -73,13 +74,16 @@ def inspect_command(
         if orders:
             merge = merge_report(pl.concat(orders).lazy())
     if fmt == "json":
-        payload = [inspect_json(r, rows=rows) for r in results]
+        payload = [
+            inspect_json(r, rows=rows, overview=ov)
+            for r, ov in zip(results, overviews, strict=True)
+        ]
         if merge is not None:
             payload.append({"customers": merge.to_dicts()})
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
         return
-    for result in results:
-        print_inspect(result, rows=rows, lang=language)
+    for result, overview in zip(results, overviews, strict=True):
+        print_inspect(result, rows=rows, lang=language, overview=overview)
     if merge is not None:
         from kunde_cli.render.formats import emit
 

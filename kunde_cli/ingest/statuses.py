@@ -121,6 +121,12 @@ def status_class_expr(word: pl.Expr, extra: Mapping[str, str] | None = None) -> 
     return pl.when(word.is_null()).then(pl.lit(COMPLETED)).otherwise(known)
 
 
-def check_status_config(extra: Mapping[str, str]) -> list[str]:
-    """The ``[status]`` entries whose class is not one of :data:`CLASSES`."""
-    return [f"{word} = {cls}" for word, cls in extra.items() if cls not in CLASSES]
+def with_status_classes(lines: pl.LazyFrame, extra: Mapping[str, str]) -> pl.LazyFrame:
+    """``lines`` with the words of ``extra`` (kunde.toml ``[status]``) replaced by their
+    class, which every analysis then reads as that class. Unchanged when empty."""
+    if not extra:
+        return lines
+    from kunde_cli import schema as s
+
+    table = {word.strip().lower(): cls for word, cls in extra.items()}
+    return lines.with_columns(pl.col(s.STATUS).replace(table))

@@ -415,13 +415,14 @@ def validate_orders(
     c = col(s.STATUS)
     status = on_unique(work, c, st.status_word_expr) if c else pl.lit(None, pl.String)
     order_col = col(s.ORDER_ID)
+    credit_lines = None
     if order_col and c is None and work.schema[order_col] == pl.String:
         # Transaction logs mark a cancellation by a C before the invoice number
         # (C536379) and a negative quantity: a credit note, not a purchase.
         c_prefix = pl.col(order_col).str.strip_chars().str.contains(r"^[Cc]\d")
         n_credit = int(work.select(c_prefix.sum()).item() or 0)
         if n_credit:
-            status = pl.when(c_prefix).then(pl.lit(st.CREDIT_NOTE)).otherwise(status)
+            credit_lines = c_prefix
             notes.append(
                 f"{n_credit} lines have an invoice number starting with C: read as "
                 "cancellations (credit notes), deducted from revenue and never purchases"
@@ -477,6 +478,13 @@ def validate_orders(
     if line_item and col(m.ORDER_TOTAL):
         parsed = _allocate_order_totals(parsed)
     amount_final = pl.col("_line_amount")
+    if credit_lines is not None:
+        # A cancellation takes money back, whichever sign the log gave its quantity.
+        amount_final = (
+            pl.when(work.select(credit_lines).to_series())
+            .then(-amount_final.abs())
+            .otherwise(amount_final)
+        )
     if "_refunded" in parsed.columns and not (line_item and col(m.ORDER_TOTAL)):
         amount_final = amount_final - pl.col("_refunded").fill_null(0)
     parsed = parsed.with_columns(amount_final.alias(s.AMOUNT))
@@ -568,8 +576,8 @@ def validate_orders(
         date_format=detection.format,
         date_order=detection.order,
         date_ambiguous=detection.ambiguous,
-        mapping=dict(mp.columns),
-        how=dict(mp.how),
+        mapping=cols,
+        how={f: mp.how.get(f, "data") for f in cols},  # "data": decided from the values
         unused_columns=[c for c in columns if c not in cols.values()],
         notes=notes,
         amount_reading=amount_reading,

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kunde_cli import schema as s
+from kunde_cli.render.counting import counted_sentence, overview_json, status_frame
 from kunde_cli.render.i18n import label
 from kunde_cli.render.terminal import rich_table
 
@@ -92,9 +93,10 @@ def sample_table(sample: pl.DataFrame, *, lang: str = "da") -> Table:
     return table
 
 
-def inspect_json(result: Any, *, rows: int = 5) -> dict[str, Any]:
-    """Everything `kunde inspect` shows, as a JSON-friendly dict."""
-    return {
+def inspect_json(result: Any, *, rows: int = 5, overview: Any = None) -> dict[str, Any]:
+    """Everything `kunde inspect` shows, as a JSON-friendly dict (with ``statuses`` and
+    ``counted`` for an orders file, see :func:`kunde_cli.render.counting.overview_json`)."""
+    out = {
         "file": str(result.path),
         "kind": result.kind,
         "rows_read": result.rows_read,
@@ -104,9 +106,32 @@ def inspect_json(result: Any, *, rows: int = 5) -> dict[str, Any]:
         "sample": result.frame.head(rows).to_dicts(),
         "problems": problem_summary(result.rejects).to_dicts(),
     }
+    if overview is not None:
+        out.update(overview_json(overview, result.detected))
+    return out
 
 
-def print_inspect(result: Any, *, rows: int = 5, lang: str = "da", file: Any = None) -> None:
+def print_overview(
+    overview: Any, *, lang: str = "da", currency: str = "kr.", console: Console | None = None
+) -> None:
+    """The status table (word → class → orders → amount) and what was counted."""
+    console = console or Console(highlight=False)
+    if overview.statuses.height:
+        console.print(
+            rich_table(
+                frame := status_frame(overview, lang),
+                title="Ordrestatus" if lang == "da" else "Order status",
+                lang=lang,
+                currency=currency,
+                kinds={frame.columns[-1]: "money"},
+            )
+        )
+    console.print(counted_sentence(overview, lang, currency))
+
+
+def print_inspect(
+    result: Any, *, rows: int = 5, lang: str = "da", file: Any = None, overview: Any = None
+) -> None:
     """Print the inspection of one file on stdout."""
     console = Console(file=file, highlight=False)
     det = _detected_dict(result)
@@ -153,6 +178,8 @@ def print_inspect(result: Any, *, rows: int = 5, lang: str = "da", file: Any = N
         console.print(table)
 
     console.print(sample_table(result.frame.head(rows), lang=lang))
+    if overview is not None:
+        print_overview(overview, lang=lang, console=console)
 
     problems = problem_summary(result.rejects)
     console.print(
