@@ -81,14 +81,19 @@ def churn_command(
 
     --list: a reactivation list sorted by value per year, with e-mail, last order, usual
     gap, segment and a suggested action. --model bgnbd|mbgnbd adds P(alive) and expected
-    purchases over --horizon months (falls back to the tiers when the fit cannot be trusted).
+    purchases over --horizon months, and prints the fitted parameters, log-likelihood,
+    customers and trust checks (with --format json the output is {"model": ..., "rows":
+    [...]}). When the fit cannot be trusted — too few customers, a parameter at the edge,
+    or a flat likelihood (parameters the data hardly pin down while P(alive) depends on
+    them) — it says why and falls back to the rule-based tiers.
 
     Example: kunde churn --list --tier cooling,inactive --format csv -o genaktiver.csv
     """
     from kunde_cli.analytics import churn
     from kunde_cli.cli import common
+    from kunde_cli.cli.clv import emit_with_model
     from kunde_cli.cli.segment import label_values
-    from kunde_cli.render.formats import OutputFormat, emit, resolve_format
+    from kunde_cli.render.formats import OutputFormat, resolve_format
     from kunde_cli.render.i18n import label
 
     loaded = common.load(
@@ -108,8 +113,9 @@ def churn_command(
     when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
     tiers = churn.churn_tiers(loaded.orders, as_of=loaded.as_of, config=cfg.churn).collect()
     _print_rule(tiers, cfg, lg)
-    if model is not None and tiers.height:
-        tiers = _add_model(tiers, loaded.orders, loaded.as_of, model.value, horizon, lg)
+    model_info = None
+    if model is not None:
+        tiers, model_info = _add_model(tiers, loaded.orders, loaded.as_of, model.value, horizon, lg)
 
     if wanted is not None:
         segments = _segments(loaded.orders, loaded.as_of, cfg)
@@ -125,8 +131,9 @@ def churn_command(
     if resolve_format(fmt, output) is OutputFormat.table:
         frame = label_values(frame, [churn.TIER], lg, prefix="tier_")
         frame = label_values(frame, [churn.SEGMENT], lg)
-    emit(
+    emit_with_model(
         frame,
+        model_info,
         fmt,
         output,
         title=title,
@@ -147,36 +154,47 @@ def _segments(lines: pl.LazyFrame, as_of: date, cfg: Config) -> pl.LazyFrame:
 
 def _add_model(
     tiers: pl.DataFrame, lines: pl.LazyFrame, as_of: date, model: str, horizon: int, lang: str
-) -> pl.DataFrame:
-    """Fit the purchase model and join P(alive); on an untrustworthy fit say so and skip it."""
+) -> tuple[pl.DataFrame, dict[str, object]]:
+    """Fit the purchase model and join P(alive); on an untrustworthy fit say so and skip it.
+
+    The fitted parameters and trust checks are printed as notes and returned for JSON.
+    """
     from kunde_cli.analytics import churn
     from kunde_cli.analytics.clv import MODEL_BGNBD, REPEAT_PURCHASES, predict_purchases
+    from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
+    from kunde_cli.cli.clv import failed_checks_text, fit_failure_json, fit_json, print_fit_notes
     from kunde_cli.errors import ModelError
     from kunde_cli.render.i18n import label
     from kunde_cli.render.numbers import format_number
     from kunde_cli.render.terminal import note, warn
 
-    name = "BG/NBD" if model == MODEL_BGNBD else "MBG/NBD"
+    name = MODEL_NAMES[model]
+    if not tiers.height:
+        return tiers, {"purchase": fit_failure_json(model, "no customer has a counted order")}
     try:
         result = predict_purchases(lines, as_of=as_of, model=model, horizon_months=horizon)
     except ModelError as err:
         # A fit that cannot be made is not an error for this command: the rule tiers
         # are the answer, and the owner is told in plain words why there are no model numbers.
         warn(label("churn_model_failed", lang).format(model=name, reason=err.message))
-        return tiers
+        return tiers, {"purchase": fit_failure_json(model, err.message)}
+    params = result.purchase_model
+    print_fit_notes(params, lang)
+    info: dict[str, object] = {"purchase": fit_json(params, lang)}
     if not result.trusted:
         warn(
             label("churn_model_untrusted", lang).format(
-                model=name, reasons="; ".join(result.reasons)
+                model=name, reasons=failed_checks_text(params, lang)
             )
         )
-        return tiers
+        return tiers, info
     one_order = int((result.customers.get_column(REPEAT_PURCHASES) == 0).sum())
     if one_order:
         key = "churn_one_order_bgnbd" if model == MODEL_BGNBD else "churn_one_order_mbgnbd"
         note(label(key, lang).format(n=format_number(one_order, lang, 0)))
     note(label("churn_model_note", lang).format(model=name, horizon=horizon))
-    return churn.with_model(tiers, result.customers, blank_one_order=model == MODEL_BGNBD).collect()
+    tiers = churn.with_model(tiers, result.customers, blank_one_order=model == MODEL_BGNBD)
+    return tiers.collect(), info
 
 
 def _print_rule(tiers: pl.DataFrame, cfg: Config, lang: str) -> None:

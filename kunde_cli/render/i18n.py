@@ -303,6 +303,140 @@ LABELS: dict[str, tuple[str, str]] = {
         "{model}: P(alive) = the probability the customer still buys from you; expected "
         "purchases over the next {horizon} months.",
     ),
+    # --- fitted models: parameters and trust checks (kunde clv/churn --model, --holdout) ---
+    "model_unit_days": ("dage", "days"),
+    "model_unit_weeks": ("uger", "weeks"),
+    "model_unit_n_days": ("enheder af {n} dage", "units of {n} days"),
+    "model_fit_purchase": (
+        "{model} tilpasset på {customers} kunder, heraf {repeat} der har købt mere end én "
+        "gang: {params}; log-likelihood {loglik} (α i {unit}).",
+        "{model} fitted on {customers} customers, {repeat} of whom bought more than once: "
+        "{params}; log-likelihood {loglik} (α in {unit}).",
+    ),
+    "model_fit_spend": (
+        "Gamma-Gamma (beløb pr. køb) tilpasset på {customers} kunder med genkøb: {params}; "
+        "log-likelihood {loglik}; en ny kunde køber i gennemsnit for {mean} pr. gang.",
+        "Gamma-Gamma (spend per purchase) fitted on {customers} repeat customers: {params}; "
+        "log-likelihood {loglik}; a new customer spends {mean} per purchase on average.",
+    ),
+    "model_spend_left_out": (
+        "{n} kunder hvis genkøb alle var på 0 kr. er ikke med i beløbsmodellen.",
+        "{n} customers whose repeat purchases all came to nothing are left out of the spend "
+        "model.",
+    ),
+    "model_ranges": (
+        "Plausible værdier (95 %, log-likelihood inden for 1,92 af det bedste): {ranges}.",
+        "Plausible values (95 %, log-likelihood within 1.92 of the best): {ranges}.",
+    ),
+    "model_checks": ("Tillidstjek af {model}: {checks}.", "Trust checks of {model}: {checks}."),
+    "model_span": ("{name} fra {low} til {high}", "{name} from {low} to {high}"),
+    "model_and": ("og", "and"),
+    "trust_converged_ok": ("tilpasningen fandt et svar", "the fit settled on an answer"),
+    "trust_converged_fail": (
+        "tilpasningen fandt ikke et svar",
+        "the fit did not settle on an answer",
+    ),
+    "trust_inside_range_ok": (
+        "ingen parameter ved kanten af søgeområdet",
+        "no parameter at the edge of the search range",
+    ),
+    "trust_inside_range_fail": (
+        "{names} løb til kanten af søgeområdet: dataene kan ikke fastlægge modellen",
+        "{names} ran to the edge of the allowed range: the data cannot pin the model down",
+    ),
+    "trust_customers_ok": ("{n} kunder (mindst {min})", "{n} customers (at least {min})"),
+    "trust_customers_fail": (
+        "kun {n} kunder: forudsigelser kræver mindst {min}",
+        "only {n} customers: predictions need at least {min}",
+    ),
+    "trust_repeat_customers_ok": (
+        "{n} har købt igen (mindst {min})",
+        "{n} bought again (at least {min})",
+    ),
+    "trust_repeat_customers_fail": (
+        "kun {n} kunder har købt mere end én gang: forudsigelser kræver mindst {min}",
+        "only {n} customers bought more than once: predictions need at least {min}",
+    ),
+    "trust_spend_repeat_customers_ok": (
+        "{n} kunder med genkøb (mindst {min})",
+        "{n} repeat customers (at least {min})",
+    ),
+    "trust_spend_repeat_customers_fail": (
+        "kun {n} kunder har købt mere end én gang: beløbsmodellen kræver mindst {min}",
+        "only {n} customers bought more than once: the spend model needs at least {min}",
+    ),
+    "trust_a_not_1_ok": ("a er ikke tæt på 1", "a is not close to 1"),
+    "trust_a_not_1_fail": (
+        "den tilpassede frafaldsform (a ≈ 1) gør forventede køb ustabile",
+        "the fitted drop-out shape (a ≈ 1) makes expected purchases unstable",
+    ),
+    "trust_identified_ok": (
+        "likelihooden er ikke flad: dataene fastlægger parametrene",
+        "the likelihood is not flat: the data pin the parameters down",
+    ),
+    "trust_identified_fail": (
+        "dataene fastlægger næsten ikke {names}: {spans} passer næsten lige godt "
+        "(log-likelihood inden for 1,92 af det bedste), og hen over det spænd flytter én "
+        "kundes P(stadig kunde) sig op til {shift}",
+        "the data hardly pin down {names}: {spans} fit almost equally well (log-likelihood "
+        "within 1.92 of the best), and across that range one customer's P(alive) moves by "
+        "up to {shift}",
+    ),
+    "trust_q_above_1_ok": ("q > 1 (endeligt gennemsnitsbeløb)", "q > 1 (a finite mean spend)"),
+    "trust_q_above_1_fail": (
+        "beløbene varierer så meget at modellens gennemsnitlige køb er uendeligt (q ≤ 1)",
+        "spend varies so much that the model's average spend is infinite (q ≤ 1)",
+    ),
+    "trust_spend_independent_ok": (
+        "beløb pr. køb følger ikke købshyppigheden (korrelation {corr})",
+        "spend per purchase does not follow purchase frequency (correlation {corr})",
+    ),
+    "trust_spend_independent_fail": (
+        "beløb pr. køb {direction} med købshyppigheden (korrelation {corr}); modellen "
+        "antager at de er uafhængige, så det forventede beløb er upålideligt",
+        "spend per purchase {direction} with purchase frequency (correlation {corr}); the "
+        "model assumes they are unrelated, so expected spend is unreliable",
+    ),
+    "trust_rises": ("stiger", "rises"),
+    "trust_falls": ("falder", "falls"),
+    "clv_model_unusable": (
+        "Modellen kan ikke bruges på disse data ({why}); viser den simple kundeværdi.",
+        "The model cannot be trusted on this data ({why}); showing the simple CLV only.",
+    ),
+    "clv_spend_unusable": (
+        "Beløbsmodellen (Gamma-Gamma) bruges ikke ({why}). P(stadig kunde) og forventede "
+        "køb fra {model} står; forventet værdi og værdi i fare er udeladt, og den simple "
+        "kundeværdi gælder.",
+        "The spend model (Gamma-Gamma) is not used ({why}). P(alive) and expected purchases "
+        "from {model} stand; predicted value and value at risk are left out, and the simple "
+        "CLV applies.",
+    ),
+    "holdout_title": (
+        "Modeltjek: forudsagte og faktiske køb pr. kunde",
+        "Model check: predicted vs actual purchases per customer",
+    ),
+    "holdout_note": (
+        "{model} tilpasset på ordrer til og med {calibration_end} og forudsagt for "
+        "{calibration_end}–{as_of}. Ligger forudsagt og faktisk tæt, kan du stole på "
+        "modellens forudsigelser for din butik.",
+        "{model} fitted on orders up to {calibration_end} and predicted for "
+        "{calibration_end}–{as_of}. If predicted and actual are close, you can trust the "
+        "model's predictions for your shop.",
+    ),
+    "holdout_untrusted": (
+        "Modellen tilpasset uden de sidste {period} er ikke til at stole på ({why}); "
+        "kunde clv/churn --model ville heller ikke bruge den på sådanne data. Tabellen "
+        "vises kun til orientering.",
+        "The model fitted without the last {period} cannot be trusted ({why}); kunde "
+        "clv/churn --model would not use it on data like this either. The table is shown "
+        "for reference only.",
+    ),
+    "frequency_group": (
+        "Genkøb i tilpasningsperioden",
+        "Repeat purchases in the fitting period",
+    ),
+    "actual_purchases": ("Faktiske køb pr. kunde", "Actual purchases per customer"),
+    "predicted_purchases": ("Forudsagte køb pr. kunde", "Predicted purchases per customer"),
     # --- nps ---
     "n": ("Svar", "Answers"),
     "promoters": ("Promotorer", "Promoters"),

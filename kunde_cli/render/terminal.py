@@ -53,6 +53,8 @@ def format_cell(value: Any, kind: str, lang: str, currency: str = "kr.") -> str:
         return format_percent(value, lang)
     if kind == "float":
         return format_number(value, lang, 1)
+    if kind in ("float2", "float3"):
+        return format_number(value, lang, int(kind[-1]))
     if kind == "int":
         return format_number(value, lang, 0)
     if isinstance(value, datetime):
@@ -99,7 +101,7 @@ def rich_table(
             if isinstance(top, int | float) and top >= 10_000:
                 kind = "money0"
         col_kinds.append(kind)
-        numeric = kind in ("money", "money0", "percent", "float", "int")
+        numeric = kind in ("money", "money0", "percent", "float", "float2", "float3", "int")
         header = label(name, lang)
         if numeric:
             # Let a long header break between words, never a figure.

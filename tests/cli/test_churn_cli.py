@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -114,12 +115,20 @@ def read_json(result) -> pl.DataFrame:
     return pl.read_json(io.BytesIO(result.stdout_bytes))
 
 
+def read_model_json(result) -> tuple[dict, pl.DataFrame]:
+    """With --model, JSON is {"model": the fit and its trust checks, "rows": [...]}."""
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"model", "rows"}
+    return payload["model"], pl.DataFrame(payload["rows"])
+
+
 def test_summary_json_equals_library(fake_load) -> None:
     result = run("churn", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     expected = churn.tier_summary(churn.churn_tiers(LINES, as_of=AS_OF)).collect()
     out = read_json(result)
-    assert_frame_equal(out, expected, check_dtypes=False)
+    # Files carry shares to 4 decimals.
+    assert_frame_equal(out, expected, check_dtypes=False, check_exact=False, abs_tol=1e-4)
     assert out["customers"].to_list() == [2, 1, 2, 0]  # a, f | g | b, c | –
     err = flat(result.stderr)
     assert "80th percentile of days to a second order (58 days)" in err
@@ -166,7 +175,17 @@ def test_model_on_too_little_data_falls_back_to_the_rule(fake_load) -> None:
     result = run("churn", "--model", "bgnbd", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     expected = churn.tier_summary(churn.churn_tiers(LINES, as_of=AS_OF)).collect()
-    assert_frame_equal(read_json(result), expected, check_dtypes=False)
+    model, rows = read_model_json(result)
+    assert_frame_equal(rows, expected, check_dtypes=False, check_exact=False, abs_tol=1e-4)
+    assert model == {
+        "purchase": {
+            "model": "bgnbd",
+            "name": "BG/NBD",
+            "fitted": False,
+            "trusted": False,
+            "error": "only 5 customer(s): the purchase model needs at least 10",
+        }
+    }
     err = flat(result.stderr)
     assert "BG/NBD cannot be fitted on this data: only 5 customer(s)" in err
     assert "Showing the rule-based tiers only." in err
@@ -195,16 +214,68 @@ def test_model_adds_p_alive_and_blanks_one_time_buyers(cdnow_load) -> None:
     )
     assert (blank["orders"] > 1).any()  # two orders on one day are still one purchase
     err = flat(result.stderr)
-    assert "P(alive) is left blank for 1,403 one-time buyers" in err
+    # 1,411 customers with one purchase day (8 of them bought for $0: still a purchase).
+    assert "P(alive) is left blank for 1,411 one-time buyers" in err
     assert "expected purchases over the next 12 months" in err
 
 
 def test_mbgnbd_summary_has_model_columns(cdnow_load) -> None:
     result = run("churn", "--model", "mbgnbd", "--horizon", "6", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
-    out = read_json(result)
+    model, out = read_model_json(result)
+    assert model["purchase"]["name"] == "MBG/NBD"
+    assert model["purchase"]["trusted"] is True
     assert out.columns[-2:] == ["mean_p_alive", "expected_purchases"]
     # The model agrees with the rule: lost customers are the least likely to be alive.
     p = out["mean_p_alive"].to_list()
     assert p[0] > p[2] > p[3]
     assert "MBG/NBD lets their P(alive) fall" in flat(result.stderr)
+
+
+# --- the fitted model in words and in JSON ---------------------------------------------------
+
+
+def test_model_prints_the_published_cdnow_fit_in_danish(cdnow_load) -> None:
+    """Fader, Hardie & Lee (2005): r 0.2426, α 4.4136, a 0.7929, b 2.4259, LL −9582.43."""
+    result = run("churn", "--model", "bgnbd", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    err = flat(result.stderr)
+    assert (
+        "BG/NBD tilpasset på 2.357 kunder, heraf 946 der har købt mere end én gang: "
+        "r = 0,2426 · α = 4,4136 · a = 0,7929 · b = 2,4259; log-likelihood -9.582,43 (α i uger)."
+    ) in err
+    assert "Tillidstjek af BG/NBD: ✓ tilpasningen fandt et svar" in err
+    assert "✓ likelihooden er ikke flad" in err
+    assert "✗" not in err
+
+
+def test_model_json_holds_the_fit_and_every_check(cdnow_load) -> None:
+    result = run("churn", "--model", "bgnbd", "--format", "json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    model, rows = read_model_json(result)
+    fit = model["purchase"]
+    assert (fit["model"], fit["fitted"], fit["trusted"]) == ("bgnbd", True, True)
+    assert {k: round(v, 4) for k, v in fit["parameters"].items()} == {
+        "r": 0.2426,
+        "alpha": 4.4136,
+        "a": 0.7929,
+        "b": 2.4259,
+    }
+    assert round(fit["log_likelihood"], 2) == -9582.43
+    assert (fit["customers"], fit["repeat_customers"], fit["time_unit_days"]) == (2357, 946, 7.0)
+    assert [c["check"] for c in fit["checks"]] == [
+        "converged",
+        "inside_range",
+        "customers",
+        "repeat_customers",
+        "a_not_1",
+        "identified",
+    ]
+    assert all(c["passed"] for c in fit["checks"])
+    assert fit["checks"][2]["text"] == "2,357 customers (at least 200)"
+    assert fit["poorly_identified"] == []
+    low, high = fit["plausible_ranges"]["a"]
+    assert low < 0.7929 < high < 10 * low
+    assert "mean_p_alive" in rows.columns
+    err = flat(result.stderr)
+    assert "r = 0.2426 · α = 4.4136 · a = 0.7929 · b = 2.4259; log-likelihood -9,582.43" in err

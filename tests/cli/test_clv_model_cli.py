@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from kunde_cli.cli import common
 from kunde_cli.cli.clv import parse_period_days
 from kunde_cli.cli.main import app
+from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
 
 runner = CliRunner()
@@ -44,12 +47,22 @@ def shop_csv(tmp_path_factory):
     return path
 
 
+def read_model_json(result) -> tuple[dict, pl.DataFrame]:
+    """With --model or --holdout, JSON is {"model": fits and trust checks, "rows": [...]}."""
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"model", "rows"}
+    return payload["model"], pl.DataFrame(payload["rows"])
+
+
 def test_model_adds_prediction_columns(shop_csv):
     result = runner.invoke(
         app, ["clv", str(shop_csv), "--model", "bgnbd", "--format", "json", "--as-of", "2025-12-31"]
     )
     assert result.exit_code == 0, result.output
-    rows = pl.DataFrame(json.loads(result.stdout))
+    model, rows = read_model_json(result)
+    assert model["purchase"]["trusted"] and model["spend"]["trusted"]
+    assert all(c["passed"] for c in model["purchase"]["checks"] + model["spend"]["checks"])
+    assert set(model["spend"]["parameters"]) == {"p", "q", "gamma"}
     if "p_alive" not in rows.columns:
         # The fit was judged untrustworthy: it must say so in plain words.
         assert "cannot be trusted" in result.stderr or "kan ikke bruges" in result.stderr
@@ -59,9 +72,11 @@ def test_model_adds_prediction_columns(shop_csv):
     # predicted = P(alive) × C and value at risk = (1 − P(alive)) × C, C = value if alive.
     both = rows.filter(pl.col("value_at_risk").is_not_null() & pl.col("p_alive").is_not_null())
     assert both.height > 100
-    lhs = both["predicted_clv"] * (1 - both["p_alive"])
-    rhs = both["value_at_risk"] * both["p_alive"]
-    assert ((lhs - rhs).abs() < 1e-6 * (1 + lhs.abs())).all()
+    # C = predicted + at risk; predicted = P(alive) × C up to the file's rounding
+    # (P(alive) to 4 decimals, money to øre).
+    value_if_alive = both["predicted_clv"] + both["value_at_risk"]
+    gap = (both["predicted_clv"] - both["p_alive"] * value_if_alive).abs()
+    assert (gap <= 5e-5 * value_if_alive + 0.01).all()
 
 
 def test_holdout_prints_predicted_and_actual(shop_csv):
@@ -69,7 +84,11 @@ def test_holdout_prints_predicted_and_actual(shop_csv):
         app, ["clv", str(shop_csv), "--holdout", "26w", "--format", "json", "--as-of", "2025-12-31"]
     )
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    model, frame = read_model_json(result)
+    assert model["calibration_end"] == "2025-07-02"  # 26 weeks before 31 December
+    assert model["holdout_end"] == "2025-12-31"
+    assert model["purchase"]["trusted"] is True
+    rows = frame.to_dicts()
     assert rows[-1]["frequency_group"] == "total"
     assert {"customers", "actual_purchases", "predicted_purchases"} <= set(rows[-1])
     assert rows[-1]["predicted_purchases"] == pytest.approx(rows[-1]["actual_purchases"], rel=0.35)
@@ -90,7 +109,10 @@ def test_untrusted_fit_falls_back_to_simple_clv(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "The model cannot be trusted on this data" in result.stderr
-    assert "p_alive" not in json.loads(result.stdout)[0]
+    model, rows = read_model_json(result)
+    assert "p_alive" not in rows.columns
+    assert model["purchase"]["fitted"] is False
+    assert "only 3 customer" in model["purchase"]["error"]
 
 
 @pytest.mark.parametrize(
@@ -103,3 +125,268 @@ def test_holdout_periods(text, days):
 def test_bad_holdout_period():
     with pytest.raises(ConfigError, match="--holdout 'soon'"):
         parse_period_days("soon")
+
+
+def test_holdout_table_has_labels_and_three_decimals(shop_csv):
+    result = runner.invoke(
+        app,
+        ["clv", str(shop_csv), "--holdout", "26w", "--format", "table", "--as-of", "2025-12-31"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Modeltjek: forudsagte og faktiske køb pr. kunde" in out
+    # Headers of number columns wrap between words, never inside a figure.
+    for header in ("Genkøb i tilpasningsperioden", "Kunder", "Faktiske", "Forudsagte", "kunde"):
+        assert header in out
+    assert "I alt" in out
+    for raw in ("frequency_group", "actual_purchases", "predicted_purchases", "total"):
+        assert raw not in out
+    total = next(line for line in out.splitlines() if "I alt" in line).split()
+    # "I alt", customers, actual, predicted: the means with three decimals.
+    assert total[:3] == ["I", "alt", "600"]
+    for mean in total[3:]:
+        whole, decimals = mean.split(",")
+        assert whole.isdigit() and len(decimals) == 3
+
+
+# --- fits a user can check: CDNOW, a flat likelihood, a failing spend model -----------------
+
+CDNOW = Path(__file__).parents[1] / "data" / "cdnow" / "CDNOW_sample.txt"
+AS_OF = date(2025, 12, 31)
+
+
+def cdnow_lines() -> pl.LazyFrame:
+    raw = pl.read_csv(CDNOW, has_header=False, new_columns=["line"])
+    fields = (
+        pl.col("line")
+        .str.strip_chars()
+        .str.split(" ")
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .list.to_struct(fields=["master_id", "id", "date", "cds", "amount"])
+    )
+    return (
+        raw.select(fields)
+        .unnest("line")
+        .with_row_index("row")
+        .select(
+            pl.col("id").cast(pl.Int64).cast(pl.String).alias("customer_id"),
+            pl.col("row").cast(pl.String).alias("order_id"),
+            pl.lit(1, dtype=pl.Int32).alias("line_no"),
+            pl.col("date").str.to_datetime("%Y%m%d", time_unit="us").alias("order_date"),
+            pl.col("amount").cast(pl.Float64),
+            pl.lit("paid").alias("status"),
+        )
+        .lazy()
+    )
+
+
+def simulated_lines(n: int, *, a: float, b: float, r: float = 1.0, alpha: float = 10.0):
+    """Order lines of ``n`` BG/NBD customers who started in the year before AS_OF (see
+    tests/analytics/test_model_trust.py: whole purchase days, x − 1 distinct days between
+    the first and the last)."""
+    from kunde_cli.analytics.clv.simulate import simulate_customers
+
+    rng = np.random.default_rng(4)
+    age_days = rng.integers(0, 364, n)
+    sim = simulate_customers(age_days / 7, r=r, alpha=alpha, a=a, b=b, resolution=1 / 7, seed=4)
+    tx_days = np.round(sim.t_x * 7).astype(int)
+    customers, days = [], []
+    for i in range(n):
+        tx = int(tx_days[i])
+        x = min(int(sim.x[i]), tx)
+        middle = rng.choice(np.arange(1, tx), size=x - 1, replace=False).tolist() if x > 1 else []
+        own = [0, *middle, tx] if x > 0 else [0]
+        first = AS_OF - timedelta(days=int(age_days[i]))
+        customers += [f"K{i:05d}"] * len(own)
+        days += [first + timedelta(days=d) for d in own]
+    k = len(days)
+    return pl.LazyFrame(
+        {
+            "customer_id": customers,
+            "order_id": [str(j) for j in range(k)],
+            "line_no": [1] * k,
+            "order_date": [datetime(d.year, d.month, d.day) for d in days],
+            "amount": np.round(rng.gamma(6.0, 50.0, k), 2),
+            "status": ["paid"] * k,
+        },
+        schema_overrides={"line_no": pl.Int32, "order_date": pl.Datetime("us")},
+    )
+
+
+def use_lines(monkeypatch: pytest.MonkeyPatch, lines: pl.LazyFrame, default_as_of: date) -> None:
+    """Replace loading files with ready order lines."""
+
+    def load(files, workspace, *, as_of=None, lang=None, **_):
+        config = Config()
+        day = as_of.date() if isinstance(as_of, datetime) else (as_of or default_as_of)
+        return common.Loaded(
+            orders=lines,
+            survey=None,
+            as_of=day,
+            config=config,
+            lang=common.resolve_lang(lang, config),
+        )
+
+    monkeypatch.setattr(common, "load", load)
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False, env={"COLUMNS": "250"})
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def no_dropout_signal() -> pl.LazyFrame:
+    """Drop-out probability Beta(0.02, 2): 1 % on average, so a year of purchases says
+    almost nothing about a and b (tests/analytics/test_model_trust.py checks the
+    profile likelihood by hand)."""
+    return simulated_lines(2000, a=0.02, b=2.0)
+
+
+@pytest.fixture(scope="module")
+def clear_dropout() -> pl.LazyFrame:
+    return simulated_lines(2000, a=0.8, b=2.5)
+
+
+def test_clv_prints_the_published_cdnow_fits(monkeypatch):
+    """BG/NBD as in Fader, Hardie & Lee (2005), Gamma-Gamma as in Fader & Hardie (2013)."""
+    use_lines(monkeypatch, cdnow_lines(), date(1997, 9, 30))
+    result = run("clv", "--model", "bgnbd", "--format", "json")
+    assert result.exit_code == 0, result.output
+    err = flat(result.stderr)
+    assert (
+        "BG/NBD tilpasset på 2.357 kunder, heraf 946 der har købt mere end én gang: "
+        "r = 0,2426 · α = 4,4136 · a = 0,7929 · b = 2,4259; log-likelihood -9.582,43 (α i uger)."
+    ) in err
+    assert "Gamma-Gamma (beløb pr. køb) tilpasset på 946 kunder med genkøb: p = 6,2496" in err
+    assert "q = 3,7442 · γ = 15,4435" in err
+    assert "Tillidstjek af Gamma-Gamma: ✓" in err
+    assert "✗" not in err
+    model, rows = read_model_json(result)
+    purchase, spend = model["purchase"], model["spend"]
+    assert purchase["trusted"] and spend["trusted"]
+    assert round(purchase["parameters"]["r"], 4) == 0.2426
+    assert round(purchase["log_likelihood"], 2) == -9582.43
+    assert purchase["customers"] == 2357
+    assert (round(spend["parameters"]["p"], 2), round(spend["parameters"]["q"], 2)) == (6.25, 3.74)
+    assert spend["parameters"]["gamma"] == pytest.approx(15.44, abs=0.01)
+    assert spend["customers"] == 946
+    assert [c["check"] for c in spend["checks"]] == [
+        "converged",
+        "inside_range",
+        "q_above_1",
+        "repeat_customers",
+        "spend_independent",
+    ]
+    assert {"p_alive", "expected_purchases", "predicted_clv", "value_at_risk"} <= set(rows.columns)
+
+
+def test_clv_prints_the_fit_in_english(monkeypatch):
+    use_lines(monkeypatch, cdnow_lines(), date(1997, 9, 30))
+    result = run("clv", "--model", "bgnbd", "--format", "csv", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    err = flat(result.stderr)
+    assert (
+        "BG/NBD fitted on 2,357 customers, 946 of whom bought more than once: "
+        "r = 0.2426 · α = 4.4136 · a = 0.7929 · b = 2.4259; log-likelihood -9,582.43 (α in weeks)."
+    ) in err
+    assert "Plausible values (95 %, log-likelihood within 1.92 of the best): r 0.2192–0.2685" in err
+    assert "Trust checks of BG/NBD: ✓ the fit settled on an answer" in err
+    assert "✓ the likelihood is not flat" in err
+    # csv is the plain table: no model object in it.
+    assert result.stdout.startswith("customer_id,")
+
+
+def test_flat_likelihood_falls_back_to_the_simple_clv(monkeypatch, no_dropout_signal):
+    use_lines(monkeypatch, no_dropout_signal, AS_OF)
+    result = run("clv", "--model", "bgnbd", "--format", "json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    err = flat(result.stderr)
+    assert "✗ the data hardly pin down a and b: a from " in err
+    assert "The model cannot be trusted on this data (the data hardly pin down a and b" in err
+    assert "showing the simple CLV only" in err
+    model, rows = read_model_json(result)
+    purchase = model["purchase"]
+    assert purchase["fitted"] is True and purchase["trusted"] is False
+    assert purchase["poorly_identified"] == ["a", "b"]
+    failed = [c["check"] for c in purchase["checks"] if not c["passed"]]
+    assert failed == ["identified"]  # converged, inside its range, enough customers
+    low, high = purchase["plausible_ranges"]["a"]
+    assert high / low > 100
+    assert "p_alive" not in rows.columns and "predicted_clv" not in rows.columns
+    assert "simple_clv" in rows.columns
+
+
+def test_flat_likelihood_in_danish_plain_words(monkeypatch, no_dropout_signal):
+    use_lines(monkeypatch, no_dropout_signal, AS_OF)
+    result = run("churn", "--model", "bgnbd", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    err = flat(result.stderr)
+    assert (
+        "BG/NBD-tallene er ikke til at stole på her: dataene fastlægger næsten ikke a og b" in err
+    )
+    assert "passer næsten lige godt (log-likelihood inden for 1,92 af det bedste)" in err
+    assert "flytter én kundes P(stadig kunde) sig op til 0," in err
+    assert "Viser kun de regelbaserede aktivitetstrin." in err
+    assert "p_alive" not in result.stdout.splitlines()[0]
+
+
+def test_clear_dropout_signal_is_trusted(monkeypatch, clear_dropout):
+    use_lines(monkeypatch, clear_dropout, AS_OF)
+    result = run("churn", "--model", "bgnbd", "--format", "json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    model, rows = read_model_json(result)
+    assert model["purchase"]["trusted"] is True
+    assert model["purchase"]["poorly_identified"] == []
+    assert "mean_p_alive" in rows.columns
+    assert "✓ the likelihood is not flat" in flat(result.stderr)
+
+
+def test_holdout_and_model_agree_on_what_they_trust(monkeypatch, no_dropout_signal):
+    """--holdout 13w fits on the data up to 13 weeks before the end; --model with that
+    as-of date fits the same data: the same fit, the same checks, the same verdict."""
+    use_lines(monkeypatch, no_dropout_signal, AS_OF)
+    holdout = run("clv", "--holdout", "13w", "--format", "json", "--lang", "en")
+    assert holdout.exit_code == 0, holdout.output
+    calibration_end = (AS_OF - timedelta(weeks=13)).isoformat()
+    model_run = run(
+        "clv", "--model", "bgnbd", "--as-of", calibration_end, "--format", "json", "--lang", "en"
+    )
+    assert model_run.exit_code == 0, model_run.output
+    held, table = read_model_json(holdout)
+    fitted, _ = read_model_json(model_run)
+    assert held["calibration_end"] == calibration_end
+    assert held["purchase"] == fitted["purchase"]
+    assert held["purchase"]["trusted"] is False
+    err = flat(holdout.stderr)
+    assert (
+        "The model fitted without the last 13w cannot be trusted (the data hardly pin down" in err
+    )
+    assert "kunde clv/churn --model would not use it on data like this either" in err
+    assert table["frequency_group"].to_list()[-1] == "total"
+
+
+def test_only_the_spend_model_failing_keeps_the_purchase_prediction(monkeypatch, clear_dropout):
+    """Spend per purchase grows with the number of purchases: Gamma-Gamma's assumption
+    fails, BG/NBD stands — P(alive) and expected purchases stay, the money columns go."""
+    per_customer = pl.len().over("customer_id")
+    lines = clear_dropout.with_columns((pl.col("amount") * per_customer).alias("amount"))
+    use_lines(monkeypatch, lines, AS_OF)
+    result = run("clv", "--model", "bgnbd", "--format", "json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    err = flat(result.stderr)
+    assert "The spend model (Gamma-Gamma) is not used (spend per purchase rises with" in err
+    assert "P(alive) and expected purchases from BG/NBD stand" in err
+    model, rows = read_model_json(result)
+    assert model["purchase"]["trusted"] is True
+    assert model["spend"]["trusted"] is False
+    assert [c["check"] for c in model["spend"]["checks"] if not c["passed"]] == [
+        "spend_independent"
+    ]
+    assert {"p_alive", "expected_purchases", "simple_clv"} <= set(rows.columns)
+    assert not {"expected_spend", "predicted_clv", "value_at_risk"} & set(rows.columns)
+    assert rows["p_alive"].drop_nulls().is_between(0, 1).all()

@@ -36,7 +36,6 @@ from kunde_cli.analytics.clv.predict import (
     VALUE_AT_RISK,
     ClvResult,
     holdout_comparison,
-    model_trust,
     predict_clv,
     predict_customers,
     predict_purchases,
@@ -48,6 +47,7 @@ from kunde_cli.analytics.clv.summary import (
     T_X,
     rfm_summary,
 )
+from kunde_cli.analytics.clv.trust import TrustCheck, model_trust, trust_checks
 
 __all__ = [
     "EXPECTED_PURCHASES",
@@ -65,6 +65,7 @@ __all__ = [
     "BgNbdParams",
     "ClvResult",
     "GammaGammaParams",
+    "TrustCheck",
     "conditional_expected_purchases",
     "expected_average_spend",
     "expected_purchases",
@@ -80,4 +81,5 @@ __all__ = [
     "predict_customers",
     "predict_purchases",
     "rfm_summary",
+    "trust_checks",
 ]

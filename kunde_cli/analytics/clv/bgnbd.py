@@ -44,6 +44,7 @@ from kunde_cli.analytics.clv._optimise import (
     minimise_multistart,
     screening_sample,
 )
+from kunde_cli.analytics.clv.identification import Identification, identify
 from kunde_cli.analytics.clv.summary import (
     DEFAULT_TIME_UNIT_DAYS,
     REPEAT_PURCHASES,
@@ -100,7 +101,9 @@ class BgNbdParams:
     ``alpha`` is in units of ``time_unit_days`` days (r, a, b have no unit);
     ``loglik`` is the total log-likelihood in those units; ``n_customers`` and
     ``n_repeat`` count the customers (and those with x > 0) it was fitted on;
-    ``at_bounds`` names parameters that ran to the edge of the search range.
+    ``at_bounds`` names parameters that ran to the edge of the search range;
+    ``identification`` holds the plausible ranges and the flat-likelihood verdict
+    (:mod:`~kunde_cli.analytics.clv.identification`; None for hand-made parameters).
     """
 
     r: float
@@ -114,6 +117,7 @@ class BgNbdParams:
     model: str = MODEL_BGNBD
     time_unit_days: float = DEFAULT_TIME_UNIT_DAYS
     at_bounds: tuple[str, ...] = ()
+    identification: Identification | None = None
 
     @property
     def shift(self) -> int:
@@ -425,6 +429,21 @@ def fit_purchase_model(
     )
     r, al_scaled, a, b = (float(v) for v in np.exp(theta))
     alpha = al_scaled / scale
+
+    def p_alive_at(point: NDArray[np.float64]) -> NDArray[np.float64]:
+        r_, al_, a_, b_ = np.exp(point)
+        return _p_alive_values(r_, al_, a_, b_, shift, xa, txa, agea)
+
+    identification = identify(
+        theta,
+        full,
+        d.total_w,
+        bounds,
+        PARAM_NAMES,
+        lambda j, v: float(np.exp(v)) / (scale if j == 1 else 1.0),
+        p_alive_at,
+        curvature=screen,
+    )
     if at_bounds and set(at_bounds) <= {"a", "b"} and _dropout_cv(a, b) < HOMOGENEOUS_CV:
         at_bounds = ()
     # Undo the time rescaling in the log-likelihood: each repeat purchase carries a
@@ -442,6 +461,7 @@ def fit_purchase_model(
         model=model,
         time_unit_days=float(time_unit_days),
         at_bounds=at_bounds,
+        identification=identification,
     )
     if strict:
         if not is_converged:
@@ -513,9 +533,28 @@ def p_alive(
     1/(1 + 0.2315 · 1.6258) = 0.7266.
     """
     r, al, a, b, shift = _values(params)
-    xa = np.asarray(x, dtype=np.float64)
-    txa = np.asarray(t_x, dtype=np.float64)
-    agea = np.asarray(age, dtype=np.float64)
+    return _p_alive_values(
+        r,
+        al,
+        a,
+        b,
+        shift,
+        np.asarray(x, dtype=np.float64),
+        np.asarray(t_x, dtype=np.float64),
+        np.asarray(age, dtype=np.float64),
+    )
+
+
+def _p_alive_values(
+    r: float,
+    al: float,
+    a: float,
+    b: float,
+    shift: int,
+    xa: NDArray[np.float64],
+    txa: NDArray[np.float64],
+    agea: NDArray[np.float64],
+) -> NDArray[np.float64]:
     has_term = (xa + shift) > 0
     b_x = np.where(has_term, b + xa + shift - 1.0, 1.0)
     z = np.log(a) - np.log(b_x) + (r + xa) * (np.log(al + agea) - np.log(al + txa))

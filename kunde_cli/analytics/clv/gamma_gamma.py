@@ -64,7 +64,9 @@ class GammaGammaParams:
     ``gamma`` is in money units (DKK); ``loglik`` the total log-likelihood of the mean
     spends; ``n_customers`` the repeat customers it was fitted on;
     ``spend_frequency_corr`` the Pearson correlation of x and mean spend across them;
-    ``warning`` a plain-words note when that correlation is large (else None).
+    ``warning`` a plain-words note when that correlation is large (else None);
+    ``n_without_spend`` the repeat customers left out because their repeat purchases
+    came to nothing (free or fully discounted orders: the model needs spend > 0).
     """
 
     p: float
@@ -76,6 +78,7 @@ class GammaGammaParams:
     spend_frequency_corr: float
     at_bounds: tuple[str, ...] = ()
     warning: str | None = None
+    n_without_spend: int = 0
 
     @property
     def population_mean_spend(self) -> float:
@@ -254,8 +257,13 @@ def fit_gamma_gamma(
 ) -> GammaGammaParams:
     """Fit Gamma-Gamma on an :func:`~kunde_cli.analytics.clv.summary.rfm_summary` frame.
 
-    Uses ``repeat_purchases`` and ``mean_repeat_spend`` of the customers with x ≥ 1.
+    Uses ``repeat_purchases`` and ``mean_repeat_spend`` of the customers with x ≥ 1
+    whose mean repeat spend is above 0; a zero-amount order is a purchase but says
+    nothing about spend in a model of positive amounts, so customers whose repeat
+    purchases all came to nothing are left out and counted in ``n_without_spend``.
     """
+    import dataclasses
+
     import polars as pl
 
     rows = (
@@ -263,14 +271,19 @@ def fit_gamma_gamma(
         .filter(pl.col(REPEAT_PURCHASES) > 0)
         .group_by(REPEAT_PURCHASES, MEAN_REPEAT_SPEND)
         .agg(pl.len().cast(pl.Float64).alias("_w"))
+        .sort(REPEAT_PURCHASES, MEAN_REPEAT_SPEND)  # same order, same fit, every run
         .collect()
     )
-    return fit_spend_model(
+    has_spend = pl.col(MEAN_REPEAT_SPEND) > 0
+    left_out = round(float(rows.filter(~has_spend.fill_null(False))["_w"].sum()))
+    rows = rows.filter(has_spend)
+    params = fit_spend_model(
         rows[REPEAT_PURCHASES].to_numpy(),
         rows[MEAN_REPEAT_SPEND].to_numpy(),
         rows["_w"].to_numpy(),
         strict=strict,
     )
+    return dataclasses.replace(params, n_without_spend=left_out) if left_out else params
 
 
 def loglik(params: GammaGammaParams, x: ArrayLike, mean_spend: ArrayLike) -> float:

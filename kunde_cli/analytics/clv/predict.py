@@ -37,7 +37,6 @@ from kunde_cli.analytics.clv.bgnbd import (
     purchases_if_alive,
 )
 from kunde_cli.analytics.clv.gamma_gamma import (
-    SPEND_CORRELATION_LIMIT,
     GammaGammaParams,
     expected_average_spend,
     fit_gamma_gamma,
@@ -53,6 +52,7 @@ from kunde_cli.analytics.clv.summary import (
     collapse_patterns,
     rfm_summary,
 )
+from kunde_cli.analytics.clv.trust import model_trust
 from kunde_cli.errors import ModelError
 
 if TYPE_CHECKING:
@@ -72,12 +72,6 @@ PREDICTED_PURCHASES = "predicted_purchases"
 CUSTOMERS = "customers"
 TOTAL_GROUP = "total"
 
-#: Below these a fit is not trusted: predictions need a few hundred customers.
-MIN_TRUSTED_CUSTOMERS = 200
-MIN_TRUSTED_REPEAT = 50
-#: E[X(t)] divides by (a − 1): too close to 1 and it is numerically meaningless.
-MIN_DISTANCE_A_FROM_1 = 0.01
-
 _SUMMARY_COLUMNS = (REPEAT_PURCHASES, T_X, T_AGE)
 
 
@@ -86,10 +80,15 @@ class ClvResult:
     """Predictions per customer plus the fits they came from.
 
     ``customers`` has one row per customer with a counted order: ``customer_id``,
-    ``repeat_purchases``, ``t_x``, ``age`` (model time units), ``mean_repeat_spend``,
-    ``p_alive``, ``expected_purchases`` (over the horizon), and with a spend model
-    ``expected_spend`` (per purchase), ``predicted_clv`` and ``value_at_risk``.
-    ``trusted``/``reasons`` are :func:`model_trust` of both fits together.
+    ``repeat_purchases``, ``t_x``, ``age`` (model time units), ``mean_repeat_spend``;
+    when the purchase model is trusted also ``p_alive`` and ``expected_purchases`` (over
+    the horizon), and when the spend model is trusted too ``expected_spend`` (per
+    purchase), ``predicted_clv`` and ``value_at_risk``.
+
+    ``trusted``/``reasons`` are the :func:`~kunde_cli.analytics.clv.trust.model_trust`
+    verdict of both fits together (a spend model that could not be fitted at all is a
+    reason too); ``purchase_trusted`` and ``spend_trusted`` say which part stands on its
+    own, ``spend_error`` why the spend model could not be fitted (None when it was).
     """
 
     customers: pl.DataFrame
@@ -99,59 +98,9 @@ class ClvResult:
     discount_monthly: float
     trusted: bool
     reasons: tuple[str, ...]
-
-
-def model_trust(params: BgNbdParams | GammaGammaParams) -> tuple[bool, list[str]]:
-    """Whether a fit is trustworthy enough to show its numbers, and why not.
-
-    Purchase model: converged, no parameter at a bound, at least 200 customers of whom
-    at least 50 bought again, and a not within 0.01 of 1. Spend model: converged, no
-    parameter at a bound, q > 1 (else the mean spend is infinite), at least 50 repeat
-    customers, and |correlation(purchases, mean spend)| < 0.3.
-
-    Examples
-    --------
-    >>> fit = BgNbdParams(r=0.24, alpha=4.4, a=0.79, b=2.4, loglik=-9582.4,
-    ...                   n_customers=120, n_repeat=40, converged=True)
-    >>> model_trust(fit)
-    (False, ['only 120 customers: predictions need at least 200', 'only 40 customers bought more than once: predictions need at least 50'])
-    """
-    reasons: list[str] = []
-    if not params.converged:
-        reasons.append("the fit did not settle on an answer")
-    if params.at_bounds:
-        reasons.append(
-            f"{', '.join(params.at_bounds)} ran to the edge of the allowed range: "
-            "the data cannot pin the model down"
-        )
-    if isinstance(params, BgNbdParams):
-        if params.n_customers < MIN_TRUSTED_CUSTOMERS:
-            reasons.append(
-                f"only {params.n_customers} customers: predictions need at least {MIN_TRUSTED_CUSTOMERS}"
-            )
-        if params.n_repeat < MIN_TRUSTED_REPEAT:
-            reasons.append(
-                f"only {params.n_repeat} customers bought more than once: "
-                f"predictions need at least {MIN_TRUSTED_REPEAT}"
-            )
-        if abs(params.a - 1.0) < MIN_DISTANCE_A_FROM_1:
-            reasons.append("the fitted drop-out shape (a ≈ 1) makes expected purchases unstable")
-    else:
-        if params.q <= 1.0:
-            reasons.append(
-                "spend varies so much that the model's average spend is infinite (q ≤ 1)"
-            )
-        if params.n_customers < MIN_TRUSTED_REPEAT:
-            reasons.append(
-                f"only {params.n_customers} customers bought more than once: "
-                f"the spend model needs at least {MIN_TRUSTED_REPEAT}"
-            )
-        if abs(params.spend_frequency_corr) >= SPEND_CORRELATION_LIMIT:
-            reasons.append(
-                params.warning
-                or f"spend is correlated with purchase frequency ({params.spend_frequency_corr:.2f})"
-            )
-    return (not reasons, reasons)
+    purchase_trusted: bool = False
+    spend_trusted: bool = False
+    spend_error: str | None = None
 
 
 def _month_length(time_unit_days: float) -> float:
@@ -229,6 +178,9 @@ def _summary(lines: pl.LazyFrame, as_of: date | datetime, time_unit_days: float)
 
 
 def _fit_purchases(summary: pl.DataFrame, model: str, time_unit_days: float) -> BgNbdParams:
+    """Fit without raising on a soft failure (no convergence, a bound): those are trust
+    checks, so the parameters can still be shown. Data that cannot carry a fit at all
+    (too few customers, no repeat purchases) still raises ModelError."""
     check_model(model)
     patterns = collapse_patterns(summary)
     return fit_purchase_model(
@@ -238,6 +190,7 @@ def _fit_purchases(summary: pl.DataFrame, model: str, time_unit_days: float) -> 
         patterns[WEIGHT].to_numpy(),
         model=model,
         time_unit_days=time_unit_days,
+        strict=False,
     )
 
 
@@ -252,13 +205,19 @@ def predict_purchases(
     """Fit the purchase model on ``lines`` up to ``as_of`` and predict P(alive) and purchases.
 
     Like :func:`predict_clv` without the spend model (``spend_model`` is None and the
-    spend columns are absent). Raises ModelError when the data cannot support a fit.
+    spend columns are absent). Raises ModelError when the data cannot support a fit;
+    an untrusted fit comes back with ``trusted=False``, its reasons and no prediction
+    columns.
     """
     summary = _summary(lines, as_of, time_unit_days)
     purchase = _fit_purchases(summary, model, time_unit_days)
-    customers = predict_customers(summary, purchase, horizon_months=horizon_months)
     ok, reasons = model_trust(purchase)
-    return ClvResult(customers, purchase, None, horizon_months, 0.0, ok, tuple(reasons))
+    customers = (
+        predict_customers(summary, purchase, horizon_months=horizon_months) if ok else summary
+    )
+    return ClvResult(
+        customers, purchase, None, horizon_months, 0.0, ok, tuple(reasons), purchase_trusted=ok
+    )
 
 
 def predict_clv(
@@ -273,23 +232,36 @@ def predict_clv(
     """Fit BG/NBD (or MBG/NBD) and Gamma-Gamma on ``lines`` up to ``as_of`` and predict CLV.
 
     Returns a :class:`ClvResult`; its ``customers`` frame is collected (fitting needs the
-    data in memory anyway). Raises ModelError when the data cannot support a fit (see
-    :func:`~kunde_cli.analytics.clv.bgnbd.fit_purchase_model`); softer doubts (few
-    customers, spend correlated with frequency, …) come back as ``trusted=False`` with
-    plain-words ``reasons`` so the caller can fall back to rule-based numbers.
+    data in memory anyway). Raises ModelError only when the data cannot support a
+    purchase fit (see :func:`~kunde_cli.analytics.clv.bgnbd.fit_purchase_model`).
+    Softer doubts (few customers, a flat likelihood, spend correlated with frequency, …)
+    come back as ``trusted=False`` with plain-words ``reasons`` so the caller can fall
+    back to rule-based numbers. The two models are judged apart: when only the spend
+    model fails (or cannot be fitted), P(alive) and expected purchases are still
+    predicted and only the money columns are left out.
     """
     summary = _summary(lines, as_of, time_unit_days)
     purchase = _fit_purchases(summary, model, time_unit_days)
-    spend = fit_gamma_gamma(summary)
-    customers = predict_customers(
-        summary,
-        purchase,
-        spend,
-        horizon_months=horizon_months,
-        discount_monthly=discount_monthly,
-    )
     ok_p, reasons_p = model_trust(purchase)
-    ok_s, reasons_s = model_trust(spend)
+    spend: GammaGammaParams | None = None
+    spend_error = None
+    try:
+        spend = fit_gamma_gamma(summary, strict=False)
+    except ModelError as err:
+        spend_error = err.message
+    if spend is not None:
+        ok_s, reasons_s = model_trust(spend)
+    else:
+        ok_s, reasons_s = False, [f"the spend model could not be fitted: {spend_error}"]
+    customers = summary
+    if ok_p:
+        customers = predict_customers(
+            summary,
+            purchase,
+            spend if ok_s else None,
+            horizon_months=horizon_months,
+            discount_monthly=discount_monthly,
+        )
     return ClvResult(
         customers,
         purchase,
@@ -298,6 +270,9 @@ def predict_clv(
         discount_monthly,
         ok_p and ok_s,
         tuple(reasons_p + reasons_s),
+        purchase_trusted=ok_p,
+        spend_trusted=ok_s,
+        spend_error=spend_error,
     )
 
 
@@ -319,7 +294,9 @@ def holdout_comparison(
     the means over everyone (Fader, Hardie & Lee 2005, Figure 4).
 
     Columns: ``frequency_group`` (text), ``customers``, ``actual_purchases``,
-    ``predicted_purchases``.
+    ``predicted_purchases``. The fit is returned whatever its trust checks say (judge
+    it with :func:`~kunde_cli.analytics.clv.trust.model_trust`, as ``--model`` does);
+    ModelError only when the calibration data cannot carry a fit at all.
     """
     cal_day = calibration_end.date() if isinstance(calibration_end, datetime) else calibration_end
     end_day = as_of.date() if isinstance(as_of, datetime) else as_of
@@ -334,12 +311,16 @@ def holdout_comparison(
     )
     holdout_t = (end_day - cal_day).days / time_unit_days
     x = cal[REPEAT_PURCHASES].to_numpy().astype(np.float64)
-    predicted = p_alive(purchase, x, cal[T_X].to_numpy(), cal[T_AGE].to_numpy()) * (
-        purchases_if_alive(purchase, holdout_t, x, cal[T_AGE].to_numpy())
-    )
+    with np.errstate(all="ignore"):
+        # An untrusted fit (judged by the caller) may predict nonsense; it is kept
+        # finite or null, never a warning.
+        predicted = p_alive(purchase, x, cal[T_X].to_numpy(), cal[T_AGE].to_numpy()) * (
+            purchases_if_alive(purchase, holdout_t, x, cal[T_AGE].to_numpy())
+        )
+    predicted = np.where(np.isfinite(predicted), predicted, np.nan)
     per_customer = (
         cal.lazy()
-        .with_columns(pl.Series(PREDICTED_PURCHASES, predicted))
+        .with_columns(pl.Series(PREDICTED_PURCHASES, predicted).fill_nan(None))
         .join(full, on=s.CUSTOMER_ID, how="left")
         .with_columns(
             (pl.col("_x_end") - pl.col(REPEAT_PURCHASES)).cast(pl.Float64).alias(ACTUAL_PURCHASES),

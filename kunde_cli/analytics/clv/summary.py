@@ -76,6 +76,11 @@ def rfm_summary(
     if time_unit_days <= 0:
         raise ValueError("time_unit_days must be > 0")
     day = _as_day(as_of)
+    # Times by multiplying with 1/unit, not dividing: Polars divides a column by a
+    # scalar as a multiplication by the reciprocal but a single group's value exactly, so
+    # 93 / 7 came out one bit apart from run to run, and so did the fit. A product is
+    # the same bits on every path.
+    per_day = 1.0 / time_unit_days
     days = purchase_days(lines, as_of=as_of).select(
         s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY), pl.col(DAY_SPEND).alias(_SPEND)
     )
@@ -89,8 +94,8 @@ def rfm_summary(
         days.group_by(s.CUSTOMER_ID)
         .agg(
             (pl.len() - 1).cast(pl.Int64).alias(REPEAT_PURCHASES),
-            ((pl.col(_DAY).max() - first).dt.total_days() / time_unit_days).alias(T_X),
-            ((pl.lit(day) - first).dt.total_days() / time_unit_days).alias(T_AGE),
+            ((pl.col(_DAY).max() - first).dt.total_days() * per_day).alias(T_X),
+            ((pl.lit(day) - first).dt.total_days() * per_day).alias(T_AGE),
             (pl.col(_SPEND).sum() - first_spend).alias(MEAN_REPEAT_SPEND),
         )
         .with_columns(
@@ -112,5 +117,7 @@ def collapse_patterns(summary: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
         summary.lazy()
         .group_by(REPEAT_PURCHASES, T_X, T_AGE)
         .agg(pl.len().cast(pl.Float64).alias(WEIGHT))
+        # Group order varies run to run; the likelihood's sum must not.
+        .sort(REPEAT_PURCHASES, T_X, T_AGE)
         .collect()
     )
