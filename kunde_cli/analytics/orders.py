@@ -262,9 +262,16 @@ class Overview:
         }
 
 
-def order_overview(lines: pl.LazyFrame, *, as_of: date | datetime | None = None) -> Overview:
+def order_overview(
+    lines: pl.LazyFrame, *, as_of: date | datetime | None = None, by_document: bool = True
+) -> Overview:
     """Count what ``lines`` hold up to ``as_of`` (all of it when None), anonymous lines
     included: every order by status, purchases, net revenue, credit notes.
+
+    ``by_document`` lists a credit note that references an order as a document of its
+    own (what ``inspect`` shows); without it the overview reuses the orders every
+    analysis of ``lines`` shares (:func:`order_totals`), so a headline costs next to
+    nothing.
 
     Examples
     --------
@@ -280,16 +287,21 @@ def order_overview(lines: pl.LazyFrame, *, as_of: date | datetime | None = None)
     {'pending': (1, 80.0)}
     """
     day = as_of or date(9999, 12, 30)
-    orders = _all_orders(lines, as_of=day).collect()
-    # Documents as the export lists them: a credit note that references an order is
-    # its own row here (under its own status word), though netted into that order above.
-    documents = (
-        _all_orders(
-            lines.with_columns(pl.lit(None, pl.String).alias(s.REFERENCE)), as_of=day
-        ).collect()
-        if s.REFERENCE in lines.collect_schema()
-        else orders
-    )
+    if not by_document:
+        anonymous = _all_orders(lines.filter(pl.col(s.CUSTOMER_ID).is_null()), as_of=day)
+        orders = pl.concat([order_totals(lines, as_of=day), anonymous]).collect()
+        documents = orders
+    else:
+        orders = _all_orders(lines, as_of=day).collect()
+        # Documents as the export lists them: a credit note that references an order is
+        # its own row here (under its own status word), though netted into that order.
+        documents = (
+            _all_orders(
+                lines.with_columns(pl.lit(None, pl.String).alias(s.REFERENCE)), as_of=day
+            ).collect()
+            if s.REFERENCE in lines.collect_schema()
+            else orders
+        )
     known = pl.col(s.CUSTOMER_ID).is_not_null()
     totals = orders.select(
         pl.col(COUNTED).sum().alias("purchases"),
@@ -304,7 +316,14 @@ def order_overview(lines: pl.LazyFrame, *, as_of: date | datetime | None = None)
     ).row(0, named=True)
     totals.update(credits, orders=documents.height)
     # The table says what each document meant: a negative one is a credit note.
-    shown = pl.when(pl.col(CREDIT)).then(pl.lit(st.CREDIT_NOTE)).otherwise(pl.col(ORDER_STATUS))
+    # and a paid one that credit lines brought to nothing was refunded in full.
+    shown = (
+        pl.when(pl.col(CREDIT))
+        .then(pl.lit(st.CREDIT_NOTE))
+        .when(pl.col(ORDER_STATUS).is_in(list(st.PURCHASE_CLASSES)) & ~pl.col(COUNTED))
+        .then(pl.lit(st.REFUNDED))
+        .otherwise(pl.col(ORDER_STATUS))
+    )
     statuses = (
         documents.with_columns(shown.alias(ORDER_STATUS))
         .group_by(STATUS_WORD, ORDER_STATUS)

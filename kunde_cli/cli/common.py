@@ -3,7 +3,7 @@ as-of date, language and config. Thin glue over ingest/ and store; no analytics 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,63 @@ def file_overview(result: Any, status_words: dict[str, str]) -> Overview | None:
     return order_overview(with_status_classes(resolve_customers(result.frame.lazy()), status_words))
 
 
+#: How money in each currency is labelled (the Danish shop's own: "kr.").
+CURRENCY_LABELS = {"DKK": "kr.", "EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def currency_code(label: str) -> str:
+    """kunde.toml's ``currency`` ("kr.", "€", "EUR") as an ISO code."""
+    by_label = {v: k for k, v in CURRENCY_LABELS.items()}
+    return by_label.get(label.strip(), label.strip().upper())
+
+
+def _one_currency(
+    orders: pl.LazyFrame, requested: str | None, default_label: str
+) -> tuple[pl.LazyFrame, str]:
+    """The lines of one currency and its label: money in two currencies is never added.
+
+    Lines without a currency are in the shop's own (kunde.toml ``currency``, kr.).
+    With several currencies: ``requested``, else the one with the most lines, and a
+    warning naming the others.
+    """
+    import polars as pl
+
+    from kunde_cli import schema as s
+    from kunde_cli.render.terminal import warn
+
+    own = currency_code(default_label)
+    code = pl.coalesce(pl.col(s.CURRENCY), pl.lit(own))
+    counts = (
+        orders.group_by(code.alias("code"))
+        .agg(pl.len().alias("lines"))
+        .sort(["lines", "code"], descending=[True, False])
+        .collect()
+    )
+    codes = counts.get_column("code").to_list()
+    wanted = requested.strip().upper() if requested else None
+    if wanted is not None and codes and wanted not in codes:
+        raise ConfigError(
+            f"--currency {requested}: the data holds no orders in {wanted}",
+            hint="currencies in the data: " + _currency_list(counts),
+        )
+    if len(codes) <= 1 and wanted is None:
+        chosen = codes[0] if codes else own
+        return orders, CURRENCY_LABELS.get(chosen, chosen) if chosen != own else default_label
+    chosen = wanted or codes[0]
+    if wanted is None:
+        warn(
+            f"the data holds several currencies ({_currency_list(counts)}); "
+            f"showing {chosen} only, never added together: choose with --currency "
+            + " or --currency ".join(c for c in codes if c != chosen)
+        )
+    label = CURRENCY_LABELS.get(chosen, chosen) if chosen != own else default_label
+    return orders.filter(code == chosen), label
+
+
+def _currency_list(counts: pl.DataFrame) -> str:
+    return ", ".join(f"{c} ({n} lines)" for c, n in counts.rows())
+
+
 def resolve_lang(lang: str | None, config: Config) -> str:
     """--lang wins over kunde.toml; da is the default."""
     chosen = (lang or config.lang or "da").lower()
@@ -72,7 +129,9 @@ def load(
     mapping: list[str] | None = None,
     dayfirst: bool | None = None,
     columns: str | None = None,
+    currency: str | None = None,
     need_orders: bool = True,
+    quiet: bool = False,
 ) -> Loaded:
     """Load orders from ``files`` (read directly) or else from the workspace.
 
@@ -131,6 +190,8 @@ def load(
     from kunde_cli.ingest.statuses import with_status_classes
 
     orders = with_status_classes(orders, config.status)
+    orders, label = _one_currency(orders, currency, config.currency)
+    config = replace(config, currency=label)
     resolved_as_of: date | None
     if as_of is not None:
         resolved_as_of = as_of.date() if isinstance(as_of, datetime) else as_of
@@ -146,12 +207,22 @@ def load(
                 hint="check the export with `kunde inspect FILE`",
             )
         resolved_as_of = date.today()
+    language = resolve_lang(lang, config)
+    # Every command asks for the orders and per-customer summary of these lines more
+    # than once (segments, tiers, ladder, lists): build each once, at the first ask.
+    shared = share(orders)
+    if need_orders and not quiet:
+        from kunde_cli.analytics.orders import order_overview
+        from kunde_cli.render.counting import counted_sentence
+        from kunde_cli.render.terminal import note
+
+        # Say what the numbers below count and what they leave out.
+        overview = order_overview(shared, as_of=resolved_as_of, by_document=False)
+        note(counted_sentence(overview, language, config.currency))
     return Loaded(
-        # Every command asks for the orders and per-customer summary of these lines more
-        # than once (segments, tiers, ladder, lists): build each once, at the first ask.
-        orders=share(orders),
+        orders=shared,
         survey=survey,
         as_of=resolved_as_of,
         config=config,
-        lang=resolve_lang(lang, config),
+        lang=language,
     )

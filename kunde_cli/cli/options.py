@@ -107,4 +107,14 @@ Columns = Annotated[
     ),
 ]
 
+Currency = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        help="When the data holds several currencies: the one to analyse (DKK, EUR, USD, …). "
+        "Default: the one with the most order lines.",
+        show_default=False,
+    ),
+]
+
 DEFAULT_WORKSPACE = Path("kunde-data")

@@ -79,7 +79,7 @@ _FALSE_WORDS = (
 #: Fields that belong to an order, written only on its first line by Shopify.
 _ORDER_LEVEL = (
     s.ORDER_DATE, s.STATUS, s.EMAIL, s.NAME, s.CUSTOMER_ID, s.PHONE, s.POSTCODE, s.CITY,
-    s.COUNTRY, s.CHANNEL, s.MARKETING_CONSENT, m.ORDER_TOTAL, m.REFUNDED_AMOUNT,
+    s.COUNTRY, s.CHANNEL, s.MARKETING_CONSENT, s.CURRENCY, m.ORDER_TOTAL, m.REFUNDED_AMOUNT,
     m.CANCELLED_AT, m.FIRST_NAME, m.LAST_NAME,
 )  # fmt: skip
 
@@ -285,6 +285,9 @@ def validate_orders(
     date_col = col(s.ORDER_DATE)
     assert date_col is not None
     notes = list(raw.notes)
+    if work.schema[date_col].is_numeric():
+        # 19970101 or 1704063600 stored as numbers (Excel, Parquet): read as text.
+        work = work.with_columns(pl.col(date_col).cast(pl.Int64, strict=False).cast(pl.String))
     if work.schema[date_col] == pl.String:
         detection = detect_datetime_format(work[date_col], dayfirst=dayfirst)
         if work[date_col].str.strip_chars().replace("", None).drop_nulls().is_empty():
