@@ -105,6 +105,15 @@ def _one_currency(
     return orders.filter(code == chosen), label
 
 
+def _has_amounts(orders: pl.LazyFrame) -> bool:
+    """False for a purchase log without money (every amount empty)."""
+    import polars as pl
+
+    from kunde_cli import schema as s
+
+    return bool(orders.select(pl.col(s.AMOUNT).is_not_null().any()).collect().item())
+
+
 def _currency_list(counts: pl.DataFrame) -> str:
     return ", ".join(f"{c} ({n} lines)" for c, n in counts.rows())
 
@@ -219,6 +228,17 @@ def load(
         # Say what the numbers below count and what they leave out.
         overview = order_overview(shared, as_of=resolved_as_of, by_document=False)
         note(counted_sentence(overview, language, config.currency))
+        if overview.purchases and not _has_amounts(shared):
+            from kunde_cli.render.terminal import warn
+
+            warn(
+                "dataene har ingen beløb (kun kunde og dato): køb, dage siden køb, stigen og "
+                "churn virker; omsætning, ordreværdi og CLV er 0, fordi der ikke er noget at regne på"
+                if language == "da"
+                else "the data has no amounts (customer and date only): purchases, recency, "
+                "the ladder and churn work; revenue, order value and CLV are 0, as there is "
+                "nothing to compute them from"
+            )
     return Loaded(
         orders=shared,
         survey=survey,
