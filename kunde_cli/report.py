@@ -285,7 +285,7 @@ def _nps_section(
             answers.filter(pl.col(s.COMMENT).str.strip_chars().str.len_chars() > 0)
             .with_columns(nps_mod.nps_category_expr())
             .filter(pl.col(nps_mod.NPS_CATEGORY).is_in([nps_mod.PROMOTERS, nps_mod.DETRACTORS]))
-            .sort(s.RESPONDED_AT, descending=True, nulls_last=True)
+            .sort([s.RESPONDED_AT, s.RESPONSE_ID], descending=[True, False], nulls_last=True)
             .group_by(nps_mod.NPS_CATEGORY, maintain_order=True)
             .head(TOP_COMMENTS)
             .select(
@@ -327,7 +327,7 @@ def _clv_section(
 
     values = (
         val.historical_value(lines, as_of=as_of)
-        .sort(val.SIMPLE_CLV, descending=True, nulls_last=True)
+        .sort([val.SIMPLE_CLV, s.CUSTOMER_ID], descending=[True, False], nulls_last=True)
         .collect()
     )
     if values.is_empty():
@@ -363,7 +363,7 @@ def _clv_section(
             predictions.select(s.CUSTOMER_ID, P_ALIVE, PREDICTED_CLV, VALUE_AT_RISK),
             on=s.CUSTOMER_ID,
             how="left",
-        ).sort(PREDICTED_CLV, descending=True, nulls_last=True)
+        ).sort([PREDICTED_CLV, s.CUSTOMER_ID], descending=[True, False], nulls_last=True)
         value_column = PREDICTED_CLV
         total = float(values.get_column(PREDICTED_CLV).sum())
     by_segment = val.value_by_segment(

@@ -465,7 +465,9 @@ def explain_customer(
                 status=status,
                 counted=bool(is_counted),
             )
-            for oid, odate, net, status, is_counted in orders.sort(s.ORDER_DATE, descending=True)
+            for oid, odate, net, status, is_counted in orders.sort(
+                [s.ORDER_DATE, s.ORDER_ID], descending=[True, False]
+            )
             .head(MAX_ORDERS)
             .select(s.ORDER_ID, s.ORDER_DATE, NET_AMOUNT, ORDER_STATUS, COUNTED)
             .iter_rows()

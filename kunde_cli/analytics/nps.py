@@ -608,8 +608,8 @@ def follow_up_list(
             pl.col(MATCHED).fill_null(False),
         )
         .sort(
-            [pl.col(REVENUE), score_order, pl.col(s.RESPONDED_AT)],
-            descending=[True, False, True],
+            [pl.col(REVENUE), score_order, pl.col(s.RESPONDED_AT), s.CUSTOMER_ID, s.RESPONSE_ID],
+            descending=[True, False, True, False, False],
             nulls_last=True,
         )
         .select(

@@ -142,6 +142,7 @@ def churn_command(
         kinds={churn.USUAL_GAP: "int", churn.THRESHOLD: "int"},
         csv_style=csv_style,
         bom=bom,
+        as_of=loaded.as_of,
     )
 
 

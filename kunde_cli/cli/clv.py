@@ -118,6 +118,7 @@ def clv_command(
 
     Example: kunde clv --by segment --model bgnbd --horizon 12
     """
+    from kunde_cli import schema as s
     from kunde_cli.analytics import value as val
     from kunde_cli.cli import common
     from kunde_cli.cli.segment import label_values
@@ -150,7 +151,9 @@ def clv_command(
             values, loaded, model.value, horizon, discount
         )
 
-    frame = values.sort(val.SIMPLE_CLV, descending=True, nulls_last=True).collect()
+    frame = values.sort(
+        [val.SIMPLE_CLV, s.CUSTOMER_ID], descending=[True, False], nulls_last=True
+    ).collect()
     _print_summary(frame, lg, cfg.currency, when, expected_years)
     title = label("clv_title_customer", lg).format(as_of=when)
     if by is ClvBy.segment:
@@ -174,6 +177,7 @@ def clv_command(
         kinds={val.EXPECTED_YEARS: "float"},
         csv_style=csv_style,
         bom=bom,
+        as_of=loaded.as_of,
     )
 
 
@@ -589,4 +593,5 @@ def _holdout(
         kinds=kinds,
         csv_style=csv_style,
         bom=bom,
+        as_of=as_of,
     )

@@ -161,7 +161,10 @@ def explain_command(
     if chosen is OutputFormat.json:
         import sys
 
-        data = (json.dumps(expl.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        from kunde_cli.render.formats import rounded_json
+
+        payload = rounded_json(expl.to_dict())
+        data = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         if output is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -176,4 +179,5 @@ def explain_command(
         currency=cfg.currency,
         csv_style=csv_style,
         bom=bom,
+        as_of=loaded.as_of,
     )

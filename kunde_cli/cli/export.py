@@ -246,5 +246,13 @@ def export_command(
             f"out: call them personally instead{where}."
         )
     if calls is not None:
-        emit(call_list, resolve_format(None, calls), calls, lang=lg, csv_style=csv_style, bom=bom)
-    emit(shaped, chosen, output, lang=lg, csv_style=csv_style, bom=bom)
+        emit(
+            call_list,
+            resolve_format(None, calls),
+            calls,
+            lang=lg,
+            csv_style=csv_style,
+            bom=bom,
+            as_of=loaded.as_of,
+        )
+    emit(shaped, chosen, output, lang=lg, csv_style=csv_style, bom=bom, as_of=loaded.as_of)

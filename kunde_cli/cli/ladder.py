@@ -130,6 +130,7 @@ def ladder_command(
                 currency=cfg.currency,
                 csv_style=csv_style,
                 bom=bom,
+                as_of=loaded.as_of,
             )
             return
         flow = lad.flow_from_moves(moves.lazy()).collect()
@@ -169,6 +170,7 @@ def ladder_command(
             currency=cfg.currency,
             csv_style=csv_style,
             bom=bom,
+            as_of=loaded.as_of,
         )
         return
 
@@ -191,6 +193,7 @@ def ladder_command(
         kinds={lad.INACTIVE: "int"} if by is LadderBy.rung else None,
         csv_style=csv_style,
         bom=bom,
+        as_of=loaded.as_of,
     )
 
 

@@ -167,7 +167,13 @@ def nps_command(
                 "number or e-mail); they count in the NPS but not in --by.",
             )
     table = resolve_format(fmt, output) is OutputFormat.table
-    common_args = {"lang": lg, "currency": cfg.currency, "csv_style": csv_style, "bom": bom}
+    common_args = {
+        "lang": lg,
+        "currency": cfg.currency,
+        "csv_style": csv_style,
+        "bom": bom,
+        "as_of": loaded.as_of,
+    }
 
     if period is not None:
         frame = nps.nps_by_period(linked, as_of=answers_day, period=period.value).collect()

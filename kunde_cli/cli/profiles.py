@@ -140,11 +140,12 @@ def profiles_command(
             currency=cfg.currency,
             csv_style=csv_style,
             bom=bom,
+            as_of=loaded.as_of,
         )
         return
     cards = prof.persona_cards(frame, lg, by=column, currency=cfg.currency)
     shown = label_values(frame.select(column, *_TERMINAL_COLUMNS), [column], lg)
-    emit(shown, fmt, output, title=title, lang=lg, currency=cfg.currency)
+    emit(shown, fmt, output, title=title, lang=lg, currency=cfg.currency, as_of=loaded.as_of)
     if output is None:
         _print_cards(cards, lg)
         note(label("profiles_note", lg))

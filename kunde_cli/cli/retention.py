@@ -132,6 +132,7 @@ def retention_command(
         kinds=kinds,
         csv_style=csv_style,
         bom=bom,
+        as_of=loaded.as_of,
     )
 
 

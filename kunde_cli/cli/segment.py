@@ -135,6 +135,7 @@ def segment_command(
             currency=cfg.currency,
             csv_style=csv_style,
             bom=bom,
+            as_of=loaded.as_of,
         )
         return
 
@@ -189,6 +190,7 @@ def segment_command(
         currency=cfg.currency,
         csv_style=csv_style,
         bom=bom,
+        as_of=loaded.as_of,
     )
 
 

@@ -35,6 +35,8 @@ GREEN_SCHEME = "greens"
 ORANGE = "#d1603d"
 
 _XMLNS = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+#: Ids vega numbers with a process-wide counter (see ``_stable_ids``).
+_SVG_IDS = re.compile(r'\bid="((?:gradient|clip|pattern|mask)_?\d+)"')
 
 
 def _locale(lang: str) -> str:
@@ -54,11 +56,26 @@ def to_svg(spec: dict[str, Any], *, lang: str = "da", title: str | None = None) 
         format_locale=_locale(lang),
         time_format_locale=_locale(lang),
     )
-    svg = _XMLNS.sub("", svg)
+    svg = _stable_ids(_XMLNS.sub("", svg), title or "chart")
     if title:
         from markupsafe import escape
 
         svg = svg.replace("<svg", f'<svg role="img" aria-label="{escape(title)}"', 1)
+    return svg
+
+
+def _stable_ids(svg: str, title: str) -> str:
+    """Name the SVG's gradients and clip paths after the chart, not a counter.
+
+    Vega numbers them with a counter that lives as long as the process, so a second
+    report written by the same process said ``gradient_1`` where the first said
+    ``gradient_0``: the same data must give the same bytes. The chart's title keeps the
+    ids of the charts on one page apart.
+    """
+    prefix = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "chart"
+    for i, old in enumerate(dict.fromkeys(_SVG_IDS.findall(svg))):
+        kind = re.sub(r"_?\d+$", "", old)
+        svg = re.sub(rf'(?<=["#]){re.escape(old)}(?=[")])', f"{prefix}-{kind}-{i}", svg)
     return svg
 
 
@@ -77,7 +94,20 @@ def _config() -> dict[str, Any]:
 def _spec(chart: Any) -> dict[str, Any]:
     spec: dict[str, Any] = chart.configure(**_config()).to_dict()
     spec["padding"] = 8
-    return spec
+    return _denoised(spec)
+
+
+def _denoised(node: Any) -> Any:
+    """``node`` with every float rounded to 9 decimals: a share added up in another
+    order (0.39875613729597265 or …26) draws the same path, so the same data gives
+    the same SVG bytes (see ``formats.rounded``)."""
+    if isinstance(node, float):
+        return round(node, 9) + 0.0
+    if isinstance(node, dict):
+        return {k: _denoised(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_denoised(v) for v in node]
+    return node
 
 
 def segment_chart(segments: pl.DataFrame, *, lang: str = "da") -> str:

@@ -16,6 +16,10 @@ editing the cell and pressing Enter keeps it text.
 Excel holds at most 1,048,576 rows per sheet. A longer list is cut, and a note under
 the table (and :attr:`SheetResult.cut`) says how many rows were left out.
 
+Same data, same bytes: numbers are rounded as in CSV (``formats.rounded``), the parts
+of the zip carry xlsxwriter's fixed 1980 date, and the workbook's created date is the
+analysis's as-of date (or a fixed date), never the clock.
+
 xlsxwriter keeps the cells in memory until the workbook is closed (its constant-memory
 mode cannot make Excel tables); a sheet of a million customers costs a few GB.
 """
@@ -136,21 +140,33 @@ class Formats:
         self.title = wb.add_format({"bold": True, "font_size": 14})
 
 
-def new_workbook(buf: io.BytesIO) -> Any:
-    """An xlsxwriter workbook that never turns text into formulas, numbers or links."""
+#: The created date of a workbook with no as-of date: the date xlsxwriter gives the
+#: parts of the zip, so nothing in the file depends on when it was written.
+FIXED_CREATED = datetime(1980, 1, 1)
+
+
+def new_workbook(buf: io.BytesIO, as_of: date | None = None) -> Any:
+    """An xlsxwriter workbook that never turns text into formulas, numbers or links.
+
+    Its created (and modified) date is ``as_of`` at midnight, else ``FIXED_CREATED``:
+    xlsxwriter would otherwise stamp the clock, and two runs would differ.
+    """
     import xlsxwriter
 
-    return xlsxwriter.Workbook(
+    wb = xlsxwriter.Workbook(
         buf,
         {
             # Not constant_memory: it cannot make Excel tables, which filters and
-            # pivots need.
+            # pivots need. in_memory also gives every part of the zip a fixed date.
             "in_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
         },
     )
+    created = datetime(as_of.year, as_of.month, as_of.day) if as_of else FIXED_CREATED
+    wb.set_properties({"created": created})
+    return wb
 
 
 def _kind(column: str, dtype: Any, kinds: dict[str, str]) -> str:
@@ -270,8 +286,11 @@ def write_sheet(
         if spec.note:
             ws.write_string(0, 0, spec.note, formats.note)
         return SheetResult(name, 0, 0)
+    from kunde_cli.render.formats import rounded
+
     headers = _headers(columns, lang)
     kinds = [_kind(c, t, spec.kinds) for c, t in rows.schema.items()]
+    rows = rounded(rows, dict(zip(columns, kinds, strict=True)))
     writers = [_writer(ws, k, formats) for k in kinds]
     last_row = max(rows.height, 1)
     ws.add_table(
@@ -318,11 +337,17 @@ def write_sheet(
 
 
 def workbook_bytes(
-    sheets: Sequence[tuple[str, pl.DataFrame] | SheetSpec], *, lang: str = "da"
+    sheets: Sequence[tuple[str, pl.DataFrame] | SheetSpec],
+    *,
+    lang: str = "da",
+    as_of: date | None = None,
 ) -> bytes:
-    """Write ``(sheet name, frame)`` pairs (or :class:`SheetSpec`) into one workbook."""
+    """Write ``(sheet name, frame)`` pairs (or :class:`SheetSpec`) into one workbook.
+
+    ``as_of`` dates the workbook (``new_workbook``).
+    """
     buf = io.BytesIO()
-    wb = new_workbook(buf)
+    wb = new_workbook(buf, as_of)
     formats = Formats(wb)
     used: set[str] = set()
     for item in sheets:

@@ -3,6 +3,11 @@
 stdout carries only the result. The default format is a Rich table when stdout is a
 terminal and CSV when it is piped (cron, ``| head``, a spreadsheet); ``--format``
 always wins. CSV and Excel text cells are protected against formula injection.
+
+Same data, same bytes: every file format is written from :func:`rounded` — money to
+øre, shares and rates to 4 decimals, other measures to 4 decimals — so float noise
+from the order in which a sum was added up (``41565.600000000006``) never reaches a
+file, and two runs on the same data give byte-identical output.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ import io
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kunde_cli.errors import ConfigError
 
@@ -62,6 +69,81 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+#: Decimals kept in files per display kind (see ``render.terminal.column_kind``):
+#: money to øre, shares 0–1 to 4 decimals, percentages on 0–100 ("points") to 2,
+#: so that every rate carries 4 decimals of the share.
+DECIMALS = {"money": 2, "money0": 2, "percent": 4, "points": 4}
+#: Other measures (average days, orders per customer, expected purchases, NPS).
+MEASURE_DECIMALS = 4
+#: Float noise is far below this many decimals; rounding here first makes a value
+#: that was added up in another order (``x.xx5`` ± 1e-12) round the same way.
+_DENOISE_DECIMALS = 9
+
+
+def rounded(frame: pl.DataFrame, kinds: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """``frame`` with its float columns rounded for a file, by each column's kind.
+
+    The kind comes from ``kinds`` or else from the column's name (``column_kind``):
+    money to 2 decimals (øre), shares to 4 (``DECIMALS``), other measures to
+    ``MEASURE_DECIMALS`` — except values below 0.001, which keep 4 significant digits
+    (a model parameter of 1.2e-5 is not 0). Halves round away from zero, as on a
+    receipt; ``-0.0`` becomes ``0.0``. Idempotent.
+
+    >>> import polars as pl
+    >>> rounded(pl.DataFrame({"revenue": [41565.600000000006], "share_customers": [0.09794871794871794]})).row(0)
+    (41565.6, 0.0979)
+    """
+    import polars as pl
+
+    from kunde_cli.render.terminal import column_kind
+
+    kinds = kinds or {}
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if not dtype.is_float():
+            continue
+        col = pl.col(name).round(_DENOISE_DECIMALS)
+        kind = kinds.get(name) or column_kind(name, dtype)
+        if kind in DECIMALS:
+            out = col.round(DECIMALS[kind], mode="half_away_from_zero")
+        else:
+            out = (
+                pl.when(col.abs() < 1e-3)
+                .then(pl.col(name).round_sig_figs(4))
+                .otherwise(col.round(MEASURE_DECIMALS, mode="half_away_from_zero"))
+            )
+        # -0.0 (a refund of less than half an øre) is written as 0.0.
+        exprs.append(pl.when(out == 0).then(0.0).otherwise(out).cast(dtype).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def rounded_value(value: float, kind: str) -> float:
+    """One number rounded as :func:`rounded` rounds a column of ``kind``."""
+    import polars as pl
+
+    return rounded(pl.DataFrame({"v": [float(value)]}), {"v": kind}).item()
+
+
+def rounded_json(value: Any, key: str = "") -> Any:
+    """A JSON-ready structure (dicts, lists, numbers) with each float rounded as
+    :func:`rounded` rounds a column named like its key (``revenue`` to øre …).
+
+    >>> rounded_json({"aov": 258.8727272727273, "scores": [{"upper": 0.1 + 0.2}]})
+    {'aov': 258.87, 'scores': [{'upper': 0.3}]}
+    """
+    import polars as pl
+
+    from kunde_cli.render.terminal import column_kind
+
+    if isinstance(value, dict):
+        return {k: rounded_json(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded_json(v, key) for v in value]
+    if isinstance(value, float):
+        return rounded_value(value, column_kind(key, pl.Float64))
+    return value
+
+
 def frame_to_csv(frame: pl.DataFrame, *, style: str = "plain", bom: bool = False) -> bytes:
     """CSV bytes: ``plain`` (comma, decimal point) or ``da`` (semicolon, decimal comma)."""
     from kunde_cli.render.safety import neutralise_formulas
@@ -94,11 +176,23 @@ def frame_to_parquet(frame: pl.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def frame_to_xlsx(frame: pl.DataFrame, *, sheet: str = "kunde", lang: str = "da") -> bytes:
-    """A one-sheet workbook with an Excel table, frozen header and fitted widths."""
-    from kunde_cli.render.excel import workbook_bytes
+def frame_to_xlsx(
+    frame: pl.DataFrame,
+    *,
+    sheet: str = "kunde",
+    lang: str = "da",
+    kinds: dict[str, str] | None = None,
+    as_of: date | None = None,
+) -> bytes:
+    """A one-sheet workbook with an Excel table, frozen header and fitted widths.
 
-    return workbook_bytes([(sheet, frame)], lang=lang)
+    The workbook's created date is ``as_of`` (see ``excel.new_workbook``), never the clock.
+    """
+    from kunde_cli.render.excel import SheetSpec, workbook_bytes
+
+    return workbook_bytes(
+        [SheetSpec(sheet, frame, kinds=dict(kinds or {}))], lang=lang, as_of=as_of
+    )
 
 
 def emit(
@@ -113,8 +207,13 @@ def emit(
     kinds: dict[str, str] | None = None,
     csv_style: str = "plain",
     bom: bool = False,
+    as_of: date | None = None,
 ) -> OutputFormat:
-    """Write ``frame`` as ``fmt`` to ``output`` (atomically) or stdout. Returns the format used."""
+    """Write ``frame`` as ``fmt`` to ``output`` (atomically) or stdout. Returns the format used.
+
+    Files hold :func:`rounded` numbers; an xlsx workbook is dated ``as_of`` (the
+    analysis date), so the same data gives the same bytes.
+    """
     chosen = resolve_format(fmt, output)
     if chosen is OutputFormat.table:
         from kunde_cli.render.terminal import print_table, rich_table
@@ -141,6 +240,8 @@ def emit(
         if sink is not None and output is not None:
             atomic_write_bytes(output, sink.getvalue().encode("utf-8"))
         return chosen
+    if chosen is not OutputFormat.xlsx:  # the workbook writer rounds its own sheets
+        frame = rounded(frame, kinds)
     if chosen is OutputFormat.csv:
         data = frame_to_csv(frame, style=csv_style, bom=bom)
     elif chosen is OutputFormat.json:
@@ -152,7 +253,7 @@ def emit(
     else:
         if output is None and sys.stdout.isatty():
             raise ConfigError("xlsx is binary: give --output FILE.xlsx")
-        data = frame_to_xlsx(frame, lang=lang)
+        data = frame_to_xlsx(frame, lang=lang, kinds=kinds, as_of=as_of)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -81,8 +81,8 @@ def rich_table(
 
     Numbers never wrap (a figure split over two lines is misread); long text such as
     suggested actions wraps at word boundaries instead. Money columns whose values
-    reach 10.000 kr. are shown without øre, so the table stays narrow; csv/json keep
-    every decimal.
+    reach 10.000 kr. are shown without øre, so the table stays narrow; files keep øre
+    (``formats.rounded``).
     """
     kinds = dict(kinds or {})
     table = Table(

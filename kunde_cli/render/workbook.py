@@ -27,6 +27,7 @@ from kunde_cli.render.excel import (
     sheet_name,
     write_sheet,
 )
+from kunde_cli.render.formats import rounded_value
 from kunde_cli.render.html import text
 from kunde_cli.render.i18n import label
 
@@ -270,7 +271,9 @@ def _write_summary(
                 else datetime(value.year, value.month, value.day)
             )
             ws.write_datetime(r, 1, day, formats.by_kind["date"])
-        elif isinstance(value, int | float):
+        elif isinstance(value, float):
+            ws.write_number(r, 1, rounded_value(value, kind), formats.by_kind.get(kind))
+        elif isinstance(value, int):
             ws.write_number(r, 1, value, formats.by_kind.get(kind))
         else:
             ws.write_string(r, 1, str(value))
@@ -309,7 +312,7 @@ def report_workbook(
         for spec in _sheets(data)
     ]
     buf = io.BytesIO()
-    wb = new_workbook(buf)
+    wb = new_workbook(buf, data.as_of)
     formats = Formats(wb, data.currency)
     used: set[str] = set()
     summary = wb.add_worksheet(sheet_name(text("sheet_summary", lg), used))
