@@ -237,6 +237,16 @@ def test_export_and_call_list_twice_give_the_same_bytes(shop, env, tmp_path, suf
     assert (first, first_calls) == (second, calls.read_bytes())
 
 
+def test_inspect_and_ingest_twice_give_the_same_bytes(shop, env, tmp_path):
+    _twice(["inspect", str(shop.orders), str(shop.survey), "-f", "json"], env)
+    for fmt in ("csv", "json"):
+        runs = [
+            _run(["ingest", str(shop.orders), "-w", str(tmp_path / f"{fmt}{i}"), "-f", fmt], env)
+            for i in (1, 2)
+        ]
+        assert runs[0] == runs[1], fmt
+
+
 def test_report_html_and_workbook_twice_give_the_same_bytes(shop, env, tmp_path):
     written = []
     for run in ("a", "b"):
