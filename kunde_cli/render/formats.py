@@ -70,8 +70,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 #: Decimals kept in files per display kind (see ``render.terminal.column_kind``):
-#: money to øre, shares 0–1 to 4 decimals, percentages on 0–100 ("points") to 2,
-#: so that every rate carries 4 decimals of the share.
+#: money to øre; shares 0–1 and rates on 0–100 ("points", the retention rate) to 4.
 DECIMALS = {"money": 2, "money0": 2, "percent": 4, "points": 4}
 #: Other measures (average days, orders per customer, expected purchases, NPS).
 MEASURE_DECIMALS = 4
