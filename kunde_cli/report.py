@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kunde_cli import schema as s
+from kunde_cli.analytics.orders import Overview, order_overview
 from kunde_cli.config import Config
 from kunde_cli.errors import ModelError
 
@@ -151,6 +152,8 @@ class ReportData:
     clv: ClvSection
     profiles: pl.DataFrame
     personas: list[PersonaCard] = field(default_factory=list)
+    #: What the numbers count and leave out (statuses, credit notes, anonymous sales).
+    overview: Overview | None = None
 
 
 def _day(value: date | datetime) -> date:
@@ -534,6 +537,7 @@ def build_report(
         share_inactive = float(tiers.get_column(churn.TIER).is_in(list(INACTIVE_TIERS)).mean())
     rate, period = _latest_retention(by_month, day)
     orders_count = int(segmented.get_column(rfm.FREQUENCY).sum() or 0) if segmented.height else 0
+    counted = order_overview(lines, as_of=as_of, by_document=False)
     key = KeyFigures(
         customers=repurchase.customers,
         people=people,
@@ -562,6 +566,7 @@ def build_report(
         )
 
     return ReportData(
+        overview=counted,
         as_of=day,
         compare=before,
         lang=lang,

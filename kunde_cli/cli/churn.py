@@ -70,6 +70,7 @@ def churn_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """Who is drifting away: customers by activity tier, and who to win back.
 
@@ -107,6 +108,7 @@ def churn_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
     )
     lg, cfg = loaded.lang, loaded.config
     wanted = churn.parse_tiers(tier) if (show_list or tier) else None

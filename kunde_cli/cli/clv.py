@@ -95,6 +95,7 @@ def clv_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """Customer value: revenue to date, orders, AOV, purchases per year, and simple CLV.
 
@@ -136,6 +137,7 @@ def clv_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
     )
     lg, cfg = loaded.lang, loaded.config
     when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()

@@ -106,6 +106,7 @@ def explain_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """Explain one customer: orders, R/F/M and their bands, segment rule, ladder rule.
 
@@ -134,6 +135,7 @@ def explain_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
     )
     cfg, lg = loaded.config, loaded.lang
     expl = explain_customer(

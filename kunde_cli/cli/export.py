@@ -147,6 +147,7 @@ def export_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """A mailing list for an action: e-mail, name, segment, rung, tier, last order, value and suggested action.
 
@@ -179,6 +180,7 @@ def export_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
     )
     # Files read directly arrive as one lazy pipeline (parse, validate, resolve who is
     # who); every analysis would run it again, so it is collected once. A workspace

@@ -54,6 +54,7 @@ def ladder_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """The loyalty ladder: potential → first-time → returning → loyal → ambassador.
 
@@ -79,6 +80,7 @@ def ladder_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
     )
     cfg, lg = loaded.config, loaded.lang
     da = lg == "da"

@@ -84,6 +84,7 @@ def nps_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """Net Promoter Score: % promoters (9–10) − % detractors (0–6), with its 95 % interval.
 
@@ -130,6 +131,7 @@ def nps_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
         need_orders=False,
     )
     survey = loaded.survey

@@ -55,6 +55,7 @@ def profiles_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """Customer profiles per segment (or ladder rung), with a persona card for each.
 
@@ -88,6 +89,7 @@ def profiles_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
     )
     lg, cfg = loaded.lang, loaded.config
     # A profile reads the lines half a dozen times (orders, addresses, products,

@@ -128,6 +128,7 @@ def report_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """Write the full report: one HTML file and one Excel workbook, and print their paths.
 
@@ -153,6 +154,8 @@ def report_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
+        quiet=quiet,
     )
     # Files read directly arrive as one lazy pipeline (parse, validate, resolve who is
     # who); every analysis would run it again, so it is collected once. A workspace

@@ -59,6 +59,7 @@ def retention_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """Retention rate per month, quarter or year, and the cohort table.
 
@@ -102,6 +103,7 @@ def retention_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
     )
     lg, cfg = loaded.lang, loaded.config
     when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()

@@ -71,6 +71,7 @@ def segment_command(
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
     columns: options.Columns = None,
+    currency: options.Currency = None,
 ) -> None:
     """RFM segments: who are your champions, who is at risk, and what to do for each.
 
@@ -96,6 +97,7 @@ def segment_command(
         mapping=mapping,
         dayfirst=dayfirst,
         columns=columns,
+        currency=currency,
     )
     cfg, lg = loaded.config, loaded.lang
     da = lg == "da"

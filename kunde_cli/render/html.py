@@ -470,6 +470,15 @@ def _key_cards(data: ReportData) -> list[dict[str, str]]:
 
 
 def _key_sentence(data: ReportData) -> str:
+    sentence = _plain_key_sentence(data)
+    if data.overview is None:
+        return sentence
+    from kunde_cli.render.counting import counted_sentence
+
+    return f"{sentence} {counted_sentence(data.overview, data.lang, data.currency)}"
+
+
+def _plain_key_sentence(data: ReportData) -> str:
     lg, k, rep = data.lang, data.key, data.repurchase
     if k.customers == 0:
         return text("key_sentence_empty", lg)

@@ -35,6 +35,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "country": ("Land", "Country"),
     "status": ("Status", "Status"),
     "marketing_consent": ("Samtykke", "Consent"),
+    "currency": ("Valuta", "Currency"),
+    "reference": ("Krediterer ordre", "Credits order"),
     "source_file": ("Fil", "File"),
     "source_row": ("Række", "Row"),
     "response_id": ("Svar", "Response"),
@@ -321,8 +323,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "model_spend_left_out": (
         "{n} kunder hvis genkøb alle var på 0 kr. er ikke med i beløbsmodellen.",
-        "{n} customers whose repeat purchases all came to nothing are left out of the spend "
-        "model.",
+        "{n} customers whose repeat purchases all came to nothing are left out of the spend model.",
     ),
     "model_ranges": (
         "Plausible værdier (95 %, log-likelihood inden for 1,92 af det bedste): {ranges}.",

@@ -189,7 +189,7 @@ def _summary_rows(data: ReportData, cuts: list[str]) -> list[tuple[str, Any, str
         (text("k_customers", lg), k.customers, "int", text("k_customers_sub", lg)),
         (text("s_people", lg), k.people, "int", ""),
         (text("s_orders", lg), k.orders, "int", ""),
-        (text("k_revenue", lg), k.revenue, "money", ""),
+        (text("k_revenue", lg), k.revenue, "money", _counted(data)),
         (text("k_repurchase", lg), k.repurchase_rate, "percent", text("k_repurchase_sub", lg)),
         (
             text("k_retention", lg),
@@ -233,6 +233,15 @@ def _summary_rows(data: ReportData, cuts: list[str]) -> list[tuple[str, Any, str
     for cut in cuts:
         rows.append((cut, None, "text", ""))
     return rows
+
+
+def _counted(data: ReportData) -> str:
+    """What revenue and orders count and leave out, for the summary's note column."""
+    if data.overview is None:
+        return ""
+    from kunde_cli.render.counting import counted_sentence
+
+    return counted_sentence(data.overview, data.lang, data.currency)
 
 
 def _write_summary(
