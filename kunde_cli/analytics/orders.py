@@ -204,11 +204,36 @@ def _order_totals(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFram
 
 def _all_orders(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
     cutoff = as_of_cutoff(as_of)
-    schema = lines.collect_schema()
-    own = (pl.col(s.REFERENCE).is_null() if s.REFERENCE in schema else pl.lit(True)).cast(pl.Int64)
-    order_key = (
-        pl.coalesce(s.REFERENCE, s.ORDER_ID) if s.REFERENCE in schema else pl.col(s.ORDER_ID)
-    )
+    lines = lines.filter(pl.col(s.ORDER_DATE) < cutoff)
+    has_refs = s.REFERENCE in lines.collect_schema()
+    word = pl.col(s.STATUS)
+    # A line labelled as a credit note takes money back whatever its sign, and every
+    # negative line is a credit line, however it is labelled (DESIGN.md): a refund, a
+    # return, a credit note — or a discount written as a line of its own.
+    credit_word = word.is_in(st.words_of(st.CREDIT_NOTE))
+    amount = pl.when(credit_word).then(-pl.col(s.AMOUNT).abs()).otherwise(pl.col(s.AMOUNT))
+    credit_line = amount < 0
+    lines = lines.with_columns(amount.alias(s.AMOUNT), credit_line.alias("_credit_line"))
+    order_key = pl.col(s.ORDER_ID)
+    if has_refs and lines.select(pl.col(s.REFERENCE).is_not_null().any()).collect().item():
+        # A credit line that names an order belongs to that order — and so to its
+        # customer, even when the credit note names another customer or none.
+        refs = pl.col(s.REFERENCE).is_not_null() & pl.col("_credit_line")
+        owners = (
+            lines.filter(pl.col(s.REFERENCE).is_null() & pl.col(s.CUSTOMER_ID).is_not_null())
+            .group_by(s.ORDER_ID)
+            .agg(pl.col(s.CUSTOMER_ID).min().alias("_owner"))
+        )
+        lines = lines.join(
+            owners,
+            left_on=pl.when(refs).then(pl.col(s.REFERENCE)),
+            right_on=s.ORDER_ID,
+            how="left",
+        ).with_columns(pl.coalesce("_owner", s.CUSTOMER_ID).alias(s.CUSTOMER_ID))
+        order_key = pl.when(refs).then(pl.col(s.REFERENCE)).otherwise(pl.col(s.ORDER_ID))
+        own = (~refs).cast(pl.Int64)
+    else:
+        own = pl.lit(1, pl.Int64)
     # The status of the lowest-numbered own line that has one (a credit note's lines
     # only when the order has no line of its own here). min_by skips the nulls of its
     # key and is ~8x faster than sort_by(...).drop_nulls().first() per group.
@@ -220,26 +245,21 @@ def _all_orders(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
     net = pl.col(NET_AMOUNT)
     credit = (cls == st.CREDIT_NOTE) | ((net < 0) & cls.is_in(list(st.CREDIT_CAPABLE)))
     # Refunded in full by credit lines: nothing left of a positive order.
-    fully_credited = (net <= 0) & pl.col("_has_negative")
+    fully_credited = (net <= 0) & pl.col("_credited")
     counted = cls.is_in(list(st.PURCHASE_CLASSES)) & ~credit & ~fully_credited
     return (
-        lines.filter(pl.col(s.ORDER_DATE) < cutoff)
-        .group_by(s.CUSTOMER_ID, order_key.alias(s.ORDER_ID))
+        lines.group_by(s.CUSTOMER_ID, order_key.alias(s.ORDER_ID))
         .agg(
             pl.col(s.ORDER_DATE).min(),
             status.alias(ORDER_STATUS),
             ore_sum(pl.col(s.AMOUNT)).alias(NET_AMOUNT),
-            (pl.col(s.AMOUNT) < 0).any().alias("_has_negative"),
+            pl.col("_credit_line").any().alias("_credited"),
         )
         .with_columns(cls.alias(STATUS_WORD), st.status_class_expr(cls).alias(ORDER_STATUS))
-        .with_columns(
-            # A credit note booked with a positive amount still takes money back.
-            pl.when(cls == st.CREDIT_NOTE).then(-net.abs()).otherwise(net).alias(NET_AMOUNT)
-        )
         .with_columns(credit.alias(CREDIT))
         .with_columns(counted.alias(COUNTED))
         .with_columns((pl.col(COUNTED) | pl.col(CREDIT)).alias(IN_REVENUE))
-        .drop("_has_negative")
+        .drop("_credited")
     )
 
 

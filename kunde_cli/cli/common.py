@@ -41,15 +41,23 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
     return mapping
 
 
-def file_overview(result: Any, status_words: dict[str, str]) -> Overview | None:
-    """What one file read by ``read_any`` holds, by status class (None for a survey)."""
+def file_overview(result: Any, config: Config) -> tuple[Overview | None, str]:
+    """What one file read by ``read_any`` holds, by status class (None for a survey),
+    in one currency, and that currency's label. ``currencies`` lists all of the file's."""
     if result.kind == "survey":
-        return None
+        return None, config.currency
+    from dataclasses import replace as with_fields
+
     from kunde_cli.analytics.orders import order_overview
     from kunde_cli.ingest.identity import resolve_customers
     from kunde_cli.ingest.statuses import with_status_classes
 
-    return order_overview(with_status_classes(resolve_customers(result.frame.lazy()), status_words))
+    lines = with_status_classes(resolve_customers(result.frame.lazy()), config.status)
+    every = order_overview(lines)
+    one, label = _one_currency(lines, None, config.currency)
+    if len(every.currencies) <= 1:
+        return every, label
+    return with_fields(order_overview(one), currencies=every.currencies), label
 
 
 #: How money in each currency is labelled (the Danish shop's own: "kr.").

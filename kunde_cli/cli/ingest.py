@@ -161,7 +161,7 @@ def ingest_command(
     )
     title = f"Indlæst i {workspace}" if language == "da" else f"Ingested into {workspace}"
     emit(table, fmt, output, title=title, lang=language)
-    _print_statuses([r for r in results if r.kind != "survey"], config.status, language)
+    _print_statuses([r for r in results if r.kind != "survey"], config, language)
     if refused:
         rejects_path = Path(workspace) / "rejects.csv"
         if language == "da":
@@ -170,7 +170,7 @@ def ingest_command(
             note(f"{refused} row(s) could not be used, see {rejects_path}")
 
 
-def _print_statuses(results: list[Any], status_words: dict[str, str], language: str) -> None:
+def _print_statuses(results: list[Any], config: Any, language: str) -> None:
     """On stderr, per orders file: status word → class → orders → amount, and what
     counts (a decision about what the export means is reported, never silent)."""
     from kunde_cli.cli.common import file_overview
@@ -179,7 +179,8 @@ def _print_statuses(results: list[Any], status_words: dict[str, str], language: 
 
     for result in results:
         err_console.print(f"{result.path}:", highlight=False)
-        print_overview(file_overview(result, status_words), lang=language, console=err_console)
+        overview, label = file_overview(result, config)
+        print_overview(overview, lang=language, currency=label, console=err_console)
 
 
 def _digest(path: Path) -> str | None:

@@ -65,7 +65,7 @@ def inspect_command(
         columns=columns,
     )
     results = [read_any(path, options) for path in files]
-    overviews = [file_overview(r, config.status) for r in results]
+    overviews = [file_overview(r, config) for r in results]
     merge = None
     if customers:
         from kunde_cli.ingest.identity import merge_report
@@ -76,14 +76,14 @@ def inspect_command(
     if fmt == "json":
         payload = [
             inspect_json(r, rows=rows, overview=ov)
-            for r, ov in zip(results, overviews, strict=True)
+            for r, (ov, _) in zip(results, overviews, strict=True)
         ]
         if merge is not None:
             payload.append({"customers": merge.to_dicts()})
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
         return
-    for result, overview in zip(results, overviews, strict=True):
-        print_inspect(result, rows=rows, lang=language, overview=overview)
+    for result, (overview, label) in zip(results, overviews, strict=True):
+        print_inspect(result, rows=rows, lang=language, overview=overview, currency=label)
     if merge is not None:
         from kunde_cli.render.formats import emit
 

@@ -169,7 +169,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "total inkl moms",
         "i alt",
         "totalbeløb",
-        "ordretotal",
         "total",
         "subtotal",
         "pris",
@@ -177,7 +176,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "line total",
         "amount",
         "sum",
-        "order total",
         "price",
         "net sales",
     ),
@@ -239,7 +237,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "valuta", "currency", "møntfod", "order currency", "valutakode", "currency code"
     ),
     s.REFERENCE: _n(
-        "reference",
         "referenceordre",
         "reference ordre",
         "krediterer",
@@ -275,6 +272,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "pris pr enhed",
         "pris stk",
     ),
+    # Repeated on every line of an order, or once per order: booked once per order.
+    ORDER_TOTAL: _n("ordretotal", "ordre total", "order total", "total ordre", "order amount"),
     FIRST_NAME: _n("fornavn", "first name"),
     LAST_NAME: _n("efternavn", "last name"),
 }

@@ -90,6 +90,11 @@ WORDS: dict[str, tuple[str, ...]] = {
 _CLASS_OF: dict[str, str] = {word: cls for cls, words in WORDS.items() for word in words}
 
 
+def words_of(*classes: str) -> list[str]:
+    """Every stored word that means one of ``classes``, the class names included."""
+    return [*classes, *(word for cls in classes for word in WORDS.get(cls, ()))]
+
+
 def status_word_expr(expr: pl.Expr) -> pl.Expr:
     """A status cell as kunde stores it: trimmed, lower case, null when empty."""
     text = expr.cast(pl.String).str.strip_chars().str.to_lowercase()

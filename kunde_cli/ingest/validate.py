@@ -424,7 +424,8 @@ def validate_orders(
         # (C536379) and a negative quantity: a credit note, not a purchase.
         c_prefix = pl.col(order_col).str.strip_chars().str.contains(r"^[Cc]\d")
         n_credit = int(work.select(c_prefix.sum()).item() or 0)
-        if n_credit:
+        # Every number starting with C is a numbering scheme, not cancellations.
+        if n_credit and n_credit < work.height:
             credit_lines = c_prefix
             notes.append(
                 f"{n_credit} lines have an invoice number starting with C: read as "
@@ -478,7 +479,12 @@ def validate_orders(
         parsed = parsed.with_columns(
             (pl.int_range(pl.len()).over(s.ORDER_ID) + 1).cast(pl.Int64).alias(s.LINE_NO)
         )
-    if line_item and col(m.ORDER_TOTAL):
+    # An order total is booked once per order, on top of unit-price lines or alone;
+    # next to a line-total column it is not needed (the lines add up).
+    allocate = col(m.ORDER_TOTAL) is not None and (
+        col(m.UNIT_PRICE) is not None or col(s.AMOUNT) is None
+    )
+    if allocate:
         parsed = _allocate_order_totals(parsed)
     amount_final = pl.col("_line_amount")
     if credit_lines is not None:
@@ -488,7 +494,7 @@ def validate_orders(
             .then(-amount_final.abs())
             .otherwise(amount_final)
         )
-    if "_refunded" in parsed.columns and not (line_item and col(m.ORDER_TOTAL)):
+    if "_refunded" in parsed.columns and not allocate:
         amount_final = amount_final - pl.col("_refunded").fill_null(0)
     parsed = parsed.with_columns(amount_final.alias(s.AMOUNT))
     notes.extend(_customer_notes(parsed, col(s.CUSTOMER_ID)))

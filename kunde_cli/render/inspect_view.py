@@ -130,7 +130,13 @@ def print_overview(
 
 
 def print_inspect(
-    result: Any, *, rows: int = 5, lang: str = "da", file: Any = None, overview: Any = None
+    result: Any,
+    *,
+    rows: int = 5,
+    lang: str = "da",
+    file: Any = None,
+    overview: Any = None,
+    currency: str = "kr.",
 ) -> None:
     """Print the inspection of one file on stdout."""
     console = Console(file=file, highlight=False)
@@ -179,7 +185,7 @@ def print_inspect(
 
     console.print(sample_table(result.frame.head(rows), lang=lang))
     if overview is not None:
-        print_overview(overview, lang=lang, console=console)
+        print_overview(overview, lang=lang, currency=currency, console=console)
 
     problems = problem_summary(result.rejects)
     console.print(
