@@ -46,33 +46,6 @@ def cdnow_summary() -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def cdnow_lines() -> pl.LazyFrame:
-    """CDNOW_sample.txt as canonical order lines (one order per transaction)."""
-    raw = pl.read_csv(CDNOW / "CDNOW_sample.txt", has_header=False, new_columns=["line"])
-    fields = (
-        pl.col("line")
-        .str.strip_chars()
-        .str.split(" ")
-        .list.eval(pl.element().filter(pl.element() != ""))
-        .list.to_struct(fields=["master_id", "id", "date", "cds", "amount"])
-    )
-    return (
-        raw.select(fields)
-        .unnest("line")
-        .with_row_index("row")
-        .select(
-            pl.col("id").cast(pl.Int64).cast(pl.String).alias("customer_id"),
-            pl.col("row").cast(pl.String).alias("order_id"),
-            pl.lit(1, dtype=pl.Int32).alias("line_no"),
-            pl.col("date").str.to_datetime("%Y%m%d", time_unit="us").alias("order_date"),
-            pl.col("amount").cast(pl.Float64),
-            pl.lit("paid").alias("status"),
-        )
-        .lazy()
-    )
-
-
-@pytest.fixture(scope="module")
 def cdnow_fit(cdnow_summary: pl.DataFrame) -> BgNbdParams:
     s = cdnow_summary
     return fit_purchase_model(s["frequency"], s["recency"], s["T"])

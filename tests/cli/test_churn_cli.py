@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from datetime import date, datetime
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -52,32 +51,6 @@ LINES = pl.LazyFrame(
 runner = CliRunner()
 
 
-def cdnow_lines() -> pl.LazyFrame:
-    path = Path(__file__).parents[1] / "data" / "cdnow" / "CDNOW_sample.txt"
-    raw = pl.read_csv(path, has_header=False, new_columns=["line"])
-    fields = (
-        pl.col("line")
-        .str.strip_chars()
-        .str.split(" ")
-        .list.eval(pl.element().filter(pl.element() != ""))
-        .list.to_struct(fields=["master_id", "id", "date", "cds", "amount"])
-    )
-    return (
-        raw.select(fields)
-        .unnest("line")
-        .with_row_index("row")
-        .select(
-            pl.col("id").cast(pl.Int64).cast(pl.String).alias("customer_id"),
-            pl.col("row").cast(pl.String).alias("order_id"),
-            pl.lit(1, dtype=pl.Int32).alias("line_no"),
-            pl.col("date").str.to_datetime("%Y%m%d", time_unit="us").alias("order_date"),
-            pl.col("amount").cast(pl.Float64),
-            pl.lit("paid").alias("status"),
-        )
-        .lazy()
-    )
-
-
 def patch_load(monkeypatch: pytest.MonkeyPatch, lines: pl.LazyFrame, default_as_of: date) -> None:
     def load(files, workspace, *, as_of=None, lang=None, **_):
         config = Config()
@@ -99,8 +72,8 @@ def fake_load(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def cdnow_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    patch_load(monkeypatch, cdnow_lines(), date(1997, 9, 30))
+def cdnow_load(monkeypatch: pytest.MonkeyPatch, cdnow_lines: pl.LazyFrame) -> None:
+    patch_load(monkeypatch, cdnow_lines, date(1997, 9, 30))
 
 
 def run(*args: str):
@@ -191,7 +164,7 @@ def test_model_on_too_little_data_falls_back_to_the_rule(fake_load) -> None:
     assert "Showing the rule-based tiers only." in err
 
 
-def test_model_adds_p_alive_and_blanks_one_time_buyers(cdnow_load) -> None:
+def test_model_adds_p_alive_and_blanks_one_time_buyers(cdnow_load, cdnow_lines) -> None:
     result = run(
         "churn", "--model", "bgnbd", "--tier", "inactive", "--format", "csv", "--lang", "en"
     )
@@ -200,7 +173,7 @@ def test_model_adds_p_alive_and_blanks_one_time_buyers(cdnow_load) -> None:
     assert {"p_alive", "expected_purchases", "segment", "action"} <= set(out.columns)
     # Blank exactly for customers with one purchase day (x = 0), whatever their orders.
     one_day = (
-        rfm_summary(cdnow_lines(), as_of=date(1997, 9, 30))
+        rfm_summary(cdnow_lines, as_of=date(1997, 9, 30))
         .filter(pl.col("repeat_purchases") == 0)
         .collect()["customer_id"]
     )

@@ -156,31 +156,6 @@ CDNOW = Path(__file__).parents[1] / "data" / "cdnow" / "CDNOW_sample.txt"
 AS_OF = date(2025, 12, 31)
 
 
-def cdnow_lines() -> pl.LazyFrame:
-    raw = pl.read_csv(CDNOW, has_header=False, new_columns=["line"])
-    fields = (
-        pl.col("line")
-        .str.strip_chars()
-        .str.split(" ")
-        .list.eval(pl.element().filter(pl.element() != ""))
-        .list.to_struct(fields=["master_id", "id", "date", "cds", "amount"])
-    )
-    return (
-        raw.select(fields)
-        .unnest("line")
-        .with_row_index("row")
-        .select(
-            pl.col("id").cast(pl.Int64).cast(pl.String).alias("customer_id"),
-            pl.col("row").cast(pl.String).alias("order_id"),
-            pl.lit(1, dtype=pl.Int32).alias("line_no"),
-            pl.col("date").str.to_datetime("%Y%m%d", time_unit="us").alias("order_date"),
-            pl.col("amount").cast(pl.Float64),
-            pl.lit("paid").alias("status"),
-        )
-        .lazy()
-    )
-
-
 def simulated_lines(n: int, *, a: float, b: float, r: float = 1.0, alpha: float = 10.0):
     """Order lines of ``n`` BG/NBD customers who started in the year before AS_OF (see
     tests/analytics/test_model_trust.py: whole purchase days, x − 1 distinct days between
@@ -252,9 +227,9 @@ def clear_dropout() -> pl.LazyFrame:
     return simulated_lines(2000, a=0.8, b=2.5)
 
 
-def test_clv_prints_the_published_cdnow_fits(monkeypatch):
+def test_clv_prints_the_published_cdnow_fits(monkeypatch, cdnow_lines):
     """BG/NBD as in Fader, Hardie & Lee (2005), Gamma-Gamma as in Fader & Hardie (2013)."""
-    use_lines(monkeypatch, cdnow_lines(), date(1997, 9, 30))
+    use_lines(monkeypatch, cdnow_lines, date(1997, 9, 30))
     result = run("clv", "--model", "bgnbd", "--format", "json")
     assert result.exit_code == 0, result.output
     err = flat(result.stderr)
@@ -285,8 +260,8 @@ def test_clv_prints_the_published_cdnow_fits(monkeypatch):
     assert {"p_alive", "expected_purchases", "predicted_clv", "value_at_risk"} <= set(rows.columns)
 
 
-def test_clv_prints_the_fit_in_english(monkeypatch):
-    use_lines(monkeypatch, cdnow_lines(), date(1997, 9, 30))
+def test_clv_prints_the_fit_in_english(monkeypatch, cdnow_lines):
+    use_lines(monkeypatch, cdnow_lines, date(1997, 9, 30))
     result = run("clv", "--model", "bgnbd", "--format", "csv", "--lang", "en")
     assert result.exit_code == 0, result.output
     err = flat(result.stderr)
