@@ -55,16 +55,12 @@ ORDERS: dict[str, pl.DataType] = {
     SOURCE_ROW: pl.Int64(),
 }
 
-#: Fields an orders file must provide (customer_id may come from e-mail or phone).
-ORDERS_REQUIRED = (ORDER_DATE, AMOUNT)
 
-#: Normalised status values. Anything else is kept as written, lower-cased.
+#: A few status words the sample shop writes. Status is stored as written (lower case);
+#: what each word means is kunde_cli.ingest.statuses.
 STATUS_PAID = "paid"
 STATUS_REFUNDED = "refunded"
 STATUS_CANCELLED = "cancelled"
-STATUS_PENDING = "pending"
-#: Orders with these statuses never count as customer behaviour (DESIGN.md).
-EXCLUDED_STATUSES = (STATUS_CANCELLED, STATUS_REFUNDED)
 
 # --- survey: one row per answer -------------------------------------------------------
 RESPONSE_ID = "response_id"

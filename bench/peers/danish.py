@@ -8,9 +8,13 @@ Rules replicated from kunde_cli/analytics/orders.py:
 
 * an order's date is its earliest line, its status the first line's (by line number,
   first non-empty), its net amount the sum of its lines (refund lines are negative);
-* an order is *counted* (frequency, recency) when its status is not cancelled or
-  refunded and its net amount is > 0; revenue (monetary) is the net amount of every
-  order that is not cancelled or refunded;
+* status words: Betalt (or none) completed, Annulleret cancelled, Refunderet refunded;
+* a *credit note* is an order with a net amount < 0 that is not cancelled: never a
+  purchase, deducted from revenue;
+* an order is *counted* (a purchase: frequency, recency) when it is completed, not a
+  credit note, and not brought to ≤ 0 by negative lines (refunded in full) — whatever
+  its amount, so a 0-amount order counts; revenue (monetary) is the net amount of
+  purchases and credit notes;
 * as-of date = the date of the latest order line; recency = whole days from the last
   counted order's date to it.
 """
@@ -21,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 #: Danish status labels of cancelled and refunded orders (kunde: cancelled/refunded).
-EXCLUDED = ("Annulleret", "Refunderet")
+CANCELLED = "Annulleret"
+REFUNDED = "Refunderet"
 COLUMNS = ["Ordrenummer", "Linje", "Ordredato", "Kundenummer", "Beløb", "Status"]
 #: Fixed frequency breaks of DESIGN.md: 1, 2, 3, 4–5, 6+ orders → F1..F5.
 FREQUENCY_BINS = [0, 1, 2, 3, 5, np.inf]
@@ -69,13 +74,16 @@ def order_totals(lines: pd.DataFrame) -> pd.DataFrame:
             order_date=("Ordredato", "min"),
             status=("Status", "first"),
             net=("Beløb", "sum"),
+            lowest=("Beløb", "min"),
         )
         .reset_index()
     )
-    excluded = orders["status"].isin(EXCLUDED)
-    orders["in_revenue"] = ~excluded
-    orders["counted"] = ~excluded & (orders["net"] > 0)
-    return orders
+    completed = ~orders["status"].isin([CANCELLED, REFUNDED])
+    credit = (orders["net"] < 0) & (orders["status"] != CANCELLED)
+    fully_credited = (orders["net"] <= 0) & (orders["lowest"] < 0)
+    orders["counted"] = completed & ~credit & ~fully_credited
+    orders["in_revenue"] = orders["counted"] | credit
+    return orders.drop(columns="lowest")
 
 
 def customer_rfm(orders: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

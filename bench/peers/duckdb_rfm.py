@@ -41,16 +41,22 @@ orders AS (
         order_id,
         min(order_date) AS order_date,
         arg_min(status, line_no) FILTER (WHERE status IS NOT NULL) AS status,
-        sum(amount) AS net
+        sum(amount) AS net,
+        min(amount) AS lowest
     FROM lines
     GROUP BY customer_id, order_id
 ),
-flagged AS (
+classed AS (
     SELECT
         *,
-        coalesce(status NOT IN ('Annulleret', 'Refunderet'), true) AS in_revenue,
-        coalesce(status NOT IN ('Annulleret', 'Refunderet'), true) AND net > 0 AS counted
+        net < 0 AND coalesce(status <> 'Annulleret', true) AS credit,
+        coalesce(status NOT IN ('Annulleret', 'Refunderet'), true)
+            AND NOT (net < 0)
+            AND NOT (net <= 0 AND lowest < 0) AS counted
     FROM orders
+),
+flagged AS (
+    SELECT *, counted OR credit AS in_revenue FROM classed
 ),
 customers AS (
     SELECT

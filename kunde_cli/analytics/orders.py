@@ -286,7 +286,7 @@ class Overview:
         """Class → (orders, amount) of the classes that are not counted (pending,
         cancelled, failed, refunded, unknown), only those with orders."""
         rows = self.statuses.group_by(ORDER_STATUS).agg(
-            pl.col("orders").sum(), pl.col("amount").sum()
+            pl.col("orders").sum(), ore_sum(pl.col("amount"))
         )
         counted = (*st.PURCHASE_CLASSES, st.CREDIT_NOTE)
         return {
@@ -342,11 +342,11 @@ def order_overview(
         ore_sum(pl.col(NET_AMOUNT).filter(pl.col(IN_REVENUE))).alias("revenue"),
         pl.col(s.CUSTOMER_ID).filter(pl.col(COUNTED) & known).n_unique().alias("customers"),
         (pl.col(COUNTED) & ~known).sum().alias("anonymous_orders"),
-        pl.col(NET_AMOUNT).filter(pl.col(IN_REVENUE) & ~known).sum().alias("anonymous_revenue"),
+        ore_sum(pl.col(NET_AMOUNT).filter(pl.col(IN_REVENUE) & ~known)).alias("anonymous_revenue"),
     ).row(0, named=True)
     credits = documents.select(
         pl.col(CREDIT).sum().alias("credit_notes"),
-        pl.col(NET_AMOUNT).filter(pl.col(CREDIT)).sum().alias("credit_amount"),
+        ore_sum(pl.col(NET_AMOUNT).filter(pl.col(CREDIT))).alias("credit_amount"),
     ).row(0, named=True)
     totals.update(credits, orders=documents.height)
     # The table says what each document meant: a negative one is a credit note.

@@ -236,7 +236,9 @@ def load(
         # Say what the numbers below count and what they leave out.
         overview = order_overview(shared, as_of=resolved_as_of, by_document=False)
         note(counted_sentence(overview, language, config.currency))
-        if overview.purchases and not _has_amounts(shared):
+        # Only a shop with no money at all can be a log without amounts: look then.
+        no_money = overview.revenue == 0 and not overview.credit_notes
+        if overview.purchases and no_money and not _has_amounts(shared):
             from kunde_cli.render.terminal import warn
 
             warn(
