@@ -33,14 +33,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import errno
 import hashlib
 import json
-import os
 import secrets
-import socket
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,37 +47,63 @@ import polars as pl
 from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
 from kunde_cli.ingest import identity as ident
+from kunde_cli.store.erase import (
+    ERASED_PREFIX,
+    ORDERS_ERASED_COLUMNS,
+    SURVEY_ERASED_COLUMNS,
+    Eraser,
+    erase_orders,
+    erase_rejects,
+    erase_survey,
+    forget_targets,
+    normalised_email_values,
+)
+from kunde_cli.store.files import (
+    DIR_MODE,
+    FILE_MODE,
+    IDENTITY_PREFIX,
+    LOCK_FILE,
+    MANIFEST,
+    ORDERS,
+    REJECTS,
+    REJECTS_CSV,
+    SURVEY,
+    TMP_PREFIX,
+    ZSTD_LEVEL,
+    WorkspaceFolder,
+    now,
+)
+
+__all__ = [
+    "DEFAULT_WORKSPACE",
+    "DIR_MODE",
+    "ERASED_PREFIX",
+    "FILE_MODE",
+    "LOCK_FILE",
+    "MANIFEST",
+    "ORDERS",
+    "ORDERS_ERASED_COLUMNS",
+    "REJECTS",
+    "REJECTS_CSV",
+    "SURVEY",
+    "SURVEY_ERASED_COLUMNS",
+    "ZSTD_LEVEL",
+    "AppendSummary",
+    "ForgetSummary",
+    "SourceInfo",
+    "Workspace",
+    "file_sha256",
+]
 
 DEFAULT_WORKSPACE = Path("kunde-data")
-MANIFEST = "manifest.json"
-LOCK_FILE = ".lock"
-REJECTS_CSV = "rejects.csv"
-ORDERS = "orders"
-SURVEY = "survey"
-REJECTS = "rejects"
 FORMAT_VERSION = 1
-#: zstd level 1: about as small as the default level and clearly faster on 10 M lines.
-ZSTD_LEVEL = 1
-DIR_MODE = 0o700
-FILE_MODE = 0o600
 #: How long append/forget wait for the lock when the caller does not hold it.
 AUTO_LOCK_WAIT_SECONDS = 10.0
-#: Prefix of the anonymous id that replaces an erased customer's id.
-ERASED_PREFIX = "erased-"
-#: Columns cleared by :meth:`Workspace.forget`.
-ORDERS_ERASED_COLUMNS = (s.EMAIL, s.NAME, s.PHONE, s.POSTCODE, s.CITY)
-SURVEY_ERASED_COLUMNS = (s.EMAIL, s.NAME, s.COMMENT)
 
-_TMP_PREFIX = ".kunde-tmp-"
-# An eraser takes one part's frame and returns (new frame or None when untouched,
-# rows erased, names seen on those rows).
-_Eraser = Callable[[pl.DataFrame], tuple[pl.DataFrame | None, int, set[str]]]
-_IDENTITY_PREFIX = "identity-"
 _SCHEMAS: dict[str, dict[str, pl.DataType]] = {ORDERS: s.ORDERS, SURVEY: s.SURVEY}
 _KEYS = {ORDERS: (s.ORDER_ID, s.LINE_NO), SURVEY: (s.RESPONSE_ID,)}
 # A duplicate whose stored version differs in these columns is counted as "changed".
 _COMPARED = {ORDERS: (s.ORDER_DATE, s.AMOUNT, s.STATUS), SURVEY: (s.RESPONDED_AT, s.SCORE)}
-_OWN_NAMES = {MANIFEST, LOCK_FILE, REJECTS_CSV, ORDERS, SURVEY, REJECTS}
 # Same rule as render.safety (which this layer may not import): text a spreadsheet
 # would run as a formula gets an apostrophe in rejects.csv, the file people open.
 _FORMULA = r"^[=+\-@\t\r]"
@@ -143,16 +165,12 @@ def file_sha256(path: str | Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _now() -> str:
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
-
-
 def _empty_manifest() -> dict[str, Any]:
-    now = _now()
+    stamp = now()
     return {
         "kunde_workspace": FORMAT_VERSION,
-        "created_at": now,
-        "updated_at": now,
+        "created_at": stamp,
+        "updated_at": stamp,
         ORDERS: [],
         SURVEY: [],
         REJECTS: [],
@@ -176,7 +194,7 @@ def _conform(
     )
 
 
-class Workspace:
+class Workspace(WorkspaceFolder):
     """A kunde workspace folder. Reading needs no lock; every write takes it.
 
     Examples
@@ -199,10 +217,6 @@ class Workspace:
         return f"Workspace({str(self.path)!r})"
 
     # --- reading -------------------------------------------------------------------
-
-    def exists(self) -> bool:
-        """True when the folder holds a kunde manifest (something was ingested)."""
-        return (self.path / MANIFEST).is_file()
 
     def manifest(self) -> dict[str, Any]:
         """The manifest as a dict (a copy); an empty one when nothing was ingested yet.
@@ -332,18 +346,18 @@ class Workspace:
             identity = self._read_identity(manifest)
             if identity is None:
                 identity = ident.empty_identity()
-            query_emails = _normalised_email_values([query])
-            targets = _forget_targets(identity, query)
+            query_emails = normalised_email_values([query])
+            targets = forget_targets(identity, query)
             person = identity.filter(pl.col(ident.CANONICAL_ID).is_in(targets.implode()))
             pseudonym = ERASED_PREFIX + secrets.token_hex(6)
             new = copy.deepcopy(manifest)
             doomed: list[Path] = []
             order_lines, order_names = self._rewrite_parts(
-                new, ORDERS, doomed, _erase_orders(person, pseudonym)
+                new, ORDERS, doomed, erase_orders(person, pseudonym)
             )
             survey_keys = [*targets.to_list(), query, *query_emails]
             survey_answers, survey_names = self._rewrite_parts(
-                new, SURVEY, doomed, _erase_survey(identity, survey_keys, pseudonym)
+                new, SURVEY, doomed, erase_survey(identity, survey_keys, pseudonym)
             )
             personal = {
                 "emails": sorted(
@@ -354,7 +368,7 @@ class Workspace:
                     {n.strip().lower() for n in order_names | survey_names if n.strip()}
                 ),
             }
-            rejects_removed, _ = self._rewrite_parts(new, REJECTS, doomed, _erase_rejects(personal))
+            rejects_removed, _ = self._rewrite_parts(new, REJECTS, doomed, erase_rejects(personal))
             found = bool(order_lines or survey_answers)
             if not found and not rejects_removed:
                 return ForgetSummary(query, False, (), 0, 0, 0, (), (), None)
@@ -367,7 +381,7 @@ class Workspace:
                 self._replace_identity(new, ident.identity_map(anonymous, previous=kept), doomed)
             new["erasures"].append(
                 {
-                    "at": _now(),
+                    "at": now(),
                     "order_lines": order_lines,
                     "survey_answers": survey_answers,
                     "rejects_removed": rejects_removed,
@@ -387,66 +401,6 @@ class Workspace:
                 survey_columns=SURVEY_ERASED_COLUMNS if survey_answers else (),
                 pseudonym=pseudonym if found else None,
             )
-
-    @contextlib.contextmanager
-    def lock(
-        self, wait_seconds: float = 0.0, *, purpose: str = "kunde ingest"
-    ) -> Iterator[Workspace]:
-        """Hold the workspace's exclusive write lock for the ``with`` block.
-
-        Waits up to ``wait_seconds`` for another process to finish, then raises
-        WorkspaceError naming that process (pid, host, start time). ``purpose`` is what
-        this process tells others it is doing. Re-entrant within one Workspace object.
-        Creates the folder (0o700) when it does not exist. On taking the lock, leftovers
-        of a killed run (temporary and unlisted files) are removed.
-        """
-        if self._lock_depth:
-            self._lock_depth += 1
-            try:
-                yield self
-            finally:
-                self._lock_depth -= 1
-            return
-        import fcntl  # POSIX only; imported here so reading works everywhere
-
-        with _os_errors(self.path):
-            self._ensure_dir()
-            fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        try:
-            deadline = time.monotonic() + max(wait_seconds, 0.0)
-            while True:
-                try:
-                    with _os_errors(self.path):
-                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise self._busy_error(_read_lock_info(fd)) from None
-                    time.sleep(min(0.1, remaining))
-            previous = _read_lock_info(fd)
-            # flock dies with its process: lock contents we could lock over are stale.
-            self.stale_lock = previous or None
-            os.fchmod(fd, FILE_MODE)
-            os.ftruncate(fd, 0)
-            info = {
-                "pid": os.getpid(),
-                "host": socket.gethostname(),
-                "since": _now(),
-                "purpose": purpose,
-            }
-            os.pwrite(fd, json.dumps(info).encode(), 0)
-            os.fsync(fd)
-            self._lock_fd, self._lock_depth = fd, 1
-            try:
-                self._recover()
-                yield self
-            finally:
-                self._lock_fd, self._lock_depth = None, 0
-                os.ftruncate(fd, 0)
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
 
     # --- internals: appending ------------------------------------------------------
 
@@ -532,7 +486,7 @@ class Workspace:
             "name": path.name,
             "sha256": sha,
             "size": path.stat().st_size if path.is_file() else None,
-            "ingested_at": _now(),
+            "ingested_at": now(),
             "rows_read": summary.rows_read,
             "accepted": summary.accepted,
             "duplicates": summary.duplicates,
@@ -553,7 +507,7 @@ class Workspace:
         self._ensure_subdir(kind)
         self._write_parquet(frame, self.path / relative)
         manifest[kind].append(
-            {"file": relative, "rows": frame.height, "sha256": sha, "written_at": _now()}
+            {"file": relative, "rows": frame.height, "sha256": sha, "written_at": now()}
         )
         return relative
 
@@ -561,7 +515,7 @@ class Workspace:
         self, manifest: dict[str, Any], identity: pl.DataFrame, doomed: list[Path]
     ) -> None:
         name = (
-            f"{_IDENTITY_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}.parquet"
+            f"{IDENTITY_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}.parquet"
         )
         self._write_parquet(identity, self.path / name)
         if manifest.get("identity"):
@@ -571,7 +525,7 @@ class Workspace:
     # --- internals: forgetting -----------------------------------------------------
 
     def _rewrite_parts(
-        self, manifest: dict[str, Any], kind: str, doomed: list[Path], erase: _Eraser
+        self, manifest: dict[str, Any], kind: str, doomed: list[Path], erase: Eraser
     ) -> tuple[int, set[str]]:
         """Apply ``erase`` to every part of ``kind``: write changed parts anew, list them
         in ``manifest`` (unsaved) and the old files in ``doomed``.
@@ -662,82 +616,11 @@ class Workspace:
             hint="restore the folder from a backup, or start a new workspace and ingest again",
         )
 
-    def _ensure_dir(self) -> None:
-        if self.path.exists():
-            if not self.path.is_dir():
-                raise WorkspaceError(
-                    "is not a folder", path=self.path, hint="give another --workspace"
-                )
-            if not self.exists():
-                foreign = sorted(
-                    entry.name
-                    for entry in self.path.iterdir()
-                    if entry.name not in _OWN_NAMES
-                    and not entry.name.startswith((_TMP_PREFIX, _IDENTITY_PREFIX))
-                )
-                if foreign:
-                    raise WorkspaceError(
-                        f"is not a kunde workspace (it holds {foreign[0]!r} and more)"
-                        if len(foreign) > 1
-                        else f"is not a kunde workspace (it holds {foreign[0]!r})",
-                        path=self.path,
-                        hint="give an empty or new folder with --workspace",
-                    )
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.path.mkdir(mode=DIR_MODE)
-        except FileExistsError:
-            # Two cron runs starting together: the other made it first. The lock file
-            # inside it is what serialises them, so this is not an error.
-            if not self.path.is_dir():
-                raise WorkspaceError(
-                    "is not a folder", path=self.path, hint="give another --workspace"
-                ) from None
-            return
-        self.path.chmod(DIR_MODE)  # mkdir's mode is filtered by the umask
-
-    def _ensure_subdir(self, name: str) -> None:
-        sub = self.path / name
-        if not sub.is_dir():
-            sub.mkdir(mode=DIR_MODE, exist_ok=True)
-            sub.chmod(DIR_MODE)
-
-    def _write_bytes_atomic(self, target: Path, write: Any) -> None:
-        """Write via a temporary file in the same folder, fsync, then os.replace."""
-        tmp = target.with_name(f"{_TMP_PREFIX}{secrets.token_hex(4)}-{target.name}")
-        with _os_errors(target):
-            self._write_via(tmp, target, write)
-        _fsync_dir(target.parent)
-
-    @staticmethod
-    def _write_via(tmp: Path, target: Path, write: Callable[[Any], object]) -> None:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                os.fchmod(handle.fileno(), FILE_MODE)
-                write(handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            tmp.replace(target)  # atomic: os.replace
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            raise
-
-    def _write_parquet(self, frame: pl.DataFrame, target: Path) -> None:
-        self._write_bytes_atomic(
-            target,
-            lambda handle: frame.write_parquet(
-                handle, compression="zstd", compression_level=ZSTD_LEVEL
-            ),
-        )
-
     def _commit(
         self, manifest: dict[str, Any], doomed: list[Path], *, rejects_changed: bool
     ) -> None:
         """Write the manifest (the commit point), then tidy up after it."""
-        manifest["updated_at"] = _now()
+        manifest["updated_at"] = now()
         csv_bytes = None
         if rejects_changed:
             csv_bytes = self._rejects_csv_bytes(manifest)
@@ -778,11 +661,11 @@ class Workspace:
             if not folder.is_dir():
                 continue
             for entry in folder.iterdir():
-                ours = entry.name.startswith(_TMP_PREFIX) or (
+                ours = entry.name.startswith(TMP_PREFIX) or (
                     entry.suffix == ".parquet"
                     and (
                         (folder != self.path and entry.name.startswith("part-"))
-                        or (folder == self.path and entry.name.startswith(_IDENTITY_PREFIX))
+                        or (folder == self.path and entry.name.startswith(IDENTITY_PREFIX))
                     )
                 )
                 if ours and entry.is_file() and entry not in listed:
@@ -801,73 +684,6 @@ class Workspace:
                     self.path / MANIFEST, lambda h: h.write(text.encode("utf-8"))
                 )
 
-    def _busy_error(self, info: dict[str, Any]) -> WorkspaceError:
-        if info:
-            who = f"another {info.get('purpose', 'kunde run')} (pid {info.get('pid', '?')}"
-            if info.get("host") and info.get("host") != socket.gethostname():
-                who += f" on {info['host']}"
-            since = _local_time(str(info.get("since", "?")))
-            message = f"workspace is busy: {who}) has been running since {since}"
-        else:
-            message = "workspace is busy: another kunde run is writing to it"
-        return WorkspaceError(
-            message,
-            path=self.path,
-            hint="let it finish, or wait for it with --wait SECONDS",
-        )
-
-
-# OS errors a user can fix; anything else is a bug and keeps its traceback.
-_USER_OS_ERRORS = {
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the disk is read-only",
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.ENOLCK: "this file system cannot lock files (use a local folder)",
-}
-
-
-@contextlib.contextmanager
-def _os_errors(path: Path) -> Iterator[None]:
-    """Turn "disk full" or "permission denied" into a WorkspaceError (nothing committed)."""
-    try:
-        yield
-    except OSError as err:
-        reason = _USER_OS_ERRORS.get(err.errno or 0)
-        if reason is None:
-            raise
-        raise WorkspaceError(
-            f"cannot write to the workspace: {reason}; it is unchanged",
-            path=path,
-            hint="free some space or fix the folder's permissions, then run the command again",
-        ) from None
-
-
-def _local_time(iso: str) -> str:
-    """``2026-03-05T14:22:01+01:00`` → ``2026-03-05 14:22:01`` in local time."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return iso
-
-
-def _read_lock_info(fd: int) -> dict[str, Any]:
-    raw = os.pread(fd, 4096, 0)
-    try:
-        info = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return {}
-    return info if isinstance(info, dict) else {}
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def _entry_of(manifest: dict[str, Any], sha256: str, kind: str | None) -> dict[str, Any] | None:
     """The first source entry with this SHA-256 (and ``kind``, when given)."""
@@ -880,7 +696,7 @@ def _entry_of(manifest: dict[str, Any], sha256: str, kind: str | None) -> dict[s
 def _count_seen(entry: dict[str, Any]) -> None:
     """Note on a source entry that the very same file was offered again."""
     entry["times_seen"] = entry.get("times_seen", 1) + 1
-    entry["last_seen_at"] = _now()
+    entry["last_seen_at"] = now()
 
 
 def _first_of_each_key(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
@@ -915,105 +731,3 @@ def _count_changed(batch: pl.DataFrame, stored: pl.LazyFrame, kind: str) -> int:
         .collect()
         .item()
     )
-
-
-def _normalised_email_values(values: list[str]) -> list[str]:
-    return (
-        pl.DataFrame({"v": values}, schema={"v": pl.String})
-        .select(ident.normalise_email_expr("v"))
-        .get_column("v")
-        .drop_nulls()
-        .to_list()
-    )
-
-
-def _forget_targets(identity: pl.DataFrame, query: str) -> pl.Series:
-    """Canonical ids of the customer named by ``query`` (e-mail or id, else phone)."""
-    probe = pl.DataFrame({"q": [query]}).select(
-        ident.normalise_email_expr("q").alias("email"),
-        ident.normalise_phone_expr("q").alias("phone"),
-    )
-    email, phone = probe.row(0)
-    match = (pl.col(ident.ID_KEY) == query) | (pl.col(ident.CANONICAL_ID) == query)
-    if email is not None:
-        match = match | (pl.col(ident.EMAIL_KEY) == email)
-    hits = identity.filter(match.fill_null(False))
-    if hits.height == 0 and phone is not None:
-        hits = identity.filter(pl.col(ident.PHONE_KEY) == phone)
-    return hits.get_column(ident.CANONICAL_ID).drop_nulls().unique()
-
-
-def _erase_orders(person: pl.DataFrame, pseudonym: str) -> _Eraser:
-    marks = person.select(*ident.RAW_COLUMNS).unique().with_columns(_erase=pl.lit(True))
-
-    def erase(frame: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
-        hit = (
-            frame.select(*ident.RAW_COLUMNS)
-            .join(
-                marks,
-                on=list(ident.RAW_COLUMNS),
-                how="left",
-                nulls_equal=True,
-                maintain_order="left",
-            )
-            .get_column("_erase")
-            .fill_null(False)
-        )
-        count = int(hit.sum())
-        if not count:
-            return None, 0, set()
-        names = set(frame.filter(hit).get_column(s.NAME).drop_nulls().to_list())
-        erased = frame.with_columns(
-            pl.when(hit)
-            .then(pl.lit(pseudonym))
-            .otherwise(pl.col(s.CUSTOMER_ID))
-            .alias(s.CUSTOMER_ID),
-            *(pl.when(hit).then(None).otherwise(pl.col(c)).alias(c) for c in ORDERS_ERASED_COLUMNS),
-        )
-        return erased, count, names
-
-    return erase
-
-
-def _erase_survey(identity: pl.DataFrame, keys: list[str], pseudonym: str) -> _Eraser:
-    def erase(frame: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
-        resolved = ident.resolve_survey(frame, identity).collect().get_column(s.CUSTOMER_ID)
-        hit = resolved.is_in(pl.Series(keys, dtype=pl.String).implode()).fill_null(False)
-        count = int(hit.sum())
-        if not count:
-            return None, 0, set()
-        names = set(frame.filter(hit).get_column(s.NAME).drop_nulls().to_list())
-        erased = frame.with_columns(
-            pl.when(hit)
-            .then(pl.lit(pseudonym))
-            .otherwise(pl.col(s.CUSTOMER_ID))
-            .alias(s.CUSTOMER_ID),
-            *(pl.when(hit).then(None).otherwise(pl.col(c)).alias(c) for c in SURVEY_ERASED_COLUMNS),
-        )
-        return erased, count, names
-
-    return erase
-
-
-def _erase_rejects(personal: dict[str, list[str]]) -> _Eraser:
-    def erase(frame: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
-        value = pl.col(s.REJECT_VALUE)
-        conditions = [
-            ident.normalise_email_expr(value).is_in(
-                pl.Series(personal["emails"], dtype=pl.String).implode()
-            ),
-            ident.normalise_phone_expr(value).is_in(
-                pl.Series(personal["phones"], dtype=pl.String).implode()
-            ),
-            value.str.strip_chars()
-            .str.to_lowercase()
-            .is_in(pl.Series(personal["names"], dtype=pl.String).implode()),
-            *(value.str.to_lowercase().str.contains(e, literal=True) for e in personal["emails"]),
-        ]
-        hit = frame.select(pl.any_horizontal(conditions).fill_null(False)).to_series()
-        count = int(hit.sum())
-        if not count:
-            return None, 0, set()
-        return frame.filter(~hit), count, set()
-
-    return erase
