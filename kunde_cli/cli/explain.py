@@ -84,7 +84,9 @@ def explanation_panel(expl: CustomerExplanation, lang: str, currency: str) -> Re
                 f"{format_money(order.net_amount, lang, currency)}  {order.status or ''}{mark}\n"
             )
     title = f"Hvorfor – pr. {day(expl.as_of)}" if da else f"Why – as of {day(expl.as_of)}"
-    return Panel(text, title=title, expand=False)
+    from kunde_cli.render.safety import safe_rich_text
+
+    return Panel(safe_rich_text(text), title=title, expand=False)
 
 
 @app.command("explain")

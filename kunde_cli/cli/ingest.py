@@ -178,7 +178,7 @@ def _print_statuses(results: list[Any], config: Any, language: str) -> None:
     from kunde_cli.render.terminal import err_console
 
     for result in results:
-        err_console.print(f"{result.path}:", highlight=False)
+        err_console.print(f"{result.path}:", markup=False, highlight=False)
         overview, label = file_overview(result, config)
         print_overview(overview, lang=language, currency=label, console=err_console)
 

@@ -157,13 +157,14 @@ def _print_cards(cards: list[PersonaCard], lang: str) -> None:
     """One Rich panel per persona card on stdout (terminal tables only)."""
     import sys
 
-    from rich.console import Console
     from rich.panel import Panel
     from rich.text import Text
 
     from kunde_cli.render.i18n import label
+    from kunde_cli.render.safety import safe_text
+    from kunde_cli.render.terminal import stdout_console
 
-    console = Console(file=sys.stdout, highlight=False)
+    console = stdout_console(sys.stdout)
     for card in cards:
         body = Text()
         for key, value in (
@@ -175,6 +176,8 @@ def _print_cards(cards: list[PersonaCard], lang: str) -> None:
             if body:
                 body.append("\n")
             body.append(f"{label(key, lang)}: ", style="bold")
-            body.append(value)
-        subtitle = label(card.group, lang)
-        console.print(Panel(body, title=card.name, subtitle=subtitle, title_align="left"))
+            body.append(safe_text(value))
+        subtitle = safe_text(label(card.group, lang))
+        console.print(
+            Panel(body, title=safe_text(card.name), subtitle=subtitle, title_align="left")
+        )

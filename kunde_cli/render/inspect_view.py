@@ -1,4 +1,9 @@
-"""How `kunde inspect` shows a file: detected settings, mapping, sample rows, problems."""
+"""How `kunde inspect` shows a file: detected settings, mapping, sample rows, problems.
+
+Everything taken from the file (its name, column headers, cells, notes) is shown with
+control characters escaped and never read as Rich markup
+(:func:`kunde_cli.render.safety.safe_text`).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from rich.table import Table
 from kunde_cli import schema as s
 from kunde_cli.render.counting import counted_sentence, overview_json, status_frame
 from kunde_cli.render.i18n import label
-from kunde_cli.render.terminal import rich_table
+from kunde_cli.render.safety import safe_text
+from kunde_cli.render.terminal import SafeConsole, rich_table
 
 _T = {
     "settings": ("Fundet i filen", "Detected"),
@@ -82,13 +88,14 @@ def sample_table(sample: pl.DataFrame, *, lang: str = "da") -> Table:
         else list(range(1, sample.height + 1))
     )
     for number in row_numbers:
-        table.add_column(f"{rows_label} {number}", overflow="fold", max_width=28)
+        table.add_column(safe_text(f"{rows_label} {number}"), overflow="fold", max_width=28)
     for name, dtype in sample.schema.items():
         if name in (s.SOURCE_FILE, s.SOURCE_ROW) or sample[name].null_count() == sample.height:
             continue
         kind = "money" if name == s.AMOUNT else column_kind(name, dtype)
         table.add_row(
-            label(name, lang), *(format_cell(v, kind, lang) for v in sample[name].to_list())
+            safe_text(label(name, lang)),
+            *(safe_text(format_cell(v, kind, lang)) for v in sample[name].to_list()),
         )
     return table
 
@@ -115,7 +122,7 @@ def print_overview(
     overview: Any, *, lang: str = "da", currency: str = "kr.", console: Console | None = None
 ) -> None:
     """The status table (word → class → orders → amount) and what was counted."""
-    console = console or Console(highlight=False)
+    console = console or SafeConsole(highlight=False)
     if overview.statuses.height:
         console.print(
             rich_table(
@@ -126,7 +133,7 @@ def print_overview(
                 kinds={frame.columns[-1]: "money"},
             )
         )
-    console.print(counted_sentence(overview, lang, currency))
+    console.print(safe_text(counted_sentence(overview, lang, currency)))
 
 
 def print_inspect(
@@ -139,13 +146,13 @@ def print_inspect(
     currency: str = "kr.",
 ) -> None:
     """Print the inspection of one file on stdout."""
-    console = Console(file=file, highlight=False)
+    console = SafeConsole(file=file, highlight=False)
     det = _detected_dict(result)
-    console.rule(f"[bold]{result.path}")
+    console.rule(safe_text(result.path, style="bold"))
     settings = Table(title=_t("settings", lang), show_header=False, title_justify="left")
     settings.add_column()
     settings.add_column()
-    settings.add_row(_t("kind", lang), result.kind)
+    settings.add_row(_t("kind", lang), safe_text(result.kind))
     for key in ("encoding", "delimiter", "sheet", "decimal", "date_format", "date_order", "preset"):
         value = det.get(key)
         if value is None:
@@ -162,10 +169,10 @@ def print_inspect(
             from kunde_cli.ingest.parsing import describe_format
 
             value = describe_format(value) if value and value.startswith("%") else value
-        settings.add_row(key.replace("_", " "), str(value))
+        settings.add_row(key.replace("_", " "), safe_text(value))
     console.print(settings)
     for note in det.get("notes", []) or []:
-        console.print(f"[yellow]![/yellow] {note}", markup=True)
+        console.print(safe_text("! ", style="yellow") + safe_text(note))
 
     mapping = det.get("mapping")
     if mapping:
@@ -175,11 +182,17 @@ def print_inspect(
         table.add_column(_t("column", lang))
         table.add_column(_t("how", lang))
         for fld, col in mapping.items():
-            table.add_row(label(fld, lang) + f" ({fld})", col, how.get(fld, ""))
+            table.add_row(
+                safe_text(label(fld, lang) + f" ({fld})"),
+                safe_text(col),
+                safe_text(how.get(fld, "")),
+            )
         unused = det.get("unused_columns") or []
         if unused:
             table.add_row(
-                _t("unused", lang), ", ".join(unused[:20]) + (" …" if len(unused) > 20 else ""), ""
+                _t("unused", lang),
+                safe_text(", ".join(map(str, unused[:20])) + (" …" if len(unused) > 20 else "")),
+                "",
             )
         console.print(table)
 
@@ -189,8 +202,10 @@ def print_inspect(
 
     problems = problem_summary(result.rejects)
     console.print(
-        _t("summary", lang).format(
-            read=result.rows_read, ok=result.accepted, bad=result.rejects.height
+        safe_text(
+            _t("summary", lang).format(
+                read=result.rows_read, ok=result.accepted, bad=result.rejects.height
+            )
         )
     )
     if problems.is_empty():

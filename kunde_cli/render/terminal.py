@@ -1,25 +1,53 @@
-"""Rich tables on stdout, and the one stderr console for notes, warnings and progress."""
+"""Rich tables on stdout, and the one stderr console for notes, warnings and progress.
+
+Data reaches the terminal only through here (and ``inspect_view``): every cell, header,
+title, note and warning is escaped with :func:`kunde_cli.render.safety.terminal_safe`
+(control characters shown as ``\\x1b`` …) and passed to Rich as ``Text``, never as
+markup. :class:`SafeConsole`, which every console here is, escapes whatever is left
+as its last step, so a control character in data cannot drive the terminal.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table
 
 from kunde_cli.render.i18n import label
 from kunde_cli.render.numbers import format_money, format_number, format_percent
+from kunde_cli.render.safety import has_terminal_controls, safe_text, terminal_safe
 
 if TYPE_CHECKING:
     import polars as pl
 
+
+class SafeConsole(Console):
+    """A Rich console that never writes a control character from the text it prints.
+
+    Rich's own styling and cursor codes (control segments, styles) are kept; in the
+    text itself every control character is escaped (:func:`terminal_safe`). Text is
+    best escaped before it is laid out (:func:`safe_text`), so widths are right; this
+    is the backstop for anything that was not.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment
+            if segment.control or not has_terminal_controls(segment.text)
+            else Segment(terminal_safe(segment.text), segment.style)
+            for segment in buffer
+        )
+
+
 #: Everything that is not the result goes here.
-err_console = Console(stderr=True, highlight=False)
+err_console = SafeConsole(stderr=True, highlight=False)
 
 MONEY_HINTS = ("revenue", "monetary", "amount", "aov", "clv", "value", "spend", "_kr")
 PERCENT_HINTS = ("share", "rate", "p_alive", "pct")
@@ -86,8 +114,8 @@ def rich_table(
     """
     kinds = dict(kinds or {})
     table = Table(
-        title=title,
-        caption=caption,
+        title=safe_text(title) if title is not None else None,
+        caption=safe_text(caption) if caption is not None else None,
         show_lines=False,
         header_style="bold",
         box=box.SIMPLE_HEAD,
@@ -102,7 +130,7 @@ def rich_table(
                 kind = "money0"
         col_kinds.append(kind)
         numeric = kind in ("money", "money0", "percent", "float", "float2", "float3", "int")
-        header = label(name, lang)
+        header = terminal_safe(label(name, lang))
         if numeric:
             # Let a long header break between words, never a figure.
             widest = max(
@@ -110,34 +138,48 @@ def rich_table(
                 default=0,
             )
             word = max((len(w) for w in header.split()), default=0)
-            table.add_column(header, justify="right", min_width=widest, max_width=max(widest, word))
+            table.add_column(
+                safe_text(header), justify="right", min_width=widest, max_width=max(widest, word)
+            )
         else:
             table.add_column(
-                header, justify="left", overflow="fold", min_width=min(12, max(len(header), 6))
+                safe_text(header),
+                justify="left",
+                overflow="fold",
+                min_width=min(12, max(len(header), 6)),
             )
     for row in frame.iter_rows():
         table.add_row(
-            *(format_cell(v, k, lang, currency) for v, k in zip(row, col_kinds, strict=True))
+            *(
+                safe_text(format_cell(v, k, lang, currency))
+                for v, k in zip(row, col_kinds, strict=True)
+            )
         )
     return table
 
 
-def print_table(table: Table, file: Any = None) -> None:
-    """Print a Rich table to stdout (or ``file``)."""
-    console = Console(file=file or sys.stdout, highlight=False)
-    console.print(table)
+def stdout_console(file: Any = None) -> SafeConsole:
+    """The console for results: stdout (or ``file``), control characters escaped."""
+    return SafeConsole(file=file or sys.stdout, highlight=False)
+
+
+def print_table(table: Any, file: Any = None) -> None:
+    """Print a Rich table (or any renderable) to stdout (or ``file``)."""
+    stdout_console(file).print(table)
 
 
 def note(message: str) -> None:
     """A note on stderr (never on stdout, which carries only results)."""
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    err_console.print(safe_text(message), highlight=False, soft_wrap=True)
 
 
 def warn(message: str) -> None:
     """A warning on stderr."""
     from rich.text import Text
 
-    err_console.print(Text("! ", style="yellow") + Text(message), highlight=False, soft_wrap=True)
+    err_console.print(
+        Text("! ", style="yellow") + safe_text(message), highlight=False, soft_wrap=True
+    )
 
 
 @contextmanager
