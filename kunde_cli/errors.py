@@ -6,6 +6,8 @@ run cannot go on.
 
 from __future__ import annotations
 
+import errno
+import re
 from pathlib import Path
 
 
@@ -81,6 +83,13 @@ class WorkspaceError(KundeError):
     kind = "workspace"
 
 
+class OutputError(KundeError):
+    """An output file or folder cannot be written: a folder where a file belongs, a
+    dangling link, a full or read-only disk. The message says what is unchanged."""
+
+    kind = "output"
+
+
 class ModelError(KundeError):
     """A model cannot be fitted or is not trustworthy on this data."""
 
@@ -92,3 +101,45 @@ class DataQualityError(KundeError):
 
     exit_code = 3
     kind = "data-quality"
+
+
+#: Polars (Rust) reports an OS error in its text: ``... File too large (os error 27)``.
+_RUST_OS_ERROR = re.compile(r"\(os error (\d+)\)")
+
+#: OS errors that are the machine's state, never a bug: the disk, a quota, a limit.
+DISK_ERRORS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "a file would be larger than this system allows (ulimit -f)",
+    errno.EROFS: "the disk is read-only",
+}
+
+
+def os_errno(err: BaseException) -> int | None:
+    """The errno behind an OSError, or behind a Polars error (which carries it as text).
+
+    >>> os_errno(OSError(28, "No space left on device"))
+    28
+    >>> os_errno(RuntimeError("parquet: underlying IO error: File too large (os error 27)"))
+    27
+    """
+    if isinstance(err, OSError) and err.errno:
+        return err.errno
+    found = _RUST_OS_ERROR.search(str(err))
+    return int(found.group(1)) if found else None
+
+
+def disk_error(err: BaseException) -> KundeError | None:
+    """A full disk, quota, ``ulimit -f`` or read-only disk met anywhere, as a KundeError.
+
+    The last resort for the CLI: places that write know better what is unchanged and
+    say so themselves (``render.formats.write_outputs``, the workspace's commit).
+    """
+    reason = DISK_ERRORS.get(os_errno(err) or 0)
+    if reason is None:
+        return None
+    return KundeError(
+        f"kunde stopped: {reason}; files kunde writes replace earlier ones only when "
+        "complete, so those are unchanged",
+        hint="free some space (or raise the limit) and run the command again",
+    )

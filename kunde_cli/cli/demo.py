@@ -34,7 +34,11 @@ def demo_command(
 
     Example: kunde demo --out demo && kunde ingest demo/ordrer.csv demo/nps_svar.csv
     """
+    import io
+    from typing import cast
+
     from kunde_cli.errors import InputError
+    from kunde_cli.render.formats import write_outputs
     from kunde_cli.render.terminal import note
     from kunde_cli.synth import (
         generate_orders,
@@ -55,8 +59,12 @@ def demo_command(
     survey = generate_survey(orders, seed=seed)
     orders_path = out / ORDERS_FILE
     survey_path = out / SURVEY_FILE
-    write_danish_csv(orders, orders_path, bad_rows=True, seed=seed)
-    write_survey_google_forms(survey, survey_path)
+    # Written to memory first, then to the folder by the one output writer: a full
+    # disk is a one-line message and leaves earlier sample files whole.
+    orders_csv, survey_csv = io.BytesIO(), io.BytesIO()
+    write_danish_csv(orders, cast("Path", orders_csv), bad_rows=True, seed=seed)
+    write_survey_google_forms(survey, cast("Path", survey_csv))
+    write_outputs([(orders_path, orders_csv.getvalue()), (survey_path, survey_csv.getvalue())])
     typer.echo(str(orders_path))
     typer.echo(str(survey_path))
     note(f"Next: kunde ingest {orders_path} {survey_path}")

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from kunde_cli import __version__
-from kunde_cli.errors import KundeError
+from kunde_cli.errors import KundeError, disk_error
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -90,6 +90,14 @@ class KundeGroup(TyperGroup):
                 raise
             report_error(err)
             raise typer.Exit(err.exit_code) from None
+        except Exception as err:
+            # A full disk or `ulimit -f` met where no writer turned it into a message
+            # (Polars raises ComputeError, not OSError): still one line and exit 2.
+            failure = disk_error(err)
+            if failure is None or os.environ.get("KUNDE_DEBUG"):
+                raise
+            report_error(failure)
+            raise typer.Exit(failure.exit_code) from None
 
 
 app = typer.Typer(
@@ -131,4 +139,9 @@ def run() -> None:
     # raising EPIPE and exiting 1, which DESIGN.md keeps for bugs.
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # Over `ulimit -f` the kernel sends SIGXFSZ, which would kill the process with no
+    # word; ignored (as CPython does by default), the write fails with EFBIG and kunde
+    # says so in one line, leaving the previous output whole.
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     app()

@@ -138,11 +138,12 @@ def report_command(
     """
     from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
-    from kunde_cli.render.formats import atomic_write_bytes
+    from kunde_cli.render.formats import write_outputs
     from kunde_cli.render.html import report_html_bytes
     from kunde_cli.render.workbook import report_workbook
     from kunde_cli.report import build_report
 
+    check_output_dir(output_dir)
     loaded = common.load(
         files,
         workspace,
@@ -182,8 +183,14 @@ def report_command(
         html = report_html_bytes(data)
         progress.step("xlsx")
         workbook, sheets = report_workbook(data)
-        atomic_write_bytes(html_path, html)
-        atomic_write_bytes(xlsx_path, workbook)
+        # Both files are complete on disk before either replaces a previous one: a
+        # full disk leaves the previous report and workbook as they were.
+        write_outputs(
+            [(html_path, html), (xlsx_path, workbook)],
+            unchanged="the previous report files are unchanged"
+            if html_path.exists() or xlsx_path.exists()
+            else "no report was written",
+        )
     if not quiet:
         for line in _notes(data, sheets):
             from kunde_cli.render.terminal import note
@@ -191,6 +198,23 @@ def report_command(
             note(line)
     sys.stdout.write(f"{html_path}\n{xlsx_path}\n")
     sys.stdout.flush()
+
+
+def check_output_dir(output_dir: Path) -> None:
+    """Refuse an --output-dir that is a file (or lies under one) before any work is done."""
+    from kunde_cli.errors import OutputError
+
+    for folder in (output_dir, *output_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(
+                    "is a file, not a folder; nothing was written"
+                    if folder == output_dir
+                    else f"{folder} is a file, not a folder; nothing was written",
+                    path=output_dir,
+                    hint="give --output-dir a folder name, e.g. --output-dir rapporter",
+                )
+            return
 
 
 def resolve_salt_if(anonymise: bool, salt: str | None) -> str | None:

@@ -34,6 +34,9 @@ from kunde_cli.ingest.readers import ROW_COL, RawTable
 #: Dates outside this range are typos or placeholders (1900-01-01, 2999-12-31).
 EARLIEST = datetime(1990, 1, 1)
 LATEST = datetime(2100, 1, 1)
+#: No shop line is worth a trillion: a larger amount is a typo or a broken export, and
+#: would overflow sums in whole øre (Int64). Such a row is refused with this reason.
+MAX_AMOUNT = 1_000_000_000_000
 
 #: Customer ids that mean "no account" (WooCommerce writes 0 for every guest checkout).
 GUEST_IDS = (
@@ -556,6 +559,14 @@ def validate_orders(
                 column=pl.lit(amount_source),
                 value=pl.col("_raw_amount"),
                 reason=pl.lit("not an amount"),
+            )
+        )
+        .when(pl.col(s.AMOUNT).abs() > MAX_AMOUNT)
+        .then(
+            pl.struct(
+                column=pl.lit(amount_source),
+                value=pl.col("_raw_amount"),
+                reason=pl.lit("amount above 1 000 000 000 000 (a typo?)"),
             )
         )
         .otherwise(None)

@@ -12,17 +12,21 @@ file, and two runs on the same data give byte-identical output.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
+import stat
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kunde_cli.errors import ConfigError
+from kunde_cli.errors import ConfigError, OutputError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -55,18 +59,214 @@ def resolve_format(fmt: OutputFormat | str | None, output: Path | None) -> Outpu
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``data`` to the user-named ``path``; see :func:`write_outputs`."""
+    write_outputs([(path, data)])
+
+
+def write_outputs(items: Sequence[tuple[Path, bytes]], *, unchanged: str | None = None) -> None:
+    """Write each ``(path, data)`` where the user asked, respecting what is there.
+
+    - A missing path or a regular file: written to a temporary file beside it and
+      renamed onto it, so the previous file stays whole until the new one is complete.
+      With several items every temporary file is written before any is renamed: a full
+      disk leaves all previous files (an HTML report and its workbook) unchanged.
+    - A symbolic link to a regular file: the file it points to is replaced the same way,
+      in its own folder; the link stays a link.
+    - A character device (``/dev/null``), a FIFO, or ``/dev/stdout``-like links into
+      ``/proc/self/fd``: written through, never replaced.
+    - A folder, a dangling link, a link loop, a disk (block) device or a socket:
+      refused with an :class:`OutputError` before anything is written.
+
+    Every OS error (disk full, ``ulimit -f``, read-only, permission) becomes an
+    :class:`OutputError` saying what is unchanged (``unchanged``, else worked out per
+    file). Nothing here raises ``OSError``.
+    """
+    plans = [_plan_output(Path(path)) for path, _ in items]
+    temps: list[tuple[Path, _Plan]] = []
     try:
+        for plan, (_, data) in zip(plans, items, strict=True):
+            if not plan.through:
+                temps.append((_write_temp(plan, data, unchanged), plan))
+        for plan, (_, data) in zip(plans, items, strict=True):
+            if plan.through:
+                _write_through(plan, data)
+        for tmp, plan in temps:
+            with _output_errors(plan, unchanged):
+                tmp.replace(plan.target)
+    finally:
+        for tmp, _ in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where and how one output is written."""
+
+    named: Path  # the path the user gave (for messages)
+    target: Path  # the file replaced, or the path opened when written through
+    through: bool = False  # open and write; no temporary file, no rename
+    append: bool = False  # a /dev/stdout-like link: add to what the shell opened
+    existed: bool = False
+
+
+#: OS errors on an output, in words. Anything else is said with the system's words.
+_OUTPUT_OS_ERRORS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file would be larger than this system allows (ulimit -f)",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ELOOP: "a symbolic link in the path points back to itself",
+    errno.ENXIO: "nothing is reading at the other end",
+    errno.EEXIST: "a part of the path is a file, not a folder",
+}
+
+#: Paths that are the process's own open files (``/dev/stdout`` → ``/proc/self/fd/1``).
+_FD_PREFIXES = ("/proc/", "/dev/fd/")
+
+
+def _os_reason(err: OSError) -> str:
+    return _OUTPUT_OS_ERRORS.get(err.errno or 0) or (err.strerror or str(err)).lower()
+
+
+@contextlib.contextmanager
+def _output_errors(plan: _Plan, unchanged: str | None = None) -> Iterator[None]:
+    """Turn an OSError while writing ``plan`` into a one-line OutputError."""
+    try:
+        yield
+    except OSError as err:
+        if plan.through:
+            after = "part of the output may have been written"
+        elif unchanged:
+            after = unchanged
+        elif plan.existed:
+            after = "the previous file is unchanged"
+        else:
+            after = "nothing was written"
+        raise OutputError(
+            f"cannot write the output: {_os_reason(err)}; {after}",
+            path=plan.named,
+            hint=_HINTS.get(err.errno or 0),
+        ) from None
+
+
+_HINTS = {
+    errno.ENOSPC: "free some space, or write somewhere else with --output, then run the command again",
+    errno.EDQUOT: "free some space, or write somewhere else with --output, then run the command again",
+    errno.EFBIG: "raise the limit (ulimit -f unlimited) or write a smaller output",
+    errno.EROFS: "write somewhere else with --output",
+    errno.EACCES: "write to a folder you may change, or fix the folder's permissions",
+    errno.EPERM: "write to a folder you may change, or fix the folder's permissions",
+}
+
+
+def _plan_output(path: Path) -> _Plan:
+    """Look at what is at ``path`` (without changing anything) and decide how to write."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return _Plan(path, path)
+    except OSError as err:
+        raise OutputError(
+            f"cannot write the output: {_os_reason(err)}; nothing was written", path=path
+        ) from None
+    target, append = path, False
+    if stat.S_ISLNK(st.st_mode):
+        append = _is_fd_link(path)
+        try:
+            st = path.stat()
+        except OSError as err:
+            if err.errno == errno.ENOENT:
+                raise OutputError(
+                    f"is a symbolic link to {path.readlink()}, which does not exist; "
+                    "nothing was written",
+                    path=path,
+                    hint="give the file name itself, or remove the link",
+                ) from None
+            if err.errno == errno.ELOOP:
+                raise OutputError(
+                    "is a symbolic link that points back to itself (a loop); nothing was written",
+                    path=path,
+                    hint="give the file name itself, or remove the link",
+                ) from None
+            raise OutputError(
+                f"cannot write the output: {_os_reason(err)}; nothing was written", path=path
+            ) from None
+        if stat.S_ISREG(st.st_mode) and not append:
+            real = Path(os.path.realpath(path))
+            try:
+                same = os.path.samestat(real.stat(), st)
+            except OSError:
+                same = False
+            if same:
+                target = real  # replace the file the link points to, in its own folder
+            else:
+                append = True  # not reachable by name (deleted?): write through the link
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(
+            "is a folder, not a file; nothing was written",
+            path=path,
+            hint=f"give a file name, e.g. --output {path / 'kunde.csv'}",
+        )
+    if stat.S_ISREG(st.st_mode) and not append:
+        return _Plan(path, target, existed=True)
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or append:
+        return _Plan(path, path, through=True, append=append, existed=True)
+    what = "a disk device" if stat.S_ISBLK(st.st_mode) else "a socket"
+    raise OutputError(
+        f"is {what}, not a file; nothing was written",
+        path=path,
+        hint="give a file name; kunde writes files, pipes and devices like /dev/null",
+    )
+
+
+def _is_fd_link(path: Path) -> bool:
+    """Whether following ``path`` passes through ``/proc/…/fd`` (``/dev/stdout``)."""
+    here = Path(os.path.normpath(Path.cwd() / path))
+    for _ in range(40):
+        if str(here).startswith(_FD_PREFIXES):
+            return True
+        if not here.is_symlink():
+            return False
+        here = Path(os.path.normpath(here.parent / here.readlink()))
+    return False
+
+
+def _write_temp(plan: _Plan, data: bytes, unchanged: str | None) -> Path:
+    """``data`` in a complete, synced temporary file beside ``plan.target``."""
+    folder = plan.target.parent
+    with _output_errors(plan, unchanged):
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(
+                f"{folder} is a file, not a folder; nothing was written", path=plan.named
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{plan.target.name}.", suffix=".tmp", dir=folder)
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return tmp
+
+
+def _write_through(plan: _Plan, data: bytes) -> None:
+    """Open ``plan.target`` (a device, FIFO or the shell's stdout) and write ``data``."""
+    flags = os.O_WRONLY | os.O_NOCTTY | (os.O_APPEND if plan.append else 0)
+    with _output_errors(plan):
+        fd = os.open(plan.target, flags)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 #: Decimals kept in files per display kind (see ``render.terminal.column_kind``):
