@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,10 @@ class ReadOptions:
     #: ``--columns``: the columns of a file without a header, in order, as field names
     #: ("id,date,qty,amount"; ``-`` skips one). A header row, if any, is replaced.
     columns: str | Sequence[str] | None = None
+    #: ``--allow-future``: keep rows dated after today instead of refusing them.
+    allow_future: bool = False
+    #: The date rows may not lie after (None: the computer's date); set by tests.
+    today: date | None = None
 
 
 def column_fields(columns: str | Sequence[str]) -> tuple[str | None, ...]:
@@ -137,7 +142,13 @@ def read_any(
     if chosen == SURVEY_KIND:
         from kunde_cli.ingest.survey import survey_from_raw
 
-        frame, rejects = survey_from_raw(raw, mapping=mapping or None, dayfirst=options.dayfirst)
+        frame, rejects = survey_from_raw(
+            raw,
+            mapping=mapping or None,
+            dayfirst=options.dayfirst,
+            allow_future=options.allow_future,
+            today=options.today,
+        )
         detected = {
             "kind": SURVEY_KIND,
             "encoding": raw.encoding,
@@ -147,7 +158,12 @@ def read_any(
         }
     else:
         frame, rejects, detected = validate_orders(
-            raw, preset=options.preset, mapping=mapping or None, dayfirst=options.dayfirst
+            raw,
+            preset=options.preset,
+            mapping=mapping or None,
+            dayfirst=options.dayfirst,
+            allow_future=options.allow_future,
+            today=options.today,
         )
     # A survey layout may use data rows as a second header (SurveyMonkey); every row
     # that was data ends up accepted or rejected, so count those.

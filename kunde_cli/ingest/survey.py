@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -43,9 +44,10 @@ from kunde_cli.ingest.parsing import (
     detect_datetime_format,
     normalise_datetime_text,
     parse_datetime_expr,
+    two_digit_year_note,
 )
 from kunde_cli.ingest.readers import ROW_COL, RawTable
-from kunde_cli.ingest.validate import EARLIEST, LATEST
+from kunde_cli.ingest.validate import EARLIEST, FUTURE_REASON, LATEST, after_today, future_note
 
 GOOGLE_FORMS = "google_forms"
 SURVEYMONKEY = "surveymonkey"
@@ -404,7 +406,12 @@ def _parse_dates(values: pl.Series, *, dayfirst: bool | None) -> tuple[pl.Series
 
 
 def survey_from_raw(
-    raw: RawTable, *, mapping: dict[str, str] | None = None, dayfirst: bool | None = None
+    raw: RawTable,
+    *,
+    mapping: dict[str, str] | None = None,
+    dayfirst: bool | None = None,
+    allow_future: bool = False,
+    today: date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Map a raw survey table onto ``schema.SURVEY``; refused rows go to ``schema.REJECTS``.
 
@@ -420,7 +427,7 @@ def survey_from_raw(
 
     A row is refused, with its first problem as the reason, when the score is empty,
     not a number, not a whole number or outside 0–10, or when its date cannot be read
-    or lies outside 1990–2099 (as for orders).
+    or lies outside 1990–2099, or after ``today`` unless ``allow_future`` (as for orders).
     Rows read = accepted + refused (SurveyMonkey's sub-answer row is a header row and
     neither). Notes on what was detected are appended to ``raw.notes``.
     """
@@ -527,6 +534,8 @@ def survey_from_raw(
 
 
 def read_survey_frame(
+        .when(pl.lit(not allow_future) & (pl.col(s.RESPONDED_AT) >= after_today(today)))
+        .then(problem(FUTURE_REASON, date_col, pl.col("_raw_date")))
     frame: pl.DataFrame,
     *,
     path: str = "svar.csv",
@@ -541,3 +550,10 @@ def read_survey_frame(
         frame = frame.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
     raw = RawTable(frame=frame, path=Path(path), kind="csv")
     return survey_from_raw(raw, mapping=mapping, dayfirst=dayfirst)
+        if "%y" in date_format:
+            raw.notes.append(two_digit_year_note(date_format, str(date_col)))
+    future = responded.filter((responded >= after_today(today)) & (responded < LATEST))
+    if future.len():
+        raw.notes.append(
+            future_note(future.len(), future.max(), kept=allow_future, what="answers")  # type: ignore[arg-type]
+        )

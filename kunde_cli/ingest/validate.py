@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
@@ -22,6 +22,8 @@ from kunde_cli.ingest.parsing import (
     POINT,
     DateDetection,
     DecimalStyle,
+    amount_style_note,
+    date_notes,
     detect_datetime_format,
     detect_decimal_style,
     parse_amount_expr,
@@ -34,6 +36,31 @@ from kunde_cli.ingest.readers import ROW_COL, RawTable
 #: Dates outside this range are typos or placeholders (1900-01-01, 2999-12-31).
 EARLIEST = datetime(1990, 1, 1)
 LATEST = datetime(2100, 1, 1)
+#: The reason a row dated after today is refused (orders and survey answers alike).
+FUTURE_REASON = "date is after today (--allow-future keeps it)"
+
+
+def after_today(today: date | None = None) -> datetime:
+    """The first moment after ``today`` (default: the computer's date): a date at or
+    past it has not happened yet."""
+    day = today or date.today()
+    return datetime(day.year, day.month, day.day) + timedelta(days=1)
+
+
+def future_note(count: int, latest: datetime | None, *, kept: bool, what: str = "rows") -> str:
+    """The note saying how many rows are dated after today and what became of them."""
+    when = f" (latest {latest:%Y-%m-%d})" if latest is not None else ""
+    if kept:
+        return (
+            f"{count} {what} dated after today{when} kept (--allow-future); analyses leave "
+            "them out until their date has come"
+        )
+    return (
+        f"{count} {what} dated after today{when} refused: a mistyped year? "
+        "Use --allow-future to keep them"
+    )
+
+
 #: No shop line is worth a trillion: a larger amount is a typo or a broken export, and
 #: would overflow sums in whole øre (Int64). Such a row is refused with this reason.
 MAX_AMOUNT = 1_000_000_000_000
@@ -107,6 +134,8 @@ class Detected:
     amount_reading: str = "line total"
     #: Why that reading was chosen, when the header did not say.
     amount_reason: str | None = None
+    #: Amounts like "1,234" that could be thousands or decimals (see the notes).
+    decimal_ambiguous: bool = False
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-friendly dict."""
@@ -245,8 +274,14 @@ def validate_orders(
     preset: str | None = None,
     mapping: dict[str, str] | None = None,
     dayfirst: bool | None = None,
+    allow_future: bool = False,
+    today: date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, Detected]:
-    """Map and parse ``raw`` into (orders in schema.ORDERS, rejects in schema.REJECTS, detected)."""
+    """Map and parse ``raw`` into (orders in schema.ORDERS, rejects in schema.REJECTS, detected).
+
+    Lines dated after ``today`` (default: the computer's date) are refused, unless
+    ``allow_future`` keeps them; a note says how many either way.
+    """
     path = str(raw.path)
     frame = raw.frame
     columns = [c for c in frame.columns if c not in (ROW_COL, "_extra")]
@@ -301,16 +336,7 @@ def validate_orders(
         date_expr = parse_datetime_expr(
             pl.col(date_col), fmt, detection.fallbacks, normalise=detection.normalise
         )
-        if detection.ambiguous:
-            reading = (
-                "month first (--monthfirst)"
-                if detection.order == "monthfirst"
-                else "day first (Danish)"
-            )
-            notes.append(
-                f"dates in '{date_col}' fit both day-first and month-first; read {reading}. "
-                "Use --monthfirst or --dayfirst if that is wrong."
-            )
+        notes.extend(date_notes(detection, date_col))
     else:
         detection = DateDetection("excel date", (), "excel", False, 1.0)
         date_expr = pl.col(date_col).cast(pl.Datetime("us"), strict=False)
@@ -324,6 +350,13 @@ def validate_orders(
     )
     if raw.delimiter == "," and not string_money:
         style = POINT
+    amount_note = (
+        amount_style_note(pl.concat([work[c] for c in string_money]), style, string_money)
+        if string_money
+        else None
+    )
+    if amount_note:
+        notes.append(amount_note)
 
     # --- what the amount means: a line total, or a unit price to multiply ---
     amount_reason = None
@@ -505,6 +538,15 @@ def validate_orders(
     parsed = parsed.with_columns(customer.alias(s.CUSTOMER_ID))
 
     # --- reasons, first failing check wins ---
+    tomorrow = after_today(today)
+    future = parsed.filter((pl.col(s.ORDER_DATE) >= tomorrow) & (pl.col(s.ORDER_DATE) < LATEST))
+    if future.height:
+        notes.append(
+            future_note(
+                future.height, future.get_column(s.ORDER_DATE).max(), kept=allow_future,  # type: ignore[arg-type]
+                what="lines",
+            )
+        )  # fmt: skip
     raw_date = work[date_col].cast(pl.String)
     raw_amount = work[amount_source].cast(pl.String) if amount_source else None
     checks = parsed.with_columns(
@@ -541,6 +583,12 @@ def validate_orders(
                 column=pl.lit(date_col),
                 value=pl.col("_raw_date"),
                 reason=pl.lit("date outside 1990–2099"),
+            )
+        )
+        .when(pl.lit(not allow_future) & (pl.col(s.ORDER_DATE) >= tomorrow))
+        .then(
+            pl.struct(
+                column=pl.lit(date_col), value=pl.col("_raw_date"), reason=pl.lit(FUTURE_REASON)
             )
         )
         .when(pl.lit(amount_source is None))
@@ -602,6 +650,7 @@ def validate_orders(
         notes=notes,
         amount_reading=amount_reading,
         amount_reason=amount_reason,
+        decimal_ambiguous=amount_note is not None,
     )
     return orders, rejects, detected
 
