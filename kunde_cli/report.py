@@ -411,8 +411,13 @@ def build_report(
     ``compare`` (default :data:`DEFAULT_COMPARE_DAYS` days before ``as_of``) is the
     date the ladder movement is measured from. With ``anonymise_salt`` every
     per-customer frame has names, e-mails, phones and customer ids replaced by
-    pseudonyms (:func:`kunde_cli.analytics.export_lists.pseudonymise`) and verbatim
-    survey comments are left out (free text can name people). ``on_step(name)`` is
+    pseudonyms (:func:`kunde_cli.analytics.export_lists.pseudonymise`), verbatim
+    survey comments are left out (free text can name people), the profiles and persona
+    cards describe no group and name no town or postcode of fewer than
+    :data:`~kunde_cli.analytics.profiles.MIN_GROUP_SIZE` customers (smaller segments
+    are merged into one "small groups" card), and the value-per-segment table blanks
+    the figures of such segments. The result is pseudonymised, not anonymous: the
+    per-customer lists keep each pseudonym's figures. ``on_step(name)`` is
     called before each step, for a progress display. Raises ConfigError when
     ``compare`` is not before ``as_of``.
     """
@@ -506,6 +511,8 @@ def build_report(
         survey=survey,
         by=rfm.SEGMENT,
         answers_as_of=answers_day,
+        # Anonymised: no group, town or postcode of fewer than five customers.
+        min_customers=profiles.MIN_GROUP_SIZE if anonymise else None,
     ).collect()
     personas = profiles.persona_cards(profile_table, lang, by=rfm.SEGMENT, currency=config.currency)
 
@@ -559,7 +566,7 @@ def build_report(
             clv.reasons,
             clv.value_column,
             exl.pseudonymise(clv.customers, salt=anonymise_salt),
-            clv.by_segment,
+            profiles.suppress_small_groups(clv.by_segment),
             clv.distribution,
             clv.horizon_months,
             clv.total_predicted,

@@ -41,6 +41,11 @@ from kunde_cli.analytics.orders import (
 GROUP = "group"
 #: How many values the ``top_*`` columns list.
 TOP_N = 3
+#: Anonymised outputs (``kunde report --anonymise``) describe no group of fewer
+#: customers than this, and name no place shared by fewer (k-anonymity, k = 5).
+MIN_GROUP_SIZE = 5
+#: The group that groups under ``min_customers`` are merged into.
+SMALL_GROUPS = "small_groups"
 
 #: Columns of :func:`segment_profiles`.
 CUSTOMERS = "customers"
@@ -96,15 +101,20 @@ _NET = "_net_promoters"
 # --------------------------------------------------------------------------------------
 
 
-def _top(weights: pl.LazyFrame, totals: pl.LazyFrame, by: str, name: str) -> pl.LazyFrame:
+def _top(
+    weights: pl.LazyFrame, totals: pl.LazyFrame, by: str, name: str, min_weight: float = 0
+) -> pl.LazyFrame:
     """``"A (40 %), B (25 %), C (10 %)"`` per group from (by, _key, _weight) rows.
 
     Share = weight / the group's total (rounded to whole percent); the biggest first,
-    ties by name; keys without a value and weights ≤ 0 are left out.
+    ties by name; keys without a value, weights ≤ 0 and weights below ``min_weight``
+    are left out.
     """
     share = (pl.col(_WEIGHT) / pl.col(_TOTAL) * 100).round(0).cast(pl.Int64)
     return (
-        weights.filter(pl.col(_KEY).is_not_null(), pl.col(_WEIGHT) > 0)
+        weights.filter(
+            pl.col(_KEY).is_not_null(), pl.col(_WEIGHT) > 0, pl.col(_WEIGHT) >= min_weight
+        )
         .join(totals, on=by, nulls_equal=True)
         .group_by(by)
         .agg(
@@ -184,6 +194,7 @@ def segment_profiles(
     survey: pl.LazyFrame | None = None,
     by: str = GROUP,
     answers_as_of: date | datetime | None = None,
+    min_customers: int | None = None,
 ) -> pl.LazyFrame:
     """A data-driven profile of each group of customers.
 
@@ -214,6 +225,12 @@ def segment_profiles(
     A ``top_*`` column is null when the data has no such values. Sorted by revenue,
     highest first.
 
+    With ``min_customers`` (k; :data:`MIN_GROUP_SIZE` for anonymised outputs) no
+    group smaller than k is described: groups under k customers are merged into one
+    group :data:`SMALL_GROUPS`, which is left out when it is still under k; and
+    ``top_cities``, ``top_postcodes`` and ``top_countries`` name only places where at
+    least k of the group's customers live. Shares stay shares of all customers.
+
     Examples
     --------
     >>> lines = pl.LazyFrame({
@@ -231,6 +248,15 @@ def segment_profiles(
     cutoff = as_of_cutoff(as_of)
     columns = set(lines.collect_schema().names())
     members = groups.select(s.CUSTOMER_ID, by).unique(s.CUSTOMER_ID, keep="first")
+    k = min_customers or 0
+    if k > 1:
+        small = pl.len().over(by) < k
+        members = members.with_columns(
+            pl.when(small)
+            .then(pl.lit(SMALL_GROUPS))
+            .otherwise(pl.col(by).cast(pl.String))
+            .alias(by)
+        )
     group_sizes = members.group_by(by).agg(pl.len().alias(_TOTAL))
 
     # Size, revenue, order value and recency.
@@ -316,7 +342,7 @@ def segment_profiles(
             weights = addresses.group_by(by, pl.col(column).alias(_KEY)).agg(
                 pl.len().cast(pl.Float64).alias(_WEIGHT)
             )
-            tops.append(_top(weights, group_sizes, by, name))
+            tops.append(_top(weights, group_sizes, by, name, min_weight=k))
 
     # How they shop: counted orders per channel (the first line that names one; rows
     # keep their input order within a group, so sorting by line first suffices).
@@ -356,9 +382,37 @@ def segment_profiles(
             pl.col(MEDIAN_RECENCY_DAYS).cast(pl.Float64),
             pl.col(NPS_RESPONSES).fill_null(0),
         )
+        .filter(pl.col(CUSTOMERS) >= k)
         .select(by, *PROFILE_COLUMNS)
         .sort([REVENUE, by], descending=[True, False], nulls_last=True)
     )
+
+
+def suppress_small_groups(
+    frame: pl.DataFrame,
+    *,
+    k: int = MIN_GROUP_SIZE,
+    count: str = CUSTOMERS,
+    keep: tuple[str, ...] = (SHARE_CUSTOMERS,),
+) -> pl.DataFrame:
+    """Blank the figures of every group with 1 to k − 1 customers (for anonymised outputs).
+
+    A group's row stays, with its key, its ``count`` and the ``keep`` columns; every
+    other numeric column is null where ``0 < count < k``, so no sum, average or share
+    of a handful of customers is shown. Empty groups and groups of k or more are kept
+    as they are.
+
+    >>> f = pl.DataFrame({"segment": ["a", "b"], "customers": [1, 6], "revenue": [9.0, 60.0]})
+    >>> suppress_small_groups(f).rows()
+    [('a', 1, None), ('b', 6, 60.0)]
+    """
+    small = (pl.col(count) > 0) & (pl.col(count) < k)
+    figures = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype.is_numeric() and name != count and name not in keep
+    ]
+    return frame.with_columns(pl.when(~small).then(pl.col(c)).alias(c) for c in figures)
 
 
 # --------------------------------------------------------------------------------------
@@ -401,6 +455,11 @@ PERSONA_NAMES: dict[str, tuple[str, str]] = {
     "first_time": ("Førstegangskunderne", "The first-timers"),
     "returning": ("De genkommende", "The returning customers"),
     "ambassador": ("Ambassadørerne", "The ambassadors"),
+    # Groups under MIN_GROUP_SIZE customers, merged in anonymised outputs
+    SMALL_GROUPS: (
+        f"Små grupper (under {MIN_GROUP_SIZE} kunder hver)",
+        f"Small groups (under {MIN_GROUP_SIZE} customers each)",
+    ),
 }
 
 # Sentence templates: key -> (da, en). Placeholders are filled with formatted numbers.

@@ -41,8 +41,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "as_of": ("Data til og med {as_of}", "Data up to {as_of}"),
     "compared": ("bevægelser siden {compare}", "movement since {compare}"),
     "anonymised": (
-        "Anonymiseret: navne, e-mails og telefonnumre er erstattet af pseudonymer.",
-        "Anonymised: names, e-mails and phone numbers are replaced by pseudonyms.",
+        "Pseudonymiseret: navne, e-mails og telefonnumre er erstattet af pseudonymer, "
+        "kommentarer er udeladt, og ingen gruppe, by eller postnummer med under 5 kunder "
+        "beskrives.",
+        "Pseudonymised: names, e-mails and phone numbers are replaced by pseudonyms, "
+        "comments are left out, and no group, town or postcode of under 5 customers is "
+        "described.",
     ),
     "generated_by": ("Lavet med kunde {version}", "Made with kunde {version}"),
     "contents": ("Indhold", "Contents"),

@@ -494,6 +494,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "predicted_clv": ("Forventet værdi", "Predicted value"),
     "value_at_risk": ("Værdi i fare", "Value at risk"),
     "expected_spend": ("Forventet køb pr. gang", "Expected spend per purchase"),
+    # --- anonymised outputs (groups under 5 customers) ---
+    "small_groups": ("Små grupper (under 5 kunder hver)", "Small groups (under 5 customers each)"),
 }
 
 
