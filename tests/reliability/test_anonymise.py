@@ -179,3 +179,36 @@ def test_suppress_small_groups_blanks_only_groups_of_one_to_four():
     assert out["aov"].to_list() == [None, None, None, 10.0]
     assert out["customers"].to_list() == [0, 1, 4, 5]
     assert out["share_customers"].to_list() == [0.0, 0.1, 0.4, 0.5]
+
+
+def test_report_command_end_to_end(tmp_path):
+    """Through `kunde ingest` and `kunde report`: the plain report names the town of
+    the segment of one, the anonymised one does not."""
+    from reliability.conftest import kunde
+
+    frame = _lines().collect()
+    csv = tmp_path / "ordrer.csv"
+    frame.select(
+        pl.col(s.ORDER_ID).alias("Ordrenummer"),
+        pl.col(s.ORDER_DATE).dt.strftime("%d-%m-%Y").alias("Ordredato"),
+        pl.col(s.CUSTOMER_ID).alias("Kundenummer"),
+        pl.col(s.EMAIL).alias("E-mail"),
+        pl.col(s.AMOUNT).alias("Beløb"),
+        pl.col(s.POSTCODE).alias("Postnummer"),
+        pl.col(s.CITY).alias("By"),
+        pl.lit("Betalt").alias("Status"),
+    ).write_csv(csv, separator=";")
+    ws = tmp_path / "ws"
+    assert kunde("ingest", csv, "--workspace", ws).exit_code == 0
+    texts = {}
+    for name, extra in (("plain", ()), ("anon", ("--anonymise", "--salt", "test-salt"))):
+        out = tmp_path / name
+        result = kunde("report", "--workspace", ws, "--output-dir", out, "--as-of",
+                       AS_OF.isoformat(), "--no-model", "--quiet", *extra)  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        (page,) = out.glob("*.html")
+        (book,) = out.glob("*.xlsx")
+        texts[name] = page.read_text(encoding="utf-8") + xlsx_text(book.read_bytes())
+    assert TOWN in texts["plain"]
+    assert TOWN not in texts["anon"] and POSTCODE not in texts["anon"]
+    assert "Pseudonymiseret" in texts["anon"]
