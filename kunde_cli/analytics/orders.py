@@ -167,10 +167,21 @@ def as_of_cutoff(as_of: date | datetime) -> datetime:
     return datetime(day.year, day.month, day.day) + timedelta(days=1)
 
 
-def default_as_of(lines: pl.LazyFrame | pl.DataFrame) -> date | None:
-    """DESIGN.md's default as-of: the date of the latest order line (None when empty)."""
+def default_as_of(lines: pl.LazyFrame | pl.DataFrame, *, today: date | None = None) -> date | None:
+    """DESIGN.md's default as-of: the date of the latest order line, never after
+    ``today`` (default: the computer's date); None when there are no lines.
+
+    One mistyped year (2099) must not make every customer "lost": lines dated after
+    today (kept with ``--allow-future``) leave the as-of at today.
+
+    >>> lines = pl.DataFrame({"order_date": [datetime(2024, 3, 5), datetime(2024, 5, 1)]})
+    >>> default_as_of(lines, today=date(2024, 12, 31)), default_as_of(lines, today=date(2024, 4, 1))
+    (datetime.date(2024, 5, 1), datetime.date(2024, 4, 1))
+    """
     latest = lines.lazy().select(pl.col(s.ORDER_DATE).max()).collect().item()
-    return latest.date() if latest is not None else None
+    if latest is None:
+        return None
+    return min(latest.date(), today or date.today())
 
 
 def order_totals(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:

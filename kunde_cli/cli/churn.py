@@ -69,6 +69,7 @@ def churn_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    allow_future: options.AllowFuture = False,
     columns: options.Columns = None,
     currency: options.Currency = None,
 ) -> None:
@@ -107,6 +108,7 @@ def churn_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        allow_future=allow_future,
         columns=columns,
         currency=currency,
     )

@@ -149,6 +149,7 @@ def load(
     currency: str | None = None,
     need_orders: bool = True,
     quiet: bool = False,
+    allow_future: bool = False,
 ) -> Loaded:
     """Load orders from ``files`` (read directly) or else from the workspace.
 
@@ -169,6 +170,7 @@ def load(
         mapping={**config.mapping, **parse_mapping(mapping)},
         dayfirst=dayfirst,
         columns=columns,
+        allow_future=allow_future,
     )
     survey: pl.LazyFrame | None = None
     if files:
@@ -213,10 +215,23 @@ def load(
     if as_of is not None:
         resolved_as_of = as_of.date() if isinstance(as_of, datetime) else as_of
     else:
-        resolved_as_of = default_as_of(orders)
+        today = date.today()
+        resolved_as_of = default_as_of(orders, today=today)
+        if resolved_as_of == today and default_as_of(orders, today=date.max) != today:
+            from kunde_cli.render.terminal import note
+
+            # Orders dated after today (--allow-future): never analyse as of a date
+            # that has not come, as a mistyped 2099 would make everyone "lost".
+            note(
+                f"Data har ordrer dateret efter i dag: analyseret pr. i dag ({today:%d-%m-%Y}); "
+                "de senere ordrer tæller først, når deres dato er kommet"
+                if resolve_lang(lang, config) == "da"
+                else f"the data holds orders dated after today: analysed as of today "
+                f"({today:%Y-%m-%d}); the later orders count once their date has come"
+            )
         if resolved_as_of is None and survey is not None:
             latest = survey.select(pl.col(s.RESPONDED_AT).max()).collect().item()
-            resolved_as_of = latest.date() if latest is not None else None
+            resolved_as_of = min(latest.date(), today) if latest is not None else None
     if resolved_as_of is None:
         if need_orders:
             raise WorkspaceError(

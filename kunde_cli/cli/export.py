@@ -146,6 +146,7 @@ def export_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    allow_future: options.AllowFuture = False,
     columns: options.Columns = None,
     currency: options.Currency = None,
 ) -> None:
@@ -179,6 +180,7 @@ def export_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        allow_future=allow_future,
         columns=columns,
         currency=currency,
     )

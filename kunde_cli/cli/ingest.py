@@ -31,6 +31,7 @@ def ingest_command(
     preset: opt.Preset = None,
     map_: opt.Map = None,
     dayfirst: opt.DayFirst = None,
+    allow_future: opt.AllowFuture = False,
     columns: opt.Columns = None,
     strict: Annotated[
         bool,
@@ -73,6 +74,7 @@ def ingest_command(
         preset=preset,
         mapping={**config.mapping, **parse_mapping(map_)},
         dayfirst=dayfirst,
+        allow_future=allow_future,
         kind=kind,
         columns=columns,
     )
@@ -106,8 +108,9 @@ def ingest_command(
         for line in getattr(result.detected, "notes", None) or (
             result.detected.get("notes", []) if isinstance(result.detected, dict) else []
         ):
-            # Ambiguous dates are a warning; the rest says what was detected.
-            (warn if "day-first and month-first" in line else note)(f"{result.path}: {line}")
+            # Ambiguous dates and amounts are a warning; the rest says what was detected.
+            ambiguous = "fit both" in line or "thousands or decimals" in line
+            (warn if ambiguous else note)(f"{result.path}: {line}")
     # Rows of a file seen before still cannot be used: count them as the table does.
     refused = sum(r.rejects.height for r in results) + sum(
         int(entry["rejected"]) for entry in seen.values()

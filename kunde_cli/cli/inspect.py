@@ -23,6 +23,7 @@ def inspect_command(
     preset: opt.Preset = None,
     map_: opt.Map = None,
     dayfirst: opt.DayFirst = None,
+    allow_future: opt.AllowFuture = False,
     columns: opt.Columns = None,
     kind: Annotated[
         str | None,
@@ -61,6 +62,7 @@ def inspect_command(
         preset=preset,
         mapping={**config.mapping, **parse_mapping(map_)},
         dayfirst=dayfirst,
+        allow_future=allow_future,
         kind=kind,
         columns=columns,
     )

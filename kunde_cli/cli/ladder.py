@@ -53,6 +53,7 @@ def ladder_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    allow_future: options.AllowFuture = False,
     columns: options.Columns = None,
     currency: options.Currency = None,
 ) -> None:
@@ -79,6 +80,7 @@ def ladder_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        allow_future=allow_future,
         columns=columns,
         currency=currency,
     )

@@ -2,13 +2,65 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from kunde_cli.errors import ConfigError
 from kunde_cli.render.formats import OutputFormat
+
+#: The earliest date kunde reads (orders before 1990 are refused as typos).
+EARLIEST_AS_OF = date(1990, 1, 1)
+#: The presets ``--preset`` takes (kunde_cli.ingest.mapping.PRESETS).
+PRESETS = ("shopify", "woocommerce", "generic")
+
+
+def check_as_of(value: datetime | None, *, today: date | None = None) -> datetime | None:
+    """``--as-of`` must be a date that has come, and not before 1990.
+
+    An as-of after today would call every customer lost; before 1990 is a typo. A date
+    before the first order is fine (nothing has happened yet). ``today`` defaults to
+    the computer's date.
+    """
+    if value is None:
+        return None
+    day = value.date()
+    today = today or date.today()
+    if day > today:
+        raise ConfigError(
+            f"--as-of {day:%Y-%m-%d} is after today ({today:%Y-%m-%d})",
+            hint="analyse as of today or an earlier date, or leave --as-of out "
+            "(the latest order date)",
+        )
+    if day < EARLIEST_AS_OF:
+        raise ConfigError(
+            f"--as-of {day:%Y-%m-%d} is before 1990", hint="give a date like 2024-03-31"
+        )
+    return value
+
+
+def _as_of_option(value: datetime | None) -> datetime | None:
+    return check_as_of(value)
+
+
+def check_preset(value: str | None) -> str | None:
+    """``--preset`` must name a preset kunde knows (case does not matter)."""
+    if value is None:
+        return None
+    if value.strip().lower() not in PRESETS:
+        raise ConfigError(f"--preset '{value}' is not a preset", hint="use " + ", ".join(PRESETS))
+    return value.strip().lower()
+
+
+def check_finite(value: float | None) -> float | None:
+    """A number option must be a number: nan and inf are refused (Click takes them)."""
+    if value is not None and not math.isfinite(value):
+        raise ConfigError(f"'{value}' is not a number here", hint="give a number like 2 or 0.5")
+    return value
+
 
 Files = Annotated[
     list[Path] | None,
@@ -39,8 +91,10 @@ AsOf = Annotated[
     datetime | None,
     typer.Option(
         "--as-of",
-        help="Analyse as of this date (YYYY-MM-DD). Default: the latest order date.",
+        help="Analyse as of this date (YYYY-MM-DD), today or earlier. Default: the latest "
+        "order date (today if orders are dated later).",
         formats=["%Y-%m-%d", "%d-%m-%Y"],
+        callback=_as_of_option,
         show_default=False,
     ),
 ]
@@ -77,6 +131,7 @@ Preset = Annotated[
     typer.Option(
         "--preset",
         help="Column layout: shopify, woocommerce or generic (default: detected).",
+        callback=check_preset,
         show_default=False,
     ),
 ]
@@ -114,6 +169,15 @@ Currency = Annotated[
         help="When the data holds several currencies: the one to analyse (DKK, EUR, USD, …). "
         "Default: the one with the most order lines.",
         show_default=False,
+    ),
+]
+
+AllowFuture = Annotated[
+    bool,
+    typer.Option(
+        "--allow-future",
+        help="Keep rows dated after today (refused by default as mistyped dates); "
+        "analyses leave them out until their date has come.",
     ),
 ]
 

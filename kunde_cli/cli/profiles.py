@@ -54,6 +54,7 @@ def profiles_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    allow_future: options.AllowFuture = False,
     columns: options.Columns = None,
     currency: options.Currency = None,
 ) -> None:
@@ -88,6 +89,7 @@ def profiles_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        allow_future=allow_future,
         columns=columns,
         currency=currency,
     )

@@ -70,6 +70,7 @@ def segment_command(
     preset: options.Preset = None,
     mapping: options.Map = None,
     dayfirst: options.DayFirst = None,
+    allow_future: options.AllowFuture = False,
     columns: options.Columns = None,
     currency: options.Currency = None,
 ) -> None:
@@ -96,6 +97,7 @@ def segment_command(
         preset=preset,
         mapping=mapping,
         dayfirst=dayfirst,
+        allow_future=allow_future,
         columns=columns,
         currency=currency,
     )

@@ -501,6 +501,8 @@ def survey_from_raw(
         .then(problem("not a date", date_col, pl.col("_raw_date")))
         .when((pl.col(s.RESPONDED_AT) < EARLIEST) | (pl.col(s.RESPONDED_AT) >= LATEST))
         .then(problem("date outside 1990–2099", date_col, pl.col("_raw_date")))
+        .when(pl.lit(not allow_future) & (pl.col(s.RESPONDED_AT) >= after_today(today)))
+        .then(problem(FUTURE_REASON, date_col, pl.col("_raw_date")))
         .otherwise(None)
         .alias("_reason")
     )
@@ -528,14 +530,19 @@ def survey_from_raw(
         raw.notes.append(f"skipped SurveyMonkey's second header row (row {found.subheader_row})")
     if date_format is not None:
         raw.notes.append(f"survey dates read as {date_format}")
+        if "%y" in date_format:
+            raw.notes.append(two_digit_year_note(date_format, str(date_col)))
+    future = responded.filter((responded >= after_today(today)) & (responded < LATEST))
+    if future.len():
+        raw.notes.append(
+            future_note(future.len(), future.max(), kept=allow_future, what="answers")  # type: ignore[arg-type]
+        )
     if s.RESPONDED_AT not in cols:
         raw.notes.append("no date column: answers have no date (no trend by month)")
     return survey, rejects
 
 
 def read_survey_frame(
-        .when(pl.lit(not allow_future) & (pl.col(s.RESPONDED_AT) >= after_today(today)))
-        .then(problem(FUTURE_REASON, date_col, pl.col("_raw_date")))
     frame: pl.DataFrame,
     *,
     path: str = "svar.csv",
@@ -550,10 +557,3 @@ def read_survey_frame(
         frame = frame.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
     raw = RawTable(frame=frame, path=Path(path), kind="csv")
     return survey_from_raw(raw, mapping=mapping, dayfirst=dayfirst)
-        if "%y" in date_format:
-            raw.notes.append(two_digit_year_note(date_format, str(date_col)))
-    future = responded.filter((responded >= after_today(today)) & (responded < LATEST))
-    if future.len():
-        raw.notes.append(
-            future_note(future.len(), future.max(), kept=allow_future, what="answers")  # type: ignore[arg-type]
-        )
