@@ -28,6 +28,9 @@ STATUS = "status"
 MARKETING_CONSENT = "marketing_consent"
 CURRENCY = "currency"  # ISO 4217 code (DKK, EUR, …); null = the shop's own currency
 REFERENCE = "reference"  # the order a credit note or refund line credits, when it names one
+#: The shop system a line came from (``kunde ingest --source``, else the export's layout):
+#: order numbers are unique within one source only.
+SOURCE = "source"
 SOURCE_FILE = "source_file"
 SOURCE_ROW = "source_row"
 
@@ -51,6 +54,7 @@ ORDERS: dict[str, pl.DataType] = {
     MARKETING_CONSENT: pl.Boolean(),
     CURRENCY: pl.String(),
     REFERENCE: pl.String(),
+    SOURCE: pl.String(),
     SOURCE_FILE: pl.String(),
     SOURCE_ROW: pl.Int64(),
 }

@@ -62,6 +62,7 @@ def orders(
             s.MARKETING_CONSENT: [True] * n,
             s.CURRENCY: [None] * n,
             s.REFERENCE: [None] * n,
+            s.SOURCE: [None] * n,
             s.SOURCE_FILE: [file] * n,
             s.SOURCE_ROW: [i + 2 for i in idx],
         },
@@ -137,7 +138,8 @@ def test_append_and_scan_round_trip(tmp_path: Path) -> None:
     assert ws.exists()
     scanned = ws.scan_orders()
     assert scanned.collect_schema() == pl.Schema(s.ORDERS)
-    assert_frame_equal(scanned.collect(), frame)
+    # Each line is stored with the shop system it came from (default: "shop").
+    assert_frame_equal(scanned.collect(), frame.with_columns(pl.lit("shop").alias(s.SOURCE)))
 
 
 def test_scan_needs_a_workspace(tmp_path: Path) -> None:
@@ -197,7 +199,7 @@ def test_overlapping_newer_export_appends_only_new_lines(tmp_path: Path) -> None
     assert out.filter(pl.col(s.ORDER_ID) == "O7")[s.SOURCE_FILE].item() == "ordrer.csv"
 
 
-def test_changed_duplicates_are_counted_and_kept_as_stored(tmp_path: Path) -> None:
+def test_an_order_changed_since_the_last_export_is_updated(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
     ws.append_orders(orders(3), s.empty_rejects(), source=src("a.csv", "a"))
     refunded = orders(3).with_columns(
@@ -207,8 +209,13 @@ def test_changed_duplicates_are_counted_and_kept_as_stored(tmp_path: Path) -> No
         .alias(s.STATUS)
     )
     summary = ws.append_orders(refunded, s.empty_rejects(), source=src("b.csv", "b"))
-    assert (summary.accepted, summary.duplicates, summary.changed) == (0, 3, 1)
-    assert ws.scan_orders().collect()[s.STATUS].to_list() == ["paid"] * 3
+    # O1 (same customer, same day) is refunded now: its new version replaces the old.
+    assert (summary.accepted, summary.duplicates, summary.changed) == (1, 2, 1)
+    assert summary.changed_by_status == {"refunded": 1}
+    stored = ws.scan_orders().collect().sort(s.ORDER_ID)
+    assert stored[s.STATUS].to_list() == ["paid", "refunded", "paid"]
+    assert stored[s.SOURCE_FILE].to_list() == ["ordrer.csv"] * 3
+    assert ws.manifest()["sources"][1]["changed_by_status"] == {"refunded": 1}
 
 
 def test_duplicates_within_one_batch(tmp_path: Path) -> None:

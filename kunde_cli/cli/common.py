@@ -126,6 +126,48 @@ def _currency_list(counts: pl.DataFrame) -> str:
     return ", ".join(f"{c} ({n} lines)" for c, n in counts.rows())
 
 
+def _overlaid(results: list[Any], *, quiet: bool) -> Any:
+    """Order lines of exports read directly, laid over each other as ``kunde ingest``
+    would store them (see :mod:`kunde_cli.store.overlap`): a later file's version of an
+    order wins, another system's order numbers are kept apart, and an order number
+    taken by another order is left out with a warning."""
+    import polars as pl
+
+    from kunde_cli import schema as s
+    from kunde_cli.render.terminal import warn
+    from kunde_cli.store.overlap import (
+        apart_by_source,
+        compare_orders,
+        first_of_each_line,
+        source_name,
+        without_orders,
+    )
+
+    combined = s.empty_orders()
+    sources: list[str | None] = []
+    for result in results:
+        detected = result.detected
+        preset = (
+            detected.get("preset")
+            if isinstance(detected, dict)
+            else getattr(detected, "preset", None)
+        )
+        source = source_name(None, preset)
+        overlap = compare_orders(first_of_each_line(result.frame), combined.lazy(), source)
+        if overlap.collision_orders and not quiet:
+            warn(
+                f"{result.path}: {overlap.collision_orders} order numbers are already used by "
+                "other orders (another customer or date) in the files before it; those "
+                "lines are left out (ingest the files with --source NAME to keep them apart)"
+            )
+        combined = pl.concat(
+            [without_orders(combined, overlap.replaced, source), overlap.fresh.cast(s.ORDERS)]
+        )
+        if overlap.fresh.height and source not in sources:
+            sources.append(source)
+    return apart_by_source(combined.lazy(), sources)
+
+
 def resolve_lang(lang: str | None, config: Config) -> str:
     """--lang wins over kunde.toml; da is the default."""
     chosen = (lang or config.lang or "da").lower()
@@ -180,21 +222,14 @@ def load(
             if result.kind == "survey":
                 survey_frames.append(result.frame)
             else:
-                order_frames.append(result.frame)
+                order_frames.append(result)
             if result.rejects.height:
                 from kunde_cli.render.terminal import note
 
                 note(
                     f"{path}: {result.rejects.height} rows could not be used (run `kunde inspect {path}` to see why)"
                 )
-        orders = (
-            pl.concat(order_frames).unique(
-                [s.ORDER_ID, s.LINE_NO], keep="first", maintain_order=True
-            )
-            if order_frames
-            else s.empty_orders()
-        ).lazy()
-        orders = resolve_customers(orders)
+        orders = resolve_customers(_overlaid(order_frames, quiet=quiet))
         if survey_frames:
             survey = pl.concat(survey_frames).lazy()
     else:

@@ -37,6 +37,16 @@ def ingest_command(
         bool,
         typer.Option("--strict", help="Refuse the whole run (exit 3) if any row cannot be used."),
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Name of the shop system the orders come from (web, kasse, …). Order "
+            "numbers are unique within one system only. Default: the export's layout "
+            "(shopify, woocommerce), else 'shop'.",
+            show_default=False,
+        ),
+    ] = None,
     wait: Annotated[
         float,
         typer.Option("--wait", help="Seconds to wait for another kunde run on the same workspace."),
@@ -48,12 +58,17 @@ def ingest_command(
 ) -> None:
     """Read order and survey exports into the workspace (default ./kunde-data/).
 
-    Lines already in the workspace (same order id and line) are skipped, so re-running
-    on the same or a newer, overlapping export never double-counts; a file ingested
-    before (the same bytes) is not even read again. Rows that cannot be used go to
-    kunde-data/rejects.csv with file, row, column and reason.
+    Orders already in the workspace are skipped, so re-running on the same or a newer,
+    overlapping export never double-counts; an order the newer export changed (refunded,
+    cancelled, a line added) is updated and reported. Order numbers are kept apart per
+    shop system (--source): another system's order 1 is never taken for yours. Survey
+    answers without an id are recognised by their content, under any file name. A file
+    ingested before (the same bytes) is not even read again. Rows that cannot be used
+    go to kunde-data/rejects.csv with file, row, column and reason.
 
     Example: kunde ingest ordrer.csv nps_svar.csv --map amount="Total inkl. moms"
+
+    Example: kunde ingest kasse.csv --source kasse
     """
     import polars as pl
 
@@ -64,9 +79,11 @@ def ingest_command(
     from kunde_cli.render.formats import emit
     from kunde_cli.render.terminal import note, progress, warn
     from kunde_cli.store import SourceInfo, Workspace, file_sha256
+    from kunde_cli.store.overlap import source_name
 
     if kind not in (None, "orders", "survey"):
         raise ConfigError(f"--kind must be orders or survey, not '{kind}'")
+    given_source = source_name(source, None) if source is not None else None
     config = load_config(config_path)
     language = resolve_lang(lang, config)
     options = ReadOptions(
@@ -91,7 +108,7 @@ def ingest_command(
         for path in files:
             digests[path] = _digest(path)
             # A file once read as the wrong kind can be read again with --kind.
-            entry = ws.ingested(digests[path], kind) if digests[path] else None
+            entry = ws.ingested(digests[path], kind, given_source) if digests[path] else None
             if entry is not None:
                 seen[path] = entry
             else:
@@ -133,38 +150,44 @@ def ingest_command(
                 if hasattr(result.detected, "as_dict")
                 else dict(result.detected)
             )
-            source = SourceInfo(
+            info = SourceInfo(
                 path=str(result.path),
                 sha256=digests[path] or file_sha256(result.path),
                 mapping=detected.get("mapping", {}),
                 detected={k: v for k, v in detected.items() if k != "mapping"},
+                source=given_source or source_name(None, detected.get("preset")),
             )
             if result.kind == "survey":
-                summary = ws.append_survey(result.frame, result.rejects, source=source)
+                summary = ws.append_survey(result.frame, result.rejects, source=info)
             else:
-                summary = ws.append_orders(result.frame, result.rejects, source=source)
+                summary = ws.append_orders(result.frame, result.rejects, source=info, strict=strict)
             summaries.append(summary)
     table = pl.DataFrame(
         {
             "file": [sm.source for sm in summaries],
             "kind": [sm.kind for sm in summaries],
+            "source": [sm.source_name if sm.kind == "orders" else None for sm in summaries],
             "rows_read": [sm.rows_read for sm in summaries],
             "accepted": [sm.accepted for sm in summaries],
             "duplicates": [sm.duplicates for sm in summaries],
             "rejected": [sm.rejected for sm in summaries],
+            "changed_orders": [sm.changed if sm.kind == "orders" else None for sm in summaries],
         },
         schema={
             "file": pl.String,
             "kind": pl.String,
+            "source": pl.String,
             "rows_read": pl.Int64,
             "accepted": pl.Int64,
             "duplicates": pl.Int64,
             "rejected": pl.Int64,
+            "changed_orders": pl.Int64,
         },
     )
     title = f"Indlæst i {workspace}" if language == "da" else f"Ingested into {workspace}"
     emit(table, fmt, output, title=title, lang=language)
     _print_statuses([r for r in results if r.kind != "survey"], config, language)
+    _print_changes(summaries, config, language)
     if refused:
         rejects_path = Path(workspace) / "rejects.csv"
         if language == "da":
@@ -184,6 +207,24 @@ def _print_statuses(results: list[Any], config: Any, language: str) -> None:
         err_console.print(f"{result.path}:", markup=False, highlight=False)
         overview, label = file_overview(result, config)
         print_overview(overview, lang=language, currency=label, console=err_console)
+
+
+def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
+    """On stderr: orders a newer export changed, and order numbers another order took."""
+    from kunde_cli.ingest.statuses import class_table
+    from kunde_cli.render.counting import changes_sentence, collisions_sentence
+    from kunde_cli.render.terminal import note, warn
+
+    classes = class_table(config.status)
+    for sm in summaries:
+        if sm.kind == "orders" and sm.changed:
+            by_class: dict[str, int] = {}
+            for word, n in sm.changed_by_status.items():
+                cls = classes.get(word, "unknown") if word else "completed"
+                by_class[cls] = by_class.get(cls, 0) + n
+            note(f"{sm.source}: {changes_sentence(sm.changed, by_class, language)}")
+        if sm.kind == "orders" and sm.collisions:
+            warn(f"{sm.source}: {collisions_sentence(sm.collisions, sm.source_name, language)}")
 
 
 def _digest(path: Path) -> str | None:

@@ -405,6 +405,39 @@ def _parse_dates(values: pl.Series, *, dayfirst: bool | None) -> tuple[pl.Series
     return result, fmt_used
 
 
+#: Prefix of a response id made from an answer's content (no id column in the export).
+CONTENT_KEY_PREFIX = "svar-"
+
+
+def content_key(score: pl.Expr | None = None) -> pl.Expr:
+    """A response id from what an answer says: submitted time, customer (id, else
+    e-mail), score and comment — the same in next month's export of the same form, under
+    any file name, in any row order (Google Forms and plain sheets have no response id).
+
+    Two identical answers in one export (same second, same person, same score and
+    comment) are told apart by their occurrence number, so each counts once and a
+    re-export holding both again adds neither. The key is a SHA-256 digest (stable across
+    Polars versions, unlike ``Expr.hash``; holds no personal data in readable form).
+    """
+    import hashlib
+
+    score = pl.col(s.SCORE) if score is None else score
+    text = pl.concat_str(
+        pl.col(s.RESPONDED_AT).dt.strftime("%Y-%m-%dT%H:%M:%S").fill_null(""),
+        pl.coalesce(s.CUSTOMER_ID, pl.col(s.EMAIL).str.to_lowercase()).fill_null(""),
+        score.cast(pl.String).fill_null(""),
+        pl.col(s.COMMENT).str.strip_chars().fill_null(""),
+        separator="\x1f",
+    )
+    nth = pl.int_range(pl.len()).over(text)
+    # Survey exports are small (hundreds to thousands of answers): hashlib per answer is
+    # fast enough, and the key must stay the same across Polars versions.
+    return pl.format("{}\x1f{}", text, nth).map_elements(
+        lambda value: CONTENT_KEY_PREFIX + hashlib.sha256(value.encode("utf-8")).hexdigest()[:24],
+        return_dtype=pl.String,
+    )
+
+
 def survey_from_raw(
     raw: RawTable,
     *,
@@ -415,8 +448,8 @@ def survey_from_raw(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Map a raw survey table onto ``schema.SURVEY``; refused rows go to ``schema.REJECTS``.
 
-    * ``response_id``: the layout's id column (``Respondent ID``, ``#``, …), else
-      ``<file name>:<row>``;
+    * ``response_id``: the layout's id column (``Respondent ID``, ``#``, …), else a key
+      of the answer's content (:func:`content_key`), the same in every export;
     * ``customer_id`` and ``name`` trimmed; SurveyMonkey's first + last name joined;
     * ``email`` trimmed and lower-cased;
     * ``responded_at``: the submit/end time (Typeform ``Submit Date``, SurveyMonkey
@@ -516,9 +549,10 @@ def survey_from_raw(
         pl.col("_reason").struct.field("reason").alias(s.REJECT_REASON),
     ).cast(s.REJECTS)  # type: ignore[arg-type]
     good = checked.filter(pl.col("_reason").is_null())
-    fallback_id = pl.format("{}:{}", pl.lit(raw.path.name), pl.col("_row"))
     survey = good.with_columns(
-        pl.coalesce(pl.col(s.RESPONSE_ID), fallback_id).alias(s.RESPONSE_ID),
+        pl.coalesce(pl.col(s.RESPONSE_ID), content_key(pl.col("_score").cast(pl.Int8))).alias(
+            s.RESPONSE_ID
+        ),
         pl.col("_score").cast(pl.Int8).alias(s.SCORE),
         pl.lit(path, pl.String).alias(s.SOURCE_FILE),
         pl.col("_row").alias(s.SOURCE_ROW),

@@ -157,3 +157,34 @@ def counted_sentence(overview: Overview, lang: str, currency: str = "kr.") -> st
 
 def _join(parts: list[str], word: str) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {word} " + parts[-1]
+
+
+def changes_sentence(changed: int, by_class: dict[str, int], lang: str) -> str:
+    """``3 ordrer er ændret siden sidste eksport: 2 refunderet, 1 annulleret …``.
+
+    ``by_class``: changed orders by the status class of their new version.
+    """
+    order = [c for c in CLASS_WORDS if by_class.get(c)]
+    parts = ", ".join(f"{format_number(by_class[c], lang)} {class_word(c, lang)}" for c in order)
+    n = format_number(changed, lang)
+    if lang == "da":
+        noun = "ordre er ændret" if changed == 1 else "ordrer er ændret"
+        return f"{n} {noun} siden sidste eksport: {parts} (den nye udgave tæller)"
+    noun = "order changed" if changed == 1 else "orders changed"
+    return f"{n} {noun} since the last export: {parts} (the new version counts)"
+
+
+def collisions_sentence(orders: int, source: str, lang: str) -> str:
+    """Order numbers that other stored orders already use, and the fix."""
+    n = format_number(orders, lang)
+    if lang == "da":
+        return (
+            f"{n} ordrenumre bruges allerede af andre ordrer (anden kunde eller dato) i "
+            f"systemet '{source}'; de linjer er ikke gemt (se rejects.csv). Er filen fra et "
+            "andet system (fx kassen), så giv det et navn: kunde ingest FIL --source kasse"
+        )
+    return (
+        f"{n} order numbers are already used by other orders (another customer or date) "
+        f"of the system '{source}'; those lines were not stored (see rejects.csv). If the "
+        "file comes from another system (a till, say), name it: kunde ingest FILE --source till"
+    )

@@ -45,7 +45,7 @@ from typing import Any
 import polars as pl
 
 from kunde_cli import schema as s
-from kunde_cli.errors import WorkspaceError
+from kunde_cli.errors import DataQualityError, WorkspaceError
 from kunde_cli.ingest import identity as ident
 from kunde_cli.store.erase import (
     ERASED_PREFIX,
@@ -72,6 +72,14 @@ from kunde_cli.store.files import (
     ZSTD_LEVEL,
     WorkspaceFolder,
     now,
+)
+from kunde_cli.store.overlap import (
+    COLLISION_REASON,
+    DEFAULT_SOURCE,
+    apart_by_source,
+    compare_orders,
+    first_of_each_line,
+    without_orders,
 )
 
 __all__ = [
@@ -102,8 +110,9 @@ AUTO_LOCK_WAIT_SECONDS = 10.0
 
 _SCHEMAS: dict[str, dict[str, pl.DataType]] = {ORDERS: s.ORDERS, SURVEY: s.SURVEY}
 _KEYS = {ORDERS: (s.ORDER_ID, s.LINE_NO), SURVEY: (s.RESPONSE_ID,)}
-# A duplicate whose stored version differs in these columns is counted as "changed".
-_COMPARED = {ORDERS: (s.ORDER_DATE, s.AMOUNT, s.STATUS), SURVEY: (s.RESPONDED_AT, s.SCORE)}
+# A survey answer stored under the same id with other values is counted as "changed"
+# (orders: see store.overlap).
+_COMPARED = {SURVEY: (s.RESPONDED_AT, s.SCORE)}
 # Same rule as render.safety (which this layer may not import): text a spreadsheet
 # would run as a formula gets an apostrophe in rejects.csv, the file people open.
 _FORMULA = r"^[=+\-@\t\r]"
@@ -122,6 +131,8 @@ class SourceInfo:
     sha256: str | None = None
     mapping: Mapping[str, str] = field(default_factory=dict)
     detected: Mapping[str, Any] = field(default_factory=dict)
+    #: The shop system the orders came from (order numbers are unique within one).
+    source: str = DEFAULT_SOURCE
 
 
 @dataclass(frozen=True)
@@ -135,9 +146,14 @@ class AppendSummary:
     accepted: int  # new rows stored
     duplicates: int  # rows already stored (or repeated within the batch), skipped
     rejected: int  # distinct rows in the rejects frame
-    changed: int  # duplicates whose stored version differs in date/amount/status (or score)
+    changed: int  # orders stored before whose lines this export changed (and replaced)
     already_ingested: bool  # this very file (same SHA-256) was ingested before
     part: str | None  # the new part file, relative to the workspace (None: nothing new)
+    source_name: str = DEFAULT_SOURCE  # the shop system (orders)
+    new_orders: int = 0  # orders not stored before
+    #: changed orders by the status word of their new version (lower case as stored)
+    changed_by_status: Mapping[str, int] = field(default_factory=dict)
+    collisions: int = 0  # orders refused: their number is another stored order's
 
 
 @dataclass(frozen=True)
@@ -239,7 +255,7 @@ class Workspace(WorkspaceFolder):
         real person across sources); e-mail and phone are as stored.
         """
         manifest = self._read_manifest_required()
-        lines = self._scan_parts(manifest, ORDERS)
+        lines = apart_by_source(self._scan_parts(manifest, ORDERS), _order_sources(manifest))
         identity = self._read_identity(manifest)
         if identity is None:
             return ident.resolve_customers(lines)
@@ -266,17 +282,27 @@ class Workspace(WorkspaceFolder):
     # --- writing -------------------------------------------------------------------
 
     def append_orders(
-        self, frame: pl.DataFrame, rejects: pl.DataFrame, *, source: SourceInfo
+        self,
+        frame: pl.DataFrame,
+        rejects: pl.DataFrame,
+        *,
+        source: SourceInfo,
+        strict: bool = False,
     ) -> AppendSummary:
         """Store the new order lines of ``frame`` and the refused rows of ``rejects``.
 
         ``frame`` holds validated lines (schema.ORDERS; absent optional columns are
-        null). Lines whose (order_id, line_no) is already stored, or repeated within
-        ``frame``, are skipped as duplicates; a file whose SHA-256 was ingested before
-        is skipped whole (its rejects are not added again). Takes the lock if the
-        caller does not hold it (waiting up to :data:`AUTO_LOCK_WAIT_SECONDS`).
+        null) of one shop system, ``source.source``. Against the stored orders of that
+        system (see :mod:`kunde_cli.store.overlap`): new orders are stored; an order
+        stored before with the same customer and day is skipped when alike and replaced
+        when changed (refunded, cancelled, a line added); an order number stored before
+        with another customer or day is a collision: its lines go to the rejects (with
+        ``strict``: DataQualityError, nothing written). Lines repeated within ``frame``
+        are duplicates. A file whose SHA-256 was ingested before as the same system is
+        skipped whole (its rejects are not added again). Takes the lock if the caller
+        does not hold it (waiting up to :data:`AUTO_LOCK_WAIT_SECONDS`).
         """
-        return self._append(ORDERS, frame, rejects, source)
+        return self._append(ORDERS, frame, rejects, source, strict=strict)
 
     def append_survey(
         self, frame: pl.DataFrame, rejects: pl.DataFrame, *, source: SourceInfo
@@ -285,13 +311,15 @@ class Workspace(WorkspaceFolder):
         ``response_id`` — which must therefore be stable across exports of one survey."""
         return self._append(SURVEY, frame, rejects, source)
 
-    def ingested(self, sha256: str, kind: str | None = None) -> dict[str, Any] | None:
-        """The manifest's entry of the file with this SHA-256 (ingested as ``kind``,
-        when given), or None when it was never ingested (no lock needed: a read of the
-        committed manifest)."""
+    def ingested(
+        self, sha256: str, kind: str | None = None, source: str | None = None
+    ) -> dict[str, Any] | None:
+        """The manifest's entry of the file with this SHA-256 (ingested as ``kind`` and,
+        for orders, as shop system ``source``, when given), or None when it was never
+        ingested (no lock needed: a read of the committed manifest)."""
         if not self.exists():
             return None
-        return _entry_of(self._read_manifest(), sha256, kind)
+        return _entry_of(self._read_manifest(), sha256, kind, source)
 
     def seen_again(self, path: str | Path, sha256: str, kind: str | None = None) -> AppendSummary:
         """Record that the very file with this SHA-256 was offered again (a cron job
@@ -405,43 +433,72 @@ class Workspace(WorkspaceFolder):
     # --- internals: appending ------------------------------------------------------
 
     def _append(
-        self, kind: str, frame: pl.DataFrame, rejects: pl.DataFrame, source: SourceInfo
+        self,
+        kind: str,
+        frame: pl.DataFrame,
+        rejects: pl.DataFrame,
+        source: SourceInfo,
+        *,
+        strict: bool = False,
     ) -> AppendSummary:
         keys = _KEYS[kind]
         frame = _conform(frame, _SCHEMAS[kind], keys)
         rejects = _conform(rejects, s.REJECTS, ())
-        rejected = (
-            rejects.select(pl.struct(s.REJECT_FILE, s.REJECT_ROW).n_unique()).item()
-            if rejects.height
-            else 0
-        )
         sha = source.sha256 or file_sha256(source.path)
         with self._writing():
             manifest = self._read_manifest() if self.exists() else _empty_manifest()
             new = copy.deepcopy(manifest)
-            already = _entry_of(manifest, sha, kind) is not None
-            changed = 0
+            already = _entry_of(manifest, sha, kind, source.source) is not None
+            doomed: list[Path] = []
+            stored = self._scan_parts(manifest, kind)
+            overlap = None
+            survey_changed = 0
+            new_rejects = rejects
+            rejects_changed = False
             if already:
                 fresh = frame.clear()
+            elif kind == ORDERS:
+                batch = first_of_each_line(frame)
+                overlap = compare_orders(batch, stored, source.source)
+                collided = _collision_rejects(overlap.collisions, source)
+                if overlap.collision_orders:
+                    if strict:
+                        raise DataQualityError(
+                            f"{overlap.collision_orders} order(s) in {source.path} have "
+                            "numbers that other stored orders (another customer or date) "
+                            f"already use; nothing of {Path(source.path).name} was written "
+                            "(--strict)",
+                            hint="if this export is from another shop system or till, name it: "
+                            "kunde ingest FILE --source NAME",
+                        )
+                    rejects = new_rejects = pl.concat([rejects, collided])
+                fresh = overlap.fresh
+                if _entry_of(manifest, sha, kind) is not None:
+                    # This file again, now named as another system: its refused rows are
+                    # stored already, and the lines it had refused as collisions are
+                    # stored now, so they are no longer refused.
+                    dropped, _ = self._rewrite_parts(
+                        new, REJECTS, doomed, _drop_collisions(str(source.path))
+                    )
+                    new_rejects = collided
+                    rejects_changed = bool(dropped)
+                if overlap.changed_orders:
+                    self._rewrite_parts(
+                        new,
+                        ORDERS,
+                        doomed,
+                        lambda part: _drop_replaced(part, overlap.replaced, source.source),
+                    )
             else:
                 batch = _first_of_each_key(frame, keys)
-                stored = self._scan_parts(manifest, kind)
-                fresh = (
-                    batch.lazy()
-                    .join(
-                        stored.select(keys),
-                        on=list(keys),
-                        how="anti",
-                        nulls_equal=True,
-                        maintain_order="left",
-                    )
-                    .collect()
-                    if manifest[kind]
-                    else batch
-                )
+                fresh = _new_answers(batch, stored, manifest)
                 if batch.height > fresh.height:
-                    changed = _count_changed(batch, stored, kind)
-            doomed: list[Path] = []
+                    survey_changed = _count_changed(batch, stored, kind)
+            rejected = (
+                rejects.select(pl.struct(s.REJECT_FILE, s.REJECT_ROW).n_unique()).item()
+                if rejects.height
+                else 0
+            )
             part = None
             stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{sha[:8]}"
             if fresh.height:
@@ -452,27 +509,33 @@ class Workspace(WorkspaceFolder):
                         ident.identity_map(fresh, previous=self._read_identity(manifest)),
                         doomed,
                     )
-            if rejects.height and not already:
-                self._add_part(new, REJECTS, rejects, stamp, sha)
+            if new_rejects.height and not already:
+                self._add_part(new, REJECTS, new_rejects, stamp, sha)
+                rejects_changed = True
+            collision_lines = overlap.collisions.height if overlap is not None else 0
             summary = AppendSummary(
                 source=str(source.path),
                 sha256=sha,
                 kind=kind,
-                rows_read=frame.height + rejected,
+                rows_read=frame.height + rejected - collision_lines,
                 accepted=fresh.height,
-                duplicates=frame.height - fresh.height,
+                duplicates=frame.height - fresh.height - collision_lines,
                 rejected=rejected,
-                changed=changed,
+                changed=overlap.changed_orders if overlap is not None else survey_changed,
                 already_ingested=already,
                 part=part,
+                source_name=source.source,
+                new_orders=overlap.new_orders if overlap is not None else 0,
+                changed_by_status=overlap.changed_by_status if overlap is not None else {},
+                collisions=overlap.collision_orders if overlap is not None else 0,
             )
             if already:
                 # The very same file again (a cron job re-reading one export): note it on
                 # the first entry instead of growing the manifest on every run.
-                _count_seen(_entry_of(new, sha, kind))  # type: ignore[arg-type]
+                _count_seen(_entry_of(new, sha, kind, source.source))  # type: ignore[arg-type]
             else:
                 new["sources"].append(self._source_entry(kind, source, sha, summary))
-            self._commit(new, doomed, rejects_changed=bool(rejects.height and not already))
+            self._commit(new, doomed, rejects_changed=rejects_changed)
             return summary
 
     @staticmethod
@@ -492,6 +555,16 @@ class Workspace(WorkspaceFolder):
             "duplicates": summary.duplicates,
             "rejected": summary.rejected,
             "changed": summary.changed,
+            **(
+                {
+                    "source": summary.source_name,
+                    "new_orders": summary.new_orders,
+                    "changed_by_status": dict(summary.changed_by_status),
+                    "collisions": summary.collisions,
+                }
+                if kind == ORDERS
+                else {}
+            ),
             "part": summary.part,
             "mapping": dict(source.mapping),
             "detected": json.loads(json.dumps(dict(source.detected), default=str)),
@@ -685,11 +758,99 @@ class Workspace(WorkspaceFolder):
                 )
 
 
-def _entry_of(manifest: dict[str, Any], sha256: str, kind: str | None) -> dict[str, Any] | None:
-    """The first source entry with this SHA-256 (and ``kind``, when given)."""
+def _entry_of(
+    manifest: dict[str, Any], sha256: str, kind: str | None, source: str | None = None
+) -> dict[str, Any] | None:
+    """The first source entry with this SHA-256 (and ``kind`` and, for orders, the shop
+    system ``source``, when given: the same file ingested as another system's is new)."""
     return next(
-        (e for e in manifest["sources"] if e["sha256"] == sha256 and kind in (None, e["kind"])),
+        (
+            e
+            for e in manifest["sources"]
+            if e["sha256"] == sha256
+            and kind in (None, e["kind"])
+            and (source is None or e["kind"] != ORDERS or e.get("source", source) == source)
+        ),
         None,
+    )
+
+
+def _order_sources(manifest: dict[str, Any]) -> list[str | None]:
+    """The shop systems of the stored orders, first ingested first (None: stored before
+    kunde recorded a source)."""
+    seen: list[str | None] = []
+    for entry in manifest["sources"]:
+        if entry["kind"] == ORDERS and entry.get("accepted") and entry.get("source") not in seen:
+            seen.append(entry.get("source"))
+    return seen
+
+
+def _collision_rejects(collisions: pl.DataFrame, source: SourceInfo) -> pl.DataFrame:
+    """The rejects rows of order lines refused because their number is taken."""
+    column = source.mapping.get(s.ORDER_ID)
+    return collisions.select(
+        pl.col(s.SOURCE_FILE).alias(s.REJECT_FILE),
+        pl.col(s.SOURCE_ROW).alias(s.REJECT_ROW),
+        pl.lit(column, pl.String).alias(s.REJECT_COLUMN),
+        pl.col(s.ORDER_ID).alias(s.REJECT_VALUE),
+        pl.lit(
+            f"{COLLISION_REASON}; another shop system? kunde ingest FILE --source NAME",
+            pl.String,
+        ).alias(s.REJECT_REASON),
+    ).cast(s.REJECTS)  # type: ignore[arg-type]
+
+
+def _drop_collisions(path: str) -> Eraser:
+    """An eraser removing the collision rejects of the file ``path``."""
+
+    def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        hit = part.select(
+            (pl.col(s.REJECT_FILE) == path)
+            & pl.col(s.REJECT_REASON).str.starts_with(COLLISION_REASON)
+        ).to_series()
+        if not hit.any():
+            return None, 0, set()
+        return part.filter(~hit), int(hit.sum()), set()
+
+    return erase
+
+
+def _drop_replaced(
+    part: pl.DataFrame, replaced: pl.DataFrame, source: str
+) -> tuple[pl.DataFrame | None, int, set[str]]:
+    """An eraser (see ``_rewrite_parts``) removing the stored lines of changed orders."""
+    kept = without_orders(part, replaced, source)
+    if kept.height == part.height:
+        return None, 0, set()
+    return kept, part.height - kept.height, set()
+
+
+def _new_answers(
+    batch: pl.DataFrame, stored: pl.LazyFrame, manifest: dict[str, Any]
+) -> pl.DataFrame:
+    """Survey answers of ``batch`` not stored yet.
+
+    An answer is known by its ``response_id``: the survey tool's own id, else a key of
+    its content (see ``ingest.survey.content_key``). Answers stored by an older kunde
+    were keyed ``<file name>:<row>``; those are matched on their content instead, so a
+    re-export under another name is recognised for them too.
+    """
+    if not manifest[SURVEY]:
+        return batch
+    from kunde_cli.ingest.survey import content_key
+
+    legacy = pl.col(s.RESPONSE_ID) == pl.format(
+        "{}:{}",
+        pl.col(s.SOURCE_FILE).str.replace(r"^.*[/\\]", ""),
+        pl.col(s.SOURCE_ROW),
+    )
+    known = stored.select(
+        pl.when(legacy).then(content_key()).otherwise(pl.col(s.RESPONSE_ID)).alias(s.RESPONSE_ID)
+    )
+    return (
+        batch.lazy()
+        .join(known, on=s.RESPONSE_ID, how="anti", nulls_equal=True, maintain_order="left")
+        .collect()
     )
 
 

@@ -1,0 +1,244 @@
+"""What a new export adds to what is stored: new orders, orders changed since the last
+export, the same orders again, and order numbers another order already uses.
+
+Order lines are keyed per source system (``source``: ``kunde ingest --source NAME``, or
+the export's layout), so a till's order 1 and a web shop's order 1 never meet. Within
+one source, an order already stored is compared with the export's version of it:
+
+* the same customer and the same order day, and every line alike → **unchanged**:
+  skipped, counted as duplicates;
+* the same customer and day, but a line added, gone, or with another amount, status,
+  quantity, product, currency or reference → **changed**: the export's lines replace
+  the stored ones (an order refunded since the last export stops counting);
+* another customer or another day → **collision**: most likely another system reusing
+  the order numbers. The export's lines are refused, never stored over the old ones,
+  and the user is told to name the system with ``--source``.
+
+"The same customer" compares the first of customer id, e-mail and phone that the
+line has; a stored line whose customer was erased (``kunde forget``) matches any, so
+a later export does not bring the person back. Lines stored before kunde kept a source
+(``source`` null) belong to whatever source comes next.
+
+Pure functions on Polars frames; :class:`kunde_cli.store.Workspace` does the I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from kunde_cli import schema as s
+from kunde_cli.store.erase import ERASED_PREFIX
+
+#: Columns whose difference makes a stored order "changed" (besides lines added or gone).
+COMPARED = (
+    s.AMOUNT,
+    s.STATUS,
+    s.QUANTITY,
+    s.PRODUCT,
+    s.CURRENCY,
+    s.REFERENCE,
+)
+#: The source name used when neither ``--source`` nor a known layout names the system.
+DEFAULT_SOURCE = "shop"
+#: Layouts (``--preset``, or detected) that name their shop system.
+KNOWN_LAYOUTS = ("shopify", "woocommerce")
+#: Why a colliding line is refused (the rejects file's reason).
+COLLISION_REASON = "order number already used by another order (another customer or date)"
+
+_WHO = "_who"
+_DAY = "_day"
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """How an export's order lines meet the stored ones (all counts of one source)."""
+
+    fresh: pl.DataFrame  # lines to store: new orders and the new version of changed ones
+    replaced: pl.DataFrame  # (order_id) of stored orders whose lines ``fresh`` replaces
+    collisions: pl.DataFrame  # the export's lines refused as collisions
+    duplicate_lines: int  # lines of unchanged orders (and lines repeated in the export)
+    new_orders: int
+    changed_orders: int
+    collision_orders: int
+    #: changed orders by the status word of their new version (lower case as stored)
+    changed_by_status: dict[str, int] = field(default_factory=dict)
+
+
+def source_name(given: str | None, preset: str | None) -> str:
+    """The shop system's name: ``--source`` (trimmed, lower case), else the layout a
+    known shop system writes (shopify, woocommerce), else :data:`DEFAULT_SOURCE`.
+
+    Raises ConfigError for an empty name or one with characters other than letters,
+    digits, space, ``-``, ``_`` and ``.`` (it becomes part of order ids: ``kasse:17``).
+    """
+    import re
+
+    from kunde_cli.errors import ConfigError
+
+    if given is None:
+        return preset if preset in KNOWN_LAYOUTS else DEFAULT_SOURCE
+    name = given.strip().lower()
+    if not re.fullmatch(r"[\w .-]{1,40}", name):
+        raise ConfigError(
+            f"--source '{given}' is not a usable name",
+            hint="use a short name of letters and digits, e.g. --source kasse",
+        )
+    return name
+
+
+def customer_key() -> pl.Expr:
+    """The customer a line names: its id, else e-mail, else phone (null: nobody)."""
+    return pl.coalesce(s.CUSTOMER_ID, s.EMAIL, s.PHONE)
+
+
+def first_of_each_line(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` without lines that repeat an earlier line's (order_id, line_no)."""
+    keys = [s.ORDER_ID, s.LINE_NO]
+    if not frame.height or not frame.select(pl.struct(keys).is_duplicated().any()).item():
+        return frame
+    return frame.filter(pl.struct(keys).is_first_distinct())
+
+
+def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Overlap:
+    """Split ``batch`` (one export's lines, schema.ORDERS) against ``stored`` lines.
+
+    ``stored`` may hold any sources; only lines of ``source`` (or of no recorded
+    source) are compared. ``batch`` must not repeat an (order_id, line_no).
+    """
+    batch = batch.with_columns(pl.lit(source, pl.String).alias(s.SOURCE))
+    ids = batch.select(s.ORDER_ID).unique()
+    mine = (
+        stored.join(ids.lazy(), on=s.ORDER_ID, how="semi")
+        .filter(pl.col(s.SOURCE).is_null() | (pl.col(s.SOURCE) == source))
+        .select(s.ORDER_ID, s.LINE_NO, s.CUSTOMER_ID, s.EMAIL, s.PHONE, s.ORDER_DATE, *COMPARED)
+        .collect()
+    )
+    if not mine.height:
+        return Overlap(
+            fresh=batch,
+            replaced=pl.DataFrame(schema={s.ORDER_ID: pl.String}),
+            collisions=batch.clear(),
+            duplicate_lines=0,
+            new_orders=ids.height,
+            changed_orders=0,
+            collision_orders=0,
+        )
+    per_order = [pl.col(_WHO).drop_nulls().first(), pl.col(_DAY).min()]
+    marks = [customer_key().alias(_WHO), pl.col(s.ORDER_DATE).dt.date().alias(_DAY)]
+    new_side = batch.lazy().with_columns(marks).group_by(s.ORDER_ID).agg(per_order)
+    old_side = mine.lazy().with_columns(marks).group_by(s.ORDER_ID).agg(per_order)
+    who_new, who_old = pl.col(_WHO), pl.col(f"{_WHO}_stored")
+    same_who = (
+        who_new.is_null()
+        | who_old.is_null()
+        | (who_new == who_old)
+        | who_old.str.starts_with(ERASED_PREFIX)
+    )
+    orders = (
+        new_side.join(old_side, on=s.ORDER_ID, how="left", suffix="_stored")
+        .with_columns(
+            pl.when(pl.col(f"{_DAY}_stored").is_null() & who_old.is_null())
+            .then(pl.lit("new"))
+            .when(same_who & (pl.col(_DAY) == pl.col(f"{_DAY}_stored")))
+            .then(pl.lit("known"))
+            .otherwise(pl.lit("collision"))
+            .alias("_kind")
+        )
+        .select(s.ORDER_ID, "_kind")
+        .collect()
+    )
+    known = orders.filter(pl.col("_kind") == "known").select(s.ORDER_ID)
+    # A known order changed when a line is added, gone, or differs in a compared column.
+    new_lines = batch.join(known, on=s.ORDER_ID, how="semi").select(
+        s.ORDER_ID, s.LINE_NO, *COMPARED
+    )
+    old_lines = mine.join(known, on=s.ORDER_ID, how="semi").select(s.ORDER_ID, s.LINE_NO, *COMPARED)
+    both = new_lines.with_columns(_new=pl.lit(True)).join(
+        old_lines.with_columns(_old=pl.lit(True)),
+        on=[s.ORDER_ID, s.LINE_NO],
+        how="full",
+        coalesce=True,
+        nulls_equal=True,
+        suffix="_stored",
+    )
+    differs = (
+        pl.col("_new").is_null()
+        | pl.col("_old").is_null()
+        | pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}_stored")) for c in COMPARED)
+    )
+    changed = both.filter(differs).select(s.ORDER_ID).unique()
+    kinds = orders.join(
+        changed.with_columns(_changed=pl.lit(True)), on=s.ORDER_ID, how="left"
+    ).with_columns(
+        pl.when(pl.col("_changed").fill_null(False))
+        .then(pl.lit("changed"))
+        .otherwise(pl.col("_kind"))
+        .alias("_kind")
+    )
+    kind_of = batch.select(s.ORDER_ID).join(kinds, on=s.ORDER_ID, how="left", maintain_order="left")
+    line_kind = kind_of.get_column("_kind")
+    fresh = batch.filter(line_kind.is_in(["new", "changed"]))
+    collisions = batch.filter(line_kind == "collision")
+    counts = kinds.group_by("_kind").len()
+    count = dict(zip(counts.get_column("_kind"), counts.get_column("len"), strict=True))
+    changed_by_status = (
+        batch.join(changed, on=s.ORDER_ID, how="semi")
+        .group_by(s.ORDER_ID)
+        .agg(pl.col(s.STATUS).drop_nulls().first())
+        .group_by(pl.col(s.STATUS).fill_null(""))
+        .len()
+    )
+    return Overlap(
+        fresh=fresh,
+        replaced=changed,
+        collisions=collisions,
+        duplicate_lines=int((line_kind == "known").sum()),
+        new_orders=count.get("new", 0),
+        changed_orders=count.get("changed", 0),
+        collision_orders=count.get("collision", 0),
+        changed_by_status=dict(
+            sorted(
+                zip(
+                    changed_by_status.get_column(s.STATUS),
+                    changed_by_status.get_column("len"),
+                    strict=True,
+                )
+            )
+        ),
+    )
+
+
+def without_orders(frame: pl.DataFrame, replaced: pl.DataFrame, source: str) -> pl.DataFrame:
+    """``frame`` (a stored part) without the lines of ``replaced`` orders of ``source``."""
+    hit = pl.col(s.SOURCE).is_null() | (pl.col(s.SOURCE) == source)
+    gone = frame.select(
+        pl.col(s.ORDER_ID).is_in(replaced.get_column(s.ORDER_ID).implode()) & hit
+    ).to_series()
+    return frame.filter(~gone.fill_null(False))
+
+
+def apart_by_source(lines: pl.LazyFrame, sources: list[str | None]) -> pl.LazyFrame:
+    """Order lines whose order ids (and credit references) are unique across systems.
+
+    The first system's ids stay as they are (so a shop with one system sees its own
+    order numbers); another system's become ``<source>:<order id>``. Lines stored
+    before kunde kept a source belong to the first system.
+    """
+    if len(sources) <= 1:
+        return lines
+    first = sources[0]
+    own = pl.col(s.SOURCE).is_null() | (
+        pl.col(s.SOURCE) == first if first is not None else pl.lit(False)
+    )
+
+    def apart(column: str) -> pl.Expr:
+        return (
+            pl.when(own | pl.col(column).is_null())
+            .then(pl.col(column))
+            .otherwise(pl.format("{}:{}", pl.col(s.SOURCE), pl.col(column)))
+            .alias(column)
+        )
+
+    return lines.with_columns(apart(s.ORDER_ID), apart(s.REFERENCE))
