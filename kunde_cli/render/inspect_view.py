@@ -46,7 +46,13 @@ def _t(key: str, lang: str) -> str:
 
 def _detected_dict(result: Any) -> dict[str, Any]:
     det = result.detected
-    return det.as_dict() if hasattr(det, "as_dict") else dict(det)
+    out = det.as_dict() if hasattr(det, "as_dict") else dict(det)
+    if result.kind != "survey":
+        from kunde_cli.store.overlap import source_name
+
+        # The shop system `kunde ingest` would store these orders under (--source).
+        out["source"] = source_name(None, out.get("preset"))
+    return out
 
 
 def problem_summary(rejects: pl.DataFrame) -> pl.DataFrame:
@@ -153,7 +159,16 @@ def print_inspect(
     settings.add_column()
     settings.add_column()
     settings.add_row(_t("kind", lang), safe_text(result.kind))
-    for key in ("encoding", "delimiter", "sheet", "decimal", "date_format", "date_order", "preset"):
+    for key in (
+        "encoding",
+        "delimiter",
+        "sheet",
+        "decimal",
+        "date_format",
+        "date_order",
+        "preset",
+        "source",
+    ):
         value = det.get(key)
         if value is None:
             continue

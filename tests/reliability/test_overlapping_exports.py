@@ -322,3 +322,13 @@ def test_reingesting_a_reordered_renamed_or_overlapping_export_changes_nothing(
         after = stored(ws).drop(s.SOURCE_FILE, s.SOURCE_ROW).sort(s.ORDER_ID)
         assert after.equals(before)
         assert kunde("segment", "-w", ws, "--format", "csv").stdout == seg_before
+
+
+def test_inspect_names_the_system_ingest_would_store_under(tmp_path: Path) -> None:
+    layouts = Path(__file__).resolve().parents[1] / "data" / "layouts"
+    shopify = next(layouts.glob("shopify*.csv"))
+    web = write(tmp_path / "web.csv", web_rows())
+    payload = json.loads(kunde("inspect", web, shopify, "--format", "json").stdout)
+    assert [f["detected"]["source"] for f in payload] == ["shop", "shopify"]
+    table = kunde("inspect", web)
+    assert "source" in table.stdout and "shop" in table.stdout
