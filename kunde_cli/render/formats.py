@@ -172,8 +172,12 @@ def _plan_output(path: Path) -> _Plan:
     except FileNotFoundError:
         return _Plan(path, path)
     except OSError as err:
+        blocker = _file_above(path)
         raise OutputError(
-            f"cannot write the output: {_os_reason(err)}; nothing was written", path=path
+            f"{blocker} is a file, not a folder; nothing was written"
+            if blocker is not None
+            else f"cannot write the output: {_os_reason(err)}; nothing was written",
+            path=path,
         ) from None
     target, append = path, False
     if stat.S_ISLNK(st.st_mode):
@@ -225,6 +229,14 @@ def _plan_output(path: Path) -> _Plan:
     )
 
 
+def _file_above(path: Path) -> Path | None:
+    """The nearest existing folder of ``path`` when it is not a folder (but a file)."""
+    for folder in path.parents:
+        if folder.exists():
+            return None if folder.is_dir() else folder
+    return None
+
+
 def _is_fd_link(path: Path) -> bool:
     """Whether following ``path`` passes through ``/proc/…/fd`` (``/dev/stdout``)."""
     here = Path(os.path.normpath(Path.cwd() / path))
@@ -241,9 +253,10 @@ def _write_temp(plan: _Plan, data: bytes, unchanged: str | None) -> Path:
     """``data`` in a complete, synced temporary file beside ``plan.target``."""
     folder = plan.target.parent
     with _output_errors(plan, unchanged):
-        if folder.exists() and not folder.is_dir():
+        blocker = _file_above(plan.target)
+        if blocker is not None:
             raise OutputError(
-                f"{folder} is a file, not a folder; nothing was written", path=plan.named
+                f"{blocker} is a file, not a folder; nothing was written", path=plan.named
             )
         folder.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{plan.target.name}.", suffix=".tmp", dir=folder)
