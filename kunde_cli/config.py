@@ -26,6 +26,9 @@ default, so the file is optional. Example::
 
 from __future__ import annotations
 
+import itertools
+import json
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -101,6 +104,84 @@ class Config:
     source: str | None = None
 
 
+#: The range each numeric setting must lie in: (low, low included, high, high included,
+#: what it means). The same limits the analyses check (analytics/churn.py, ladder.py).
+RANGES: dict[tuple[str, str], tuple[float | None, bool, float | None, bool]] = {
+    ("churn", "k"): (0, False, None, False),
+    ("churn", "floor_days"): (1, True, None, False),
+    ("churn", "one_order_quantile"): (0, False, 1, True),
+    ("churn", "cooling_factor"): (0, False, None, False),
+    ("churn", "lost_factor"): (1, False, None, False),
+    ("ladder", "loyal_min_orders"): (2, True, None, False),
+    ("ladder", "returning_min_orders"): (2, True, None, False),
+    ("ladder", "ambassador_min_score"): (0, True, 10, True),
+}
+
+
+def _shown(value: Any) -> str:
+    """A value as it was written in kunde.toml: "abc", nan, true, [1, 2]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return str(value)
+
+
+def _range_text(low: float | None, low_in: bool, high: float | None, high_in: bool) -> str:
+    if low is not None and high is not None:
+        if low_in and high_in:
+            return f"from {low:g} to {high:g}"
+        return f"above {low:g} and at most {high:g}" if high_in else f"from {low:g} up to {high:g}"
+    if low is not None:
+        return f"at least {low:g}" if low_in else f"greater than {low:g}"
+    return ""
+
+
+def _checked_value(name: str, key: str, value: Any, default: Any, path: Path) -> Any:
+    """``value`` of ``[name] key`` when it has the type of ``default`` and lies in its range;
+    else a ConfigError naming the key, the value and what it must be."""
+
+    written = value
+
+    def refuse(what: str) -> ConfigError:
+        return ConfigError(
+            f"[{name}] {key} = {_shown(written)}: must be {what}",
+            path=path,
+            hint=f"the default is {key} = {_shown(default)}",
+        )
+
+    low, low_in, high, high_in = RANGES.get((name, key), (None, False, None, False))
+    limits = _range_text(low, low_in, high, high_in)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise refuse("true or false")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise refuse("a whole number" + (f" {limits}" if limits else ""))
+    elif isinstance(default, float):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
+            raise refuse("a number" + (f" {limits}" if limits else ""))
+        value = float(value)
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            raise refuse("text in quotes")
+        return value
+    else:
+        return value
+    too_low = low is not None and (value < low if low_in else value <= low)
+    too_high = high is not None and (value > high if high_in else value >= high)
+    if too_low or too_high:
+        raise refuse(("a whole number " if isinstance(default, int) else "a number ") + limits)
+    return value
+
+
 def _section(cls: type, data: Any, path: Path, name: str) -> Any:
     if data is None:
         return cls()
@@ -114,16 +195,44 @@ def _section(cls: type, data: Any, path: Path, name: str) -> Any:
             path=path,
             hint=f"known keys: {', '.join(sorted(known))}",
         )
+    defaults = cls()
     values = dict(data)
     for key, value in values.items():
-        if isinstance(value, list):
-            values[key] = tuple(value)
+        if name == "rfm" and key == "frequency_breaks":
+            values[key] = _frequency_breaks(value, path)
+        elif not (name == "rfm" and key == "grid"):
+            values[key] = _checked_value(name, key, value, getattr(defaults, key), path)
     if name == "rfm" and "grid" in values:
         values["grid"] = _parse_grid(data["grid"], path)
-    try:
-        return cls(**values)
-    except TypeError as exc:  # pragma: no cover - dataclass signature mismatch
-        raise ConfigError(f"invalid [{name}]: {exc}", path=path) from None
+    section = cls(**values)
+    if name == "ladder" and section.returning_min_orders > section.loyal_min_orders:
+        raise ConfigError(
+            f"[ladder] returning_min_orders = {section.returning_min_orders} is above "
+            f"loyal_min_orders = {section.loyal_min_orders}: loyal customers must have "
+            "returned first",
+            path=path,
+            hint="the defaults are returning_min_orders = 2 and loyal_min_orders = 4",
+        )
+    return section
+
+
+def _frequency_breaks(value: Any, path: Path) -> tuple[int, ...]:
+    """``[rfm] frequency_breaks``: five increasing whole numbers from 1."""
+    ok = (
+        isinstance(value, list)
+        and len(value) == 5
+        and all(isinstance(b, int) and not isinstance(b, bool) for b in value)
+        and value[0] >= 1
+        and all(b < c for b, c in itertools.pairwise(value))
+    )
+    if not ok:
+        raise ConfigError(
+            f"[rfm] frequency_breaks = {_shown(value)}: must be five increasing whole "
+            "numbers from 1",
+            path=path,
+            hint="the default is frequency_breaks = [1, 2, 3, 4, 6] (1, 2, 3, 4–5, 6+ orders)",
+        )
+    return tuple(value)
 
 
 def _parse_grid(raw: Any, path: Path) -> dict[int, tuple[str, ...]]:
@@ -131,7 +240,8 @@ def _parse_grid(raw: Any, path: Path) -> dict[int, tuple[str, ...]]:
         raise ConfigError("[rfm.grid] must map R scores to five segment names", path=path)
     grid: dict[int, tuple[str, ...]] = dict(DEFAULT_SEGMENT_GRID)
     for key, row in raw.items():
-        r = int(str(key).lstrip("rR"))
+        digits = str(key).lstrip("rR")
+        r = int(digits) if digits.isdigit() else 0
         if r not in range(1, 6) or not isinstance(row, list) or len(row) != 5:
             raise ConfigError(
                 f"[rfm.grid] {key} must be R1..R5 with five segment names (F1..F5)", path=path
@@ -177,13 +287,19 @@ def load_config(path: Path | None = None) -> Config:
             path=path,
             hint="classes: " + ", ".join(c for c in CLASSES if c != UNKNOWN),
         )
-    lang = str(data.get("lang", "da"))
+    lang = data.get("lang", "da")
     if lang not in ("da", "en"):
-        raise ConfigError(f"lang must be 'da' or 'en', not '{lang}'", path=path)
+        raise ConfigError(f'lang = {_shown(lang)}: must be "da" or "en"', path=path)
+    currency = data.get("currency", "kr.")
+    if not isinstance(currency, str) or not currency.strip():
+        raise ConfigError(
+            f'currency = {_shown(currency)}: must be a currency in quotes, e.g. "kr." or "EUR"',
+            path=path,
+        )
     return replace(
         Config(),
         lang=lang,
-        currency=str(data.get("currency", "kr.")),
+        currency=currency,
         mapping=dict(mapping),
         status={str(word).strip().lower(): cls for word, cls in status.items()},
         rfm=_section(RfmConfig, data.get("rfm"), path, "rfm"),
