@@ -25,6 +25,16 @@ def forget_command(
             show_default=False,
         ),
     ],
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            "--customer",
+            metavar="ID[,ID…]",
+            help="Erase exactly these customer ids (when the e-mail or phone is shared, "
+            "or kunde counts several ids as one customer; forget lists them).",
+            show_default=False,
+        ),
+    ] = None,
     workspace: opt.Workspace = opt.DEFAULT_WORKSPACE,
     yes: Annotated[
         bool,
@@ -40,9 +50,14 @@ def forget_command(
     """Erase one customer's name, e-mail, phone and address from the workspace.
 
     The customer's order lines and survey scores stay (under an anonymous id), so
-    revenue, segments and NPS do not change; the lines and answers no longer say who
-    it was. Refused rows that hold the person's data are removed from rejects.csv.
-    The original export files are not touched: delete or edit those yourself.
+    revenue, segments, the customer count and NPS do not change; the lines and answers
+    no longer say who it was. Refused rows that hold the person's data are removed from
+    rejects.csv. Only that customer's lines are touched: an e-mail or phone shared with
+    others, one on the lines of 3 or more customers (a placeholder), or ids kunde counts
+    as one customer are refused with the list of ids; name whom to erase with
+    --customer. The message lists the reports and lists written from the workspace
+    that still hold the person, and the original exports: delete or edit those yourself.
+    An ingest that brings an erased person back says so.
 
     Example: kunde forget soren@example.dk --yes
     """
@@ -50,6 +65,7 @@ def forget_command(
     from kunde_cli.config import load_config
     from kunde_cli.errors import ConfigError
     from kunde_cli.store import Workspace
+    from kunde_cli.store.erase import preview
 
     language = resolve_lang(lang, load_config(config_path))
     da = language == "da"
@@ -58,23 +74,28 @@ def forget_command(
             "give the customer's e-mail, customer number or phone number",
             hint="e.g. kunde forget soren@example.dk",
         )
+    customers = tuple(c.strip() for c in (customer or "").split(",") if c.strip())
+    if customer is not None and not customers:
+        raise ConfigError("--customer needs a customer id", hint="e.g. --customer K-1042")
+    ws = Workspace(workspace)
+    plan = preview(ws, who, customers)  # refuses (nothing changed) before asking
     if not yes:
         if not sys.stdin.isatty():
             raise ConfigError(
                 "kunde forget erases data and needs confirmation",
                 hint="add --yes to confirm when running from a script or cron",
             )
+        ids = f" ({', '.join(plan.ids)})" if plan.ids else ""
         question = (
-            f"Slet alle personoplysninger om '{who}' i {workspace}? Det kan ikke fortrydes."
+            f"Slet alle personoplysninger om '{who}'{ids} i {workspace}? Det kan ikke fortrydes."
             if da
-            else f"Erase all personal data of '{who}' from {workspace}? This cannot be undone."
+            else f"Erase all personal data of '{who}'{ids} from {workspace}? This cannot be undone."
         )
         if not typer.confirm(question, default=False):
             typer.echo("Intet blev slettet." if da else "Nothing was erased.")
             raise typer.Exit(0)
-    ws = Workspace(workspace)
     with ws.lock(wait_seconds=wait, purpose="kunde forget"):
-        summary = ws.forget(who)
+        summary = ws.forget(who, customers=customers)
     for line in describe(summary, workspace=str(workspace), da=da):
         typer.echo(line)
 
@@ -117,10 +138,29 @@ def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:
             if da
             else f"  {summary.rejects_removed} refused row(s) removed from rejects.csv"
         )
+    if summary.kept_apart:
+        kept = ", ".join(summary.kept_apart)
+        lines.append(
+            f"  Ikke slettet: {kept}, som kunde talte som samme kunde; de er urørte og "
+            "tæller nu uden de slettede linjer"
+            if da
+            else f"  Not erased: {kept}, which kunde counted as the same customer; they are "
+            "untouched and now count without the erased lines"
+        )
+    if summary.outputs:
+        lines.append(
+            "Rapporter og lister skrevet fra arbejdsmappen, som stadig kan indeholde "
+            "personen (slet eller lav dem igen):"
+            if da
+            else "Reports and lists written from the workspace that may still hold the "
+            "person (delete them or make them again):"
+        )
+        lines.extend(f"  {w.path} ({w.command}, {w.at[:10]})" for w in summary.outputs)
+    exports = f": {', '.join(summary.exports)}" if summary.exports else ""
     lines.append(
         "De oprindelige eksportfiler ligger uden for arbejdsmappen og indeholder stadig "
-        "oplysningerne."
+        f"oplysningerne{exports}"
         if da
-        else "The original export files are outside the workspace and still hold the data."
+        else f"The original export files are outside the workspace and still hold the data{exports}"
     )
     return lines
