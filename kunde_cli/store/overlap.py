@@ -146,7 +146,7 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
             .otherwise(pl.lit("collision"))
             .alias("_kind")
         )
-        .select(s.ORDER_ID, "_kind")
+        .select(s.ORDER_ID, "_kind", who_old.alias("_stored_who"))
         .collect()
     )
     known = orders.filter(pl.col("_kind") == "known").select(s.ORDER_ID)
@@ -179,7 +179,7 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
     )
     kind_of = batch.select(s.ORDER_ID).join(kinds, on=s.ORDER_ID, how="left", maintain_order="left")
     line_kind = kind_of.get_column("_kind")
-    fresh = batch.filter(line_kind.is_in(["new", "changed"]))
+    fresh = _still_erased(batch.filter(line_kind.is_in(["new", "changed"])), orders)
     collisions = batch.filter(line_kind == "collision")
     counts = kinds.group_by("_kind").len()
     count = dict(zip(counts.get_column("_kind"), counts.get_column("len"), strict=True))
@@ -208,6 +208,27 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
             )
         ),
     )
+
+
+def _still_erased(fresh: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
+    """``fresh`` with the new version of an order whose customer was erased (``kunde
+    forget``) kept erased: the same anonymous id, no name, e-mail, phone or address."""
+    from kunde_cli.store.erase import ORDERS_ERASED_COLUMNS
+
+    erased = orders.filter(pl.col("_stored_who").str.starts_with(ERASED_PREFIX))
+    if not erased.height:
+        return fresh
+    marked = fresh.join(
+        erased.select(s.ORDER_ID, "_stored_who"), on=s.ORDER_ID, how="left", maintain_order="left"
+    )
+    hit = pl.col("_stored_who").is_not_null()
+    return marked.with_columns(
+        pl.when(hit)
+        .then(pl.col("_stored_who"))
+        .otherwise(pl.col(s.CUSTOMER_ID))
+        .alias(s.CUSTOMER_ID),
+        *(pl.when(hit).then(None).otherwise(pl.col(c)).alias(c) for c in ORDERS_ERASED_COLUMNS),
+    ).drop("_stored_who")
 
 
 def without_orders(frame: pl.DataFrame, replaced: pl.DataFrame, source: str) -> pl.DataFrame:

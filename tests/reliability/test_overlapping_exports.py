@@ -332,3 +332,25 @@ def test_inspect_names_the_system_ingest_would_store_under(tmp_path: Path) -> No
     assert [f["detected"]["source"] for f in payload] == ["shop", "shopify"]
     table = kunde("inspect", web)
     assert "source" in table.stdout and "shop" in table.stdout
+
+
+def test_an_erased_customer_stays_erased_when_a_newer_export_changes_her_order(
+    tmp_path: Path,
+) -> None:
+    ws = tmp_path / "ws"
+    kunde("ingest", write(tmp_path / "okt.csv", web_rows()), "-w", ws)
+    assert kunde("forget", "w3@webshop.dk", "-w", ws, "--yes").exit_code == 0
+    # The same export again brings nothing back.
+    again = kunde("ingest", write(tmp_path / "okt-igen.csv", web_rows()), "-w", ws, "-f", "json")
+    assert ingest_json(again)[0]["accepted"] == 0
+    # A newer export refunds her order 3: the refund counts, she stays erased.
+    newer = web_rows()
+    newer[2] = newer[2].replace("Gennemført", "Refunderet")
+    result = kunde("ingest", write(tmp_path / "nov.csv", newer), "-w", ws, "-f", "json")
+    assert ingest_json(result)[0]["changed_orders"] == 1
+    lines = stored(ws)
+    order3 = lines.filter(pl.col(s.ORDER_ID) == "3").row(0, named=True)
+    assert order3[s.STATUS] == "refunderet"
+    assert order3[s.CUSTOMER_ID].startswith("erased-")
+    assert (order3[s.EMAIL], order3[s.NAME]) == (None, None)
+    assert "w3@webshop.dk" not in lines[s.EMAIL].drop_nulls().to_list()
