@@ -350,6 +350,20 @@ def detect_preset(columns: list[str]) -> str:
     return "generic"
 
 
+def field_for_header(header: str) -> str | None:
+    """The field a header names by its synonyms (generic first, then presets), or None.
+
+    >>> field_for_header("E-mail")
+    'email'
+    """
+    key = normalise_header(header)
+    for table in (SYNONYMS, SHOPIFY, WOOCOMMERCE):
+        for fld, synonyms in table.items():
+            if key in synonyms:
+                return fld
+    return None
+
+
 def header_score(row: list[str]) -> int:
     """How many cells of ``row`` name a known field (to find the header row)."""
     known = {syn for table in PRESETS.values() for syns in table.values() for syn in syns}

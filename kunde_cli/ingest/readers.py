@@ -20,15 +20,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import gzip
 import io
+import os
 import re
+import select
 import stat
 import sys
 import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -63,6 +67,23 @@ STDIN_NAMES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ".gz", *EXCEL_SUFFIXES}
 #: How deep archives may nest (a .csv.gz inside a .zip is two).
 _MAX_UNPACK = 3
+#: Most bytes kunde holds in memory from a pipe, standard input, or an export unpacked
+#: from a .gz or .zip: about 10 million order lines. A file on disk has no such bound
+#: (it is read in place); an endless input (``yes |``, a runaway command) stops here.
+MAX_STREAM_BYTES = 2 << 30
+#: Seconds a pipe may stay silent without ending before kunde stops waiting (a
+#: ``tail -f`` never ends). Generous: a slow command may think before it writes.
+STREAM_IDLE_SECONDS = 600.0
+_READ_CHUNK = 1 << 20
+#: Excel stores a date as days since 1899-12-30 (the 1900 date system, which counts
+#: Excel's phantom 29 February 1900): 45352 is 2024-03-01, 45352.5 is noon that day.
+EXCEL_EPOCH = datetime(1899, 12, 30)
+#: Day numbers read as dates: 1990-01-01 (32874) up to 2099-12-31 (73050), the dates
+#: kunde accepts. Other numbers (an amount, 19970101, a Unix timestamp) are not days.
+EXCEL_DAYS = (32874, 73051)
+_EXCEL_DAY_TEXT = r"^\d{5}(?:\.\d+)?$"
+#: How fastexcel writes a date cell in a column that mixes dates and other cells.
+_EXCEL_DATETIME_TEXT = r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d+)?)?$"
 #: A cell that is data, not a header name: a number, an amount, an id, a date, an e-mail.
 _DATA_CELL = re.compile(
     r"^(?:[-+(]?\s*(?:kr\.?|dkk|eur|usd|[€$£])?\s*\d[\d\s.,']*(?:kr\.?|dkk|,-)?\)?-?"
@@ -102,6 +123,9 @@ class RawTable:
     #: The first row is data and no ``columns`` were given: the columns are named
     #: ``column_1`` … ``column_N`` (the caller decides whether that is enough).
     headerless: bool = False
+    #: The header's cells as written (before repeats got ``_2``), one per column;
+    #: None when the file has no header or ``--columns`` named the columns.
+    header_names: list[str] | None = None
 
     @property
     def delimiter_name(self) -> str:
@@ -127,7 +151,12 @@ class _Content:
         return self.data[:n] if self.data is not None else _head_bytes(self.path, n)
 
     def read(self) -> bytes:
-        return self.data if self.data is not None else self.path.read_bytes()
+        if self.data is not None:
+            return self.data
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise _os_input_error(exc, self.path) from None
 
     @property
     def source(self) -> Path | bytes:
@@ -170,14 +199,59 @@ def stream_bytes(path: str | Path) -> bytes | None:
     if not is_stream(path):
         return None
     info = Path(path).stat()
+    if not (stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode)):
+        # /dev/zero, /dev/urandom, a terminal: endless or interactive, never an export.
+        raise InputError(
+            "is a device, not a file or a pipe",
+            path=path,
+            hint="give kunde an exported file, or pipe one in: cat ordrer.csv | kunde ingest -",
+        )
     key = (str(path), info.st_dev, info.st_ino)
     if key not in _pipes_read:
         try:
-            with Path(path).open("rb") as handle:
-                _pipes_read[key] = handle.read()
+            fd = os.open(path, os.O_RDONLY)
         except OSError as exc:
             raise InputError(f"cannot read the pipe ({exc.strerror})", path=path) from None
+        try:
+            _pipes_read[key] = _read_bounded(fd, None, Path(path), "the pipe")
+        finally:
+            os.close(fd)
     return _pipes_read[key]
+
+
+def _read_bounded(fd: int | None, stream: object, path: Path, what: str) -> bytes:
+    """All bytes of a pipe (``fd``) or a file object (``stream``, when it has no file
+    descriptor), refused past :data:`MAX_STREAM_BYTES` or :data:`STREAM_IDLE_SECONDS`
+    of silence: an endless input is one line, never a hang."""
+    data = bytearray()
+    while True:
+        if fd is not None:
+            if STREAM_IDLE_SECONDS and not select.select([fd], [], [], STREAM_IDLE_SECONDS)[0]:
+                raise InputError(
+                    f"{what} sent nothing for {STREAM_IDLE_SECONDS:g} seconds and did not end",
+                    path=path,
+                    hint="save the export to a file first, then give kunde the file",
+                )
+            try:
+                chunk = os.read(fd, _READ_CHUNK)
+            except OSError as exc:
+                raise InputError(f"cannot read {what} ({exc.strerror})", path=path) from None
+        else:
+            chunk = stream.read(_READ_CHUNK)  # type: ignore[attr-defined]
+        if not chunk:
+            return bytes(data)
+        if len(data) + len(chunk) > MAX_STREAM_BYTES:
+            raise InputError(
+                f"{what} sent more than {_size_text(MAX_STREAM_BYTES)} without ending; "
+                f"kunde holds at most {_size_text(MAX_STREAM_BYTES)} of a stream in memory",
+                path=path,
+                hint="save the export to a file first, then give kunde the file",
+            )
+        data += chunk
+
+
+def _size_text(n: int) -> str:
+    return f"{n / (1 << 30):g} GB" if n >= 1 << 30 else f"{n / (1 << 20):g} MB"
 
 
 def _stdin_bytes(path: Path) -> bytes:
@@ -193,9 +267,28 @@ def _stdin_bytes(path: Path) -> bytes:
             hint="pipe an export in, e.g.  cat ordrer.csv | kunde inspect -",
         )
     buffer = getattr(stream, "buffer", None)
-    data = buffer.read() if buffer is not None else stream.read().encode("utf-8")
+    if buffer is None:  # a text stream (a test's StringIO): its text as UTF-8
+        data = _read_bounded(None, _Utf8Reader(stream), path, "standard input")
+    else:
+        # The real stdin is read from its descriptor (nothing else reads it), so an
+        # idle pipe can be noticed; a test runner's stdin has no descriptor.
+        try:
+            fd: int | None = buffer.fileno()
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            fd = None
+        data = _read_bounded(fd, buffer, path, "standard input")
     _stdin_read[:] = [(stream, data)]
     return data
+
+
+class _Utf8Reader:
+    """``read(n)`` of a text stream as UTF-8 bytes."""
+
+    def __init__(self, stream: object) -> None:
+        self.stream = stream
+
+    def read(self, n: int) -> bytes:
+        return self.stream.read(n).encode("utf-8")  # type: ignore[attr-defined, no-any-return]
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -217,13 +310,33 @@ def unique_names(names: list[str]) -> list[str]:
 def _head_bytes(path: Path, n: int = SNIFF_BYTES) -> bytes:
     try:
         with path.open("rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError(
+                    "is a device, not a file",
+                    path=path,
+                    hint="give kunde an exported file, or pipe one in: "
+                    "cat ordrer.csv | kunde ingest -",
+                )
             return fh.read(n)
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", path=path) from None
-    except PermissionError:
-        raise InputError("no permission to read the file", path=path) from None
+    except OSError as exc:
+        raise _os_input_error(exc, path) from None
+
+
+def _os_input_error(exc: OSError, path: Path) -> InputError:
+    """One line for a file that cannot be opened (missing, a folder, a symlink loop …)."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError("file not found", path=path)
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a folder, not a file", path=path)
+    if isinstance(exc, PermissionError):
+        return InputError("no permission to read the file", path=path)
+    if exc.errno == errno.ELOOP:
+        return InputError(
+            "is a symbolic link that points to itself in a loop",
+            path=path,
+            hint="point the link at the export file, or give kunde the file itself",
+        )
+    return InputError(f"cannot read the file ({exc.strerror or exc})", path=path)
 
 
 def detect_encoding(head: bytes, *, complete: bool) -> str:
@@ -370,6 +483,8 @@ class _Layout:
     names: list[str]  #: the column names to use
     headerless: bool  #: the file has no header and no ``columns`` named its columns
     notes: list[str]
+    #: the header's cells as written, when they name the columns (not ``--columns``)
+    header_names: list[str] | None = None
 
 
 def _layout(  # type: ignore[no-untyped-def]
@@ -392,7 +507,9 @@ def _layout(  # type: ignore[no-untyped-def]
         if not no_header:
             if header:
                 notes.append(f"skipped {header} {unit}(s) above the header")
-            return _Layout(header, header + 1, unique_names(rows[header]), False, notes)
+            return _Layout(
+                header, header + 1, unique_names(rows[header]), False, notes, rows[header]
+            )
         width = _data_width(rows[first:])
         names = [f"column_{i}" for i in range(1, width + 1)]
         return _Layout(None, first, names, True, notes)
@@ -455,12 +572,169 @@ def read_table(
             path=path,
             hint="export the orders again from your shop system",
         )
-    scorer = score_header or (lambda row: 0)
+    scorer = score_header or _no_score
     if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
         raw = _read_excel(content, sheet, scorer, columns)
     else:
         raw = _read_text(content, head, scorer, columns)
     raw.notes[:0] = notes
+    if raw.kind == "excel":
+        raw = _excel_days_among_dates(raw)
+    return _settle_repeated_headers(raw, scorer)
+
+
+def _excel_day_expr(days: pl.Expr) -> pl.Expr:
+    """Excel day numbers (floats) as datetimes, to the second."""
+    seconds = (days * 86_400).round().cast(pl.Int64)
+    return pl.lit(EXCEL_EPOCH, dtype=pl.Datetime("us")) + pl.duration(seconds=seconds)
+
+
+def excel_serial_dates(series: pl.Series) -> pl.Series | None:
+    """A numeric column of Excel day numbers (45352 = 2024-03-01) as datetimes.
+
+    None unless the column is numeric and every value is a day number in
+    :data:`EXCEL_DAYS`: a date column Excel shows as numbers because it lost its
+    date format.
+    """
+    if not series.dtype.is_numeric() or series.dtype == pl.Boolean:
+        return None
+    values = series.cast(pl.Float64).fill_nan(None).drop_nulls()
+    if values.is_empty() or not values.is_between(*EXCEL_DAYS, closed="left").all():
+        return None
+    days = series.cast(pl.Float64).fill_nan(None)
+    return pl.select(_excel_day_expr(pl.lit(days)).alias(series.name)).to_series()
+
+
+def _excel_days_among_dates(raw: RawTable) -> RawTable:
+    """A sheet column of dates where some cells lost their date format (45353): the
+    reader gives the dates as text next to the bare day numbers; read those as dates
+    too, instead of refusing their rows as "not a date"."""
+    frame = raw.frame
+    text = [c for c, t in frame.schema.items() if t == pl.String and c != ROW_COL]
+    if not text:
+        return raw
+    cell = {c: pl.col(c).str.strip_chars() for c in text}
+    counts = frame.select(
+        pl.struct(
+            dates=cell[c].str.contains(_EXCEL_DATETIME_TEXT).sum(),
+            days=(
+                cell[c].str.contains(_EXCEL_DAY_TEXT)
+                & cell[c].cast(pl.Float64, strict=False).is_between(*EXCEL_DAYS, closed="left")
+            ).sum(),
+            filled=cell[c].replace("", None).count(),
+        ).alias(c)
+        for c in text
+    ).row(0, named=True)
+    fixed = []
+    for c in text:
+        n = counts[c]
+        if n["dates"] and n["days"] and n["dates"] + n["days"] == n["filled"]:
+            fixed.append(c)
+    if not fixed:
+        return raw
+    for c in fixed:
+        days = cell[c].cast(pl.Float64, strict=False)
+        is_day = cell[c].str.contains(_EXCEL_DAY_TEXT) & days.is_between(*EXCEL_DAYS, closed="left")
+        example = frame.filter(is_day).select(cell[c], _excel_day_expr(days).alias("d")).row(0)
+        frame = frame.with_columns(
+            pl.when(is_day)
+            .then(_excel_day_expr(days).dt.strftime("%Y-%m-%d %H:%M:%S"))
+            .otherwise(pl.col(c))
+            .alias(c)
+        )
+        raw.notes.append(
+            f"'{c}' mixes dates and Excel day numbers; read {counts[c]['days']} day "
+            f"number(s) as dates ({example[0]} = {example[1]:%Y-%m-%d})"
+        )
+    raw.frame = frame
+    return raw
+
+
+def _no_score(row: Sequence[object]) -> int:
+    """The header scorer when none is given: no cell names a known field."""
+    return 0
+
+
+def _settle_repeated_headers(raw: RawTable, scorer) -> RawTable:  # type: ignore[no-untyped-def]
+    """Columns with the same header name: the first with values gets the name.
+
+    A shop export may carry a column twice ("E-mail" for the account, empty for
+    guests, and "E-mail" for the billing address). The field mapping takes the first
+    column of a name, so an empty first copy would lose every value of the second.
+    Here the first copy *with values* takes the plain name (the others get ``_2``,
+    ``_3``) and a note says so; copies that all hold values and disagree are named
+    in a note with the ``--map`` that reads the other one.
+    """
+    from kunde_cli.ingest.mapping import field_for_header, normalise_header
+
+    header = raw.header_names
+    columns = [c for c in raw.frame.columns if c not in (ROW_COL, "_extra")]
+    if header is None or len(header) != len(columns):
+        return raw
+    groups: dict[str, list[int]] = {}
+    for i, name in enumerate(header):
+        if key := normalise_header(name):
+            groups.setdefault(key, []).append(i)
+    repeated = [g for g in groups.values() if len(g) > 1]
+    if not repeated:
+        return raw
+    frame = raw.frame
+    involved = sorted({columns[i] for g in repeated for i in g})
+    has_values = frame.select(
+        pl.col(c).cast(pl.String).str.strip_chars().replace("", None).is_not_null().any()
+        for c in involved
+    ).row(0, named=True)
+    names = list(columns)
+    taken = {n.lower() for n in names}
+    notes: list[str] = []
+    for group in repeated:
+        shown = header[group[0]].strip()
+        where = ", ".join(str(i + 1) for i in group[:-1]) + f" and {group[-1] + 1}"
+        filled = [i for i in group if has_values[columns[i]]]
+        if not filled:
+            continue
+        known = scorer([shown]) > 0
+        target = filled[0]
+        if target != group[0]:
+            plain = names[group[0]]
+            others = [i for i in group if i != target]
+            names[target] = plain
+            for i in others:
+                taken.discard(names[i].lower())
+            n = 2
+            for i in others:
+                while f"{plain}_{n}".lower() in taken:
+                    n += 1
+                names[i] = f"{plain}_{n}"
+                taken.add(names[i].lower())
+            empty = [i + 1 for i in group if i not in filled]
+            notes.append(
+                f"{len(group)} columns are called '{shown}' (columns {where}); column "
+                + " and ".join(map(str, empty))
+                + f" {'is' if len(empty) == 1 else 'are'} empty, so column {target + 1} is read"
+            )
+        if known and len(filled) > 1:
+            first = pl.col(columns[target]).cast(pl.String).str.strip_chars()
+            differ = [
+                i
+                for i in filled[1:]
+                if frame.select(
+                    (first != pl.col(columns[i]).cast(pl.String).str.strip_chars()).any()
+                ).item()
+            ]
+            if differ:
+                other = names[differ[0]]
+                fld = field_for_header(shown) or "FIELD"
+                notes.append(
+                    f"{len(group)} columns are called '{shown}' (columns {where}) and hold "
+                    f"different values; column {target + 1} is read. To read column "
+                    f"{differ[0] + 1} instead: --map {fld}='{other}'"
+                )
+    if names != columns:
+        rename = dict(zip(columns, names, strict=True))
+        frame = frame.rename(lambda c: rename.get(c, c))
+    raw.frame = frame
+    raw.notes.extend(notes)
     return raw
 
 
@@ -495,13 +769,15 @@ def _unpack(content: _Content, notes: list[str], depth: int = 0) -> _Content:
         return content
     if head.startswith(_GZIP_MAGIC):
         try:
-            data = gzip.decompress(content.read())
+            with gzip.GzipFile(fileobj=io.BytesIO(content.read())) as unpacked:
+                data = unpacked.read(MAX_STREAM_BYTES + 1)
         except (OSError, EOFError, zlib.error):
             raise InputError(
                 "the gzip file is damaged or cut short",
                 path=path,
                 hint="download or export it again",
             ) from None
+        _refuse_unpacked(len(data), path)
         notes.append("unpacked the gzip file")
         return _unpack(_Content(path, data), notes, depth + 1)
     if not head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
@@ -511,8 +787,10 @@ def _unpack(content: _Content, notes: list[str], depth: int = 0) -> _Content:
         if "[Content_Types].xml" in names or "mimetype" in names:
             return content  # a workbook (.xlsx, .ods) is a zip too
         member = _zip_member(archive, path)
+        _refuse_unpacked(member.file_size, path)
         try:
-            data = archive.read(member)
+            with archive.open(member) as unpacked:
+                data = unpacked.read(MAX_STREAM_BYTES + 1)
         except RuntimeError:
             raise InputError(
                 "the zip archive is password-protected",
@@ -528,6 +806,17 @@ def _unpack(content: _Content, notes: list[str], depth: int = 0) -> _Content:
             ) from None
     notes.append(f"read '{member.filename}' from the zip archive")
     return _unpack(_Content(path, data), notes, depth + 1)
+
+
+def _refuse_unpacked(size: int, path: Path) -> None:
+    """An export that unpacks to more than kunde holds in memory (a zip or gzip bomb)."""
+    if size > MAX_STREAM_BYTES:
+        raise InputError(
+            f"the archive unpacks to more than {_size_text(MAX_STREAM_BYTES)}; kunde "
+            f"unpacks at most {_size_text(MAX_STREAM_BYTES)} in memory",
+            path=path,
+            hint="unpack it yourself and give kunde the file inside",
+        )
 
 
 def _open_zip(content: _Content) -> zipfile.ZipFile:
@@ -636,6 +925,7 @@ def _read_csv(content: _Content, head: bytes, encoding: str, scorer, columns) ->
         row_offset=row_offset,
         notes=notes,
         headerless=layout.headerless,
+        header_names=list(layout.header_names) if layout.header_names is not None else None,
     )
 
 
@@ -703,12 +993,23 @@ def _python_csv(content: _Content, encoding: str, delimiter: str, layout: _Layou
 
 
 def _read_excel(content: _Content, sheet: str | None, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
-    import fastexcel
+    """A workbook, checked first and read in a child process (see workbook_guard)."""
+    from kunde_cli.ingest import workbook_guard
 
-    path = content.path
     if content.head(4) == _ZIP_MAGIC:
         with _open_zip(content) as archive:  # a damaged workbook says so here
             archive.namelist()
+        workbook_guard.check_workbook(content.source, content.path, sheet)
+    return workbook_guard.read_isolated(content, sheet, scorer, columns)
+
+
+def _read_excel_here(content: _Content, sheet: str | None, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
+    """Read a workbook in this process (the child side of :func:`_read_excel`)."""
+    import fastexcel
+
+    path = content.path
+    scorer = scorer or _no_score
+    header_names = None
     try:
         source = content.data if content.data is not None else str(path)
         reader = fastexcel.read_excel(source)
@@ -739,9 +1040,8 @@ def _read_excel(content: _Content, sheet: str | None, scorer, columns) -> RawTab
             hint="open it in Excel and save it again, or export as CSV",
         ) from None
     if layout.header is not None and columns is None:
-        frame.columns = unique_names(
-            ["" if str(c).startswith("__UNNAMED__") else str(c) for c in frame.columns]
-        )
+        header_names = ["" if str(c).startswith("__UNNAMED__") else str(c) for c in frame.columns]
+        frame.columns = unique_names(header_names)
     else:
         # Pad or cut to the names (a sheet may be wider than its data rows).
         frame = frame.select(frame.columns[: len(layout.names)])
@@ -762,6 +1062,7 @@ def _read_excel(content: _Content, sheet: str | None, scorer, columns) -> RawTab
         row_offset=row_offset,
         notes=list(layout.notes),
         headerless=layout.headerless,
+        header_names=header_names,
     )
 
 
