@@ -42,7 +42,9 @@ def forget_command(
     ] = False,
     wait: Annotated[
         float,
-        typer.Option("--wait", help="Seconds to wait for another kunde run on the same workspace."),
+        typer.Option(
+            "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
+        ),
     ] = 60.0,
     lang: opt.Lang = None,
     config_path: opt.ConfigPath = None,

@@ -49,7 +49,9 @@ def ingest_command(
     ] = None,
     wait: Annotated[
         float,
-        typer.Option("--wait", help="Seconds to wait for another kunde run on the same workspace."),
+        typer.Option(
+            "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
+        ),
     ] = 60.0,
     fmt: opt.Format = None,
     output: opt.Output = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -53,13 +52,6 @@ def check_preset(value: str | None) -> str | None:
     if value.strip().lower() not in PRESETS:
         raise ConfigError(f"--preset '{value}' is not a preset", hint="use " + ", ".join(PRESETS))
     return value.strip().lower()
-
-
-def check_finite(value: float | None) -> float | None:
-    """A number option must be a number: nan and inf are refused (Click takes them)."""
-    if value is not None and not math.isfinite(value):
-        raise ConfigError(f"'{value}' is not a number here", hint="give a number like 2 or 0.5")
-    return value
 
 
 Files = Annotated[
