@@ -31,7 +31,7 @@ from kunde_cli.ingest.parsing import (
     parse_int_expr,
     require_date_format,
 )
-from kunde_cli.ingest.readers import ROW_COL, RawTable
+from kunde_cli.ingest.readers import ROW_COL, RawTable, excel_serial_dates
 
 #: Dates outside this range are typos or placeholders (1900-01-01, 2999-12-31).
 EARLIEST = datetime(1990, 1, 1)
@@ -323,7 +323,11 @@ def validate_orders(
     date_col = col(s.ORDER_DATE)
     assert date_col is not None
     notes = list(raw.notes)
-    if work.schema[date_col].is_numeric():
+    if (days := excel_serial_dates(work[date_col])) is not None:
+        # 45352 (a date cell that lost its format in Excel): days since 1899-12-30.
+        work = work.with_columns(days)
+        notes.append(f"dates in '{date_col}' are Excel day numbers; read as dates")
+    elif work.schema[date_col].is_numeric():
         # 19970101 or 1704063600 stored as numbers (Excel, Parquet): read as text.
         work = work.with_columns(pl.col(date_col).cast(pl.Int64, strict=False).cast(pl.String))
     if work.schema[date_col] == pl.String:
