@@ -142,7 +142,11 @@ def _run_with_stdout(args: list[str], stdout: object) -> subprocess.CompletedPro
 
 def test_dev_stdout_writes_to_what_the_shell_opened(export: Path, tmp_path: Path) -> None:
     want = expected_csv(export, tmp_path)
-    args = ["segment", str(export), "--as-of", AS_OF, "--format", "csv", "-o", "/dev/stdout"]
+    # A link made like /dev/stdout (→ /proc/self/fd/1), not /dev/stdout itself: as root
+    # a broken writer would replace the machine's /dev/stdout with a file.
+    stdout_link = tmp_path / "stdout"
+    stdout_link.symlink_to("/proc/self/fd/1")
+    args = ["segment", str(export), "--as-of", AS_OF, "--format", "csv", "-o", str(stdout_link)]
     # `kunde … -o /dev/stdout | …`: the bytes go down the pipe.
     piped = _run_with_stdout(args, subprocess.PIPE)
     assert piped.returncode == 0, piped.stderr
@@ -156,6 +160,7 @@ def test_dev_stdout_writes_to_what_the_shell_opened(export: Path, tmp_path: Path
     assert appended.returncode == 0, appended.stderr
     assert log.read_bytes() == b"earlier\n" + want
     assert log.stat().st_ino == inode
+    assert stdout_link.readlink() == Path("/proc/self/fd/1")
 
 
 # --- a folder where a file belongs, and the reverse -----------------------------------
