@@ -495,19 +495,22 @@ def emit_with_model(
     (the fits and their trust checks beside the rows); every other format is as usual and
     carries the model in the notes. The rows are exactly what ``emit`` writes as JSON."""
     import json
-    import tempfile
-    from pathlib import Path
 
-    from kunde_cli.render.formats import OutputFormat, atomic_write_bytes, emit, resolve_format
+    from kunde_cli.render.formats import (
+        OutputFormat,
+        atomic_write_bytes,
+        emit,
+        frame_to_json,
+        resolve_format,
+        rounded,
+    )
 
     chosen = resolve_format(fmt, output)
     if model_info is None or chosen is not OutputFormat.json:
         emit(frame, fmt, output, **kwargs)
         return
-    with tempfile.TemporaryDirectory(prefix="kunde-") as tmp:
-        rows_file = Path(tmp) / "rows.json"
-        emit(frame, OutputFormat.json, rows_file, **kwargs)
-        rows = json.loads(rows_file.read_bytes())
+    # The rows exactly as ``emit`` writes JSON (rounded the same way), made in memory.
+    rows = json.loads(frame_to_json(rounded(frame, kwargs.get("kinds"))))
     payload = {"model": model_info, "rows": rows}
     data = (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8")
     if output is None:
