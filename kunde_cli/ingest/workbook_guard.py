@@ -356,13 +356,33 @@ def read_isolated(
     columns: Sequence[str | None] | None,
 ) -> RawTable:
     """Read a workbook in a child process (see the module docstring); a RawTable."""
-    import polars as pl
-
-    from kunde_cli.ingest.readers import RawTable, _read_excel_here
+    from kunde_cli.ingest.readers import _read_excel_here
 
     path = content.path
     if not ISOLATE:
         return _read_excel_here(content, sheet, scorer, columns)
+    try:
+        return _read_in_child(content, sheet, scorer, columns)
+    except OSError as exc:  # the temporary folder: full, read-only, missing
+        raise InputError(
+            "cannot use a temporary folder to read the workbook "
+            f"({exc.strerror or exc}); nothing was changed",
+            path=path,
+            hint="free disk space, or point TMPDIR at a folder with room",
+        ) from None
+
+
+def _read_in_child(
+    content: _Content,
+    sheet: str | None,
+    scorer: Callable[..., Any] | None,
+    columns: Sequence[str | None] | None,
+) -> RawTable:
+    import polars as pl
+
+    from kunde_cli.ingest.readers import RawTable
+
+    path = content.path
     with tempfile.TemporaryDirectory(prefix="kunde-read-") as tmp:
         folder = Path(tmp)  # mkdtemp: mode 0700, only this user reads the sheet
         source = str(path)
@@ -392,6 +412,7 @@ def read_isolated(
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 check=False,
+                env=_child_env(),
             )
         except OSError as exc:
             raise InputError(
@@ -423,6 +444,17 @@ def read_isolated(
         headerless=meta["headerless"],
         header_names=meta["header_names"],
     )
+
+
+def _child_env() -> dict[str, str]:
+    """This environment, with the folder kunde_cli was imported from first on the path
+    (the child must import the same kunde, wherever this one came from)."""
+    import kunde_cli
+
+    env = dict(os.environ)
+    root = str(Path(kunde_cli.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
 
 
 def _private(name: str, flags: int) -> int:
@@ -484,6 +516,15 @@ def child_main(request_file: str) -> None:
         }
     except KundeError as err:
         result = {"error": {"message": err.message, "hint": err.hint, "row": err.row}}
+    except OSError as exc:  # writing the sheet: the temporary folder is full
+        result = {
+            "error": {
+                "message": "cannot write the sheet to a temporary folder "
+                f"({exc.strerror or exc}); nothing was changed",
+                "hint": "free disk space, or point TMPDIR at a folder with room",
+                "row": None,
+            }
+        }
     except MemoryError:
         sys.stderr.write("MemoryError\n")
         sys.exit(3)

@@ -11,6 +11,7 @@ import gzip
 import io
 import os
 import random
+import shutil
 import string
 import subprocess
 import sys
@@ -490,3 +491,51 @@ def test_longest_text_run_is_exact_across_chunks():
     body = b"<si><t>" + b"a" * 600_000 + b"</t></si><si><t>b</t></si>"
     assert guard.longest_text_run(io.BytesIO(body), stop_above=10**9) == 600_002
     assert guard.longest_text_run(io.BytesIO(b"<a>xyz</a>"), stop_above=10) < 10
+
+
+def test_no_room_for_the_temporary_sheet_is_one_line(tmp_path, monkeypatch):
+    import tempfile
+
+    book = _book(tmp_path / "ordrer.xlsx")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    result = kunde("inspect", book)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {book}: cannot use a temporary folder to read the workbook "
+        "(No such file or directory); nothing was changed"
+    )
+
+
+def test_the_temporary_folder_is_removed_after_reading(tmp_path, monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    with _book(tmp_path / "ordrer.xlsx").open("rb") as handle:
+        data = handle.read()
+    read_end, write_end = os.pipe()
+    os.write(write_end, data)  # a small workbook fits in the pipe's buffer
+    os.close(write_end)
+    try:
+        raw = readers.read_table(Path(f"/dev/fd/{read_end}"))
+    finally:
+        os.close(read_end)
+    assert raw.frame["Beløb"].to_list() == [100.0, 50.5, 20.25]
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_ods_and_xls_are_read_in_the_child_too(tmp_path):
+    book = _book(tmp_path / "ordrer.xlsx")
+    for suffix in ("ods", "xls"):
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", suffix, "--outdir", str(tmp_path), book],
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
+        raw = readers.read_table(tmp_path / f"ordrer.{suffix}")
+        assert raw.kind == "excel"
+        assert raw.frame["Beløb"].to_list() == [100.0, 50.5, 20.25], suffix
