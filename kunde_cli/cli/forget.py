@@ -143,11 +143,11 @@ def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:
     if summary.kept_apart:
         kept = ", ".join(summary.kept_apart)
         lines.append(
-            f"  Ikke slettet: {kept}, som kunde talte som samme kunde; de er urørte og "
-            "tæller nu uden de slettede linjer"
+            f"  Ikke slettet: {kept}, som kunde talte som samme kunde; urørt, tæller nu for "
+            "sig (én kunde mere, så scoregrænserne i segmenterne kan flytte sig)"
             if da
-            else f"  Not erased: {kept}, which kunde counted as the same customer; they are "
-            "untouched and now count without the erased lines"
+            else f"  Not erased: {kept}, which kunde counted as the same customer; untouched, "
+            "it now counts on its own (one customer more, so segment score limits may move)"
         )
     if summary.outputs:
         lines.append(

@@ -522,3 +522,20 @@ def nps_as_of_note(picked: NpsDate, lang: str = "da") -> str:
     return label(key, lang).format(
         day=when(picked.day), orders=when(picked.orders_day), later=picked.later_answers
     )
+
+
+LABELS["forget_returning"] = (
+    "{rows} række(r) tilhører en person, der blev slettet med kunde forget den {day}; de er "
+    "gemt igen — kør kunde forget igen for at slette dem (og ret eksportfilen)",
+    "{rows} row(s) belong to a person erased with kunde forget on {day}; they were stored "
+    "again — run kunde forget again to erase them (and fix the export)",
+)
+
+
+def returning_note(rows: int, day: str | None, lang: str = "da") -> str:
+    """The ingest's warning when an export brings back a person erased with ``kunde
+    forget`` (``day``: ISO date of the erasure)."""
+    shown = day or "?"
+    if lang == "da" and day:
+        shown = f"{day[8:10]}-{day[5:7]}-{day[0:4]}"
+    return label("forget_returning", lang).format(rows=rows, day=shown)

@@ -265,7 +265,10 @@ def plan_forget(identity: pl.DataFrame, query: str, customers: Sequence[str] = (
                 f"then count on their own), or all of them: --customer {','.join(everyone)}",
             )
     person = reach.filter(pl.col(_WHO).is_in(chosen.implode()))
-    kept = reach.filter(~pl.col(_WHO).is_in(chosen.implode()))
+    own = person.get_column(ident.CANONICAL_ID).unique().implode()
+    kept = reach.filter(
+        pl.col(ident.CANONICAL_ID).is_in(own) & ~pl.col(_WHO).is_in(chosen.implode())
+    )
     customer = person.get_column(ident.CANONICAL_ID).drop_nulls().min()
     return ForgetPlan(
         query=query,
