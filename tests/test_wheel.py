@@ -63,7 +63,7 @@ def test_installed_wheel_runs_demo_and_report_outside_the_checkout(wheel, tmp_pa
     )
     work = tmp_path / "work"
     work.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(site), "KUNDE_SALT": "test"}
+    env = {**os.environ, "PYTHONPATH": str(site), "KUNDE_SALT": "test-salt-0123456789"}
 
     def kunde(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,9 +12,8 @@ from kunde_cli.cli import options
 
 app = typer.Typer()
 
-#: Where the per-user pseudonym salt lives unless --salt or KUNDE_SALT gives one.
+#: The environment variable that gives the pseudonym salt (kunde_cli.store.salt).
 SALT_ENV = "KUNDE_SALT"
-SALT_FILE = "salt"
 
 
 class Shape(StrEnum):
@@ -30,47 +28,27 @@ Salt = Annotated[
     str | None,
     typer.Option(
         "--salt",
-        help=f"Secret for pseudonyms (default: ${SALT_ENV}, else a random one kept in "
-        "~/.config/kunde/salt). The same salt gives the same pseudonyms.",
+        help=f"Secret for pseudonyms, at least 16 characters (default: ${SALT_ENV}, else a "
+        "random one kept in ~/.config/kunde/salt). The same salt gives the same pseudonyms.",
         show_default=False,
     ),
 ]
 
 
 def salt_path() -> Path:
-    """The per-user salt file: ``$XDG_CONFIG_HOME/kunde/salt`` (``~/.config/kunde/salt``)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "kunde" / SALT_FILE
+    """The per-user salt file (see :func:`kunde_cli.store.salt.salt_path`)."""
+    from kunde_cli.store.salt import salt_path as path
+
+    return path()
 
 
 def resolve_salt(salt: str | None = None) -> str:
-    """The secret that keys pseudonyms and e-mail hashes.
+    """The secret that keys pseudonyms and e-mail hashes; an empty or short one is
+    refused (see :func:`kunde_cli.store.salt.resolve_salt`). Imported when needed, so
+    ``kunde export --help`` stays fast."""
+    from kunde_cli.store.salt import resolve_salt as resolve
 
-    ``--salt``, else ``$KUNDE_SALT``, else the per-user salt file, created on first use
-    with 32 random bytes and mode 0600. Keeping it out of the workspace means a copy of
-    the workspace or of a report never carries the key that would let someone test
-    guessed e-mail addresses against the hashes; set ``KUNDE_SALT`` on every machine
-    whose lists must join.
-    """
-    import secrets
-
-    if salt:
-        return salt
-    from_env = os.environ.get(SALT_ENV)
-    if from_env:
-        return from_env
-    path = salt_path()
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    value = secrets.token_hex(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another kunde created it a moment ago: use theirs
-        return path.read_text(encoding="utf-8").strip()
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(value + "\n")
-    return value
+    return resolve(salt)
 
 
 @app.command("export")
@@ -260,3 +238,7 @@ def export_command(
             as_of=loaded.as_of,
         )
     emit(shaped, chosen, output, lang=lg, csv_style=csv_style, bom=bom, as_of=loaded.as_of)
+    if not files:  # the workspace's record of what it wrote (kunde forget lists it)
+        from kunde_cli.store.written import record
+
+        record(workspace, "export", [output, calls])

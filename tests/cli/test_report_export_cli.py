@@ -314,7 +314,7 @@ def test_workbook_numbers_equal_the_commands_json(shop, tmp_path):
 
 def test_report_anonymised_has_no_personal_data_and_stable_pseudonyms(shop, tmp_path):
     orders, survey = shop
-    env = {"KUNDE_SALT": "hemmelig"}
+    env = {"KUNDE_SALT": "hemmelig-og-lang-nok"}
     first = run(
         "report", str(orders), str(survey), "-d", str(tmp_path / "a"), "--anonymise", "-q", env=env
     )
@@ -362,9 +362,9 @@ def test_salt_is_created_once_owner_only(tmp_path, monkeypatch):
     assert salt_path() == tmp_path / "kunde" / "salt"
     assert (salt_path().stat().st_mode & 0o777) == 0o600
     assert resolve_salt() == first
-    assert resolve_salt("given") == "given"
-    monkeypatch.setenv("KUNDE_SALT", "from-env")
-    assert resolve_salt() == "from-env"
+    assert resolve_salt("given-and-long-enough") == "given-and-long-enough"
+    monkeypatch.setenv("KUNDE_SALT", "from-env-long-enough")
+    assert resolve_salt() == "from-env-long-enough"
 
 
 # --- kunde export ---------------------------------------------------------------------------
@@ -470,7 +470,7 @@ def test_export_shapes(shop, shape, columns):
 
 def test_export_hash_emails(shop):
     orders, survey = shop
-    env = {"KUNDE_SALT": "hemmelig"}
+    env = {"KUNDE_SALT": "hemmelig-og-lang-nok"}
     a = _csv(
         run("export", str(orders), str(survey), "--rung", "first-time", "--hash-emails", env=env)
     )
@@ -489,7 +489,7 @@ def test_export_hash_emails(shop):
             "--rung",
             "first-time",
             "--hash-emails",
-            env={"KUNDE_SALT": "andet"},
+            env={"KUNDE_SALT": "andet-og-lang-nok"},
         )
     )
     assert set(other["email"]).isdisjoint(set(a["email"]))

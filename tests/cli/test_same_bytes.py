@@ -135,7 +135,7 @@ def shop(tmp_path_factory) -> Shop:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     # export's pseudonym salt: fixed, and never the developer's own ~/.config/kunde/salt.
-    return {"KUNDE_SALT": "same-bytes", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    return {"KUNDE_SALT": "same-bytes-same-bytes", "XDG_CONFIG_HOME": str(tmp_path / "config")}
 
 
 def _run(args: list[str], env: dict[str, str], output: Path | None = None) -> bytes:

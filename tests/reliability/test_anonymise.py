@@ -201,7 +201,7 @@ def test_report_command_end_to_end(tmp_path):
     ws = tmp_path / "ws"
     assert kunde("ingest", csv, "--workspace", ws).exit_code == 0
     texts = {}
-    for name, extra in (("plain", ()), ("anon", ("--anonymise", "--salt", "test-salt"))):
+    for name, extra in (("plain", ()), ("anon", ("--anonymise", "--salt", "test-salt-0123456789"))):
         out = tmp_path / name
         result = kunde("report", "--workspace", ws, "--output-dir", out, "--as-of",
                        AS_OF.isoformat(), "--no-model", "--quiet", *extra)  # fmt: skip

@@ -1,0 +1,143 @@
+"""The secret that keys pseudonyms and e-mail hashes (``export --hash-emails``,
+``report --anonymise``): where it comes from, and why kunde refuses a weak one.
+
+A keyed hash is only as private as its key. An empty key makes every "hashed" e-mail a
+plain SHA-256 that anyone can reverse with a list of addresses, so an empty or short
+salt — from ``--salt``, ``$KUNDE_SALT`` or the salt file — stops the run (fails closed)
+instead of quietly hashing without a key. The salt file is written whole or not at all
+(temporary file, fsync, then linked into place), so a full disk never leaves an empty
+one behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from pathlib import Path
+
+from kunde_cli.errors import ConfigError
+
+#: Where the per-user pseudonym salt lives unless --salt or KUNDE_SALT gives one.
+SALT_ENV = "KUNDE_SALT"
+SALT_FILE = "salt"
+#: The shortest salt accepted, in characters (kunde's own is 64 hex digits).
+MIN_SALT_LENGTH = 16
+_MAKE_ONE = "python -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def salt_path() -> Path:
+    """The per-user salt file: ``$XDG_CONFIG_HOME/kunde/salt`` (``~/.config/kunde/salt``)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "kunde" / SALT_FILE
+
+
+def resolve_salt(salt: str | None = None) -> str:
+    """The secret that keys pseudonyms and e-mail hashes.
+
+    ``--salt``, else ``$KUNDE_SALT``, else the per-user salt file, created on first use
+    with 32 random bytes (64 hex digits) and mode 0600. Keeping it out of the workspace
+    means a copy of the workspace or of a report never carries the key that would let
+    someone test guessed e-mail addresses against the hashes; set ``KUNDE_SALT`` on
+    every machine whose lists must join.
+
+    Raises ConfigError (exit 2) for an empty or short salt from any of the three, and
+    when the salt file cannot be read or written.
+    """
+    if salt is not None:
+        return _checked(salt, "the --salt value", f"give a longer secret, e.g. from `{_MAKE_ONE}`")
+    from_env = os.environ.get(SALT_ENV)
+    if from_env is not None:
+        return _checked(
+            from_env,
+            f"${SALT_ENV}",
+            f"set {SALT_ENV} to a longer secret, e.g. from `{_MAKE_ONE}`, or unset it to use "
+            f"{salt_path()}",
+        )
+    path = salt_path()
+    if path.exists():
+        return _read_salt_file(path)
+    return _create_salt_file(path)
+
+
+def _checked(value: str, what: str, hint: str) -> str:
+    """``value`` stripped, refused when it is empty or shorter than MIN_SALT_LENGTH."""
+    value = value.strip()
+    if not value:
+        raise ConfigError(f"{what} is empty: kunde will not hash without a secret key", hint=hint)
+    if len(value) < MIN_SALT_LENGTH:
+        raise ConfigError(
+            f"{what} is too short ({len(value)} characters, at least {MIN_SALT_LENGTH}): "
+            "a short key can be guessed",
+            hint=hint,
+        )
+    return value
+
+
+def _read_salt_file(path: Path) -> str:
+    hint = (
+        f"delete {path} to have a new one made (pseudonyms and e-mail hashes then change), "
+        f"or set {SALT_ENV}"
+    )
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(
+            f"cannot read the salt file ({err.strerror or err})", path=path, hint=hint
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("the salt file is not text", path=path, hint=hint) from None
+    return _checked(text, f"the salt file {path}", hint)
+
+
+def _create_salt_file(path: Path) -> str:
+    """Write a new random salt whole (temp + fsync + link), 0600, and return it.
+
+    Two kunde runs creating it at once both end up with the one that landed first.
+    """
+    value = secrets.token_hex(32)
+    tmp = path.with_name(f".{SALT_FILE}-tmp-{secrets.token_hex(4)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(
+            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
+        )
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), 0o600)
+                handle.write(f"{value}\n".encode())
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(tmp, path)  # atomic, and never over a salt another run just made
+            except FileExistsError:
+                return _read_salt_file(path)  # another kunde made it a moment ago: theirs
+            except OSError as err:
+                if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                # A file system without hard links: rename, unless one appeared meanwhile.
+                if path.exists():
+                    return _read_salt_file(path)
+                tmp.replace(path)
+            _fsync_dir(path.parent)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+    except OSError as err:
+        raise ConfigError(
+            f"cannot write the salt file: {err.strerror or err}; nothing was written",
+            path=path,
+            hint=f"free some space or fix the folder's permissions, or set {SALT_ENV}",
+        ) from None
+    return value
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
