@@ -26,6 +26,9 @@ class Loaded:
     as_of: date
     config: Config
     lang: str
+    #: The workspace read (None for files): while it lives, no writer deletes the files
+    #: these lazy frames read (its readers' lock, see kunde_cli.store.files).
+    workspace: object = None
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -215,6 +218,7 @@ def load(
         allow_future=allow_future,
     )
     survey: pl.LazyFrame | None = None
+    ws: Workspace | None = None
     if files:
         order_frames, survey_frames = [], []
         for path in files:
@@ -305,4 +309,5 @@ def load(
         as_of=resolved_as_of,
         config=config,
         lang=language,
+        workspace=ws,
     )

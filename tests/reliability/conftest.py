@@ -18,6 +18,7 @@ from typer.testing import CliRunner, Result
 
 from kunde_cli.cli.main import app
 from kunde_cli.store import LOCK_FILE
+from kunde_cli.store.files import READERS_FILE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPUS = DATA / "bad"
@@ -70,17 +71,18 @@ def ingest_json(result: Result | subprocess.CompletedProcess[str]) -> list[dict[
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``folder`` (relative path → digest), except the lock.
+    """SHA-256 of every file under ``folder`` (relative path → digest), except the locks.
 
-    The lock file's content (who holds it) changes with every run by design; all
-    other bytes must stay exactly as they were.
+    The lock file's content (who holds it) changes with every run by design, and the
+    readers' lock file (always empty) is made by the first writer or reader; all other
+    bytes must stay exactly as they were.
     """
     if not folder.exists():
         return {}
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != LOCK_FILE
+        if path.is_file() and path.name not in (LOCK_FILE, READERS_FILE)
     }
 
 
