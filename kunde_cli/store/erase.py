@@ -12,7 +12,9 @@ exactly those ids' lines, and only when that is unambiguous:
 * a key (e-mail or phone) on the lines of :data:`PLACEHOLDER_MIN_CUSTOMERS` (3) or more
   different customer ids is a *placeholder* (a shop's own phone typed for walk-ins,
   ``kunde@butik.dk``), not a person: ``forget`` never erases by it;
-* a key on two customers kunde counts apart is shared: refused;
+* a phone on two or more customer ids (a household's landline), or a key on customers
+  kunde counts apart, is shared: refused (an e-mail on two ids of one kunde customer is
+  taken as one person in two shop systems, and both are erased);
 * an id that kunde counts together with other ids (the identity map linked them by a
   shared e-mail or phone — one person in two shop systems, or two people of one
   household) is refused too, with the list.
@@ -246,6 +248,16 @@ def plan_forget(identity: pl.DataFrame, query: str, customers: Sequence[str] = (
                 f"({_listed(_shown(hits))}): a shared {via} (a placeholder), which kunde "
                 "forget never erases by; nothing was changed",
                 hint=hint,
+            )
+        if via == "phone" and chosen.len() > 1:
+            # A phone shared by a few ids is a household's landline more often than one
+            # person in two systems (an e-mail shared by two ids is taken as one person).
+            everyone = _shown(hits)
+            raise ForgetRefused(
+                f"'{query}' is the phone of {chosen.len()} customers ({_listed(everyone)}); "
+                "nothing was changed",
+                hint=f"name whom to erase: kunde forget '{query}' --customer {everyone[0]} "
+                f"(or all of them: --customer {','.join(everyone)})",
             )
         if groups.len() > 1:
             raise ForgetRefused(

@@ -151,6 +151,25 @@ def test_shared_phone_forget_one_leaves_the_other_untouched(shop):
     assert erased.select(s.EMAIL, s.NAME, s.PHONE).null_count().row(0) == (2, 2, 2)
 
 
+def test_shared_phone_itself_is_refused_with_both_ids(shop):
+    before = snapshot(shop)
+    result = forget(shop, "22 33 44 55")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: '22 33 44 55' is the phone of 2 customers (K20, K21); nothing was changed",
+        "Hint: name whom to erase: kunde forget '22 33 44 55' --customer K20 (or all of them: "
+        "--customer K20,K21)",
+    ]
+    assert snapshot(shop) == before
+    named = forget(shop, "22 33 44 55", "--customer", "K21")
+    assert named.exit_code == 0, named.stderr
+    assert named.stdout.splitlines()[0] == (
+        "Erased the personal data of '22 33 44 55' (customer id K21):"
+    )
+    assert stored_lines(shop, "K20").height == 2  # Anna untouched
+    assert stored_lines(shop, "K20")[s.PHONE].to_list() == ["+4522334455"] * 2
+
+
 def test_customer_must_be_among_those_the_query_reaches(shop):
     before = snapshot(shop)
     result = forget(shop, "anna@example.dk", "--customer", "K03")
