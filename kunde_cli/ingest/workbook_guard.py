@@ -452,8 +452,9 @@ def _child_env() -> dict[str, str]:
     import kunde_cli
 
     env = dict(os.environ)
-    root = str(Path(kunde_cli.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    root = Path(kunde_cli.__file__).resolve().parent.parent
+    if root.name not in ("site-packages", "dist-packages"):  # installed: found anyway
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     return env
 
 
