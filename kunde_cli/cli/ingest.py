@@ -190,6 +190,13 @@ def ingest_command(
     emit(table, fmt, output, title=title, lang=language)
     _print_statuses([r for r in results if r.kind != "survey"], config, language)
     _print_changes(summaries, config, language)
+    for sm in summaries:  # an erased person brought back by this export (kunde forget)
+        if sm.returning_erased:
+            from kunde_cli.render.i18n import returning_note
+            from kunde_cli.render.terminal import warn
+
+            back = returning_note(sm.returning_erased, sm.returning_erased_on, language)
+            warn(f"{sm.source}: {back}")
     if refused:
         rejects_path = Path(workspace) / "rejects.csv"
         if language == "da":

@@ -635,7 +635,9 @@ def validate_orders(
     ).cast(s.REJECTS)  # type: ignore[arg-type]
     # Usually every row is good: then there is nothing to filter (and no copy to make).
     good = checks.filter(pl.col("_reason").is_null()) if bad.height else checks
-    orders = good.with_columns(pl.lit(path).alias(s.SOURCE_FILE)).select(
+    # Every line keeps where it came from (file and row).
+    good = good.with_columns(pl.lit(path).alias(s.SOURCE_FILE))
+    orders = good.select(
         pl.col(name).cast(dtype) if name in good.columns else pl.lit(None, dtype).alias(name)
         for name, dtype in s.ORDERS.items()
     )

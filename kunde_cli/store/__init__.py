@@ -36,7 +36,7 @@ import copy
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,16 +47,13 @@ import polars as pl
 from kunde_cli import schema as s
 from kunde_cli.errors import DataQualityError, WorkspaceError
 from kunde_cli.ingest import identity as ident
+from kunde_cli.store import erase
 from kunde_cli.store.erase import (
     ERASED_PREFIX,
     ORDERS_ERASED_COLUMNS,
     SURVEY_ERASED_COLUMNS,
     Eraser,
-    erase_orders,
-    erase_rejects,
-    erase_survey,
-    forget_targets,
-    normalised_email_values,
+    ForgetSummary,
 )
 from kunde_cli.store.files import (
     DIR_MODE,
@@ -154,21 +151,9 @@ class AppendSummary:
     #: changed orders by the status word of their new version (lower case as stored)
     changed_by_status: Mapping[str, int] = field(default_factory=dict)
     collisions: int = 0  # orders refused: their number is another stored order's
-
-
-@dataclass(frozen=True)
-class ForgetSummary:
-    """What :meth:`Workspace.forget` removed (no personal data in here but the ids)."""
-
-    query: str
-    found: bool
-    customer_ids: tuple[str, ...]  # the original customer ids whose data was erased
-    order_lines: int  # order lines anonymised (amounts kept under ``pseudonym``)
-    survey_answers: int  # survey answers anonymised (scores kept)
-    rejects_removed: int  # rows removed from rejects because they held the person's data
-    order_columns: tuple[str, ...]  # columns cleared in order lines
-    survey_columns: tuple[str, ...]  # columns cleared in survey answers
-    pseudonym: str | None  # the anonymous id that now holds the order amounts
+    #: rows stored that carry a key erased by ``kunde forget`` (see ``erase.returning``)
+    returning_erased: int = 0
+    returning_erased_on: str | None = None  # when (ISO date) such a key was last erased
 
 
 def file_sha256(path: str | Path) -> str:
@@ -254,30 +239,38 @@ class Workspace(WorkspaceFolder):
         ``customer_id`` is the canonical id of :mod:`kunde_cli.ingest.identity` (one per
         real person across sources); e-mail and phone are as stored.
         """
-        manifest = self._read_manifest_required()
-        lines = apart_by_source(self._scan_parts(manifest, ORDERS), _order_sources(manifest))
-        identity = self._read_identity(manifest)
-        if identity is None:
-            return ident.resolve_customers(lines)
-        return ident.apply_identity(lines, identity, ids_complete=True)
+
+        def read() -> pl.LazyFrame:
+            manifest = self._read_manifest_required()
+            lines = apart_by_source(self._scan_parts(manifest, ORDERS), _order_sources(manifest))
+            identity = self._read_identity(manifest)
+            if identity is None:
+                return ident.resolve_customers(lines)
+            return ident.apply_identity(lines, identity, ids_complete=True)
+
+        return self._reading(read)
 
     def scan_survey(self) -> pl.LazyFrame | None:
         """All stored survey answers (schema.SURVEY), or None when there are none.
 
         ``customer_id`` is mapped onto the orders' canonical ids (by id, else e-mail).
         """
-        manifest = self._read_manifest_required()
-        if not manifest[SURVEY]:
-            return None
-        return ident.resolve_survey(
-            self._scan_parts(manifest, SURVEY), self._read_identity(manifest)
-        )
+
+        def read() -> pl.LazyFrame | None:
+            manifest = self._read_manifest_required()
+            if not manifest[SURVEY]:
+                return None
+            return ident.resolve_survey(
+                self._scan_parts(manifest, SURVEY), self._read_identity(manifest)
+            )
+
+        return self._reading(read)
 
     def read_rejects(self) -> pl.DataFrame:
         """Every refused row so far (schema.REJECTS), oldest first."""
         if not self.exists():
             return s.empty_rejects()
-        return self._scan_parts(self._read_manifest(), REJECTS).collect()
+        return self._reading(lambda: self._scan_parts(self._read_manifest(), REJECTS).collect())
 
     # --- writing -------------------------------------------------------------------
 
@@ -348,87 +341,16 @@ class Workspace(WorkspaceFolder):
             part=None,
         )
 
-    def forget(self, email_or_id: str) -> ForgetSummary:
+    def forget(self, email_or_id: str, *, customers: Sequence[str] = ()) -> ForgetSummary:
         """Erase one customer's personal data (GDPR art. 17) and say what was removed.
 
-        The customer is found by normalised e-mail or customer id (original or
-        canonical), else by phone number, and taken as kunde sees them: every id, e-mail
-        and phone linked to them. Then
-
-        * order lines: name, e-mail, phone, postcode and city are cleared and the
-          customer id is replaced by a random anonymous id (``erased-…``), so the shop's
-          revenue and order counts stay right but nothing points to the person;
-        * survey answers: e-mail, name and comment are cleared, the id replaced the same
-          way (the score still counts in the NPS);
-        * rejects: refused rows whose value is their e-mail, phone or name are removed;
-        * the identity map loses their ids, e-mails and phones.
-
-        The old files are deleted after the new manifest is committed. The manifest
-        logs when and how much was erased, never who. The original export files are
-        outside the workspace and still hold the data. A later overlapping export does
-        not bring the erased lines back (they are duplicates of the anonymised lines).
+        ``email_or_id`` is an e-mail, a customer id or a phone number; ``customers``
+        the ids named with ``kunde forget --customer``. Only the lines of the customer
+        ids the query names are touched; a key shared with others, a placeholder, or ids
+        kunde counts as one customer are refused (:class:`erase.ForgetRefused`, nothing
+        changed). See :func:`kunde_cli.store.erase.forget`.
         """
-        query = email_or_id.strip()
-        with self._writing(purpose="kunde forget"):
-            manifest = self._read_manifest_required()
-            identity = self._read_identity(manifest)
-            if identity is None:
-                identity = ident.empty_identity()
-            query_emails = normalised_email_values([query])
-            targets = forget_targets(identity, query)
-            person = identity.filter(pl.col(ident.CANONICAL_ID).is_in(targets.implode()))
-            pseudonym = ERASED_PREFIX + secrets.token_hex(6)
-            new = copy.deepcopy(manifest)
-            doomed: list[Path] = []
-            order_lines, order_names = self._rewrite_parts(
-                new, ORDERS, doomed, erase_orders(person, pseudonym)
-            )
-            survey_keys = [*targets.to_list(), query, *query_emails]
-            survey_answers, survey_names = self._rewrite_parts(
-                new, SURVEY, doomed, erase_survey(identity, survey_keys, pseudonym)
-            )
-            personal = {
-                "emails": sorted(
-                    {*person.get_column(ident.EMAIL_KEY).drop_nulls().to_list(), *query_emails}
-                ),
-                "phones": sorted(set(person.get_column(ident.PHONE_KEY).drop_nulls().to_list())),
-                "names": sorted(
-                    {n.strip().lower() for n in order_names | survey_names if n.strip()}
-                ),
-            }
-            rejects_removed, _ = self._rewrite_parts(new, REJECTS, doomed, erase_rejects(personal))
-            found = bool(order_lines or survey_answers)
-            if not found and not rejects_removed:
-                return ForgetSummary(query, False, (), 0, 0, 0, (), (), None)
-            if order_lines:
-                anonymous = pl.DataFrame(
-                    {s.CUSTOMER_ID: [pseudonym], s.EMAIL: [None], s.PHONE: [None]},
-                    schema=dict.fromkeys(ident.RAW_COLUMNS, pl.String),
-                )
-                kept = identity.filter(~pl.col(ident.CANONICAL_ID).is_in(targets.implode()))
-                self._replace_identity(new, ident.identity_map(anonymous, previous=kept), doomed)
-            new["erasures"].append(
-                {
-                    "at": now(),
-                    "order_lines": order_lines,
-                    "survey_answers": survey_answers,
-                    "rejects_removed": rejects_removed,
-                }
-            )
-            self._commit(new, doomed, rejects_changed=rejects_removed > 0)
-            return ForgetSummary(
-                query=query,
-                found=found,
-                customer_ids=tuple(
-                    sorted(person.get_column(ident.ID_KEY).drop_nulls().unique().to_list())
-                ),
-                order_lines=order_lines,
-                survey_answers=survey_answers,
-                rejects_removed=rejects_removed,
-                order_columns=ORDERS_ERASED_COLUMNS if order_lines else (),
-                survey_columns=SURVEY_ERASED_COLUMNS if survey_answers else (),
-                pseudonym=pseudonym if found else None,
-            )
+        return erase.forget(self, email_or_id, customers)
 
     # --- internals: appending ------------------------------------------------------
 
@@ -499,6 +421,7 @@ class Workspace(WorkspaceFolder):
                 if rejects.height
                 else 0
             )
+            back = erase.returning(self, manifest, fresh)  # erased people stored again
             part = None
             stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{sha[:8]}"
             if fresh.height:
@@ -528,6 +451,8 @@ class Workspace(WorkspaceFolder):
                 new_orders=overlap.new_orders if overlap is not None else 0,
                 changed_by_status=overlap.changed_by_status if overlap is not None else {},
                 collisions=overlap.collision_orders if overlap is not None else 0,
+                returning_erased=back.rows,
+                returning_erased_on=back.erased_on,
             )
             if already:
                 # The very same file again (a cron job re-reading one export): note it on
@@ -555,6 +480,7 @@ class Workspace(WorkspaceFolder):
             "duplicates": summary.duplicates,
             "rejected": summary.rejected,
             "changed": summary.changed,
+            "returning_erased": summary.returning_erased,
             **(
                 {
                     "source": summary.source_name,
@@ -632,8 +558,9 @@ class Workspace(WorkspaceFolder):
 
     def _read_manifest(self) -> dict[str, Any]:
         path = self.path / MANIFEST
+        self._check_folder()  # no other user can bend it; no link is followed in it
         try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
+            manifest = json.loads(self._read_own_bytes(path).decode("utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as err:
             raise WorkspaceError(
                 f"the workspace manifest is damaged ({err})",
@@ -662,9 +589,7 @@ class Workspace(WorkspaceFolder):
         files = [self.path / entry["file"] for entry in manifest[kind]]
         if not files:
             return pl.DataFrame(schema=schema).lazy()
-        missing = [f for f in files if not f.is_file()]
-        if missing:
-            raise self._missing_error(missing)
+        self._check_data_files(files)  # all there, none a link
         # Parts written before a column was added to the schema read it as null.
         return pl.scan_parquet(files, schema=schema, missing_columns="insert")
 
@@ -674,10 +599,8 @@ class Workspace(WorkspaceFolder):
             return None
         if self._identity_cache is not None and self._identity_cache[0] == name:
             return self._identity_cache[1]  # orders and survey both need it
-        path = self.path / name
-        if not path.is_file():
-            raise self._missing_error([path])
-        identity = pl.read_parquet(path)
+        with self._open_data(self.path / name) as handle:  # gone: MissingDataError
+            identity = pl.read_parquet(handle)
         # Identity files are never rewritten in place (a new one gets a new name).
         self._identity_cache = (name, identity)
         return identity
@@ -705,9 +628,8 @@ class Workspace(WorkspaceFolder):
             # rejects.csv is derived; if it cannot be written now, the next writer does it.
             with contextlib.suppress(WorkspaceError):
                 self._write_bytes_atomic(self.path / REJECTS_CSV, lambda h: h.write(csv_bytes))
-        for path in doomed:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        # Old files go once no reader can hold them; else a later writer's _recover.
+        self._delete_unread(doomed)
 
     def _rejects_csv_bytes(self, manifest: dict[str, Any]) -> bytes:
         rejects = self._scan_parts(manifest, REJECTS).collect()
@@ -730,8 +652,9 @@ class Workspace(WorkspaceFolder):
                 listed.update(self.path / entry["file"] for entry in manifest[kind])
             if manifest.get("identity"):
                 listed.add(self.path / manifest["identity"])
+        unlisted = []
         for folder in (self.path, *(self.path / k for k in (ORDERS, SURVEY, REJECTS))):
-            if not folder.is_dir():
+            if not folder.is_dir() or folder.is_symlink():
                 continue
             for entry in folder.iterdir():
                 ours = entry.name.startswith(TMP_PREFIX) or (
@@ -742,7 +665,11 @@ class Workspace(WorkspaceFolder):
                     )
                 )
                 if ours and entry.is_file() and entry not in listed:
-                    entry.unlink()
+                    if entry.name.startswith(TMP_PREFIX):
+                        entry.unlink()  # never listed, so never read
+                    else:
+                        unlisted.append(entry)  # perhaps superseded while read
+        self._delete_unread(unlisted)
         if manifest is None:
             return
         expected = manifest.get("rejects_csv_sha256")

@@ -261,12 +261,23 @@ class WorkspaceFolder:
                         hint="give an empty or new folder with --workspace",
                     )
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file, or a link to nowhere, where a folder belongs
+            raise WorkspaceError(
+                "cannot make the workspace folder: part of its path is not a folder",
+                path=self.path,
+                hint="give another --workspace",
+            ) from None
         try:
             self.path.mkdir(mode=DIR_MODE)
         except FileExistsError:
             # Two cron runs starting together: the other made it first. The lock file
             # inside it is what serialises them, so this is not an error.
+            if not self.path.is_dir():  # a link to nowhere
+                raise WorkspaceError(
+                    "is not a folder", path=self.path, hint="give another --workspace"
+                ) from None
             self._check_folder()
             return
         self.path.chmod(DIR_MODE)  # mkdir's mode is filtered by the umask
