@@ -93,13 +93,18 @@ def forget_command(
             if da
             else f"Erase all personal data of '{who}'{ids} from {workspace}? This cannot be undone."
         )
-        if not typer.confirm(question, default=False):
+        from kunde_cli.render.safety import terminal_safe
+
+        if not typer.confirm(terminal_safe(question), default=False):
             typer.echo("Intet blev slettet." if da else "Nothing was erased.")
             raise typer.Exit(0)
     with ws.lock(wait_seconds=wait, purpose="kunde forget"):
         summary = ws.forget(who, customers=customers)
+    from kunde_cli.render.safety import terminal_safe
+
+    # Ids, paths and the query are data: control characters never reach the terminal.
     for line in describe(summary, workspace=str(workspace), da=da):
-        typer.echo(line)
+        typer.echo(terminal_safe(line))
 
 
 def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:

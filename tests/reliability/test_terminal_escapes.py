@@ -184,3 +184,18 @@ def test_ingest_notes_and_error_messages_are_escaped(tmp_path, orders):
     missing = kunde("inspect", tmp_path / f"findes{CLEAR}ikke.csv")
     assert missing.exit_code == 2
     assert controls(missing.stdout) == [] and controls(missing.stderr) == []
+
+
+def test_forget_prints_ids_and_paths_without_control_characters(tmp_path: Path) -> None:
+    """The forget summary names the customer ids and the query: they are data."""
+    ws = tmp_path / "ws"
+    export = tmp_path / "ordrer.csv"
+    export.write_text(
+        "Ordrenr;Kundenr;E-mail;Dato;Beløb\n1;K\x1b[2J\x9b1;a@b.dk;05-03-2024;100,00\n",
+        encoding="utf-8",
+    )
+    assert kunde("ingest", export, "-w", ws).exit_code == 0
+    result = kunde("forget", "a@b.dk", "-w", ws, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x9b" not in result.stdout
+    assert "\\x1b" in result.stdout  # shown, as an escape
