@@ -296,7 +296,7 @@ class WorkspaceFolder:
     def _write_bytes_atomic(self, target: Path, write: Any) -> None:
         """Write via a temporary file in the same folder, fsync, then os.replace."""
         tmp = target.with_name(f"{TMP_PREFIX}{secrets.token_hex(4)}-{target.name}")
-        with _os_errors(target):
+        with _os_errors(self.path):
             self._write_via(tmp, target, write)
             _fsync_dir(target.parent)
         if target.name == MANIFEST and target.parent == self.path and self._lock_depth:
