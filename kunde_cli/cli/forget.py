@@ -163,6 +163,16 @@ def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:
             "person (delete them or make them again):"
         )
         lines.extend(f"  {w.path} ({w.command}, {w.at[:10]})" for w in summary.outputs)
+    if summary.old_files_left:
+        lines.append(
+            f"  {summary.old_files_left} gamle filer i arbejdsmappen har stadig oplysningerne, "
+            "fordi en anden kunde-kørsel læser dem lige nu; de slettes ved næste kunde "
+            "ingest eller forget"
+            if da
+            else f"  {summary.old_files_left} old files in the workspace still hold the data "
+            "because another kunde run is reading them now; the next kunde ingest or forget "
+            "removes them"
+        )
     exports = f": {', '.join(summary.exports)}" if summary.exports else ""
     lines.append(
         "De oprindelige eksportfiler ligger uden for arbejdsmappen og indeholder stadig "

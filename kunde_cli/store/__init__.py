@@ -614,8 +614,11 @@ class Workspace(WorkspaceFolder):
 
     def _commit(
         self, manifest: dict[str, Any], doomed: list[Path], *, rejects_changed: bool
-    ) -> None:
-        """Write the manifest (the commit point), then tidy up after it."""
+    ) -> bool:
+        """Write the manifest (the commit point), then tidy up after it.
+
+        True when the superseded files in ``doomed`` are deleted; False when a reader
+        still reads them (they go once it is done, see ``_delete_unread``)."""
         manifest["updated_at"] = now()
         csv_bytes = None
         if rejects_changed:
@@ -629,7 +632,7 @@ class Workspace(WorkspaceFolder):
             with contextlib.suppress(WorkspaceError):
                 self._write_bytes_atomic(self.path / REJECTS_CSV, lambda h: h.write(csv_bytes))
         # Old files go once no reader can hold them; else a later writer's _recover.
-        self._delete_unread(doomed)
+        return self._delete_unread(doomed)
 
     def _rejects_csv_bytes(self, manifest: dict[str, Any]) -> bytes:
         rejects = self._scan_parts(manifest, REJECTS).collect()

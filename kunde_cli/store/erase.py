@@ -45,6 +45,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,9 @@ SURVEY_ERASED_COLUMNS = (s.EMAIL, s.NAME, s.COMMENT)
 #: placeholder, not a person: ``forget`` never erases by it (and never remembers it).
 PLACEHOLDER_MIN_CUSTOMERS = 3
 #: The workspace file holding the tombstone's random HMAC key (32 bytes as hex, 0600).
+#: How long forget waits for a running kunde run to stop reading the old files that
+#: still hold the person before it says they are still there.
+OLD_FILES_WAIT_SECONDS = 10.0
 KEY_FILE = "forget.key"
 KEY_BYTES = 32
 #: A refusal lists at most this many customer ids (then "and N more").
@@ -118,6 +122,9 @@ class ForgetSummary:
     outputs: tuple[Written, ...] = ()
     #: the export files (as ingested) that held the erased rows; kunde does not touch them
     exports: tuple[str, ...] = ()
+    #: old workspace files still holding the person because another kunde run was
+    #: reading them; the next kunde ingest or forget removes them
+    old_files_left: int = 0
 
 
 @dataclass(frozen=True)
@@ -513,7 +520,13 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
             erasure["key_id"] = _key_id(key)
             erasure["tombstone"] = sorted({_digest(key, k, v) for k, v in remembered})
         new["erasures"].append(erasure)
-        ws._commit(new, doomed, rejects_changed=rejects_removed > 0)
+        deleted = ws._commit(new, doomed, rejects_changed=rejects_removed > 0)
+        # The old files still hold the person: give a running report a moment to finish
+        # reading them, then say plainly if they are still there.
+        deadline = time.monotonic() + OLD_FILES_WAIT_SECONDS
+        while not deleted and time.monotonic() < deadline:
+            time.sleep(0.2)
+            deleted = ws._delete_unread([p for p in doomed if p.exists()])
         return ForgetSummary(
             query=query,
             found=found,
@@ -527,6 +540,7 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
             kept_apart=plan.kept_apart,
             outputs=tuple(written.still_there(ws.path, since)) if since else (),
             exports=exports,
+            old_files_left=0 if deleted else sum(p.exists() for p in doomed),
         )
 
 

@@ -375,3 +375,51 @@ def test_cli_readers_survive_repeated_ingests(tmp_path):
     failed = [(args[3:], err) for args, code, err in runs if code != 0]
     assert failed == [], failed
     assert (ws / MANIFEST).exists()
+
+
+def test_forget_says_when_a_running_reader_keeps_the_persons_old_files(tmp_path, monkeypatch):
+    """Old part files still hold the erased person while another run reads them: forget
+    waits a moment, then says so; the next writer removes them once the reader is done."""
+    from kunde_cli.store import erase
+
+    monkeypatch.setattr(erase, "OLD_FILES_WAIT_SECONDS", 0.5)
+    ws = Workspace(tmp_path / "ws")
+    ingest(ws, 0)
+    old_part = ws.path / ws.manifest()["orders"][0]["file"]
+    with subprocess.Popen(
+        [sys.executable, "-c", READER, str(ws.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=quiet_env(),
+    ) as reader:
+        assert reader.stdout is not None and reader.stdout.readline() == "reading\n"
+        summary = Workspace(ws.path).forget("k1@example.dk")
+        assert summary.order_lines == 1
+        assert summary.old_files_left >= 1  # the old part (and identity) still on disk
+        assert old_part.exists()
+        out, _ = reader.communicate("go\n", timeout=60)
+    assert out.strip() == "5"
+    with Workspace(ws.path).lock():  # the next writer, once the reader is gone
+        pass
+    assert not old_part.exists()
+
+
+def test_forget_waits_for_a_short_read_to_end(tmp_path):
+    """A reader that finishes within the wait: the old files go, nothing left to say."""
+    ws = Workspace(tmp_path / "ws")
+    ingest(ws, 0)
+    with subprocess.Popen(
+        [sys.executable, "-c", READER, str(ws.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=quiet_env(),
+    ) as reader:
+        assert reader.stdout is not None and reader.stdout.readline() == "reading\n"
+        assert reader.stdin is not None
+        reader.stdin.write("go\n")
+        reader.stdin.flush()  # the reader finishes while forget waits
+        summary = Workspace(ws.path).forget("k1@example.dk")
+        reader.communicate(timeout=60)
+    assert summary.old_files_left == 0
