@@ -72,7 +72,7 @@ PLACEHOLDER_MIN_CUSTOMERS = 3
 #: The workspace file holding the tombstone's random HMAC key (32 bytes as hex, 0600).
 #: How long forget waits for a running kunde run to stop reading the old files that
 #: still hold the person before it says they are still there.
-OLD_FILES_WAIT_SECONDS = 10.0
+OLD_FILES_WAIT_SECONDS = 5.0
 KEY_FILE = "forget.key"
 KEY_BYTES = 32
 #: A refusal lists at most this many customer ids (then "and N more").

@@ -243,9 +243,11 @@ def test_recover_keeps_unlisted_files_while_someone_reads(tmp_path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from kunde_cli.store import Workspace
+    from kunde_cli.store import Workspace, erase
     sys.path.insert(0, sys.argv[3])
     from reliability.test_readers_commit import ingest
+    # Readers never stop here: forget must not wait for them to let go of old files.
+    erase.OLD_FILES_WAIT_SECONDS = 0
     ws = Workspace(sys.argv[1])
     for i in range(int(sys.argv[2])):
         ingest(ws, 1000 + 10 * i)  # a new identity file, the old one superseded
