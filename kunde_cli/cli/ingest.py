@@ -142,6 +142,8 @@ def ingest_command(
     by_path = {result.path: result for result in results}
     summaries = []
     with ws.lock(wait_seconds=wait):
+        if strict:
+            _refuse_collisions(ws, results, given_source)
         for path in files:
             if path in seen:
                 summaries.append(ws.seen_again(path, digests[path], kind))  # type: ignore[arg-type]
@@ -218,6 +220,31 @@ def _print_statuses(results: list[Any], config: Any, language: str) -> None:
         print_overview(overview, lang=language, currency=label, console=err_console)
 
 
+def _refuse_collisions(ws: Any, results: list[Any], given_source: str | None) -> None:
+    """--strict: refuse the whole run, before anything is written, when an orders file
+    has order numbers that other orders (stored, or in an earlier file) already use."""
+    from kunde_cli.errors import DataQualityError
+    from kunde_cli.store.overlap import source_name
+
+    orders = [r for r in results if r.kind != "survey"]
+    batches = [
+        (r.frame, given_source or source_name(None, _detected(r).get("preset"))) for r in orders
+    ]
+    for result, count in zip(orders, ws.collisions(batches), strict=True):
+        if count:
+            raise DataQualityError(
+                f"{count} order(s) in {result.path} have numbers that other orders (another "
+                "customer or date) already use; nothing was written (--strict)",
+                hint="if this export is from another shop system or till, name it: "
+                "kunde ingest FILE --source NAME",
+            )
+
+
+def _detected(result: Any) -> dict[str, Any]:
+    det = result.detected
+    return det.as_dict() if hasattr(det, "as_dict") else dict(det)
+
+
 def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
     """On stderr: orders a newer export changed, and order numbers another order took."""
     from kunde_cli.ingest.statuses import class_table
@@ -232,6 +259,14 @@ def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
                 cls = classes.get(word, "unknown") if word else "completed"
                 by_class[cls] = by_class.get(cls, 0) + n
             note(f"{sm.source}: {changes_sentence(sm.changed, by_class, language)}")
+        if sm.kind == "orders" and sm.moved_lines:
+            note(
+                f"{sm.source}: {sm.moved_lines} linjer, som filen gemte under et andet "
+                f"systemnavn, hører nu til '{sm.source_name}' (gemt én gang)"
+                if language == "da"
+                else f"{sm.source}: {sm.moved_lines} lines this file stored under another "
+                f"system's name now belong to '{sm.source_name}' (stored once)"
+            )
         if sm.kind == "orders" and sm.collisions:
             warn(f"{sm.source}: {collisions_sentence(sm.collisions, sm.source_name, language)}")
 

@@ -151,6 +151,8 @@ class AppendSummary:
     #: changed orders by the status word of their new version (lower case as stored)
     changed_by_status: Mapping[str, int] = field(default_factory=dict)
     collisions: int = 0  # orders refused: their number is another stored order's
+    #: lines this very file had stored under another system's name, now under this one
+    moved_lines: int = 0
     #: rows stored that carry a key erased by ``kunde forget`` (see ``erase.returning``)
     returning_erased: int = 0
     returning_erased_on: str | None = None  # when (ISO date) such a key was last erased
@@ -297,6 +299,23 @@ class Workspace(WorkspaceFolder):
         """
         return self._append(ORDERS, frame, rejects, source, strict=strict)
 
+    def collisions(self, batches: Sequence[tuple[pl.DataFrame, str]]) -> list[int]:
+        """Orders of each batch (order lines, shop system) whose number another order
+        already uses — stored, or in an earlier batch — as :meth:`append_orders` would
+        find them appending the batches in turn, without writing anything (``--strict``
+        refuses a whole run with these before it writes a line)."""
+        manifest = self._read_manifest() if self.exists() else _empty_manifest()
+        running = self._scan_parts(manifest, ORDERS)
+        counts = []
+        for frame, source in batches:
+            batch = first_of_each_line(_conform(frame, s.ORDERS, _KEYS[ORDERS]))
+            overlap = compare_orders(batch, running, source)
+            counts.append(overlap.collision_orders)
+            running = pl.concat(
+                [running, overlap.fresh.lazy().cast(s.ORDERS)], how="vertical_relaxed"
+            )
+        return counts
+
     def append_survey(
         self, frame: pl.DataFrame, rejects: pl.DataFrame, *, source: SourceInfo
     ) -> AppendSummary:
@@ -375,6 +394,7 @@ class Workspace(WorkspaceFolder):
             stored = self._scan_parts(manifest, kind)
             overlap = None
             survey_changed = 0
+            moved_lines = 0
             new_rejects = rejects
             rejects_changed = False
             if already:
@@ -395,12 +415,21 @@ class Workspace(WorkspaceFolder):
                         )
                     rejects = new_rejects = pl.concat([rejects, collided])
                 fresh = overlap.fresh
-                if _entry_of(manifest, sha, kind) is not None:
+                earlier = [
+                    e
+                    for e in manifest["sources"]
+                    if e["sha256"] == sha and e["kind"] == kind and e.get("source") != source.source
+                ]
+                if earlier:
                     # This file again, now named as another system: its refused rows are
-                    # stored already, and the lines it had refused as collisions are
-                    # stored now, so they are no longer refused.
-                    dropped, _ = self._rewrite_parts(
-                        new, REJECTS, doomed, _drop_collisions(str(source.path))
+                    # stored already; the lines it had refused as collisions are stored
+                    # now, so they are no longer refused; and the lines it had stored
+                    # under the other name belong to this system now (stored just once).
+                    paths = {str(source.path), *(str(e["path"]) for e in earlier)}
+                    olds = {e.get("source") for e in earlier}
+                    dropped, _ = self._rewrite_parts(new, REJECTS, doomed, _drop_collisions(paths))
+                    moved_lines, _ = self._rewrite_parts(
+                        new, ORDERS, doomed, _drop_lines_of(paths, olds)
                     )
                     new_rejects = collided
                     rejects_changed = bool(dropped)
@@ -451,6 +480,7 @@ class Workspace(WorkspaceFolder):
                 new_orders=overlap.new_orders if overlap is not None else 0,
                 changed_by_status=overlap.changed_by_status if overlap is not None else {},
                 collisions=overlap.collision_orders if overlap is not None else 0,
+                moved_lines=moved_lines,
                 returning_erased=back.rows,
                 returning_erased_on=back.erased_on,
             )
@@ -730,13 +760,32 @@ def _collision_rejects(collisions: pl.DataFrame, source: SourceInfo) -> pl.DataF
     ).cast(s.REJECTS)  # type: ignore[arg-type]
 
 
-def _drop_collisions(path: str) -> Eraser:
-    """An eraser removing the collision rejects of the file ``path``."""
+def _drop_collisions(paths: set[str]) -> Eraser:
+    """An eraser removing the collision rejects of the file (as named in ``paths``)."""
 
     def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
         hit = part.select(
-            (pl.col(s.REJECT_FILE) == path)
+            pl.col(s.REJECT_FILE).is_in(sorted(paths))
             & pl.col(s.REJECT_REASON).str.starts_with(COLLISION_REASON)
+        ).to_series()
+        if not hit.any():
+            return None, 0, set()
+        return part.filter(~hit), int(hit.sum()), set()
+
+    return erase
+
+
+def _drop_lines_of(paths: set[str], sources: set[str | None]) -> Eraser:
+    """An eraser removing the lines the file (as named in ``paths``) stored under the
+    shop system names ``sources`` (None: no name recorded)."""
+    named = sorted(x for x in sources if x is not None)
+
+    def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        of_source = pl.col(s.SOURCE).is_in(named)
+        if None in sources:
+            of_source = of_source | pl.col(s.SOURCE).is_null()
+        hit = part.select(
+            (pl.col(s.SOURCE_FILE).is_in(sorted(paths)) & of_source).fill_null(False)
         ).to_series()
         if not hit.any():
             return None, 0, set()

@@ -93,6 +93,34 @@ def customer_key() -> pl.Expr:
     return pl.coalesce(s.CUSTOMER_ID, s.EMAIL, s.PHONE)
 
 
+def _with_legacy_matches(candidates: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:
+    """``candidates`` (stored lines of the batch's order ids, of its source or of none)
+    without the unsourced lines of orders that are not the batch's (another customer or
+    day): those are another system's, not a collision."""
+    legacy = pl.col(s.SOURCE).is_null()
+    if not candidates.select(legacy.any()).item():
+        return candidates.drop(s.SOURCE)
+    marks = [customer_key().alias(_WHO), pl.col(s.ORDER_DATE).dt.date().alias(_DAY)]
+    per_order = [pl.col(_WHO).drop_nulls().first(), pl.col(_DAY).min()]
+    new_side = batch.lazy().with_columns(marks).group_by(s.ORDER_ID).agg(per_order)
+    old_side = (
+        candidates.lazy().filter(legacy).with_columns(marks).group_by(s.ORDER_ID).agg(per_order)
+    )
+    same = old_side.join(new_side, on=s.ORDER_ID, how="inner", suffix="_new").filter(
+        (
+            pl.col(_WHO).is_null()
+            | pl.col(f"{_WHO}_new").is_null()
+            | (pl.col(_WHO) == pl.col(f"{_WHO}_new"))
+            | pl.col(_WHO).str.starts_with(ERASED_PREFIX)
+        )
+        & (pl.col(_DAY) == pl.col(f"{_DAY}_new"))
+    )
+    keep = same.select(s.ORDER_ID).collect()
+    return candidates.filter(
+        ~legacy | pl.col(s.ORDER_ID).is_in(keep.get_column(s.ORDER_ID).implode())
+    ).drop(s.SOURCE)
+
+
 def first_of_each_line(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` without lines that repeat an earlier line's (order_id, line_no)."""
     keys = [s.ORDER_ID, s.LINE_NO]
@@ -104,17 +132,29 @@ def first_of_each_line(frame: pl.DataFrame) -> pl.DataFrame:
 def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Overlap:
     """Split ``batch`` (one export's lines, schema.ORDERS) against ``stored`` lines.
 
-    ``stored`` may hold any sources; only lines of ``source`` (or of no recorded
-    source) are compared. ``batch`` must not repeat an (order_id, line_no).
+    ``stored`` may hold any sources; only lines of ``source`` are compared, and lines
+    stored before kunde kept a source (``source`` null) where they are the same order
+    (same customer and day) — never as a collision, as nobody can say which system
+    they came from. ``batch`` must not repeat an (order_id, line_no).
     """
     batch = batch.with_columns(pl.lit(source, pl.String).alias(s.SOURCE))
     ids = batch.select(s.ORDER_ID).unique()
-    mine = (
+    candidates = (
         stored.join(ids.lazy(), on=s.ORDER_ID, how="semi")
         .filter(pl.col(s.SOURCE).is_null() | (pl.col(s.SOURCE) == source))
-        .select(s.ORDER_ID, s.LINE_NO, s.CUSTOMER_ID, s.EMAIL, s.PHONE, s.ORDER_DATE, *COMPARED)
+        .select(
+            s.ORDER_ID,
+            s.LINE_NO,
+            s.SOURCE,
+            s.CUSTOMER_ID,
+            s.EMAIL,
+            s.PHONE,
+            s.ORDER_DATE,
+            *COMPARED,
+        )
         .collect()
     )
+    mine = _with_legacy_matches(candidates, batch)
     if not mine.height:
         return Overlap(
             fresh=batch,
