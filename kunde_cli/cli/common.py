@@ -171,6 +171,25 @@ def _overlaid(results: list[Any], *, quiet: bool) -> Any:
     return apart_by_source(combined.lazy(), sources)
 
 
+def _answers_overlaid(frames: list[Any]) -> Any:
+    """Survey answers of exports read directly, laid over each other as ``kunde
+    ingest`` would store them: an answer in two exports counts once, an edited one in
+    its later version (see :func:`kunde_cli.store.overlap.compare_answers`)."""
+    import polars as pl
+
+    from kunde_cli import schema as s
+    from kunde_cli.store.overlap import compare_answers
+
+    combined = pl.DataFrame(schema=s.SURVEY)
+    for frame in frames:
+        answers = compare_answers(frame, combined.lazy())
+        gone = answers.replaced.get_column(s.RESPONSE_ID)
+        combined = pl.concat(
+            [combined.filter(~pl.col(s.RESPONSE_ID).is_in(gone.implode())), answers.fresh]
+        )
+    return combined.lazy()
+
+
 def resolve_lang(lang: str | None, config: Config) -> str:
     """--lang wins over kunde.toml; da is the default."""
     chosen = (lang or config.lang or "da").lower()
@@ -235,7 +254,7 @@ def load(
                 )
         orders = resolve_customers(_overlaid(order_frames, quiet=quiet))
         if survey_frames:
-            survey = pl.concat(survey_frames).lazy()
+            survey = _answers_overlaid(survey_frames)
     else:
         ws = Workspace(workspace)
         if not ws.exists():

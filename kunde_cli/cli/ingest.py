@@ -175,7 +175,8 @@ def ingest_command(
             "accepted": [sm.accepted for sm in summaries],
             "duplicates": [sm.duplicates for sm in summaries],
             "rejected": [sm.rejected for sm in summaries],
-            "changed_orders": [sm.changed if sm.kind == "orders" else None for sm in summaries],
+            # orders (or survey answers) stored before that this export changed
+            "changed": [sm.changed for sm in summaries],
         },
         schema={
             "file": pl.String,
@@ -185,7 +186,7 @@ def ingest_command(
             "accepted": pl.Int64,
             "duplicates": pl.Int64,
             "rejected": pl.Int64,
-            "changed_orders": pl.Int64,
+            "changed": pl.Int64,
         },
     )
     title = f"Indlæst i {workspace}" if language == "da" else f"Ingested into {workspace}"
@@ -259,6 +260,24 @@ def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
                 cls = classes.get(word, "unknown") if word else "completed"
                 by_class[cls] = by_class.get(cls, 0) + n
             note(f"{sm.source}: {changes_sentence(sm.changed, by_class, language)}")
+        if sm.kind == "survey" and sm.changed:
+            note(
+                f"{sm.source}: {sm.changed} svar er ændret siden sidste eksport (den nye "
+                "udgave tæller)"
+                if language == "da"
+                else f"{sm.source}: {sm.changed} answers changed since the last export (the "
+                "new version counts)"
+            )
+        if sm.kind == "survey" and sm.collisions:
+            warn(
+                f"{sm.source}: {sm.collisions} svar har et svarnummer, som et andet gemt svar "
+                "(anden person eller dato) allerede har, fx et nyt ark, der tæller fra 1 "
+                "igen; de er gemt som særskilte svar"
+                if language == "da"
+                else f"{sm.source}: {sm.collisions} answers have a response number another "
+                "stored answer (another person or date) already has, e.g. a new sheet "
+                "numbering from 1 again; they are stored as answers of their own"
+            )
         if sm.kind == "orders" and sm.moved_lines:
             note(
                 f"{sm.source}: {sm.moved_lines} linjer, som filen gemte under et andet "

@@ -74,6 +74,7 @@ from kunde_cli.store.overlap import (
     COLLISION_REASON,
     DEFAULT_SOURCE,
     apart_by_source,
+    compare_answers,
     compare_orders,
     first_of_each_line,
     without_orders,
@@ -107,9 +108,6 @@ AUTO_LOCK_WAIT_SECONDS = 10.0
 
 _SCHEMAS: dict[str, dict[str, pl.DataType]] = {ORDERS: s.ORDERS, SURVEY: s.SURVEY}
 _KEYS = {ORDERS: (s.ORDER_ID, s.LINE_NO), SURVEY: (s.RESPONSE_ID,)}
-# A survey answer stored under the same id with other values is counted as "changed"
-# (orders: see store.overlap).
-_COMPARED = {SURVEY: (s.RESPONDED_AT, s.SCORE)}
 # Same rule as render.safety (which this layer may not import): text a spreadsheet
 # would run as a formula gets an apostrophe in rejects.csv, the file people open.
 _FORMULA = r"^[=+\-@\t\r]"
@@ -143,14 +141,16 @@ class AppendSummary:
     accepted: int  # new rows stored
     duplicates: int  # rows already stored (or repeated within the batch), skipped
     rejected: int  # distinct rows in the rejects frame
-    changed: int  # orders stored before whose lines this export changed (and replaced)
+    changed: int  # orders (answers) stored before that this export changed (and replaced)
     already_ingested: bool  # this very file (same SHA-256) was ingested before
     part: str | None  # the new part file, relative to the workspace (None: nothing new)
     source_name: str = DEFAULT_SOURCE  # the shop system (orders)
     new_orders: int = 0  # orders not stored before
     #: changed orders by the status word of their new version (lower case as stored)
     changed_by_status: Mapping[str, int] = field(default_factory=dict)
-    collisions: int = 0  # orders refused: their number is another stored order's
+    #: orders refused because another stored order has their number; survey answers
+    #: whose tool id another stored answer has (kept, keyed on their content)
+    collisions: int = 0
     #: lines this very file had stored under another system's name, now under this one
     moved_lines: int = 0
     #: rows stored that carry a key erased by ``kunde forget`` (see ``erase.returning``)
@@ -393,7 +393,7 @@ class Workspace(WorkspaceFolder):
             doomed: list[Path] = []
             stored = self._scan_parts(manifest, kind)
             overlap = None
-            survey_changed = 0
+            survey_changed = clashes = 0
             moved_lines = 0
             new_rejects = rejects
             rejects_changed = False
@@ -441,10 +441,11 @@ class Workspace(WorkspaceFolder):
                         lambda part: _drop_replaced(part, overlap.replaced, source.source),
                     )
             else:
-                batch = _first_of_each_key(frame, keys)
-                fresh = _new_answers(batch, stored, manifest)
-                if batch.height > fresh.height:
-                    survey_changed = _count_changed(batch, stored, kind)
+                answers = compare_answers(_first_of_each_key(frame, keys), _stored_answers(stored))
+                fresh, survey_changed, clashes = answers.fresh, answers.changed, answers.clashes
+                if answers.changed:
+                    gone = set(answers.replaced.get_column(s.RESPONSE_ID).to_list())
+                    self._rewrite_parts(new, SURVEY, doomed, _drop_answers(gone))
             rejected = (
                 rejects.select(pl.struct(s.REJECT_FILE, s.REJECT_ROW).n_unique()).item()
                 if rejects.height
@@ -479,7 +480,7 @@ class Workspace(WorkspaceFolder):
                 source_name=source.source,
                 new_orders=overlap.new_orders if overlap is not None else 0,
                 changed_by_status=overlap.changed_by_status if overlap is not None else {},
-                collisions=overlap.collision_orders if overlap is not None else 0,
+                collisions=overlap.collision_orders if overlap is not None else clashes,
                 moved_lines=moved_lines,
                 returning_erased=back.rows,
                 returning_erased_on=back.erased_on,
@@ -804,18 +805,13 @@ def _drop_replaced(
     return kept, part.height - kept.height, set()
 
 
-def _new_answers(
-    batch: pl.DataFrame, stored: pl.LazyFrame, manifest: dict[str, Any]
-) -> pl.DataFrame:
-    """Survey answers of ``batch`` not stored yet.
+def _stored_answers(stored: pl.LazyFrame) -> pl.LazyFrame:
+    """Stored survey answers as ``compare_answers`` knows them.
 
-    An answer is known by its ``response_id``: the survey tool's own id, else a key of
-    its content (see ``ingest.survey.content_key``). Answers stored by an older kunde
-    were keyed ``<file name>:<row>``; those are matched on their content instead, so a
-    re-export under another name is recognised for them too.
+    Answers stored by an older kunde were keyed ``<file name>:<row>``; those are known
+    by their content instead (``ingest.survey.content_key``), so a re-export under
+    another name is recognised for them too.
     """
-    if not manifest[SURVEY]:
-        return batch
     from kunde_cli.ingest.survey import content_key
 
     legacy = pl.col(s.RESPONSE_ID) == pl.format(
@@ -823,14 +819,22 @@ def _new_answers(
         pl.col(s.SOURCE_FILE).str.replace(r"^.*[/\\]", ""),
         pl.col(s.SOURCE_ROW),
     )
-    known = stored.select(
+    return stored.with_columns(
         pl.when(legacy).then(content_key()).otherwise(pl.col(s.RESPONSE_ID)).alias(s.RESPONSE_ID)
     )
-    return (
-        batch.lazy()
-        .join(known, on=s.RESPONSE_ID, how="anti", nulls_equal=True, maintain_order="left")
-        .collect()
-    )
+
+
+def _drop_answers(ids: set[str]) -> Eraser:
+    """An eraser removing the stored answers with these response ids (replaced by a
+    newer export's version)."""
+
+    def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        hit = part.select(pl.col(s.RESPONSE_ID).is_in(sorted(ids))).to_series()
+        if not hit.any():
+            return None, 0, set()
+        return part.filter(~hit), int(hit.sum()), set()
+
+    return erase
 
 
 def _count_seen(entry: dict[str, Any]) -> None:
@@ -851,23 +855,3 @@ def _first_of_each_key(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFra
     if not frame.select(pl.struct(keys).hash(seed=1).is_duplicated().any()).item():
         return frame
     return frame.filter(pl.struct(keys).is_first_distinct())
-
-
-def _count_changed(batch: pl.DataFrame, stored: pl.LazyFrame, kind: str) -> int:
-    """Rows of ``batch`` already stored under the same key but with other values."""
-    keys, compared = list(_KEYS[kind]), _COMPARED[kind]
-    return (
-        batch.lazy()
-        .select(*keys, *compared)
-        .join(
-            stored.select(*keys, *compared),  # keys are unique in the store
-            on=keys,
-            how="inner",
-            nulls_equal=True,
-            suffix="_stored",
-        )
-        .filter(pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}_stored")) for c in compared))
-        .select(pl.len())
-        .collect()
-        .item()
-    )

@@ -303,3 +303,98 @@ def apart_by_source(lines: pl.LazyFrame, sources: list[str | None]) -> pl.LazyFr
         )
 
     return lines.with_columns(apart(s.ORDER_ID), apart(s.REFERENCE))
+
+
+# --- survey answers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerOverlap:
+    """How an export's survey answers meet the stored ones."""
+
+    fresh: pl.DataFrame  # answers to store: new ones, new versions, re-keyed clashes
+    replaced: pl.DataFrame  # (response_id) of stored answers the new versions replace
+    duplicates: int  # answers stored already, alike (or erased since: they stay erased)
+    changed: int  # answers the survey tool lets people edit, changed since the last export
+    clashes: int  # answers whose tool id another stored answer (other person/time) has
+
+
+def _person() -> pl.Expr:
+    return pl.coalesce(s.CUSTOMER_ID, s.EMAIL)
+
+
+def compare_answers(batch: pl.DataFrame, stored: pl.LazyFrame) -> AnswerOverlap:
+    """Split ``batch`` (schema.SURVEY, one export) against ``stored`` answers.
+
+    An answer is known by its ``response_id``: the survey tool's own id (Respondent ID,
+    ``#``, a typed Svarnummer), else a key of its content (``ingest.survey.content_key``).
+    A tool id already stored is
+
+    * the same answer when it has the same person (customer id, else e-mail) — or, with
+      no person on either side, the same time: alike → duplicate; edited since (another
+      score, comment or time) → **changed**, the new version replaces the stored one;
+    * otherwise a **clash**: another survey numbering its answers the same way (a second
+      sheet starting at 1 again). The answer is kept, keyed on its content instead, and
+      counted, never dropped as a duplicate.
+
+    An answer whose person was erased (``kunde forget``) stays as it is.
+    """
+    from kunde_cli.ingest.survey import CONTENT_KEY_PREFIX, content_key
+
+    empty = pl.DataFrame(schema={s.RESPONSE_ID: pl.String})
+    columns = [s.RESPONSE_ID, s.RESPONDED_AT, s.CUSTOMER_ID, s.EMAIL, s.SCORE, s.COMMENT]
+    known = (
+        stored.select(columns)
+        .join(batch.lazy().select(s.RESPONSE_ID), on=s.RESPONSE_ID, how="semi")
+        .unique(s.RESPONSE_ID, keep="first", maintain_order=True)
+        .collect()
+    )
+    if not known.height:
+        return AnswerOverlap(batch, empty, 0, 0, 0)
+    old = {c: f"{c}_stored" for c in columns if c != s.RESPONSE_ID}
+    joined = batch.join(
+        known.rename(old).with_columns(_hit=pl.lit(True)),
+        on=s.RESPONSE_ID,
+        how="left",
+        maintain_order="left",
+    )
+    person_new = _person()
+    person_old = pl.coalesce(old[s.CUSTOMER_ID], old[s.EMAIL])
+    own = ~pl.col(s.RESPONSE_ID).str.starts_with(CONTENT_KEY_PREFIX)
+    erased = person_old.str.starts_with(ERASED_PREFIX).fill_null(False)
+    same_time = pl.col(s.RESPONDED_AT).eq_missing(pl.col(old[s.RESPONDED_AT]))
+    same_answer = (
+        erased
+        | (person_new == person_old).fill_null(False)
+        | ((person_new.is_null() | person_old.is_null()) & same_time)
+    )
+    alike = (
+        same_time
+        & pl.col(s.SCORE).eq_missing(pl.col(old[s.SCORE]))
+        & pl.col(s.COMMENT).eq_missing(pl.col(old[s.COMMENT]))
+    )
+    kind = (
+        pl.when(pl.col("_hit").is_null())
+        .then(pl.lit("new"))
+        .when(~own | erased | (same_answer & alike))
+        .then(pl.lit("duplicate"))
+        .when(same_answer)
+        .then(pl.lit("changed"))
+        .otherwise(pl.lit("clash"))
+    )
+    kinds = joined.select(kind.alias("_kind")).get_column("_kind")
+    clashing = batch.filter(kinds == "clash")
+    rekeyed = clashing.with_columns(content_key().alias(s.RESPONSE_ID))
+    # A clash seen before (the second sheet exported again) is stored under its content.
+    rekeyed = rekeyed.join(
+        stored.select(s.RESPONSE_ID).collect(), on=s.RESPONSE_ID, how="anti", maintain_order="left"
+    )
+    fresh = pl.concat([batch.filter(kinds.is_in(["new", "changed"])), rekeyed])
+    changed = batch.filter(kinds == "changed").select(s.RESPONSE_ID)
+    return AnswerOverlap(
+        fresh=fresh,
+        replaced=changed,
+        duplicates=batch.height - fresh.height,
+        changed=changed.height,
+        clashes=clashing.height,
+    )

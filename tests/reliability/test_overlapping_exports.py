@@ -154,7 +154,7 @@ def test_a_newer_export_marking_an_order_refunded_updates_it(tmp_path: Path) -> 
     assert result.exit_code == 0, result.stderr
     [row] = ingest_json(result)
     # 11 lines: 8 unchanged (duplicates), 2 changed + 1 new stored.
-    assert (row["rows_read"], row["accepted"], row["duplicates"], row["changed_orders"]) == (
+    assert (row["rows_read"], row["accepted"], row["duplicates"], row["changed"]) == (
         11,
         3,
         8,
@@ -183,7 +183,7 @@ def test_the_same_export_renamed_and_reordered_changes_nothing(tmp_path: Path) -
         "ingest", write(tmp_path / "eksport (1).csv", rows), "-w", ws, "--format", "json"
     )
     [row] = ingest_json(result)
-    assert (row["accepted"], row["duplicates"], row["changed_orders"]) == (0, 10, 0)
+    assert (row["accepted"], row["duplicates"], row["changed"]) == (0, 10, 0)
     after = stored(ws).drop(s.SOURCE_FILE, s.SOURCE_ROW)
     assert after.equals(before)
 
@@ -347,10 +347,46 @@ def test_an_erased_customer_stays_erased_when_a_newer_export_changes_her_order(
     newer = web_rows()
     newer[2] = newer[2].replace("Gennemført", "Refunderet")
     result = kunde("ingest", write(tmp_path / "nov.csv", newer), "-w", ws, "-f", "json")
-    assert ingest_json(result)[0]["changed_orders"] == 1
+    assert ingest_json(result)[0]["changed"] == 1
     lines = stored(ws)
     order3 = lines.filter(pl.col(s.ORDER_ID) == "3").row(0, named=True)
     assert order3[s.STATUS] == "refunderet"
     assert order3[s.CUSTOMER_ID].startswith("erased-")
     assert (order3[s.EMAIL], order3[s.NAME]) == (None, None)
     assert "w3@webshop.dk" not in lines[s.EMAIL].drop_nulls().to_list()
+
+
+SHEET_HEADER = "Svarnummer;Dato;E-mail;Hvor sandsynligt er det, at du vil anbefale os?;Kommentar"
+
+
+def test_survey_numbers_reused_and_answers_edited_are_reported(tmp_path: Path) -> None:
+    """A typed sheet numbered 1, 2 …: next month's sheet starts at 1 again (other people:
+    kept as answers of their own, with a warning); an answer whose person re-answered
+    under the same number (edited) replaces the stored one, with a note."""
+    ws = tmp_path / "ws"
+    kunde("ingest", write(tmp_path / "ordrer.csv", web_rows()), "-w", ws)
+    march = [
+        "1;13-03-2024;w1@webshop.dk;10;Godt",
+        "2;14-03-2024;w2@webshop.dk;3;Langsomt",
+    ]
+    kunde("ingest", write(tmp_path / "marts.csv", march, SHEET_HEADER), "-w", ws)
+    april = [
+        "1;16-04-2024;w3@webshop.dk;2;For dyrt",  # number 1 again, another person
+        "2;15-04-2024;w2@webshop.dk;9;Nu er det bedre",  # w2 changed her answer
+    ]
+    result = kunde(
+        "ingest", write(tmp_path / "april.csv", april, SHEET_HEADER), "-w", ws, "-f", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    [row] = ingest_json(result)
+    assert (row["rows_read"], row["accepted"], row["duplicates"], row["changed"]) == (2, 2, 0, 1)
+    assert "1 svar har et svarnummer, som et andet gemt svar" in result.stderr
+    assert "1 svar er ændret siden sidste eksport" in result.stderr
+    answers = Workspace(ws).scan_survey().collect()
+    assert sorted(answers[s.SCORE].to_list()) == [2, 9, 10]  # w2's 3 is replaced by 9
+    # The same April sheet again: nothing new, nothing changed.
+    again = kunde(
+        "ingest", write(tmp_path / "april-igen.csv", april, SHEET_HEADER), "-w", ws, "-f", "json"
+    )
+    assert (ingest_json(again)[0]["accepted"], ingest_json(again)[0]["changed"]) == (0, 0)
+    assert Workspace(ws).scan_survey().collect().height == 3
