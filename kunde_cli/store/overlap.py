@@ -190,25 +190,23 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
         .collect()
     )
     known = orders.filter(pl.col("_kind") == "known").select(s.ORDER_ID)
-    # A known order changed when a line is added, gone, or differs in a compared column.
-    new_lines = batch.join(known, on=s.ORDER_ID, how="semi").select(
-        s.ORDER_ID, s.LINE_NO, *COMPARED
+
+    # A known order changed when its lines differ: one added or gone, or another amount,
+    # status, quantity, product, currency or reference. Lines are compared as a set, so
+    # the same lines in another row order (and so other line numbers) are no change.
+    def line_set(lines: pl.DataFrame) -> pl.DataFrame:
+        return (
+            lines.join(known, on=s.ORDER_ID, how="semi")
+            .group_by(s.ORDER_ID)
+            .agg(pl.struct(*COMPARED).sort().alias("_lines"))
+        )
+
+    changed = (
+        line_set(batch)
+        .join(line_set(mine), on=s.ORDER_ID, how="full", coalesce=True, suffix="_stored")
+        .filter(pl.col("_lines").ne_missing(pl.col("_lines_stored")))
+        .select(s.ORDER_ID)
     )
-    old_lines = mine.join(known, on=s.ORDER_ID, how="semi").select(s.ORDER_ID, s.LINE_NO, *COMPARED)
-    both = new_lines.with_columns(_new=pl.lit(True)).join(
-        old_lines.with_columns(_old=pl.lit(True)),
-        on=[s.ORDER_ID, s.LINE_NO],
-        how="full",
-        coalesce=True,
-        nulls_equal=True,
-        suffix="_stored",
-    )
-    differs = (
-        pl.col("_new").is_null()
-        | pl.col("_old").is_null()
-        | pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}_stored")) for c in COMPARED)
-    )
-    changed = both.filter(differs).select(s.ORDER_ID).unique()
     kinds = orders.join(
         changed.with_columns(_changed=pl.lit(True)), on=s.ORDER_ID, how="left"
     ).with_columns(

@@ -390,3 +390,20 @@ def test_survey_numbers_reused_and_answers_edited_are_reported(tmp_path: Path) -
     )
     assert (ingest_json(again)[0]["accepted"], ingest_json(again)[0]["changed"]) == (0, 0)
     assert Workspace(ws).scan_survey().collect().height == 3
+
+
+def test_an_orders_lines_in_another_row_order_are_no_change(tmp_path: Path) -> None:
+    """A three-line order exported again with its rows in another order (so kunde
+    numbers its lines differently) is the same order: duplicates, not 'changed'."""
+    ws = tmp_path / "ws"
+    header = "Ordrenr;Kundenr;Ordredato;Vare;Beløb;Status"
+    rows = [
+        "7;K1;05-03-2024;Kaffe;50,00;Betalt",
+        "7;K1;05-03-2024;Te;30,00;Betalt",
+        "7;K1;05-03-2024;Kage;20,00;Betalt",
+    ]
+    kunde("ingest", write(tmp_path / "a.csv", rows, header), "-w", ws)
+    again = kunde("ingest", write(tmp_path / "b.csv", rows[::-1], header), "-w", ws, "-f", "json")
+    [row] = ingest_json(again)
+    assert (row["accepted"], row["duplicates"], row["changed"]) == (0, 3, 0)
+    assert stored(ws)[s.AMOUNT].sum() == 100.0
