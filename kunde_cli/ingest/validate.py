@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from hashlib import blake2b
 
 import polars as pl
 
@@ -509,12 +510,16 @@ def validate_orders(
 
     # --- ids: synthetic order ids for one-row-per-order files without an id column ---
     if col(s.ORDER_ID) is None:
-        row_hash = pl.concat_str(
-            [pl.col(c).cast(pl.String).fill_null("") for c in columns], separator="\x1f"
-        ).hash(seed=7)
-        parsed = parsed.with_columns(
-            (pl.lit("r") + frame.select(row_hash).to_series().cast(pl.String)).alias(s.ORDER_ID)
-        )
+        made_up = made_up_order_ids(parsed)
+        parsed = parsed.with_columns(made_up)
+        alike = int(made_up.str.contains(r"-\d+$").sum())
+        if alike:
+            notes.append(
+                f"{alike} rows repeat an earlier row in everything that makes an order "
+                "(customer, date, amount, product, quantity): each counted as an order of "
+                "its own (the file has no order numbers to tell them apart); remove them "
+                "from the file if they are copies"
+            )
     if col(s.LINE_NO) is None:
         parsed = parsed.with_columns(
             (pl.int_range(pl.len()).over(s.ORDER_ID) + 1).cast(pl.Int64).alias(s.LINE_NO)
@@ -659,6 +664,65 @@ def validate_orders(
         decimal_ambiguous=amount_note is not None,
     )
     return orders, rejects, detected
+
+
+#: The fields a made-up order number is taken from, in this order: what the order is
+#: (who, when, how much of what), never how the file is laid out or what may change
+#: between two exports of it (status, refunds, consent, name, address).
+MADE_UP_ID_FIELDS = (
+    "customer", s.ORDER_DATE, "_line_amount", "_order_total", s.CURRENCY,
+    s.PRODUCT, s.QUANTITY, s.REFERENCE, s.LINE_NO,
+)  # fmt: skip
+
+
+def made_up_order_ids(parsed: pl.DataFrame) -> pl.Series:
+    """Order numbers for a file without an order-number column (schema.ORDER_ID).
+
+    Each row is an order. Its number is ``r`` + 20 hex digits of a BLAKE2b digest of
+    the row's canonical values (:data:`MADE_UP_ID_FIELDS`: the customer — id, else
+    e-mail, else phone —, the order date to the second, the amount to the øre, the
+    currency, product, quantity, reference and line), so the same order gets the same
+    number from any export of the sheet: whatever the column order, extra columns,
+    file name or row position. The digest is the same in every Python and Polars
+    version (Polars' own ``hash`` is not), so numbers stored in a workspace keep
+    matching next year's export.
+
+    Rows whose canonical values are all the same are separate orders, numbered
+    ``-2``, ``-3``… after the first in file order (a sheet with one row per order
+    says so: two purchases alike on one day). The same rows in a later export get the
+    same numbers again, so they are not counted twice; a third alike row there is a
+    new order.
+    """
+    canonical = {
+        "customer": pl.coalesce(pl.col(s.CUSTOMER_ID), pl.col(s.EMAIL), pl.col(s.PHONE)),
+        s.ORDER_DATE: pl.col(s.ORDER_DATE).dt.strftime("%Y-%m-%dT%H:%M:%S"),
+        "_line_amount": _oere(pl.col("_line_amount")),
+        "_order_total": _oere(pl.col("_order_total"))
+        if "_order_total" in parsed.columns
+        else pl.lit(None, pl.String),
+        s.QUANTITY: pl.col(s.QUANTITY).cast(pl.String),
+        s.LINE_NO: pl.col(s.LINE_NO).cast(pl.String),
+    }
+    parts = [
+        pl.lit(f"{name}=") + canonical.get(name, pl.col(name)).cast(pl.String).fill_null("")
+        for name in MADE_UP_ID_FIELDS
+    ]
+    content = parsed.select(pl.concat_str(parts, separator="\x1f")).to_series()
+    digest = pl.Series(
+        [blake2b(c.encode("utf-8"), digest_size=10).hexdigest() for c in content.to_list()],
+        dtype=pl.String,
+    )
+    keyed = pl.DataFrame({"content": content, "digest": digest})
+    ids = pl.lit("r") + pl.col("digest")
+    if content.is_duplicated().any():
+        nth = pl.int_range(pl.len()).over("content") + 1
+        ids = ids + pl.when(nth > 1).then(pl.lit("-") + nth.cast(pl.String)).otherwise(pl.lit(""))
+    return keyed.select(ids.alias(s.ORDER_ID)).to_series()
+
+
+def _oere(amount: pl.Expr) -> pl.Expr:
+    """An amount as whole øre (cents), written as digits: no float formatting."""
+    return (amount * 100).round(0).cast(pl.Int64, strict=False).cast(pl.String)
 
 
 def _customer_notes(parsed: pl.DataFrame, id_column: str | None) -> list[str]:
