@@ -139,6 +139,14 @@ def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:
             else f"  {summary.survey_answers} survey answer(s): {cleared} cleared; "
             "the score still counts in the NPS"
         )
+    if summary.shared_answers_kept:
+        lines.append(
+            f"  {summary.shared_answers_kept} svar fra en e-mail, som en anden kunde også har, "
+            "er ikke slettet: de tæller for den kunde"
+            if da
+            else f"  {summary.shared_answers_kept} survey answer(s) from an e-mail another "
+            "customer also has were not erased: they count for that customer"
+        )
     if summary.rejects_removed:
         lines.append(
             f"  {summary.rejects_removed} afvist(e) række(r) fjernet fra rejects.csv"

@@ -26,7 +26,10 @@ their own from then on (the message says so).
 
 The erased lines keep their amounts and dates under one new random anonymous id
 (``erased-…``) per kunde customer, so the customer count, every segment and every
-other customer's numbers stay exactly as they were.
+other customer's numbers stay exactly as they were. Survey answers and refused rows go
+by the erased ids and by the keys only they had: an answer from a key a kept customer
+still has (a family e-mail), or given under a kept customer's id, stays theirs (the
+message counts such answers).
 
 The tombstone
 -------------
@@ -117,6 +120,9 @@ class ForgetSummary:
     pseudonym: str | None  # the anonymous id that now holds the order amounts
     #: ids kunde counted together with the erased ones, kept: now a customer of their own
     kept_apart: tuple[str, ...] = ()
+    #: survey answers given from an e-mail the erased ids share with a customer who
+    #: stays (a family address), under no erased id: kept, they count for that customer
+    shared_answers_kept: int = 0
     #: reports and lists written from the workspace since the person's data came in,
     #: still on disk (see :mod:`kunde_cli.store.written`)
     outputs: tuple[Written, ...] = ()
@@ -351,20 +357,23 @@ def erase_orders(person: pl.DataFrame, pseudonym: str) -> Eraser:
     return erase
 
 
-def erase_survey(ids: list[str], emails: list[str], pseudonym: str) -> Eraser:
-    """Answers whose customer id is one of ``ids`` or whose e-mail is one of ``emails``."""
+def erase_survey(
+    ids: list[str], emails: list[str], pseudonym: str, *, keep_ids: Sequence[str] = ()
+) -> Eraser:
+    """Answers whose customer id is one of ``ids``, or whose e-mail is one of ``emails``
+    and whose customer id is not one of ``keep_ids`` (customers who stay: an answer
+    given under their id is theirs, whatever e-mail it carries). ``emails`` must hold
+    only keys no kept customer has."""
+    id_list = pl.Series(ids, dtype=pl.String).implode()
+    keep_list = pl.Series(list(keep_ids), dtype=pl.String).implode()
 
     def erase(frame: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        answer_id = pl.col(s.CUSTOMER_ID).cast(pl.String).str.strip_chars()
+        by_email = ident.normalise_email_expr(s.EMAIL).is_in(
+            pl.Series(emails, dtype=pl.String).implode()
+        ) & ~answer_id.is_in(keep_list).fill_null(False)
         hit = frame.select(
-            (
-                pl.col(s.CUSTOMER_ID)
-                .cast(pl.String)
-                .str.strip_chars()
-                .is_in(pl.Series(ids, dtype=pl.String).implode())
-                | ident.normalise_email_expr(s.EMAIL).is_in(
-                    pl.Series(emails, dtype=pl.String).implode()
-                )
-            ).fill_null(False)
+            answer_id.is_in(id_list).fill_null(False) | by_email.fill_null(False)
         ).to_series()
         return _anonymised(frame, hit, pseudonym, SURVEY_ERASED_COLUMNS)
 
@@ -458,31 +467,38 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
         order_lines, order_names = ws._rewrite_parts(
             new, ORDERS, doomed, erase_orders(person, pseudonym)
         )
+        # Everyone else stays as they are: a key another stored customer still has (a
+        # family e-mail, a shared phone) or a placeholder reaches no one's answers or
+        # refused rows, and an answer given under a kept customer's id stays theirs.
+        kept_identity = identity.join(
+            person.select(*ident.RAW_COLUMNS), on=list(ident.RAW_COLUMNS), how="anti",
+            nulls_equal=True,
+        )  # fmt: skip
+        placeholders = placeholder_keys(identity)
+        stillheld = _still_held(kept_identity) | placeholders
         ids = list(plan.ids) if plan.ids else [query]
         emails = sorted(
             {*person.get_column(ident.EMAIL_KEY).drop_nulls().to_list()}
             | ({query_email} if query_email else set())
         )
-        placeholders = placeholder_keys(identity)
-        emails = [e for e in emails if e not in placeholders]
+        shared = sorted(set(emails) & (stillheld - placeholders))
+        emails = [e for e in emails if e not in stillheld]
+        kept_ids = sorted(set(kept_identity.get_column(ident.ID_KEY).drop_nulls().to_list()))
         survey_answers, survey_names = ws._rewrite_parts(
-            new, SURVEY, doomed, erase_survey(ids, emails, pseudonym)
+            new, SURVEY, doomed, erase_survey(ids, emails, pseudonym, keep_ids=kept_ids)
         )
         phones = sorted(set(person.get_column(ident.PHONE_KEY).drop_nulls().to_list()))
         names = sorted({n.strip().lower() for n in order_names | survey_names if n.strip()})
         personal = {
             "emails": emails,
-            "phones": [p for p in phones if p not in placeholders],
+            "phones": [p for p in phones if p not in stillheld],
             "names": names,
         }
         rejects_removed, _ = ws._rewrite_parts(new, REJECTS, doomed, erase_rejects(personal))
         found = bool(order_lines or survey_answers)
         if not found and not rejects_removed:
             return ForgetSummary(query, False, (), 0, 0, 0, (), (), None)
-        kept_identity = identity.join(
-            person.select(*ident.RAW_COLUMNS), on=list(ident.RAW_COLUMNS), how="anti",
-            nulls_equal=True,
-        )  # fmt: skip
+        shared_answers = _answers_by(ws, manifest, shared, ids) if shared else 0
         if order_lines:
             anonymous = pl.DataFrame(
                 {s.CUSTOMER_ID: [pseudonym], s.EMAIL: [None], s.PHONE: [None]},
@@ -508,7 +524,6 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
             "survey_answers": survey_answers,
             "rejects_removed": rejects_removed,
         }
-        stillheld = _still_held(kept_identity) | placeholders
         remembered = sorted(
             {("id", v) for v in ids}
             | {("email", v) for v in emails}
@@ -538,10 +553,26 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
             survey_columns=SURVEY_ERASED_COLUMNS if survey_answers else (),
             pseudonym=pseudonym,
             kept_apart=plan.kept_apart,
+            shared_answers_kept=shared_answers,
             outputs=tuple(written.still_there(ws.path, since)) if since else (),
             exports=exports,
             old_files_left=0 if deleted else sum(p.exists() for p in doomed),
         )
+
+
+def _answers_by(ws: Workspace, manifest: dict[str, Any], emails: list[str], ids: list[str]) -> int:
+    """Stored survey answers from one of ``emails`` under none of ``ids``."""
+    from kunde_cli.store.files import SURVEY
+
+    answer_id = pl.col(s.CUSTOMER_ID).cast(pl.String).str.strip_chars()
+    mine = answer_id.is_in(pl.Series(ids, dtype=pl.String).implode()).fill_null(False)
+    theirs = ident.normalise_email_expr(s.EMAIL).is_in(pl.Series(emails, dtype=pl.String).implode())
+    return int(
+        ws._scan_parts(manifest, SURVEY)
+        .select((theirs.fill_null(False) & ~mine).sum())
+        .collect()
+        .item()
+    )
 
 
 def _still_held(identity: pl.DataFrame) -> set[str]:
