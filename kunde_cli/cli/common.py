@@ -190,6 +190,38 @@ def _answers_overlaid(frames: list[Any]) -> Any:
     return combined.lazy()
 
 
+def _record_outputs(workspace: Path) -> None:
+    """Note every file the running command writes (``-o``, ``--calls``, a report) in
+    the workspace's record of what it wrote, which ``kunde forget`` reads back
+    (:mod:`kunde_cli.store.written`), under the command's name, until the command
+    ends. stdout and files written from exports read directly are not recorded."""
+    from kunde_cli.render.formats import on_files_written
+    from kunde_cli.store.written import record
+
+    ctx = _command_context()
+    if ctx is None:  # not run as a command: nothing to record
+        return
+    command = ctx.info_name or "kunde"
+
+    def hook(paths: list[Path]) -> None:
+        if _command_context() is ctx:
+            record(workspace, command, paths)
+
+    ctx.call_on_close(on_files_written(hook))
+
+
+def _command_context() -> Any:
+    """The running command's click context, or None (Typer carries its own click)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # Typer before it vendored click
+        try:
+            from click import get_current_context
+        except ImportError:
+            return None
+    return get_current_context(silent=True)
+
+
 def resolve_lang(lang: str | None, config: Config) -> str:
     """--lang wins over kunde.toml; da is the default."""
     chosen = (lang or config.lang or "da").lower()
@@ -264,6 +296,7 @@ def load(
             )
         orders = ws.scan_orders()
         survey = ws.scan_survey()
+        _record_outputs(workspace)
     from kunde_cli.ingest.statuses import with_status_classes
 
     orders = with_status_classes(orders, config.status)

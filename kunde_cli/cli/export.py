@@ -238,7 +238,3 @@ def export_command(
             as_of=loaded.as_of,
         )
     emit(shaped, chosen, output, lang=lg, csv_style=csv_style, bom=bom, as_of=loaded.as_of)
-    if not files:  # the workspace's record of what it wrote (kunde forget lists it)
-        from kunde_cli.store.written import record
-
-        record(workspace, "export", [output, calls])

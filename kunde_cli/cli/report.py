@@ -193,10 +193,6 @@ def report_command(
             if html_path.exists() or xlsx_path.exists()
             else "no report was written",
         )
-    if not files:  # the workspace's record of what it wrote (kunde forget lists it)
-        from kunde_cli.store.written import record
-
-        record(workspace, "report", [html_path, xlsx_path])
     if not quiet:
         for line in _notes(data, sheets):
             from kunde_cli.render.terminal import note

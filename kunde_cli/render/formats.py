@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -56,6 +56,28 @@ def resolve_format(fmt: OutputFormat | str | None, output: Path | None) -> Outpu
             return OutputFormat(suffix)
         return OutputFormat.csv
     return OutputFormat.table if sys.stdout.isatty() else OutputFormat.csv
+
+
+#: Told the paths of the files each :func:`write_outputs` wrote (see
+#: :func:`on_files_written`). The CLI sets it while a command reads a workspace, to keep
+#: the workspace's record of what it wrote; render itself knows nothing of workspaces.
+_files_written: Callable[[list[Path]], None] | None = None
+
+
+def on_files_written(hook: Callable[[list[Path]], None]) -> Callable[[], None]:
+    """Call ``hook(paths)`` after every :func:`write_outputs` that wrote files (the paths
+    as the user named them; not stdout, a device or a FIFO written through). The hook
+    must not fail the command: anything it raises is ignored. Returns the function that
+    removes it again."""
+    global _files_written
+    _files_written = hook
+
+    def remove() -> None:
+        global _files_written
+        if _files_written is hook:
+            _files_written = None
+
+    return remove
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -97,6 +119,11 @@ def write_outputs(items: Sequence[tuple[Path, bytes]], *, unchanged: str | None 
         for tmp, _ in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+    hook = _files_written
+    if hook is not None and temps:
+        # A record that cannot be kept never fails the output the user asked for.
+        with contextlib.suppress(Exception):
+            hook([plan.named for _, plan in temps])
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
 """The workspace's record of the reports and lists it was used to write.
 
-``kunde report`` and ``kunde export`` append one line per file they write from a
-workspace to ``written.jsonl`` in it: when, which command, and the file's absolute
-path — never what is in the file. ``kunde forget`` reads it back to name the earlier
+Every command that reads a workspace appends one line per file it writes from it
+(a report, ``-o`` lists and tables, ``--calls``) to ``written.jsonl`` in it: when,
+which command, and the file's absolute path — never what is in the file. The CLI
+does it in one place for all commands (``kunde_cli.cli.common.load`` hooks
+``render.formats.write_outputs``); stdout and files written from exports read
+directly are not recorded. ``kunde forget`` reads it back to name the earlier
 reports and lists that may still hold the erased person (:func:`still_there`).
 
 The file is opened with ``O_APPEND | O_NOFOLLOW`` (a link planted in its place is not
 followed) and created 0600. One short line per write, so runs that write at the same
 time do not mix their lines; nothing here needs the workspace lock. A record that
-cannot be written never fails the report: the report is what the user asked for.
+cannot be written never fails the command: the output is what the user asked for.
 """
 
 from __future__ import annotations
