@@ -278,6 +278,18 @@ def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
                 "stored answer (another person or date) already has, e.g. a new sheet "
                 "numbering from 1 again; they are stored as answers of their own"
             )
+        if sm.kind == "orders" and sm.old_made_up_ids:
+            warn(
+                f"{sm.source}: filen har ingen ordrenumre, og arbejdsmappen har ordrer fra "
+                "en sådan fil gemt af en ældre kunde under numre, som ikke kan genkendes; "
+                "er filen en nyere eksport af samme ark, tælles de ordrer to gange. Start "
+                "en ny arbejdsmappe (--workspace) og indlæs eksporterne igen"
+                if language == "da"
+                else f"{sm.source}: the file has no order numbers, and the workspace holds "
+                "orders of such a file stored by an older kunde under numbers that cannot be "
+                "matched; if this file is a newer export of the same sheet, those orders "
+                "count twice. Start a new workspace (--workspace) and ingest the exports again"
+            )
         if sm.kind == "orders" and sm.moved_lines:
             note(
                 f"{sm.source}: {sm.moved_lines} linjer, som filen gemte under et andet "

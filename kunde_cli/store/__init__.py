@@ -153,6 +153,9 @@ class AppendSummary:
     collisions: int = 0
     #: lines this very file had stored under another system's name, now under this one
     moved_lines: int = 0
+    #: this file has no order numbers, and an older kunde stored such a file under
+    #: numbers it made up another way: its orders cannot be matched (see the CLI's warning)
+    old_made_up_ids: bool = False
     #: rows stored that carry a key erased by ``kunde forget`` (see ``erase.returning``)
     returning_erased: int = 0
     returning_erased_on: str | None = None  # when (ISO date) such a key was last erased
@@ -482,6 +485,7 @@ class Workspace(WorkspaceFolder):
                 changed_by_status=overlap.changed_by_status if overlap is not None else {},
                 collisions=overlap.collision_orders if overlap is not None else clashes,
                 moved_lines=moved_lines,
+                old_made_up_ids=kind == ORDERS and _old_made_up_ids(manifest, source),
                 returning_erased=back.rows,
                 returning_erased_on=back.erased_on,
             )
@@ -733,6 +737,22 @@ def _entry_of(
             and (source is None or e["kind"] != ORDERS or e.get("source", source) == source)
         ),
         None,
+    )
+
+
+def _old_made_up_ids(manifest: dict[str, Any], source: SourceInfo) -> bool:
+    """True when this export has no order-number column and the workspace holds orders
+    that a kunde from before shop systems were recorded (no ``source`` in the entry)
+    read from such an export: it made their numbers from the row's columns in file
+    order, so the same orders in this export get other numbers and cannot be matched."""
+    if s.ORDER_ID in source.mapping:
+        return False
+    return any(
+        e["kind"] == ORDERS
+        and "source" not in e
+        and e.get("accepted")
+        and s.ORDER_ID not in (e.get("mapping") or {})
+        for e in manifest["sources"]
     )
 
 

@@ -407,3 +407,29 @@ def test_an_orders_lines_in_another_row_order_are_no_change(tmp_path: Path) -> N
     [row] = ingest_json(again)
     assert (row["accepted"], row["duplicates"], row["changed"]) == (0, 3, 0)
     assert stored(ws)[s.AMOUNT].sum() == 100.0
+
+
+def test_an_older_workspaces_made_up_order_numbers_are_warned_about(tmp_path: Path) -> None:
+    """A sheet without order numbers, stored by a kunde from before shop systems were
+    recorded (numbers made another way): a newer export of it cannot be matched, and
+    kunde says so instead of double-counting silently."""
+    ws = tmp_path / "ws"
+    header = "Kundenr;Ordredato;Beløb"
+    rows = ["K1;05-03-2024;100,00", "K2;06-03-2024;200,00"]
+    kunde("ingest", write(tmp_path / "ark.csv", rows, header), "-w", ws)
+    # Make it a workspace as the older kunde wrote it.
+    manifest = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["sources"]:
+        entry.pop("source", None)
+    (ws / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = kunde(
+        "ingest",
+        write(tmp_path / "ark-april.csv", [*rows, "K3;07-04-2024;50,00"], header),
+        "-w",
+        ws,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "tælles de ordrer to gange" in result.stderr
+    # A sheet with order numbers is not concerned.
+    numbered = kunde("ingest", write(tmp_path / "web.csv", web_rows()), "-w", ws)
+    assert "to gange" not in numbered.stderr
