@@ -154,6 +154,10 @@ class ReportData:
     personas: list[PersonaCard] = field(default_factory=list)
     #: What the numbers count and leave out (statuses, credit notes, anonymous sales).
     overview: Overview | None = None
+    #: Anonymised only: per table (``segments``, ``clv``, ``ladder``, ``tiers``,
+    #: ``cohorts``, ``nps``), the groups whose figures are left out
+    #: (:func:`groups_left_out`); empty in a plain report.
+    left_out: dict[str, tuple[object, ...]] = field(default_factory=dict)
 
 
 def _day(value: date | datetime) -> date:
@@ -232,6 +236,63 @@ def value_distribution(values: pl.Series, *, bins: int = VALUE_BINS) -> pl.DataF
     if frame.row(-1, named=True)[BIN_CUSTOMERS] == 0:
         frame = frame.head(bins)
     return frame
+
+
+def groups_left_out(
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    count: str = "customers",
+    k: int | None = None,
+    complete: bool = True,
+) -> tuple[object, ...]:
+    """The groups (values of ``key``) whose figures an anonymised output leaves out.
+
+    Every group of 1 to k − 1 (``count``; k defaults to
+    :data:`~kunde_cli.analytics.profiles.MIN_GROUP_SIZE`) customers; and, when those
+    together hold fewer than k and the groups add up to a total the report shows
+    (``complete``), the next smallest group too, so that "total minus the groups shown"
+    never gives the figures of fewer than k customers.
+
+    >>> f = pl.DataFrame({"g": ["a", "b", "c", "d"], "customers": [0, 2, 9, 6]})
+    >>> groups_left_out(f, key="g")
+    ('b', 'd')
+    >>> groups_left_out(f, key="g", complete=False)
+    ('b',)
+    """
+    from kunde_cli.analytics.profiles import MIN_GROUP_SIZE
+
+    k = MIN_GROUP_SIZE if k is None else k
+    sized = frame.select(key, count).with_row_index("_row")
+    small = sized.filter((pl.col(count) > 0) & (pl.col(count) < k))
+    held = int(small.get_column(count).sum() or 0)
+    if complete and 0 < held < k:
+        extra = (
+            sized.filter(pl.col(count) >= k)
+            .sort([count, "_row"])
+            .filter((pl.col(count).cum_sum() - pl.col(count) + held) < k)
+        )
+        small = pl.concat([small, extra]).sort("_row")
+    return tuple(small.get_column(key).unique(maintain_order=True).to_list())
+
+
+def blank_groups(
+    frame: pl.DataFrame, *, key: str, groups: tuple[object, ...], keep: tuple[str, ...]
+) -> pl.DataFrame:
+    """``frame`` with every numeric column but ``keep`` null in the rows of ``groups``.
+
+    >>> f = pl.DataFrame({"g": ["a", "b"], "customers": [1, 6], "revenue": [9.0, 60.0]})
+    >>> blank_groups(f, key="g", groups=("a",), keep=("customers",)).rows()
+    [('a', 1, None), ('b', 6, 60.0)]
+    """
+    if not groups:
+        return frame
+    hidden = pl.col(key).is_in(pl.Series(list(groups), dtype=frame.schema[key]).implode())
+    return frame.with_columns(
+        pl.when(~hidden).then(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype.is_numeric() and c != key and c not in keep
+    )
 
 
 def _tiers(lines: pl.LazyFrame, day: date, config: Config) -> pl.DataFrame:
@@ -415,8 +476,12 @@ def build_report(
     survey comments are left out (free text can name people), the profiles and persona
     cards describe no group and name no town or postcode of fewer than
     :data:`~kunde_cli.analytics.profiles.MIN_GROUP_SIZE` customers (smaller segments
-    are merged into one "small groups" card), and the value-per-segment table blanks
-    the figures of such segments. The result is pseudonymised, not anonymous: the
+    are merged into one "small groups" card), and every per-group table (segments,
+    value per segment, ladder, activity tiers, cohorts, NPS periods) keeps only the
+    customer count and share of customers of such groups — and of the next smallest
+    group when needed, so no left-out figure follows from the total
+    (:func:`groups_left_out`, recorded in ``ReportData.left_out``); NPS terms used in
+    fewer than five comments are left out. The result is pseudonymised, not anonymous: the
     per-customer lists keep each pseudonym's figures. ``on_step(name)`` is
     called before each step, for a progress display. Raises ConfigError when
     ``compare`` is not before ``as_of``.
@@ -504,9 +569,23 @@ def build_report(
     nps_section = _nps_section(survey, lines, day, picked, with_comments=not anonymise)
 
     step("profiles")
+    left_out: dict[str, tuple[object, ...]] = {}
+    profile_groups = segmented.lazy()
+    if anonymise:
+        # The segments whose figures are left out (under five customers, and the next
+        # smallest when needed) are merged into one "small groups" profile, so no
+        # profile shows what the segment table leaves out.
+        left_out["segments"] = groups_left_out(segments, key=rfm.SEGMENT)
+        merged = pl.Series(list(left_out["segments"]), dtype=pl.String).implode()
+        profile_groups = profile_groups.with_columns(
+            pl.when(pl.col(rfm.SEGMENT).is_in(merged))
+            .then(pl.lit(profiles.SMALL_GROUPS))
+            .otherwise(pl.col(rfm.SEGMENT))
+            .alias(rfm.SEGMENT)
+        )
     profile_table = profiles.segment_profiles(
         lines,
-        segmented.lazy(),
+        profile_groups,
         as_of=day,
         survey=survey,
         by=rfm.SEGMENT,
@@ -561,12 +640,41 @@ def build_report(
         assert anonymise_salt is not None
         overview = exl.pseudonymise(overview, salt=anonymise_salt).drop(s.COMMENT)
         candidates = exl.pseudonymise(candidates, salt=anonymise_salt)
+        # Per-group tables: a group of fewer than five customers keeps its count and
+        # share of customers, and nothing else (see groups_left_out).
+        shares = (rfm.CUSTOMERS, "share_customers")
+        segments = blank_groups(segments, key=rfm.SEGMENT, groups=left_out["segments"], keep=shares)
+        left_out["clv"] = tuple(
+            dict.fromkeys(left_out["segments"] + groups_left_out(clv.by_segment, key=rfm.SEGMENT))
+        )
+        left_out["ladder"] = groups_left_out(ladder_table, key=ladder.RUNG)
+        ladder_table = blank_groups(
+            ladder_table, key=ladder.RUNG, groups=left_out["ladder"], keep=shares
+        )
+        if tier_table.height:
+            left_out["tiers"] = groups_left_out(tier_table, key=churn.TIER)
+            tier_table = blank_groups(
+                tier_table, key=churn.TIER, groups=left_out["tiers"], keep=shares
+            )
+        # A cohort of a few customers would show whether each of them bought again.
+        left_out["cohorts"] = groups_left_out(cohorts, key="cohort", complete=False)
+        cohorts = blank_groups(
+            cohorts,
+            key="cohort",
+            groups=left_out["cohorts"],
+            keep=(rfm.CUSTOMERS, "month_offset"),
+        )
+        matrix = blank_groups(
+            matrix, key="cohort", groups=left_out["cohorts"], keep=(rfm.CUSTOMERS,)
+        )
+        if nps_section is not None:
+            nps_section = _anonymised_nps(nps_section, left_out)
         clv = ClvSection(
             clv.status,
             clv.reasons,
             clv.value_column,
             exl.pseudonymise(clv.customers, salt=anonymise_salt),
-            profiles.suppress_small_groups(clv.by_segment),
+            blank_groups(clv.by_segment, key=rfm.SEGMENT, groups=left_out["clv"], keep=shares),
             clv.distribution,
             clv.horizon_months,
             clv.total_predicted,
@@ -597,6 +705,31 @@ def build_report(
         clv=clv,
         profiles=profile_table,
         personas=personas,
+        left_out=left_out,
+    )
+
+
+def _anonymised_nps(section: NpsSection, left_out: dict[str, tuple[object, ...]]) -> NpsSection:
+    """The NPS part without the figures of periods of fewer than five answers (a month
+    of two answers shows how those two scored) and without terms used in fewer than
+    five comments (free text can name people)."""
+    from dataclasses import replace
+
+    from kunde_cli.analytics import nps as nps_mod
+    from kunde_cli.analytics.profiles import MIN_GROUP_SIZE
+
+    keep = (nps_mod.N,)
+    monthly_out = groups_left_out(section.monthly, key="period", count=nps_mod.N)
+    trend_out = groups_left_out(section.trend, key="period", count=nps_mod.N)
+    left_out["nps"] = tuple(dict.fromkeys(monthly_out + trend_out))
+    terms = section.terms
+    if terms.width and "comments" in terms.columns:
+        terms = terms.filter(pl.col("comments") >= MIN_GROUP_SIZE)
+    return replace(
+        section,
+        monthly=blank_groups(section.monthly, key="period", groups=monthly_out, keep=keep),
+        trend=blank_groups(section.trend, key="period", groups=trend_out, keep=keep),
+        terms=terms,
     )
 
 

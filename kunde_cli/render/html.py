@@ -269,6 +269,53 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cut_summary": ("Arket »{sheet}« er afkortet", "Sheet “{sheet}” is cut"),
     "nps_sheet_none": ("Ingen spørgeskemasvar i data.", "No survey answers in the data."),
+    # anonymised reports: groups of fewer than 5 customers (report.groups_left_out)
+    "left_out_note": (
+        "Tomme felter: færre end 5 kunder, tallene er udeladt. Er de små grupper tilsammen "
+        "under 5 kunder, er tallene for den næstmindste gruppe også udeladt, så de ikke kan "
+        "regnes ud fra totalen.",
+        "Empty cells: fewer than 5 customers, figures left out. When the small groups "
+        "together have under 5 customers, the figures of the next smallest group are left "
+        "out too, so they cannot be worked out from the total.",
+    ),
+    "cohorts_left_out": (
+        "Kohorter med færre end 5 kunder er udeladt.",
+        "Cohorts of fewer than 5 customers are left out.",
+    ),
+    "nps_left_out": (
+        "Perioder med færre end 5 svar vises ikke (og, når det er nødvendigt, heller ikke "
+        "den næstmindste, så tallene ikke kan regnes ud fra totalen).",
+        "Periods with fewer than 5 answers are not shown (nor, where needed, the next "
+        "smallest, so the figures cannot be worked out from the total).",
+    ),
+    "nps_left_out_sheet": (
+        "Tomme felter: færre end 5 svar i perioden, tallene er udeladt (og, når det er "
+        "nødvendigt, for den næstmindste periode, så de ikke kan regnes ud fra totalen).",
+        "Empty cells: fewer than 5 answers in the period, figures left out (and, where "
+        "needed, for the next smallest period, so they cannot be worked out from the total).",
+    ),
+    "cohorts_left_out_sheet": (
+        "Tomme felter: kohorter med færre end 5 kunder, tallene er udeladt.",
+        "Empty cells: cohorts of fewer than 5 customers, figures left out.",
+    ),
+    "segments_sentence_anon": (
+        "Topkunder og loyale er {share_c} af kunderne; {risky} gode kunder er i fare eller "
+        "må ikke mistes — kontakt dem personligt først.",
+        "Champions and loyal customers are {share_c} of customers; {risky} good customers "
+        "are at risk or can't be lost — contact them personally first.",
+    ),
+    "segments_sentence_safe_anon": (
+        "Topkunder og loyale er {share_c} af kunderne; beløn dem og gør de lovende til "
+        "faste kunder.",
+        "Champions and loyal customers are {share_c} of customers; reward them and turn the "
+        "promising ones into regulars.",
+    ),
+    "churn_sentence_anon": (
+        "{overdue} kunder er kølet af eller inaktive; tag fat i de øverste på listen nu — "
+        "personligt til de største.",
+        "{overdue} customers are cooling or inactive; reach out to the top of the list now "
+        "— personally to the biggest.",
+    ),
 }
 
 
@@ -508,6 +555,9 @@ def _segments_sentence(data: ReportData) -> str:
     risky = sum(rows[s]["customers"] for s in ("at_risk", "cant_lose") if s in rows)
     key = "segments_sentence" if risky else "segments_sentence_safe"
     lg = data.lang
+    if set(data.left_out.get("segments", ())) & {"champion", "loyal"}:
+        # Anonymised, and the best segments' revenue is left out: no share of revenue.
+        return text(f"{key}_anon", lg, share_c=_pct(share_c, lg), risky=format_number(risky, lg))
     return text(
         key,
         lg,
@@ -563,6 +613,9 @@ def _churn_sentence(data: ReportData) -> str:
     n = int(overdue["customers"].sum())
     if not n:
         return text("churn_sentence_none", lg)
+    if set(data.left_out.get("tiers", ())) & {"cooling", "inactive"}:
+        # Anonymised, and a small tier's value is left out: the sentence names no value.
+        return text("churn_sentence_anon", lg, overdue=format_number(n, lg))
     return text(
         "churn_sentence",
         lg,
@@ -611,6 +664,42 @@ def _clv_sentence(data: ReportData) -> str:
     return text(key, lg, reasons="; ".join(clv.reasons))
 
 
+def _left_out_caption(data: ReportData, table_name: str) -> str | None:
+    """The note under a per-group table of an anonymised report that leaves figures out."""
+    return text("left_out_note", data.lang) if data.left_out.get(table_name) else None
+
+
+def _chart_segments(data: ReportData) -> pl.DataFrame:
+    """The segments the chart draws: in an anonymised report the segments whose figures
+    are left out are one bar, "groups with figures left out" (together at least five
+    customers, or the whole shop), with their shares taken from the total."""
+    import polars as pl
+
+    hidden = data.left_out.get("segments")
+    if not hidden:
+        return data.segments
+    keys = pl.Series(list(hidden), dtype=pl.String).implode()
+    shown = data.segments.filter(~pl.col("segment").is_in(keys))
+    merged = data.segments.filter(pl.col("segment").is_in(keys))
+    rest = shown.filter(pl.col("customers") > 0).get_column("share_revenue")
+    share_revenue = None if rest.null_count() else max(0.0, 1.0 - float(rest.sum()))
+    row = pl.DataFrame(
+        {
+            "segment": ["left_out_groups"],
+            "customers": [int(merged.get_column("customers").sum())],
+            "share_customers": [float(merged.get_column("share_customers").sum())],
+            "share_revenue": [share_revenue],
+        },
+        schema={
+            "segment": pl.String,
+            "customers": pl.Int64,
+            "share_customers": pl.Float64,
+            "share_revenue": pl.Float64,
+        },
+    )
+    return pl.concat([shown.select(row.columns), row])
+
+
 def _label_values(prefix: str = "") -> Callable[[Any], Callable[[Any], str]]:
     def for_lang(lang: Any) -> Callable[[Any], str]:
         return lambda v: label(f"{prefix}{v}", lang)
@@ -648,6 +737,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
         currency=cur,
         kinds={"revenue": "money0", "avg_recency_days": "int", "avg_frequency": "float"},
         values={"segment": seg_label},
+        caption=_left_out_caption(data, "segments"),
     )
     ladder_table = table(
         data.ladder.join(data.ladder_change, on="rung", how="left", maintain_order="left").select(
@@ -660,6 +750,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
             "customers_before": text("ladder_before", lg, compare=since),
             "customers": text("ladder_now", lg, as_of=when),
         },
+        caption=_left_out_caption(data, "ladder"),
     )
     retention = table(
         data.retention.tail(12).select(
@@ -678,6 +769,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
             currency=cur,
             kinds={"revenue": "money0", "value_at_stake": "money0"},
             values={"tier": tier_label},
+            caption=_left_out_caption(data, "tiers"),
         )
         if data.tiers is not None
         else None
@@ -718,8 +810,12 @@ def page_context(data: ReportData) -> dict[str, Any]:
             terms.setdefault(row["nps_category"], []).append(
                 f"{row['term']} ({format_number(row['comments'], lg)})"
             )
+        trend = data.nps.trend
+        if data.left_out.get("nps"):
+            # Anonymised: periods of fewer than five answers are not drawn.
+            trend = trend.filter(pl.col("nps").is_not_null())
         nps = {
-            "chart": Markup(charts.nps_trend(data.nps.trend, lang=lg)),
+            "chart": Markup(charts.nps_trend(trend, lang=lg)),
             "terms": [
                 {"group": label(group, lg), "terms": items} for group, items in terms.items()
             ],
@@ -737,6 +833,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
                 if data.nps.unmatched
                 else None
             ),
+            "left_out": text("nps_left_out", lg) if data.left_out.get("nps") else None,
         }
     clv_kinds = {
         "revenue_to_date": "money0",
@@ -769,10 +866,20 @@ def page_context(data: ReportData) -> dict[str, Any]:
         currency=cur,
         kinds=clv_kinds,
         values={"segment": seg_label},
+        caption=_left_out_caption(data, "clv"),
     )
+    cohorts = data.cohorts
+    if data.left_out.get("cohorts"):
+        # Anonymised: cohorts of fewer than five customers are not drawn.
+        cohorts = cohorts.filter(
+            ~pl.col("cohort").is_in(pl.Series(list(data.left_out["cohorts"])).implode())
+        )
     heatmap_cohorts = min(
-        HEATMAP_COHORTS, data.cohorts.get_column("cohort").n_unique() if data.cohorts.height else 0
+        HEATMAP_COHORTS, cohorts.get_column("cohort").n_unique() if cohorts.height else 0
     )
+    cohort_caption = text("cohort_caption", lg, cohorts=heatmap_cohorts)
+    if data.left_out.get("cohorts"):
+        cohort_caption += " " + text("cohorts_left_out", lg)
     return {
         "lang": lg,
         "t": {key: text(key, lg) for key in TEXT if "{" not in TEXT[key][0]},
@@ -784,7 +891,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
         "cards": _key_cards(data),
         "key_sentence": _key_sentence(data),
         "segments_sentence": _segments_sentence(data),
-        "segments_chart": Markup(charts.segment_chart(data.segments, lang=lg)),
+        "segments_chart": Markup(charts.segment_chart(_chart_segments(data), lang=lg)),
         "segments": segments,
         "ladder_sentence": _ladder_sentence(data),
         "ladder_chart": Markup(charts.ladder_funnel(data.ladder_change, lang=lg)),
@@ -792,10 +899,10 @@ def page_context(data: ReportData) -> dict[str, Any]:
         "retention_sentence": _retention_sentence(data),
         "cohort_chart": Markup(
             charts.cohort_heatmap(
-                data.cohorts, lang=lg, max_cohorts=HEATMAP_COHORTS, max_months=HEATMAP_MONTHS
+                cohorts, lang=lg, max_cohorts=HEATMAP_COHORTS, max_months=HEATMAP_MONTHS
             )
         ),
-        "cohort_caption": text("cohort_caption", lg, cohorts=heatmap_cohorts),
+        "cohort_caption": cohort_caption,
         "retention": retention,
         "churn_sentence": _churn_sentence(data),
         "tiers": tiers,

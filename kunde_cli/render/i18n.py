@@ -539,3 +539,7 @@ def returning_note(rows: int, day: str | None, lang: str = "da") -> str:
     if lang == "da" and day:
         shown = f"{day[8:10]}-{day[5:7]}-{day[0:4]}"
     return label("forget_returning", lang).format(rows=rows, day=shown)
+
+
+# Anonymised reports: the segments whose figures are left out, drawn as one bar.
+LABELS["left_out_groups"] = ("Grupper med udeladte tal", "Groups with figures left out")

@@ -77,12 +77,18 @@ def _sheets(data: ReportData) -> list[SheetSpec]:
     def named(frame: pl.DataFrame) -> pl.DataFrame:
         return label_values(frame, _KEYS, lg)
 
+    def left_out(table: str) -> str | None:
+        # Anonymised: the note on a sheet whose small groups' figures are left out.
+        return text("left_out_note", lg) if data.left_out.get(table) else None
+
+    nps_note = text("nps_left_out_sheet", lg) if data.left_out.get("nps") else None
     money_kinds = {"value": "money", "revenue": "money"}
     specs = [
         SheetSpec(
             text("sheet_segments", lg),
             named(data.segments),
             kinds={"avg_recency_days": "float", "avg_frequency": "float"},
+            note=left_out("segments"),
         ),
         SheetSpec(
             text("sheet_customers", lg),
@@ -95,7 +101,12 @@ def _sheets(data: ReportData) -> list[SheetSpec]:
             max_rows=CUSTOMER_SHEET_ROWS,
         ),
         SheetSpec(text("sheet_migration", lg), named(data.segment_migration)),
-        SheetSpec(text("sheet_ladder", lg), named(data.ladder), kinds={"inactive": "int"}),
+        SheetSpec(
+            text("sheet_ladder", lg),
+            named(data.ladder),
+            kinds={"inactive": "int"},
+            note=left_out("ladder"),
+        ),
         SheetSpec(text("sheet_ladder_change", lg), named(data.ladder_change)),
         SheetSpec(text("sheet_ladder_flow", lg), named(data.ladder_flow)),
         SheetSpec(
@@ -110,10 +121,11 @@ def _sheets(data: ReportData) -> list[SheetSpec]:
             kinds={c: "percent" for c in data.cohort_matrix.columns if c.startswith("month_")},
             heat_columns=tuple(c for c in data.cohort_matrix.columns if c.startswith("month_")),
             freeze_columns=2,
+            note=text("cohorts_left_out_sheet", lg) if data.left_out.get("cohorts") else None,
         ),
     ]
     if data.tiers is not None:
-        specs.append(SheetSpec(text("sheet_churn", lg), named(data.tiers)))
+        specs.append(SheetSpec(text("sheet_churn", lg), named(data.tiers), note=left_out("tiers")))
     specs.append(
         SheetSpec(
             text("sheet_candidates", lg),
@@ -138,12 +150,22 @@ def _sheets(data: ReportData) -> list[SheetSpec]:
         summary = data.nps.summary.to_frame().with_columns(data.nps.nps_date.columns())
         specs += [
             SheetSpec(text("sheet_nps", lg), named(summary)),
-            SheetSpec(text("sheet_nps_trend", lg), data.nps.monthly, score_columns=("nps",)),
+            SheetSpec(
+                text("sheet_nps_trend", lg),
+                data.nps.monthly,
+                score_columns=("nps",),
+                note=nps_note,
+            ),
         ]
         if data.nps.trend_period == "quarter":
             # The HTML chart shows quarters when months have few answers: its numbers.
             specs.append(
-                SheetSpec(text("sheet_nps_quarter", lg), data.nps.trend, score_columns=("nps",))
+                SheetSpec(
+                    text("sheet_nps_quarter", lg),
+                    data.nps.trend,
+                    score_columns=("nps",),
+                    note=nps_note,
+                )
             )
         specs.append(SheetSpec(text("sheet_nps_terms", lg), named(data.nps.terms)))
         if data.nps.comments.height:
@@ -157,7 +179,7 @@ def _sheets(data: ReportData) -> list[SheetSpec]:
     else:
         specs.append(SheetSpec(text("sheet_nps", lg), _empty(), note=text("nps_sheet_none", lg)))
     specs += [
-        SheetSpec(text("sheet_clv", lg), named(data.clv.by_segment)),
+        SheetSpec(text("sheet_clv", lg), named(data.clv.by_segment), note=left_out("clv")),
         SheetSpec(
             text("sheet_clv_bins", lg),
             data.clv.distribution,
