@@ -457,8 +457,8 @@ PERSONA_NAMES: dict[str, tuple[str, str]] = {
     "ambassador": ("Ambassadørerne", "The ambassadors"),
     # Groups under MIN_GROUP_SIZE customers, merged in anonymised outputs
     SMALL_GROUPS: (
-        f"Små grupper (under {MIN_GROUP_SIZE} kunder hver)",
-        f"Small groups (under {MIN_GROUP_SIZE} customers each)",
+        "Grupper med udeladte tal (små grupper, samlet mindst 5 kunder)",
+        "Groups with figures left out (small groups, together 5 or more)",
     ),
 }
 

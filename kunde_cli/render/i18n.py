@@ -495,7 +495,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "value_at_risk": ("Værdi i fare", "Value at risk"),
     "expected_spend": ("Forventet køb pr. gang", "Expected spend per purchase"),
     # --- anonymised outputs (groups under 5 customers) ---
-    "small_groups": ("Små grupper (under 5 kunder hver)", "Small groups (under 5 customers each)"),
+    "small_groups": (
+        "Grupper med udeladte tal (små grupper, samlet mindst 5 kunder)",
+        "Groups with figures left out (small groups, together 5 or more)",
+    ),
 }
 
 

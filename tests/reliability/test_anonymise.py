@@ -161,7 +161,7 @@ def test_small_groups_are_merged_and_shown_when_they_reach_five():
     assert (small[prof.CUSTOMERS], small[prof.REVENUE]) == (5, 150.0)
     assert small[prof.TOP_CITIES] == "Aarhus (100 %)"
     card = prof.persona_cards(out, "da")[1]
-    assert card.name == "Små grupper (under 5 kunder hver)"
+    assert card.name == "Grupper med udeladte tal (små grupper, samlet mindst 5 kunder)"
     # Four customers in the small groups: too few, left out.
     fewer = groups.filter(pl.col(s.CUSTOMER_ID) != "c10")
     out = prof.segment_profiles(lines, fewer, as_of=AS_OF, min_customers=5).collect()
