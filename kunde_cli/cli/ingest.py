@@ -160,6 +160,7 @@ def ingest_command(
                 mapping=detected.get("mapping", {}),
                 detected={k: v for k, v in detected.items() if k != "mapping"},
                 source=given_source or source_name(None, detected.get("preset")),
+                named=given_source is not None,
             )
             if result.kind == "survey":
                 summary = ws.append_survey(result.frame, result.rejects, source=info)

@@ -128,6 +128,8 @@ class SourceInfo:
     detected: Mapping[str, Any] = field(default_factory=dict)
     #: The shop system the orders came from (order numbers are unique within one).
     source: str = DEFAULT_SOURCE
+    #: True when the user named the system (``--source``); False when derived.
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -334,7 +336,7 @@ class Workspace(WorkspaceFolder):
         ingested (no lock needed: a read of the committed manifest)."""
         if not self.exists():
             return None
-        return _entry_of(self._read_manifest(), sha256, kind, source)
+        return _entry_of(self._read_manifest(), sha256, kind, source, named=source is not None)
 
     def seen_again(self, path: str | Path, sha256: str, kind: str | None = None) -> AppendSummary:
         """Record that the very file with this SHA-256 was offered again (a cron job
@@ -392,7 +394,7 @@ class Workspace(WorkspaceFolder):
         with self._writing():
             manifest = self._read_manifest() if self.exists() else _empty_manifest()
             new = copy.deepcopy(manifest)
-            already = _entry_of(manifest, sha, kind, source.source) is not None
+            already = _entry_of(manifest, sha, kind, source.source, named=source.named) is not None
             doomed: list[Path] = []
             stored = self._scan_parts(manifest, kind)
             overlap = None
@@ -404,6 +406,26 @@ class Workspace(WorkspaceFolder):
                 fresh = frame.clear()
             elif kind == ORDERS:
                 batch = first_of_each_line(frame)
+                earlier = [
+                    e
+                    for e in manifest["sources"]
+                    if e["sha256"] == sha and e["kind"] == kind and e.get("source") != source.source
+                ]
+                if earlier:
+                    # This file again, now named as another system: its refused rows are
+                    # stored already; the lines it had refused as collisions are stored
+                    # now, so they are no longer refused; and the lines it had stored
+                    # under the other name belong to this system now (stored just once:
+                    # taken out before comparing, so the export stores them again).
+                    olds = {e.get("source") for e in earlier}
+                    dropped, _ = self._rewrite_parts(
+                        new, REJECTS, doomed, _drop_collisions(), sha256=sha
+                    )
+                    moved_lines, _ = self._rewrite_parts(
+                        new, ORDERS, doomed, _drop_lines_of(olds), sha256=sha
+                    )
+                    rejects_changed = bool(dropped)
+                    stored = self._scan_parts(new, kind)
                 overlap = compare_orders(batch, stored, source.source)
                 collided = _collision_rejects(overlap.collisions, source)
                 if overlap.collision_orders:
@@ -416,26 +438,9 @@ class Workspace(WorkspaceFolder):
                             hint="if this export is from another shop system or till, name it: "
                             "kunde ingest FILE --source NAME",
                         )
-                    rejects = new_rejects = pl.concat([rejects, collided])
+                    rejects = pl.concat([rejects, collided])
+                new_rejects = collided if earlier else rejects
                 fresh = overlap.fresh
-                earlier = [
-                    e
-                    for e in manifest["sources"]
-                    if e["sha256"] == sha and e["kind"] == kind and e.get("source") != source.source
-                ]
-                if earlier:
-                    # This file again, now named as another system: its refused rows are
-                    # stored already; the lines it had refused as collisions are stored
-                    # now, so they are no longer refused; and the lines it had stored
-                    # under the other name belong to this system now (stored just once).
-                    paths = {str(source.path), *(str(e["path"]) for e in earlier)}
-                    olds = {e.get("source") for e in earlier}
-                    dropped, _ = self._rewrite_parts(new, REJECTS, doomed, _drop_collisions(paths))
-                    moved_lines, _ = self._rewrite_parts(
-                        new, ORDERS, doomed, _drop_lines_of(paths, olds)
-                    )
-                    new_rejects = collided
-                    rejects_changed = bool(dropped)
                 if overlap.changed_orders:
                     self._rewrite_parts(
                         new,
@@ -492,7 +497,7 @@ class Workspace(WorkspaceFolder):
             if already:
                 # The very same file again (a cron job re-reading one export): note it on
                 # the first entry instead of growing the manifest on every run.
-                _count_seen(_entry_of(new, sha, kind, source.source))  # type: ignore[arg-type]
+                _count_seen(_entry_of(new, sha, kind, source.source, named=source.named))  # type: ignore[arg-type]
             else:
                 new["sources"].append(self._source_entry(kind, source, sha, summary))
             self._commit(new, doomed, rejects_changed=rejects_changed)
@@ -559,17 +564,30 @@ class Workspace(WorkspaceFolder):
     # --- internals: forgetting -----------------------------------------------------
 
     def _rewrite_parts(
-        self, manifest: dict[str, Any], kind: str, doomed: list[Path], erase: Eraser
+        self,
+        manifest: dict[str, Any],
+        kind: str,
+        doomed: list[Path],
+        erase: Eraser,
+        *,
+        sha256: str | None = None,
     ) -> tuple[int, set[str]]:
-        """Apply ``erase`` to every part of ``kind``: write changed parts anew, list them
-        in ``manifest`` (unsaved) and the old files in ``doomed``.
+        """Apply ``erase`` to every part of ``kind`` (only those written from the file
+        with this SHA-256, when given): write changed parts anew, list them in
+        ``manifest`` (unsaved) and the old files in ``doomed``.
 
+        Parts written before a column was added to the schema are read with it (null).
         Returns the number of rows erased and the names found on them.
         """
+        schema = s.REJECTS if kind == REJECTS else _SCHEMAS[kind]
         total, names = 0, set()
         for entry in manifest[kind]:
+            if sha256 is not None and entry.get("sha256") != sha256:
+                continue
             old = self.path / entry["file"]
-            changed, count, found = erase(pl.read_parquet(old))
+            self._check_data_files([old])
+            frame = pl.scan_parquet(old, schema=schema, missing_columns="insert").collect()
+            changed, count, found = erase(frame)
             if changed is None:
                 continue
             total += count
@@ -724,17 +742,33 @@ class Workspace(WorkspaceFolder):
 
 
 def _entry_of(
-    manifest: dict[str, Any], sha256: str, kind: str | None, source: str | None = None
+    manifest: dict[str, Any],
+    sha256: str,
+    kind: str | None,
+    source: str | None = None,
+    *,
+    named: bool = False,
 ) -> dict[str, Any] | None:
     """The first source entry with this SHA-256 (and ``kind`` and, for orders, the shop
-    system ``source``, when given: the same file ingested as another system's is new)."""
+    system ``source``, when given: the same file ingested as another system's is new).
+
+    An entry from before kunde recorded systems matches any derived system, but not one
+    the user names (``named``): an older kunde may have dropped that file's orders as
+    another system's duplicates, and naming the system is how to store them now.
+    """
+
+    def same_system(entry: dict[str, Any]) -> bool:
+        if source is None or entry["kind"] != ORDERS:
+            return True
+        if "source" not in entry:
+            return not named
+        return bool(entry["source"] == source)
+
     return next(
         (
             e
             for e in manifest["sources"]
-            if e["sha256"] == sha256
-            and kind in (None, e["kind"])
-            and (source is None or e["kind"] != ORDERS or e.get("source", source) == source)
+            if e["sha256"] == sha256 and kind in (None, e["kind"]) and same_system(e)
         ),
         None,
     )
@@ -781,14 +815,11 @@ def _collision_rejects(collisions: pl.DataFrame, source: SourceInfo) -> pl.DataF
     ).cast(s.REJECTS)  # type: ignore[arg-type]
 
 
-def _drop_collisions(paths: set[str]) -> Eraser:
-    """An eraser removing the collision rejects of the file (as named in ``paths``)."""
+def _drop_collisions() -> Eraser:
+    """An eraser removing collision rejects (of the parts one file wrote)."""
 
     def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
-        hit = part.select(
-            pl.col(s.REJECT_FILE).is_in(sorted(paths))
-            & pl.col(s.REJECT_REASON).str.starts_with(COLLISION_REASON)
-        ).to_series()
+        hit = part.select(pl.col(s.REJECT_REASON).str.starts_with(COLLISION_REASON)).to_series()
         if not hit.any():
             return None, 0, set()
         return part.filter(~hit), int(hit.sum()), set()
@@ -796,18 +827,16 @@ def _drop_collisions(paths: set[str]) -> Eraser:
     return erase
 
 
-def _drop_lines_of(paths: set[str], sources: set[str | None]) -> Eraser:
-    """An eraser removing the lines the file (as named in ``paths``) stored under the
-    shop system names ``sources`` (None: no name recorded)."""
+def _drop_lines_of(sources: set[str | None]) -> Eraser:
+    """An eraser removing the lines (of the parts one file wrote) stored under the shop
+    system names ``sources`` (None: no name recorded)."""
     named = sorted(x for x in sources if x is not None)
 
     def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
         of_source = pl.col(s.SOURCE).is_in(named)
         if None in sources:
             of_source = of_source | pl.col(s.SOURCE).is_null()
-        hit = part.select(
-            (pl.col(s.SOURCE_FILE).is_in(sorted(paths)) & of_source).fill_null(False)
-        ).to_series()
+        hit = part.select(of_source.fill_null(False)).to_series()
         if not hit.any():
             return None, 0, set()
         return part.filter(~hit), int(hit.sum()), set()

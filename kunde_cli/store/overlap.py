@@ -47,7 +47,6 @@ KNOWN_LAYOUTS = ("shopify", "woocommerce")
 #: Why a colliding line is refused (the rejects file's reason).
 COLLISION_REASON = "order number already used by another order (another customer or date)"
 
-_WHO = "_who"
 _DAY = "_day"
 
 
@@ -56,7 +55,9 @@ class Overlap:
     """How an export's order lines meet the stored ones (all counts of one source)."""
 
     fresh: pl.DataFrame  # lines to store: new orders and the new version of changed ones
-    replaced: pl.DataFrame  # (order_id) of stored orders whose lines ``fresh`` replaces
+    #: (order_id, _legacy) of stored orders whose lines ``fresh`` replaces; ``_legacy``:
+    #: the stored version includes lines stored before kunde kept a source
+    replaced: pl.DataFrame
     collisions: pl.DataFrame  # the export's lines refused as collisions
     duplicate_lines: int  # lines of unchanged orders (and lines repeated in the export)
     new_orders: int
@@ -88,37 +89,46 @@ def source_name(given: str | None, preset: str | None) -> str:
     return name
 
 
-def customer_key() -> pl.Expr:
-    """The customer a line names: its id, else e-mail, else phone (null: nobody)."""
-    return pl.coalesce(s.CUSTOMER_ID, s.EMAIL, s.PHONE)
-
-
 def _with_legacy_matches(candidates: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:
     """``candidates`` (stored lines of the batch's order ids, of its source or of none)
     without the unsourced lines of orders that are not the batch's (another customer or
     day): those are another system's, not a collision."""
     legacy = pl.col(s.SOURCE).is_null()
     if not candidates.select(legacy.any()).item():
-        return candidates.drop(s.SOURCE)
-    marks = [customer_key().alias(_WHO), pl.col(s.ORDER_DATE).dt.date().alias(_DAY)]
-    per_order = [pl.col(_WHO).drop_nulls().first(), pl.col(_DAY).min()]
-    new_side = batch.lazy().with_columns(marks).group_by(s.ORDER_ID).agg(per_order)
-    old_side = (
-        candidates.lazy().filter(legacy).with_columns(marks).group_by(s.ORDER_ID).agg(per_order)
-    )
-    same = old_side.join(new_side, on=s.ORDER_ID, how="inner", suffix="_new").filter(
-        (
-            pl.col(_WHO).is_null()
-            | pl.col(f"{_WHO}_new").is_null()
-            | (pl.col(_WHO) == pl.col(f"{_WHO}_new"))
-            | pl.col(_WHO).str.starts_with(ERASED_PREFIX)
-        )
-        & (pl.col(_DAY) == pl.col(f"{_DAY}_new"))
+        return candidates.drop(s.SOURCE).with_columns(_legacy=pl.lit(False))
+    old_side = _per_order(candidates.lazy().filter(legacy))
+    same = (
+        _per_order(batch.lazy())
+        .join(old_side, on=s.ORDER_ID, how="inner", suffix="_stored")
+        .filter(_same_customer("_stored") & (pl.col(_DAY) == pl.col(f"{_DAY}_stored")))
     )
     keep = same.select(s.ORDER_ID).collect()
     return candidates.filter(
         ~legacy | pl.col(s.ORDER_ID).is_in(keep.get_column(s.ORDER_ID).implode())
-    ).drop(s.SOURCE)
+    ).select(pl.exclude(s.SOURCE), legacy.alias("_legacy"))
+
+
+def _per_order(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per order: its first customer id, e-mail and phone, and its day."""
+    return lines.group_by(s.ORDER_ID).agg(
+        pl.col(s.CUSTOMER_ID).drop_nulls().first().alias("_id"),
+        pl.col(s.EMAIL).drop_nulls().first().alias("_email"),
+        pl.col(s.PHONE).drop_nulls().first().alias("_phone"),
+        pl.col(s.ORDER_DATE).dt.date().min().alias(_DAY),
+    )
+
+
+def _same_customer(suffix: str) -> pl.Expr:
+    """Whether an order (columns of :func:`_per_order`) and its stored version
+    (``suffix``) name the same customer: any of id, e-mail and phone alike (a guest who
+    made an account since keeps her e-mail), or no customer on either side, or a stored
+    customer erased since (``kunde forget``)."""
+    keys = ("_id", "_email", "_phone")
+    new_none = pl.all_horizontal(pl.col(k).is_null() for k in keys)
+    old_none = pl.all_horizontal(pl.col(f"{k}{suffix}").is_null() for k in keys)
+    shared = pl.any_horizontal((pl.col(k) == pl.col(f"{k}{suffix}")).fill_null(False) for k in keys)
+    erased = pl.col(f"_id{suffix}").str.starts_with(ERASED_PREFIX).fill_null(False)
+    return new_none | old_none | shared | erased
 
 
 def first_of_each_line(frame: pl.DataFrame) -> pl.DataFrame:
@@ -158,35 +168,26 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
     if not mine.height:
         return Overlap(
             fresh=batch,
-            replaced=pl.DataFrame(schema={s.ORDER_ID: pl.String}),
+            replaced=pl.DataFrame(schema={s.ORDER_ID: pl.String, "_legacy": pl.Boolean}),
             collisions=batch.clear(),
             duplicate_lines=0,
             new_orders=ids.height,
             changed_orders=0,
             collision_orders=0,
         )
-    per_order = [pl.col(_WHO).drop_nulls().first(), pl.col(_DAY).min()]
-    marks = [customer_key().alias(_WHO), pl.col(s.ORDER_DATE).dt.date().alias(_DAY)]
-    new_side = batch.lazy().with_columns(marks).group_by(s.ORDER_ID).agg(per_order)
-    old_side = mine.lazy().with_columns(marks).group_by(s.ORDER_ID).agg(per_order)
-    who_new, who_old = pl.col(_WHO), pl.col(f"{_WHO}_stored")
-    same_who = (
-        who_new.is_null()
-        | who_old.is_null()
-        | (who_new == who_old)
-        | who_old.str.starts_with(ERASED_PREFIX)
-    )
+    old_side = _per_order(mine.lazy()).with_columns(_stored=pl.lit(True))
     orders = (
-        new_side.join(old_side, on=s.ORDER_ID, how="left", suffix="_stored")
+        _per_order(batch.lazy())
+        .join(old_side, on=s.ORDER_ID, how="left", suffix="_stored")
         .with_columns(
-            pl.when(pl.col(f"{_DAY}_stored").is_null() & who_old.is_null())
+            pl.when(pl.col("_stored").is_null())
             .then(pl.lit("new"))
-            .when(same_who & (pl.col(_DAY) == pl.col(f"{_DAY}_stored")))
+            .when(_same_customer("_stored") & (pl.col(_DAY) == pl.col(f"{_DAY}_stored")))
             .then(pl.lit("known"))
             .otherwise(pl.lit("collision"))
             .alias("_kind")
         )
-        .select(s.ORDER_ID, "_kind", who_old.alias("_stored_who"))
+        .select(s.ORDER_ID, "_kind", pl.col("_id_stored").alias("_stored_who"))
         .collect()
     )
     known = orders.filter(pl.col("_kind") == "known").select(s.ORDER_ID)
@@ -228,9 +229,12 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
         .group_by(pl.col(s.STATUS).fill_null(""))
         .len()
     )
+    legacy_ids = mine.filter(pl.col("_legacy")).get_column(s.ORDER_ID).unique()
     return Overlap(
         fresh=fresh,
-        replaced=changed,
+        replaced=changed.with_columns(
+            pl.col(s.ORDER_ID).is_in(legacy_ids.implode()).alias("_legacy")
+        ),
         collisions=collisions,
         duplicate_lines=int((line_kind == "known").sum()),
         new_orders=count.get("new", 0),
@@ -270,12 +274,18 @@ def _still_erased(fresh: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
 
 
 def without_orders(frame: pl.DataFrame, replaced: pl.DataFrame, source: str) -> pl.DataFrame:
-    """``frame`` (a stored part) without the lines of ``replaced`` orders of ``source``."""
-    hit = pl.col(s.SOURCE).is_null() | (pl.col(s.SOURCE) == source)
+    """``frame`` (a stored part) without the lines of ``replaced`` orders of ``source``
+    (and, for orders whose stored version was matched among lines stored before kunde
+    kept a source, those lines: never another system's order of the same number)."""
+    ids = replaced.get_column(s.ORDER_ID)
+    legacy_ids = replaced.filter(pl.col("_legacy")).get_column(s.ORDER_ID)
     gone = frame.select(
-        pl.col(s.ORDER_ID).is_in(replaced.get_column(s.ORDER_ID).implode()) & hit
+        (
+            (pl.col(s.SOURCE) == source) & pl.col(s.ORDER_ID).is_in(ids.implode())
+            | pl.col(s.SOURCE).is_null() & pl.col(s.ORDER_ID).is_in(legacy_ids.implode())
+        ).fill_null(False)
     ).to_series()
-    return frame.filter(~gone.fill_null(False))
+    return frame.filter(~gone)
 
 
 def apart_by_source(lines: pl.LazyFrame, sources: list[str | None]) -> pl.LazyFrame:
