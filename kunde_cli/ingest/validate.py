@@ -666,13 +666,12 @@ def validate_orders(
     return orders, rejects, detected
 
 
-#: The fields a made-up order number is taken from, in this order: what the order is
-#: (who, when, how much of what), never how the file is laid out or what may change
-#: between two exports of it (status, refunds, consent, name, address).
-MADE_UP_ID_FIELDS = (
-    "customer", s.ORDER_DATE, "_line_amount", "_order_total", s.CURRENCY,
-    s.PRODUCT, s.QUANTITY, s.REFERENCE, s.LINE_NO,
-)  # fmt: skip
+#: The fields a made-up order number is taken from, in this order: who bought, when,
+#: for how much — what every export of the sheet has. Never how the file is laid out,
+#: what may change between two exports (status, refunds, consent, name, address), nor
+#: a column a later export may add (product, quantity, currency: a sheet that gains a
+#: "Vare" column must not make every order new).
+MADE_UP_ID_FIELDS = ("customer", s.ORDER_DATE, "_line_amount")
 
 
 def made_up_order_ids(parsed: pl.DataFrame) -> pl.Series:
@@ -680,10 +679,9 @@ def made_up_order_ids(parsed: pl.DataFrame) -> pl.Series:
 
     Each row is an order. Its number is ``r`` + 20 hex digits of a BLAKE2b digest of
     the row's canonical values (:data:`MADE_UP_ID_FIELDS`: the customer — id, else
-    e-mail, else phone —, the order date to the second, the amount to the øre, the
-    currency, product, quantity, reference and line), so the same order gets the same
-    number from any export of the sheet: whatever the column order, extra columns,
-    file name or row position. The digest is the same in every Python and Polars
+    e-mail, else phone —, the order date to the second and the amount to the øre), so
+    the same order gets the same number from any export of the sheet: whatever the
+    column order, extra or added columns, file name or row position. The digest is the same in every Python and Polars
     version (Polars' own ``hash`` is not), so numbers stored in a workspace keep
     matching next year's export.
 
@@ -697,14 +695,9 @@ def made_up_order_ids(parsed: pl.DataFrame) -> pl.Series:
         "customer": pl.coalesce(pl.col(s.CUSTOMER_ID), pl.col(s.EMAIL), pl.col(s.PHONE)),
         s.ORDER_DATE: pl.col(s.ORDER_DATE).dt.strftime("%Y-%m-%dT%H:%M:%S"),
         "_line_amount": _oere(pl.col("_line_amount")),
-        "_order_total": _oere(pl.col("_order_total"))
-        if "_order_total" in parsed.columns
-        else pl.lit(None, pl.String),
-        s.QUANTITY: pl.col(s.QUANTITY).cast(pl.String),
-        s.LINE_NO: pl.col(s.LINE_NO).cast(pl.String),
     }
     parts = [
-        pl.lit(f"{name}=") + canonical.get(name, pl.col(name)).cast(pl.String).fill_null("")
+        pl.lit(f"{name}=") + canonical[name].cast(pl.String).fill_null("")
         for name in MADE_UP_ID_FIELDS
     ]
     content = parsed.select(pl.concat_str(parts, separator="\x1f")).to_series()

@@ -56,8 +56,8 @@ def test_the_same_order_gets_the_same_number_from_any_layout_of_the_sheet(
 
 def test_a_made_up_number_is_a_stable_digest_of_the_canonical_values(tmp_path: Path) -> None:
     """Worked out by hand: BLAKE2b (10 bytes) of the canonical values in their fixed
-    order — customer, date to the second, amount and order total in øre, currency,
-    product, quantity, reference, line — so it is the same in every Polars version."""
+    order — customer, date to the second, amount in øre — so it is the same in every
+    Polars version (and product or quantity columns do not change it)."""
     sheet = write(
         tmp_path / "salg.csv",
         ["Kundenr;Ordredato;Beløb;Vare;Antal", "K1;15-03-2024;1.234,50;Kaffe;2"],
@@ -67,12 +67,6 @@ def test_a_made_up_number_is_a_stable_digest_of_the_canonical_values(tmp_path: P
             "customer=K1",
             "order_date=2024-03-15T00:00:00",
             "_line_amount=123450",
-            "_order_total=",
-            "currency=",
-            "product=Kaffe",
-            "quantity=2",
-            "reference=",
-            "line_no=",
         ]
     )
     expected = "r" + blake2b(canonical.encode("utf-8"), digest_size=10).hexdigest()
