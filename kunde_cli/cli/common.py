@@ -171,18 +171,22 @@ def _overlaid(results: list[Any], *, quiet: bool) -> Any:
     return apart_by_source(combined.lazy(), sources)
 
 
-def _answers_overlaid(frames: list[Any]) -> Any:
+def _answers_overlaid(results: list[Any]) -> Any:
     """Survey answers of exports read directly, laid over each other as ``kunde
     ingest`` would store them: an answer in two exports counts once, an edited one in
     its later version (see :func:`kunde_cli.store.overlap.compare_answers`)."""
     import polars as pl
 
     from kunde_cli import schema as s
+    from kunde_cli.ingest.survey import UNIQUE_ID_LAYOUTS
     from kunde_cli.store.overlap import compare_answers
 
     combined = pl.DataFrame(schema=s.SURVEY)
-    for frame in frames:
-        answers = compare_answers(frame, combined.lazy())
+    for result in results:
+        layout = result.detected.get("layout") if isinstance(result.detected, dict) else None
+        answers = compare_answers(
+            result.frame, combined.lazy(), unique_ids=layout in UNIQUE_ID_LAYOUTS
+        )
         gone = answers.replaced.get_column(s.RESPONSE_ID)
         combined = pl.concat(
             [combined.filter(~pl.col(s.RESPONSE_ID).is_in(gone.implode())), answers.fresh]
@@ -275,7 +279,7 @@ def load(
         for path in files:
             result = read_any(path, options)
             if result.kind == "survey":
-                survey_frames.append(result.frame)
+                survey_frames.append(result)
             else:
                 order_frames.append(result)
             if result.rejects.height:

@@ -154,6 +154,7 @@ def read_any(
             "encoding": raw.encoding,
             "delimiter": raw.delimiter,
             "sheet": raw.sheet,
+            "layout": raw.survey_layout,
             "notes": raw.notes,
         }
     else:

@@ -126,6 +126,8 @@ class RawTable:
     #: The header's cells as written (before repeats got ``_2``), one per column;
     #: None when the file has no header or ``--columns`` named the columns.
     header_names: list[str] | None = None
+    #: The survey tool whose layout the file has (``ingest.survey``), once read as one.
+    survey_layout: str | None = None
 
     @property
     def delimiter_name(self) -> str:

@@ -405,6 +405,11 @@ def _parse_dates(values: pl.Series, *, dayfirst: bool | None) -> tuple[pl.Series
     return result, fmt_used
 
 
+#: Layouts whose response ids are unique across every survey of the tool (SurveyMonkey's
+#: Respondent ID, Typeform's token): the same id is always the same answer, edited or
+#: not. Ids typed into a sheet (1, 2, 3 …) may start again in the next sheet.
+UNIQUE_ID_LAYOUTS = (SURVEYMONKEY, TYPEFORM)
+
 #: Prefix of a response id made from an answer's content (no id column in the export).
 CONTENT_KEY_PREFIX = "svar-"
 
@@ -466,6 +471,7 @@ def survey_from_raw(
     """
     path = str(raw.path)
     found = survey_columns(raw, mapping=mapping)
+    raw.survey_layout = found.layout
     cols = found.columns
     frame = raw.frame
     if found.subheader_row is not None:

@@ -449,7 +449,13 @@ class Workspace(WorkspaceFolder):
                         lambda part: _drop_replaced(part, overlap.replaced, source.source),
                     )
             else:
-                answers = compare_answers(_first_of_each_key(frame, keys), _stored_answers(stored))
+                from kunde_cli.ingest.survey import UNIQUE_ID_LAYOUTS
+
+                answers = compare_answers(
+                    frame,
+                    _stored_answers(stored),
+                    unique_ids=source.detected.get("layout") in UNIQUE_ID_LAYOUTS,
+                )
                 fresh, survey_changed, clashes = answers.fresh, answers.changed, answers.clashes
                 if answers.changed:
                     gone = set(answers.replaced.get_column(s.RESPONSE_ID).to_list())
@@ -890,17 +896,3 @@ def _count_seen(entry: dict[str, Any]) -> None:
     """Note on a source entry that the very same file was offered again."""
     entry["times_seen"] = entry.get("times_seen", 1) + 1
     entry["last_seen_at"] = now()
-
-
-def _first_of_each_key(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
-    """``frame`` without the rows that repeat an earlier row's key.
-
-    A 64-bit hash of the key finds the usual case, an export with no repeated key, in
-    a fraction of the time of comparing the key columns themselves; only when some
-    hashes repeat are the keys compared (so a hash collision never drops a row).
-    """
-    if not frame.height:
-        return frame
-    if not frame.select(pl.struct(keys).hash(seed=1).is_duplicated().any()).item():
-        return frame
-    return frame.filter(pl.struct(keys).is_first_distinct())

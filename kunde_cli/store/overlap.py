@@ -331,36 +331,46 @@ def _person() -> pl.Expr:
     return pl.coalesce(s.CUSTOMER_ID, s.EMAIL)
 
 
-def compare_answers(batch: pl.DataFrame, stored: pl.LazyFrame) -> AnswerOverlap:
+def compare_answers(
+    batch: pl.DataFrame, stored: pl.LazyFrame, *, unique_ids: bool = False
+) -> AnswerOverlap:
     """Split ``batch`` (schema.SURVEY, one export) against ``stored`` answers.
 
     An answer is known by its ``response_id``: the survey tool's own id (Respondent ID,
     ``#``, a typed Svarnummer), else a key of its content (``ingest.survey.content_key``).
     A tool id already stored is
 
-    * the same answer when it has the same person (customer id, else e-mail) — or, with
-      no person on either side, the same time: alike → duplicate; edited since (another
-      score, comment or time) → **changed**, the new version replaces the stored one;
+    * the same answer when the tool's ids are unique (``unique_ids``: SurveyMonkey,
+      Typeform), or it has the same person (customer id, else e-mail), or — with no
+      person on either side, or a person erased since — the same time: alike →
+      duplicate; edited since (another score, comment or time) → **changed**, the new
+      version replaces the stored one (an erased person's answer stays as it is);
     * otherwise a **clash**: another survey numbering its answers the same way (a second
       sheet starting at 1 again). The answer is kept, keyed on its content instead, and
       counted, never dropped as a duplicate.
 
-    An answer whose person was erased (``kunde forget``) stays as it is.
+    The same tool id twice in ``batch`` is one answer when the rows are alike, else a
+    clash too (a number typed twice).
     """
     from kunde_cli.ingest.survey import CONTENT_KEY_PREFIX, content_key
 
-    empty = pl.DataFrame(schema={s.RESPONSE_ID: pl.String})
+    said = pl.struct(s.RESPONDED_AT, _person(), s.SCORE, s.COMMENT)
+    # Within the export: a repeated id is a copy of its first row, or a clash.
+    first = pl.col(s.RESPONSE_ID).is_first_distinct()
+    copy_of_first = said.eq_missing(said.first().over(s.RESPONSE_ID))
+    inner = batch.select((~first & copy_of_first).alias("_copy"), (~first).alias("_again"))
+    typed_twice = batch.filter(inner.get_column("_again") & ~inner.get_column("_copy"))
+    firsts = batch.filter(~inner.get_column("_again"))
+
     columns = [s.RESPONSE_ID, s.RESPONDED_AT, s.CUSTOMER_ID, s.EMAIL, s.SCORE, s.COMMENT]
     known = (
         stored.select(columns)
-        .join(batch.lazy().select(s.RESPONSE_ID), on=s.RESPONSE_ID, how="semi")
+        .join(firsts.lazy().select(s.RESPONSE_ID), on=s.RESPONSE_ID, how="semi")
         .unique(s.RESPONSE_ID, keep="first", maintain_order=True)
         .collect()
     )
-    if not known.height:
-        return AnswerOverlap(batch, empty, 0, 0, 0)
     old = {c: f"{c}_stored" for c in columns if c != s.RESPONSE_ID}
-    joined = batch.join(
+    joined = firsts.join(
         known.rename(old).with_columns(_hit=pl.lit(True)),
         on=s.RESPONSE_ID,
         how="left",
@@ -371,10 +381,11 @@ def compare_answers(batch: pl.DataFrame, stored: pl.LazyFrame) -> AnswerOverlap:
     own = ~pl.col(s.RESPONSE_ID).str.starts_with(CONTENT_KEY_PREFIX)
     erased = person_old.str.starts_with(ERASED_PREFIX).fill_null(False)
     same_time = pl.col(s.RESPONDED_AT).eq_missing(pl.col(old[s.RESPONDED_AT]))
+    no_person = person_new.is_null() | person_old.is_null() | erased
     same_answer = (
-        erased
-        | (person_new == person_old).fill_null(False)
-        | ((person_new.is_null() | person_old.is_null()) & same_time)
+        pl.lit(unique_ids)
+        | (~erased & (person_new == person_old).fill_null(False))
+        | (no_person & same_time)
     )
     alike = (
         same_time
@@ -384,21 +395,21 @@ def compare_answers(batch: pl.DataFrame, stored: pl.LazyFrame) -> AnswerOverlap:
     kind = (
         pl.when(pl.col("_hit").is_null())
         .then(pl.lit("new"))
-        .when(~own | erased | (same_answer & alike))
+        .when(~own | (same_answer & (alike | erased)))
         .then(pl.lit("duplicate"))
         .when(same_answer)
         .then(pl.lit("changed"))
         .otherwise(pl.lit("clash"))
     )
     kinds = joined.select(kind.alias("_kind")).get_column("_kind")
-    clashing = batch.filter(kinds == "clash")
+    clashing = pl.concat([firsts.filter(kinds == "clash"), typed_twice])
     rekeyed = clashing.with_columns(content_key().alias(s.RESPONSE_ID))
     # A clash seen before (the second sheet exported again) is stored under its content.
     rekeyed = rekeyed.join(
         stored.select(s.RESPONSE_ID).collect(), on=s.RESPONSE_ID, how="anti", maintain_order="left"
     )
-    fresh = pl.concat([batch.filter(kinds.is_in(["new", "changed"])), rekeyed])
-    changed = batch.filter(kinds == "changed").select(s.RESPONSE_ID)
+    fresh = pl.concat([firsts.filter(kinds.is_in(["new", "changed"])), rekeyed])
+    changed = firsts.filter(kinds == "changed").select(s.RESPONSE_ID)
     return AnswerOverlap(
         fresh=fresh,
         replaced=changed,
