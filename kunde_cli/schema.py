@@ -31,6 +31,10 @@ REFERENCE = "reference"  # the order a credit note or refund line credits, when 
 #: The shop system a line came from (``kunde ingest --source``, else the export's layout):
 #: order numbers are unique within one source only.
 SOURCE = "source"
+#: When the export the line came from was made, as far as kunde can tell (the file's
+#: modification time; the time of ingest for a pipe): of two exports of one order, the
+#: later one's version counts, whatever order they are ingested in.
+EXPORTED_AT = "exported_at"
 SOURCE_FILE = "source_file"
 SOURCE_ROW = "source_row"
 
@@ -55,6 +59,7 @@ ORDERS: dict[str, pl.DataType] = {
     CURRENCY: pl.String(),
     REFERENCE: pl.String(),
     SOURCE: pl.String(),
+    EXPORTED_AT: pl.Datetime("us"),
     SOURCE_FILE: pl.String(),
     SOURCE_ROW: pl.Int64(),
 }

@@ -59,7 +59,9 @@ DEFAULT_CUSTOMERS = 2000
 #: Columns of the frame :func:`generate_orders` returns (the canonical orders schema
 #: without ``source_file``/``source_row``, which only ingest can know).
 ORDER_COLUMNS = [
-    c for c in s.ORDERS if c not in (s.SOURCE_FILE, s.SOURCE_ROW, s.CURRENCY, s.REFERENCE, s.SOURCE)
+    c
+    for c in s.ORDERS
+    if c not in (s.SOURCE_FILE, s.SOURCE_ROW, s.CURRENCY, s.REFERENCE, s.SOURCE, s.EXPORTED_AT)
 ]
 SURVEY_COLUMNS = [c for c in s.SURVEY if c not in (s.SOURCE_FILE, s.SOURCE_ROW)]
 

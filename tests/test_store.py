@@ -63,6 +63,7 @@ def orders(
             s.CURRENCY: [None] * n,
             s.REFERENCE: [None] * n,
             s.SOURCE: [None] * n,
+            s.EXPORTED_AT: [None] * n,
             s.SOURCE_FILE: [file] * n,
             s.SOURCE_ROW: [i + 2 for i in idx],
         },
@@ -139,7 +140,13 @@ def test_append_and_scan_round_trip(tmp_path: Path) -> None:
     scanned = ws.scan_orders()
     assert scanned.collect_schema() == pl.Schema(s.ORDERS)
     # Each line is stored with the shop system it came from (default: "shop").
-    assert_frame_equal(scanned.collect(), frame.with_columns(pl.lit("shop").alias(s.SOURCE)))
+    assert_frame_equal(
+        scanned.collect(),
+        frame.with_columns(
+            pl.lit("shop").alias(s.SOURCE),
+            pl.lit(scanned.collect()[s.EXPORTED_AT][0]).alias(s.EXPORTED_AT),
+        ),
+    )
 
 
 def test_scan_needs_a_workspace(tmp_path: Path) -> None:

@@ -138,6 +138,7 @@ def _overlaid(results: list[Any], *, quiet: bool) -> Any:
 
     from kunde_cli import schema as s
     from kunde_cli.render.terminal import warn
+    from kunde_cli.store import export_time
     from kunde_cli.store.overlap import (
         apart_by_source,
         compare_orders,
@@ -156,7 +157,9 @@ def _overlaid(results: list[Any], *, quiet: bool) -> Any:
             else getattr(detected, "preset", None)
         )
         source = source_name(None, preset)
-        overlap = compare_orders(first_of_each_line(result.frame), combined.lazy(), source)
+        overlap = compare_orders(
+            first_of_each_line(result.frame), combined.lazy(), source, export_time(result.path)
+        )
         if overlap.collision_orders and not quiet:
             warn(
                 f"{result.path}: {overlap.collision_orders} order numbers are already used by "

@@ -291,6 +291,14 @@ def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
                 "matched; if this file is a newer export of the same sheet, those orders "
                 "count twice. Start a new workspace (--workspace) and ingest the exports again"
             )
+        if sm.kind == "orders" and sm.older_orders:
+            note(
+                f"{sm.source}: {sm.older_orders} ordrer findes også i en eksport, der er lavet "
+                "senere (filens dato) og allerede indlæst; dens udgave gælder"
+                if language == "da"
+                else f"{sm.source}: {sm.older_orders} orders are also in an export made later "
+                "(the file's date) and already ingested; its version counts"
+            )
         if sm.kind == "orders" and sm.moved_lines:
             note(
                 f"{sm.source}: {sm.moved_lines} linjer, som filen gemte under et andet "

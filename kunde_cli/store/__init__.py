@@ -36,6 +36,7 @@ import copy
 import hashlib
 import json
 import secrets
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -130,6 +131,8 @@ class SourceInfo:
     source: str = DEFAULT_SOURCE
     #: True when the user named the system (``--source``); False when derived.
     named: bool = False
+    #: When the export was made; None: the file's modification time (now for a pipe).
+    exported_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,8 @@ class AppendSummary:
     collisions: int = 0
     #: lines this very file had stored under another system's name, now under this one
     moved_lines: int = 0
+    #: orders this file has in an older version than a newer export stored (kept)
+    older_orders: int = 0
     #: this file has no order numbers, and an older kunde stored such a file under
     #: numbers it made up another way: its orders cannot be matched (see the CLI's warning)
     old_made_up_ids: bool = False
@@ -426,7 +431,9 @@ class Workspace(WorkspaceFolder):
                     )
                     rejects_changed = bool(dropped)
                     stored = self._scan_parts(new, kind)
-                overlap = compare_orders(batch, stored, source.source)
+                overlap = compare_orders(
+                    batch, stored, source.source, source.exported_at or export_time(source.path)
+                )
                 collided = _collision_rejects(overlap.collisions, source)
                 if overlap.collision_orders:
                     if strict:
@@ -496,6 +503,7 @@ class Workspace(WorkspaceFolder):
                 changed_by_status=overlap.changed_by_status if overlap is not None else {},
                 collisions=overlap.collision_orders if overlap is not None else clashes,
                 moved_lines=moved_lines,
+                older_orders=overlap.older_orders if overlap is not None else 0,
                 old_made_up_ids=kind == ORDERS and _old_made_up_ids(manifest, source),
                 returning_erased=back.rows,
                 returning_erased_on=back.erased_on,
@@ -778,6 +786,18 @@ def _entry_of(
         ),
         None,
     )
+
+
+def export_time(path: str | Path) -> datetime:
+    """When an export file was made, as far as kunde can tell: its modification time
+    (local time, to the microsecond); now for stdin, a pipe or a file that is gone."""
+    try:
+        info = Path(path).stat()
+    except (OSError, ValueError):
+        return datetime.now()
+    if not stat.S_ISREG(info.st_mode):
+        return datetime.now()
+    return datetime.fromtimestamp(info.st_mtime_ns / 1e9)
 
 
 def _old_made_up_ids(manifest: dict[str, Any], source: SourceInfo) -> bool:

@@ -25,6 +25,7 @@ Pure functions on Polars frames; :class:`kunde_cli.store.Workspace` does the I/O
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import polars as pl
 
@@ -65,6 +66,8 @@ class Overlap:
     collision_orders: int
     #: changed orders by the status word of their new version (lower case as stored)
     changed_by_status: dict[str, int] = field(default_factory=dict)
+    #: orders this export has in another version than a newer export stored (kept)
+    older_orders: int = 0
 
 
 def source_name(given: str | None, preset: str | None) -> str:
@@ -139,7 +142,12 @@ def first_of_each_line(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.struct(keys).is_first_distinct())
 
 
-def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Overlap:
+def compare_orders(
+    batch: pl.DataFrame,
+    stored: pl.LazyFrame,
+    source: str,
+    exported_at: datetime | None = None,
+) -> Overlap:
     """Split ``batch`` (one export's lines, schema.ORDERS) against ``stored`` lines.
 
     ``stored`` may hold any sources; only lines of ``source`` are compared, and lines
@@ -147,7 +155,11 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
     (same customer and day) — never as a collision, as nobody can say which system
     they came from. ``batch`` must not repeat an (order_id, line_no).
     """
-    batch = batch.with_columns(pl.lit(source, pl.String).alias(s.SOURCE))
+    made = exported_at or datetime.now()
+    batch = batch.with_columns(
+        pl.lit(source, pl.String).alias(s.SOURCE),
+        pl.lit(made, pl.Datetime("us")).alias(s.EXPORTED_AT),
+    )
     ids = batch.select(s.ORDER_ID).unique()
     candidates = (
         stored.join(ids.lazy(), on=s.ORDER_ID, how="semi")
@@ -160,6 +172,7 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
             s.EMAIL,
             s.PHONE,
             s.ORDER_DATE,
+            s.EXPORTED_AT,
             *COMPARED,
         )
         .collect()
@@ -176,6 +189,7 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
             collision_orders=0,
         )
     old_side = _per_order(mine.lazy()).with_columns(_stored=pl.lit(True))
+    reach = mine.group_by(s.ORDER_ID).agg(pl.col(s.EXPORTED_AT).max().alias("_reach"))
     orders = (
         _per_order(batch.lazy())
         .join(old_side, on=s.ORDER_ID, how="left", suffix="_stored")
@@ -208,14 +222,25 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
         .filter(pl.col("_lines").ne_missing(pl.col("_lines_stored")))
         .select(s.ORDER_ID)
     )
-    kinds = orders.join(
-        changed.with_columns(_changed=pl.lit(True)), on=s.ORDER_ID, how="left"
-    ).with_columns(
-        pl.when(pl.col("_changed").fill_null(False))
-        .then(pl.lit("changed"))
-        .otherwise(pl.col("_kind"))
-        .alias("_kind")
+    # Of two exports of an order, the one made later counts: a stored version from an
+    # export made after this one stays (an older export ingested after a newer one does
+    # not undo its refund). Unknown (stored by an older kunde) is older than any.
+    kinds = (
+        orders.join(changed.with_columns(_changed=pl.lit(True)), on=s.ORDER_ID, how="left")
+        .join(reach, on=s.ORDER_ID, how="left")
+        .with_columns(
+            pl.when(
+                pl.col("_changed").fill_null(False)
+                & (pl.col("_reach") > pl.lit(made, pl.Datetime("us"))).fill_null(False)
+            )
+            .then(pl.lit("older"))
+            .when(pl.col("_changed").fill_null(False))
+            .then(pl.lit("changed"))
+            .otherwise(pl.col("_kind"))
+            .alias("_kind")
+        )
     )
+    changed = kinds.filter(pl.col("_kind") == "changed").select(s.ORDER_ID)
     kind_of = batch.select(s.ORDER_ID).join(kinds, on=s.ORDER_ID, how="left", maintain_order="left")
     line_kind = kind_of.get_column("_kind")
     fresh = _still_erased(batch.filter(line_kind.is_in(["new", "changed"])), orders)
@@ -236,10 +261,11 @@ def compare_orders(batch: pl.DataFrame, stored: pl.LazyFrame, source: str) -> Ov
             pl.col(s.ORDER_ID).is_in(legacy_ids.implode()).alias("_legacy")
         ),
         collisions=collisions,
-        duplicate_lines=int((line_kind == "known").sum()),
+        duplicate_lines=int(line_kind.is_in(["known", "older"]).sum()),
         new_orders=count.get("new", 0),
         changed_orders=count.get("changed", 0),
         collision_orders=count.get("collision", 0),
+        older_orders=count.get("older", 0),
         changed_by_status=dict(
             sorted(
                 zip(
@@ -392,10 +418,12 @@ def compare_answers(
         & pl.col(s.SCORE).eq_missing(pl.col(old[s.SCORE]))
         & pl.col(s.COMMENT).eq_missing(pl.col(old[s.COMMENT]))
     )
+    # An edited answer is answered later: a version older than the stored one stays out.
+    older = (pl.col(s.RESPONDED_AT) < pl.col(old[s.RESPONDED_AT])).fill_null(False)
     kind = (
         pl.when(pl.col("_hit").is_null())
         .then(pl.lit("new"))
-        .when(~own | (same_answer & (alike | erased)))
+        .when(~own | (same_answer & (alike | erased | older)))
         .then(pl.lit("duplicate"))
         .when(same_answer)
         .then(pl.lit("changed"))

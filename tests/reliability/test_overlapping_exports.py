@@ -433,3 +433,34 @@ def test_an_older_workspaces_made_up_order_numbers_are_warned_about(tmp_path: Pa
     # A sheet with order numbers is not concerned.
     numbered = kunde("ingest", write(tmp_path / "web.csv", web_rows()), "-w", ws)
     assert "to gange" not in numbered.stderr
+
+
+def test_the_export_made_later_counts_whatever_order_they_are_ingested_in(
+    tmp_path: Path,
+) -> None:
+    """Two exports of order 3: the one made later (its file's date) counts. Ingesting
+    the older one last keeps the refund (with a note); an export of March made after
+    the April one (a re-download, with a refund since) changes order 3 again."""
+    import os
+
+    ws = tmp_path / "ws"
+    march = write(tmp_path / "marts.csv", web_rows())
+    refunded = web_rows()
+    refunded[2] = refunded[2].replace("Gennemført", "Refunderet")
+    april = write(tmp_path / "april.csv", refunded)
+    os.utime(march, (1_711_929_600, 1_711_929_600))  # 1 April 2024
+    os.utime(april, (1_714_521_600, 1_714_521_600))  # 1 May 2024
+    kunde("ingest", april, "-w", ws)
+    result = kunde("ingest", march, "-w", ws, "-f", "json")
+    assert ingest_json(result)[0]["changed"] == 0
+    assert "1 ordrer findes også i en eksport, der er lavet senere" in result.stderr
+    assert stored(ws).filter(pl.col(s.ORDER_ID) == "3")[s.STATUS].item() == "refunderet"
+    # March's orders downloaded again in June: order 3's refund was reversed since.
+    again = write(
+        tmp_path / "marts-juni.csv",
+        [*web_rows(), "11;W11;w11@webshop.dk;31-03-2024;1100,00 kr.;Gennemført"],
+    )
+    os.utime(again, (1_717_200_000, 1_717_200_000))  # 1 June 2024
+    result = kunde("ingest", again, "-w", ws, "-f", "json")
+    assert ingest_json(result)[0]["changed"] == 1
+    assert stored(ws).filter(pl.col(s.ORDER_ID) == "3")[s.STATUS].item() == "gennemført"
