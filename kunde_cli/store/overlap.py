@@ -14,10 +14,17 @@ one source, an order already stored is compared with the export's version of it:
   the order numbers. The export's lines are refused, never stored over the old ones,
   and the user is told to name the system with ``--source``.
 
-"The same customer" compares the first of customer id, e-mail and phone that the
-line has; a stored line whose customer was erased (``kunde forget``) matches any, so
-a later export does not bring the person back. Lines stored before kunde kept a source
-(``source`` null) belong to whatever source comes next.
+"The same customer": any of customer id, e-mail and phone alike (a guest who made an
+account since keeps her e-mail), or no customer on either side; a stored line whose
+customer was erased (``kunde forget``) matches any, and its new version stays erased.
+Of two versions of an order, the one from the export made later (``exported_at``: the
+file's date) counts, whatever order the files are ingested in. Lines stored before
+kunde kept a source (``source`` null) are compared where they are the same order, and
+never collide. Orders are compared as sets of lines, so rows in another order are no
+change.
+
+Survey answers (:func:`compare_answers`) follow the same idea with the survey tool's
+own ids or a key of the answer's content.
 
 Pure functions on Polars frames; :class:`kunde_cli.store.Workspace` does the I/O.
 """
