@@ -10,6 +10,9 @@ file 0o600, because it holds customers' names and e-mails)::
     rejects.csv               all refused rows, rebuilt from rejects/ for people to read
     identity-*.parquet        who is who: canonical customer id per (id, e-mail, phone)
     .lock                     held by the process writing; says which pid since when
+    .readers                  shared-locked by every reading process (see files.py)
+    forget.key                the key of the erased-keys tombstone (see erase.py)
+    written.jsonl             the reports and lists written from the workspace
 
 Writes are atomic. Every file is written to a temporary name, flushed to disk and
 renamed into place (``os.replace``); part files first, the manifest last. Readers see
@@ -21,12 +24,13 @@ Writers hold an exclusive ``flock`` on ``.lock``; the kernel releases it when th
 process dies, so a lock left by a killed run is stale by construction and is simply
 taken over (:attr:`Workspace.stale_lock` says whose it was).
 
-Order lines are identified by (``order_id``, ``line_no``) and survey answers by
-``response_id``: a line already stored is skipped and counted as a duplicate, so
-re-ingesting a file, or a newer export that overlaps an older one, never double-counts.
-The duplicate keeps the stored version; :attr:`AppendSummary.changed` counts duplicates
-whose date, amount or status differ from the stored line (an order refunded since, or
-two shop systems that reuse the same order numbers).
+Orders are identified by their shop system (``source``) and ``order_id``, survey
+answers by ``response_id``: an order already stored is skipped and counted as a
+duplicate, so re-ingesting a file, or a newer export that overlaps an older one, never
+double-counts; an order changed since (refunded, say) is replaced by the newer export's
+version; an order number another order of the system already has is a collision,
+refused (see :mod:`kunde_cli.store.overlap`). Old files are deleted only once no reader
+can hold them (:mod:`kunde_cli.store.files`).
 """
 
 from __future__ import annotations
