@@ -27,7 +27,6 @@ import contextlib
 import errno
 import json
 import os
-import re
 import secrets
 import socket
 import stat
@@ -41,7 +40,7 @@ from typing import IO, Any, TypeVar
 
 import polars as pl
 
-from kunde_cli.errors import KundeError, WorkspaceError
+from kunde_cli.errors import KundeError, WorkspaceError, os_errno
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".lock"
@@ -623,16 +622,6 @@ _USER_OS_ERRORS = {
 }
 _SPACE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _ACCESS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS}
-#: Polars (Rust) reports an OS error in its text: ``... File too large (os error 27)``.
-_RUST_OS_ERROR = re.compile(r"\(os error (\d+)\)")
-
-
-def _errno_of(err: BaseException) -> int | None:
-    """The errno of an OSError, or of a Polars error (which carries it as text)."""
-    if isinstance(err, OSError):
-        return err.errno
-    found = _RUST_OS_ERROR.search(str(err))
-    return int(found.group(1)) if found else None
 
 
 @contextlib.contextmanager
@@ -642,7 +631,7 @@ def _os_errors(path: Path, *, reading: bool = False) -> Iterator[None]:
     try:
         yield
     except (OSError, pl.exceptions.PolarsError) as err:
-        code = _errno_of(err) or 0
+        code = os_errno(err) or 0
         reason = _USER_OS_ERRORS.get(code)
         if reason is None:
             raise
