@@ -676,13 +676,6 @@ class Workspace(WorkspaceFolder):
         self._identity_cache = (name, identity)
         return identity
 
-    def _missing_error(self, missing: list[Path]) -> WorkspaceError:
-        return WorkspaceError(
-            f"the workspace is missing {len(missing)} data file(s), e.g. {missing[0].name}",
-            path=self.path,
-            hint="restore the folder from a backup, or start a new workspace and ingest again",
-        )
-
     def _commit(
         self, manifest: dict[str, Any], doomed: list[Path], *, rejects_changed: bool
     ) -> bool:
