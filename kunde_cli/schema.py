@@ -35,6 +35,9 @@ SOURCE = "source"
 #: modification time; the time of ingest for a pipe): of two exports of one order, the
 #: later one's version counts, whatever order they are ingested in.
 EXPORTED_AT = "exported_at"
+#: The latest order date in that export: of two exports made within a minute of each
+#: other (copied or unzipped together), the one reaching later is the newer.
+EXPORTED_THROUGH = "exported_through"
 SOURCE_FILE = "source_file"
 SOURCE_ROW = "source_row"
 
@@ -60,6 +63,7 @@ ORDERS: dict[str, pl.DataType] = {
     REFERENCE: pl.String(),
     SOURCE: pl.String(),
     EXPORTED_AT: pl.Datetime("us"),
+    EXPORTED_THROUGH: pl.Datetime("us"),
     SOURCE_FILE: pl.String(),
     SOURCE_ROW: pl.Int64(),
 }

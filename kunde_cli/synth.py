@@ -61,7 +61,16 @@ DEFAULT_CUSTOMERS = 2000
 ORDER_COLUMNS = [
     c
     for c in s.ORDERS
-    if c not in (s.SOURCE_FILE, s.SOURCE_ROW, s.CURRENCY, s.REFERENCE, s.SOURCE, s.EXPORTED_AT)
+    if c
+    not in (
+        s.SOURCE_FILE,
+        s.SOURCE_ROW,
+        s.CURRENCY,
+        s.REFERENCE,
+        s.SOURCE,
+        s.EXPORTED_AT,
+        s.EXPORTED_THROUGH,
+    )
 ]
 SURVEY_COLUMNS = [c for c in s.SURVEY if c not in (s.SOURCE_FILE, s.SOURCE_ROW)]
 

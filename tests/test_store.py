@@ -64,6 +64,7 @@ def orders(
             s.REFERENCE: [None] * n,
             s.SOURCE: [None] * n,
             s.EXPORTED_AT: [None] * n,
+            s.EXPORTED_THROUGH: [None] * n,
             s.SOURCE_FILE: [file] * n,
             s.SOURCE_ROW: [i + 2 for i in idx],
         },
@@ -145,6 +146,7 @@ def test_append_and_scan_round_trip(tmp_path: Path) -> None:
         frame.with_columns(
             pl.lit("shop").alias(s.SOURCE),
             pl.lit(scanned.collect()[s.EXPORTED_AT][0]).alias(s.EXPORTED_AT),
+            pl.lit(frame[s.ORDER_DATE].max()).alias(s.EXPORTED_THROUGH),
         ),
     )
 

@@ -32,7 +32,7 @@ Pure functions on Polars frames; :class:`kunde_cli.store.Workspace` does the I/O
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import polars as pl
 
@@ -118,6 +118,30 @@ def _with_legacy_matches(candidates: pl.DataFrame, batch: pl.DataFrame) -> pl.Da
     ).select(pl.exclude(s.SOURCE), legacy.alias("_legacy"))
 
 
+#: Two exports made within this of each other (copied, unzipped or downloaded together)
+#: are told apart by the latest order date each holds, not by their file dates.
+SAME_MOMENT = timedelta(minutes=1)
+
+
+def export_moment(file_time: datetime | None, reach: datetime | None) -> datetime:
+    """When an export was made, as far as kunde can tell: the file's date (``None``: now),
+    never after now (a wrong clock) and never before the latest order it holds."""
+    now = datetime.now()
+    moment = min(file_time or now, now)
+    return max(moment, reach) if reach is not None else moment
+
+
+def _stored_is_newer(made: datetime, reach: datetime | None) -> pl.Expr:
+    """Whether the stored version of an order (``_made``, ``_reach`` per order) comes from
+    an export made after this one (``made``, reaching ``reach``); unknown (stored by an
+    older kunde) is older than any."""
+    stored_made, stored_reach = pl.col("_made"), pl.col("_reach")
+    later = stored_made > pl.lit(made + SAME_MOMENT, pl.Datetime("us"))
+    together = (stored_made - pl.lit(made, pl.Datetime("us"))).abs() <= SAME_MOMENT
+    reaches_further = stored_reach > pl.lit(reach, pl.Datetime("us"))
+    return (later | (together & reaches_further)).fill_null(False)
+
+
 def _per_order(lines: pl.LazyFrame) -> pl.LazyFrame:
     """One row per order: its first customer id, e-mail and phone, and its day."""
     return lines.group_by(s.ORDER_ID).agg(
@@ -162,10 +186,12 @@ def compare_orders(
     (same customer and day) — never as a collision, as nobody can say which system
     they came from. ``batch`` must not repeat an (order_id, line_no).
     """
-    made = exported_at or datetime.now()
+    reach = batch.get_column(s.ORDER_DATE).max() if batch.height else None
+    made = export_moment(exported_at, reach)
     batch = batch.with_columns(
         pl.lit(source, pl.String).alias(s.SOURCE),
         pl.lit(made, pl.Datetime("us")).alias(s.EXPORTED_AT),
+        pl.lit(reach, pl.Datetime("us")).alias(s.EXPORTED_THROUGH),
     )
     ids = batch.select(s.ORDER_ID).unique()
     candidates = (
@@ -180,6 +206,7 @@ def compare_orders(
             s.PHONE,
             s.ORDER_DATE,
             s.EXPORTED_AT,
+            s.EXPORTED_THROUGH,
             *COMPARED,
         )
         .collect()
@@ -196,7 +223,9 @@ def compare_orders(
             collision_orders=0,
         )
     old_side = _per_order(mine.lazy()).with_columns(_stored=pl.lit(True))
-    reach = mine.group_by(s.ORDER_ID).agg(pl.col(s.EXPORTED_AT).max().alias("_reach"))
+    stored_when = mine.group_by(s.ORDER_ID).agg(
+        pl.col(s.EXPORTED_AT).max().alias("_made"), pl.col(s.EXPORTED_THROUGH).max().alias("_reach")
+    )
     orders = (
         _per_order(batch.lazy())
         .join(old_side, on=s.ORDER_ID, how="left", suffix="_stored")
@@ -234,12 +263,9 @@ def compare_orders(
     # not undo its refund). Unknown (stored by an older kunde) is older than any.
     kinds = (
         orders.join(changed.with_columns(_changed=pl.lit(True)), on=s.ORDER_ID, how="left")
-        .join(reach, on=s.ORDER_ID, how="left")
+        .join(stored_when, on=s.ORDER_ID, how="left")
         .with_columns(
-            pl.when(
-                pl.col("_changed").fill_null(False)
-                & (pl.col("_reach") > pl.lit(made, pl.Datetime("us"))).fill_null(False)
-            )
+            pl.when(pl.col("_changed").fill_null(False) & _stored_is_newer(made, reach))
             .then(pl.lit("older"))
             .when(pl.col("_changed").fill_null(False))
             .then(pl.lit("changed"))
