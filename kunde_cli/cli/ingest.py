@@ -291,6 +291,16 @@ def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
                 "matched; if this file is a newer export of the same sheet, those orders "
                 "count twice. Start a new workspace (--workspace) and ingest the exports again"
             )
+        if sm.kind == "orders" and sm.fewer_lines:
+            warn(
+                f"{sm.source}: {sm.fewer_lines} ordrer har færre linjer end sidst; eksportens "
+                "udgave gælder (en ordre rettet). Viser filen kun nogle linjer (fx kun "
+                "refusioner), så indlæs den fulde ordreeksport i stedet"
+                if language == "da"
+                else f"{sm.source}: {sm.fewer_lines} orders have fewer lines than before; the "
+                "export's version counts (an order edited). If the file lists only some lines "
+                "(refunds only, say), ingest the full order export instead"
+            )
         if sm.kind == "orders" and sm.older_orders:
             note(
                 f"{sm.source}: {sm.older_orders} ordrer findes også i en eksport, der er lavet "

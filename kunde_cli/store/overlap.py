@@ -75,6 +75,9 @@ class Overlap:
     changed_by_status: dict[str, int] = field(default_factory=dict)
     #: orders this export has in another version than a newer export stored (kept)
     older_orders: int = 0
+    #: changed orders whose new version has fewer lines than the stored one (an order
+    #: edited — or an export that lists some lines only; the export's version counts)
+    fewer_lines: int = 0
 
 
 def source_name(given: str | None, preset: str | None) -> str:
@@ -256,32 +259,64 @@ def compare_orders(
         line_set(batch)
         .join(line_set(mine), on=s.ORDER_ID, how="full", coalesce=True, suffix="_stored")
         .filter(pl.col("_lines").ne_missing(pl.col("_lines_stored")))
-        .select(s.ORDER_ID)
+        .select(
+            s.ORDER_ID,
+            (pl.col("_lines").list.len() < pl.col("_lines_stored").list.len())
+            .fill_null(False)
+            .alias("_fewer"),
+        )
     )
     # Of two exports of an order, the one made later counts: a stored version from an
     # export made after this one stays (an older export ingested after a newer one does
     # not undo its refund). Unknown (stored by an older kunde) is older than any.
+    # A version made of credit lines only, of an order stored with paid lines, is an
+    # export of refunds (a filtered export): its lines are added, the paid ones stay.
+    credit_only = batch.group_by(s.ORDER_ID).agg((pl.col(s.AMOUNT) < 0).all().alias("_credit"))
+    paid = mine.group_by(s.ORDER_ID).agg((pl.col(s.AMOUNT) > 0).any().alias("_paid"))
     kinds = (
         orders.join(changed.with_columns(_changed=pl.lit(True)), on=s.ORDER_ID, how="left")
         .join(stored_when, on=s.ORDER_ID, how="left")
+        .join(credit_only, on=s.ORDER_ID, how="left")
+        .join(paid, on=s.ORDER_ID, how="left")
         .with_columns(
             pl.when(pl.col("_changed").fill_null(False) & _stored_is_newer(made, reach))
             .then(pl.lit("older"))
+            .when(
+                pl.col("_changed").fill_null(False)
+                & pl.col("_credit").fill_null(False)
+                & pl.col("_paid").fill_null(False)
+            )
+            .then(pl.lit("credited"))
             .when(pl.col("_changed").fill_null(False))
             .then(pl.lit("changed"))
             .otherwise(pl.col("_kind"))
             .alias("_kind")
         )
     )
+    fewer = kinds.filter((pl.col("_kind") == "changed") & pl.col("_fewer").fill_null(False)).height
     changed = kinds.filter(pl.col("_kind") == "changed").select(s.ORDER_ID)
     kind_of = batch.select(s.ORDER_ID).join(kinds, on=s.ORDER_ID, how="left", maintain_order="left")
     line_kind = kind_of.get_column("_kind")
-    fresh = _still_erased(batch.filter(line_kind.is_in(["new", "changed"])), orders)
+    # Credit lines already stored with the order (the refunds export again) are not new.
+    credited = batch.filter(line_kind == "credited").join(
+        mine.select(s.ORDER_ID, *COMPARED).unique(),
+        on=[s.ORDER_ID, *COMPARED],
+        how="anti",
+        nulls_equal=True,
+        maintain_order="left",
+    )
+    fresh = _still_erased(
+        pl.concat([batch.filter(line_kind.is_in(["new", "changed"])), credited]), orders
+    )
     collisions = batch.filter(line_kind == "collision")
     counts = kinds.group_by("_kind").len()
     count = dict(zip(counts.get_column("_kind"), counts.get_column("len"), strict=True))
     changed_by_status = (
-        batch.join(changed, on=s.ORDER_ID, how="semi")
+        batch.join(
+            kinds.filter(pl.col("_kind").is_in(["changed", "credited"])).select(s.ORDER_ID),
+            on=s.ORDER_ID,
+            how="semi",
+        )
         .group_by(s.ORDER_ID)
         .agg(pl.col(s.STATUS).drop_nulls().first())
         .group_by(pl.col(s.STATUS).fill_null(""))
@@ -294,11 +329,12 @@ def compare_orders(
             pl.col(s.ORDER_ID).is_in(legacy_ids.implode()).alias("_legacy")
         ),
         collisions=collisions,
-        duplicate_lines=int(line_kind.is_in(["known", "older"]).sum()),
+        duplicate_lines=batch.height - fresh.height - collisions.height,
         new_orders=count.get("new", 0),
-        changed_orders=count.get("changed", 0),
+        changed_orders=count.get("changed", 0) + count.get("credited", 0),
         collision_orders=count.get("collision", 0),
         older_orders=count.get("older", 0),
+        fewer_lines=fewer,
         changed_by_status=dict(
             sorted(
                 zip(
@@ -414,12 +450,15 @@ def compare_answers(
     from kunde_cli.ingest.survey import CONTENT_KEY_PREFIX, content_key
 
     said = pl.struct(s.RESPONDED_AT, _person(), s.SCORE, s.COMMENT)
-    # Within the export: a repeated id is a copy of its first row, or a clash.
-    first = pl.col(s.RESPONSE_ID).is_first_distinct()
-    copy_of_first = said.eq_missing(said.first().over(s.RESPONSE_ID))
-    inner = batch.select((~first & copy_of_first).alias("_copy"), (~first).alias("_again"))
-    typed_twice = batch.filter(inner.get_column("_again") & ~inner.get_column("_copy"))
-    firsts = batch.filter(~inner.get_column("_again"))
+    # Within the export: rows repeating an id and all it says are copies (one answer);
+    # an id on rows that say different things was typed twice: every one of them is an
+    # answer of its own, keyed on its content (whatever order the sheet is sorted in).
+    distinct = batch.with_columns(said.alias("_said")).unique(
+        [s.RESPONSE_ID, "_said"], keep="first", maintain_order=True
+    )
+    twice = pl.len().over(s.RESPONSE_ID) > 1
+    typed_twice = distinct.filter(twice).drop("_said")
+    firsts = distinct.filter(~twice).drop("_said")
 
     columns = [s.RESPONSE_ID, s.RESPONDED_AT, s.CUSTOMER_ID, s.EMAIL, s.SCORE, s.COMMENT]
     known = (
@@ -441,10 +480,10 @@ def compare_answers(
     erased = person_old.str.starts_with(ERASED_PREFIX).fill_null(False)
     same_time = pl.col(s.RESPONDED_AT).eq_missing(pl.col(old[s.RESPONDED_AT]))
     no_person = person_new.is_null() | person_old.is_null() | erased
-    same_answer = (
-        pl.lit(unique_ids)
-        | (~erased & (person_new == person_old).fill_null(False))
-        | (no_person & same_time)
+    # A number typed into a sheet is the same answer only at the same time (a corrected
+    # typo); the same person under the same number another day answered again.
+    same_answer = pl.lit(unique_ids) | (
+        ((~erased & (person_new == person_old).fill_null(False)) | no_person) & same_time
     )
     alike = (
         same_time
@@ -462,7 +501,22 @@ def compare_answers(
         .then(pl.lit("changed"))
         .otherwise(pl.lit("clash"))
     )
-    kinds = joined.select(kind.alias("_kind")).get_column("_kind")
+    # An answer numbered since it was stored (keyed on its content then) is known too.
+    known_content = joined.select(
+        content_key().is_in(
+            stored.select(s.RESPONSE_ID).collect().get_column(s.RESPONSE_ID).implode()
+        )
+    ).to_series()
+    kind = (
+        pl.when(pl.col("_hit").is_null() & own & pl.col("_known_content"))
+        .then(pl.lit("duplicate"))
+        .otherwise(kind)
+    )
+    kinds = (
+        joined.with_columns(_known_content=known_content)
+        .select(kind.alias("_kind"))
+        .get_column("_kind")
+    )
     clashing = pl.concat([firsts.filter(kinds == "clash"), typed_twice])
     rekeyed = clashing.with_columns(content_key().alias(s.RESPONSE_ID))
     # A clash seen before (the second sheet exported again) is stored under its content.

@@ -360,9 +360,10 @@ SHEET_HEADER = "Svarnummer;Dato;E-mail;Hvor sandsynligt er det, at du vil anbefa
 
 
 def test_survey_numbers_reused_and_answers_edited_are_reported(tmp_path: Path) -> None:
-    """A typed sheet numbered 1, 2 …: next month's sheet starts at 1 again (other people:
-    kept as answers of their own, with a warning); an answer whose person re-answered
-    under the same number (edited) replaces the stored one, with a note."""
+    """A typed sheet numbered 1, 2 …: next month's sheet starts at 1 again (another
+    person, or the same person another day: kept as answers of their own, with a
+    warning); the same sheet typed again with a typo corrected (same number, person and
+    day) replaces the stored answer, with a note."""
     ws = tmp_path / "ws"
     kunde("ingest", write(tmp_path / "ordrer.csv", web_rows()), "-w", ws)
     march = [
@@ -372,24 +373,31 @@ def test_survey_numbers_reused_and_answers_edited_are_reported(tmp_path: Path) -
     kunde("ingest", write(tmp_path / "marts.csv", march, SHEET_HEADER), "-w", ws)
     april = [
         "1;16-04-2024;w3@webshop.dk;2;For dyrt",  # number 1 again, another person
-        "2;15-04-2024;w2@webshop.dk;9;Nu er det bedre",  # w2 changed her answer
+        "2;15-04-2024;w2@webshop.dk;9;Nu er det bedre",  # w2 answered again in April
     ]
     result = kunde(
         "ingest", write(tmp_path / "april.csv", april, SHEET_HEADER), "-w", ws, "-f", "json"
     )
     assert result.exit_code == 0, result.stderr
     [row] = ingest_json(result)
-    assert (row["rows_read"], row["accepted"], row["duplicates"], row["changed"]) == (2, 2, 0, 1)
-    assert "1 svar har et svarnummer, som et andet gemt svar" in result.stderr
-    assert "1 svar er ændret siden sidste eksport" in result.stderr
+    assert (row["rows_read"], row["accepted"], row["duplicates"], row["changed"]) == (2, 2, 0, 0)
+    assert "2 svar har et svarnummer, som et andet gemt svar" in result.stderr
     answers = Workspace(ws).scan_survey().collect()
-    assert sorted(answers[s.SCORE].to_list()) == [2, 9, 10]  # w2's 3 is replaced by 9
+    assert sorted(answers[s.SCORE].to_list()) == [2, 3, 9, 10]
     # The same April sheet again: nothing new, nothing changed.
     again = kunde(
         "ingest", write(tmp_path / "april-igen.csv", april, SHEET_HEADER), "-w", ws, "-f", "json"
     )
     assert (ingest_json(again)[0]["accepted"], ingest_json(again)[0]["changed"]) == (0, 0)
-    assert Workspace(ws).scan_survey().collect().height == 3
+    assert Workspace(ws).scan_survey().collect().height == 4
+    # March's sheet typed again with a typo corrected (number 2, same person and day).
+    fixed = ["1;13-03-2024;w1@webshop.dk;10;Godt", "2;14-03-2024;w2@webshop.dk;4;Langsomt"]
+    result = kunde(
+        "ingest", write(tmp_path / "marts-rettet.csv", fixed, SHEET_HEADER), "-w", ws, "-f", "json"
+    )
+    assert ingest_json(result)[0]["changed"] == 1
+    assert "1 svar er ændret siden sidste eksport" in result.stderr
+    assert sorted(Workspace(ws).scan_survey().collect()[s.SCORE].to_list()) == [2, 4, 9, 10]
 
 
 def test_an_orders_lines_in_another_row_order_are_no_change(tmp_path: Path) -> None:
