@@ -129,7 +129,7 @@ def _currency_list(counts: pl.DataFrame) -> str:
     return ", ".join(f"{c} ({n} lines)" for c, n in counts.rows())
 
 
-def _overlaid(results: list[Any], *, quiet: bool) -> Any:
+def _overlaid(results: list[Any], *, quiet: bool, lang: str) -> Any:
     """Order lines of exports read directly, laid over each other as ``kunde ingest``
     would store them (see :mod:`kunde_cli.store.overlap`): a later file's version of an
     order wins, another system's order numbers are kept apart, and an order number
@@ -150,20 +150,18 @@ def _overlaid(results: list[Any], *, quiet: bool) -> Any:
     combined = s.empty_orders()
     sources: list[str | None] = []
     for result in results:
-        detected = result.detected
-        preset = (
-            detected.get("preset")
-            if isinstance(detected, dict)
-            else getattr(detected, "preset", None)
-        )
-        source = source_name(None, preset)
+        source = source_name(None, result.details().get("preset"))
         overlap = compare_orders(
             first_of_each_line(result.frame), combined.lazy(), source, export_time(result.path)
         )
         if overlap.collision_orders and not quiet:
             warn(
-                f"{result.path}: {overlap.collision_orders} order numbers are already used by "
-                "other orders (another customer or date) in the files before it; those "
+                f"{result.path}: {overlap.collision_orders} ordrenumre bruges allerede af andre "
+                "ordrer (anden kunde eller dato) i filerne før den; de linjer er udeladt "
+                "(indlæs filerne med --source NAVN for at holde dem adskilt)"
+                if lang == "da"
+                else f"{result.path}: {overlap.collision_orders} order numbers are already used "
+                "by other orders (another customer or date) in the files before it; those "
                 "lines are left out (ingest the files with --source NAME to keep them apart)"
             )
         combined = pl.concat(
@@ -186,9 +184,10 @@ def _answers_overlaid(results: list[Any]) -> Any:
 
     combined = pl.DataFrame(schema=s.SURVEY)
     for result in results:
-        layout = result.detected.get("layout") if isinstance(result.detected, dict) else None
         answers = compare_answers(
-            result.frame, combined.lazy(), unique_ids=layout in UNIQUE_ID_LAYOUTS
+            result.frame,
+            combined.lazy(),
+            unique_ids=result.details().get("layout") in UNIQUE_ID_LAYOUTS,
         )
         gone = answers.replaced.get_column(s.RESPONSE_ID)
         combined = pl.concat(
@@ -291,7 +290,9 @@ def load(
                 note(
                     f"{path}: {result.rejects.height} rows could not be used (run `kunde inspect {path}` to see why)"
                 )
-        orders = resolve_customers(_overlaid(order_frames, quiet=quiet))
+        orders = resolve_customers(
+            _overlaid(order_frames, quiet=quiet, lang=resolve_lang(lang, config))
+        )
         if survey_frames:
             survey = _answers_overlaid(survey_frames)
     else:

@@ -124,9 +124,7 @@ def ingest_command(
             else f"{path}: already ingested on {when}; skipped (the same file)"
         )
     for result in results:
-        for line in getattr(result.detected, "notes", None) or (
-            result.detected.get("notes", []) if isinstance(result.detected, dict) else []
-        ):
+        for line in result.details().get("notes") or []:
             # Ambiguous dates and amounts are a warning; the rest says what was detected.
             ambiguous = "fit both" in line or "thousands or decimals" in line
             (warn if ambiguous else note)(f"{result.path}: {line}")
@@ -149,11 +147,7 @@ def ingest_command(
                 summaries.append(ws.seen_again(path, digests[path], kind))  # type: ignore[arg-type]
                 continue
             result = by_path[path]
-            detected = (
-                result.detected.as_dict()
-                if hasattr(result.detected, "as_dict")
-                else dict(result.detected)
-            )
+            detected = result.details()
             info = SourceInfo(
                 path=str(result.path),
                 sha256=digests[path] or file_sha256(result.path),
@@ -230,7 +224,7 @@ def _refuse_collisions(ws: Any, results: list[Any], given_source: str | None) ->
 
     orders = [r for r in results if r.kind != "survey"]
     batches = [
-        (r.frame, given_source or source_name(None, _detected(r).get("preset"))) for r in orders
+        (r.frame, given_source or source_name(None, r.details().get("preset"))) for r in orders
     ]
     for result, count in zip(orders, ws.collisions(batches), strict=True):
         if count:
@@ -240,11 +234,6 @@ def _refuse_collisions(ws: Any, results: list[Any], given_source: str | None) ->
                 hint="if this export is from another shop system or till, name it: "
                 "kunde ingest FILE --source NAME",
             )
-
-
-def _detected(result: Any) -> dict[str, Any]:
-    det = result.detected
-    return det.as_dict() if hasattr(det, "as_dict") else dict(det)
 
 
 def _print_changes(summaries: list[Any], config: Any, language: str) -> None:

@@ -104,6 +104,12 @@ class IngestResult:
     detected: Any
     rows_read: int
 
+    def details(self) -> dict[str, Any]:
+        """What was detected, as a plain dict (encoding, delimiter, preset or survey
+        layout, mapping, notes, …) for either kind of file."""
+        det = self.detected
+        return det.as_dict() if hasattr(det, "as_dict") else dict(det)
+
     @property
     def accepted(self) -> int:
         """Rows that made it into ``frame``."""

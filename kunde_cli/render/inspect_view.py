@@ -45,8 +45,7 @@ def _t(key: str, lang: str) -> str:
 
 
 def _detected_dict(result: Any) -> dict[str, Any]:
-    det = result.detected
-    out = det.as_dict() if hasattr(det, "as_dict") else dict(det)
+    out = result.details()
     if result.kind != "survey":
         from kunde_cli.store.overlap import source_name
 

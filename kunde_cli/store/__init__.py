@@ -894,8 +894,13 @@ def _stored_answers(stored: pl.LazyFrame) -> pl.LazyFrame:
         pl.col(s.SOURCE_FILE).str.replace(r"^.*[/\\]", ""),
         pl.col(s.SOURCE_ROW),
     )
-    return stored.with_columns(
-        pl.when(legacy).then(content_key()).otherwise(pl.col(s.RESPONSE_ID)).alias(s.RESPONSE_ID)
+    # Hash only the legacy answers (content_key runs hashlib per answer), not every one.
+    return pl.concat(
+        [
+            stored.filter(~legacy),
+            stored.filter(legacy).with_columns(content_key().alias(s.RESPONSE_ID)),
+        ],
+        how="vertical",
     )
 
 

@@ -472,3 +472,15 @@ def test_the_export_made_later_counts_whatever_order_they_are_ingested_in(
     result = kunde("ingest", again, "-w", ws, "-f", "json")
     assert ingest_json(result)[0]["changed"] == 1
     assert stored(ws).filter(pl.col(s.ORDER_ID) == "3")[s.STATUS].item() == "gennemført"
+
+
+def test_files_read_directly_warn_about_reused_order_numbers_in_danish(tmp_path: Path) -> None:
+    """Read directly, the till's orders 1–10 after the web shop's are left out with a
+    warning (in Danish by default) naming the count and the fix."""
+    web = write(tmp_path / "web.csv", web_rows())
+    till = write(tmp_path / "kasse.csv", till_rows())
+    result = kunde("segment", web, till, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "kasse.csv: 10 ordrenumre bruges allerede af andre ordrer" in result.stderr
+    assert "--source NAVN" in result.stderr
+    assert sum(r["customers"] for r in json.loads(result.stdout)) == 10
