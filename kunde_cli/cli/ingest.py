@@ -280,6 +280,16 @@ def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
                 "matched; if this file is a newer export of the same sheet, those orders "
                 "count twice. Start a new workspace (--workspace) and ingest the exports again"
             )
+        if sm.kind == "orders" and sm.credited_orders:
+            note(
+                f"{sm.source}: {sm.credited_orders} ordrer står kun med krediterede linjer i "
+                "filen (en eksport af refusioner); linjerne er lagt til ordren, de betalte "
+                "linjer står"
+                if language == "da"
+                else f"{sm.source}: {sm.credited_orders} orders have only credit lines in the "
+                "file (an export of refunds); the lines were added to the order, its paid "
+                "lines stay"
+            )
         if sm.kind == "orders" and sm.fewer_lines:
             warn(
                 f"{sm.source}: {sm.fewer_lines} ordrer har færre linjer end sidst; eksportens "

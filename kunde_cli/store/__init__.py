@@ -166,6 +166,8 @@ class AppendSummary:
     older_orders: int = 0
     #: changed orders whose new version has fewer lines than the stored one
     fewer_lines: int = 0
+    #: changed orders given refund lines by an export of refunds only (lines added)
+    credited_orders: int = 0
     #: this file has no order numbers, and an older kunde stored such a file under
     #: numbers it made up another way: its orders cannot be matched (see the CLI's warning)
     old_made_up_ids: bool = False
@@ -511,6 +513,7 @@ class Workspace(WorkspaceFolder):
                 moved_lines=moved_lines,
                 older_orders=overlap.older_orders if overlap is not None else 0,
                 fewer_lines=overlap.fewer_lines if overlap is not None else 0,
+                credited_orders=overlap.credited_orders if overlap is not None else 0,
                 old_made_up_ids=kind == ORDERS and _old_made_up_ids(manifest, source),
                 returning_erased=back.rows,
                 returning_erased_on=back.erased_on,

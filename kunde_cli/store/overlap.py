@@ -78,6 +78,9 @@ class Overlap:
     #: changed orders whose new version has fewer lines than the stored one (an order
     #: edited — or an export that lists some lines only; the export's version counts)
     fewer_lines: int = 0
+    #: orders whose new version was credit lines only (an export of refunds): added to
+    #: the stored order, not replacing it (counted in ``changed_orders`` too)
+    credited_orders: int = 0
 
 
 def source_name(given: str | None, preset: str | None) -> str:
@@ -335,6 +338,7 @@ def compare_orders(
         collision_orders=count.get("collision", 0),
         older_orders=count.get("older", 0),
         fewer_lines=fewer,
+        credited_orders=count.get("credited", 0),
         changed_by_status=dict(
             sorted(
                 zip(

@@ -484,3 +484,30 @@ def test_files_read_directly_warn_about_reused_order_numbers_in_danish(tmp_path:
     assert "kasse.csv: 10 ordrenumre bruges allerede af andre ordrer" in result.stderr
     assert "--source NAVN" in result.stderr
     assert sum(r["customers"] for r in json.loads(result.stdout)) == 10
+
+
+def test_an_export_of_refunds_only_adds_its_lines_and_says_so(tmp_path: Path) -> None:
+    """Order 7: coffee 100 kr. and tea 50 kr.; an export of refunds lists only the tea's
+    −50 kr. line. The line is added (revenue 150 − 50 = 100 kr. for order 7), with a
+    note; the same refunds export again adds nothing."""
+    ws = tmp_path / "ws"
+    header = "Ordrenr;Kundenr;Ordredato;Vare;Beløb;Status"
+    kunde(
+        "ingest",
+        write(
+            tmp_path / "ordrer.csv",
+            ["7;K7;15-03-2024;Kaffe;100,00;Betalt", "7;K7;15-03-2024;Te;50,00;Betalt"],
+            header,
+        ),
+        "-w",
+        ws,
+    )
+    refunds = ["7;K7;15-03-2024;Te;-50,00;Refunderet"]
+    result = kunde("ingest", write(tmp_path / "refusioner.csv", refunds, header), "-w", ws)
+    assert result.exit_code == 0, result.stderr
+    assert "1 ordrer står kun med krediterede linjer" in result.stderr
+    assert sorted(stored(ws)[s.AMOUNT].to_list()) == [-50.0, 50.0, 100.0]
+    again = kunde(
+        "ingest", write(tmp_path / "refusioner-igen.csv", refunds, header), "-w", ws, "-f", "json"
+    )
+    assert ingest_json(again)[0]["accepted"] == 0
