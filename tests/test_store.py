@@ -20,7 +20,7 @@ from polars.testing import assert_frame_equal
 from kunde_cli import schema as s
 from kunde_cli import store
 from kunde_cli.errors import WorkspaceError
-from kunde_cli.ingest.identity import resolve_customers
+from kunde_cli.identity import resolve_customers
 from kunde_cli.store import (
     MANIFEST,
     REJECTS_CSV,

@@ -51,7 +51,7 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
-from kunde_cli.ingest.identity import normalise_email_expr
+from kunde_cli.identity import normalise_email_expr
 
 #: Columns of :func:`customer_overview` (besides the canonical contact columns).
 SEGMENT = rfm.SEGMENT

@@ -45,7 +45,7 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.analytics.text import KIND, WORD, rank_terms, term_counts
 from kunde_cli.errors import ConfigError, ModelError
-from kunde_cli.ingest.identity import normalise_email_expr
+from kunde_cli.identity import normalise_email_expr
 
 #: Summary columns (also the fields of :class:`NpsSummary`).
 N = "n"
@@ -397,12 +397,12 @@ def link_answers(survey: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:
 
     An answer matches when its ``customer_id`` (trimmed) is a customer id in the
     orders, or else when its e-mail — compared without case and spaces
-    (:func:`kunde_cli.ingest.identity.normalise_email_expr`) — is the e-mail of a
+    (:func:`kunde_cli.identity.normalise_email_expr`) — is the e-mail of a
     customer (or a customer id that is an e-mail address). When one e-mail belongs to
     several customer ids, the smallest id is used, so the result does not depend on
     row order. A matched answer gets that customer's id. ``orders`` should already
     carry canonical customer ids (``common.load`` resolves them); on such lines this
-    gives the same ids as :func:`kunde_cli.ingest.identity.resolve_survey`, with plain
+    gives the same ids as :func:`kunde_cli.identity.resolve_survey`, with plain
     joins instead of rebuilding the identity graph.
 
     An unmatched answer keeps its own customer id, or its normalised e-mail when it

@@ -52,7 +52,7 @@ def file_overview(result: Any, config: Config) -> tuple[Overview | None, str]:
     from dataclasses import replace as with_fields
 
     from kunde_cli.analytics.orders import order_overview
-    from kunde_cli.ingest.identity import resolve_customers
+    from kunde_cli.identity import resolve_customers
     from kunde_cli.ingest.statuses import with_status_classes
 
     lines = with_status_classes(resolve_customers(result.frame.lazy()), config.status)
@@ -261,8 +261,8 @@ def load(
 
     from kunde_cli import schema as s
     from kunde_cli.analytics.orders import default_as_of, share
+    from kunde_cli.identity import resolve_customers
     from kunde_cli.ingest import ReadOptions, read_any
-    from kunde_cli.ingest.identity import resolve_customers
     from kunde_cli.store import Workspace
 
     config = load_config(config_path)

@@ -70,7 +70,7 @@ def inspect_command(
     overviews = [file_overview(r, config) for r in results]
     merge = None
     if customers:
-        from kunde_cli.ingest.identity import merge_report
+        from kunde_cli.identity import merge_report
 
         orders = [r.frame for r in results if r.kind != "survey"]
         if orders:

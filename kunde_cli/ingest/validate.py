@@ -15,9 +15,9 @@ import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.errors import MissingColumnsError
+from kunde_cli.identity import normalise_email_expr, normalise_phone_expr
 from kunde_cli.ingest import mapping as m
 from kunde_cli.ingest import statuses as st
-from kunde_cli.ingest.identity import normalise_email_expr, normalise_phone_expr
 from kunde_cli.ingest.parsing import (
     COMMA,
     POINT,

@@ -49,9 +49,9 @@ from typing import Any
 
 import polars as pl
 
+from kunde_cli import identity as ident
 from kunde_cli import schema as s
 from kunde_cli.errors import DataQualityError, WorkspaceError
-from kunde_cli.ingest import identity as ident
 from kunde_cli.store import erase
 from kunde_cli.store.erase import (
     ERASED_PREFIX,
@@ -256,7 +256,7 @@ class Workspace(WorkspaceFolder):
     def scan_orders(self) -> pl.LazyFrame:
         """All stored order lines (schema.ORDERS) with customer ids resolved.
 
-        ``customer_id`` is the canonical id of :mod:`kunde_cli.ingest.identity` (one per
+        ``customer_id`` is the canonical id of :mod:`kunde_cli.identity` (one per
         real person across sources); e-mail and phone are as stored.
         """
 

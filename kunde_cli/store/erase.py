@@ -3,7 +3,7 @@ without their personal data, and a keyed-hash tombstone that notices them coming
 
 Whom a query names
 ------------------
-The identity map (:mod:`kunde_cli.ingest.identity`) groups *customer ids* — the
+The identity map (:mod:`kunde_cli.identity`) groups *customer ids* — the
 customer numbers of the exports (an e-mail or phone where a line had no number) — into
 kunde's customers, linked by a shared e-mail or phone. A query (an e-mail, a customer
 id, else a phone number) names the customer ids that carry it. ``forget`` erases
@@ -56,9 +56,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from kunde_cli import identity as ident
 from kunde_cli import schema as s
 from kunde_cli.errors import KundeError, WorkspaceError
-from kunde_cli.ingest import identity as ident
 
 if TYPE_CHECKING:
     from kunde_cli.store import Workspace

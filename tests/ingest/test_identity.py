@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from kunde_cli import identity as ident
 from kunde_cli import schema as s
-from kunde_cli.ingest import identity as ident
 
 
 def _lines(rows: list[tuple[str | None, str | None, str | None]]) -> pl.DataFrame:

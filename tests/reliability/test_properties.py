@@ -25,8 +25,8 @@ from polars.testing import assert_frame_equal
 from kunde_cli import schema as s
 from kunde_cli.analytics import churn, ladder, nps, rfm
 from kunde_cli.analytics.orders import default_as_of
+from kunde_cli.identity import resolve_customers
 from kunde_cli.ingest import read_any
-from kunde_cli.ingest.identity import resolve_customers
 from kunde_cli.store import SourceInfo, Workspace
 
 HEADER = "Ordrenummer;Linje;Ordredato;Kundenummer;Navn;E-mail;Beløb;Status"
