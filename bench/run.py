@@ -712,6 +712,8 @@ class Bench:
         def fresh_report_ws(r: int) -> None:
             clear(report_dir)(r)
             clear(report_ws)(r)
+            if not self.pristine.exists():
+                raise TaskFailed("no workspace to report on: the first ingest failed")
             shutil.copytree(self.pristine, report_ws, symlinks=True)
 
         def done_report_ws(r: int) -> None:
