@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kunde_cli import schema as s
-from kunde_cli.analytics.orders import Overview, order_overview
+from kunde_cli.analytics.orders import Basis, Overview, order_overview
 from kunde_cli.config import Config
 from kunde_cli.errors import ModelError
 
@@ -295,7 +295,7 @@ def blank_groups(
     )
 
 
-def _tiers(lines: pl.LazyFrame, day: date, config: Config) -> pl.DataFrame:
+def _tiers(lines: Basis, day: date, config: Config) -> pl.DataFrame:
     """Churn tiers at ``day``."""
     from kunde_cli.analytics.churn import churn_tiers
 
@@ -304,7 +304,7 @@ def _tiers(lines: pl.LazyFrame, day: date, config: Config) -> pl.DataFrame:
 
 def _nps_section(
     survey: pl.LazyFrame | None,
-    lines: pl.LazyFrame,
+    lines: Basis,
     as_of: date,
     nps_date: NpsDate,
     *,
@@ -375,7 +375,7 @@ def _nps_section(
 
 
 def _clv_section(
-    lines: pl.LazyFrame,
+    lines: Basis,
     as_of: date,
     segments: pl.DataFrame,
     *,
@@ -448,7 +448,7 @@ def _clv_section(
 
 
 def build_report(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     survey: pl.LazyFrame | None = None,
@@ -489,7 +489,7 @@ def build_report(
     from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
     from kunde_cli.analytics import export_lists as exl
     from kunde_cli.analytics.nps import nps_as_of
-    from kunde_cli.analytics.orders import share
+    from kunde_cli.analytics.orders import OrderBasis
     from kunde_cli.errors import ConfigError
 
     config = config or Config()
@@ -505,9 +505,12 @@ def build_report(
     step = on_step or (lambda _name: None)
     anonymise = anonymise_salt is not None
     # A dozen analyses read the same lines: read them (and resolve customer ids) once,
-    # and build their orders and per-customer summaries once per date.
+    # and build their orders and per-customer summaries once per date (the basis).
     step("load")
-    lines = share(lines.collect().lazy())
+    if isinstance(lines, OrderBasis):
+        lines = lines.at(day)
+    else:
+        lines = OrderBasis.of(lines.lazy().collect(), as_of=day)
 
     step("segments")
     segmented = rfm.rfm_segments(
@@ -734,7 +737,7 @@ def _anonymised_nps(section: NpsSection, left_out: dict[str, tuple[object, ...]]
 
 
 def customer_table(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     survey: pl.LazyFrame | None = None,

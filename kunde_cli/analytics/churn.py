@@ -42,9 +42,10 @@ from kunde_cli.analytics.orders import (
     MONETARY,
     PURCHASE_DAY,
     RECENCY,
-    customer_summary,
+    Basis,
+    basis_at,
     latest_non_null,
-    purchase_days,
+    lines_of,
 )
 from kunde_cli.config import ChurnConfig
 from kunde_cli.errors import ConfigError
@@ -151,13 +152,14 @@ def parse_tiers(text: str | Iterable[str] | None) -> tuple[str, ...]:
     return wanted
 
 
-def _gaps(lines: pl.LazyFrame, as_of: date | datetime) -> pl.LazyFrame:
+def _gaps(lines: Basis, as_of: date | datetime) -> pl.LazyFrame:
     """Per customer with ≥ 2 purchase days: median gap and first gap (days)."""
     same_customer = pl.col(s.CUSTOMER_ID).eq_missing(pl.col(s.CUSTOMER_ID).shift(1))
     # Sorted once, gaps are a shift away; a window (.over) costs ten times more here.
     # group_by keeps the row order within each group, so first() is the first gap.
     return (
-        purchase_days(lines, as_of=as_of)
+        basis_at(lines, as_of)
+        .days.lazy()
         .select(s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY))
         .with_columns(
             pl.when(same_customer)
@@ -174,7 +176,7 @@ def _gaps(lines: pl.LazyFrame, as_of: date | datetime) -> pl.LazyFrame:
 
 
 def churn_tiers(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     config: ChurnConfig | None = None,
@@ -212,7 +214,8 @@ def churn_tiers(
     shop_gap = pl.col(_FIRST_GAP).quantile(config.one_order_quantile, "linear")
     years = (pl.lit(day) - pl.col(FIRST_ORDER).dt.date()).dt.total_days() / DAYS_PER_YEAR
     return (
-        customer_summary(lines, as_of=as_of)
+        basis_at(lines, as_of)
+        .customers.lazy()
         .filter(pl.col(FREQUENCY) > 0)
         .join(_gaps(lines, as_of), on=s.CUSTOMER_ID, how="left")
         .with_columns(
@@ -349,8 +352,9 @@ def tier_action_expr(column: str = TIER, lang: str = "da") -> pl.Expr:
     return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
-def contact_details(lines: pl.LazyFrame) -> pl.LazyFrame:
+def contact_details(data: Basis) -> pl.LazyFrame:
     """Latest known ``email`` and ``name`` per customer (null columns when the export has none)."""
+    lines = lines_of(data)
     names = lines.collect_schema().names()
     latest = [
         (latest_non_null(col) if col in names else pl.lit(None, dtype=pl.String)).alias(col)
@@ -383,7 +387,7 @@ def with_model(
 
 def reactivation_list(
     tiers: pl.LazyFrame | pl.DataFrame,
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     wanted: Iterable[str] = DEFAULT_LIST_TIERS,
     segments: pl.LazyFrame | pl.DataFrame | None = None,

@@ -30,8 +30,9 @@ from kunde_cli.analytics.orders import (
     NET_AMOUNT,
     ORDER_STATUS,
     RECENCY,
-    customer_summary,
-    order_totals,
+    Basis,
+    basis_at,
+    lines_of,
 )
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
@@ -113,8 +114,9 @@ def _columns(frame: pl.LazyFrame) -> list[str]:
     return frame.collect_schema().names()
 
 
-def _directory(lines: pl.LazyFrame, survey: pl.LazyFrame | None, as_of: date) -> pl.DataFrame:
+def _directory(lines: Basis, survey: pl.LazyFrame | None, as_of: date) -> pl.DataFrame:
     """customer_id, email, name of every known person (one row per distinct triple)."""
+    lines = lines_of(lines)
     names = _columns(lines)
     parts = [
         lines.select(
@@ -320,7 +322,7 @@ def _activity_rule(
 
 
 def explain_customer(
-    lines: pl.LazyFrame,
+    lines: Basis,
     query: str,
     *,
     as_of: date | datetime,
@@ -363,8 +365,10 @@ def explain_customer(
     email = next(iter(who.get_column(s.EMAIL).drop_nulls()), None)
     mine = pl.col(s.CUSTOMER_ID) == customer_id
 
-    orders = order_totals(lines, as_of=day).filter(mine).sort(s.ORDER_DATE, s.ORDER_ID).collect()
-    summary = customer_summary(lines, as_of=day).filter(mine).collect()
+    orders = (
+        basis_at(lines, day).orders.lazy().filter(mine).sort(s.ORDER_DATE, s.ORDER_ID).collect()
+    )
+    summary = basis_at(lines, day).customers.lazy().filter(mine).collect()
     counted_dates = orders.filter(pl.col(COUNTED)).get_column(s.ORDER_DATE)
     gaps = counted_dates.diff().drop_nulls().dt.total_days()
     usual_gap = float(gaps.median()) if gaps.len() else None  # type: ignore[arg-type]

@@ -45,9 +45,11 @@ from kunde_cli.analytics.actions import (
 from kunde_cli.analytics.orders import (
     LAST_ORDER,
     RECENCY,
+    Basis,
     as_of_cutoff,
-    customer_summary,
+    basis_at,
     latest_non_null,
+    lines_of,
 )
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
@@ -220,7 +222,7 @@ def _latest_non_null(column: str, order_by: str) -> pl.Expr:
     return latest_non_null(column, order_by).alias(column)
 
 
-def contact_details(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
+def contact_details(lines: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
     """Per customer: the latest non-empty ``name``, ``email``, ``phone`` and
     ``marketing_consent`` on their order lines up to ``as_of``.
 
@@ -233,6 +235,7 @@ def contact_details(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFr
     >>> contact_details(lines, as_of=date(2024, 3, 1)).collect().rows()
     [('a', 'Anna', 'anna@x.dk', None, False)]
     """
+    lines = lines_of(lines)
     names = lines.collect_schema().names()
     wanted = (s.NAME, s.EMAIL, s.PHONE, s.MARKETING_CONSENT)
     dtypes = {s.MARKETING_CONSENT: pl.Boolean}
@@ -248,15 +251,16 @@ def contact_details(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFr
     return frame.with_columns(missing).select(s.CUSTOMER_ID, *wanted)
 
 
-def has_consent_data(lines: pl.LazyFrame) -> bool:
+def has_consent_data(lines: Basis) -> bool:
     """True when the orders carry a marketing-consent value for anybody."""
+    lines = lines_of(lines)
     if s.MARKETING_CONSENT not in lines.collect_schema().names():
         return False
     return bool(lines.select(pl.col(s.MARKETING_CONSENT).is_not_null().any()).collect().item())
 
 
 def latest_answers(
-    survey: pl.LazyFrame | None, lines: pl.LazyFrame, *, as_of: date | datetime
+    survey: pl.LazyFrame | None, lines: Basis, *, as_of: date | datetime
 ) -> pl.LazyFrame:
     """Each person's latest survey answer up to ``as_of``: ``customer_id``,
     ``latest_score``, ``last_answer`` (date), ``comment``, and the ``name``/``email``
@@ -293,7 +297,7 @@ def latest_answers(
 
 
 def customer_overview(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     survey: pl.LazyFrame | None = None,
@@ -335,8 +339,10 @@ def customer_overview(
             config=config.ladder,
             answers_as_of=answers_day,
         )
-    summary = customer_summary(lines, as_of=as_of).select(
-        s.CUSTOMER_ID, pl.col(LAST_ORDER).dt.date(), RECENCY
+    summary = (
+        basis_at(lines, as_of)
+        .customers.lazy()
+        .select(s.CUSTOMER_ID, pl.col(LAST_ORDER).dt.date(), RECENCY)
     )
     tier_frame = (
         tiers.select(pl.col(s.CUSTOMER_ID).cast(pl.String), pl.col(TIER).cast(pl.String)).unique(

@@ -30,8 +30,10 @@ from kunde_cli.analytics.nps import answers_up_to
 from kunde_cli.analytics.orders import (
     FREQUENCY,
     MONETARY,
-    customer_emails,
-    customer_summary,
+    Basis,
+    basis_at,
+    emails_of,
+    lines_of,
 )
 from kunde_cli.config import LadderConfig
 from kunde_cli.errors import ConfigError
@@ -101,7 +103,7 @@ def _norm_email(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().str.to_lowercase()
 
 
-def with_person(frame: pl.LazyFrame, lines: pl.LazyFrame) -> pl.LazyFrame:
+def with_person(frame: pl.LazyFrame, lines: Basis) -> pl.LazyFrame:
     """Put the person a survey answer or contact row belongs to in ``customer_id``.
 
     ``customer_id`` is kept when given; otherwise the e-mail (trimmed, lower-cased) is
@@ -112,9 +114,9 @@ def with_person(frame: pl.LazyFrame, lines: pl.LazyFrame) -> pl.LazyFrame:
     person = pl.col(s.CUSTOMER_ID) if s.CUSTOMER_ID in names else pl.lit(None, dtype=pl.String)
     if s.EMAIL in names:
         frame = frame.with_columns(_norm_email(s.EMAIL).alias("_email"))
-        if s.EMAIL in _names(lines):
+        if s.EMAIL in _names(lines_of(lines)):
             by_email = (
-                customer_emails(lines)
+                emails_of(lines)
                 .select(_norm_email(s.EMAIL).alias("_email"), s.CUSTOMER_ID)
                 .drop_nulls()
                 .group_by("_email")
@@ -132,9 +134,7 @@ def with_person(frame: pl.LazyFrame, lines: pl.LazyFrame) -> pl.LazyFrame:
     return frame.with_columns(person.cast(pl.String).alias(s.CUSTOMER_ID))
 
 
-def survey_people(
-    survey: pl.LazyFrame, lines: pl.LazyFrame, *, as_of: date | datetime
-) -> pl.LazyFrame:
+def survey_people(survey: pl.LazyFrame, lines: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
     """Survey answers up to ``as_of`` with their person in ``customer_id``.
 
     The person is found as in :func:`with_person`. Answers without a person or a
@@ -162,7 +162,7 @@ def _latest_scores(answers: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def ladder_rungs(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     survey: pl.LazyFrame | None = None,
@@ -200,10 +200,14 @@ def ladder_rungs(
     """
     config = config or LadderConfig()
     check_config(config)
-    customers = customer_summary(lines, as_of=as_of).select(
-        pl.col(s.CUSTOMER_ID).cast(pl.String),
-        pl.col(FREQUENCY).cast(pl.Int64).alias(ORDERS),
-        pl.col(MONETARY).cast(pl.Float64).alias(REVENUE),
+    customers = (
+        basis_at(lines, as_of)
+        .customers.lazy()
+        .select(
+            pl.col(s.CUSTOMER_ID).cast(pl.String),
+            pl.col(FREQUENCY).cast(pl.Int64).alias(ORDERS),
+            pl.col(MONETARY).cast(pl.Float64).alias(REVENUE),
+        )
     )
     known: list[pl.LazyFrame] = []
     answers = None
@@ -308,7 +312,7 @@ def ladder_summary(rungs: pl.LazyFrame, *, lang: str = "da") -> pl.LazyFrame:
 
 
 def ladder_moves(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     compare: date | datetime,
@@ -386,7 +390,7 @@ def ladder_moves(
 
 
 def ladder_flow(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     compare: date | datetime,

@@ -37,11 +37,12 @@ from kunde_cli.analytics.orders import (
     FREQUENCY,
     IN_REVENUE,
     MONETARY,
+    Basis,
     as_of_cutoff,
-    customer_emails,
-    customer_summary,
+    basis_at,
+    emails_of,
     latest_non_null,
-    order_totals,
+    lines_of,
 )
 from kunde_cli.analytics.text import KIND, WORD, rank_terms, term_counts
 from kunde_cli.errors import ConfigError, ModelError
@@ -392,7 +393,7 @@ def nps_by_group(survey: pl.LazyFrame, groups: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def link_answers(survey: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:
+def link_answers(survey: pl.LazyFrame, orders: Basis) -> pl.LazyFrame:
     """Link each answer to a customer in ``orders`` and add ``matched`` (bool).
 
     An answer matches when its ``customer_id`` (trimmed) is a customer id in the
@@ -421,7 +422,7 @@ def link_answers(survey: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:
     own_id = pl.col(s.CUSTOMER_ID).str.strip_chars()
     own_id = pl.when(own_id.str.len_chars() > 0).then(own_id)
     known_ids = (
-        customer_emails(orders)  # every id once or a few times: cheaper than the lines
+        emails_of(orders)  # every id once or a few times: cheaper than the lines
         .select(pl.col(s.CUSTOMER_ID).alias("_id"))
         .unique()
         .with_columns(pl.lit(True).alias("_id_known"))
@@ -430,7 +431,7 @@ def link_answers(survey: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:
         pl.col(s.CUSTOMER_ID)
     )
     by_email = (
-        customer_emails(orders)
+        emails_of(orders)
         .select(
             s.CUSTOMER_ID,
             normalise_email_expr(pl.coalesce(pl.col(s.EMAIL), id_as_email)).alias("_email"),
@@ -464,17 +465,20 @@ def count_unmatched(linked: pl.LazyFrame) -> int:
     return int(linked.select((~pl.col(MATCHED)).sum()).collect().item())
 
 
-def customer_channels(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
+def customer_channels(lines: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
     """Each customer's main channel: the one with most counted orders (ties: A→Z).
 
     Returns ``customer_id`` and ``channel``; customers with no channel on any order
     are absent.
     """
-    channel_of_order = lines.group_by(s.CUSTOMER_ID, s.ORDER_ID).agg(
-        pl.col(s.CHANNEL).drop_nulls().first()
+    channel_of_order = (
+        lines_of(lines)
+        .group_by(s.CUSTOMER_ID, s.ORDER_ID)
+        .agg(pl.col(s.CHANNEL).drop_nulls().first())
     )
     counted = (
-        order_totals(lines, as_of=as_of)
+        basis_at(lines, as_of)
+        .orders.lazy()
         .filter(pl.col("counted"))
         .join(channel_of_order, on=[s.CUSTOMER_ID, s.ORDER_ID], how="inner")
         .drop_nulls(s.CHANNEL)
@@ -507,15 +511,17 @@ def latest_answers(survey: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _top_products(lines: pl.LazyFrame, *, as_of: date | datetime, top: int) -> pl.LazyFrame:
+def _top_products(lines: Basis, *, as_of: date | datetime, top: int) -> pl.LazyFrame:
     """Per customer, the ``top`` products by quantity bought (then amount, then A→Z)."""
     revenue_orders = (
-        order_totals(lines, as_of=as_of)
+        basis_at(lines, as_of)
+        .orders.lazy()
         .filter(pl.col(IN_REVENUE))
         .select(s.CUSTOMER_ID, s.ORDER_ID)
     )
     per_product = (
-        lines.filter(pl.col(s.ORDER_DATE) < as_of_cutoff(as_of))
+        lines_of(lines)
+        .filter(pl.col(s.ORDER_DATE) < as_of_cutoff(as_of))
         .join(revenue_orders, on=[s.CUSTOMER_ID, s.ORDER_ID], how="semi")
         .drop_nulls(s.PRODUCT)
         .group_by(s.CUSTOMER_ID, s.PRODUCT)
@@ -536,7 +542,7 @@ def _top_products(lines: pl.LazyFrame, *, as_of: date | datetime, top: int) -> p
 
 def follow_up_list(
     survey_linked: pl.LazyFrame,
-    orders: pl.LazyFrame,
+    orders: Basis,
     *,
     as_of: date | datetime,
     kind: FollowUpKind = "detractors",
@@ -584,13 +590,18 @@ def follow_up_list(
         .with_columns(nps_category_expr())
         .filter(pl.col(NPS_CATEGORY) == kind)
     )
-    summary = customer_summary(orders, as_of=as_of).select(
-        s.CUSTOMER_ID,
-        pl.col(FREQUENCY).alias(ORDERS),
-        pl.col(MONETARY).alias(REVENUE),
+    summary = (
+        basis_at(orders, as_of)
+        .customers.lazy()
+        .select(
+            s.CUSTOMER_ID,
+            pl.col(FREQUENCY).alias(ORDERS),
+            pl.col(MONETARY).alias(REVENUE),
+        )
     )
     contact = (
-        orders.filter(pl.col(s.ORDER_DATE) < as_of_cutoff(as_of))
+        lines_of(orders)
+        .filter(pl.col(s.ORDER_DATE) < as_of_cutoff(as_of))
         .group_by(s.CUSTOMER_ID)
         .agg(
             latest_non_null(s.NAME).alias("_order_name"),

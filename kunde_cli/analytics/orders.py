@@ -21,20 +21,19 @@ Rules (DESIGN.md, "Status classes" and "A purchase"):
 * Orders after ``as_of`` (end of that day) are ignored, so re-running on the same data
   gives the same answer.
 
-Sharing: the report and several commands ask for the orders and the per-customer
-summary of the same lines at the same as-of date a dozen times. The first ask returns a
-lazy query (so a one-off caller, such as ``explain`` for one customer, keeps Polars'
-predicate pushdown); from the second ask of the same ``lines`` frame and day on, the
-result is collected once and shared for as long as that frame lives. LazyFrames are
-immutable, so this never changes an answer; nothing is kept between processes.
+The order basis: the report and several commands need the orders and the
+per-customer summary of the same lines at the same as-of date a dozen times.
+:class:`OrderBasis` holds them for one set of lines and one date, each computed at its
+first use and then kept by that object (never by this module); analyses take it as
+their argument. :meth:`OrderBasis.at` gives the basis of the same lines at another date,
+built once per date.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 import polars as pl
 
@@ -66,69 +65,15 @@ MONETARY = "monetary"
 AOV = "aov"
 
 
-#: id(lines) → (weak reference to lines, {(what, day): 1 after the first ask, the
-#: collected frame after the second}). LazyFrames are not hashable, hence the id.
-_SHARED: dict[int, tuple[weakref.ref[pl.LazyFrame], dict[tuple[str, date | None], object]]] = {}
-
-
-_EAGER = ("eager", None)
-
-
-def _entry(
-    lines: pl.LazyFrame,
-) -> tuple[weakref.ref[pl.LazyFrame], dict[tuple[str, date | None], object]]:
-    key = id(lines)
-    entry = _SHARED.get(key)
-    if entry is None or entry[0]() is not lines:
-        entry = (weakref.ref(lines, lambda _ref: _SHARED.pop(key, None)), {})
-        _SHARED[key] = entry
-    return entry
-
-
-def _shared(
-    lines: pl.LazyFrame,
-    what: str,
-    as_of: date | datetime | None,
-    build: Callable[[], pl.LazyFrame],
-) -> pl.LazyFrame:
-    """``build()``, collected and shared from the second ask on (see the module notes)."""
-    if not isinstance(lines, pl.LazyFrame):
-        return build()
-    slot = _entry(lines)[1]
-    day = as_of.date() if isinstance(as_of, datetime) else as_of
-    seen = slot.get((what, day))
-    if isinstance(seen, pl.DataFrame):
-        return seen.lazy()
-    if seen is None and not slot.get(_EAGER):
-        slot[(what, day)] = 1
-        return build()
-    collected = build().collect()
-    slot[(what, day)] = collected
-    return collected.lazy()
-
-
-def share(lines: pl.LazyFrame) -> pl.LazyFrame:
-    """Say that ``lines`` will be analysed many times (the report): its orders and
-    summaries are then collected at the first ask instead of the second. Returns
-    ``lines``."""
-    _entry(lines)[1][_EAGER] = True
-    return lines
-
-
 def customer_emails(lines: pl.LazyFrame) -> pl.LazyFrame:
     """The distinct (``customer_id``, ``email``) pairs of ``lines`` with an id (the
     e-mail may be null).
 
     Survey answers and contact lists are matched to customers by e-mail; normalising
     the few distinct pairs instead of every order line is what keeps that cheap (a
-    customer has one e-mail on many lines). Shared like :func:`order_totals`.
+    customer has one e-mail on many lines). :attr:`OrderBasis.emails` keeps them.
     """
-    return _shared(
-        lines,
-        "emails",
-        None,
-        lambda: lines.select(s.CUSTOMER_ID, s.EMAIL).drop_nulls(s.CUSTOMER_ID).unique(),
-    )
+    return lines.select(s.CUSTOMER_ID, s.EMAIL).drop_nulls(s.CUSTOMER_ID).unique()
 
 
 def ore_sum(amounts: pl.Expr) -> pl.Expr:
@@ -206,10 +151,6 @@ def order_totals(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame
     >>> out.select("order_id", "net_amount", "order_status", "counted").rows()
     [('1', 70.0, 'completed', True), ('2', 50.0, 'cancelled', False), ('3', 0.0, 'completed', True)]
     """
-    return _shared(lines, "orders", as_of, lambda: _order_totals(lines, as_of=as_of))
-
-
-def _order_totals(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
     return _all_orders(lines, as_of=as_of).filter(pl.col(s.CUSTOMER_ID).is_not_null())
 
 
@@ -308,15 +249,17 @@ class Overview:
 
 
 def order_overview(
-    lines: pl.LazyFrame, *, as_of: date | datetime | None = None, by_document: bool = True
+    lines: pl.LazyFrame | OrderBasis,
+    *,
+    as_of: date | datetime | None = None,
+    by_document: bool = True,
 ) -> Overview:
     """Count what ``lines`` hold up to ``as_of`` (all of it when None), anonymous lines
     included: every order by status, purchases, net revenue, credit notes.
 
     ``by_document`` lists a credit note that references an order as a document of its
-    own (what ``inspect`` shows); without it the overview reuses the orders every
-    analysis of ``lines`` shares (:func:`order_totals`), so a headline costs next to
-    nothing.
+    own (what ``inspect`` shows); without it, given an :class:`OrderBasis`, the overview
+    reuses the basis' orders, so a headline costs next to nothing.
 
     Examples
     --------
@@ -332,9 +275,12 @@ def order_overview(
     {'pending': (1, 80.0)}
     """
     day = as_of or date(9999, 12, 30)
+    basis = lines if isinstance(lines, OrderBasis) else None
+    lines = basis.lines if basis is not None else lines
     if not by_document:
         anonymous = _all_orders(lines.filter(pl.col(s.CUSTOMER_ID).is_null()), as_of=day)
-        orders = pl.concat([order_totals(lines, as_of=day), anonymous]).collect()
+        known = basis.at(day).orders.lazy() if basis is not None else order_totals(lines, as_of=day)
+        orders = pl.concat([known, anonymous]).collect()
         documents = orders
     else:
         orders = _all_orders(lines, as_of=day).collect()
@@ -417,20 +363,19 @@ def purchase_days(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFram
     >>> purchase_days(lines, as_of=date(2024, 1, 31)).collect().rows()
     [('a', datetime.date(2024, 1, 1), 2, 150.0), ('a', datetime.date(2024, 1, 8), 1, 30.0)]
     """
-    return _shared(
-        lines,
-        "days",
-        as_of,
-        lambda: (
-            order_totals(lines, as_of=as_of)
-            .filter(pl.col(COUNTED))
-            .group_by(s.CUSTOMER_ID, pl.col(s.ORDER_DATE).dt.date().alias(PURCHASE_DAY))
-            .agg(
-                pl.len().cast(pl.Int64).alias(DAY_ORDERS),
-                ore_sum(pl.col(NET_AMOUNT)).alias(DAY_SPEND),
-            )
-            .sort(s.CUSTOMER_ID, PURCHASE_DAY)
-        ),
+    return days_of(order_totals(lines, as_of=as_of))
+
+
+def days_of(orders: pl.LazyFrame) -> pl.LazyFrame:
+    """:func:`purchase_days` from the orders of :func:`order_totals`."""
+    return (
+        orders.filter(pl.col(COUNTED))
+        .group_by(s.CUSTOMER_ID, pl.col(s.ORDER_DATE).dt.date().alias(PURCHASE_DAY))
+        .agg(
+            pl.len().cast(pl.Int64).alias(DAY_ORDERS),
+            ore_sum(pl.col(NET_AMOUNT)).alias(DAY_SPEND),
+        )
+        .sort(s.CUSTOMER_ID, PURCHASE_DAY)
     )
 
 
@@ -459,12 +404,12 @@ def customer_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyF
     >>> out.select("customer_id", "frequency", "monetary", "recency_days").rows()
     [('a', 2, 150.0, 20), ('b', 0, 0.0, None)]
     """
-    return _shared(lines, "customers", as_of, lambda: _customer_summary(lines, as_of=as_of))
+    return summary_of(order_totals(lines, as_of=as_of), as_of=as_of)
 
 
-def _customer_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
+def summary_of(orders: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
+    """:func:`customer_summary` from the orders of :func:`order_totals`."""
     day = as_of.date() if isinstance(as_of, datetime) else as_of
-    orders = order_totals(lines, as_of=as_of)
     counted_date = pl.when(pl.col(COUNTED)).then(pl.col(s.ORDER_DATE))
     return (
         orders.group_by(s.CUSTOMER_ID)
@@ -479,3 +424,95 @@ def _customer_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.Lazy
             pl.when(pl.col(FREQUENCY) > 0).then(pl.col(MONETARY) / pl.col(FREQUENCY)).alias(AOV),
         )
     )
+
+
+@dataclass(frozen=True, eq=False)
+class OrderBasis:
+    """The orders of one set of order lines at one as-of date, and what every analysis
+    builds on them: purchase days, per-customer summaries, (customer, e-mail) pairs.
+
+    Each is computed at its first use and kept by this object, so a report that asks
+    a dozen times builds it once; nothing is kept anywhere else. :meth:`at` gives the
+    basis of the same lines at another date (built once per date: the bases of one set
+    of lines share a small family table). ``lines`` stay lazy for the analyses that
+    need a line's detail (products, channels, contact fields).
+
+    >>> lines = pl.LazyFrame({
+    ...     "customer_id": ["a", "a"], "order_id": ["1", "2"], "line_no": [1, 1],
+    ...     "order_date": [datetime(2024, 1, 1), datetime(2024, 2, 1)],
+    ...     "amount": [100.0, 50.0], "status": ["paid", "paid"]})
+    >>> basis = OrderBasis.of(lines, as_of=date(2024, 1, 31))
+    >>> basis.customers.select("customer_id", "frequency", "monetary").rows()
+    [('a', 1, 100.0)]
+    >>> basis.at(date(2024, 2, 29)).customers.get_column("frequency").to_list()
+    [2]
+    >>> basis.at(date(2024, 1, 31)) is basis
+    True
+    """
+
+    lines: pl.LazyFrame
+    as_of: date
+    _family: dict[date, OrderBasis] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, lines: pl.LazyFrame | pl.DataFrame, *, as_of: date | datetime) -> OrderBasis:
+        """The basis of ``lines`` at ``as_of``."""
+        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        basis = cls(lines=lines.lazy(), as_of=day)
+        basis._family[day] = basis
+        return basis
+
+    def at(self, as_of: date | datetime) -> OrderBasis:
+        """The basis of the same lines at ``as_of`` (this one when it is the same day)."""
+        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        known = self._family.get(day)
+        if known is None:
+            known = OrderBasis(lines=self.lines, as_of=day, _family=self._family)
+            self._family[day] = known
+        return known
+
+    @cached_property
+    def orders(self) -> pl.DataFrame:
+        """:func:`order_totals` at this date."""
+        return order_totals(self.lines, as_of=self.as_of).collect()
+
+    @cached_property
+    def days(self) -> pl.DataFrame:
+        """:func:`purchase_days` at this date."""
+        return days_of(self.orders.lazy()).collect()
+
+    @cached_property
+    def customers(self) -> pl.DataFrame:
+        """:func:`customer_summary` at this date."""
+        return summary_of(self.orders.lazy(), as_of=self.as_of).collect()
+
+    @cached_property
+    def emails(self) -> pl.DataFrame:
+        """:func:`customer_emails` of the lines (all dates)."""
+        if self._family and (first := next(iter(self._family.values()))) is not self:
+            return first.emails
+        return customer_emails(self.lines).collect()
+
+
+#: What an analysis takes: a basis, or order lines (a basis is then made for the call).
+Basis = OrderBasis | pl.LazyFrame | pl.DataFrame
+
+
+def basis_at(data: Basis, as_of: date | datetime) -> OrderBasis:
+    """``data``'s basis at ``as_of``: the same object's family for a basis, a new
+    basis for order lines (a one-off call)."""
+    if isinstance(data, OrderBasis):
+        return data.at(as_of)
+    return OrderBasis.of(data, as_of=as_of)
+
+
+def lines_of(data: Basis) -> pl.LazyFrame:
+    """The order lines of ``data`` (a basis or lines)."""
+    return data.lines if isinstance(data, OrderBasis) else data.lazy()
+
+
+def emails_of(data: Basis) -> pl.LazyFrame:
+    """:func:`customer_emails` of ``data`` (kept by a basis)."""
+    if isinstance(data, OrderBasis):
+        return data.emails.lazy()
+    return customer_emails(data.lazy())

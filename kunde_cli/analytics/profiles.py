@@ -30,11 +30,11 @@ from kunde_cli.analytics.orders import (
     MONETARY,
     PURCHASE_DAY,
     RECENCY,
+    Basis,
     as_of_cutoff,
-    customer_summary,
+    basis_at,
     latest_non_null,
-    order_totals,
-    purchase_days,
+    lines_of,
 )
 
 #: Default name of the grouping column in ``groups`` and in the result.
@@ -127,17 +127,19 @@ def _top(
     )
 
 
-def _latest_values(lines: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+def _latest_values(lines: Basis, columns: list[str]) -> pl.LazyFrame:
     """Each customer's most recent non-empty value of each of ``columns`` (as strings)."""
     values = {column: pl.col(column).cast(pl.String).replace("", None) for column in columns}
-    return lines.group_by(s.CUSTOMER_ID).agg(
-        latest_non_null(value).alias(column) for column, value in values.items()
+    return (
+        lines_of(lines)
+        .group_by(s.CUSTOMER_ID)
+        .agg(latest_non_null(value).alias(column) for column, value in values.items())
     )
 
 
 def _nps_by_group(
     survey: pl.LazyFrame | None,
-    lines: pl.LazyFrame,
+    lines: Basis,
     groups: pl.LazyFrame,
     by: str,
     as_of: date | datetime,
@@ -187,7 +189,7 @@ def _nps_by_group(
 
 
 def segment_profiles(
-    lines: pl.LazyFrame,
+    lines: Basis,
     groups: pl.LazyFrame,
     *,
     as_of: date | datetime,
@@ -246,7 +248,7 @@ def segment_profiles(
     'Kaffe (75 %), Te (25 %)'
     """
     cutoff = as_of_cutoff(as_of)
-    columns = set(lines.collect_schema().names())
+    columns = set(lines_of(lines).collect_schema().names())
     members = groups.select(s.CUSTOMER_ID, by).unique(s.CUSTOMER_ID, keep="first")
     k = min_customers or 0
     if k > 1:
@@ -260,8 +262,8 @@ def segment_profiles(
     group_sizes = members.group_by(by).agg(pl.len().alias(_TOTAL))
 
     # Size, revenue, order value and recency.
-    summary = customer_summary(lines, as_of=as_of).select(
-        s.CUSTOMER_ID, FREQUENCY, MONETARY, RECENCY
+    summary = (
+        basis_at(lines, as_of).customers.lazy().select(s.CUSTOMER_ID, FREQUENCY, MONETARY, RECENCY)
     )
     base = (
         members.join(summary, on=s.CUSTOMER_ID, how="left")
@@ -285,13 +287,15 @@ def segment_profiles(
     )
 
     # Rhythm: gaps between consecutive counted orders.
-    orders = order_totals(lines, as_of=as_of)
+    orders = basis_at(lines, as_of).orders.lazy()
     # Gaps, products and channels all start from these orders: build them once.
     counted = orders.filter(pl.col(COUNTED)).join(members, on=s.CUSTOMER_ID).cache()
     # From the purchase days (sorted by customer and day): the gap to the customer's
     # previous day, plus a gap of 0 for each further order on the same day.
-    days = purchase_days(lines, as_of=as_of).join(
-        members, on=s.CUSTOMER_ID, how="inner", maintain_order="left"
+    days = (
+        basis_at(lines, as_of)
+        .days.lazy()
+        .join(members, on=s.CUSTOMER_ID, how="inner", maintain_order="left")
     )
     between_days = days.select(
         by,
@@ -311,7 +315,7 @@ def segment_profiles(
     )
 
     # What they buy: lines of counted orders, weighted by amount.
-    in_scope = lines.filter(pl.col(s.ORDER_DATE) < cutoff).cache()
+    in_scope = lines_of(lines).filter(pl.col(s.ORDER_DATE) < cutoff).cache()
     counted_lines = in_scope.join(
         counted.select(s.CUSTOMER_ID, s.ORDER_ID, by), on=[s.CUSTOMER_ID, s.ORDER_ID]
     ).cache()

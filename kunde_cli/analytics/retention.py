@@ -27,8 +27,8 @@ from kunde_cli.analytics.orders import (
     FREQUENCY,
     MONETARY,
     PURCHASE_DAY,
-    customer_summary,
-    purchase_days,
+    Basis,
+    basis_at,
 )
 from kunde_cli.errors import ConfigError
 
@@ -137,11 +137,13 @@ def _as_of_day(as_of: date | datetime) -> date:
     return as_of.date() if isinstance(as_of, datetime) else as_of
 
 
-def _counted_orders(lines: pl.LazyFrame, as_of: date | datetime) -> pl.LazyFrame:
+def _counted_orders(lines: Basis, as_of: date | datetime) -> pl.LazyFrame:
     """Days with a counted order up to ``as_of`` as (customer_id, _day, day_orders),
     sorted by customer and day."""
-    return purchase_days(lines, as_of=as_of).select(
-        s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY), DAY_ORDERS
+    return (
+        basis_at(lines, as_of)
+        .days.lazy()
+        .select(s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY), DAY_ORDERS)
     )
 
 
@@ -209,7 +211,7 @@ def _active_counts(
 
 
 def retention_by_period(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     period: Period = "month",
@@ -351,7 +353,7 @@ def _month_index(expr: pl.Expr) -> pl.Expr:
     return expr.dt.year().cast(pl.Int64) * 12 + expr.dt.month().cast(pl.Int64) - 1
 
 
-def cohort_table(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
+def cohort_table(lines: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
     """Share of each first-order cohort buying in each month since their first order.
 
     A customer's cohort is the calendar month of their first counted order. For
@@ -488,7 +490,7 @@ class RepurchaseSummary:
         return self.repurchase_rate
 
 
-def repurchase_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> RepurchaseSummary:
+def repurchase_summary(lines: Basis, *, as_of: date | datetime) -> RepurchaseSummary:
     """Repurchase rate, median days to the second order and revenue from returning customers.
 
     Repurchase rate = customers with 2+ counted orders / customers with 1+ counted
@@ -515,7 +517,7 @@ def repurchase_summary(lines: pl.LazyFrame, *, as_of: date | datetime) -> Repurc
     >>> r.revenue_share_returning
     0.75
     """
-    summary = customer_summary(lines, as_of=as_of)
+    summary = basis_at(lines, as_of).customers.lazy()
     # Sorted by customer and day: a customer's second order is on their first day
     # when they ordered twice that day (0 days), else on their second day.
     first_row = pl.col(s.CUSTOMER_ID).ne_missing(pl.col(s.CUSTOMER_ID).shift(1))

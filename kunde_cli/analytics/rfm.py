@@ -40,7 +40,8 @@ from kunde_cli.analytics.orders import (
     LAST_ORDER,
     MONETARY,
     RECENCY,
-    customer_summary,
+    Basis,
+    basis_at,
 )
 from kunde_cli.config import RfmConfig
 from kunde_cli.errors import ConfigError
@@ -157,7 +158,7 @@ def _uses_fixed_breaks() -> pl.Expr:
 
 
 def rfm_scores(
-    lines: pl.LazyFrame, *, as_of: date | datetime, config: RfmConfig | None = None
+    lines: Basis, *, as_of: date | datetime, config: RfmConfig | None = None
 ) -> pl.LazyFrame:
     """R, F and M values and 1–5 scores per customer with at least one counted order.
 
@@ -189,7 +190,8 @@ def rfm_scores(
     check_config(config)
     quintile_f = _quintile_score(FREQUENCY)
     return (
-        customer_summary(lines, as_of=as_of)
+        basis_at(lines, as_of)
+        .customers.lazy()
         .filter(pl.col(FREQUENCY) >= 1)
         .with_columns(
             pl.col(FIRST_ORDER).dt.date(),
@@ -408,14 +410,14 @@ def segment_thresholds(scored: pl.LazyFrame, *, config: RfmConfig | None = None)
     )
 
 
-def _segments_at(lines: pl.LazyFrame, day: date, config: RfmConfig) -> pl.LazyFrame:
+def _segments_at(lines: Basis, day: date, config: RfmConfig) -> pl.LazyFrame:
     return rfm_segments(rfm_scores(lines, as_of=day, config=config), config=config).select(
         s.CUSTOMER_ID, SEGMENT
     )
 
 
 def customer_segment_moves(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     compare: date | datetime,
@@ -446,7 +448,7 @@ def customer_segment_moves(
 
 
 def _moves(
-    lines: pl.LazyFrame,
+    lines: Basis,
     as_of: date | datetime,
     compare: date | datetime,
     config: RfmConfig | None,
@@ -482,7 +484,7 @@ def _none_first_rank(column: str) -> pl.Expr:
 
 
 def segment_migration(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     compare: date | datetime,

@@ -26,7 +26,8 @@ from kunde_cli.analytics.orders import (
     FREQUENCY,
     LAST_ORDER,
     MONETARY,
-    customer_summary,
+    Basis,
+    basis_at,
 )
 
 #: Days in an average (Gregorian) year, used to turn days into years.
@@ -61,7 +62,7 @@ _ALL_REVENUE = "_all_revenue"
 
 
 def historical_value(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     expected_years: float = DEFAULT_EXPECTED_YEARS,
@@ -108,7 +109,8 @@ def historical_value(
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     observed_years = pl.max_horizontal(pl.col(LIFESPAN_DAYS) / DAYS_PER_YEAR, pl.lit(min_years))
     return (
-        customer_summary(lines, as_of=as_of)
+        basis_at(lines, as_of)
+        .customers.lazy()
         .filter(pl.col(FREQUENCY) >= 1)
         .select(
             s.CUSTOMER_ID,

@@ -14,14 +14,18 @@ from kunde_cli.errors import ConfigError, WorkspaceError
 if TYPE_CHECKING:
     import polars as pl
 
-    from kunde_cli.analytics.orders import Overview
+    from kunde_cli.analytics.orders import OrderBasis, Overview
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """Orders (and survey answers, when there are any) ready for analysis."""
+    """Orders (and survey answers, when there are any) ready for analysis.
 
-    orders: pl.LazyFrame
+    ``orders`` is the order basis at ``as_of`` (kunde_cli.analytics.orders.OrderBasis):
+    every analysis takes it, so the orders and per-customer summaries are built once.
+    """
+
+    orders: OrderBasis
     survey: pl.LazyFrame | None
     as_of: date
     config: Config
@@ -29,6 +33,11 @@ class Loaded:
     #: The workspace read (None for files): while it lives, no writer deletes the files
     #: these lazy frames read (its readers' lock, see kunde_cli.store.files).
     workspace: object = None
+
+    @property
+    def lines(self) -> pl.LazyFrame:
+        """The order lines (customer ids resolved)."""
+        return self.orders.lines
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -252,15 +261,20 @@ def load(
     need_orders: bool = True,
     quiet: bool = False,
     allow_future: bool = False,
+    read_once: bool = False,
 ) -> Loaded:
     """Load orders from ``files`` (read directly) or else from the workspace.
+
+    Lines read from files are collected once (the read is a long lazy pipeline); with
+    ``read_once`` the workspace's lines are too, for commands that go back to the lines
+    many times (report, profiles, export).
 
     Raises WorkspaceError when there is neither, with the command that fixes it.
     """
     import polars as pl
 
     from kunde_cli import schema as s
-    from kunde_cli.analytics.orders import default_as_of, share
+    from kunde_cli.analytics.orders import OrderBasis, default_as_of
     from kunde_cli.identity import resolve_customers
     from kunde_cli.ingest import ReadOptions, read_any
     from kunde_cli.store import Workspace
@@ -340,8 +354,10 @@ def load(
         resolved_as_of = date.today()
     language = resolve_lang(lang, config)
     # Every command asks for the orders and per-customer summary of these lines more
-    # than once (segments, tiers, ladder, lists): build each once, at the first ask.
-    shared = share(orders)
+    # than once (segments, tiers, ladder, lists): the basis builds each once.
+    if files or read_once:
+        orders = orders.collect().lazy()
+    shared = OrderBasis.of(orders, as_of=resolved_as_of)
     if need_orders and not quiet:
         from kunde_cli.analytics.orders import order_overview
         from kunde_cli.render.counting import counted_sentence
@@ -352,7 +368,7 @@ def load(
         note(counted_sentence(overview, language, config.currency))
         # Only a shop with no money at all can be a log without amounts: look then.
         no_money = overview.revenue == 0 and not overview.credit_notes
-        if overview.purchases and no_money and not _has_amounts(shared):
+        if overview.purchases and no_money and not _has_amounts(shared.lines):
             from kunde_cli.render.terminal import warn
 
             warn(

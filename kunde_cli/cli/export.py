@@ -161,11 +161,9 @@ def export_command(
         allow_future=allow_future,
         columns=columns,
         currency=currency,
+        read_once=True,
     )
-    # Files read directly arrive as one lazy pipeline (parse, validate, resolve who is
-    # who); every analysis would run it again, so it is collected once. A workspace
-    # scan is cheap to repeat and stays lazy.
-    orders = loaded.orders.collect().lazy() if files else loaded.orders
+    orders = loaded.orders
     lg = loaded.lang
     da = lg == "da"
     overview = customer_table(

@@ -143,7 +143,7 @@ def nps_command(
             hint="read a survey export first: kunde ingest --kind survey svar.csv "
             "(or give it directly: kunde nps ordrer.csv svar.csv)",
         )
-    has_orders = loaded.orders.select(pl.len()).collect().item() > 0
+    has_orders = loaded.lines.select(pl.len()).collect().item() > 0
     # Orders (segments, tiers, lists) stay at the orders' as-of; the answers count up
     # to the day of the one NPS rule, which every command reading answers shares.
     day = loaded.as_of

@@ -72,7 +72,6 @@ def profiles_command(
     """
     from kunde_cli.analytics import profiles as prof
     from kunde_cli.analytics.nps import nps_as_of
-    from kunde_cli.analytics.orders import share
     from kunde_cli.cli import common
     from kunde_cli.cli.segment import label_values
     from kunde_cli.render.formats import OutputFormat, emit, resolve_format
@@ -92,11 +91,10 @@ def profiles_command(
         allow_future=allow_future,
         columns=columns,
         currency=currency,
+        read_once=True,
     )
     lg, cfg = loaded.lang, loaded.config
-    # A profile reads the lines half a dozen times (orders, addresses, products,
-    # channels, survey links): read them, and resolve customer ids, once.
-    lines = share(loaded.orders.collect().lazy())
+    lines = loaded.orders
     when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
     # Survey answers count up to the day of the one NPS rule (as in kunde nps).
     picked = nps_as_of(loaded.as_of, loaded.survey, given=as_of)

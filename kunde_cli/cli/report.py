@@ -159,11 +159,9 @@ def report_command(
         columns=columns,
         currency=currency,
         quiet=quiet,
+        read_once=True,
     )
-    # Files read directly arrive as one lazy pipeline (parse, validate, resolve who is
-    # who); every analysis would run it again, so it is collected once. A workspace
-    # scan is cheap to repeat and stays lazy.
-    orders = loaded.orders.collect().lazy() if files else loaded.orders
+    orders = loaded.orders
     lg = loaded.lang
     key = resolve_salt_if(anonymise, salt)
     html_path, xlsx_path = report_paths(output_dir, loaded.as_of)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from datetime import date, datetime
 
 import polars as pl
@@ -47,50 +46,59 @@ def test_customer_summary_by_hand() -> None:
     assert rows == [("a", 2, 120.0, 59), ("b", 1, 40.0, 30)]
 
 
-def test_second_ask_is_collected_once_and_gives_the_same_answer() -> None:
+def test_the_basis_builds_each_table_once_and_gives_the_pure_answer() -> None:
     lines = _lines()
-    first = o.customer_summary(lines, as_of=date(2024, 3, 31))
-    second = o.customer_summary(lines, as_of=date(2024, 3, 31))
-    third = o.customer_summary(lines, as_of=date(2024, 3, 31))
-    # The first ask is a query over the lines; later asks read one collected frame.
-    assert "AGGREGATE" in first.explain()
-    assert "AGGREGATE" not in second.explain()
-    assert_frame_equal(first.collect(), second.collect(), check_row_order=False)
-    assert_frame_equal(second.collect(), third.collect())
+    basis = o.OrderBasis.of(lines, as_of=date(2024, 3, 31))
+    assert basis.customers is basis.customers  # computed once, kept by the object
+    assert_frame_equal(
+        basis.customers,
+        o.customer_summary(lines, as_of=date(2024, 3, 31)).collect(),
+        check_row_order=False,
+    )
+    assert_frame_equal(basis.days, o.purchase_days(lines, as_of=date(2024, 3, 31)).collect())
+    assert _summary_rows(basis.customers.lazy()) == [("a", 2, 120.0, 59), ("b", 1, 40.0, 30)]
 
 
-def test_a_shared_frame_is_collected_at_the_first_ask() -> None:
-    lines = o.share(_lines())
-    first = o.customer_summary(lines, as_of=date(2024, 3, 31))
-    assert "AGGREGATE" not in first.explain()
-    assert _summary_rows(first) == [("a", 2, 120.0, 59), ("b", 1, 40.0, 30)]
-    # Another frame is not affected.
-    assert "AGGREGATE" in o.customer_summary(_lines(), as_of=date(2024, 3, 31)).explain()
-
-
-def test_sharing_is_per_day_and_per_frame() -> None:
-    lines = _lines()
-    for _ in range(2):
-        march = o.customer_summary(lines, as_of=date(2024, 3, 31))
-        january = o.customer_summary(lines, as_of=date(2024, 1, 31))
+def test_one_basis_per_date_and_per_set_of_lines() -> None:
+    march = o.OrderBasis.of(_lines(), as_of=date(2024, 3, 31))
+    january = march.at(datetime(2024, 1, 31, 15, 0))
+    assert january is march.at(date(2024, 1, 31))  # at most one basis per date
+    assert january.at(date(2024, 3, 31)) is march
     # Order 4 (b, 1 Mar) and order 2 (a, 1 Feb) are after 31 January.
-    assert _summary_rows(march) == [("a", 2, 120.0, 59), ("b", 1, 40.0, 30)]
-    assert _summary_rows(january) == [("a", 1, 70.0, 30), ("b", 0, 0.0, None)]
-    # A derived frame is another frame: its own answer, not the parent's.
-    only_a = lines.filter(pl.col(s.CUSTOMER_ID) == "a")
-    for _ in range(2):
-        rows = _summary_rows(o.customer_summary(only_a, as_of=date(2024, 3, 31)))
-    assert rows == [("a", 2, 120.0, 59)]
+    assert _summary_rows(january.customers.lazy()) == [("a", 1, 70.0, 30), ("b", 0, 0.0, None)]
+    # Another set of lines is another basis: its own answer, not the first one's.
+    only_a = o.OrderBasis.of(_lines().filter(pl.col(s.CUSTOMER_ID) == "a"), as_of=date(2024, 3, 31))
+    assert _summary_rows(only_a.customers.lazy()) == [("a", 2, 120.0, 59)]
+    assert only_a.at(date(2024, 1, 31)) is not january
 
 
-def test_shared_results_are_dropped_with_their_frame() -> None:
+def test_an_analysis_takes_a_basis_or_lines_alike() -> None:
+    from kunde_cli.analytics import rfm
+
     lines = _lines()
-    o.order_totals(lines, as_of=date(2024, 3, 31))
-    key = id(lines)
-    assert key in o._SHARED
-    del lines
-    gc.collect()
-    assert key not in o._SHARED
+    basis = o.OrderBasis.of(lines, as_of=date(2024, 3, 31))
+    from_basis = rfm.rfm_scores(basis, as_of=date(2024, 3, 31)).collect()
+    from_lines = rfm.rfm_scores(lines, as_of=date(2024, 3, 31)).collect()
+    assert_frame_equal(from_basis, from_lines)
+    # At another date, the basis' family answers, as the lines would.
+    assert_frame_equal(
+        rfm.rfm_scores(basis, as_of=date(2024, 1, 31)).collect(),
+        rfm.rfm_scores(lines, as_of=date(2024, 1, 31)).collect(),
+    )
+
+
+def test_no_module_level_state_in_analytics() -> None:
+    import pathlib
+    import re
+
+    import kunde_cli.analytics as pkg
+
+    root = pathlib.Path(pkg.__file__).parent
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "weakref" not in text, path
+        assert not re.search(r"\bid\(", text), path
+        assert "lru_cache" not in text and "functools.cache" not in text, path
 
 
 def test_customer_emails_are_distinct_pairs_with_an_id() -> None:

@@ -53,6 +53,7 @@ from kunde_cli.analytics.clv.summary import (
     rfm_summary,
 )
 from kunde_cli.analytics.clv.trust import model_trust
+from kunde_cli.analytics.orders import Basis
 from kunde_cli.errors import ModelError
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def predict_customers(
     return frame.drop("_if_alive", "_if_alive_disc").with_columns(columns)
 
 
-def _summary(lines: pl.LazyFrame, as_of: date | datetime, time_unit_days: float) -> pl.DataFrame:
+def _summary(lines: Basis, as_of: date | datetime, time_unit_days: float) -> pl.DataFrame:
     return rfm_summary(lines, as_of=as_of, time_unit_days=time_unit_days).collect()
 
 
@@ -195,7 +196,7 @@ def _fit_purchases(summary: pl.DataFrame, model: str, time_unit_days: float) -> 
 
 
 def predict_purchases(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     model: str = MODEL_BGNBD,
@@ -221,7 +222,7 @@ def predict_purchases(
 
 
 def predict_clv(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     model: str = MODEL_BGNBD,
@@ -277,7 +278,7 @@ def predict_clv(
 
 
 def holdout_comparison(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     calibration_end: date | datetime,
     as_of: date | datetime,

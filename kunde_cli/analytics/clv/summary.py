@@ -23,7 +23,7 @@ from datetime import date, datetime
 import polars as pl
 
 from kunde_cli import schema as s
-from kunde_cli.analytics.orders import DAY_SPEND, PURCHASE_DAY, purchase_days
+from kunde_cli.analytics.orders import DAY_SPEND, PURCHASE_DAY, Basis, basis_at
 
 #: Per-customer columns of :func:`rfm_summary`.
 REPEAT_PURCHASES = "repeat_purchases"  # x
@@ -46,7 +46,7 @@ def _as_day(value: date | datetime) -> date:
 
 
 def rfm_summary(
-    lines: pl.LazyFrame,
+    lines: Basis,
     *,
     as_of: date | datetime,
     time_unit_days: float = DEFAULT_TIME_UNIT_DAYS,
@@ -81,8 +81,10 @@ def rfm_summary(
     # 93 / 7 came out one bit apart from run to run, and so did the fit. A product is
     # the same bits on every path.
     per_day = 1.0 / time_unit_days
-    days = purchase_days(lines, as_of=as_of).select(
-        s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY), pl.col(DAY_SPEND).alias(_SPEND)
+    days = (
+        basis_at(lines, as_of)
+        .days.lazy()
+        .select(s.CUSTOMER_ID, pl.col(PURCHASE_DAY).alias(_DAY), pl.col(DAY_SPEND).alias(_SPEND))
     )
     first = pl.col(_DAY).min()
     x = pl.col(REPEAT_PURCHASES)
