@@ -39,7 +39,6 @@ import contextlib
 import copy
 import hashlib
 import json
-import secrets
 import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,20 +59,25 @@ from kunde_cli.store.erase import (
     Eraser,
     ForgetSummary,
 )
-from kunde_cli.store.files import (
+from kunde_cli.store.files import WorkspaceFolder, now
+from kunde_cli.store.layout import (
+    DEFAULT_WORKSPACE,
     DIR_MODE,
     FILE_MODE,
     IDENTITY_PREFIX,
+    KEYS,
     LOCK_FILE,
     MANIFEST,
     ORDERS,
     REJECTS,
     REJECTS_CSV,
+    SCHEMAS,
     SURVEY,
     TMP_PREFIX,
     ZSTD_LEVEL,
-    WorkspaceFolder,
-    now,
+    identity_name,
+    part_name,
+    schema_of,
 )
 from kunde_cli.store.overlap import (
     COLLISION_REASON,
@@ -106,13 +110,10 @@ __all__ = [
     "file_sha256",
 ]
 
-DEFAULT_WORKSPACE = Path("kunde-data")
 FORMAT_VERSION = 1
 #: How long append/forget wait for the lock when the caller does not hold it.
 AUTO_LOCK_WAIT_SECONDS = 10.0
 
-_SCHEMAS: dict[str, dict[str, pl.DataType]] = {ORDERS: s.ORDERS, SURVEY: s.SURVEY}
-_KEYS = {ORDERS: (s.ORDER_ID, s.LINE_NO), SURVEY: (s.RESPONSE_ID,)}
 # Same rule as render.safety (which this layer may not import): text a spreadsheet
 # would run as a formula gets an apostrophe in rejects.csv, the file people open.
 _FORMULA = r"^[=+\-@\t\r]"
@@ -326,7 +327,7 @@ class Workspace(WorkspaceFolder):
         running = self._scan_parts(manifest, ORDERS)
         counts = []
         for frame, source in batches:
-            batch = first_of_each_line(_conform(frame, s.ORDERS, _KEYS[ORDERS]))
+            batch = first_of_each_line(_conform(frame, s.ORDERS, KEYS[ORDERS]))
             overlap = compare_orders(batch, running, source)
             counts.append(overlap.collision_orders)
             running = pl.concat(
@@ -400,8 +401,8 @@ class Workspace(WorkspaceFolder):
         *,
         strict: bool = False,
     ) -> AppendSummary:
-        keys = _KEYS[kind]
-        frame = _conform(frame, _SCHEMAS[kind], keys)
+        keys = KEYS[kind]
+        frame = _conform(frame, SCHEMAS[kind], keys)
         rejects = _conform(rejects, s.REJECTS, ())
         sha = source.sha256 or file_sha256(source.path)
         with self._writing():
@@ -566,7 +567,7 @@ class Workspace(WorkspaceFolder):
         self, manifest: dict[str, Any], kind: str, frame: pl.DataFrame, stamp: str, sha: str
     ) -> str:
         """Write ``frame`` as a new part of ``kind`` and list it in ``manifest`` (unsaved)."""
-        relative = f"{kind}/part-{stamp}-{secrets.token_hex(3)}.parquet"
+        relative = part_name(kind, stamp)
         self._ensure_subdir(kind)
         self._write_parquet(frame, self.path / relative)
         manifest[kind].append(
@@ -577,9 +578,7 @@ class Workspace(WorkspaceFolder):
     def _replace_identity(
         self, manifest: dict[str, Any], identity: pl.DataFrame, doomed: list[Path]
     ) -> None:
-        name = (
-            f"{IDENTITY_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}.parquet"
-        )
+        name = identity_name()
         self._write_parquet(identity, self.path / name)
         if manifest.get("identity"):
             doomed.append(self.path / manifest["identity"])
@@ -603,7 +602,7 @@ class Workspace(WorkspaceFolder):
         Parts written before a column was added to the schema are read with it (null).
         Returns the number of rows erased and the names found on them.
         """
-        schema = s.REJECTS if kind == REJECTS else _SCHEMAS[kind]
+        schema = schema_of(kind)
         total, names = 0, set()
         for entry in manifest[kind]:
             if sha256 is not None and entry.get("sha256") != sha256:
@@ -616,8 +615,7 @@ class Workspace(WorkspaceFolder):
                 continue
             total += count
             names |= found
-            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-erased"
-            relative = f"{kind}/part-{stamp}-{secrets.token_hex(3)}.parquet"
+            relative = part_name(kind, f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-erased")
             self._write_parquet(changed, self.path / relative)
             entry["file"], entry["rows"] = relative, changed.height
             doomed.append(old)
@@ -662,7 +660,7 @@ class Workspace(WorkspaceFolder):
         return self._read_manifest()
 
     def _scan_parts(self, manifest: dict[str, Any], kind: str) -> pl.LazyFrame:
-        schema = s.REJECTS if kind == REJECTS else _SCHEMAS[kind]
+        schema = schema_of(kind)
         files = [self.path / entry["file"] for entry in manifest[kind]]
         if not files:
             return pl.DataFrame(schema=schema).lazy()

@@ -449,7 +449,8 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
     files are outside the workspace and still hold the data.
     """
     from kunde_cli.store import written
-    from kunde_cli.store.files import ORDERS, REJECTS, SURVEY, now
+    from kunde_cli.store.files import now
+    from kunde_cli.store.layout import ORDERS, REJECTS, SURVEY
 
     query = query.strip()
     with ws._writing(purpose="kunde forget"):
@@ -562,7 +563,7 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
 
 def _answers_by(ws: Workspace, manifest: dict[str, Any], emails: list[str], ids: list[str]) -> int:
     """Stored survey answers from one of ``emails`` under none of ``ids``."""
-    from kunde_cli.store.files import SURVEY
+    from kunde_cli.store.layout import SURVEY
 
     answer_id = pl.col(s.CUSTOMER_ID).cast(pl.String).str.strip_chars()
     mine = answer_id.is_in(pl.Series(ids, dtype=pl.String).implode()).fill_null(False)

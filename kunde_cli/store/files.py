@@ -41,21 +41,21 @@ from typing import IO, Any, TypeVar
 import polars as pl
 
 from kunde_cli.errors import KundeError, WorkspaceError, os_errno
+from kunde_cli.store.layout import (
+    DIR_MODE,
+    FILE_MODE,
+    IDENTITY_PREFIX,
+    LOCK_FILE,
+    MANIFEST,
+    ORDERS,
+    OWN_NAMES,
+    READERS_FILE,
+    REJECTS,
+    SURVEY,
+    TMP_PREFIX,
+    ZSTD_LEVEL,
+)
 
-MANIFEST = "manifest.json"
-LOCK_FILE = ".lock"
-READERS_FILE = ".readers"
-REJECTS_CSV = "rejects.csv"
-ORDERS = "orders"
-SURVEY = "survey"
-REJECTS = "rejects"
-#: zstd level 1: about as small as the default level and clearly faster on 10 M lines.
-ZSTD_LEVEL = 1
-DIR_MODE = 0o700
-FILE_MODE = 0o600
-TMP_PREFIX = ".kunde-tmp-"
-IDENTITY_PREFIX = "identity-"
-OWN_NAMES = {MANIFEST, LOCK_FILE, READERS_FILE, REJECTS_CSV, ORDERS, SURVEY, REJECTS}
 #: How long a reader waits for a writer that is deleting superseded files (an instant).
 READERS_WAIT_SECONDS = 10.0
 #: Reading attempts when a listed file vanished (a writer committed meanwhile).

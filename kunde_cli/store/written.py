@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kunde_cli.store.files import FILE_MODE, MANIFEST, now
+from kunde_cli.store.files import now
+from kunde_cli.store.layout import FILE_MODE, MANIFEST
 
 #: The record's file name in the workspace.
 WRITTEN = "written.jsonl"
