@@ -1,29 +1,36 @@
-"""Charts for the HTML report: Vega-Lite specs built with Altair, rendered to SVG offline.
+"""Charts for the HTML report, drawn as inline SVG in plain Python.
 
 Each function takes one small aggregate frame from :class:`kunde_cli.report.ReportData`
-and returns an SVG string ready to be placed inline in the page. Rendering goes
-through ``vl-convert`` (Vega-Lite and Vega bundled in a Rust binary, no browser and
-no network): ``allowed_base_urls=[]`` forbids any data or font request, and numbers
-and dates follow the report's language (``da-DK``: ``1.234,5``).
+and returns an SVG string ready to be placed inline in the page (``""`` when there is
+nothing to draw). The primitives — round ticks, axes, label widths — are in
+:mod:`kunde_cli.render.svg`; the look is the one the charts had when Vega-Lite drew
+them (same marks, colours, labels and layout), without starting a JavaScript engine:
+the five charts take milliseconds, not a second.
 
-Inline SVG needs no ``xmlns`` in an HTML page; the namespace declarations are
-removed so the report holds no URL at all (a reader checking the file for ``http``
-finds nothing). Text in the SVG is escaped by Vega itself, and every label comes
-from the analyses' keys and ``render/i18n.py``, never from customer data.
+Numbers and dates follow the report's language (``da``: ``1.234``, ``11-2024``). The
+SVG holds no script, no font, no link and no URL (no ``xmlns`` either: inline SVG in an
+HTML page needs none), so the report stays one offline file. Every label comes from the
+analyses' keys and ``render/i18n.py``, and all text is escaped. Hovering a bar, cell or
+point shows its figure (an SVG ``<title>``).
 
-Altair and vl-convert are imported inside the functions: ``kunde --help`` never pays
-for them.
+The same data gives the same bytes: coordinates are written with two decimals at most,
+and the one id (the heatmap legend's gradient) is named after the chart.
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+import itertools
+import math
+from typing import TYPE_CHECKING
 
+from kunde_cli.render import svg
 from kunde_cli.render.i18n import label
 from kunde_cli.render.numbers import format_number
+from kunde_cli.render.svg import esc, num
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import polars as pl
 
 #: Chart width in CSS pixels; the SVG scales down to the page (viewBox).
@@ -31,83 +38,27 @@ WIDTH = 560
 #: Colours: calm, print-friendly, distinguishable in greyscale.
 BLUE = "#2f6690"
 LIGHT_BLUE = "#9ec1d9"
-GREEN_SCHEME = "greens"
+GREEN_SCHEME = svg.GREENS
 ORANGE = "#d1603d"
-
-_XMLNS = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
-#: Ids vega numbers with a process-wide counter (see ``_stable_ids``).
-_SVG_IDS = re.compile(r'\bid="((?:gradient|clip|pattern|mask)_?\d+)"')
+#: Month 0 of a cohort (always 100 %) is drawn grey, outside the colour scale.
+GREY = "#d9d9d9"
 
 
-def _locale(lang: str) -> str:
-    return "da-DK" if lang == "da" else "en-US"
+def _pct(value: float, lang: str, step: float) -> str:
+    """A share as a tick label: ``5%``, ``2,5%`` (decimals from the tick step)."""
+    return svg.minus(format_number(value * 100, lang, svg.decimals(step * 100))) + "%"
 
 
-def to_svg(spec: dict[str, Any], *, lang: str = "da", title: str | None = None) -> str:
-    """Render a Vega-Lite spec to inline SVG (no network, no ``xmlns`` URLs).
-
-    ``title`` becomes the SVG's accessible name (``role="img"`` + ``aria-label``).
-    """
-    import vl_convert as vlc
-
-    svg = vlc.vegalite_to_svg(
-        spec,
-        allowed_base_urls=[],
-        format_locale=_locale(lang),
-        time_format_locale=_locale(lang),
-    )
-    svg = _stable_ids(_XMLNS.sub("", svg), title or "chart")
-    if title:
-        from markupsafe import escape
-
-        svg = svg.replace("<svg", f'<svg role="img" aria-label="{escape(title)}"', 1)
-    return svg
+def _pct_exact(value: float, lang: str) -> str:
+    return format_number(value * 100, lang, 1) + (" %" if lang == "da" else "%")
 
 
-def _stable_ids(svg: str, title: str) -> str:
-    """Name the SVG's gradients and clip paths after the chart, not a counter.
-
-    Vega numbers them with a counter that lives as long as the process, so a second
-    report written by the same process said ``gradient_1`` where the first said
-    ``gradient_0``: the same data must give the same bytes. The chart's title keeps the
-    ids of the charts on one page apart.
-    """
-    prefix = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "chart"
-    for i, old in enumerate(dict.fromkeys(_SVG_IDS.findall(svg))):
-        kind = re.sub(r"_?\d+$", "", old)
-        svg = re.sub(rf'(?<=["#]){re.escape(old)}(?=[")])', f"{prefix}-{kind}-{i}", svg)
-    return svg
+def _month(day: date, lang: str) -> str:
+    return day.strftime("%m-%Y" if lang == "da" else "%Y-%m")
 
 
-def _config() -> dict[str, Any]:
-    return {
-        # Vega measures label widths with this font when it lays the chart out; the page
-        # draws SVG text in the same generic family (report.css), so labels fit.
-        "font": "sans-serif",
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 11, "titleFontSize": 11, "grid": True, "gridColor": "#e6e6e6"},
-        "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
-        "background": "white",
-    }
-
-
-def _spec(chart: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = chart.configure(**_config()).to_dict()
-    spec["padding"] = 8
-    return _denoised(spec)
-
-
-def _denoised(node: Any) -> Any:
-    """``node`` with every float rounded to 9 decimals: a share added up in another
-    order (0.39875613729597265 or …26) draws the same path, so the same data gives
-    the same SVG bytes (see ``formats.rounded``)."""
-    if isinstance(node, float):
-        return round(node, 9) + 0.0
-    if isinstance(node, dict):
-        return {k: _denoised(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_denoised(v) for v in node]
-    return node
+def _title(text: str) -> str:
+    return f"<title>{esc(text)}</title>"
 
 
 def segment_chart(segments: pl.DataFrame, *, lang: str = "da") -> str:
@@ -116,43 +67,62 @@ def segment_chart(segments: pl.DataFrame, *, lang: str = "da") -> str:
     ``segments`` is :func:`kunde_cli.analytics.rfm.segment_summary`; empty segments
     are left out.
     """
-    import altair as alt
     import polars as pl
 
     shown = segments.filter(pl.col("customers") > 0)
-    order = [label(k, lang) for k in shown.get_column("segment").to_list()]
-    measure_c, measure_r = label("share_customers", lang), label("share_revenue", lang)
-    long = pl.concat(
-        [
-            shown.select(
-                pl.col("segment").replace_strict({k: label(k, lang) for k in shown["segment"]}),
-                pl.lit(measure_c).alias("measure"),
-                pl.col("share_customers").fill_null(0.0).alias("share"),
-            ),
-            shown.select(
-                pl.col("segment").replace_strict({k: label(k, lang) for k in shown["segment"]}),
-                pl.lit(measure_r).alias("measure"),
-                pl.col("share_revenue").fill_null(0.0).alias("share"),
-            ),
-        ]
-    )
-    chart = (
-        alt.Chart(alt.Data(values=long.to_dicts()))
-        .mark_bar()
-        .encode(
-            y=alt.Y("segment:N", sort=order, title=None),
-            yOffset=alt.YOffset("measure:N", sort=[measure_c, measure_r]),
-            x=alt.X("share:Q", axis=alt.Axis(format="%"), title=None),
-            color=alt.Color(
-                "measure:N",
-                sort=[measure_c, measure_r],
-                scale=alt.Scale(range=[LIGHT_BLUE, BLUE]),
-                title=None,
-            ),
+    if shown.is_empty():
+        return ""
+    names = [label(k, lang) for k in shown.get_column("segment").to_list()]
+    measures = [
+        (label("share_customers", lang), LIGHT_BLUE, shown.get_column("share_customers")),
+        (label("share_revenue", lang), BLUE, shown.get_column("share_revenue")),
+    ]
+    values = [[float(v or 0.0) for v in column.to_list()] for _, _, column in measures]
+    band, bar = 28, 11
+    plot_w, plot_h = WIDTH - 160, band * len(names)
+    top = svg.nice(0.0, max(max(v) for v in values) or 1.0)[1]
+    x = svg.linear((0.0, top), (0.0, plot_w))
+    tick_values, step = svg.ticks(0.0, top, plot_w // 40)
+    centres = [i * band + band / 2 for i in range(len(names))]
+
+    bars = []
+    for m, ((measure, colour, _), shares) in enumerate(zip(measures, values, strict=True)):
+        for i, share in enumerate(shares):
+            y = i * band + 3 + m * bar
+            tip = _title(f"{names[i]}, {measure}: {_pct_exact(share, lang)}")
+            bars.append(
+                f'<path d="M0,{num(y)}h{num(x(share))}v{bar}h-{num(x(share))}Z" '
+                f'fill="{colour}">{tip}</path>'
+            )
+    legend, at = [], 0.0
+    for measure, colour, _ in measures:
+        legend.append(
+            f'<rect x="{num(at + 1)}" y="1" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{num(at + 16)}" y="9">{esc(measure)}</text>'
         )
-        .properties(width=WIDTH - 160, height=alt.Step(11))
+        at += 16 + svg.text_width(measure) + 10
+    body = (
+        svg.grid([x(t) for t in tick_values], centres, width=plot_w, height=plot_h)
+        + "".join(bars)
+        + svg.axis_bottom(
+            [x(t) for t in tick_values],
+            [_pct(t, lang, step) for t in tick_values],
+            y=plot_h,
+            width=plot_w,
+            flush=True,
+        )
+        + svg.axis_left(centres, names, height=plot_h)
+        + f'<g transform="translate(0,{num(plot_h + 37)})">{"".join(legend)}</g>'
     )
-    return to_svg(_spec(chart), lang=lang, title=label("segment", lang))
+    left = svg.left_margin(names, title=False)
+    return svg.document(
+        label("segment", lang),
+        width=left + plot_w + svg.PAD + 1,
+        height=svg.PAD + plot_h + 37 + 11 + svg.PAD,
+        left=left,
+        top=svg.PAD,
+        body=body,
+    )
 
 
 def ladder_funnel(change: pl.DataFrame, *, lang: str = "da") -> str:
@@ -161,38 +131,44 @@ def ladder_funnel(change: pl.DataFrame, *, lang: str = "da") -> str:
 
     ``change`` is :func:`kunde_cli.analytics.ladder.ladder_side_by_side`.
     """
-    import altair as alt
+    if change.is_empty():
+        return ""
 
     def signed(n: int) -> str:
         text = format_number(abs(n), lang)
         return f"+{text}" if n > 0 else (f"−{text}" if n < 0 else "±0")
 
-    rows = [
-        {
-            "rung": label(r["rung"], lang),
-            "now": r["customers_now"],
-            "text": f"{format_number(r['customers_now'], lang)} ({signed(r['change'])})",
-        }
-        for r in change.select("rung", "customers_now", "change").iter_rows(named=True)
-    ]
-    order = [row["rung"] for row in rows]
-    data = alt.Data(values=rows)
-    BAR_AREA = WIDTH - 260
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color=BLUE)
-        .encode(
-            y=alt.Y("rung:N", sort=order, title=None),
-            x=alt.X("now:Q", stack="center", axis=None),
+    rungs = [label(r, lang) for r in change.get_column("rung").to_list()]
+    now = [int(v or 0) for v in change.get_column("customers_now").to_list()]
+    moved = [int(v or 0) for v in change.get_column("change").to_list()]
+    texts = [f"{format_number(n, lang)} ({signed(c)})" for n, c in zip(now, moved, strict=True)]
+    band, bar_area = 34, WIDTH - 260
+    plot_h = band * len(rungs)
+    top = svg.nice(0.0, float(max(now) or 1))[1]
+    centres = [i * band + band / 2 for i in range(len(rungs))]
+    bars, labels = [], []
+    for i, (n, text) in enumerate(zip(now, texts, strict=True)):
+        w = bar_area * n / top
+        bars.append(
+            f'<path d="M{num((bar_area - w) / 2)},{num(i * band + 1.7)}h{num(w)}v30.6h-{num(w)}Z">'
+            f"{_title(f'{rungs[i]}: {text}')}</path>"
         )
+        labels.append(f'<text x="{bar_area + 6}" y="{num(centres[i] + 3)}">{esc(text)}</text>')
+    body = (
+        svg.grid(ys=centres, width=bar_area, height=plot_h)
+        + f'<g fill="{BLUE}">{"".join(bars)}</g>'
+        + f'<g fill="#222">{"".join(labels)}</g>'
+        + svg.axis_left(centres, rungs, height=plot_h)
     )
-    text = (
-        alt.Chart(data)
-        .mark_text(align="left", dx=4, fontSize=11, color="#222")
-        .encode(y=alt.Y("rung:N", sort=order), x=alt.value(BAR_AREA + 6), text="text:N")
+    left = svg.left_margin(rungs, title=False)
+    return svg.document(
+        label("rung", lang),
+        width=left + bar_area + 6 + max(svg.text_width(t) for t in texts) + svg.PAD,
+        height=svg.PAD * 2 + plot_h,
+        left=left,
+        top=svg.PAD,
+        body=body,
     )
-    chart = alt.layer(bars, text).properties(width=BAR_AREA, height=alt.Step(34))
-    return to_svg(_spec(chart), lang=lang, title=label("rung", lang))
 
 
 def cohort_heatmap(
@@ -205,46 +181,85 @@ def cohort_heatmap(
     Month 0 is always 100 % and left out of the colour scale's range by showing it
     grey.
     """
-    import altair as alt
     import polars as pl
 
     if cohorts.is_empty():
         return ""
     firsts = cohorts.get_column("cohort").unique().sort().tail(max_cohorts)
     shown = cohorts.filter(
-        pl.col("cohort").is_in(firsts.implode()) & (pl.col("month_offset") < max_months)
-    ).select(
-        pl.col("cohort").dt.strftime("%m-%Y" if lang == "da" else "%Y-%m").alias("cohort"),
-        pl.col("month_offset"),
-        pl.col("share"),
-        pl.col("customers"),
+        pl.col("cohort").is_in(firsts.implode())
+        & (pl.col("month_offset") < max_months)
+        & pl.col("share").is_not_null()
     )
-    order = shown.get_column("cohort").unique(maintain_order=True).to_list()
+    if shown.is_empty():
+        return ""
+    rows = [_month(d, lang) for d in shown.get_column("cohort").to_list()]
+    months = shown.get_column("month_offset").to_list()
+    shares = [float(v) for v in shown.get_column("share").to_list()]
+    order = list(dict.fromkeys(rows))
+    columns = sorted(set(months))
+    row_of, col_of = {r: i for i, r in enumerate(order)}, {m: i for i, m in enumerate(columns)}
     # Month 0 is 100 % by definition and drawn grey; the colour scale spans later months.
-    later_shares = shown.filter(pl.col("month_offset") > 0).get_column("share")
-    top = float(later_shares.max() or 0.0) if later_shares.len() else 0.0
-    base = alt.Chart(alt.Data(values=shown.to_dicts())).encode(
-        x=alt.X("month_offset:O", title=label("month_offset", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("cohort:O", sort=order, title=label("cohort", lang)),
-    )
-    later = alt.datum.month_offset > 0
-    cells = base.mark_rect().encode(
-        color=alt.condition(
-            later,
-            alt.Color(
-                "share:Q",
-                scale=alt.Scale(scheme=GREEN_SCHEME, domain=[0, max(top, 0.01)]),
-                legend=alt.Legend(format="%", title=None),
-            ),
-            alt.value("#d9d9d9"),
+    top = max(0.01, max((s for s, m in zip(shares, months, strict=True) if m > 0), default=0.0))
+    colour = svg.colour_scale(GREEN_SCHEME)
+    plot_w, step_y = WIDTH - 120, 14
+    step_x, plot_h = plot_w / len(columns), step_y * len(order)
+    cells, texts = [], []
+    for row, month, share in zip(rows, months, shares, strict=True):
+        x, y = col_of[month] * step_x, row_of[row] * step_y
+        later = month > 0
+        shown_pct = format_number(share * 100, lang, 0) + "%"
+        tip = _title(f"{row}, {label('month_offset', lang)} {month}: {shown_pct}")
+        cells.append(
+            f'<rect x="{num(x)}" y="{num(y)}" width="{num(step_x)}" height="{step_y}" '
+            f'fill="{colour(share / top) if later else GREY}">{tip}</rect>'
         )
+        fill = ' fill="white"' if later and share > 0.5 else ""
+        texts.append(
+            f'<text x="{num(x + step_x / 2)}" y="{num(y + step_y / 2 + 2)}"{fill}>{shown_pct}</text>'
+        )
+    centres_x = [i * step_x + step_x / 2 for i in range(len(columns))]
+    centres_y = [i * step_y + step_y / 2 for i in range(len(order))]
+    legend_values, legend_step = svg.ticks(0.0, top, 5)
+    gradient = f"{svg.slug(label('cohort', lang))}-gradient"
+    stops = "".join(
+        f'<stop offset="{num(i / (len(GREEN_SCHEME) - 1))}" stop-color="{c}"/>'
+        for i, c in enumerate(GREEN_SCHEME)
     )
-    text = base.mark_text(fontSize=8).encode(
-        text=alt.Text("share:Q", format=".0%"),
-        color=alt.condition((alt.datum.share > 0.5) & later, alt.value("white"), alt.value("#333")),
+    legend_labels = []
+    for v in legend_values:
+        at = 200 * v / top
+        anchor = "start" if at < 10 else ("end" if at > 190 else "middle")
+        legend_labels.append(
+            f'<text x="{num(at)}" y="27" text-anchor="{anchor}">{_pct(v, lang, legend_step)}</text>'
+        )
+    legend = (
+        f'<defs><linearGradient id="{gradient}">{stops}</linearGradient></defs>'
+        f'<rect width="200" height="16" fill="url(#{gradient})"/>{"".join(legend_labels)}'
     )
-    chart = alt.layer(cells, text).properties(width=WIDTH - 120, height=alt.Step(14))
-    return to_svg(_spec(chart), lang=lang, title=label("cohort", lang))
+    body = (
+        svg.grid(centres_x, centres_y, width=plot_w, height=plot_h)
+        + f"<g>{''.join(cells)}</g>"
+        + f'<g font-size="8" text-anchor="middle" fill="#333">{"".join(texts)}</g>'
+        + svg.axis_bottom(
+            centres_x,
+            [str(m) for m in columns],
+            y=plot_h,
+            width=plot_w,
+            title=label("month_offset", lang),
+        )
+        + svg.axis_left(centres_y, order, height=plot_h, title=label("cohort", lang))
+        + f'<g transform="translate(0,{num(plot_h + 51)})">{legend}</g>'
+    )
+    left = svg.left_margin(order, title=True)
+    return svg.document(
+        label("cohort", lang),
+        width=left + plot_w + svg.PAD + 1,
+        height=svg.PAD + plot_h + 51 + 16 + 13 + svg.PAD,
+        left=left,
+        top=svg.PAD,
+        body=body,
+    )
 
 
 def nps_trend(trend: pl.DataFrame, *, lang: str = "da") -> str:
@@ -253,38 +268,77 @@ def nps_trend(trend: pl.DataFrame, *, lang: str = "da") -> str:
 
     ``trend`` is :func:`kunde_cli.analytics.nps.nps_by_period`.
     """
-    import altair as alt
-
     if trend.is_empty():
         return ""
-    import polars as pl
+    days = trend.get_column("period_start").to_list()
+    nps = trend.get_column("nps").to_list()
+    low, high = trend.get_column("ci_low").to_list(), trend.get_column("ci_high").to_list()
+    answers, small = trend.get_column("n").to_list(), trend.get_column("small_n").to_list()
+    plot_w, plot_h = WIDTH - 80, 220
+    first, last = min(days), max(days)
+    d0, d1 = first.toordinal(), last.toordinal()
+    if d0 == d1:
+        d0, d1 = d0 - 15, d1 + 15
+    x = svg.linear((d0, d1), (0.0, plot_w))
+    y = svg.linear((-100.0, 100.0), (plot_h, 0.0))
+    y_values, _ = svg.ticks(-100.0, 100.0, math.ceil(plot_h / 40))
 
-    data = alt.Data(
-        values=trend.select(
-            pl.col("period_start").dt.strftime("%Y-%m-%d"),
-            "nps",
-            "ci_low",
-            "ci_high",
-            "n",
-            "small_n",
-        ).to_dicts()
+    band = [
+        (x(d.toordinal()), y(lo), y(hi))
+        for d, lo, hi in zip(days, low, high, strict=True)
+        if lo is not None and hi is not None
+    ]
+    area = ""
+    if band:
+        upper = "L".join(f"{num(bx)},{num(hy)}" for bx, _, hy in band)
+        lower = "L".join(f"{num(bx)},{num(ly)}" for bx, ly, _ in reversed(band))
+        area = f'<path d="M{upper}L{lower}Z" fill="{LIGHT_BLUE}" fill-opacity="0.25"/>'
+    points = [
+        (x(d.toordinal()), y(v), d, v, n, s)
+        for d, v, n, s in zip(days, nps, answers, small, strict=True)
+        if v is not None
+    ]
+    line = "L".join(f"{num(px)},{num(py)}" for px, py, *_ in points)
+    dots = "".join(
+        f'<circle cx="{num(px)}" cy="{num(py)}" r="3.16" fill="{"white" if s else BLUE}">'
+        f"{_title(f'{_month(d, lang)}: NPS {svg.minus(format_number(v, lang))} (n = {n})')}"
+        "</circle>"
+        for px, py, d, v, n, s in points
     )
-    x = alt.X(
-        "period_start:T", title=None, axis=alt.Axis(format="%m-%Y" if lang == "da" else "%Y-%m")
+    months = svg.month_ticks(first, last, plot_w)
+    month_x = [x(m.toordinal()) for m in months]
+    names = [_month(m, lang) for m in months]
+    # Every other label is hidden until they no longer overlap (Vega's "parity").
+    room = max((svg.text_width(n) for n in names), default=0) + 6
+    gaps = [b - a for a, b in itertools.pairwise(month_x)]
+    every = 1
+    while gaps and min(gaps) * every < room and every < len(names):
+        every *= 2
+    y_labels = [svg.minus(format_number(v, lang)) for v in y_values]
+    body = (
+        svg.grid(month_x, [y(v) for v in y_values], width=plot_w, height=plot_h)
+        + area
+        + f'<path d="M0,{num(y(0))}H{plot_w}" fill="none" stroke="{svg.AXIS_COLOR}"/>'
+        + (f'<path d="M{line}" fill="none" stroke="{BLUE}" stroke-width="2"/>' if line else "")
+        + f'<g stroke="{BLUE}" stroke-width="2" opacity="0.7">{dots}</g>'
+        + svg.axis_bottom(
+            month_x,
+            [n if i % every == 0 else None for i, n in enumerate(names)],
+            y=plot_h,
+            width=plot_w,
+            flush=True,
+        )
+        + svg.axis_left([y(v) for v in y_values], y_labels, height=plot_h, title=label("nps", lang))
     )
-    base = alt.Chart(data).encode(x=x)
-    band = base.mark_area(opacity=0.25, color=LIGHT_BLUE).encode(
-        y=alt.Y("ci_low:Q", scale=alt.Scale(domain=[-100, 100]), title=label("nps", lang)),
-        y2="ci_high:Q",
+    left, top = svg.left_margin(y_labels, title=True), svg.PAD + 6
+    return svg.document(
+        label("nps", lang),
+        width=left + plot_w + svg.PAD + 1,
+        height=top + plot_h + 19 + svg.PAD,
+        left=left,
+        top=top,
+        body=body,
     )
-    line = base.mark_line(color=BLUE).encode(y="nps:Q")
-    points = base.mark_point(size=40, color=BLUE).encode(
-        y="nps:Q",
-        fill=alt.condition(alt.datum.small_n, alt.value("white"), alt.value(BLUE)),
-    )
-    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color="#888").encode(y="y:Q")
-    chart = alt.layer(band, zero, line, points).properties(width=WIDTH - 80, height=220)
-    return to_svg(_spec(chart), lang=lang, title=label("nps", lang))
 
 
 def value_distribution_chart(
@@ -294,24 +348,48 @@ def value_distribution_chart(
 
     ``distribution`` is :func:`kunde_cli.report.value_distribution`.
     """
-    import altair as alt
-
     if distribution.is_empty():
         return ""
-    rows = []
-    for r in distribution.iter_rows(named=True):
-        low = format_number(r["lower"], lang)
-        band = f"{low}+" if r["upper"] is None else f"{low}–{format_number(r['upper'], lang)}"
-        rows.append({"band": band, "customers": r["customers"]})
-    order = [row["band"] for row in rows]
+    bands = []
+    for lower, upper in distribution.select("lower", "upper").iter_rows():
+        low = format_number(lower, lang)
+        bands.append(f"{low}+" if upper is None else f"{low}–{format_number(upper, lang)}")
+    counts = [int(v or 0) for v in distribution.get_column("customers").to_list()]
     unit = currency if lang == "da" else currency.replace("kr.", "DKK")
-    chart = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar(color=BLUE)
-        .encode(
-            x=alt.X("band:N", sort=order, title=unit, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("customers:Q", title=label("customers", lang)),
-        )
-        .properties(width=WIDTH - 80, height=220)
+    plot_w, plot_h = WIDTH - 80, 220
+    count = math.ceil(plot_h / 40)
+    top = svg.nice(0.0, float(max(counts) or 1))[1]
+    y = svg.linear((0.0, top), (plot_h, 0.0))
+    y_values, y_step = svg.ticks(0.0, top, count)
+    y_labels = [format_number(v, lang, svg.decimals(y_step)) for v in y_values]
+    # Vega-Lite's band: 10 % between bars, 5 % at each end.
+    step = plot_w / len(bands)
+    width = step * 0.9
+    centres = [step * 0.05 + i * step + width / 2 for i in range(len(bands))]
+    bars = "".join(
+        f'<path d="M{num(cx - width / 2)},{num(y(n))}h{num(width)}V{plot_h}h-{num(width)}Z">'
+        f"{_title(f'{b}: {format_number(n, lang)}')}</path>"
+        for cx, n, b in zip(centres, counts, bands, strict=True)
     )
-    return to_svg(_spec(chart), lang=lang, title=label("customers", lang))
+    turn = math.radians(40)
+    widest = max(svg.text_width(b) for b in bands)
+    title_y = plot_h + 7 + widest * math.sin(turn) + 9 * math.cos(turn) + 13
+    body = (
+        svg.grid(centres, [y(v) for v in y_values], width=plot_w, height=plot_h)
+        + f'<g fill="{BLUE}">{bars}</g>'
+        + svg.axis_bottom(
+            centres, bands, y=plot_h, width=plot_w, angle=-40, title=unit, title_y=title_y
+        )
+        + svg.axis_left(
+            [y(v) for v in y_values], y_labels, height=plot_h, title=label("customers", lang)
+        )
+    )
+    left = svg.left_margin(y_labels, title=True)
+    return svg.document(
+        label("customers", lang),
+        width=left + plot_w + svg.PAD + 1,
+        height=svg.PAD + title_y + 3 + svg.PAD,
+        left=left,
+        top=svg.PAD,
+        body=body,
+    )
