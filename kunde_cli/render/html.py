@@ -18,6 +18,7 @@ each section gets one plain sentence on what it means and what to do next
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -348,11 +349,20 @@ def template_dir() -> Path:
 
 
 def environment() -> jinja2.Environment:
-    """A Jinja2 environment on :func:`template_dir`, autoescaping every template."""
+    """A Jinja2 environment on :func:`template_dir`, autoescaping every template.
+
+    One per folder and process: the report template is compiled once, not at every
+    render (Jinja still reloads a template whose file has changed).
+    """
+    return _environment(template_dir())
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(folder: Path) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir()),
+        loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -700,6 +710,47 @@ def _chart_segments(data: ReportData) -> pl.DataFrame:
     return pl.concat([shown.select(row.columns), row])
 
 
+def _chart_cohorts(data: ReportData) -> pl.DataFrame:
+    """The cohorts the heatmap draws: in an anonymised report not those of fewer than
+    five customers."""
+    import polars as pl
+
+    if not data.left_out.get("cohorts"):
+        return data.cohorts
+    hidden = pl.Series(list(data.left_out["cohorts"])).implode()
+    return data.cohorts.filter(~pl.col("cohort").is_in(hidden))
+
+
+def chart_calls(data: ReportData) -> dict[str, Callable[[], str]]:
+    """The page's charts, each as a call that draws it (inline SVG) from ``data``:
+    ``segments``, ``ladder``, ``cohorts``, ``clv`` and, with survey answers, ``nps``.
+    :func:`page_context` draws them all; ``bench/render_html.py`` times them one by one.
+    """
+    import polars as pl
+
+    from kunde_cli.render import charts
+    from kunde_cli.report import HEATMAP_COHORTS, HEATMAP_MONTHS
+
+    lg = data.lang
+    calls: dict[str, Callable[[], str]] = {
+        "segments": lambda: charts.segment_chart(_chart_segments(data), lang=lg),
+        "ladder": lambda: charts.ladder_funnel(data.ladder_change, lang=lg),
+        "cohorts": lambda: charts.cohort_heatmap(
+            _chart_cohorts(data), lang=lg, max_cohorts=HEATMAP_COHORTS, max_months=HEATMAP_MONTHS
+        ),
+        "clv": lambda: charts.value_distribution_chart(
+            data.clv.distribution, lang=lg, currency=data.currency
+        ),
+    }
+    if data.nps is not None:
+        trend = data.nps.trend
+        if data.left_out.get("nps"):
+            # Anonymised: periods of fewer than five answers are not drawn.
+            trend = trend.filter(pl.col("nps").is_not_null())
+        calls["nps"] = lambda: charts.nps_trend(trend, lang=lg)
+    return calls
+
+
 def _label_values(prefix: str = "") -> Callable[[Any], Callable[[Any], str]]:
     def for_lang(lang: Any) -> Callable[[Any], str]:
         return lambda v: label(f"{prefix}{v}", lang)
@@ -713,10 +764,10 @@ def page_context(data: ReportData) -> dict[str, Any]:
     from markupsafe import Markup
 
     from kunde_cli import __version__
-    from kunde_cli.render import charts
-    from kunde_cli.report import HEATMAP_COHORTS, HEATMAP_MONTHS
+    from kunde_cli.report import HEATMAP_COHORTS
 
     lg, cur = data.lang, data.currency
+    drawn = chart_calls(data)
     seg_label = _label_values()(lg)
     tier_label = _label_values("tier_")(lg)
     when = _when(data.as_of, lg)
@@ -810,12 +861,8 @@ def page_context(data: ReportData) -> dict[str, Any]:
             terms.setdefault(row["nps_category"], []).append(
                 f"{row['term']} ({format_number(row['comments'], lg)})"
             )
-        trend = data.nps.trend
-        if data.left_out.get("nps"):
-            # Anonymised: periods of fewer than five answers are not drawn.
-            trend = trend.filter(pl.col("nps").is_not_null())
         nps = {
-            "chart": Markup(charts.nps_trend(trend, lang=lg)),
+            "chart": Markup(drawn["nps"]()),
             "terms": [
                 {"group": label(group, lg), "terms": items} for group, items in terms.items()
             ],
@@ -868,12 +915,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
         values={"segment": seg_label},
         caption=_left_out_caption(data, "clv"),
     )
-    cohorts = data.cohorts
-    if data.left_out.get("cohorts"):
-        # Anonymised: cohorts of fewer than five customers are not drawn.
-        cohorts = cohorts.filter(
-            ~pl.col("cohort").is_in(pl.Series(list(data.left_out["cohorts"])).implode())
-        )
+    cohorts = _chart_cohorts(data)
     heatmap_cohorts = min(
         HEATMAP_COHORTS, cohorts.get_column("cohort").n_unique() if cohorts.height else 0
     )
@@ -891,17 +933,13 @@ def page_context(data: ReportData) -> dict[str, Any]:
         "cards": _key_cards(data),
         "key_sentence": _key_sentence(data),
         "segments_sentence": _segments_sentence(data),
-        "segments_chart": Markup(charts.segment_chart(_chart_segments(data), lang=lg)),
+        "segments_chart": Markup(drawn["segments"]()),
         "segments": segments,
         "ladder_sentence": _ladder_sentence(data),
-        "ladder_chart": Markup(charts.ladder_funnel(data.ladder_change, lang=lg)),
+        "ladder_chart": Markup(drawn["ladder"]()),
         "ladder": ladder_table,
         "retention_sentence": _retention_sentence(data),
-        "cohort_chart": Markup(
-            charts.cohort_heatmap(
-                cohorts, lang=lg, max_cohorts=HEATMAP_COHORTS, max_months=HEATMAP_MONTHS
-            )
-        ),
+        "cohort_chart": Markup(drawn["cohorts"]()),
         "cohort_caption": cohort_caption,
         "retention": retention,
         "churn_sentence": _churn_sentence(data),
@@ -914,9 +952,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
         "nps": nps,
         "nps_comments_hidden": text("nps_comments_hidden", lg) if data.anonymised else None,
         "clv_sentence": _clv_sentence(data),
-        "clv_chart": Markup(
-            charts.value_distribution_chart(data.clv.distribution, lang=lg, currency=cur)
-        ),
+        "clv_chart": Markup(drawn["clv"]()),
         "clv": clv_table,
         "personas_sentence": text("personas_sentence" if data.personas else "personas_none", lg),
         "personas": [
