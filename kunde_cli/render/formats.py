@@ -16,9 +16,9 @@ import contextlib
 import errno
 import io
 import os
+import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -89,7 +89,8 @@ def write_outputs(items: Sequence[tuple[Path, bytes]], *, unchanged: str | None 
     """Write each ``(path, data)`` where the user asked, respecting what is there.
 
     - A missing path or a regular file: written to a temporary file beside it and
-      renamed onto it, so the previous file stays whole until the new one is complete.
+      renamed onto it, so the previous file stays whole until the new one is complete
+      (the workspace's atomic writer, :mod:`kunde_cli.store.atomic`).
       With several items every temporary file is written before any is renamed: a full
       disk leaves all previous files (an HTML report and its workbook) unchanged.
     - A symbolic link to a regular file: the file it points to is replaced the same way,
@@ -103,6 +104,8 @@ def write_outputs(items: Sequence[tuple[Path, bytes]], *, unchanged: str | None 
     :class:`OutputError` saying what is unchanged (``unchanged``, else worked out per
     file). Nothing here raises ``OSError``.
     """
+    from kunde_cli.store import atomic
+
     plans = [_plan_output(Path(path)) for path, _ in items]
     temps: list[tuple[Path, _Plan]] = []
     try:
@@ -114,7 +117,12 @@ def write_outputs(items: Sequence[tuple[Path, bytes]], *, unchanged: str | None 
                 _write_through(plan, data)
         for tmp, plan in temps:
             with _output_errors(plan, unchanged):
-                tmp.replace(plan.target)
+                atomic.replace(tmp, plan.target)
+        for folder in dict.fromkeys(plan.target.parent for _, plan in temps):
+            # The files are in place; a folder whose entries cannot be flushed (some
+            # network shares refuse) changes nothing of that.
+            with contextlib.suppress(OSError):
+                atomic.fsync_dir(folder)
     finally:
         for tmp, _ in temps:
             with contextlib.suppress(OSError):
@@ -277,7 +285,10 @@ def _is_fd_link(path: Path) -> bool:
 
 
 def _write_temp(plan: _Plan, data: bytes, unchanged: str | None) -> Path:
-    """``data`` in a complete, synced temporary file beside ``plan.target``."""
+    """``data`` in a complete, synced temporary file beside ``plan.target`` (hidden,
+    ``.<name>.<random>.tmp``; :func:`kunde_cli.store.atomic.write_temp`)."""
+    from kunde_cli.store import atomic
+
     folder = plan.target.parent
     with _output_errors(plan, unchanged):
         blocker = _file_above(plan.target)
@@ -286,16 +297,8 @@ def _write_temp(plan: _Plan, data: bytes, unchanged: str | None) -> Path:
                 f"{blocker} is a file, not a folder; nothing was written", path=plan.named
             )
         folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{plan.target.name}.", suffix=".tmp", dir=folder)
-        tmp = Path(name)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        tmp = folder / f".{plan.target.name}.{secrets.token_hex(4)}.tmp"
+        atomic.write_temp(tmp, lambda fh: fh.write(data))
     return tmp
 
 

@@ -41,6 +41,7 @@ from typing import IO, Any, TypeVar
 import polars as pl
 
 from kunde_cli.errors import KundeError, WorkspaceError, os_errno
+from kunde_cli.store import atomic
 from kunde_cli.store.layout import (
     DIR_MODE,
     FILE_MODE,
@@ -64,7 +65,6 @@ READ_ATTEMPTS = 3
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 T = TypeVar("T")
 
@@ -293,30 +293,19 @@ class WorkspaceFolder:
     # --- writing files ---------------------------------------------------------------
 
     def _write_bytes_atomic(self, target: Path, write: Any) -> None:
-        """Write via a temporary file in the same folder, fsync, then os.replace."""
+        """Write via a temporary file in the same folder, fsync, then os.replace (the
+        one atomic writer, :mod:`kunde_cli.store.atomic`)."""
         tmp = target.with_name(f"{TMP_PREFIX}{secrets.token_hex(4)}-{target.name}")
         with _os_errors(self.path):
             self._write_via(tmp, target, write)
-            _fsync_dir(target.parent)
+            atomic.fsync_dir(target.parent)
         if target.name == MANIFEST and target.parent == self.path and self._lock_depth:
             # The commit point: the data files written so far are listed now, and only
             # a later commit (and the readers' rule) may remove them.
             self._written = []
 
-    @staticmethod
-    def _write_via(tmp: Path, target: Path, write: Callable[[Any], object]) -> None:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, FILE_MODE)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                os.fchmod(handle.fileno(), FILE_MODE)
-                write(handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            tmp.replace(target)  # atomic: os.replace (replaces a link, never follows it)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            raise
+    #: Writes a temporary file and renames it onto the target (tests put a full disk here).
+    _write_via = staticmethod(atomic.write_via)
 
     def _write_parquet(self, frame: pl.DataFrame, target: Path) -> None:
         """Write a data file (part or identity) atomically; Polars' own OS errors (disk
@@ -664,11 +653,3 @@ def _read_lock_info(fd: int) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError):
         return {}
     return info if isinstance(info, dict) else {}
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -18,6 +18,7 @@ import secrets
 from pathlib import Path
 
 from kunde_cli.errors import ConfigError
+from kunde_cli.store import atomic
 
 #: Where the per-user pseudonym salt lives unless --salt or KUNDE_SALT gives one.
 SALT_ENV = "KUNDE_SALT"
@@ -122,7 +123,7 @@ def _create_salt_file(path: Path) -> str:
                 if path.exists():
                     return _read_salt_file(path)
                 tmp.replace(path)
-            _fsync_dir(path.parent)
+            atomic.fsync_dir(path.parent)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
@@ -133,11 +134,3 @@ def _create_salt_file(path: Path) -> str:
             hint=f"free some space or fix the folder's permissions, or set {SALT_ENV}",
         ) from None
     return value
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -244,7 +244,7 @@ def test_folder_that_refuses_new_files(
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr("kunde_cli.render.formats.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("kunde_cli.store.atomic.write_temp", refuse)
     result = segment_csv(export, target)
     assert result.exit_code == 2
     assert f"segmenter.csv: cannot write the output: {words}; the previous file is unchanged" in (
