@@ -43,9 +43,9 @@ from kunde_cli.analytics.orders import (
     PURCHASE_DAY,
     RECENCY,
     Basis,
+    OrderBasis,
     basis_at,
-    latest_non_null,
-    lines_of,
+    latest_contacts,
 )
 from kunde_cli.config import ChurnConfig
 from kunde_cli.errors import ConfigError
@@ -354,13 +354,9 @@ def tier_action_expr(column: str = TIER, lang: str = "da") -> pl.Expr:
 
 def contact_details(data: Basis) -> pl.LazyFrame:
     """Latest known ``email`` and ``name`` per customer (null columns when the export has none)."""
-    lines = lines_of(data)
-    names = lines.collect_schema().names()
-    latest = [
-        (latest_non_null(col) if col in names else pl.lit(None, dtype=pl.String)).alias(col)
-        for col in (s.EMAIL, s.NAME)
-    ]
-    return lines.group_by(s.CUSTOMER_ID).agg(latest)
+    if isinstance(data, OrderBasis):
+        return data.latest_contacts.lazy().select(s.CUSTOMER_ID, s.EMAIL, s.NAME)
+    return latest_contacts(data.lazy()).select(s.CUSTOMER_ID, s.EMAIL, s.NAME)
 
 
 def with_model(

@@ -46,7 +46,6 @@ from kunde_cli.analytics.orders import (
     LAST_ORDER,
     RECENCY,
     Basis,
-    as_of_cutoff,
     basis_at,
     latest_non_null,
     lines_of,
@@ -235,20 +234,8 @@ def contact_details(lines: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
     >>> contact_details(lines, as_of=date(2024, 3, 1)).collect().rows()
     [('a', 'Anna', 'anna@x.dk', None, False)]
     """
-    lines = lines_of(lines)
-    names = lines.collect_schema().names()
     wanted = (s.NAME, s.EMAIL, s.PHONE, s.MARKETING_CONSENT)
-    dtypes = {s.MARKETING_CONSENT: pl.Boolean}
-    present = [c for c in wanted if c in names]
-    frame = (
-        lines.filter(pl.col(s.ORDER_DATE) < as_of_cutoff(as_of))
-        .group_by(s.CUSTOMER_ID)
-        .agg(*(_latest_non_null(c, s.ORDER_DATE) for c in present))
-    )
-    missing = [
-        pl.lit(None, dtype=dtypes.get(c, pl.String)).alias(c) for c in wanted if c not in names
-    ]
-    return frame.with_columns(missing).select(s.CUSTOMER_ID, *wanted)
+    return basis_at(lines, as_of).contacts.lazy().select(s.CUSTOMER_ID, *wanted)
 
 
 def has_consent_data(lines: Basis) -> bool:

@@ -41,7 +41,6 @@ from kunde_cli.analytics.orders import (
     as_of_cutoff,
     basis_at,
     emails_of,
-    latest_non_null,
     lines_of,
 )
 from kunde_cli.analytics.text import KIND, WORD, rank_terms, term_counts
@@ -600,12 +599,12 @@ def follow_up_list(
         )
     )
     contact = (
-        lines_of(orders)
-        .filter(pl.col(s.ORDER_DATE) < as_of_cutoff(as_of))
-        .group_by(s.CUSTOMER_ID)
-        .agg(
-            latest_non_null(s.NAME).alias("_order_name"),
-            latest_non_null(s.EMAIL).alias("_order_email"),
+        basis_at(orders, as_of)
+        .contacts.lazy()
+        .select(
+            s.CUSTOMER_ID,
+            pl.col(s.NAME).alias("_order_name"),
+            pl.col(s.EMAIL).alias("_order_email"),
         )
     )
     score_order = pl.col(s.SCORE) if kind == "detractors" else -pl.col(s.SCORE).cast(pl.Int64)

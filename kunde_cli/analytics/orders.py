@@ -31,9 +31,11 @@ built once per date.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 import polars as pl
 
@@ -151,10 +153,14 @@ def order_totals(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame
     >>> out.select("order_id", "net_amount", "order_status", "counted").rows()
     [('1', 70.0, 'completed', True), ('2', 50.0, 'cancelled', False), ('3', 0.0, 'completed', True)]
     """
-    return _all_orders(lines, as_of=as_of).filter(pl.col(s.CUSTOMER_ID).is_not_null())
+    return all_orders(lines, as_of=as_of).filter(pl.col(s.CUSTOMER_ID).is_not_null())
 
 
-def _all_orders(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
+def all_orders(
+    lines: pl.LazyFrame, *, as_of: date | datetime, extra: Sequence[pl.Expr] = ()
+) -> pl.LazyFrame:
+    """:func:`order_totals` with the orders of unknown customers too (``customer_id``
+    null); ``extra`` are more aggregations per order (the stored orders table's)."""
     cutoff = as_of_cutoff(as_of)
     lines = lines.filter(pl.col(s.ORDER_DATE) < cutoff)
     has_refs = s.REFERENCE in lines.collect_schema()
@@ -206,6 +212,7 @@ def _all_orders(lines: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
             status.alias(ORDER_STATUS),
             ore_sum(pl.col(s.AMOUNT)).alias(NET_AMOUNT),
             pl.col("_credit_line").any().alias("_credited"),
+            *extra,
         )
         .with_columns(cls.alias(STATUS_WORD), st.status_class_expr(cls).alias(ORDER_STATUS))
         .with_columns(credit.alias(CREDIT))
@@ -278,16 +285,16 @@ def order_overview(
     basis = lines if isinstance(lines, OrderBasis) else None
     lines = basis.lines if basis is not None else lines
     if not by_document:
-        anonymous = _all_orders(lines.filter(pl.col(s.CUSTOMER_ID).is_null()), as_of=day)
+        anonymous = all_orders(lines.filter(pl.col(s.CUSTOMER_ID).is_null()), as_of=day)
         known = basis.at(day).orders.lazy() if basis is not None else order_totals(lines, as_of=day)
         orders = pl.concat([known, anonymous]).collect()
         documents = orders
     else:
-        orders = _all_orders(lines, as_of=day).collect()
+        orders = all_orders(lines, as_of=day).collect()
         # Documents as the export lists them: a credit note that references an order is
         # its own row here (under its own status word), though netted into that order.
         documents = (
-            _all_orders(
+            all_orders(
                 lines.with_columns(pl.lit(None, pl.String).alias(s.REFERENCE)), as_of=day
             ).collect()
             if s.REFERENCE in lines.collect_schema()
@@ -452,13 +459,20 @@ class OrderBasis:
 
     lines: pl.LazyFrame
     as_of: date
+    #: The workspace's stored orders and customers tables of these same lines
+    #: (kunde_cli.analytics.tables.Tables), when there are any: orders and contact
+    #: details are then read from them instead of regrouping the lines.
+    tables: Any = None
     _family: dict[date, OrderBasis] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def of(cls, lines: pl.LazyFrame | pl.DataFrame, *, as_of: date | datetime) -> OrderBasis:
-        """The basis of ``lines`` at ``as_of``."""
+    def of(
+        cls, lines: pl.LazyFrame | pl.DataFrame, *, as_of: date | datetime, tables: Any = None
+    ) -> OrderBasis:
+        """The basis of ``lines`` at ``as_of`` (with the stored ``tables`` of the same
+        lines, when given)."""
         day = as_of.date() if isinstance(as_of, datetime) else as_of
-        basis = cls(lines=lines.lazy(), as_of=day)
+        basis = cls(lines=lines.lazy(), as_of=day, tables=tables)
         basis._family[day] = basis
         return basis
 
@@ -467,14 +481,51 @@ class OrderBasis:
         day = as_of.date() if isinstance(as_of, datetime) else as_of
         known = self._family.get(day)
         if known is None:
-            known = OrderBasis(lines=self.lines, as_of=day, _family=self._family)
+            known = OrderBasis(
+                lines=self.lines, as_of=day, tables=self.tables, _family=self._family
+            )
             self._family[day] = known
         return known
 
     @cached_property
     def orders(self) -> pl.DataFrame:
         """:func:`order_totals` at this date."""
+        if self.tables is not None:
+            from kunde_cli.analytics.tables import orders_at
+
+            return orders_at(self.tables.orders, self.lines, as_of=self.as_of)
         return order_totals(self.lines, as_of=self.as_of).collect()
+
+    def _covers_every_line(self) -> bool:
+        """True when no stored line is after this date (the stored customers table then
+        holds the contact details at this date)."""
+        if self.tables is None:
+            return False
+        from kunde_cli.analytics.tables import LAST_LINE_DATE
+
+        latest = self.tables.customers.get_column(LAST_LINE_DATE).max()
+        return latest is None or latest < as_of_cutoff(self.as_of)
+
+    @cached_property
+    def contacts(self) -> pl.DataFrame:
+        """Per known customer, the latest non-empty name, e-mail, phone, postcode, city,
+        country and marketing consent on their lines up to this date (null where none;
+        columns the export lacks are null)."""
+        from kunde_cli.analytics.tables import CONTACT_COLUMNS
+
+        if self._covers_every_line():
+            return self.tables.customers.select(s.CUSTOMER_ID, *CONTACT_COLUMNS)
+        lines = self.lines.filter(pl.col(s.ORDER_DATE) < as_of_cutoff(self.as_of))
+        return latest_contacts(lines).collect()
+
+    @cached_property
+    def latest_contacts(self) -> pl.DataFrame:
+        """:attr:`contacts` from every line, whatever the date."""
+        from kunde_cli.analytics.tables import CONTACT_COLUMNS
+
+        if self.tables is not None:
+            return self.tables.customers.select(s.CUSTOMER_ID, *CONTACT_COLUMNS)
+        return latest_contacts(self.lines).collect()
 
     @cached_property
     def days(self) -> pl.DataFrame:
@@ -516,3 +567,22 @@ def emails_of(data: Basis) -> pl.LazyFrame:
     if isinstance(data, OrderBasis):
         return data.emails.lazy()
     return customer_emails(data.lazy())
+
+
+def latest_contacts(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """Per known customer of ``lines``: the latest non-empty value of each contact
+    column (:data:`kunde_cli.analytics.tables.CONTACT_COLUMNS`; null columns where the
+    export has none)."""
+    from kunde_cli.analytics.tables import CONTACT_COLUMNS
+
+    names = lines.collect_schema().names()
+    return (
+        lines.filter(pl.col(s.CUSTOMER_ID).is_not_null())
+        .group_by(s.CUSTOMER_ID)
+        .agg(
+            (latest_non_null(column) if column in names else pl.lit(None, dtype))
+            .cast(dtype)
+            .alias(column)
+            for column, dtype in CONTACT_COLUMNS.items()
+        )
+    )

@@ -1,0 +1,240 @@
+"""The orders and customers tables the workspace stores beside the order lines.
+
+Every analysis starts from the orders of :func:`kunde_cli.analytics.orders.order_totals`
+and the customers' contact details; regrouping millions of lines for each question is
+what made a report slow. At ingest (and at every other change of the lines: forget, an
+upgrade of an older workspace) the store writes, in the same manifest commit as the
+lines:
+
+* the **orders table** — one row per order as :func:`order_totals` builds it with no
+  as-of date (anonymous orders included, ``customer_id`` null), plus
+  ``customer_key`` (the customer's integer key), ``last_line_date`` (the latest line
+  of the order, its credit lines included: an as-of date before it cuts the order in
+  two), ``line_count``, ``channel``, ``first_product``, ``first_category`` (of the
+  order's lowest-numbered line that has one) and ``currency``;
+* the **customers table** — one row per known customer: ``customer_key``,
+  ``customer_id`` (the canonical id, :mod:`kunde_cli.identity`), the latest name,
+  e-mail, phone, postcode, city, country and marketing consent (later line wins, as
+  :func:`kunde_cli.analytics.orders.latest_non_null`), ``first_purchase``,
+  ``last_purchase``, ``purchase_days``, ``purchases`` and ``last_line_date``.
+
+Customer keys are integers assigned at ingest and kept across ingests (a customer keeps
+its key; new customers get the next numbers, in id order); when identity merges two ids,
+the surviving canonical id keeps its key. The tables describe the lines *as a whole*: an
+analysis at an earlier as-of date filters them and rebuilds from the lines only the
+orders that date cuts (:func:`orders_at`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+
+from kunde_cli import schema as s
+from kunde_cli.analytics.orders import (
+    COUNTED,
+    NET_AMOUNT,
+    PURCHASE_DAY,
+    all_orders,
+    as_of_cutoff,
+    latest_contacts,
+)
+
+CUSTOMER_KEY = "customer_key"
+LAST_LINE_DATE = "last_line_date"
+LINE_COUNT = "line_count"
+FIRST_PRODUCT = "first_product"
+FIRST_CATEGORY = "first_category"
+FIRST_PURCHASE = "first_purchase"
+LAST_PURCHASE = "last_purchase"
+PURCHASE_DAYS = "purchase_days"
+PURCHASES = "purchases"
+
+#: Contact columns of the customers table, with their dtype.
+CONTACT_COLUMNS: dict[str, pl.DataType] = {
+    s.NAME: pl.String(),
+    s.EMAIL: pl.String(),
+    s.PHONE: pl.String(),
+    s.POSTCODE: pl.String(),
+    s.CITY: pl.String(),
+    s.COUNTRY: pl.String(),
+    s.MARKETING_CONSENT: pl.Boolean(),
+}
+
+#: The far-off as-of date the tables are built at (every line in scope).
+_ALL = date(9999, 12, 30)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The two stored tables (eager frames, as written)."""
+
+    orders: pl.DataFrame
+    customers: pl.DataFrame
+
+
+def customer_keys(
+    customer_ids: pl.Series | pl.DataFrame, previous: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """``customer_id`` → ``customer_key`` for the distinct non-null ids given: the key
+    of ``previous`` (an earlier customers table) where the id had one, else the next
+    free integers in id order (so the same data gives the same keys).
+
+    >>> old = pl.DataFrame({"customer_id": ["b"], "customer_key": [7]})
+    >>> customer_keys(pl.Series("customer_id", ["c", "b", "a", None, "c"]), old).rows()
+    [('a', 8), ('b', 7), ('c', 9)]
+    """
+    frame = customer_ids if isinstance(customer_ids, pl.DataFrame) else customer_ids.to_frame()
+    ids = frame.select(pl.col(s.CUSTOMER_ID)).drop_nulls().unique().sort(s.CUSTOMER_ID)
+    if previous is None or previous.is_empty():
+        return ids.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(CUSTOMER_KEY))
+    known = previous.select(s.CUSTOMER_ID, pl.col(CUSTOMER_KEY).cast(pl.Int64))
+    start = int(known.get_column(CUSTOMER_KEY).max() or 0)
+    joined = ids.join(known, on=s.CUSTOMER_ID, how="left", maintain_order="left")
+    fresh = pl.col(CUSTOMER_KEY).is_null()
+    return joined.with_columns(
+        pl.when(fresh)
+        .then(fresh.cast(pl.Int64).cum_sum() + start)
+        .otherwise(pl.col(CUSTOMER_KEY))
+        .alias(CUSTOMER_KEY)
+    )
+
+
+def _first_by_line(column: str) -> pl.Expr:
+    """The value of ``column`` on the order's lowest-numbered line that has one."""
+    value = pl.col(column)
+    return value.min_by(pl.when(value.is_not_null()).then(pl.col(s.LINE_NO).cast(pl.Int64)))
+
+
+def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> Tables:
+    """The orders and customers tables of ``lines`` (resolved customer ids, as the
+    workspace scans them); ``previous`` is the customers table they replace (for the
+    keys).
+
+    >>> lines = pl.LazyFrame({
+    ...     "customer_id": ["a", "a", "a", None], "order_id": ["1", "1", "2", "3"],
+    ...     "line_no": [1, 2, 1, 1],
+    ...     "order_date": [datetime(2024, 1, 1), datetime(2024, 1, 9), datetime(2024, 2, 1),
+    ...                    datetime(2024, 2, 1)],
+    ...     "amount": [100.0, -30.0, 50.0, 20.0], "status": ["paid", None, "paid", "paid"],
+    ...     "email": ["a@x.dk", None, "new@x.dk", None], "product": ["Te", None, "Kaffe", "Te"]})
+    >>> t = build_tables(lines)
+    >>> t.orders.sort("order_id").select(
+    ...     "customer_key", "order_id", "net_amount", "line_count", "last_line_date", "first_product"
+    ... ).rows()  # doctest: +NORMALIZE_WHITESPACE
+    [(1, '1', 70.0, 2, datetime.datetime(2024, 1, 9, 0, 0), 'Te'),
+     (1, '2', 50.0, 1, datetime.datetime(2024, 2, 1, 0, 0), 'Kaffe'),
+     (None, '3', 20.0, 1, datetime.datetime(2024, 2, 1, 0, 0), 'Te')]
+    >>> t.customers.select("customer_key", "customer_id", "email", "purchases", "purchase_days").rows()
+    [(1, 'a', 'new@x.dk', 2, 2)]
+    """
+    lines = lines.lazy()
+    names = lines.collect_schema().names()
+    extra = [
+        pl.col(s.ORDER_DATE).max().alias(LAST_LINE_DATE),
+        pl.len().cast(pl.Int64).alias(LINE_COUNT),
+    ]
+    for column, alias in (
+        (s.CHANNEL, s.CHANNEL),
+        (s.PRODUCT, FIRST_PRODUCT),
+        (s.CATEGORY, FIRST_CATEGORY),
+        (s.CURRENCY, s.CURRENCY),
+    ):
+        if column in names:
+            extra.append(_first_by_line(column).cast(pl.String).alias(alias))
+        else:
+            extra.append(pl.lit(None, pl.String).alias(alias))
+    orders = all_orders(lines, as_of=_ALL, extra=extra).collect()
+    keys = customer_keys(orders.select(s.CUSTOMER_ID), previous)
+
+    known = pl.col(s.CUSTOMER_ID).is_not_null()
+    people = latest_contacts(lines).collect()
+    counted = orders.lazy().filter(known & pl.col(COUNTED))
+    bought = (
+        counted.group_by(s.CUSTOMER_ID)
+        .agg(
+            pl.col(s.ORDER_DATE).min().alias(FIRST_PURCHASE),
+            pl.col(s.ORDER_DATE).max().alias(LAST_PURCHASE),
+            pl.col(s.ORDER_DATE).dt.date().n_unique().cast(pl.Int64).alias(PURCHASE_DAYS),
+            pl.len().cast(pl.Int64).alias(PURCHASES),
+        )
+        .collect()
+    )
+    last_lines = (
+        orders.lazy()
+        .filter(known)
+        .group_by(s.CUSTOMER_ID)
+        .agg(pl.col(LAST_LINE_DATE).max())
+        .collect()
+    )
+    customers = (
+        keys.join(people, on=s.CUSTOMER_ID, how="left")
+        .join(bought, on=s.CUSTOMER_ID, how="left")
+        .join(last_lines, on=s.CUSTOMER_ID, how="left")
+        .with_columns(pl.col(PURCHASE_DAYS, PURCHASES).fill_null(0))
+        .sort(CUSTOMER_KEY)
+    )
+    orders = orders.join(keys, on=s.CUSTOMER_ID, how="left").select(
+        CUSTOMER_KEY, pl.all().exclude(CUSTOMER_KEY)
+    )
+    return Tables(
+        orders=orders.sort(CUSTOMER_KEY, s.ORDER_ID, nulls_last=True), customers=customers
+    )
+
+
+def orders_at(
+    stored: pl.DataFrame | pl.LazyFrame, lines: pl.LazyFrame, *, as_of: date | datetime
+) -> pl.DataFrame:
+    """:func:`kunde_cli.analytics.orders.order_totals` at ``as_of``, from the stored
+    orders table: the orders up to ``as_of``, where those the date cuts in two (an
+    order whose later lines — a refund, a credit note naming it — come after ``as_of``)
+    are built again from their lines. Known customers only, as order_totals.
+    """
+    cutoff = as_of_cutoff(as_of)
+    table = stored.lazy().filter(
+        pl.col(s.CUSTOMER_ID).is_not_null() & (pl.col(s.ORDER_DATE) < cutoff)
+    )
+    columns = [c for c in ORDER_COLUMNS]
+    whole = table.filter(pl.col(LAST_LINE_DATE) < cutoff).select(columns)
+    cut_ids = (
+        table.filter(pl.col(LAST_LINE_DATE) >= cutoff).select(s.ORDER_ID).collect().to_series()
+    )
+    if cut_ids.is_empty():
+        return whole.collect()
+    has_refs = s.REFERENCE in lines.collect_schema()
+    mine = pl.col(s.ORDER_ID).is_in(cut_ids.implode())
+    if has_refs:
+        mine = mine | pl.col(s.REFERENCE).is_in(cut_ids.implode())
+    rebuilt = (
+        all_orders(lines.filter(mine), as_of=as_of)
+        .filter(pl.col(s.CUSTOMER_ID).is_not_null() & pl.col(s.ORDER_ID).is_in(cut_ids.implode()))
+        .select(columns)
+    )
+    return pl.concat([whole, rebuilt]).collect()
+
+
+#: The columns of order_totals, in its order.
+ORDER_COLUMNS = [
+    s.CUSTOMER_ID,
+    s.ORDER_ID,
+    s.ORDER_DATE,
+    "order_status",
+    NET_AMOUNT,
+    "status_word",
+    "credit",
+    COUNTED,
+    "in_revenue",
+]
+
+__all__ = [
+    "CONTACT_COLUMNS",
+    "CUSTOMER_KEY",
+    "LAST_LINE_DATE",
+    "PURCHASE_DAY",
+    "Tables",
+    "build_tables",
+    "customer_keys",
+    "orders_at",
+]
