@@ -5,13 +5,13 @@ fitted column widths; numbers are numbers with Danish-style formats (``#.##0,00 
 ``dd-mm-åååå``; Excel shows the separators of the reader's locale), shares 0–1 as
 percentages.
 
-Formula injection: text is always written as text (``write_string``, and the workbook
-never converts strings to formulas, numbers or links), so a customer called
-``=HYPERLINK(...)`` stays a name. The cell keeps its exact value — no apostrophe is
-added, unlike CSV (``render/safety.py``), because in a workbook the cell *type* is what
-stops evaluation and an apostrophe would become part of the name. Formula-like text
-(starting with ``= + - @``, tab or CR) also gets Excel's "quote prefix" style, so even
-editing the cell and pressing Enter keeps it text.
+Formula injection: text is always written as a string cell (the workbook never converts
+strings to formulas, numbers or links), so a customer called ``=HYPERLINK(...)`` stays a
+name. The cell keeps its exact value — no apostrophe is added, unlike CSV
+(``render/safety.py``), because in a workbook the cell *type* is what stops evaluation
+and an apostrophe would become part of the name. Formula-like text (starting with
+``= + - @``, tab or CR) also gets Excel's "quote prefix" style, so even editing the cell
+and pressing Enter keeps it text.
 
 Excel holds at most 1,048,576 rows per sheet. A longer list is cut, and a note under
 the table (and :attr:`SheetResult.cut`) says how many rows were left out.
@@ -20,12 +20,18 @@ Same data, same bytes: numbers are rounded as in CSV (``formats.rounded``), the 
 of the zip carry xlsxwriter's fixed 1980 date, and the workbook's created date is the
 analysis's as-of date (or a fixed date), never the clock.
 
-xlsxwriter keeps the cells in memory until the workbook is closed (its constant-memory
-mode cannot make Excel tables); a sheet of a million customers costs a few GB.
+Speed: xlsxwriter makes the workbook (tables, formats, widths, panes, colour scales),
+but a sheet's data rows are not written cell by cell through it — that costs ~8 µs a
+cell. Polars makes each row's XML by column, a block of rows at a time, when the
+workbook is closed (:func:`_sheet_class`): repeated text goes to the shared strings
+as xlsxwriter would put it, other text is written inline, escaped as xlsxwriter
+escapes it. xlsxwriter's constant-memory mode is no help: it cannot make Excel tables,
+which filters and pivots need, and it still goes through Python for every cell.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Sequence
@@ -39,6 +45,8 @@ if TYPE_CHECKING:
     import polars as pl
 
 EXCEL_MAX_ROWS = 1_048_576
+#: Characters (UTF-16 units) a cell holds; longer text is cut, as xlsxwriter cuts it.
+EXCEL_MAX_CHARS = 32_767
 #: Data rows a sheet can hold below its header, leaving a blank row and a note row.
 MAX_DATA_ROWS = EXCEL_MAX_ROWS - 3
 MONEY_FORMAT = '#,##0.00 "kr."'
@@ -187,44 +195,276 @@ def _kind(column: str, dtype: Any, kinds: dict[str, str]) -> str:
     return column_kind(column, dtype)
 
 
-def _writer(ws: Any, kind: str, formats: Formats) -> Callable[[int, int, Any], None]:
-    """A function ``(row, col, value)`` writing one non-null value of ``kind``."""
-    fmt = formats.by_kind.get(kind)
-
-    def number(r: int, c: int, v: Any) -> None:
-        if isinstance(v, bool):
-            ws.write_boolean(r, c, v)
-        elif isinstance(v, int | float):
-            if v != v or v in (float("inf"), float("-inf")):  # NaN and ±inf: leave empty
-                return
-            ws.write_number(r, c, v, fmt)
-        else:
-            text(r, c, v)
-
-    def when(r: int, c: int, v: Any) -> None:
-        if isinstance(v, datetime):
-            ws.write_datetime(r, c, v.replace(tzinfo=None), formats.by_kind["datetime"])
-        elif isinstance(v, date):
-            ws.write_datetime(r, c, datetime(v.year, v.month, v.day), formats.by_kind["date"])
-        else:
-            text(r, c, v)
-
-    def text(r: int, c: int, v: Any) -> None:
-        if isinstance(v, bool):
-            ws.write_boolean(r, c, v)
-            return
-        if isinstance(v, list | tuple):
-            v = ", ".join("" if x is None else str(x) for x in v)
-        s = str(v)
-        # Text stays text: the exact value, as a string cell; formula-like text also
-        # gets the quote-prefix style so editing the cell cannot turn it into a formula.
-        ws.write_string(r, c, s, formats.quoted if _FORMULA_START.match(s) else None)
-
-    if kind in ("date", "datetime"):
-        return when
-    if kind == "text":
+def _utf16_cut(text: str) -> str:
+    """``text`` cut to Excel's 32,767 UTF-16 units per cell, as xlsxwriter cuts it."""
+    units = text.encode("utf-16-le")
+    if len(units) <= 2 * EXCEL_MAX_CHARS:
         return text
-    return number
+    return units[: 2 * EXCEL_MAX_CHARS].decode("utf-16-le", errors="ignore")
+
+
+def _as_text(value: Any) -> str:
+    """A value of a column with no cell type of its own (lists, decimals …) as text."""
+    if isinstance(value, list | tuple):
+        return ", ".join("" if x is None else str(x) for x in value)
+    return str(value)
+
+
+#: Characters Excel stores as ``_xHHHH_`` (xlsxwriter's ``_escape_control_characters``).
+_CONTROL = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20))] + ["\ufffe", "\uffff"]
+
+
+def _escaped(text: pl.Series) -> pl.Series:
+    """Text as the content of an XML element, escaped exactly as xlsxwriter escapes it.
+
+    A literal ``_xHHHH_`` gets its underscore escaped, control characters become
+    ``_xHHHH_`` (a raw CR would turn into LF in any XML parser), then ``& < >``.
+    Each step runs only on a column that needs it.
+    """
+    if text.str.contains("_x", literal=True).any():
+        text = text.str.replace_all(r"(_x[0-9a-fA-F]{4}_)", "_x005F${1}")
+    if text.str.contains("[\x00-\x08\x0b-\x1f\ufffe\uffff]").any():
+        for ch in _CONTROL:
+            text = text.str.replace_all(ch, f"_x{ord(ch):04X}_", literal=True)
+    if text.str.contains("[&<>]").any():
+        for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+            text = text.str.replace_all(raw, entity, literal=True)
+    return text
+
+
+def _text_cells(text: pl.Series, formats: Formats, strings: Any) -> pl.Series:
+    """The end of each text cell's ``<c>`` element, after ``<c r="A2``.
+
+    Always a string cell with the exact text; formula-like text (``= + - @``, tab,
+    CR) also gets the quote-prefix style. A column whose values repeat (segments,
+    actions) uses the workbook's shared strings, as xlsxwriter would; other text is
+    written inline, escaped here. xlsxwriter writes a shared string that looks like
+    rich text (``<r>…</r>``) without escaping it, so such a column is always inline.
+    """
+    import polars as pl
+
+    quoted = f'" s="{formats.quoted._get_xf_index()}"'
+    values = text.drop_nulls().unique(maintain_order=True)
+    if (
+        values.len() * 4 <= text.len() - text.null_count()
+        and not (values.str.starts_with("<r>") & values.str.ends_with("</r>")).any()
+    ):
+        words = values.to_list()
+        ends = []
+        for word in words:
+            style = quoted if _FORMULA_START.match(word) else '"'
+            ends.append(f'{style} t="s"><v>{strings._get_shared_string_index(word)}</v></c>')
+        # xlsxwriter counts every use of a shared string, not only the first.
+        strings.count += text.len() - text.null_count() - len(words)
+        return text.replace_strict(values, ends, default=None, return_dtype=pl.String)
+    escaped = _escaped(text)
+    frame = pl.DataFrame({"text": text, "xml": escaped})
+    return frame.select(
+        pl.concat_str(
+            [
+                pl.when(pl.col("text").str.contains(_FORMULA_START.pattern))
+                .then(pl.lit(quoted))
+                .otherwise(pl.lit('"')),
+                pl.lit(' t="inlineStr"><is><t'),
+                pl.when(pl.col("xml").str.contains(r"^\s|\s$"))
+                .then(pl.lit(' xml:space="preserve">'))
+                .otherwise(pl.lit(">")),
+                pl.col("xml"),
+                pl.lit("</t></is></c>"),
+            ]
+        )
+    ).to_series()
+
+
+_ROW = "__kunde_row"
+
+
+def _excel_serial(expr: pl.Expr, dtype: Any) -> pl.Expr:
+    """Dates and datetimes as Excel serial numbers (1900 system, as xlsxwriter counts).
+
+    Days since 1899-12-31, one more from 1 March 1900 on (Excel's 29 February 1900);
+    a datetime keeps its wall-clock time (its time zone dropped, as before).
+    """
+    import polars as pl
+
+    if dtype == pl.Date:
+        days = expr.cast(pl.Int64).cast(pl.Float64)
+    else:
+        if getattr(dtype, "time_zone", None):
+            expr = expr.dt.replace_time_zone(None)
+        days = expr.dt.epoch("us").cast(pl.Float64) / 86_400_000_000
+    serial = days + 25_568.0  # 1970-01-01 is day 25,568 after 1899-12-31
+    return pl.when(serial > 59).then(serial + 1).otherwise(serial)
+
+
+def _number_text(expr: pl.Expr, dtype: Any) -> pl.Expr:
+    """A number as the text of a ``<v>`` element (a whole float without ``.0``)."""
+    import polars as pl
+
+    if dtype.is_float():
+        return expr.cast(pl.Float64).cast(pl.String).str.strip_suffix(".0")
+    return expr.cast(pl.String)
+
+
+def _cells(
+    frame: pl.DataFrame, kinds: Sequence[str], formats: Formats, strings: Any
+) -> tuple[pl.DataFrame, list[pl.Expr]]:
+    """One expression per column giving each row's ``<c>`` element (null: no cell).
+
+    Numbers get their column's format (NaN and ±inf leave the cell empty), booleans are
+    booleans, dates and datetimes Excel dates, and everything else is text: a string
+    cell holding the exact value — never a formula — which also gets the quote-prefix
+    style when it starts like one (``= + - @``, tab, CR; :func:`_text_cells`). Columns whose
+    values have no cell type (lists, decimals, times …) are written as their text.
+    The frame is returned with such columns already turned into text.
+    """
+    import polars as pl
+    from xlsxwriter.utility import xl_col_to_name
+
+    row = pl.col(_ROW)
+    exprs: list[pl.Expr] = []
+    replaced: list[pl.Series] = []
+    for c, (name, kind) in enumerate(zip(frame.columns, kinds, strict=True)):
+        series = frame.get_column(name)
+        dtype = series.dtype
+        col = pl.col(name)
+        ref = pl.lit(f'<c r="{xl_col_to_name(c)}')
+        if dtype == pl.Boolean:
+            cell = pl.concat_str(
+                [
+                    ref,
+                    row,
+                    pl.lit('" t="b"><v>'),
+                    col.cast(pl.Int8).cast(pl.String),
+                    pl.lit("</v></c>"),
+                ]
+            )
+        elif dtype.is_numeric() and not isinstance(dtype, pl.Decimal) and kind not in _TEXTUAL:
+            fmt = formats.by_kind.get(kind)
+            style = f'" s="{fmt._get_xf_index()}"><v>' if fmt is not None else '"><v>'
+            cell = pl.concat_str(
+                [ref, row, pl.lit(style), _number_text(col, dtype), pl.lit("</v></c>")]
+            )
+            if dtype.is_float():
+                cell = pl.when(col.is_finite()).then(cell)
+        elif (dtype == pl.Date or isinstance(dtype, pl.Datetime)) and kind in ("date", "datetime"):
+            fmt = formats.by_kind["date" if dtype == pl.Date else "datetime"]
+            style = f'" s="{fmt._get_xf_index()}"><v>'
+            serial = _number_text(_excel_serial(col, dtype), pl.Float64)
+            cell = pl.concat_str([ref, row, pl.lit(style), serial, pl.lit("</v></c>")])
+        else:
+            if dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+                series = series.cast(pl.String)
+            else:
+                series = pl.Series(
+                    name,
+                    [None if v is None else _as_text(v) for v in series.to_list()],
+                    dtype=pl.String,
+                )
+            if (series.str.len_chars() > EXCEL_MAX_CHARS // 2).any():
+                series = series.map_elements(_utf16_cut, return_dtype=pl.String)
+            replaced.append(_text_cells(series, formats, strings).alias(name))
+            cell = pl.concat_str([ref, row, col])
+        exprs.append(cell)
+    if replaced:
+        frame = frame.with_columns(replaced)
+    return frame, exprs
+
+
+#: Kinds whose numbers are written as text (an explicit ``kinds={"x": "text"}``).
+_TEXTUAL = ("text", "date", "datetime")
+
+
+@functools.cache
+def _sheet_class() -> type:
+    """xlsxwriter's worksheet, with the data rows of its table written in bulk.
+
+    A sheet's data rows are not stored cell by cell: :meth:`write_body` keeps the
+    frame and its cell expressions, and when the workbook is closed the rows are
+    made by Polars, a block at a time, between the rows xlsxwriter holds itself
+    (the header above, notes below). Relies on xlsxwriter's ``_write_rows`` and
+    its dimension fields, which have been stable for a decade; the tests read every
+    sheet back.
+    """
+    from xlsxwriter.worksheet import Worksheet
+
+    class BulkWorksheet(Worksheet):  # type: ignore[misc]
+        _bulk: tuple[int, int, pl.DataFrame, list[pl.Expr]] | None = None
+
+        def write_body(self, first_row: int, frame: pl.DataFrame, cells: list[pl.Expr]) -> None:
+            """Hold ``frame`` as rows ``first_row``… (0-based) of this sheet."""
+            if frame.height == 0 or not cells:
+                return
+            last_row = first_row + frame.height - 1
+            self._check_dimensions(first_row, 0)
+            self._check_dimensions(last_row, len(cells) - 1)
+            self._bulk = (first_row, last_row, frame, cells)
+
+        def add_table(
+            self,
+            first_row: int,
+            first_col: int,
+            last_row: int,
+            last_col: int,
+            options: dict[str, Any] | None = None,
+        ) -> int:
+            """xlsxwriter's ``add_table`` without its check of every cell of the range.
+
+            xlsxwriter records each cell of a table to refuse overlapping tables and
+            merges — a million dict entries for a long sheet. A sheet here holds one
+            table and no merges, so the table is added over its header and first data
+            row and then given its full range (the only fields the last row sets).
+            """
+            options = dict(options or {})
+            if last_row - first_row <= 1 or options.get("total_row") or self.tables:
+                return super().add_table(first_row, first_col, last_row, last_col, options)
+            if self._check_dimensions(last_row, last_col, True, True):
+                return -1
+            result = super().add_table(first_row, first_col, first_row + 1, last_col, options)
+            if result == 0:
+                from xlsxwriter.utility import xl_range
+
+                table = self.tables[-1]
+                table["range"] = table["a_range"] = xl_range(
+                    first_row, first_col, last_row, last_col
+                )
+                if table.get("autofilter"):
+                    table["autofilter"] = table["a_range"]
+            return result
+
+        def _write_rows(self) -> None:
+            if self._bulk is None:
+                super()._write_rows()
+                return
+            import polars as pl
+
+            first, last, frame, cells = self._bulk
+            low, high = self.dim_rowmin, self.dim_rowmax
+            try:
+                if low < first:
+                    self.dim_rowmax = first - 1
+                    super()._write_rows()
+                numbered = frame.with_row_index(_ROW, offset=first + 1).with_columns(
+                    pl.col(_ROW).cast(pl.String)
+                )
+                row = pl.concat_str(
+                    [pl.lit('<row r="'), pl.col(_ROW), pl.lit('">'), *cells, pl.lit("</row>")],
+                    ignore_nulls=True,
+                ).alias("xml")
+                for offset in range(0, numbered.height, _BLOCK_ROWS):
+                    block = numbered.slice(offset, _BLOCK_ROWS).select(row)
+                    self.fh.write(block.get_column("xml").str.join("").item())
+                if high > last:
+                    self.dim_rowmin, self.dim_rowmax = last + 1, high
+                    super()._write_rows()
+            finally:
+                self.dim_rowmin, self.dim_rowmax = low, high
+
+    return BulkWorksheet
+
+
+#: Rows turned into XML at a time when a workbook is closed (bounds the memory).
+_BLOCK_ROWS = 20_000
 
 
 def _width(frame: pl.DataFrame, column: str, kind: str, header: str, lang: str) -> int:
@@ -276,7 +516,7 @@ def write_sheet(
     ``spec.max_rows`` (Excel's limit); the default is English.
     """
     name = sheet_name(spec.name, used)
-    ws = wb.add_worksheet(name)
+    ws = wb.add_worksheet(name, worksheet_class=_sheet_class())
     frame = spec.frame
     max_rows = max(1, min(spec.max_rows, MAX_DATA_ROWS))
     total = frame.height
@@ -291,7 +531,6 @@ def write_sheet(
     headers = _headers(columns, lang)
     kinds = [_kind(c, t, spec.kinds) for c, t in rows.schema.items()]
     rows = rounded(rows, dict(zip(columns, kinds, strict=True)))
-    writers = [_writer(ws, k, formats) for k in kinds]
     last_row = max(rows.height, 1)
     ws.add_table(
         0,
@@ -307,10 +546,8 @@ def write_sheet(
     ws.freeze_panes(1, spec.freeze_columns)
     for c, (column, kind, header) in enumerate(zip(columns, kinds, headers, strict=True)):
         ws.set_column(c, c, _width(rows, column, kind, header, lang))
-    for r, row in enumerate(rows.iter_rows(), start=1):
-        for c, value in enumerate(row):
-            if value is not None:
-                writers[c](r, c, value)
+    body, cells = _cells(rows, kinds, formats, ws.str_table)
+    ws.write_body(1, body, cells)
     if rows.height:
         for column in spec.score_columns:
             if column in columns:
