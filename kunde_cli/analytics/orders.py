@@ -284,7 +284,12 @@ def order_overview(
     day = as_of or date(9999, 12, 30)
     basis = lines if isinstance(lines, OrderBasis) else None
     lines = basis.lines if basis is not None else lines
-    if not by_document:
+    if not by_document and basis is not None and basis.tables is not None:
+        from kunde_cli.analytics.tables import orders_at
+
+        orders = orders_at(basis.tables.orders, lines, as_of=day, known_only=False)
+        documents = orders
+    elif not by_document:
         anonymous = all_orders(lines.filter(pl.col(s.CUSTOMER_ID).is_null()), as_of=day)
         known = basis.at(day).orders.lazy() if basis is not None else order_totals(lines, as_of=day)
         orders = pl.concat([known, anonymous]).collect()
@@ -329,9 +334,10 @@ def order_overview(
         .sort(["orders", STATUS_WORD], descending=[True, False], nulls_last=True)
     )
     schema = lines.collect_schema()
+    source = basis.tables.orders.lazy() if basis is not None and basis.tables is not None else lines
     currencies = (
         tuple(
-            lines.select(pl.col(s.CURRENCY).drop_nulls().unique().sort())
+            source.select(pl.col(s.CURRENCY).drop_nulls().unique().sort())
             .collect()
             .to_series()
             .to_list()

@@ -185,32 +185,35 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
 
 
 def orders_at(
-    stored: pl.DataFrame | pl.LazyFrame, lines: pl.LazyFrame, *, as_of: date | datetime
+    stored: pl.DataFrame | pl.LazyFrame,
+    lines: pl.LazyFrame,
+    *,
+    as_of: date | datetime,
+    known_only: bool = True,
 ) -> pl.DataFrame:
     """:func:`kunde_cli.analytics.orders.order_totals` at ``as_of``, from the stored
     orders table: the orders up to ``as_of``, where those the date cuts in two (an
     order whose later lines — a refund, a credit note naming it — come after ``as_of``)
-    are built again from their lines. Known customers only, as order_totals.
+    are built again from their lines. Known customers only, as order_totals, unless
+    ``known_only`` is False (then the orders of unknown customers too, as
+    :func:`kunde_cli.analytics.orders.all_orders`).
     """
     cutoff = as_of_cutoff(as_of)
-    table = stored.lazy().filter(
-        pl.col(s.CUSTOMER_ID).is_not_null() & (pl.col(s.ORDER_DATE) < cutoff)
-    )
-    columns = [c for c in ORDER_COLUMNS]
-    whole = table.filter(pl.col(LAST_LINE_DATE) < cutoff).select(columns)
-    cut_ids = (
-        table.filter(pl.col(LAST_LINE_DATE) >= cutoff).select(s.ORDER_ID).collect().to_series()
-    )
-    if cut_ids.is_empty():
+    table = stored.lazy().filter(pl.col(s.ORDER_DATE) < cutoff)
+    if known_only:
+        table = table.filter(pl.col(s.CUSTOMER_ID).is_not_null())
+    whole = table.filter(pl.col(LAST_LINE_DATE) < cutoff).select(ORDER_COLUMNS)
+    cut = table.filter(pl.col(LAST_LINE_DATE) >= cutoff).select(s.CUSTOMER_ID, s.ORDER_ID).collect()
+    if cut.is_empty():
         return whole.collect()
-    has_refs = s.REFERENCE in lines.collect_schema()
-    mine = pl.col(s.ORDER_ID).is_in(cut_ids.implode())
-    if has_refs:
-        mine = mine | pl.col(s.REFERENCE).is_in(cut_ids.implode())
+    ids = cut.get_column(s.ORDER_ID).unique().implode()
+    mine = pl.col(s.ORDER_ID).is_in(ids)
+    if s.REFERENCE in lines.collect_schema():
+        mine = mine | pl.col(s.REFERENCE).is_in(ids)
     rebuilt = (
         all_orders(lines.filter(mine), as_of=as_of)
-        .filter(pl.col(s.CUSTOMER_ID).is_not_null() & pl.col(s.ORDER_ID).is_in(cut_ids.implode()))
-        .select(columns)
+        .join(cut.lazy(), on=[s.CUSTOMER_ID, s.ORDER_ID], how="semi", nulls_equal=True)
+        .select(ORDER_COLUMNS)
     )
     return pl.concat([whole, rebuilt]).collect()
 

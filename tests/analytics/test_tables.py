@@ -16,7 +16,7 @@ from polars.testing import assert_frame_equal
 
 from kunde_cli import schema as s
 from kunde_cli.analytics import rfm
-from kunde_cli.analytics.orders import OrderBasis
+from kunde_cli.analytics.orders import OrderBasis, order_overview
 from kunde_cli.analytics.tables import build_tables, customer_keys
 
 
@@ -87,6 +87,17 @@ def test_a_basis_from_the_tables_equals_one_from_the_lines(day: date) -> None:
     assert_frame_equal(
         rfm.rfm_scores(stored, as_of=day).collect(), rfm.rfm_scores(plain, as_of=day).collect()
     )
+    # The headline (anonymous orders included) too.
+    one = order_overview(stored, as_of=day, by_document=False)
+    other = order_overview(plain, as_of=day, by_document=False)
+    assert (one.orders, one.purchases, one.revenue, one.customers, one.anonymous_orders) == (
+        other.orders,
+        other.purchases,
+        other.revenue,
+        other.customers,
+        other.anonymous_orders,
+    )
+    assert_frame_equal(one.statuses, other.statuses)
 
 
 def test_orders_cut_by_the_date_by_hand() -> None:
