@@ -38,7 +38,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
-import json
 import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -59,7 +58,7 @@ from kunde_cli.store.erase import (
     Eraser,
     ForgetSummary,
 )
-from kunde_cli.store.files import WorkspaceFolder, now
+from kunde_cli.store.files import WorkspaceFolder
 from kunde_cli.store.layout import (
     DEFAULT_WORKSPACE,
     DIR_MODE,
@@ -78,6 +77,19 @@ from kunde_cli.store.layout import (
     identity_name,
     part_name,
     schema_of,
+)
+from kunde_cli.store.manifest import (
+    Manifest,
+    SourceEntry,
+    count_seen,
+    empty_manifest,
+    entry_of,
+    manifest_bytes,
+    now,
+    old_made_up_ids,
+    order_sources,
+    parts,
+    source_entry,
 )
 from kunde_cli.store.overlap import (
     COLLISION_REASON,
@@ -110,7 +122,6 @@ __all__ = [
     "file_sha256",
 ]
 
-FORMAT_VERSION = 1
 #: How long append/forget wait for the lock when the caller does not hold it.
 AUTO_LOCK_WAIT_SECONDS = 10.0
 
@@ -187,22 +198,6 @@ def file_sha256(path: str | Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _empty_manifest() -> dict[str, Any]:
-    stamp = now()
-    return {
-        "kunde_workspace": FORMAT_VERSION,
-        "created_at": stamp,
-        "updated_at": stamp,
-        ORDERS: [],
-        SURVEY: [],
-        REJECTS: [],
-        "identity": None,
-        "rejects_csv_sha256": None,
-        "sources": [],
-        "erasures": [],
-    }
-
-
 def _conform(
     frame: pl.DataFrame, schema: Mapping[str, pl.DataType], keys: tuple[str, ...]
 ) -> pl.DataFrame:
@@ -240,7 +235,7 @@ class Workspace(WorkspaceFolder):
 
     # --- reading -------------------------------------------------------------------
 
-    def manifest(self) -> dict[str, Any]:
+    def manifest(self) -> Manifest:
         """The manifest as a dict (a copy); an empty one when nothing was ingested yet.
 
         Keys: ``kunde_workspace`` (format version), ``created_at``, ``updated_at``,
@@ -252,7 +247,7 @@ class Workspace(WorkspaceFolder):
         ``last_seen_at`` for the same file ingested again) and ``erasures`` (time and
         counts of each forget, no identifiers).
         """
-        return self._read_manifest() if self.exists() else _empty_manifest()
+        return self._read_manifest() if self.exists() else empty_manifest()
 
     def scan_orders(self) -> pl.LazyFrame:
         """All stored order lines (schema.ORDERS) with customer ids resolved.
@@ -263,7 +258,7 @@ class Workspace(WorkspaceFolder):
 
         def read() -> pl.LazyFrame:
             manifest = self._read_manifest_required()
-            lines = apart_by_source(self._scan_parts(manifest, ORDERS), _order_sources(manifest))
+            lines = apart_by_source(self._scan_parts(manifest, ORDERS), order_sources(manifest))
             identity = self._read_identity(manifest)
             if identity is None:
                 return ident.resolve_customers(lines)
@@ -323,7 +318,7 @@ class Workspace(WorkspaceFolder):
         already uses — stored, or in an earlier batch — as :meth:`append_orders` would
         find them appending the batches in turn, without writing anything (``--strict``
         refuses a whole run with these before it writes a line)."""
-        manifest = self._read_manifest() if self.exists() else _empty_manifest()
+        manifest = self._read_manifest() if self.exists() else empty_manifest()
         running = self._scan_parts(manifest, ORDERS)
         counts = []
         for frame, source in batches:
@@ -344,13 +339,13 @@ class Workspace(WorkspaceFolder):
 
     def ingested(
         self, sha256: str, kind: str | None = None, source: str | None = None
-    ) -> dict[str, Any] | None:
+    ) -> SourceEntry | None:
         """The manifest's entry of the file with this SHA-256 (ingested as ``kind`` and,
         for orders, as shop system ``source``, when given), or None when it was never
         ingested (no lock needed: a read of the committed manifest)."""
         if not self.exists():
             return None
-        return _entry_of(self._read_manifest(), sha256, kind, source, named=source is not None)
+        return entry_of(self._read_manifest(), sha256, kind, source, named=source is not None)
 
     def seen_again(self, path: str | Path, sha256: str, kind: str | None = None) -> AppendSummary:
         """Record that the very file with this SHA-256 was offered again (a cron job
@@ -361,10 +356,10 @@ class Workspace(WorkspaceFolder):
         """
         with self._writing():
             new = copy.deepcopy(self._read_manifest_required())
-            first = _entry_of(new, sha256, kind)
+            first = entry_of(new, sha256, kind)
             if first is None:
                 raise WorkspaceError(f"{path} was not ingested into {self.path}")
-            _count_seen(first)
+            count_seen(first)
             self._commit(new, [], rejects_changed=False)
         return AppendSummary(
             source=str(path),
@@ -406,9 +401,9 @@ class Workspace(WorkspaceFolder):
         rejects = _conform(rejects, s.REJECTS, ())
         sha = source.sha256 or file_sha256(source.path)
         with self._writing():
-            manifest = self._read_manifest() if self.exists() else _empty_manifest()
+            manifest = self._read_manifest() if self.exists() else empty_manifest()
             new = copy.deepcopy(manifest)
-            already = _entry_of(manifest, sha, kind, source.source, named=source.named) is not None
+            already = entry_of(manifest, sha, kind, source.source, named=source.named) is not None
             doomed: list[Path] = []
             stored = self._scan_parts(manifest, kind)
             overlap = None
@@ -515,68 +510,33 @@ class Workspace(WorkspaceFolder):
                 older_orders=overlap.older_orders if overlap is not None else 0,
                 fewer_lines=overlap.fewer_lines if overlap is not None else 0,
                 credited_orders=overlap.credited_orders if overlap is not None else 0,
-                old_made_up_ids=kind == ORDERS and _old_made_up_ids(manifest, source),
+                old_made_up_ids=kind == ORDERS and old_made_up_ids(manifest, source),
                 returning_erased=back.rows,
                 returning_erased_on=back.erased_on,
             )
             if already:
                 # The very same file again (a cron job re-reading one export): note it on
                 # the first entry instead of growing the manifest on every run.
-                _count_seen(_entry_of(new, sha, kind, source.source, named=source.named))  # type: ignore[arg-type]
+                count_seen(entry_of(new, sha, kind, source.source, named=source.named))  # type: ignore[arg-type]
             else:
-                new["sources"].append(self._source_entry(kind, source, sha, summary))
+                new["sources"].append(source_entry(kind, source, sha, summary))
             self._commit(new, doomed, rejects_changed=rejects_changed)
             return summary
 
-    @staticmethod
-    def _source_entry(
-        kind: str, source: SourceInfo, sha: str, summary: AppendSummary
-    ) -> dict[str, Any]:
-        path = Path(source.path)
-        return {
-            "kind": kind,
-            "path": str(source.path),
-            "name": path.name,
-            "sha256": sha,
-            "size": path.stat().st_size if path.is_file() else None,
-            "ingested_at": now(),
-            "rows_read": summary.rows_read,
-            "accepted": summary.accepted,
-            "duplicates": summary.duplicates,
-            "rejected": summary.rejected,
-            "changed": summary.changed,
-            "returning_erased": summary.returning_erased,
-            **(
-                {
-                    "source": summary.source_name,
-                    "new_orders": summary.new_orders,
-                    "changed_by_status": dict(summary.changed_by_status),
-                    "collisions": summary.collisions,
-                }
-                if kind == ORDERS
-                else {}
-            ),
-            "part": summary.part,
-            "mapping": dict(source.mapping),
-            "detected": json.loads(json.dumps(dict(source.detected), default=str)),
-            "times_seen": 1,
-            "last_seen_at": None,
-        }
-
     def _add_part(
-        self, manifest: dict[str, Any], kind: str, frame: pl.DataFrame, stamp: str, sha: str
+        self, manifest: Manifest, kind: str, frame: pl.DataFrame, stamp: str, sha: str
     ) -> str:
         """Write ``frame`` as a new part of ``kind`` and list it in ``manifest`` (unsaved)."""
         relative = part_name(kind, stamp)
         self._ensure_subdir(kind)
         self._write_parquet(frame, self.path / relative)
-        manifest[kind].append(
+        parts(manifest, kind).append(
             {"file": relative, "rows": frame.height, "sha256": sha, "written_at": now()}
         )
         return relative
 
     def _replace_identity(
-        self, manifest: dict[str, Any], identity: pl.DataFrame, doomed: list[Path]
+        self, manifest: Manifest, identity: pl.DataFrame, doomed: list[Path]
     ) -> None:
         name = identity_name()
         self._write_parquet(identity, self.path / name)
@@ -588,7 +548,7 @@ class Workspace(WorkspaceFolder):
 
     def _rewrite_parts(
         self,
-        manifest: dict[str, Any],
+        manifest: Manifest,
         kind: str,
         doomed: list[Path],
         erase: Eraser,
@@ -604,7 +564,7 @@ class Workspace(WorkspaceFolder):
         """
         schema = schema_of(kind)
         total, names = 0, set()
-        for entry in manifest[kind]:
+        for entry in parts(manifest, kind):
             if sha256 is not None and entry.get("sha256") != sha256:
                 continue
             old = self.path / entry["file"]
@@ -631,44 +591,16 @@ class Workspace(WorkspaceFolder):
         with self.lock(AUTO_LOCK_WAIT_SECONDS, purpose=purpose):
             yield
 
-    def _read_manifest(self) -> dict[str, Any]:
-        path = self.path / MANIFEST
-        self._check_folder()  # no other user can bend it; no link is followed in it
-        try:
-            manifest = json.loads(self._read_own_bytes(path).decode("utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise WorkspaceError(
-                f"the workspace manifest is damaged ({err})",
-                path=path,
-                hint="restore it from a backup, or start a new workspace and ingest the exports again",
-            ) from None
-        version = manifest.get("kunde_workspace") if isinstance(manifest, dict) else None
-        if version != FORMAT_VERSION:
-            raise WorkspaceError(
-                f"this workspace has format {version!r}; this kunde reads format {FORMAT_VERSION}",
-                path=path,
-                hint="use the kunde version that made it, or start a new workspace",
-            )
-        return manifest
-
-    def _read_manifest_required(self) -> dict[str, Any]:
-        if not self.exists():
-            raise WorkspaceError(
-                f"no workspace at {self.path}",
-                hint="read an export first: kunde ingest ordrer.csv",
-            )
-        return self._read_manifest()
-
-    def _scan_parts(self, manifest: dict[str, Any], kind: str) -> pl.LazyFrame:
+    def _scan_parts(self, manifest: Manifest, kind: str) -> pl.LazyFrame:
         schema = schema_of(kind)
-        files = [self.path / entry["file"] for entry in manifest[kind]]
+        files = [self.path / entry["file"] for entry in parts(manifest, kind)]
         if not files:
             return pl.DataFrame(schema=schema).lazy()
         self._check_data_files(files)  # all there, none a link
         # Parts written before a column was added to the schema read it as null.
         return pl.scan_parquet(files, schema=schema, missing_columns="insert")
 
-    def _read_identity(self, manifest: dict[str, Any]) -> pl.DataFrame | None:
+    def _read_identity(self, manifest: Manifest) -> pl.DataFrame | None:
         name = manifest.get("identity")
         if not name:
             return None
@@ -680,9 +612,7 @@ class Workspace(WorkspaceFolder):
         self._identity_cache = (name, identity)
         return identity
 
-    def _commit(
-        self, manifest: dict[str, Any], doomed: list[Path], *, rejects_changed: bool
-    ) -> bool:
+    def _commit(self, manifest: Manifest, doomed: list[Path], *, rejects_changed: bool) -> bool:
         """Write the manifest (the commit point), then tidy up after it.
 
         True when the superseded files in ``doomed`` are deleted; False when a reader
@@ -692,8 +622,8 @@ class Workspace(WorkspaceFolder):
         if rejects_changed:
             csv_bytes = self._rejects_csv_bytes(manifest)
             manifest["rejects_csv_sha256"] = hashlib.sha256(csv_bytes).hexdigest()
-        text = json.dumps(manifest, indent=2, ensure_ascii=False)
-        self._write_bytes_atomic(self.path / MANIFEST, lambda h: h.write(text.encode("utf-8")))
+        data = manifest_bytes(manifest)
+        self._write_bytes_atomic(self.path / MANIFEST, lambda h: h.write(data))
         # Committed. What follows only tidies; a crash here is repaired by _recover().
         if csv_bytes is not None:
             # rejects.csv is derived; if it cannot be written now, the next writer does it.
@@ -702,7 +632,7 @@ class Workspace(WorkspaceFolder):
         # Old files go once no reader can hold them; else a later writer's _recover.
         return self._delete_unread(doomed)
 
-    def _rejects_csv_bytes(self, manifest: dict[str, Any]) -> bytes:
+    def _rejects_csv_bytes(self, manifest: Manifest) -> bytes:
         rejects = self._scan_parts(manifest, REJECTS).collect()
         text_cols = [name for name, dtype in rejects.schema.items() if dtype == pl.String]
         safe = rejects.with_columns(
@@ -720,7 +650,7 @@ class Workspace(WorkspaceFolder):
         listed = set()
         if manifest is not None:
             for kind in (ORDERS, SURVEY, REJECTS):
-                listed.update(self.path / entry["file"] for entry in manifest[kind])
+                listed.update(self.path / entry["file"] for entry in parts(manifest, kind))
             if manifest.get("identity"):
                 listed.add(self.path / manifest["identity"])
         unlisted = []
@@ -750,43 +680,8 @@ class Workspace(WorkspaceFolder):
             self._write_bytes_atomic(csv_path, lambda h: h.write(csv_bytes))
             if hashlib.sha256(csv_bytes).hexdigest() != expected:
                 manifest["rejects_csv_sha256"] = hashlib.sha256(csv_bytes).hexdigest()
-                text = json.dumps(manifest, indent=2, ensure_ascii=False)
-                self._write_bytes_atomic(
-                    self.path / MANIFEST, lambda h: h.write(text.encode("utf-8"))
-                )
-
-
-def _entry_of(
-    manifest: dict[str, Any],
-    sha256: str,
-    kind: str | None,
-    source: str | None = None,
-    *,
-    named: bool = False,
-) -> dict[str, Any] | None:
-    """The first source entry with this SHA-256 (and ``kind`` and, for orders, the shop
-    system ``source``, when given: the same file ingested as another system's is new).
-
-    An entry from before kunde recorded systems matches any derived system, but not one
-    the user names (``named``): an older kunde may have dropped that file's orders as
-    another system's duplicates, and naming the system is how to store them now.
-    """
-
-    def same_system(entry: dict[str, Any]) -> bool:
-        if source is None or entry["kind"] != ORDERS:
-            return True
-        if "source" not in entry:
-            return not named
-        return bool(entry["source"] == source)
-
-    return next(
-        (
-            e
-            for e in manifest["sources"]
-            if e["sha256"] == sha256 and kind in (None, e["kind"]) and same_system(e)
-        ),
-        None,
-    )
+                data = manifest_bytes(manifest)
+                self._write_bytes_atomic(self.path / MANIFEST, lambda h: h.write(data))
 
 
 def export_time(path: str | Path) -> datetime:
@@ -799,32 +694,6 @@ def export_time(path: str | Path) -> datetime:
     if not stat.S_ISREG(info.st_mode):
         return datetime.now()
     return datetime.fromtimestamp(info.st_mtime_ns / 1e9)
-
-
-def _old_made_up_ids(manifest: dict[str, Any], source: SourceInfo) -> bool:
-    """True when this export has no order-number column and the workspace holds orders
-    that a kunde from before shop systems were recorded (no ``source`` in the entry)
-    read from such an export: it made their numbers from the row's columns in file
-    order, so the same orders in this export get other numbers and cannot be matched."""
-    if s.ORDER_ID in source.mapping:
-        return False
-    return any(
-        e["kind"] == ORDERS
-        and "source" not in e
-        and e.get("accepted")
-        and s.ORDER_ID not in (e.get("mapping") or {})
-        for e in manifest["sources"]
-    )
-
-
-def _order_sources(manifest: dict[str, Any]) -> list[str | None]:
-    """The shop systems of the stored orders, first ingested first (None: stored before
-    kunde recorded a source)."""
-    seen: list[str | None] = []
-    for entry in manifest["sources"]:
-        if entry["kind"] == ORDERS and entry.get("accepted") and entry.get("source") not in seen:
-            seen.append(entry.get("source"))
-    return seen
 
 
 def _collision_rejects(collisions: pl.DataFrame, source: SourceInfo) -> pl.DataFrame:
@@ -916,9 +785,3 @@ def _drop_answers(ids: set[str]) -> Eraser:
         return part.filter(~hit), int(hit.sum()), set()
 
     return erase
-
-
-def _count_seen(entry: dict[str, Any]) -> None:
-    """Note on a source entry that the very same file was offered again."""
-    entry["times_seen"] = entry.get("times_seen", 1) + 1
-    entry["last_seen_at"] = now()

@@ -52,7 +52,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -62,6 +62,7 @@ from kunde_cli.errors import KundeError, WorkspaceError
 
 if TYPE_CHECKING:
     from kunde_cli.store import Workspace
+    from kunde_cli.store.manifest import Erasure, Manifest
     from kunde_cli.store.written import Written
 
 #: Prefix of the anonymous id that replaces an erased customer's id.
@@ -449,8 +450,8 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
     files are outside the workspace and still hold the data.
     """
     from kunde_cli.store import written
-    from kunde_cli.store.files import now
     from kunde_cli.store.layout import ORDERS, REJECTS, SURVEY
+    from kunde_cli.store.manifest import now, parts
 
     query = query.strip()
     with ws._writing(purpose="kunde forget"):
@@ -464,7 +465,7 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
         pseudonym = ERASED_PREFIX + secrets.token_hex(6)
         new = copy.deepcopy(manifest)
         doomed: list[Path] = []
-        before = {kind: {e["file"]: e for e in manifest[kind]} for kind in (ORDERS, SURVEY)}
+        before = {kind: {e["file"]: e for e in parts(manifest, kind)} for kind in (ORDERS, SURVEY)}
         order_lines, order_names = ws._rewrite_parts(
             new, ORDERS, doomed, erase_orders(person, pseudonym)
         )
@@ -512,14 +513,14 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
             before[kind][old]
             for kind in (ORDERS, SURVEY)
             for old in before[kind]
-            if old not in {e["file"] for e in new[kind]}
+            if old not in {e["file"] for e in parts(new, kind)}
         ]
         since = min((e["written_at"] for e in touched if e.get("written_at")), default=None)
         shas = {e.get("sha256") for e in touched}
         exports = tuple(
             dict.fromkeys(str(e["path"]) for e in manifest["sources"] if e.get("sha256") in shas)
         )
-        erasure: dict[str, Any] = {
+        erasure: Erasure = {
             "at": now(),
             "order_lines": order_lines,
             "survey_answers": survey_answers,
@@ -561,7 +562,7 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
         )
 
 
-def _answers_by(ws: Workspace, manifest: dict[str, Any], emails: list[str], ids: list[str]) -> int:
+def _answers_by(ws: Workspace, manifest: Manifest, emails: list[str], ids: list[str]) -> int:
     """Stored survey answers from one of ``emails`` under none of ``ids``."""
     from kunde_cli.store.layout import SURVEY
 
@@ -632,7 +633,7 @@ def _tombstone_key(ws: Workspace, *, create: bool) -> bytes | None:
     return key
 
 
-def returning(ws: Workspace, manifest: dict[str, Any], frame: pl.DataFrame) -> Returning:
+def returning(ws: Workspace, manifest: Manifest, frame: pl.DataFrame) -> Returning:
     """How many rows of ``frame`` (order lines or survey answers about to be stored)
     carry a customer id, e-mail or phone erased by ``kunde forget``.
 

@@ -56,6 +56,7 @@ from kunde_cli.store.layout import (
     TMP_PREFIX,
     ZSTD_LEVEL,
 )
+from kunde_cli.store.manifest import Manifest, now, parse_manifest
 
 #: How long a reader waits for a writer that is deleting superseded files (an instant).
 READERS_WAIT_SECONDS = 10.0
@@ -67,13 +68,6 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 T = TypeVar("T")
-
-
-def now() -> str:
-    """The local time now, ISO 8601 with its UTC offset, to the second."""
-    from datetime import UTC
-
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 def _current_uid() -> int | None:
@@ -105,8 +99,19 @@ class WorkspaceFolder:
     def _recover(self) -> None:  # pragma: no cover - the Workspace defines it
         raise NotImplementedError
 
-    def _read_manifest(self) -> dict[str, Any]:  # pragma: no cover - the Workspace defines it
-        raise NotImplementedError
+    def _read_manifest(self) -> Manifest:
+        """The committed manifest, checked (:func:`kunde_cli.store.manifest.validate`)."""
+        path = self.path / MANIFEST
+        self._check_folder()  # no other user can bend it; no link is followed in it
+        return parse_manifest(self._read_own_bytes(path), path)
+
+    def _read_manifest_required(self) -> Manifest:
+        if not self.exists():
+            raise WorkspaceError(
+                f"no workspace at {self.path}",
+                hint="read an export first: kunde ingest ordrer.csv",
+            )
+        return self._read_manifest()
 
     # --- the write lock --------------------------------------------------------------
 

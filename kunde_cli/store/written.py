@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kunde_cli.store.files import now
 from kunde_cli.store.layout import FILE_MODE, MANIFEST
+from kunde_cli.store.manifest import now
 
 #: The record's file name in the workspace.
 WRITTEN = "written.jsonl"
