@@ -30,6 +30,7 @@ from kunde_cli.config import Config
 from kunde_cli.errors import ModelError
 
 if TYPE_CHECKING:
+    from kunde_cli.analytics.clv.predict import FitStore
     from kunde_cli.analytics.nps import NpsDate, NpsSummary
     from kunde_cli.analytics.profiles import PersonaCard
     from kunde_cli.analytics.retention import RepurchaseSummary
@@ -381,6 +382,7 @@ def _clv_section(
     *,
     horizon_months: int,
     fit_model: bool,
+    fits: FitStore | None = None,
 ) -> tuple[ClvSection, pl.DataFrame | None]:
     """Historical value always; predicted CLV when the fits work and can be trusted.
 
@@ -406,7 +408,7 @@ def _clv_section(
         from kunde_cli.analytics.clv import predict_clv
 
         try:
-            result = predict_clv(lines, as_of=as_of, horizon_months=horizon_months)
+            result = predict_clv(lines, as_of=as_of, horizon_months=horizon_months, fits=fits)
         except ModelError as err:
             reasons = (err.message,)
         else:
@@ -461,6 +463,7 @@ def build_report(
     top: int = TOP_CANDIDATES,
     on_step: Step | None = None,
     nps_date: NpsDate | None = None,
+    fits: FitStore | None = None,
 ) -> ReportData:
     """Run every analysis for the report at ``as_of``.
 
@@ -484,7 +487,8 @@ def build_report(
     fewer than five comments are left out. The result is pseudonymised, not anonymous: the
     per-customer lists keep each pseudonym's figures. ``on_step(name)`` is
     called before each step, for a progress display. Raises ConfigError when
-    ``compare`` is not before ``as_of``.
+    ``compare`` is not before ``as_of``. ``fits`` keeps the model fits between runs
+    (:class:`~kunde_cli.analytics.clv.predict.FitStore`; the CLI passes the workspace's).
     """
     from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
     from kunde_cli.analytics import export_lists as exl
@@ -523,7 +527,7 @@ def build_report(
 
     step("value")
     clv, predictions = _clv_section(
-        lines, day, segmented, horizon_months=horizon_months, fit_model=fit_model
+        lines, day, segmented, horizon_months=horizon_months, fit_model=fit_model, fits=fits
     )
 
     step("churn")

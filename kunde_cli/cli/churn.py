@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from kunde_cli.config import Config
+    from kunde_cli.store.cache import FitCache
 
 app = typer.Typer()
 
@@ -93,7 +94,7 @@ def churn_command(
     """
     from kunde_cli.analytics import churn
     from kunde_cli.cli import common
-    from kunde_cli.cli.clv import emit_with_model
+    from kunde_cli.cli.clv import emit_with_model, workspace_fits
     from kunde_cli.cli.segment import label_values
     from kunde_cli.render.formats import OutputFormat, resolve_format
     from kunde_cli.render.i18n import label
@@ -119,7 +120,15 @@ def churn_command(
     _print_rule(tiers, cfg, lg)
     model_info = None
     if model is not None:
-        tiers, model_info = _add_model(tiers, loaded.orders, loaded.as_of, model.value, horizon, lg)
+        tiers, model_info = _add_model(
+            tiers,
+            loaded.orders,
+            loaded.as_of,
+            model.value,
+            horizon,
+            lg,
+            fits=workspace_fits(loaded),
+        )
 
     if wanted is not None:
         segments = _segments(loaded.orders, loaded.as_of, cfg)
@@ -158,16 +167,30 @@ def _segments(lines: pl.LazyFrame, as_of: date, cfg: Config) -> pl.LazyFrame:
 
 
 def _add_model(
-    tiers: pl.DataFrame, lines: pl.LazyFrame, as_of: date, model: str, horizon: int, lang: str
+    tiers: pl.DataFrame,
+    lines: pl.LazyFrame,
+    as_of: date,
+    model: str,
+    horizon: int,
+    lang: str,
+    *,
+    fits: FitCache | None = None,
 ) -> tuple[pl.DataFrame, dict[str, object]]:
     """Fit the purchase model and join P(alive); on an untrustworthy fit say so and skip it.
 
     The fitted parameters and trust checks are printed as notes and returned for JSON.
+    ``fits``: the workspace's fit cache (a fit found there is reused, and that is said).
     """
     from kunde_cli.analytics import churn
     from kunde_cli.analytics.clv import MODEL_BGNBD, REPEAT_PURCHASES, predict_purchases
     from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
-    from kunde_cli.cli.clv import failed_checks_text, fit_failure_json, fit_json, print_fit_notes
+    from kunde_cli.cli.clv import (
+        failed_checks_text,
+        fit_failure_json,
+        fit_json,
+        print_fit_notes,
+        say_reused,
+    )
     from kunde_cli.errors import ModelError
     from kunde_cli.render.i18n import label
     from kunde_cli.render.numbers import format_number
@@ -177,13 +200,16 @@ def _add_model(
     if not tiers.height:
         return tiers, {"purchase": fit_failure_json(model, "no customer has a counted order")}
     try:
-        result = predict_purchases(lines, as_of=as_of, model=model, horizon_months=horizon)
+        result = predict_purchases(
+            lines, as_of=as_of, model=model, horizon_months=horizon, fits=fits
+        )
     except ModelError as err:
         # A fit that cannot be made is not an error for this command: the rule tiers
         # are the answer, and the owner is told in plain words why there are no model numbers.
         warn(label("churn_model_failed", lang).format(model=name, reason=err.message))
         return tiers, {"purchase": fit_failure_json(model, err.message)}
     params = result.purchase_model
+    say_reused(fits, lang)
     print_fit_notes(params, lang)
     info: dict[str, object] = {"purchase": fit_json(params, lang)}
     if not result.trusted:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from kunde_cli.analytics.clv import BgNbdParams, GammaGammaParams, TrustCheck
     from kunde_cli.render.formats import OutputFormat
+    from kunde_cli.store.cache import FitCache
 
 app = typer.Typer()
 
@@ -225,6 +226,7 @@ def _with_prediction(
     lg = loaded.lang  # type: ignore[attr-defined]
     currency = loaded.config.currency  # type: ignore[attr-defined]
     monthly = (1.0 + discount) ** (1.0 / 12.0) - 1.0
+    fits = workspace_fits(loaded)
     try:
         result = predict_clv(
             loaded.orders,  # type: ignore[attr-defined]
@@ -232,11 +234,13 @@ def _with_prediction(
             model=model,
             horizon_months=horizon,
             discount_monthly=monthly,
+            fits=fits,
         )
     except ModelError as err:
         warn(label("clv_model_unusable", lg).format(why=err.message))
         return values, (), {"purchase": fit_failure_json(model, err.message)}
     purchase, spend = result.purchase_model, result.spend_model
+    say_reused(fits, lg)
     print_fit_notes(purchase, lg)
     info: dict[str, object] = {"purchase": fit_json(purchase, lg)}
     if spend is not None:
@@ -484,6 +488,35 @@ def fit_failure_json(model: str, error: str) -> dict[str, object]:
     return {"model": model, "name": name, "fitted": False, "trusted": False, "error": error}
 
 
+def workspace_fits(loaded: object) -> FitCache | None:
+    """The workspace's fit cache (:mod:`kunde_cli.store.cache`), or None for files read
+    directly: those have no folder of the user's own to keep fits in."""
+    ws = getattr(loaded, "workspace", None)
+    if ws is None:
+        return None
+    from kunde_cli.store.cache import FitCache
+
+    return FitCache(ws.path)
+
+
+def say_reused(fits: FitCache | None, lang: str) -> None:
+    """One note on stderr when fits came from the cache (all or some of those looked
+    up); with ``KUNDE_DEBUG`` also why an entry was not used or not kept."""
+    import os
+
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.terminal import note
+
+    if fits is None:
+        return
+    if os.environ.get("KUNDE_DEBUG"):
+        for problem in fits.problems:
+            note(f"fit cache: {problem}")
+    if fits.hits:
+        whole = set(fits.hits) == set(fits.asked)
+        note(label("fit_reused" if whole else "fit_reused_partly", lang))
+
+
 def emit_with_model(
     frame: pl.DataFrame,
     model_info: dict[str, object] | None,
@@ -561,12 +594,15 @@ def _holdout(
     lg = loaded.lang  # type: ignore[attr-defined]
     as_of = loaded.as_of  # type: ignore[attr-defined]
     calibration_end = as_of - timedelta(days=parse_period_days(period))
+    fits = workspace_fits(loaded)
     table, params = holdout_comparison(
         loaded.orders,  # type: ignore[attr-defined]
         calibration_end=calibration_end,
         as_of=as_of,
         model=model,
+        fits=fits,
     )
+    say_reused(fits, lg)
     print_fit_notes(params, lg)
     if not model_trust(params)[0]:
         warn(

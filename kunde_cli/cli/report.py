@@ -139,6 +139,7 @@ def report_command(
     """
     from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
+    from kunde_cli.cli.clv import say_reused, workspace_fits
     from kunde_cli.render.formats import write_outputs
     from kunde_cli.render.html import report_html_bytes
     from kunde_cli.render.workbook import report_workbook
@@ -165,6 +166,7 @@ def report_command(
     lg = loaded.lang
     key = resolve_salt_if(anonymise, salt)
     html_path, xlsx_path = report_paths(output_dir, loaded.as_of)
+    fits = workspace_fits(loaded) if model else None
     with _Progress(lg, enabled=not quiet) as progress:
         data = build_report(
             orders,
@@ -178,6 +180,7 @@ def report_command(
             on_step=progress.step,
             # Answers given after the last order still count (the one NPS rule).
             nps_date=nps_as_of(loaded.as_of, loaded.survey, given=as_of),
+            fits=fits,
         )
         progress.step("html")
         html = report_html_bytes(data)
@@ -196,6 +199,7 @@ def report_command(
             from kunde_cli.render.terminal import note
 
             note(line)
+        say_reused(fits, lg)
     sys.stdout.write(f"{html_path}\n{xlsx_path}\n")
     sys.stdout.flush()
 

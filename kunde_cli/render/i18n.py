@@ -400,6 +400,16 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "trust_rises": ("stiger", "rises"),
     "trust_falls": ("falder", "falls"),
+    "fit_reused": (
+        "Modellen er genbrugt fra en tidligere kørsel på de samme data og indstillinger.",
+        "The model was reused from an earlier run on the same data and settings.",
+    ),
+    "fit_reused_partly": (
+        "En del af modellen er genbrugt fra en tidligere kørsel på de samme data og "
+        "indstillinger; resten er beregnet på ny.",
+        "Part of the model was reused from an earlier run on the same data and settings; "
+        "the rest was fitted anew.",
+    ),
     "clv_model_unusable": (
         "Modellen kan ikke bruges på disse data ({why}); viser den simple kundeværdi.",
         "The model cannot be trusted on this data ({why}); showing the simple CLV only.",

@@ -16,13 +16,29 @@ expected spend per purchase, predicted CLV and the value at risk.
 * Value at risk: (1 − P(alive)) × the customer's CLV *if she is still alive* — what
   winning her back would be worth, weighted by how likely she is already gone. This
   orders a reactivation list; CLV itself is P(alive) × CLV-if-alive.
+
+Fits can be kept between runs: :func:`predict_clv`, :func:`predict_purchases` and
+:func:`holdout_comparison` take an optional ``fits`` (:class:`FitStore`, the CLI's is
+the workspace's fit cache). Each fit is looked up under a key hashed from exactly what
+it sees — the collapsed (x, t_x, T, count) patterns and the model and time unit for the
+purchase model, the repeat customers' (x, mean spend, count) rows for the spend model —
+and kunde's, NumPy's and SciPy's versions; a stored fit is used only when it decodes
+into the same parameter class and agrees with the data's counts, else the model is
+fitted again and stored. The fits are deterministic, so a reused fit equals a new one.
+This module does no I/O: the store does.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 import polars as pl
@@ -59,6 +75,8 @@ from kunde_cli.errors import ModelError
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+P = TypeVar("P", BgNbdParams, GammaGammaParams)
+
 #: Per-customer prediction columns.
 P_ALIVE = "p_alive"
 EXPECTED_PURCHASES = "expected_purchases"
@@ -74,6 +92,12 @@ CUSTOMERS = "customers"
 TOTAL_GROUP = "total"
 
 _SUMMARY_COLUMNS = (REPEAT_PURCHASES, T_X, T_AGE)
+
+#: Which fits of a result came from a :class:`FitStore` (``ClvResult.reused``).
+PURCHASE_FIT = "purchase"
+SPEND_FIT = "spend"
+#: Version of the key and record layout below (another one is never reused).
+FIT_RECORD_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -102,6 +126,119 @@ class ClvResult:
     purchase_trusted: bool = False
     spend_trusted: bool = False
     spend_error: str | None = None
+    #: The fits taken from the ``fits`` store instead of fitted (PURCHASE_FIT, SPEND_FIT).
+    reused: tuple[str, ...] = ()
+
+
+class FitStore(Protocol):
+    """Where fitted parameters are kept between runs, by key.
+
+    ``get`` gives the record stored under a key, or None; ``put`` stores one. Records
+    are JSON-able mappings of aggregate numbers (:func:`fit_record`). A store may lose
+    or refuse anything: a miss only means fitting again.
+    """
+
+    def get(self, key: str) -> Mapping[str, Any] | None: ...
+
+    def put(self, key: str, record: Mapping[str, Any]) -> None: ...
+
+
+# --- keeping fits: keys and records ---------------------------------------------------
+
+
+def fit_key(kind: str, options: Mapping[str, Any], arrays: Sequence[Any]) -> str:
+    """SHA-256 (hex) of what a fit sees: ``kind``, its ``options``, the versions of
+    kunde, NumPy and SciPy, and the bytes of each input array (as float64, each
+    preceded by its length)."""
+    import scipy
+
+    from kunde_cli import __version__
+
+    head = {
+        "format": FIT_RECORD_FORMAT,
+        "kind": kind,
+        "kunde": __version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        **options,
+    }
+    digest = hashlib.sha256(json.dumps(head, sort_keys=True).encode("utf-8"))
+    for array in arrays:
+        values = np.ascontiguousarray(array, dtype=np.float64)
+        digest.update(values.size.to_bytes(8, "little"))
+        digest.update(values.tobytes())
+    return digest.hexdigest()
+
+
+def fit_record(params: BgNbdParams | GammaGammaParams) -> dict[str, Any]:
+    """A fit as a JSON-able mapping: every field of the parameters object (nested
+    dataclasses as mappings, tuples as lists), under its class name."""
+    return {"type": type(params).__name__, "fields": _plain(params)}
+
+
+def params_of_record(record: Mapping[str, Any] | None, cls: type[P]) -> P | None:
+    """The parameters object ``cls`` a :func:`fit_record` describes, or None when the
+    record is of another class, lacks or adds a field, or holds a value of another type."""
+    if not isinstance(record, Mapping) or record.get("type") != cls.__name__:
+        return None
+    try:
+        return _typed(record.get("fields"), cls)  # type: ignore[no-any-return]
+    except (TypeError, ValueError, KeyError, NameError):
+        return None
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _typed(value: Any, hint: Any) -> Any:
+    """``value`` (from JSON) as type ``hint``; TypeError when it is not one."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in typing.get_args(hint):
+            return None
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(options) != 1:
+            raise TypeError(f"cannot read {hint}")
+        return _typed(value, options[0])
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) != 2 or args[1] is not Ellipsis or not isinstance(value, list):
+            raise TypeError(f"not a {hint}")
+        return tuple(_typed(v, args[0]) for v in value)
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError("not a number")
+        return float(value)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("not a whole number")
+        return value
+    if hint is bool or hint is str:
+        if not isinstance(value, hint):
+            raise TypeError(f"not a {hint.__name__}")
+        return value
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        names = {f.name for f in dataclasses.fields(hint)}
+        if not isinstance(value, dict) or set(value) != names:
+            raise TypeError(f"not the fields of {hint.__name__}")
+        return hint(**{name: _typed(value[name], hints[name]) for name in names})
+    raise TypeError(f"cannot read {hint}")
+
+
+def _reused(fits: FitStore, key: str, cls: type[P]) -> P | None:
+    try:
+        record = fits.get(key)
+    except (OSError, ValueError):  # a store should say nothing; a miss all the same
+        return None
+    return params_of_record(record, cls)
 
 
 def _month_length(time_unit_days: float) -> float:
@@ -178,21 +315,73 @@ def _summary(lines: Basis, as_of: date | datetime, time_unit_days: float) -> pl.
     return rfm_summary(lines, as_of=as_of, time_unit_days=time_unit_days).collect()
 
 
-def _fit_purchases(summary: pl.DataFrame, model: str, time_unit_days: float) -> BgNbdParams:
+def _fit_purchases(
+    summary: pl.DataFrame,
+    model: str,
+    time_unit_days: float,
+    fits: FitStore | None = None,
+) -> tuple[BgNbdParams, bool]:
     """Fit without raising on a soft failure (no convergence, a bound): those are trust
     checks, so the parameters can still be shown. Data that cannot carry a fit at all
-    (too few customers, no repeat purchases) still raises ModelError."""
+    (too few customers, no repeat purchases) still raises ModelError.
+
+    With ``fits``, a fit stored under the patterns' key is used (True: reused) when it
+    is of this model and time unit and counts the same customers; else the new fit is
+    stored.
+    """
     check_model(model)
     patterns = collapse_patterns(summary)
-    return fit_purchase_model(
-        patterns[REPEAT_PURCHASES].to_numpy(),
-        patterns[T_X].to_numpy(),
-        patterns[T_AGE].to_numpy(),
-        patterns[WEIGHT].to_numpy(),
-        model=model,
-        time_unit_days=time_unit_days,
-        strict=False,
+    x, t_x, age, weight = (
+        patterns[name].to_numpy() for name in (REPEAT_PURCHASES, T_X, T_AGE, WEIGHT)
     )
+    key = None
+    if fits is not None:
+        options = {"model": model, "time_unit_days": float(time_unit_days)}
+        key = fit_key(PURCHASE_FIT, options, (x, t_x, age, weight))
+        kept = _reused(fits, key, BgNbdParams)
+        if (
+            kept is not None
+            and kept.model == model
+            and kept.time_unit_days == float(time_unit_days)
+            and kept.n_customers == round(float(weight.sum()))
+            and kept.n_repeat == round(float(weight[x > 0].sum()))
+        ):
+            return kept, True
+    params = fit_purchase_model(
+        x, t_x, age, weight, model=model, time_unit_days=time_unit_days, strict=False
+    )
+    if fits is not None and key is not None:
+        fits.put(key, fit_record(params))
+    return params, False
+
+
+def _fit_spend(
+    summary: pl.DataFrame, fits: FitStore | None = None
+) -> tuple[GammaGammaParams, bool]:
+    """:func:`fit_gamma_gamma` (not strict), kept in ``fits`` like the purchase fit.
+
+    The key hashes the repeat customers' distinct (x, mean spend) pairs with their
+    counts — everything ``fit_gamma_gamma`` reads; ModelError when it cannot fit.
+    """
+    if fits is None:
+        return fit_gamma_gamma(summary, strict=False), False
+    rows = (
+        summary.lazy()
+        .filter(pl.col(REPEAT_PURCHASES) > 0)
+        .group_by(REPEAT_PURCHASES, MEAN_REPEAT_SPEND)
+        .agg(pl.len().cast(pl.Float64).alias(WEIGHT))
+        .sort(REPEAT_PURCHASES, MEAN_REPEAT_SPEND, nulls_last=True)
+        .select(pl.all().cast(pl.Float64))
+        .collect()
+    )
+    key = fit_key(SPEND_FIT, {}, [rows[c].to_numpy() for c in rows.columns])
+    kept = _reused(fits, key, GammaGammaParams)
+    total = round(float(rows[WEIGHT].sum()))
+    if kept is not None and kept.n_customers + kept.n_without_spend == total:
+        return kept, True
+    params = fit_gamma_gamma(summary, strict=False)
+    fits.put(key, fit_record(params))
+    return params, False
 
 
 def predict_purchases(
@@ -202,22 +391,31 @@ def predict_purchases(
     model: str = MODEL_BGNBD,
     horizon_months: int = 12,
     time_unit_days: float = DEFAULT_TIME_UNIT_DAYS,
+    fits: FitStore | None = None,
 ) -> ClvResult:
     """Fit the purchase model on ``lines`` up to ``as_of`` and predict P(alive) and purchases.
 
     Like :func:`predict_clv` without the spend model (``spend_model`` is None and the
     spend columns are absent). Raises ModelError when the data cannot support a fit;
     an untrusted fit comes back with ``trusted=False``, its reasons and no prediction
-    columns.
+    columns. ``fits``: where fits are kept between runs (see the module notes).
     """
     summary = _summary(lines, as_of, time_unit_days)
-    purchase = _fit_purchases(summary, model, time_unit_days)
+    purchase, reused = _fit_purchases(summary, model, time_unit_days, fits)
     ok, reasons = model_trust(purchase)
     customers = (
         predict_customers(summary, purchase, horizon_months=horizon_months) if ok else summary
     )
     return ClvResult(
-        customers, purchase, None, horizon_months, 0.0, ok, tuple(reasons), purchase_trusted=ok
+        customers,
+        purchase,
+        None,
+        horizon_months,
+        0.0,
+        ok,
+        tuple(reasons),
+        purchase_trusted=ok,
+        reused=(PURCHASE_FIT,) if reused else (),
     )
 
 
@@ -229,6 +427,7 @@ def predict_clv(
     horizon_months: int = 12,
     discount_monthly: float = 0.01,
     time_unit_days: float = DEFAULT_TIME_UNIT_DAYS,
+    fits: FitStore | None = None,
 ) -> ClvResult:
     """Fit BG/NBD (or MBG/NBD) and Gamma-Gamma on ``lines`` up to ``as_of`` and predict CLV.
 
@@ -239,15 +438,17 @@ def predict_clv(
     come back as ``trusted=False`` with plain-words ``reasons`` so the caller can fall
     back to rule-based numbers. The two models are judged apart: when only the spend
     model fails (or cannot be fitted), P(alive) and expected purchases are still
-    predicted and only the money columns are left out.
+    predicted and only the money columns are left out. ``fits``: where fits are kept
+    between runs (see the module notes); ``reused`` names the fits taken from it.
     """
     summary = _summary(lines, as_of, time_unit_days)
-    purchase = _fit_purchases(summary, model, time_unit_days)
+    purchase, purchase_reused = _fit_purchases(summary, model, time_unit_days, fits)
     ok_p, reasons_p = model_trust(purchase)
     spend: GammaGammaParams | None = None
     spend_error = None
+    spend_reused = False
     try:
-        spend = fit_gamma_gamma(summary, strict=False)
+        spend, spend_reused = _fit_spend(summary, fits)
     except ModelError as err:
         spend_error = err.message
     if spend is not None:
@@ -274,6 +475,7 @@ def predict_clv(
         purchase_trusted=ok_p,
         spend_trusted=ok_s,
         spend_error=spend_error,
+        reused=(PURCHASE_FIT,) * purchase_reused + (SPEND_FIT,) * spend_reused,
     )
 
 
@@ -285,6 +487,7 @@ def holdout_comparison(
     model: str = MODEL_BGNBD,
     time_unit_days: float = DEFAULT_TIME_UNIT_DAYS,
     max_group: int = 7,
+    fits: FitStore | None = None,
 ) -> tuple[pl.DataFrame, BgNbdParams]:
     """The standard model check: fit up to ``calibration_end``, predict the holdout, compare.
 
@@ -297,7 +500,8 @@ def holdout_comparison(
     Columns: ``frequency_group`` (text), ``customers``, ``actual_purchases``,
     ``predicted_purchases``. The fit is returned whatever its trust checks say (judge
     it with :func:`~kunde_cli.analytics.clv.trust.model_trust`, as ``--model`` does);
-    ModelError only when the calibration data cannot carry a fit at all.
+    ModelError only when the calibration data cannot carry a fit at all. ``fits``:
+    where fits are kept between runs (see the module notes).
     """
     cal_day = calibration_end.date() if isinstance(calibration_end, datetime) else calibration_end
     end_day = as_of.date() if isinstance(as_of, datetime) else as_of
@@ -306,7 +510,7 @@ def holdout_comparison(
             f"the holdout must end after the calibration period ({end_day} is not after {cal_day})"
         )
     cal = _summary(lines, cal_day, time_unit_days)
-    purchase = _fit_purchases(cal, model, time_unit_days)
+    purchase, _ = _fit_purchases(cal, model, time_unit_days, fits)
     full = rfm_summary(lines, as_of=end_day, time_unit_days=time_unit_days).select(
         s.CUSTOMER_ID, pl.col(REPEAT_PURCHASES).alias("_x_end")
     )
