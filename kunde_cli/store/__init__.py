@@ -58,7 +58,6 @@ from kunde_cli.store.erase import (
     Eraser,
     ForgetSummary,
 )
-from kunde_cli.store.files import WorkspaceFolder
 from kunde_cli.store.layout import (
     DEFAULT_WORKSPACE,
     DIR_MODE,
@@ -78,6 +77,7 @@ from kunde_cli.store.layout import (
     part_name,
     schema_of,
 )
+from kunde_cli.store.lock import WorkspaceLock
 from kunde_cli.store.manifest import (
     Manifest,
     SourceEntry,
@@ -211,7 +211,7 @@ def _conform(
     )
 
 
-class Workspace(WorkspaceFolder):
+class Workspace(WorkspaceLock):
     """A kunde workspace folder. Reading needs no lock; every write takes it.
 
     Examples

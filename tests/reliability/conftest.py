@@ -18,7 +18,7 @@ from typer.testing import CliRunner, Result
 
 from kunde_cli.cli.main import app
 from kunde_cli.store import LOCK_FILE
-from kunde_cli.store.files import READERS_FILE
+from kunde_cli.store.layout import READERS_FILE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPUS = DATA / "bad"

@@ -29,7 +29,7 @@ from kunde_cli import schema as s
 from kunde_cli import synth
 from kunde_cli.errors import WorkspaceError
 from kunde_cli.store import MANIFEST, SourceInfo, Workspace
-from kunde_cli.store import files as store_files
+from kunde_cli.store import lock as store_lock
 from reliability.conftest import kunde_process, listed_files, no_traceback, quiet_env
 
 KUNDE = (sys.executable, "-m", "kunde_cli")
@@ -93,7 +93,7 @@ def test_without_the_retry_the_race_is_a_message_not_a_traceback(tmp_path, monke
     ingest(writer, 0)
     stale = writer.manifest()
     ingest(writer, 100)
-    monkeypatch.setattr(store_files, "READ_ATTEMPTS", 1)
+    monkeypatch.setattr(store_lock, "READ_ATTEMPTS", 1)
     monkeypatch.setattr(Workspace, "_read_manifest", lambda self: stale)
     with pytest.raises(WorkspaceError, match="the workspace is missing 1 data file"):
         Workspace(writer.path).scan_orders()
@@ -184,22 +184,22 @@ def test_the_lock_ends_with_the_object(tmp_path):
     ingest(ws, 0)
     reader = Workspace(ws.path)
     reader.scan_orders()
-    key = store_files._folder_key(ws.path)
-    assert key in store_files._READERS
+    key = store_lock._folder_key(ws.path)
+    assert key in store_lock._READERS
     del reader
-    assert key not in store_files._READERS
+    assert key not in store_lock._READERS
     held = Workspace(ws.path)
     held.scan_survey()
-    assert key in store_files._READERS
+    assert key in store_lock._READERS
     held.close()
-    assert key not in store_files._READERS
+    assert key not in store_lock._READERS
 
 
 def test_a_workspace_where_readers_cannot_lock_is_still_readable(tmp_path, monkeypatch):
     # A read-only workspace: .readers cannot be made; nobody can delete there either.
     ws = Workspace(tmp_path / "ws")
     ingest(ws, 0)
-    (ws.path / store_files.READERS_FILE).unlink()
+    (ws.path / store_lock.READERS_FILE).unlink()
     real_open = os.open
 
     def read_only(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -210,7 +210,7 @@ def test_a_workspace_where_readers_cannot_lock_is_still_readable(tmp_path, monke
     monkeypatch.setattr(os, "open", read_only)
     assert Workspace(ws.path).scan_orders().collect().height == 5
     assert Workspace(ws.path).read_rejects().height == 0
-    assert not (ws.path / store_files.READERS_FILE).exists()
+    assert not (ws.path / store_lock.READERS_FILE).exists()
 
 
 def test_recover_keeps_unlisted_files_while_someone_reads(tmp_path):

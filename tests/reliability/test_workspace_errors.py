@@ -25,6 +25,7 @@ from kunde_cli import synth
 from kunde_cli.errors import WorkspaceError
 from kunde_cli.store import MANIFEST, Workspace
 from kunde_cli.store import files as store_files
+from kunde_cli.store.layout import READERS_FILE
 from reliability.conftest import kunde, no_traceback, quiet_env, snapshot
 
 KUNDE = (sys.executable, "-m", "kunde_cli")
@@ -225,7 +226,7 @@ def _read_only(monkeypatch: pytest.MonkeyPatch, ws: Path) -> None:
 
 
 def test_a_read_only_workspace_refuses_ingest_and_serves_readers(ws, exports, monkeypatch):
-    (ws / store_files.READERS_FILE).unlink()  # an older workspace: readers cannot make it
+    (ws / READERS_FILE).unlink()  # an older workspace: readers cannot make it
     before = snapshot(ws)
     _read_only(monkeypatch, ws)
     result = kunde("ingest", exports[1], "--workspace", ws)
@@ -237,7 +238,7 @@ def test_a_read_only_workspace_refuses_ingest_and_serves_readers(ws, exports, mo
         assert read.exit_code == 0, (command, read.stderr)
     monkeypatch.undo()
     assert snapshot(ws) == before
-    assert not (ws / store_files.READERS_FILE).exists()
+    assert not (ws / READERS_FILE).exists()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a 0500 folder anyway")

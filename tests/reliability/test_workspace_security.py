@@ -18,6 +18,7 @@ import pytest
 from kunde_cli import synth
 from kunde_cli.store import LOCK_FILE, MANIFEST, Workspace
 from kunde_cli.store import files as store_files
+from kunde_cli.store.layout import READERS_FILE
 from reliability.conftest import kunde, kunde_process, no_traceback, snapshot
 
 
@@ -185,8 +186,8 @@ def test_recover_never_deletes_through_a_linked_folder(ws, tmp_path, export):
 def test_the_readers_lock_is_not_followed_either(ws, tmp_path):
     victim = tmp_path / "victim"
     victim.write_text("x", encoding="utf-8")
-    (ws / store_files.READERS_FILE).unlink()
-    (ws / store_files.READERS_FILE).symlink_to(victim)
+    (ws / READERS_FILE).unlink()
+    (ws / READERS_FILE).symlink_to(victim)
     refused(kunde("segment", "--workspace", ws), ".readers in the workspace is a symbolic link")
     assert victim.read_text(encoding="utf-8") == "x"
 
