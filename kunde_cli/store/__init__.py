@@ -50,7 +50,7 @@ import polars as pl
 from kunde_cli import identity as ident
 from kunde_cli import schema as s
 from kunde_cli.errors import DataQualityError, WorkspaceError
-from kunde_cli.store import erase
+from kunde_cli.store import erase, tombstones
 from kunde_cli.store.erase import (
     ERASED_PREFIX,
     ORDERS_ERASED_COLUMNS,
@@ -183,7 +183,7 @@ class AppendSummary:
     #: this file has no order numbers, and an older kunde stored such a file under
     #: numbers it made up another way: its orders cannot be matched (see the CLI's warning)
     old_made_up_ids: bool = False
-    #: rows stored that carry a key erased by ``kunde forget`` (see ``erase.returning``)
+    #: rows stored that carry a key erased by ``kunde forget`` (see ``tombstones.returning``)
     returning_erased: int = 0
     returning_erased_on: str | None = None  # when (ISO date) such a key was last erased
 
@@ -380,7 +380,7 @@ class Workspace(WorkspaceLock):
         ``email_or_id`` is an e-mail, a customer id or a phone number; ``customers``
         the ids named with ``kunde forget --customer``. Only the lines of the customer
         ids the query names are touched; a key shared with others, a placeholder, or ids
-        kunde counts as one customer are refused (:class:`erase.ForgetRefused`, nothing
+        kunde counts as one customer are refused (:class:`scope.ForgetRefused`, nothing
         changed). See :func:`kunde_cli.store.erase.forget`.
         """
         return erase.forget(self, email_or_id, customers)
@@ -476,7 +476,7 @@ class Workspace(WorkspaceLock):
                 if rejects.height
                 else 0
             )
-            back = erase.returning(self, manifest, fresh)  # erased people stored again
+            back = tombstones.returning(self, manifest, fresh)  # erased people stored again
             part = None
             stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{sha[:8]}"
             if fresh.height:

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from kunde_cli import schema as s
 from kunde_cli.analytics.rfm import rfm_scores
 from kunde_cli.store import Workspace
-from kunde_cli.store.erase import PLACEHOLDER_MIN_CUSTOMERS
+from kunde_cli.store.scope import PLACEHOLDER_MIN_CUSTOMERS
 from reliability.conftest import kunde, no_traceback, snapshot
 
 HEADER = "Ordrenummer;Linje;Ordredato;Kundenummer;Navn;E-mail;Telefon;Beløb;Postnummer;By;Status"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kunde_cli.store.erase import KEY_FILE
+from kunde_cli.store.tombstones import KEY_FILE
 from kunde_cli.store.written import WRITTEN
 from reliability.conftest import kunde, no_traceback, snapshot
 from reliability.test_personal_data import SOREN, exports, mentions, workspace_text
