@@ -91,7 +91,8 @@ class FitCache:
 
     ``get`` and ``put`` take and give JSON-able mappings (the caller turns fitted
     parameters into one and back). ``asked`` lists the keys looked up this run and
-    ``hits`` those found, in order; ``problems`` says why an entry was not used or not
+    ``hits`` those found and used — a key stored again this run was found but refused
+    by the caller, who fitted again; ``problems`` says why an entry was not used or not
     kept. ``namespace`` is mixed
     into every entry's name (default: :func:`code_digest`).
 
@@ -179,6 +180,9 @@ class FitCache:
         """Store ``record`` (JSON-able, aggregate numbers only) under ``key``; drop older
         entries beyond :attr:`keep`. Never raises for the disk's sake."""
         name = self.entry_name(key)
+        if key in self.hits:  # found, but the caller fitted again: not reused after all
+            self.hits = [hit for hit in self.hits if hit != key]
+            self._note(f"{name} not used: not what the fit needs (fitted again)")
         data = json.dumps(
             {"format": FORMAT, "key": key, "record": record},
             ensure_ascii=False,

@@ -360,18 +360,27 @@ def _fit_spend(
 ) -> tuple[GammaGammaParams, bool]:
     """:func:`fit_gamma_gamma` (not strict), kept in ``fits`` like the purchase fit.
 
-    The key hashes the repeat customers' distinct (x, mean spend) pairs with their
-    counts — everything ``fit_gamma_gamma`` reads; ModelError when it cannot fit.
+    The key hashes the repeat customers' distinct (x, repeat spend) pairs with their
+    counts — everything ``fit_gamma_gamma`` reads — with the spend as the total of the
+    repeat purchases in millionths of the currency unit (x × mean, rounded): Polars
+    adds a customer's days up in an order that can change from run to run, so the mean
+    can differ in its last bit between two runs on the same data, while the total of
+    amounts with at most six decimals lies on that grid, far from a rounding edge.
+    Raises ModelError when the spend model cannot be fitted.
     """
     if fits is None:
         return fit_gamma_gamma(summary, strict=False), False
+    x = pl.col(REPEAT_PURCHASES)
     rows = (
         summary.lazy()
-        .filter(pl.col(REPEAT_PURCHASES) > 0)
+        .filter(x > 0)
+        .select(
+            x.cast(pl.Float64),
+            (pl.col(MEAN_REPEAT_SPEND) * x * 1e6).round().alias(MEAN_REPEAT_SPEND),
+        )
         .group_by(REPEAT_PURCHASES, MEAN_REPEAT_SPEND)
         .agg(pl.len().cast(pl.Float64).alias(WEIGHT))
         .sort(REPEAT_PURCHASES, MEAN_REPEAT_SPEND, nulls_last=True)
-        .select(pl.all().cast(pl.Float64))
         .collect()
     )
     key = fit_key(SPEND_FIT, {}, [rows[c].to_numpy() for c in rows.columns])
