@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -432,28 +432,42 @@ def _sheet_class() -> type:
                     table["autofilter"] = table["a_range"]
             return result
 
+        @property
+        def body_marker(self) -> bytes:
+            """What stands in this sheet's XML for its data rows until they are made."""
+            return f"<!--kunde-rows-{self.index}-->".encode()
+
+        def body_blocks(self) -> Iterator[Callable[[], bytes]]:
+            """Functions making the XML of the data rows, one block of rows each."""
+            import polars as pl
+
+            if self._bulk is None:
+                return
+            first, _, frame, cells = self._bulk
+            numbered = frame.with_row_index(_ROW, offset=first + 1).with_columns(
+                pl.col(_ROW).cast(pl.String)
+            )
+            row = pl.concat_str(
+                [pl.lit('<row r="'), pl.col(_ROW), pl.lit('">'), *cells, pl.lit("</row>")],
+                ignore_nulls=True,
+            )
+            for offset in range(0, numbered.height, _BLOCK_ROWS):
+                block = numbered.slice(offset, _BLOCK_ROWS)
+                yield lambda block=block: (  # type: ignore[misc]
+                    block.select(row.str.join("").cast(pl.Binary)).item()
+                )
+
         def _write_rows(self) -> None:
             if self._bulk is None:
                 super()._write_rows()
                 return
-            import polars as pl
-
-            first, last, frame, cells = self._bulk
+            first, last, _, _ = self._bulk
             low, high = self.dim_rowmin, self.dim_rowmax
             try:
                 if low < first:
                     self.dim_rowmax = first - 1
                     super()._write_rows()
-                numbered = frame.with_row_index(_ROW, offset=first + 1).with_columns(
-                    pl.col(_ROW).cast(pl.String)
-                )
-                row = pl.concat_str(
-                    [pl.lit('<row r="'), pl.col(_ROW), pl.lit('">'), *cells, pl.lit("</row>")],
-                    ignore_nulls=True,
-                ).alias("xml")
-                for offset in range(0, numbered.height, _BLOCK_ROWS):
-                    block = numbered.slice(offset, _BLOCK_ROWS).select(row)
-                    self.fh.write(block.get_column("xml").str.join("").item())
+                self.fh.write(self.body_marker.decode())
                 if high > last:
                     self.dim_rowmin, self.dim_rowmax = last + 1, high
                     super()._write_rows()
@@ -461,6 +475,64 @@ def _sheet_class() -> type:
                 self.dim_rowmin, self.dim_rowmax = low, high
 
     return BulkWorksheet
+
+
+def close_workbook(wb: Any, buf: io.BytesIO) -> bytes:
+    """Close ``wb`` (made by :func:`new_workbook` on ``buf``) and return its bytes.
+
+    xlsxwriter writes the package with a marker where each sheet's data rows go; the
+    zip is then written again, each marker replaced by the rows Polars makes, block
+    by block, compressed as they come — the next block is made in a second thread
+    while one is compressed. The parts keep xlsxwriter's names, order and fixed 1980
+    date; they are compressed at :data:`ZIP_LEVEL`.
+    """
+    import zipfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    wb.close()
+    raw = buf.getvalue()
+    sheets = [ws for ws in wb.worksheets() if getattr(ws, "_bulk", None) is not None]
+    if not sheets:
+        return raw
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as dst,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        for info in src.infolist():
+            data = src.read(info)
+            sheet = next((ws for ws in sheets if ws.body_marker in data), None)
+            if sheet is None:
+                dst.writestr(
+                    zipfile.ZipInfo(info.filename, info.date_time),
+                    data,
+                    compress_type=zipfile.ZIP_DEFLATED,
+                    compresslevel=ZIP_LEVEL,
+                )
+                continue
+            head, tail = data.split(sheet.body_marker, 1)
+            first, last, frame, _ = sheet._bulk
+            big = (last - first + 1) * frame.width * 200 > zipfile.ZIP64_LIMIT
+            # A part opened by name is dated 1 January 1980, as xlsxwriter dates them.
+            with dst.open(info.filename, "w", force_zip64=big) as part:
+                part.write(head)
+                pending = None
+                for make in sheet.body_blocks():
+                    following = pool.submit(make)
+                    if pending is not None:
+                        part.write(pending.result())
+                    pending = following
+                if pending is not None:
+                    part.write(pending.result())
+                part.write(tail)
+    return out.getvalue()
+
+
+#: Deflate level of the workbook's parts. zlib's default (6, xlsxwriter's) spends
+#: 0.6 s of CPU on the 36 MB of XML of a 1M-line report; 5 takes 0.37 s for a file
+#: 4 % larger, 4 and below make it 18–35 % larger.
+ZIP_LEVEL = 5
 
 
 #: Rows turned into XML at a time when a workbook is closed (bounds the memory).
@@ -590,5 +662,4 @@ def workbook_bytes(
     for item in sheets:
         spec = item if isinstance(item, SheetSpec) else SheetSpec(item[0], item[1])
         write_sheet(wb, formats, spec, lang=lang, used=used)
-    wb.close()
-    return buf.getvalue()
+    return close_workbook(wb, buf)

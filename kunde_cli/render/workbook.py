@@ -23,6 +23,7 @@ from kunde_cli.render.excel import (
     Formats,
     SheetResult,
     SheetSpec,
+    close_workbook,
     new_workbook,
     sheet_name,
     write_sheet,
@@ -355,8 +356,7 @@ def report_workbook(
     ]
     cuts = [text("cut_summary", lg, sheet=r.name) for r in results if r.cut]
     _write_summary(wb, summary, formats, _summary_rows(data, cuts), lg)
-    wb.close()
-    return buf.getvalue(), results
+    return close_workbook(wb, buf), results
 
 
 def _n(value: int, lang: str) -> str:
