@@ -51,6 +51,7 @@ from kunde_cli import identity as ident
 from kunde_cli import schema as s
 from kunde_cli.errors import DataQualityError, WorkspaceError
 from kunde_cli.store import erase, tombstones
+from kunde_cli.store.answers import compare_answers
 from kunde_cli.store.erase import (
     ERASED_PREFIX,
     ORDERS_ERASED_COLUMNS,
@@ -95,7 +96,6 @@ from kunde_cli.store.overlap import (
     COLLISION_REASON,
     DEFAULT_SOURCE,
     apart_by_source,
-    compare_answers,
     compare_orders,
     first_of_each_line,
     without_orders,
