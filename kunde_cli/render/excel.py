@@ -210,6 +210,18 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
+def _text_series(series: pl.Series) -> pl.Series:
+    """A column as the text its cells show: strings as they are, other values by
+    :func:`_as_text` (a list's items joined with commas)."""
+    import polars as pl
+
+    dtype = series.dtype
+    if dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+        return series.cast(pl.String)
+    values = [None if v is None else _as_text(v) for v in series.to_list()]
+    return pl.Series(series.name, values, dtype=pl.String)
+
+
 #: Characters Excel stores as ``_xHHHH_`` (xlsxwriter's ``_escape_control_characters``).
 _CONTROL = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20))] + ["\ufffe", "\uffff"]
 
@@ -353,14 +365,7 @@ def _cells(
             serial = _number_text(_excel_serial(col, dtype), pl.Float64)
             cell = pl.concat_str([ref, row, pl.lit(style), serial, pl.lit("</v></c>")])
         else:
-            if dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
-                series = series.cast(pl.String)
-            else:
-                series = pl.Series(
-                    name,
-                    [None if v is None else _as_text(v) for v in series.to_list()],
-                    dtype=pl.String,
-                )
+            series = _text_series(series)
             if (series.str.len_chars() > EXCEL_MAX_CHARS // 2).any():
                 series = series.map_elements(_utf16_cut, return_dtype=pl.String)
             replaced.append(_text_cells(series, formats, strings).alias(name))
@@ -564,7 +569,7 @@ def _width(frame: pl.DataFrame, column: str, kind: str, header: str, lang: str) 
             extremes = [finite.min(), finite.max()]
             value = max(len(format_cell(x, kind, lang)) for x in extremes)
     else:
-        value = int(series.cast(pl.String).str.len_chars().max() or 0)
+        value = int(_text_series(series).str.len_chars().max() or 0)  # type: ignore[arg-type]
     return max(MIN_WIDTH, min(MAX_WIDTH, max(longest, value + 2)))
 
 
