@@ -555,7 +555,7 @@ def test_second_writer_waits_then_gives_a_clear_message(
         assert "--wait" in (err.value.hint or "")
         assert 0.5 <= waited < 10
         # append_orders without the caller holding the lock waits too, then refuses.
-        monkeypatch.setattr(store, "AUTO_LOCK_WAIT_SECONDS", 0.2)
+        monkeypatch.setattr(store.commit, "AUTO_LOCK_WAIT_SECONDS", 0.2)
         with pytest.raises(WorkspaceError, match="workspace is busy"):
             ws.append_orders(orders(1), s.empty_rejects(), source=src("a.csv", "a"))
         assert not ws.exists()

@@ -23,7 +23,7 @@ from kunde_cli.errors import WorkspaceError
 from kunde_cli.store.layout import ORDERS, REJECTS, SURVEY
 
 if TYPE_CHECKING:
-    from kunde_cli.store import AppendSummary, SourceInfo
+    from kunde_cli.store.sources import AppendSummary, SourceInfo
 
 FORMAT_VERSION = 1
 

@@ -1,0 +1,285 @@
+"""Appending an export's rows to the workspace.
+
+Orders are identified by their shop system (``source``) and ``order_id``, survey
+answers by ``response_id``: an order already stored is skipped and counted as a
+duplicate, so re-ingesting a file, or a newer export that overlaps an older one, never
+double-counts; an order changed since (refunded, say) is replaced by the newer export's
+version; an order number another order of the system already has is a collision,
+refused (see :mod:`kunde_cli.store.overlap`; answers: :mod:`kunde_cli.store.answers`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from kunde_cli import identity as ident
+from kunde_cli import schema as s
+from kunde_cli.errors import DataQualityError
+from kunde_cli.store import tombstones
+from kunde_cli.store.answers import compare_answers
+from kunde_cli.store.commit import WorkspaceCommit
+from kunde_cli.store.erase import Eraser
+from kunde_cli.store.layout import KEYS, ORDERS, REJECTS, SCHEMAS, SURVEY
+from kunde_cli.store.manifest import (
+    count_seen,
+    empty_manifest,
+    entry_of,
+    old_made_up_ids,
+    source_entry,
+)
+from kunde_cli.store.overlap import (
+    COLLISION_REASON,
+    compare_orders,
+    first_of_each_line,
+    without_orders,
+)
+from kunde_cli.store.sources import AppendSummary, SourceInfo, export_time, file_sha256
+
+
+class WorkspaceAppend(WorkspaceCommit):
+    """Appending rows (the Workspace's ``append_orders`` and ``append_survey``)."""
+
+    def _append(
+        self,
+        kind: str,
+        frame: pl.DataFrame,
+        rejects: pl.DataFrame,
+        source: SourceInfo,
+        *,
+        strict: bool = False,
+    ) -> AppendSummary:
+        keys = KEYS[kind]
+        frame = _conform(frame, SCHEMAS[kind], keys)
+        rejects = _conform(rejects, s.REJECTS, ())
+        sha = source.sha256 or file_sha256(source.path)
+        with self._writing():
+            manifest = self._read_manifest() if self.exists() else empty_manifest()
+            new = copy.deepcopy(manifest)
+            already = entry_of(manifest, sha, kind, source.source, named=source.named) is not None
+            doomed: list[Path] = []
+            stored = self._scan_parts(manifest, kind)
+            overlap = None
+            survey_changed = clashes = 0
+            moved_lines = 0
+            new_rejects = rejects
+            rejects_changed = False
+            if already:
+                fresh = frame.clear()
+            elif kind == ORDERS:
+                batch = first_of_each_line(frame)
+                earlier = [
+                    e
+                    for e in manifest["sources"]
+                    if e["sha256"] == sha and e["kind"] == kind and e.get("source") != source.source
+                ]
+                if earlier:
+                    # This file again, now named as another system: its refused rows are
+                    # stored already; the lines it had refused as collisions are stored
+                    # now, so they are no longer refused; and the lines it had stored
+                    # under the other name belong to this system now (stored just once:
+                    # taken out before comparing, so the export stores them again).
+                    olds = {e.get("source") for e in earlier}
+                    dropped, _ = self._rewrite_parts(
+                        new, REJECTS, doomed, _drop_collisions(), sha256=sha
+                    )
+                    moved_lines, _ = self._rewrite_parts(
+                        new, ORDERS, doomed, _drop_lines_of(olds), sha256=sha
+                    )
+                    rejects_changed = bool(dropped)
+                    stored = self._scan_parts(new, kind)
+                overlap = compare_orders(
+                    batch, stored, source.source, source.exported_at or export_time(source.path)
+                )
+                collided = _collision_rejects(overlap.collisions, source)
+                if overlap.collision_orders:
+                    if strict:
+                        raise DataQualityError(
+                            f"{overlap.collision_orders} order(s) in {source.path} have "
+                            "numbers that other stored orders (another customer or date) "
+                            f"already use; nothing of {Path(source.path).name} was written "
+                            "(--strict)",
+                            hint="if this export is from another shop system or till, name it: "
+                            "kunde ingest FILE --source NAME",
+                        )
+                    rejects = pl.concat([rejects, collided])
+                new_rejects = collided if earlier else rejects
+                fresh = overlap.fresh
+                if overlap.changed_orders:
+                    self._rewrite_parts(
+                        new,
+                        ORDERS,
+                        doomed,
+                        lambda part: _drop_replaced(part, overlap.replaced, source.source),
+                    )
+            else:
+                from kunde_cli.ingest.survey import UNIQUE_ID_LAYOUTS
+
+                answers = compare_answers(
+                    frame,
+                    _stored_answers(stored),
+                    unique_ids=source.detected.get("layout") in UNIQUE_ID_LAYOUTS,
+                )
+                fresh, survey_changed, clashes = answers.fresh, answers.changed, answers.clashes
+                if answers.changed:
+                    gone = set(answers.replaced.get_column(s.RESPONSE_ID).to_list())
+                    self._rewrite_parts(new, SURVEY, doomed, _drop_answers(gone))
+            rejected = (
+                rejects.select(pl.struct(s.REJECT_FILE, s.REJECT_ROW).n_unique()).item()
+                if rejects.height
+                else 0
+            )
+            back = tombstones.returning(self, manifest, fresh)  # erased people stored again
+            part = None
+            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{sha[:8]}"
+            if fresh.height:
+                part = self._add_part(new, kind, fresh, stamp, sha)
+                if kind == ORDERS:
+                    self._replace_identity(
+                        new,
+                        ident.identity_map(fresh, previous=self._read_identity(manifest)),
+                        doomed,
+                    )
+            if new_rejects.height and not already:
+                self._add_part(new, REJECTS, new_rejects, stamp, sha)
+                rejects_changed = True
+            collision_lines = overlap.collisions.height if overlap is not None else 0
+            summary = AppendSummary(
+                source=str(source.path),
+                sha256=sha,
+                kind=kind,
+                rows_read=frame.height + rejected - collision_lines,
+                accepted=fresh.height,
+                duplicates=frame.height - fresh.height - collision_lines,
+                rejected=rejected,
+                changed=overlap.changed_orders if overlap is not None else survey_changed,
+                already_ingested=already,
+                part=part,
+                source_name=source.source,
+                new_orders=overlap.new_orders if overlap is not None else 0,
+                changed_by_status=overlap.changed_by_status if overlap is not None else {},
+                collisions=overlap.collision_orders if overlap is not None else clashes,
+                moved_lines=moved_lines,
+                older_orders=overlap.older_orders if overlap is not None else 0,
+                fewer_lines=overlap.fewer_lines if overlap is not None else 0,
+                credited_orders=overlap.credited_orders if overlap is not None else 0,
+                old_made_up_ids=kind == ORDERS and old_made_up_ids(manifest, source),
+                returning_erased=back.rows,
+                returning_erased_on=back.erased_on,
+            )
+            if already:
+                # The very same file again (a cron job re-reading one export): note it on
+                # the first entry instead of growing the manifest on every run.
+                count_seen(entry_of(new, sha, kind, source.source, named=source.named))  # type: ignore[arg-type]
+            else:
+                new["sources"].append(source_entry(kind, source, sha, summary))
+            self._commit(new, doomed, rejects_changed=rejects_changed)
+            return summary
+
+
+def _conform(
+    frame: pl.DataFrame, schema: Mapping[str, pl.DataType], keys: tuple[str, ...]
+) -> pl.DataFrame:
+    """``frame`` with exactly ``schema``'s columns, in order; absent ones are null."""
+    missing = [key for key in keys if key not in frame.columns]
+    if missing:
+        raise ValueError(f"frame lacks key column(s) {missing}")  # a bug in the caller
+    return frame.select(
+        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in schema.items()
+    )
+
+
+def _collision_rejects(collisions: pl.DataFrame, source: SourceInfo) -> pl.DataFrame:
+    """The rejects rows of order lines refused because their number is taken."""
+    column = source.mapping.get(s.ORDER_ID)
+    return collisions.select(
+        pl.col(s.SOURCE_FILE).alias(s.REJECT_FILE),
+        pl.col(s.SOURCE_ROW).alias(s.REJECT_ROW),
+        pl.lit(column, pl.String).alias(s.REJECT_COLUMN),
+        pl.col(s.ORDER_ID).alias(s.REJECT_VALUE),
+        pl.lit(
+            f"{COLLISION_REASON}; another shop system? kunde ingest FILE --source NAME",
+            pl.String,
+        ).alias(s.REJECT_REASON),
+    ).cast(s.REJECTS)  # type: ignore[arg-type]
+
+
+def _drop_collisions() -> Eraser:
+    """An eraser removing collision rejects (of the parts one file wrote)."""
+
+    def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        hit = part.select(pl.col(s.REJECT_REASON).str.starts_with(COLLISION_REASON)).to_series()
+        if not hit.any():
+            return None, 0, set()
+        return part.filter(~hit), int(hit.sum()), set()
+
+    return erase
+
+
+def _drop_lines_of(sources: set[str | None]) -> Eraser:
+    """An eraser removing the lines (of the parts one file wrote) stored under the shop
+    system names ``sources`` (None: no name recorded)."""
+    named = sorted(x for x in sources if x is not None)
+
+    def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        of_source = pl.col(s.SOURCE).is_in(named)
+        if None in sources:
+            of_source = of_source | pl.col(s.SOURCE).is_null()
+        hit = part.select(of_source.fill_null(False)).to_series()
+        if not hit.any():
+            return None, 0, set()
+        return part.filter(~hit), int(hit.sum()), set()
+
+    return erase
+
+
+def _drop_replaced(
+    part: pl.DataFrame, replaced: pl.DataFrame, source: str
+) -> tuple[pl.DataFrame | None, int, set[str]]:
+    """An eraser (see ``_rewrite_parts``) removing the stored lines of changed orders."""
+    kept = without_orders(part, replaced, source)
+    if kept.height == part.height:
+        return None, 0, set()
+    return kept, part.height - kept.height, set()
+
+
+def _stored_answers(stored: pl.LazyFrame) -> pl.LazyFrame:
+    """Stored survey answers as ``compare_answers`` knows them.
+
+    Answers stored by an older kunde were keyed ``<file name>:<row>``; those are known
+    by their content instead (``ingest.survey.content_key``), so a re-export under
+    another name is recognised for them too.
+    """
+    from kunde_cli.ingest.survey import content_key
+
+    legacy = pl.col(s.RESPONSE_ID) == pl.format(
+        "{}:{}",
+        pl.col(s.SOURCE_FILE).str.replace(r"^.*[/\\]", ""),
+        pl.col(s.SOURCE_ROW),
+    )
+    # Hash only the legacy answers (content_key runs hashlib per answer), not every one.
+    return pl.concat(
+        [
+            stored.filter(~legacy),
+            stored.filter(legacy).with_columns(content_key().alias(s.RESPONSE_ID)),
+        ],
+        how="vertical",
+    )
+
+
+def _drop_answers(ids: set[str]) -> Eraser:
+    """An eraser removing the stored answers with these response ids (replaced by a
+    newer export's version)."""
+
+    def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
+        hit = part.select(pl.col(s.RESPONSE_ID).is_in(sorted(ids))).to_series()
+        if not hit.any():
+            return None, 0, set()
+        return part.filter(~hit), int(hit.sum()), set()
+
+    return erase

@@ -1,0 +1,206 @@
+"""The Workspace: a kunde workspace folder, read by analyses and written by ingest and
+forget (see :mod:`kunde_cli.store` for how it is built).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kunde_cli import identity as ident
+from kunde_cli import schema as s
+from kunde_cli.errors import WorkspaceError
+from kunde_cli.store import erase
+from kunde_cli.store.append import WorkspaceAppend, _conform
+from kunde_cli.store.erase import ForgetSummary
+from kunde_cli.store.layout import DEFAULT_WORKSPACE, KEYS, ORDERS, REJECTS, SURVEY
+from kunde_cli.store.manifest import (
+    Manifest,
+    SourceEntry,
+    count_seen,
+    empty_manifest,
+    entry_of,
+    order_sources,
+)
+from kunde_cli.store.overlap import apart_by_source, compare_orders, first_of_each_line
+from kunde_cli.store.sources import AppendSummary, SourceInfo
+
+
+class Workspace(WorkspaceAppend):
+    """A kunde workspace folder. Reading needs no lock; every write takes it.
+
+    Examples
+    --------
+    >>> ws = Workspace("kunde-data")  # doctest: +SKIP
+    >>> with ws.lock(wait_seconds=60):  # doctest: +SKIP
+    ...     summary = ws.append_orders(frame, rejects, source=SourceInfo("ordrer.csv"))
+    >>> lines = ws.scan_orders()  # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_WORKSPACE) -> None:
+        self.path = Path(path)
+        #: Lock-file contents of a killed run whose lock this process took over.
+        self.stale_lock: dict[str, Any] | None = None
+        self._lock_fd: int | None = None
+        self._lock_depth = 0
+        self._identity_cache: tuple[str, pl.DataFrame] | None = None
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    # --- reading -------------------------------------------------------------------
+
+    def manifest(self) -> Manifest:
+        """The manifest (a :class:`~kunde_cli.store.manifest.Manifest`, a dict of its own);
+        an empty one when nothing was ingested yet.
+
+        Keys: ``kunde_workspace`` (format version), ``created_at``, ``updated_at``,
+        ``orders``/``survey``/``rejects`` (part files: ``file``, ``rows``, ``sha256`` of
+        the source, ``written_at``), ``identity`` (file name or None), ``sources`` (one
+        entry per ingested file: ``kind``, ``path``, ``name``, ``sha256``, ``size``,
+        ``ingested_at``, ``rows_read``, ``accepted``, ``duplicates``, ``rejected``,
+        ``changed``, ``part``, ``mapping``, ``detected``, and ``times_seen`` /
+        ``last_seen_at`` for the same file ingested again) and ``erasures`` (time and
+        counts of each forget, no identifiers).
+        """
+        return self._read_manifest() if self.exists() else empty_manifest()
+
+    def scan_orders(self) -> pl.LazyFrame:
+        """All stored order lines (schema.ORDERS) with customer ids resolved.
+
+        ``customer_id`` is the canonical id of :mod:`kunde_cli.identity` (one per
+        real person across sources); e-mail and phone are as stored.
+        """
+
+        def read() -> pl.LazyFrame:
+            manifest = self._read_manifest_required()
+            lines = apart_by_source(self._scan_parts(manifest, ORDERS), order_sources(manifest))
+            identity = self._read_identity(manifest)
+            if identity is None:
+                return ident.resolve_customers(lines)
+            return ident.apply_identity(lines, identity, ids_complete=True)
+
+        return self._reading(read)
+
+    def scan_survey(self) -> pl.LazyFrame | None:
+        """All stored survey answers (schema.SURVEY), or None when there are none.
+
+        ``customer_id`` is mapped onto the orders' canonical ids (by id, else e-mail).
+        """
+
+        def read() -> pl.LazyFrame | None:
+            manifest = self._read_manifest_required()
+            if not manifest[SURVEY]:
+                return None
+            return ident.resolve_survey(
+                self._scan_parts(manifest, SURVEY), self._read_identity(manifest)
+            )
+
+        return self._reading(read)
+
+    def read_rejects(self) -> pl.DataFrame:
+        """Every refused row so far (schema.REJECTS), oldest first."""
+        if not self.exists():
+            return s.empty_rejects()
+        return self._reading(lambda: self._scan_parts(self._read_manifest(), REJECTS).collect())
+
+    # --- writing -------------------------------------------------------------------
+
+    def append_orders(
+        self,
+        frame: pl.DataFrame,
+        rejects: pl.DataFrame,
+        *,
+        source: SourceInfo,
+        strict: bool = False,
+    ) -> AppendSummary:
+        """Store the new order lines of ``frame`` and the refused rows of ``rejects``.
+
+        ``frame`` holds validated lines (schema.ORDERS; absent optional columns are
+        null) of one shop system, ``source.source``. Against the stored orders of that
+        system (see :mod:`kunde_cli.store.overlap`): new orders are stored; an order
+        stored before with the same customer and day is skipped when alike and replaced
+        when changed (refunded, cancelled, a line added); an order number stored before
+        with another customer or day is a collision: its lines go to the rejects (with
+        ``strict``: DataQualityError, nothing written). Lines repeated within ``frame``
+        are duplicates. A file whose SHA-256 was ingested before as the same system is
+        skipped whole (its rejects are not added again). Takes the lock if the caller
+        does not hold it (waiting up to :data:`AUTO_LOCK_WAIT_SECONDS`).
+        """
+        return self._append(ORDERS, frame, rejects, source, strict=strict)
+
+    def collisions(self, batches: Sequence[tuple[pl.DataFrame, str]]) -> list[int]:
+        """Orders of each batch (order lines, shop system) whose number another order
+        already uses — stored, or in an earlier batch — as :meth:`append_orders` would
+        find them appending the batches in turn, without writing anything (``--strict``
+        refuses a whole run with these before it writes a line)."""
+        manifest = self._read_manifest() if self.exists() else empty_manifest()
+        running = self._scan_parts(manifest, ORDERS)
+        counts = []
+        for frame, source in batches:
+            batch = first_of_each_line(_conform(frame, s.ORDERS, KEYS[ORDERS]))
+            overlap = compare_orders(batch, running, source)
+            counts.append(overlap.collision_orders)
+            running = pl.concat(
+                [running, overlap.fresh.lazy().cast(s.ORDERS)], how="vertical_relaxed"
+            )
+        return counts
+
+    def append_survey(
+        self, frame: pl.DataFrame, rejects: pl.DataFrame, *, source: SourceInfo
+    ) -> AppendSummary:
+        """Like :meth:`append_orders` for survey answers (schema.SURVEY), keyed on
+        ``response_id`` — which must therefore be stable across exports of one survey."""
+        return self._append(SURVEY, frame, rejects, source)
+
+    def ingested(
+        self, sha256: str, kind: str | None = None, source: str | None = None
+    ) -> SourceEntry | None:
+        """The manifest's entry of the file with this SHA-256 (ingested as ``kind`` and,
+        for orders, as shop system ``source``, when given), or None when it was never
+        ingested (no lock needed: a read of the committed manifest)."""
+        if not self.exists():
+            return None
+        return entry_of(self._read_manifest(), sha256, kind, source, named=source is not None)
+
+    def seen_again(self, path: str | Path, sha256: str, kind: str | None = None) -> AppendSummary:
+        """Record that the very file with this SHA-256 was offered again (a cron job
+        re-reading one export) and say so as an append that stored nothing.
+
+        The caller need not read the file: its rows were counted the first time.
+        Raises WorkspaceError when no such file was ingested.
+        """
+        with self._writing():
+            new = copy.deepcopy(self._read_manifest_required())
+            first = entry_of(new, sha256, kind)
+            if first is None:
+                raise WorkspaceError(f"{path} was not ingested into {self.path}")
+            count_seen(first)
+            self._commit(new, [], rejects_changed=False)
+        return AppendSummary(
+            source=str(path),
+            sha256=sha256,
+            kind=first["kind"],
+            rows_read=first["rows_read"],
+            accepted=0,
+            duplicates=first["rows_read"] - first["rejected"],
+            rejected=first["rejected"],
+            changed=0,
+            already_ingested=True,
+            part=None,
+        )
+
+    def forget(self, email_or_id: str, *, customers: Sequence[str] = ()) -> ForgetSummary:
+        """Erase one customer's personal data (GDPR art. 17) and say what was removed.
+
+        ``email_or_id`` is an e-mail, a customer id or a phone number; ``customers``
+        the ids named with ``kunde forget --customer``. Only the lines of the customer
+        ids the query names are touched; a key shared with others, a placeholder, or ids
+        kunde counts as one customer are refused (:class:`scope.ForgetRefused`, nothing
+        changed). See :func:`kunde_cli.store.erase.forget`.
+        """
+        return erase.forget(self, email_or_id, customers)
