@@ -142,10 +142,12 @@ def report_command(
     from kunde_cli.cli.clv import say_reused, workspace_fits
     from kunde_cli.render.formats import write_outputs
     from kunde_cli.render.html import report_html_bytes
+    from kunde_cli.render.i18n import label
     from kunde_cli.render.workbook import report_workbook
     from kunde_cli.report import build_report
 
     check_output_dir(output_dir)
+    before = None if files or anonymise else _workspace_state(workspace)
     loaded = common.load(
         files,
         workspace,
@@ -167,6 +169,15 @@ def report_command(
     key = resolve_salt_if(anonymise, salt)
     html_path, xlsx_path = report_paths(output_dir, loaded.as_of)
     fits = workspace_fits(loaded) if model else None
+    options = [as_of, compare, model, sheet, preset, mapping, dayfirst, allow_future, columns]
+    record = _record_of(loaded, before, (html_path, xlsx_path), [*options, currency])
+    if record is not None and (same := record.unchanged()) is not None:
+        # Same data, options and kunde, and the files are the very ones written then.
+        if not quiet:
+            _say([*same, label("report_unchanged", lg)])
+        sys.stdout.write(f"{html_path}\n{xlsx_path}\n")
+        sys.stdout.flush()
+        return
     with _Progress(lg, enabled=not quiet) as progress:
         data = build_report(
             orders,
@@ -194,14 +205,42 @@ def report_command(
             if html_path.exists() or xlsx_path.exists()
             else "no report was written",
         )
+    lines = list(_notes(data, sheets))
+    if record is not None:
+        record.record((html, workbook), lines)
     if not quiet:
-        for line in _notes(data, sheets):
-            from kunde_cli.render.terminal import note
-
-            note(line)
+        _say(lines)
         say_reused(fits, lg)
     sys.stdout.write(f"{html_path}\n{xlsx_path}\n")
     sys.stdout.flush()
+
+
+def _workspace_state(workspace: Path) -> str | None:
+    from kunde_cli.store.report_cache import workspace_state
+
+    return workspace_state(workspace)
+
+
+def _record_of(
+    loaded: Any, before: str | None, paths: tuple[Path, Path], options: list[Any]
+) -> Any:
+    """The record of the last report written to ``paths`` from this workspace
+    (kunde_cli.store.report_cache), or None: files read directly have no workspace to
+    keep one in, and an anonymised report's key would involve the secret salt (so
+    ``before``, the workspace's state before reading, is None for both)."""
+    if loaded.workspace is None or before is None:
+        return None
+    from kunde_cli.store.report_cache import ReportCache
+
+    resolved = {"as_of": loaded.as_of, "lang": loaded.lang, "config": repr(loaded.config)}
+    return ReportCache(loaded.workspace.path, paths, {**resolved, "given": options}, state=before)
+
+
+def _say(lines: list[str]) -> None:
+    from kunde_cli.render.terminal import note
+
+    for line in lines:
+        note(line)
 
 
 def check_output_dir(output_dir: Path) -> None:

@@ -404,6 +404,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Modellen er genbrugt fra en tidligere kørsel på de samme data og indstillinger.",
         "The model was reused from an earlier run on the same data and settings.",
     ),
+    "report_unchanged": (
+        "Rapporten er uændret: samme data, indstillinger og version af kunde som sidst, og "
+        "filerne er dem, kunde skrev dengang; de er ikke skrevet igen.",
+        "The report is unchanged: same data, settings and kunde as last time, and the files "
+        "are the ones kunde wrote then; they were not written again.",
+    ),
     "fit_reused_partly": (
         "En del af modellen er genbrugt fra en tidligere kørsel på de samme data og "
         "indstillinger; resten er beregnet på ny.",

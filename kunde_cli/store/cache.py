@@ -64,7 +64,7 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
-class _Miss(Exception):
+class Miss(Exception):
     """An entry that cannot be used (the reason is its message)."""
 
 
@@ -86,103 +86,77 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-class FitCache:
-    """Fitted parameters of one workspace, by key (see the module notes).
+class EntryFolder:
+    """The cache folder's entries of one kind (``<prefix><name>.json``), read and written
+    as the module notes say; the base of :class:`FitCache` and the report record
+    (:mod:`kunde_cli.store.report_cache`). ``problems`` says why an entry was not used
+    or not kept."""
 
-    ``get`` and ``put`` take and give JSON-able mappings (the caller turns fitted
-    parameters into one and back). ``asked`` lists the keys looked up this run and
-    ``hits`` those found and used — a key stored again this run was found but refused
-    by the caller, who fitted again; ``problems`` says why an entry was not used or not
-    kept. ``namespace`` is mixed
-    into every entry's name (default: :func:`code_digest`).
+    #: The entries' file names start with this; only the newest ``keep`` stay.
+    prefix = ENTRY_PREFIX
 
-    Examples
-    --------
-    >>> cache = FitCache("kunde-data")  # doctest: +SKIP
-    >>> cache.get("0f3a…") is None  # doctest: +SKIP
-    True
-    """
-
-    def __init__(
-        self, workspace: str | Path, *, keep: int = KEEP, namespace: str | None = None
-    ) -> None:
+    def __init__(self, workspace: str | Path, *, keep: int = KEEP) -> None:
         self.workspace = Path(workspace)
         self.folder = self.workspace / CACHE_DIR
         self.keep = max(1, keep)
-        self.namespace = code_digest() if namespace is None else namespace
-        self.asked: list[str] = []
-        self.hits: list[str] = []
         self.problems: list[str] = []
 
     def __repr__(self) -> str:
-        return f"FitCache({str(self.workspace)!r})"
+        return f"{type(self).__name__}({str(self.workspace)!r})"
 
-    # --- reading ---------------------------------------------------------------------
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The record stored under ``key``, or None (a miss, whatever the reason)."""
-        name = self.entry_name(key)
-        self.asked.append(key)
+    def _load(self, name: str, key: str) -> dict[str, Any] | None:
+        """The record of entry ``name`` when it was stored under ``key``, else None."""
         try:
             folder = self._open_folder(create=False)
-        except _Miss as miss:
+        except Miss as miss:
             self._note(f"no cache: {miss}")
             return None
         if folder is None:
             return None
         try:
-            record = self._read_entry(folder, name, key)
-        except _Miss as miss:
+            return self._read_entry(folder, name, key)
+        except Miss as miss:
             self._note(f"{name} not used: {miss}")
             return None
         finally:
             os.close(folder)
-        self.hits.append(key)
-        return record
 
     def _read_entry(self, folder: int, name: str, key: str) -> dict[str, Any]:
         try:
             fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK, dir_fd=folder)
         except FileNotFoundError:
-            raise _Miss("not there") from None
+            raise Miss("not there") from None
         except OSError as err:
             if err.errno in (errno.ELOOP, errno.EMLINK):
-                raise _Miss("a symbolic link (not followed)") from None
-            raise _Miss(err.strerror or str(err)) from None
+                raise Miss("a symbolic link (not followed)") from None
+            raise Miss(err.strerror or str(err)) from None
         try:
             st = os.fstat(fd)
             _check_own(st, "file")
             if st.st_size > MAX_ENTRY_BYTES:
-                raise _Miss(f"too large ({st.st_size} bytes)")
-            raw = os.read(fd, MAX_ENTRY_BYTES + 1)
+                raise Miss(f"too large ({st.st_size} bytes)")
+            raw = read_at_most(fd, MAX_ENTRY_BYTES)
             with contextlib.suppress(OSError):
                 os.utime(fd)  # used now: kept longer (the newest entries stay)
         except OSError as err:
-            raise _Miss(err.strerror or str(err)) from None
+            raise Miss(err.strerror or str(err)) from None
         finally:
             os.close(fd)
         try:
             entry = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise _Miss("not kunde's JSON") from None
+            raise Miss("not kunde's JSON") from None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT:
-            raise _Miss("another format")
+            raise Miss("another format")
         if entry.get("key") != key:
-            raise _Miss("written for another key")
+            raise Miss("written for another key")
         record = entry.get("record")
         if not isinstance(record, dict):
-            raise _Miss("no record")
+            raise Miss("no record")
         return record
 
-    # --- writing ---------------------------------------------------------------------
-
-    def put(self, key: str, record: Mapping[str, Any]) -> None:
-        """Store ``record`` (JSON-able, aggregate numbers only) under ``key``; drop older
-        entries beyond :attr:`keep`. Never raises for the disk's sake."""
-        name = self.entry_name(key)
-        if key in self.hits:  # found, but the caller fitted again: not reused after all
-            self.hits = [hit for hit in self.hits if hit != key]
-            self._note(f"{name} not used: not what the fit needs (fitted again)")
+    def _store(self, name: str, key: str, record: Mapping[str, Any]) -> None:
+        """Write entry ``name`` (atomically, 0o600) and drop older entries of this kind."""
         data = json.dumps(
             {"format": FORMAT, "key": key, "record": record},
             ensure_ascii=False,
@@ -191,8 +165,8 @@ class FitCache:
         ).encode("utf-8")
         try:
             folder = self._open_folder(create=True)
-        except _Miss as miss:
-            self._note(f"fit not kept: {miss}")
+        except Miss as miss:
+            self._note(f"not kept: {miss}")
             return
         if folder is None:
             return
@@ -202,14 +176,15 @@ class FitCache:
             try:
                 atomic.write_atomic(target, lambda handle: handle.write(data), tmp=tmp)
             except OSError as err:
-                self._note(f"fit not kept: {err.strerror or err}")
+                self._note(f"not kept: {err.strerror or err}")
                 return
             self._prune(folder, keep_name=name)
         finally:
             os.close(folder)
 
     def _prune(self, folder: int, *, keep_name: str) -> None:
-        """Remove entries beyond the newest :attr:`keep`, and stale temporary files."""
+        """Remove entries of this kind beyond the newest :attr:`keep`, and stale
+        temporary files."""
         entries: list[tuple[int, int, str]] = []
         now = time.time()
         try:
@@ -222,17 +197,15 @@ class FitCache:
                     if item.name.startswith(TMP_PREFIX):
                         if now - st.st_mtime > STALE_TMP_SECONDS:
                             _unlink(item.name, folder)
-                    elif item.name.startswith(ENTRY_PREFIX) and item.name.endswith(ENTRY_SUFFIX):
+                    elif item.name.startswith(self.prefix) and item.name.endswith(ENTRY_SUFFIX):
                         newest = item.name == keep_name
                         entries.append((1 if newest else 0, st.st_mtime_ns, item.name))
         except OSError as err:
-            self._note(f"old fits not removed: {err.strerror or err}")
+            self._note(f"old entries not removed: {err.strerror or err}")
             return
         entries.sort(reverse=True)
         for *_, name in entries[self.keep :]:
             _unlink(name, folder)
-
-    # --- the folder ------------------------------------------------------------------
 
     def _open_folder(self, *, create: bool) -> int | None:
         """The cache folder opened (never through a link), checked to be the user's own
@@ -243,29 +216,72 @@ class FitCache:
             except FileExistsError:
                 pass
             except OSError as err:
-                raise _Miss(err.strerror or str(err)) from None
+                raise Miss(err.strerror or str(err)) from None
         try:
             fd = os.open(self.folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC)
         except FileNotFoundError:
             return None
         except OSError as err:
             if err.errno in (errno.ELOOP, errno.EMLINK, errno.ENOTDIR):
-                raise _Miss(f"{self.folder} is a symbolic link or not a folder") from None
-            raise _Miss(err.strerror or str(err)) from None
+                raise Miss(f"{self.folder} is a symbolic link or not a folder") from None
+            raise Miss(err.strerror or str(err)) from None
         try:
             st = os.fstat(fd)
             _check_own(st, "folder")
             if stat.S_IMODE(st.st_mode) & ~DIR_MODE:
                 os.fchmod(fd, DIR_MODE)  # our own folder: made private again
-        except (_Miss, OSError) as err:
+        except (Miss, OSError) as err:
             os.close(fd)
             if isinstance(err, OSError):
-                raise _Miss(err.strerror or str(err)) from None
+                raise Miss(err.strerror or str(err)) from None
             raise
         return fd
 
     def _note(self, problem: str) -> None:
         self.problems.append(problem)
+
+
+class FitCache(EntryFolder):
+    """Fitted parameters of one workspace, by key (see the module notes).
+
+    ``get`` and ``put`` take and give JSON-able mappings (the caller turns fitted
+    parameters into one and back). ``asked`` lists the keys looked up this run and
+    ``hits`` those found and used — a key stored again this run was found but refused
+    by the caller, who fitted again. ``namespace`` is mixed into every entry's name
+    (default: :func:`code_digest`).
+
+    Examples
+    --------
+    >>> cache = FitCache("kunde-data")  # doctest: +SKIP
+    >>> cache.get("0f3a…") is None  # doctest: +SKIP
+    True
+    """
+
+    def __init__(
+        self, workspace: str | Path, *, keep: int = KEEP, namespace: str | None = None
+    ) -> None:
+        super().__init__(workspace, keep=keep)
+        self.namespace = code_digest() if namespace is None else namespace
+        self.asked: list[str] = []
+        self.hits: list[str] = []
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The record stored under ``key``, or None (a miss, whatever the reason)."""
+        name = self.entry_name(key)
+        self.asked.append(key)
+        record = self._load(name, key)
+        if record is not None:
+            self.hits.append(key)
+        return record
+
+    def put(self, key: str, record: Mapping[str, Any]) -> None:
+        """Store ``record`` (JSON-able, aggregate numbers only) under ``key``; drop older
+        entries beyond :attr:`keep`. Never raises for the disk's sake."""
+        name = self.entry_name(key)
+        if key in self.hits:  # found, but the caller fitted again: not reused after all
+            self.hits = [hit for hit in self.hits if hit != key]
+            self._note(f"{name} not used: not what the fit needs (fitted again)")
+        self._store(name, key, record)
 
     def entry_name(self, key: str) -> str:
         """The file name (in :attr:`folder`) of the entry for ``key``."""
@@ -275,14 +291,26 @@ class FitCache:
         return f"{ENTRY_PREFIX}{name}{ENTRY_SUFFIX}"
 
 
+def read_at_most(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd`` (to its end, however many reads that takes)."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = os.read(fd, min(1 << 20, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def _check_own(st: os.stat_result, what: str) -> None:
     """Refuse anything but a regular file (or folder) of the user running kunde."""
     kind_ok = stat.S_ISDIR(st.st_mode) if what == "folder" else stat.S_ISREG(st.st_mode)
     if not kind_ok:
-        raise _Miss(f"not a {what}")
+        raise Miss(f"not a {what}")
     uid = os.getuid() if hasattr(os, "getuid") else None
     if uid is not None and st.st_uid != uid:
-        raise _Miss(f"another user's {what} (uid {st.st_uid})")
+        raise Miss(f"another user's {what} (uid {st.st_uid})")
 
 
 def _unlink(name: str, folder: int) -> None:
@@ -290,4 +318,4 @@ def _unlink(name: str, folder: int) -> None:
         os.unlink(name, dir_fd=folder)
 
 
-__all__ = ["CACHE_DIR", "FORMAT", "KEEP", "FitCache", "code_digest"]
+__all__ = ["CACHE_DIR", "FORMAT", "KEEP", "EntryFolder", "FitCache", "code_digest", "read_at_most"]

@@ -222,9 +222,10 @@ def test_another_model_fits_the_purchase_model_again(ws, fitted):
     assert REUSED_EN in result.stderr
 
 
-def test_no_model_uses_no_cache(ws, tmp_path):
+def test_no_model_keeps_no_fits(ws, tmp_path, fitted):
     report(ws, tmp_path / "out", "--no-model")
-    assert not (ws / CACHE_DIR).exists()
+    assert entries(ws) == []
+    assert fitted == {PURCHASE_FIT: 0, SPEND_FIT: 0}
 
 
 def test_files_read_directly_get_no_cache(base, tmp_path, fitted):
@@ -444,3 +445,144 @@ def test_records_read_back_only_as_what_they_are():
     as_bool = {**record, "fields": {**record["fields"], "n_customers": True}}
     assert params_of_record(as_bool, BgNbdParams) is None
     assert params_of_record(None, BgNbdParams) is None
+
+
+# --- the same report again: not made at all ------------------------------------------------
+
+UNCHANGED_DA = "Rapporten er uændret"
+
+
+def stamps(out: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(out.iterdir())}
+
+
+def test_the_same_report_again_is_not_made_and_says_so(ws, tmp_path, fitted):
+    out = tmp_path / "out"
+    first = report(ws, out)
+    assert UNCHANGED_DA not in first.stderr
+    before, written = stamps(out), outputs(out)
+    again = report(ws, out)
+    assert again.stderr.count(UNCHANGED_DA) == 1
+    assert REUSED_DA not in again.stderr  # nothing was fitted or reused: nothing was made
+    assert fitted == {PURCHASE_FIT: 1, SPEND_FIT: 1}
+    assert stamps(out) == before and outputs(out) == written
+    # The notes are those of the report the files hold.
+    first_notes = first.stderr.splitlines()
+    assert again.stderr.splitlines() == [*first_notes, again.stderr.splitlines()[-1]]
+    assert again.stdout == first.stdout
+    quiet = report(ws, out, "--quiet")
+    assert quiet.stderr == "" and quiet.stdout == first.stdout
+
+
+@pytest.mark.parametrize("change", ["edit", "remove", "link"])
+def test_a_file_changed_since_is_written_again(ws, tmp_path, change):
+    out = tmp_path / "out"
+    report(ws, out)
+    written = outputs(out)
+    html = out / f"kunde-rapport-{AS_OF}.html"
+    if change == "edit":
+        html.write_text(html.read_text(encoding="utf-8") + "<!-- mine -->", encoding="utf-8")
+    elif change == "remove":
+        (out / f"kunde-rapport-{AS_OF}.xlsx").unlink()
+    elif change == "link":  # the same bytes, but behind a link kunde did not make
+        copy = tmp_path / "copy.html"
+        copy.write_bytes(html.read_bytes())
+        html.unlink()
+        html.symlink_to(copy)
+    again = report(ws, out)
+    assert UNCHANGED_DA not in again.stderr
+    assert REUSED_DA in again.stderr  # made again, from the kept fits
+    if change == "link":
+        assert html.is_symlink()  # written through the link, as any output
+        assert (tmp_path / "copy.html").read_bytes() == written[html.name]
+    else:
+        assert outputs(out) == written
+
+
+def test_a_file_with_the_recorded_bytes_is_the_report(ws, tmp_path):
+    out = tmp_path / "out"
+    report(ws, out)
+    html = out / f"kunde-rapport-{AS_OF}.html"
+    data = html.read_bytes()
+    html.unlink()
+    html.write_bytes(data)  # copied back from a backup, say: what kunde would write
+    assert UNCHANGED_DA in report(ws, out).stderr
+
+
+def test_the_same_export_ingested_again_leaves_the_report_unchanged(ws, base, tmp_path):
+    out = tmp_path / "out"
+    report(ws, out)
+    export = base.parent / "exports" / "ordrer.csv"
+    assert kunde("ingest", export, "--workspace", ws).exit_code == 0  # cron, the next night
+    assert UNCHANGED_DA in report(ws, out).stderr
+
+
+@pytest.mark.parametrize(
+    "option",
+    [("--compare", "2025-06-30"), ("--lang", "en"), ("--no-model",), ("--as-of", "2025-12-30")],
+)
+def test_another_option_makes_the_report_again(ws, tmp_path, option):
+    out = tmp_path / "out"
+    report(ws, out)
+    result = kunde("report", "--workspace", ws, "--output-dir", out, "--as-of", AS_OF, *option)
+    assert result.exit_code == 0, result.stderr
+    assert "uændret" not in result.stderr and "unchanged" not in result.stderr
+    again = kunde("report", "--workspace", ws, "--output-dir", out, "--as-of", AS_OF, *option)
+    assert "uændret" in again.stderr or "unchanged" in again.stderr
+
+
+def test_new_data_makes_the_report_again(ws, tmp_path):
+    out = tmp_path / "out"
+    report(ws, out)
+    more = write_export(tmp_path / "exports" / "nye.csv", ["9001;30-12-2025;NY1;250,00"])
+    assert kunde("ingest", more, "--workspace", ws).exit_code == 0
+    again = report(ws, out)
+    assert UNCHANGED_DA not in again.stderr
+    assert "601 kunder" in again.stderr
+
+
+def test_other_code_makes_the_report_again(ws, tmp_path, monkeypatch):
+    from kunde_cli.store import report_cache
+
+    out = tmp_path / "out"
+    report(ws, out)
+    monkeypatch.setattr(report_cache, "package_digest", lambda: "another kunde")
+    assert UNCHANGED_DA not in report(ws, out).stderr
+
+
+def test_an_anonymised_report_is_never_recorded(ws, tmp_path):
+    out = tmp_path / "out"
+    salt = ("--anonymise", "--salt", "a-test-secret-of-some-length")
+    report(ws, out, *salt)
+    assert UNCHANGED_DA not in report(ws, out, *salt).stderr
+    assert not list((ws / CACHE_DIR).glob("report-*.json"))
+
+
+def test_a_damaged_record_makes_the_report_again(ws, tmp_path):
+    out = tmp_path / "out"
+    report(ws, out)
+    (record,) = (ws / CACHE_DIR).glob("report-*.json")
+    entry = json.loads(record.read_text(encoding="utf-8"))
+    entry["record"]["files"] = "not a list"
+    record.write_text(json.dumps(entry), encoding="utf-8")
+    again = report(ws, out)
+    assert UNCHANGED_DA not in again.stderr
+    assert UNCHANGED_DA in report(ws, out).stderr  # recorded afresh
+
+
+def test_a_workspace_changed_while_reporting_is_not_recorded(ws, tmp_path):
+    from kunde_cli.store.report_cache import ReportCache, workspace_state
+
+    out = tmp_path / "out"
+    out.mkdir()
+    paths = (out / "a.html", out / "b.xlsx")
+    for path in paths:
+        path.write_bytes(b"report")
+    stale = ReportCache(ws, paths, {"as_of": AS_OF}, state="the state before an ingest")
+    stale.record((b"report", b"report"), ["note"])
+    assert not list((ws / CACHE_DIR).glob("report-*.json"))
+    fresh = ReportCache(ws, paths, {"as_of": AS_OF}, state=workspace_state(ws))
+    fresh.record((b"report", b"report"), ["note"])
+    assert ReportCache(ws, paths, {"as_of": AS_OF}, state=workspace_state(ws)).unchanged() == [
+        "note"
+    ]
