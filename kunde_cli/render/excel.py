@@ -22,11 +22,12 @@ analysis's as-of date (or a fixed date), never the clock.
 
 Speed: xlsxwriter makes the workbook (tables, formats, widths, panes, colour scales),
 but a sheet's data rows are not written cell by cell through it — that costs ~8 µs a
-cell. Polars makes each row's XML by column, a block of rows at a time, when the
-workbook is closed (:func:`_sheet_class`): repeated text goes to the shared strings
-as xlsxwriter would put it, other text is written inline, escaped as xlsxwriter
-escapes it. xlsxwriter's constant-memory mode is no help: it cannot make Excel tables,
-which filters and pivots need, and it still goes through Python for every cell.
+cell. Polars makes each row's XML by column (:func:`_cells`): repeated text goes to
+the shared strings as xlsxwriter would put it, other text is written inline, escaped
+as xlsxwriter escapes it. The rows are made a block at a time when the workbook is
+closed and streamed into the zip (:func:`close_workbook`), so memory stays bounded.
+xlsxwriter's constant-memory mode is no help: it cannot make Excel tables, which
+filters and pivots need, and it still goes through Python for every cell.
 """
 
 from __future__ import annotations
@@ -384,12 +385,12 @@ _TEXTUAL = ("text", "date", "datetime")
 def _sheet_class() -> type:
     """xlsxwriter's worksheet, with the data rows of its table written in bulk.
 
-    A sheet's data rows are not stored cell by cell: :meth:`write_body` keeps the
-    frame and its cell expressions, and when the workbook is closed the rows are
-    made by Polars, a block at a time, between the rows xlsxwriter holds itself
-    (the header above, notes below). Relies on xlsxwriter's ``_write_rows`` and
-    its dimension fields, which have been stable for a decade; the tests read every
-    sheet back.
+    A sheet's data rows are not stored cell by cell: ``write_body`` keeps the frame
+    and its cell expressions, xlsxwriter writes a marker between the rows it holds
+    itself (the header above, notes below), and :func:`close_workbook` puts the rows
+    Polars makes in its place. Relies on xlsxwriter's ``_write_rows``, its dimension
+    fields and the table dict ``add_table`` keeps, all stable for a decade; the tests
+    read every sheet back.
     """
     from xlsxwriter.worksheet import Worksheet
 
@@ -517,8 +518,9 @@ def close_workbook(wb: Any, buf: io.BytesIO) -> bytes:
                 )
                 continue
             head, tail = data.split(sheet.body_marker, 1)
-            first, last, frame, _ = sheet._bulk
-            big = (last - first + 1) * frame.width * 200 > zipfile.ZIP64_LIMIT
+            _, _, frame, _ = sheet._bulk
+            # Zip64 only for a part that may pass 2 GiB (text is held as its XML already).
+            big = frame.estimated_size() + frame.height * frame.width * 48 > zipfile.ZIP64_LIMIT
             # A part opened by name is dated 1 January 1980, as xlsxwriter dates them.
             with dst.open(info.filename, "w", force_zip64=big) as part:
                 part.write(head)
