@@ -288,11 +288,22 @@ def detect_datetime_format(values: pl.Series, *, dayfirst: bool | None = None) -
     n = texts.len()
     if n == 0:
         return DateDetection(None, (), "iso", False, 0.0)
-    scores: list[tuple[int, int, str, str]] = []
-    for rank, (order, fmt) in enumerate(_candidates(dayfirst)):
-        hits = int(texts.to_frame("v").select(_parse_one(pl.col("v"), fmt)).to_series().count())
-        if hits:
-            scores.append((hits, -rank, order, fmt))
+    candidates = _candidates(dayfirst)
+    # Every candidate format in one query: a hundred small queries cost more than the
+    # parsing itself.
+    counts = (
+        texts.to_frame("v")
+        .select(
+            _parse_one(pl.col("v"), fmt).count().alias(str(rank))
+            for rank, (_, fmt) in enumerate(candidates)
+        )
+        .row(0)
+    )
+    scores: list[tuple[int, int, str, str]] = [
+        (int(hits), -rank, order, fmt)
+        for rank, ((order, fmt), hits) in enumerate(zip(candidates, counts, strict=True))
+        if hits
+    ]
     if not scores:
         return DateDetection(None, (), "iso", False, 0.0)
     scores.sort(reverse=True)

@@ -268,15 +268,13 @@ def on_unique(
     distinct = series.unique() if distinct is None else distinct
     mapped = distinct.to_frame("v").select(build(pl.col("v"))).to_series()
     if mapped.dtype != series.dtype:
-        return pl.lit(
-            series.replace_strict(distinct, mapped, default=None, return_dtype=mapped.dtype)
-        )
+        return pl.col(col).replace_strict(distinct, mapped, default=None, return_dtype=mapped.dtype)
     # Text cleaned into text (names, towns, ids): usually most values are clean
     # already, and only the values that change need looking up (none: no pass at all).
     changed = distinct.ne_missing(mapped)
     if not changed.any():
-        return pl.lit(series)
-    return pl.lit(series.replace(distinct.filter(changed), mapped.filter(changed)))
+        return pl.col(col)
+    return pl.col(col).replace(distinct.filter(changed), mapped.filter(changed))
 
 
 def per_value(
