@@ -244,7 +244,8 @@ def api_report(workspace: Path, on_step: Callable[[str], None]) -> None:
     from kunde_cli.render.workbook import report_workbook
     from kunde_cli.report import build_report
 
-    loaded = common.load(None, workspace)
+    on_step("read")  # the workspace's lines and tables, the basis, the headline
+    loaded = common.load(None, workspace, read_once=True)
     data = build_report(
         loaded.orders,
         as_of=loaded.as_of,

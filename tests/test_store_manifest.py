@@ -75,7 +75,10 @@ def test_a_workspace_commit_writes_what_the_manifest_holds(tmp_path: Path) -> No
     on_disk = (ws.path / MANIFEST).read_bytes()
     manifest = ws.manifest()
     assert manifest_bytes(manifest) == on_disk
-    assert list(manifest) == list(RECORDED)  # the same keys, in the same order
+    # The same keys, in the same order; format 2 adds the tables entry at the end
+    # (None here: this Workspace has no table builder).
+    assert list(manifest) == [*RECORDED, "tables"]
+    assert manifest["kunde_workspace"] == 2 and manifest["tables"] is None
     assert list(manifest["sources"][0]) == list(RECORDED["sources"][0])  # type: ignore[index]
     assert [e["rows"] for e in manifest["orders"]] == [3]
     assert [e["rows"] for e in manifest["rejects"]] == [1]
@@ -102,6 +105,6 @@ def test_a_damaged_manifest_is_a_clear_message(tmp_path: Path, damage, words) ->
 
 
 def test_another_format_is_refused_with_its_version(tmp_path: Path) -> None:
-    raw = json.dumps({**RECORDED, "kunde_workspace": 2}).encode()
-    with pytest.raises(WorkspaceError, match="this workspace has format 2; this kunde reads"):
+    raw = json.dumps({**RECORDED, "kunde_workspace": 3}).encode()
+    with pytest.raises(WorkspaceError, match="this workspace has format 3; this kunde reads"):
         parse_manifest(raw, tmp_path / MANIFEST)

@@ -225,6 +225,43 @@ def _record_outputs(workspace: Path) -> None:
     ctx.call_on_close(on_files_written(hook))
 
 
+def open_workspace(path: Path) -> Any:
+    """The workspace at ``path``, with the builder of its orders and customers tables
+    (every write keeps them in step with the lines)."""
+    from kunde_cli.analytics.tables import build_tables
+    from kunde_cli.store import Workspace
+
+    return Workspace(path, tables=build_tables)
+
+
+def _upgrade(ws: Any, language: str, *, quiet: bool) -> None:
+    """Build the tables of a workspace written before they existed, once, and say so.
+    When that cannot be done now (a read-only folder, another run writing), the
+    analyses read the lines instead: the same answers, more slowly."""
+    from kunde_cli.render.terminal import note
+
+    try:
+        upgraded = ws.upgrade()
+    except WorkspaceError as err:
+        if not quiet:
+            note(
+                f"arbejdsområdet kunne ikke opdateres til det nye format ({err.message}); "
+                "svarene regnes fra ordrelinjerne, som før"
+                if language == "da"
+                else f"the workspace could not be brought to the new format ({err.message}); "
+                "the answers are computed from the order lines, as before"
+            )
+        return
+    if upgraded and not quiet:
+        note(
+            f"Arbejdsområdet {ws.path} er opdateret til kundes nye format (ordre- og "
+            "kundetabeller ved siden af ordrelinjerne); det sker kun én gang"
+            if language == "da"
+            else f"the workspace {ws.path} was brought to kunde's new format (orders and "
+            "customers tables beside the order lines); this happens once"
+        )
+
+
 def _command_context() -> Any:
     """The running command's click context, or None (Typer carries its own click)."""
     try:
@@ -266,8 +303,8 @@ def load(
     """Load orders from ``files`` (read directly) or else from the workspace.
 
     Lines read from files are collected once (the read is a long lazy pipeline); with
-    ``read_once`` the workspace's lines are too, for commands that go back to the lines
-    many times (report, profiles, export).
+    ``read_once`` the workspace's lines are too when it has no stored tables, for
+    commands that go back to the lines many times (report, profiles, export).
 
     Raises WorkspaceError when there is neither, with the command that fixes it.
     """
@@ -290,6 +327,7 @@ def load(
     )
     survey: pl.LazyFrame | None = None
     ws: Workspace | None = None
+    tables = None
     if files:
         order_frames, survey_frames = [], []
         for path in files:
@@ -310,19 +348,28 @@ def load(
         if survey_frames:
             survey = _answers_overlaid(survey_frames)
     else:
-        ws = Workspace(workspace)
+        ws = open_workspace(workspace)
         if not ws.exists():
             raise WorkspaceError(
                 f"no workspace at {workspace}",
                 hint="read an export first: kunde ingest ordrer.csv (or give the file: kunde segment ordrer.csv)",
             )
+        _upgrade(ws, resolve_lang(lang, config), quiet=quiet)
         orders = ws.scan_orders()
         survey = ws.scan_survey()
+        tables = ws.read_tables()
         _record_outputs(workspace)
     from kunde_cli.ingest.statuses import with_status_classes
 
+    if config.status:
+        # kunde.toml reads some status words as another class: the stored tables
+        # (built with the standard words) do not apply; the lines answer.
+        tables = None
     orders = with_status_classes(orders, config.status)
-    orders, label = _one_currency(orders, currency, config.currency)
+    one, label = _one_currency(orders, currency, config.currency)
+    if one is not orders:
+        tables = None  # one currency of several: the lines of that currency answer
+    orders = one
     config = replace(config, currency=label)
     resolved_as_of: date | None
     if as_of is not None:
@@ -354,10 +401,12 @@ def load(
         resolved_as_of = date.today()
     language = resolve_lang(lang, config)
     # Every command asks for the orders and per-customer summary of these lines more
-    # than once (segments, tiers, ladder, lists): the basis builds each once.
-    if files or read_once:
+    # than once (segments, tiers, ladder, lists): the basis builds each once, from the
+    # stored tables when there are any. Without them, lines that a command goes back to
+    # many times are read once.
+    if files or (read_once and tables is None):
         orders = orders.collect().lazy()
-    shared = OrderBasis.of(orders, as_of=resolved_as_of)
+    shared = OrderBasis.of(orders, as_of=resolved_as_of, tables=tables)
     if need_orders and not quiet:
         from kunde_cli.analytics.orders import order_overview
         from kunde_cli.render.counting import counted_sentence

@@ -66,7 +66,6 @@ def forget_command(
     from kunde_cli.cli.common import resolve_lang
     from kunde_cli.config import load_config
     from kunde_cli.errors import ConfigError
-    from kunde_cli.store import Workspace
     from kunde_cli.store.erase import preview
 
     language = resolve_lang(lang, load_config(config_path))
@@ -79,7 +78,9 @@ def forget_command(
     customers = tuple(c.strip() for c in (customer or "").split(",") if c.strip())
     if customer is not None and not customers:
         raise ConfigError("--customer needs a customer id", hint="e.g. --customer K-1042")
-    ws = Workspace(workspace)
+    from kunde_cli.cli.common import open_workspace
+
+    ws = open_workspace(workspace)
     plan = preview(ws, who, customers)  # refuses (nothing changed) before asking
     if not yes:
         if not sys.stdin.isatty():

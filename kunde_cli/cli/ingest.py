@@ -80,7 +80,7 @@ def ingest_command(
     from kunde_cli.ingest import ReadOptions, read_any
     from kunde_cli.render.formats import emit
     from kunde_cli.render.terminal import note, progress, warn
-    from kunde_cli.store import SourceInfo, Workspace, file_sha256
+    from kunde_cli.store import SourceInfo, file_sha256
     from kunde_cli.store.overlap import source_name
 
     if kind not in (None, "orders", "survey"):
@@ -100,7 +100,9 @@ def ingest_command(
     # Read and check every file before touching the workspace: a bad file stops the
     # run with nothing written. A file ingested before (the same bytes) is not read
     # again: a cron job re-offering yesterday's export costs one pass of hashing.
-    ws = Workspace(workspace)
+    from kunde_cli.cli.common import open_workspace
+
+    ws = open_workspace(workspace)
     digests: dict[Path, str | None] = {}
     results = []
     seen: dict[Path, dict[str, Any]] = {}

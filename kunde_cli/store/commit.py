@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from kunde_cli.errors import WorkspaceError
+from kunde_cli.store import tables
 from kunde_cli.store.erase import Eraser
 from kunde_cli.store.layout import (
     IDENTITY_PREFIX,
@@ -29,6 +30,7 @@ from kunde_cli.store.layout import (
     REJECTS,
     REJECTS_CSV,
     SURVEY,
+    TABLES,
     TMP_PREFIX,
     identity_name,
     part_name,
@@ -148,6 +150,7 @@ class WorkspaceCommit(WorkspaceLock):
         True when the superseded files in ``doomed`` are deleted; False when a reader
         still reads them (they go once it is done, see ``_delete_unread``)."""
         manifest["updated_at"] = now()
+        tables.refresh(self, manifest, doomed)  # the tables of these lines, same commit
         csv_bytes = None
         if rejects_changed:
             csv_bytes = self._rejects_csv_bytes(manifest)
@@ -183,15 +186,19 @@ class WorkspaceCommit(WorkspaceLock):
                 listed.update(self.path / entry["file"] for entry in parts(manifest, kind))
             if manifest.get("identity"):
                 listed.add(self.path / manifest["identity"])
+            listed.update(self.path / name for name in tables.listed(manifest))
         unlisted = []
-        for folder in (self.path, *(self.path / k for k in (ORDERS, SURVEY, REJECTS))):
+        for folder in (self.path, *(self.path / k for k in (ORDERS, SURVEY, REJECTS, TABLES))):
             if not folder.is_dir() or folder.is_symlink():
                 continue
             for entry in folder.iterdir():
                 ours = entry.name.startswith(TMP_PREFIX) or (
                     entry.suffix == ".parquet"
                     and (
-                        (folder != self.path and entry.name.startswith("part-"))
+                        (
+                            folder != self.path
+                            and entry.name.startswith(("part-", "orders-", "customers-"))
+                        )
                         or (folder == self.path and entry.name.startswith(IDENTITY_PREFIX))
                     )
                 )

@@ -10,6 +10,9 @@ file 0o600, because it holds customers' names and e-mails)::
     rejects/part-*.parquet    refused rows (file, row, column, value, reason)
     rejects.csv               all refused rows, rebuilt from rejects/ for people to read
     identity-*.parquet        who is who: canonical customer id per (id, e-mail, phone)
+    tables/orders-*.parquet   one row per order, built from the lines at every change
+    tables/customers-*.parquet  one row per customer (key, ids, contact details)
+    cache/                    fitted models and report records (never required)
     .lock                     held by the process writing; says which pid since when
     .readers                  shared-locked by every reading process (see lock.py)
     forget.key                the key of the erased-keys tombstone (see tombstones.py)
@@ -34,13 +37,25 @@ REJECTS_CSV = "rejects.csv"
 ORDERS = "orders"
 SURVEY = "survey"
 REJECTS = "rejects"
+TABLES = "tables"
+CACHE = "cache"
 #: zstd level 1: about as small as the default level and clearly faster on 10 M lines.
 ZSTD_LEVEL = 1
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 TMP_PREFIX = ".kunde-tmp-"
 IDENTITY_PREFIX = "identity-"
-OWN_NAMES = {MANIFEST, LOCK_FILE, READERS_FILE, REJECTS_CSV, ORDERS, SURVEY, REJECTS}
+OWN_NAMES = {
+    MANIFEST,
+    LOCK_FILE,
+    READERS_FILE,
+    REJECTS_CSV,
+    ORDERS,
+    SURVEY,
+    REJECTS,
+    TABLES,
+    CACHE,
+}
 
 #: The schema of the parts of each kind of stored rows, and the columns keying a row.
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {ORDERS: s.ORDERS, SURVEY: s.SURVEY}
@@ -60,3 +75,10 @@ def part_name(kind: str, stamp: str) -> str:
 def identity_name() -> str:
     """A new identity file's name (identity files are never rewritten in place)."""
     return f"{IDENTITY_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}.parquet"
+
+
+def table_name(kind: str) -> str:
+    """A new stored table's name, relative to the workspace: ``tables/<kind>-<stamp>``
+    (tables are never rewritten in place: a change writes new ones)."""
+    stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    return f"{TABLES}/{kind}-{stamp}-{secrets.token_hex(3)}.parquet"

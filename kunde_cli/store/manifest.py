@@ -25,7 +25,10 @@ from kunde_cli.store.layout import ORDERS, REJECTS, SURVEY
 if TYPE_CHECKING:
     from kunde_cli.store.sources import AppendSummary, SourceInfo
 
-FORMAT_VERSION = 1
+#: 2: the orders and customers tables (``tables``); 1: lines only (upgraded once,
+#: see :mod:`kunde_cli.store.tables`).
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class PartEntry(TypedDict):
@@ -76,6 +79,14 @@ class Erasure(TypedDict):
     tombstone: NotRequired[list[str]]
 
 
+class TablesEntry(TypedDict):
+    """The stored orders and customers tables, and the lines they were built from."""
+
+    orders: str  # relative to the workspace: ``tables/orders-….parquet``
+    customers: str
+    lines: str  # the lines' signature (kunde_cli.store.tables.lines_signature)
+
+
 class Manifest(TypedDict):
     """The whole manifest."""
 
@@ -89,6 +100,8 @@ class Manifest(TypedDict):
     rejects_csv_sha256: str | None  # of rejects.csv as last written (derived)
     sources: list[SourceEntry]
     erasures: list[Erasure]
+    #: format 2 on; None until built (and after a write that could not build them)
+    tables: NotRequired[TablesEntry | None]
 
 
 def now() -> str:
@@ -110,6 +123,7 @@ def empty_manifest() -> Manifest:
         "rejects_csv_sha256": None,
         "sources": [],
         "erasures": [],
+        "tables": None,
     }
 
 
@@ -156,9 +170,10 @@ def validate(manifest: object, path: Path) -> Manifest:
     entry's file name, kind and SHA-256 are what reading relies on).
     """
     version = manifest.get("kunde_workspace") if isinstance(manifest, dict) else None
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise WorkspaceError(
-            f"this workspace has format {version!r}; this kunde reads format {FORMAT_VERSION}",
+            f"this workspace has format {version!r}; this kunde reads format {FORMAT_VERSION} "
+            "(and upgrades format 1)",
             path=path,
             hint="use the kunde version that made it, or start a new workspace",
         )
@@ -177,6 +192,12 @@ def validate(manifest: object, path: Path) -> Manifest:
             raise _damaged("a source entry has no kind or SHA-256", path)
     if not all(isinstance(entry, dict) for entry in manifest["erasures"]):
         raise _damaged("an erasure entry is not an object", path)
+    tables = manifest.get("tables")
+    if tables is not None and not (
+        isinstance(tables, dict)
+        and all(isinstance(tables.get(key), str) for key in ("orders", "customers", "lines"))
+    ):
+        raise _damaged("the tables entry names no orders, customers or lines", path)
     return cast(Manifest, manifest)
 
 

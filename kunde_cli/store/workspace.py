@@ -15,6 +15,7 @@ from kunde_cli import identity as ident
 from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
 from kunde_cli.store import erase
+from kunde_cli.store import tables as store_tables
 from kunde_cli.store.append import WorkspaceAppend, _conform
 from kunde_cli.store.erase import ForgetSummary
 from kunde_cli.store.layout import DEFAULT_WORKSPACE, KEYS, ORDERS, REJECTS, SURVEY
@@ -28,6 +29,7 @@ from kunde_cli.store.manifest import (
 )
 from kunde_cli.store.overlap import apart_by_source, compare_orders, first_of_each_line
 from kunde_cli.store.sources import AppendSummary, SourceInfo
+from kunde_cli.store.tables import StoredTables, TableBuilder
 
 
 class Workspace(WorkspaceAppend):
@@ -41,8 +43,13 @@ class Workspace(WorkspaceAppend):
     >>> lines = ws.scan_orders()  # doctest: +SKIP
     """
 
-    def __init__(self, path: str | Path = DEFAULT_WORKSPACE) -> None:
+    def __init__(
+        self, path: str | Path = DEFAULT_WORKSPACE, *, tables: TableBuilder | None = None
+    ) -> None:
         self.path = Path(path)
+        #: Builds the orders and customers tables at every change of the lines (see
+        #: kunde_cli.store.tables); without it a write leaves them out.
+        self.table_builder = tables
         #: Lock-file contents of a killed run whose lock this process took over.
         self.stale_lock: dict[str, Any] | None = None
         self._lock_fd: int | None = None
@@ -101,6 +108,29 @@ class Workspace(WorkspaceAppend):
             )
 
         return self._reading(read)
+
+    def read_tables(self) -> StoredTables | None:
+        """The stored orders and customers tables, or None when there are none that
+        match the lines (an older workspace, or written without a builder: see
+        :meth:`upgrade`)."""
+        if not self.exists():
+            return None
+        return self._reading(lambda: store_tables.read(self, self._read_manifest()))
+
+    def upgrade(self) -> bool:
+        """Build the tables of a workspace that has lines but no matching tables (format
+        1, or written without a builder), under the lock, in one commit. True when it
+        did; False when nothing was needed. Needs a table builder."""
+        if self.table_builder is None or not self.exists():
+            return False
+        if not store_tables.needs_upgrade(self._read_manifest()):
+            return False
+        with self._writing("kunde (opgradering)"):
+            new = copy.deepcopy(self._read_manifest_required())
+            if not store_tables.needs_upgrade(new):
+                return False
+            self._commit(new, [], rejects_changed=False)
+        return True
 
     def read_rejects(self) -> pl.DataFrame:
         """Every refused row so far (schema.REJECTS), oldest first."""

@@ -90,6 +90,8 @@ def listed_files(ws: Path) -> set[str]:
     """Data files the workspace manifest lists (relative paths)."""
     manifest = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))
     files = {entry["file"] for kind in ("orders", "survey", "rejects") for entry in manifest[kind]}
+    tables = manifest.get("tables") or {}
+    files |= {tables[kind] for kind in ("orders", "customers") if kind in tables}
     return files | ({manifest["identity"]} if manifest.get("identity") else set())
 
 

@@ -1,0 +1,139 @@
+"""The orders and customers tables, kept in step with the lines.
+
+Every analysis starts from the orders and the customers' contact details; the workspace
+stores them beside the lines (``tables/orders-*.parquet``, ``tables/customers-*.parquet``)
+so that no analysis regroups millions of lines. They are built by the caller's builder
+(:func:`kunde_cli.analytics.tables.build_tables`: the order rules live in analytics,
+which this layer may not import) from the resolved lines, and written in the *same*
+manifest commit as the change of lines that made them — ingest, forget, an identity
+merge — so a killed run leaves the old lines with the old tables or the new with the
+new, never a mix. The manifest records the lines' signature (the part and identity
+files the tables were built from): tables that do not match it are never read.
+
+A workspace written before the tables existed (format 1) is upgraded once, under the
+lock, by :func:`upgrade` (``kunde`` says so); a write by a caller without a builder
+leaves the tables out (``tables: null``), and the next reader with one builds them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import polars as pl
+
+from kunde_cli import identity as ident
+from kunde_cli.store.layout import ORDERS, TABLES, table_name
+from kunde_cli.store.manifest import FORMAT_VERSION, Manifest, TablesEntry, order_sources, parts
+from kunde_cli.store.overlap import apart_by_source
+
+if TYPE_CHECKING:
+    from kunde_cli.store.commit import WorkspaceCommit
+
+
+class BuiltTables(Protocol):
+    """What a table builder returns (kunde_cli.analytics.tables.Tables)."""
+
+    orders: pl.DataFrame
+    customers: pl.DataFrame
+
+
+#: ``builder(resolved_lines, previous_customers_table_or_None)`` → the two tables.
+TableBuilder = Callable[[pl.LazyFrame, "pl.DataFrame | None"], BuiltTables]
+
+
+@dataclass(frozen=True)
+class StoredTables:
+    """The two tables as read from the workspace (eager frames)."""
+
+    orders: pl.DataFrame
+    customers: pl.DataFrame
+
+
+def lines_signature(manifest: Manifest) -> str:
+    """What the tables depend on: the order part files and the identity file (their
+    names: a changed part or identity is always written under a new name)."""
+    names = [entry["file"] for entry in parts(manifest, ORDERS)]
+    payload = json.dumps({"orders": names, "identity": manifest.get("identity")})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def resolved_lines(ws: WorkspaceCommit, manifest: Manifest) -> pl.LazyFrame:
+    """The order lines of ``manifest`` with canonical customer ids (what analyses read)."""
+    lines = apart_by_source(ws._scan_parts(manifest, ORDERS), order_sources(manifest))
+    identity = ws._read_identity(manifest)
+    if identity is None:
+        return ident.resolve_customers(lines)
+    return ident.apply_identity(lines, identity, ids_complete=True)
+
+
+def current(manifest: Manifest) -> TablesEntry | None:
+    """The manifest's tables entry when it matches its lines, else None."""
+    entry = manifest.get("tables")
+    if not entry or entry.get("lines") != lines_signature(manifest):
+        return None
+    return entry
+
+
+def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None:
+    """Before a commit: make ``manifest``'s tables match its lines (unsaved).
+
+    Builds them with the workspace's builder when the lines changed (new tables listed,
+    old ones in ``doomed``); without a builder, leaves them out. Sets the format version:
+    a committed manifest is always of this format.
+    """
+    manifest["kunde_workspace"] = FORMAT_VERSION
+    if current(manifest) is not None:
+        return
+    old = manifest.get("tables")
+    builder: TableBuilder | None = getattr(ws, "table_builder", None)
+    previous = None
+    if old and builder is not None:
+        try:
+            with ws._open_data(ws.path / old["customers"]) as handle:
+                previous = pl.read_parquet(handle)
+        except Exception:
+            previous = None
+    if old:
+        doomed.extend(ws.path / old[kind] for kind in ("orders", "customers"))
+    if builder is None or not parts(manifest, ORDERS):
+        manifest["tables"] = None
+        return
+    built = builder(resolved_lines(ws, manifest), previous)
+    ws._ensure_subdir(TABLES)
+    names: dict[str, Any] = {}
+    for kind, frame in (("orders", built.orders), ("customers", built.customers)):
+        names[kind] = table_name(kind)
+        ws._write_parquet(frame, ws.path / names[kind])
+    manifest["tables"] = {
+        "orders": names["orders"],
+        "customers": names["customers"],
+        "lines": lines_signature(manifest),
+    }
+
+
+def listed(manifest: Manifest) -> list[str]:
+    """The table files ``manifest`` lists (for tidying up after a killed writer)."""
+    entry = manifest.get("tables")
+    return [entry["orders"], entry["customers"]] if entry else []
+
+
+def read(ws: WorkspaceCommit, manifest: Manifest) -> StoredTables | None:
+    """The stored tables of ``manifest`` when they match its lines, else None."""
+    entry = current(manifest)
+    if entry is None:
+        return None
+    frames = []
+    for kind in ("orders", "customers"):
+        with ws._open_data(ws.path / entry[kind]) as handle:  # gone: MissingDataError
+            frames.append(pl.read_parquet(handle))
+    return StoredTables(orders=frames[0], customers=frames[1])
+
+
+def needs_upgrade(manifest: Manifest) -> bool:
+    """True when ``manifest`` has order lines but no tables that match them."""
+    return bool(parts(manifest, ORDERS)) and current(manifest) is None
