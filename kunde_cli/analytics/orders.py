@@ -578,15 +578,20 @@ def emails_of(data: Basis) -> pl.LazyFrame:
 def latest_contacts(lines: pl.LazyFrame) -> pl.LazyFrame:
     """Per known customer of ``lines``: the latest non-empty value of each contact
     column (:data:`kunde_cli.analytics.tables.CONTACT_COLUMNS`; null columns where the
-    export has none)."""
+    export has none), as :func:`latest_non_null` picks it — the latest line that has
+    one, the later row on a tie — from one stable sort by date instead of a key per
+    column and group."""
     from kunde_cli.analytics.tables import CONTACT_COLUMNS
 
     names = lines.collect_schema().names()
+    present = [column for column in CONTACT_COLUMNS if column in names]
     return (
         lines.filter(pl.col(s.CUSTOMER_ID).is_not_null())
+        .select(s.CUSTOMER_ID, s.ORDER_DATE, *present)
+        .sort(s.ORDER_DATE, maintain_order=True)
         .group_by(s.CUSTOMER_ID)
         .agg(
-            (latest_non_null(column) if column in names else pl.lit(None, dtype))
+            (pl.col(column).drop_nulls().last() if column in names else pl.lit(None, dtype))
             .cast(dtype)
             .alias(column)
             for column, dtype in CONTACT_COLUMNS.items()

@@ -147,32 +147,30 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
         else:
             extra.append(pl.lit(None, pl.String).alias(alias))
     orders = all_orders(lines, as_of=_ALL, extra=extra).collect()
-    keys = customer_keys(orders.select(s.CUSTOMER_ID), previous)
-
-    known = pl.col(s.CUSTOMER_ID).is_not_null()
     people = latest_contacts(lines).collect()
-    counted = orders.lazy().filter(known & pl.col(COUNTED))
+    keys = customer_keys(orders.select(s.CUSTOMER_ID), previous)
+    counted = pl.col(COUNTED)
     bought = (
-        counted.group_by(s.CUSTOMER_ID)
-        .agg(
-            pl.col(s.ORDER_DATE).min().alias(FIRST_PURCHASE),
-            pl.col(s.ORDER_DATE).max().alias(LAST_PURCHASE),
-            pl.col(s.ORDER_DATE).dt.date().n_unique().cast(pl.Int64).alias(PURCHASE_DAYS),
-            pl.len().cast(pl.Int64).alias(PURCHASES),
-        )
-        .collect()
-    )
-    last_lines = (
         orders.lazy()
-        .filter(known)
+        .filter(pl.col(s.CUSTOMER_ID).is_not_null())
         .group_by(s.CUSTOMER_ID)
-        .agg(pl.col(LAST_LINE_DATE).max())
+        .agg(
+            pl.col(s.ORDER_DATE).filter(counted).min().alias(FIRST_PURCHASE),
+            pl.col(s.ORDER_DATE).filter(counted).max().alias(LAST_PURCHASE),
+            pl.col(s.ORDER_DATE)
+            .filter(counted)
+            .dt.date()
+            .n_unique()
+            .cast(pl.Int64)
+            .alias(PURCHASE_DAYS),
+            counted.sum().cast(pl.Int64).alias(PURCHASES),
+            pl.col(LAST_LINE_DATE).max(),
+        )
         .collect()
     )
     customers = (
         keys.join(people, on=s.CUSTOMER_ID, how="left")
         .join(bought, on=s.CUSTOMER_ID, how="left")
-        .join(last_lines, on=s.CUSTOMER_ID, how="left")
         .with_columns(pl.col(PURCHASE_DAYS, PURCHASES).fill_null(0))
         .sort(CUSTOMER_KEY)
     )
