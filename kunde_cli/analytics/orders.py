@@ -583,8 +583,14 @@ def latest_contacts(lines: pl.LazyFrame) -> pl.LazyFrame:
     column and group."""
     from kunde_cli.analytics.tables import CONTACT_COLUMNS
 
-    names = lines.collect_schema().names()
-    present = [column for column in CONTACT_COLUMNS if column in names]
+    schema = lines.collect_schema()
+    names = schema.names()
+    present = [
+        # An empty text is no value (a later line with an empty city keeps the city).
+        pl.col(column).replace("", None) if schema[column] == pl.String else pl.col(column)
+        for column in CONTACT_COLUMNS
+        if column in names
+    ]
     return (
         lines.filter(pl.col(s.CUSTOMER_ID).is_not_null())
         .select(s.CUSTOMER_ID, s.ORDER_DATE, *present)

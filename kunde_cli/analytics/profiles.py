@@ -33,7 +33,6 @@ from kunde_cli.analytics.orders import (
     Basis,
     as_of_cutoff,
     basis_at,
-    latest_non_null,
     lines_of,
 )
 
@@ -124,16 +123,6 @@ def _top(
             .str.join(", ")
             .alias(name)
         )
-    )
-
-
-def _latest_values(lines: Basis, columns: list[str]) -> pl.LazyFrame:
-    """Each customer's most recent non-empty value of each of ``columns`` (as strings)."""
-    values = {column: pl.col(column).cast(pl.String).replace("", None) for column in columns}
-    return (
-        lines_of(lines)
-        .group_by(s.CUSTOMER_ID)
-        .agg(latest_non_null(value).alias(column) for column, value in values.items())
     )
 
 
@@ -339,9 +328,12 @@ def segment_profiles(
         if column in columns
     ]
     if places:
-        addresses = members.join(
-            _latest_values(in_scope, [column for column, _ in places]), on=s.CUSTOMER_ID
-        ).cache()
+        latest = (
+            basis_at(lines, as_of)
+            .contacts.lazy()
+            .select(s.CUSTOMER_ID, *(pl.col(column).cast(pl.String) for column, _ in places))
+        )
+        addresses = members.join(latest, on=s.CUSTOMER_ID).cache()
         for column, name in places:
             weights = addresses.group_by(by, pl.col(column).alias(_KEY)).agg(
                 pl.len().cast(pl.Float64).alias(_WEIGHT)
