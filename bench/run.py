@@ -207,13 +207,16 @@ def api_model(workspace: Path, lap: Callable[[str], None]) -> dict[str, Any]:
         predict_customers,
         rfm_summary,
     )
-    from kunde_cli.analytics.orders import default_as_of
+    from kunde_cli.analytics.orders import OrderBasis, default_as_of
     from kunde_cli.store import Workspace
 
-    lines = Workspace(workspace).scan_orders()
+    ws = Workspace(workspace)
+    lines = ws.scan_orders()
     as_of = default_as_of(lines)
+    # As kunde reads a workspace: the order basis from its stored tables.
+    basis = OrderBasis.of(lines, as_of=as_of, tables=ws.read_tables())
     lap("as_of")
-    summary = rfm_summary(lines, as_of=as_of).collect()
+    summary = rfm_summary(basis, as_of=as_of).collect()
     lap("summary")
     bg = fit_bgnbd(summary)
     lap("fit_bgnbd")
