@@ -252,13 +252,21 @@ def _upgrade(ws: Any, language: str, *, quiet: bool) -> None:
                 "the answers are computed from the order lines, as before"
             )
         return
-    if upgraded and not quiet:
+    if upgraded == "format" and not quiet:
         note(
             f"Arbejdsområdet {ws.path} er opdateret til kundes nye format (ordre- og "
             "kundetabeller ved siden af ordrelinjerne); det sker kun én gang"
             if language == "da"
             else f"the workspace {ws.path} was brought to kunde's new format (orders and "
             "customers tables beside the order lines); this happens once"
+        )
+    elif upgraded and not quiet:
+        note(
+            f"Ordre- og kundetabellerne i {ws.path} manglede eller kunne ikke læses; de er "
+            "bygget igen ud fra ordrelinjerne"
+            if language == "da"
+            else f"the orders and customers tables in {ws.path} were missing or could not "
+            "be read; they were built again from the order lines"
         )
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,37 @@ def current(manifest: Manifest) -> TablesEntry | None:
     return entry
 
 
+#: Columns each stored table must have (kunde_cli.analytics.tables builds them).
+REQUIRED_COLUMNS = {
+    "orders": {"customer_key", "customer_id", "order_id", "order_date", "last_line_date"},
+    "customers": {"customer_key", "customer_id", "last_line_date"},
+}
+
+
+def usable(ws: WorkspaceCommit, manifest: Manifest) -> bool:
+    """True when ``manifest``'s tables match its lines and both files are there, are
+    regular files of this workspace (not links) and Parquet with the columns they need.
+
+    Only the files' footers are read. Tables that are not usable are built again (the
+    lines are the truth; the tables only save time), never read.
+    """
+    entry = current(manifest)
+    if entry is None:
+        return False
+    for kind in ("orders", "customers"):
+        path = ws.path / entry[kind]
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return False
+            with ws._open_data(path) as handle:
+                names = set(pl.read_parquet_schema(handle))
+        except Exception:
+            return False
+        if not REQUIRED_COLUMNS[kind] <= names or (kind == "customers" and "order_id" in names):
+            return False
+    return True
+
+
 def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None:
     """Before a commit: make ``manifest``'s tables match its lines (unsaved).
 
@@ -87,7 +120,7 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
     a committed manifest is always of this format.
     """
     manifest["kunde_workspace"] = FORMAT_VERSION
-    if current(manifest) is not None:
+    if usable(ws, manifest):
         return
     old = manifest.get("tables")
     builder: TableBuilder | None = getattr(ws, "table_builder", None)
@@ -95,8 +128,8 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
     if old and builder is not None:
         try:
             with ws._open_data(ws.path / old["customers"]) as handle:
-                previous = pl.read_parquet(handle)
-        except Exception:
+                previous = pl.read_parquet(handle, columns=["customer_id", "customer_key"])
+        except Exception:  # damaged: keys start afresh rather than fail a write
             previous = None
     if old:
         doomed.extend(ws.path / old[kind] for kind in ("orders", "customers"))
@@ -123,17 +156,27 @@ def listed(manifest: Manifest) -> list[str]:
 
 
 def read(ws: WorkspaceCommit, manifest: Manifest) -> StoredTables | None:
-    """The stored tables of ``manifest`` when they match its lines, else None."""
+    """The stored tables of ``manifest`` when they match its lines and can be read,
+    else None (the analyses then read the lines: the same answers, more slowly)."""
     entry = current(manifest)
     if entry is None:
         return None
     frames = []
     for kind in ("orders", "customers"):
-        with ws._open_data(ws.path / entry[kind]) as handle:  # gone: MissingDataError
-            frames.append(pl.read_parquet(handle))
+        path = ws.path / entry[kind]
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None
+            with ws._open_data(path) as handle:
+                frame = pl.read_parquet(handle)
+        except Exception:  # damaged or gone: the lines answer
+            return None
+        if not REQUIRED_COLUMNS[kind] <= set(frame.columns):
+            return None
+        frames.append(frame)
     return StoredTables(orders=frames[0], customers=frames[1])
 
 
-def needs_upgrade(manifest: Manifest) -> bool:
-    """True when ``manifest`` has order lines but no tables that match them."""
-    return bool(parts(manifest, ORDERS)) and current(manifest) is None
+def needs_upgrade(ws: WorkspaceCommit, manifest: Manifest) -> bool:
+    """True when ``manifest`` has order lines but no usable tables that match them."""
+    return bool(parts(manifest, ORDERS)) and not usable(ws, manifest)

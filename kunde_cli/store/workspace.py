@@ -55,6 +55,8 @@ class Workspace(WorkspaceAppend):
         self._lock_fd: int | None = None
         self._lock_depth = 0
         self._identity_cache: tuple[str, pl.DataFrame] | None = None
+        #: The manifest the last scan_orders read (its tables are read_tables').
+        self._scanned: Manifest | None = None
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"
@@ -85,6 +87,7 @@ class Workspace(WorkspaceAppend):
 
         def read() -> pl.LazyFrame:
             manifest = self._read_manifest_required()
+            self._scanned = manifest  # read_tables gives the tables of these very lines
             lines = apart_by_source(self._scan_parts(manifest, ORDERS), order_sources(manifest))
             identity = self._read_identity(manifest)
             if identity is None:
@@ -110,27 +113,36 @@ class Workspace(WorkspaceAppend):
         return self._reading(read)
 
     def read_tables(self) -> StoredTables | None:
-        """The stored orders and customers tables, or None when there are none that
-        match the lines (an older workspace, or written without a builder: see
-        :meth:`upgrade`)."""
+        """The stored orders and customers tables of the lines :meth:`scan_orders` gave
+        (of the same commit, whatever was committed since), or None when there are none
+        that match them (an older workspace, or one written without a builder: see
+        :meth:`upgrade`) or they cannot be read (damaged: the lines answer)."""
         if not self.exists():
             return None
-        return self._reading(lambda: store_tables.read(self, self._read_manifest()))
 
-    def upgrade(self) -> bool:
-        """Build the tables of a workspace that has lines but no matching tables (format
-        1, or written without a builder), under the lock, in one commit. True when it
-        did; False when nothing was needed. Needs a table builder."""
+        def read() -> StoredTables | None:
+            manifest = self._scanned if self._scanned is not None else self._read_manifest()
+            return store_tables.read(self, manifest)
+
+        return self._reading(read)
+
+    def upgrade(self) -> str | None:
+        """Build the tables of a workspace that has lines but no usable tables that
+        match them, under the lock, in one commit; say why: ``"format"`` (a workspace
+        of format 1, from before the tables), ``"rebuilt"`` (tables missing, damaged or
+        written by a caller without a builder), None when nothing was needed (or there
+        is no table builder)."""
         if self.table_builder is None or not self.exists():
-            return False
-        if not store_tables.needs_upgrade(self._read_manifest()):
-            return False
+            return None
+        if not store_tables.needs_upgrade(self, self._read_manifest()):
+            return None
         with self._writing("kunde (opgradering)"):
             new = copy.deepcopy(self._read_manifest_required())
-            if not store_tables.needs_upgrade(new):
-                return False
+            if not store_tables.needs_upgrade(self, new):
+                return None
+            why = "format" if new.get("kunde_workspace") == 1 else "rebuilt"
             self._commit(new, [], rejects_changed=False)
-        return True
+        return why
 
     def read_rejects(self) -> pl.DataFrame:
         """Every refused row so far (schema.REJECTS), oldest first."""

@@ -181,8 +181,8 @@ def test_the_upgraded_tables_give_the_lines_answers(tmp_path: Path) -> None:
     folder = _old_workspace(tmp_path / "kunde-data")
     ws = Workspace(folder, tables=build_tables)
     assert ws.read_tables() is None  # format 1: no tables yet
-    assert ws.upgrade() is True
-    assert ws.upgrade() is False  # once
+    assert ws.upgrade() == "format"
+    assert ws.upgrade() is None  # once
     lines = ws.scan_orders().collect()
     tables = ws.read_tables()
     assert tables is not None
