@@ -148,7 +148,11 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
             extra.append(pl.lit(None, pl.String).alias(alias))
     orders = all_orders(lines, as_of=_ALL, extra=extra).collect()
     people = latest_contacts(lines).collect()
-    keys = customer_keys(orders.select(s.CUSTOMER_ID), previous)
+    # Every known customer of the lines, also one whose only line is a credit note
+    # naming another customer's order (its order belongs to that customer).
+    keys = customer_keys(
+        pl.concat([orders.select(s.CUSTOMER_ID), people.select(s.CUSTOMER_ID)]), previous
+    )
     counted = pl.col(COUNTED)
     bought = (
         orders.lazy()
@@ -197,23 +201,31 @@ def orders_at(
     :func:`kunde_cli.analytics.orders.all_orders`).
     """
     cutoff = as_of_cutoff(as_of)
-    table = stored.lazy().filter(pl.col(s.ORDER_DATE) < cutoff)
-    if known_only:
-        table = table.filter(pl.col(s.CUSTOMER_ID).is_not_null())
-    whole = table.filter(pl.col(LAST_LINE_DATE) < cutoff).select(ORDER_COLUMNS)
-    cut = table.filter(pl.col(LAST_LINE_DATE) >= cutoff).select(s.CUSTOMER_ID, s.ORDER_ID).collect()
-    if cut.is_empty():
-        return whole.collect()
-    ids = cut.get_column(s.ORDER_ID).unique().implode()
-    mine = pl.col(s.ORDER_ID).is_in(ids)
-    if s.REFERENCE in lines.collect_schema():
-        mine = mine | pl.col(s.REFERENCE).is_in(ids)
-    rebuilt = (
-        all_orders(lines.filter(mine), as_of=as_of)
-        .join(cut.lazy(), on=[s.CUSTOMER_ID, s.ORDER_ID], how="semi", nulls_equal=True)
-        .select(ORDER_COLUMNS)
+    table = stored.lazy()
+    # An order the date cuts — any of its rows (its customer's, a guest's part, a credit
+    # note naming it) has a line after the date — is built again from all its lines:
+    # at an earlier date its lines can belong to other customers than in the table.
+    ids = (
+        table.filter((pl.col(s.ORDER_DATE) < cutoff) & (pl.col(LAST_LINE_DATE) >= cutoff))
+        .select(pl.col(s.ORDER_ID).unique())
+        .collect()
+        .to_series()
     )
-    return pl.concat([whole, rebuilt]).collect()
+    whole = table.filter((pl.col(s.ORDER_DATE) < cutoff) & ~pl.col(s.ORDER_ID).is_in(ids.implode()))
+    if known_only:
+        whole = whole.filter(pl.col(s.CUSTOMER_ID).is_not_null())
+    whole = whole.select(ORDER_COLUMNS)
+    if ids.is_empty():
+        return whole.collect()
+    mine = pl.col(s.ORDER_ID).is_in(ids.implode())
+    if s.REFERENCE in lines.collect_schema():
+        mine = mine | pl.col(s.REFERENCE).is_in(ids.implode())
+    rebuilt = all_orders(lines.filter(mine), as_of=as_of).filter(
+        pl.col(s.ORDER_ID).is_in(ids.implode())
+    )
+    if known_only:
+        rebuilt = rebuilt.filter(pl.col(s.CUSTOMER_ID).is_not_null())
+    return pl.concat([whole, rebuilt.select(ORDER_COLUMNS)]).collect()
 
 
 #: The columns of order_totals, in its order.

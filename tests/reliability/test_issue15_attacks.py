@@ -131,13 +131,6 @@ def test_a_reader_never_gets_the_lines_of_one_commit_and_the_tables_of_the_next(
 # --- 2. as-of dates inside orders ------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orders_at rebuilds an order the as-of date cuts and keeps only the rebuilt rows "
-    "whose (customer, order) the stored row has: a credit note dated before the invoice it "
-    "names, made out to another customer, belongs to that customer at the earlier date and "
-    "is dropped altogether",
-)
 def test_a_credit_note_dated_before_the_invoice_it_names_is_not_lost_at_an_earlier_as_of(
     tmp_path: Path,
 ) -> None:
@@ -172,13 +165,6 @@ def test_a_credit_note_dated_before_the_invoice_it_names_is_not_lost_at_an_earli
     assert stored_headline == direct_headline
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the headline from the lines (files read directly, --currency, kunde.toml "
-    "[status]) counts a credit note without a customer that names a known customer's "
-    "invoice twice (netted into the invoice and again as an anonymous credit note); the "
-    "stored tables count it once: the same data, two revenue figures",
-)
 def test_the_headline_revenue_is_the_same_with_and_without_the_stored_tables(
     tmp_path: Path,
 ) -> None:
@@ -211,12 +197,6 @@ def test_the_headline_revenue_is_the_same_with_and_without_the_stored_tables(
     assert direct == stored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the customers table has a row only for ids that own an order: a customer whose "
-    "only lines are a credit note naming another customer's invoice is missing, so the "
-    "basis' contact details (read from the table) lose their name",
-)
 def test_a_customer_whose_only_line_is_a_credit_note_keeps_their_contact_details(
     tmp_path: Path,
 ) -> None:
