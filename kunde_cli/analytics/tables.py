@@ -39,8 +39,10 @@ from kunde_cli.analytics.orders import (
     PURCHASE_DAY,
     all_orders,
     as_of_cutoff,
+    customer_emails,
     latest_contacts,
 )
+from kunde_cli.identity import normalise_email_expr
 
 CUSTOMER_KEY = "customer_key"
 LAST_LINE_DATE = "last_line_date"
@@ -51,6 +53,10 @@ FIRST_PURCHASE = "first_purchase"
 LAST_PURCHASE = "last_purchase"
 PURCHASE_DAYS = "purchase_days"
 PURCHASES = "purchases"
+#: The customer's e-mails (normalised): how a customer is known again when its id changes.
+ALIASES = "aliases"
+#: The largest key ever given (the same on every row): keys are never given twice.
+KEYS_ISSUED = "keys_issued"
 
 #: Contact columns of the customers table, with their dtype.
 CONTACT_COLUMNS: dict[str, pl.DataType] = {
@@ -76,30 +82,78 @@ class Tables:
 
 
 def customer_keys(
-    customer_ids: pl.Series | pl.DataFrame, previous: pl.DataFrame | None = None
+    customers: pl.Series | pl.DataFrame, previous: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """``customer_id`` → ``customer_key`` for the distinct non-null ids given: the key
-    of ``previous`` (an earlier customers table) where the id had one, else the next
-    free integers in id order (so the same data gives the same keys).
+    """``customer_id`` → ``customer_key`` for the distinct non-null ids given.
+
+    A customer keeps the key ``previous`` (an earlier customers table) gave the same id;
+    else the key of the one earlier customer it shares an alias with (``aliases``: its
+    e-mails, when both frames have them — a guest known by her e-mail who makes an
+    account keeps her key), unless another customer holds that key already; else the
+    next number never issued (``keys_issued``, kept in the table, so the key of a
+    customer merged away is never given to a new one), in id order (the same data gives
+    the same keys). Returns ``customer_id``, ``customer_key``.
 
     >>> old = pl.DataFrame({"customer_id": ["b"], "customer_key": [7]})
     >>> customer_keys(pl.Series("customer_id", ["c", "b", "a", None, "c"]), old).rows()
     [('a', 8), ('b', 7), ('c', 9)]
+    >>> old = pl.DataFrame({"customer_id": ["x@y.dk"], "customer_key": [3],
+    ...     "aliases": [["x@y.dk"]], "keys_issued": [9]})
+    >>> new = pl.DataFrame({"customer_id": ["K1", "K2"], "aliases": [["x@y.dk"], []]})
+    >>> customer_keys(new, old).rows()
+    [('K1', 3), ('K2', 10)]
     """
-    frame = customer_ids if isinstance(customer_ids, pl.DataFrame) else customer_ids.to_frame()
+    frame = customers if isinstance(customers, pl.DataFrame) else customers.to_frame()
     ids = frame.select(pl.col(s.CUSTOMER_ID)).drop_nulls().unique().sort(s.CUSTOMER_ID)
     if previous is None or previous.is_empty():
         return ids.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(CUSTOMER_KEY))
     known = previous.select(s.CUSTOMER_ID, pl.col(CUSTOMER_KEY).cast(pl.Int64))
-    start = int(known.get_column(CUSTOMER_KEY).max() or 0)
+    issued = int(known.get_column(CUSTOMER_KEY).max() or 0)
+    if KEYS_ISSUED in previous.columns:
+        issued = max(issued, int(previous.get_column(KEYS_ISSUED).max() or 0))
     joined = ids.join(known, on=s.CUSTOMER_ID, how="left", maintain_order="left")
+    if ALIASES in previous.columns and ALIASES in frame.columns:
+        joined = _keys_by_alias(joined, frame, previous)
     fresh = pl.col(CUSTOMER_KEY).is_null()
     return joined.with_columns(
         pl.when(fresh)
-        .then(fresh.cast(pl.Int64).cum_sum() + start)
+        .then(fresh.cast(pl.Int64).cum_sum() + issued)
         .otherwise(pl.col(CUSTOMER_KEY))
         .alias(CUSTOMER_KEY)
     )
+
+
+def _keys_by_alias(
+    joined: pl.DataFrame, frame: pl.DataFrame, previous: pl.DataFrame
+) -> pl.DataFrame:
+    """Give a customer without a key of its own the key of the one earlier customer it
+    shares an alias with (an alias of exactly one customer on both sides; a key no one
+    else holds; one key per customer: the smallest)."""
+
+    def unique_aliases(table: pl.DataFrame, value: str) -> pl.DataFrame:
+        pairs = table.select(value, ALIASES).explode(ALIASES).drop_nulls().unique()
+        return pairs.filter(pl.len().over(ALIASES) == 1)
+
+    held = set(joined.get_column(CUSTOMER_KEY).drop_nulls().to_list())
+    candidates = (
+        unique_aliases(frame.drop_nulls(s.CUSTOMER_ID), s.CUSTOMER_ID)
+        .join(
+            unique_aliases(
+                previous.with_columns(pl.col(CUSTOMER_KEY).cast(pl.Int64)), CUSTOMER_KEY
+            ),
+            on=ALIASES,
+        )
+        .join(joined.filter(pl.col(CUSTOMER_KEY).is_null()).select(s.CUSTOMER_ID), on=s.CUSTOMER_ID)
+        .filter(~pl.col(CUSTOMER_KEY).is_in(list(held)))
+        .select(s.CUSTOMER_ID, CUSTOMER_KEY)
+        .unique()
+        .sort(s.CUSTOMER_ID, CUSTOMER_KEY)
+    )
+    # One key per customer (its smallest), one customer per key (the first by id).
+    chosen = candidates.unique(s.CUSTOMER_ID, keep="first").unique(CUSTOMER_KEY, keep="first")
+    return joined.join(
+        chosen.rename({CUSTOMER_KEY: "_alias_key"}), on=s.CUSTOMER_ID, how="left"
+    ).select(s.CUSTOMER_ID, pl.coalesce(CUSTOMER_KEY, "_alias_key").alias(CUSTOMER_KEY))
 
 
 def _first_by_line(column: str) -> pl.Expr:
@@ -150,9 +204,20 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
     people = latest_contacts(lines).collect()
     # Every known customer of the lines, also one whose only line is a credit note
     # naming another customer's order (its order belongs to that customer).
-    keys = customer_keys(
-        pl.concat([orders.select(s.CUSTOMER_ID), people.select(s.CUSTOMER_ID)]), previous
+    ids = pl.concat([orders.select(s.CUSTOMER_ID), people.select(s.CUSTOMER_ID)]).unique()
+    aliases = (
+        customer_emails(lines)
+        .select(s.CUSTOMER_ID, normalise_email_expr(s.EMAIL).alias(ALIASES))
+        .drop_nulls()
+        .group_by(s.CUSTOMER_ID)
+        .agg(pl.col(ALIASES).unique().sort())
+        .collect()
     )
+    ids = ids.join(aliases, on=s.CUSTOMER_ID, how="left")
+    keys = customer_keys(ids, previous)
+    issued = keys.get_column(CUSTOMER_KEY).max()
+    if previous is not None and KEYS_ISSUED in previous.columns:
+        issued = max(issued or 0, previous.get_column(KEYS_ISSUED).max() or 0)
     counted = pl.col(COUNTED)
     bought = (
         orders.lazy()
@@ -175,7 +240,11 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
     customers = (
         keys.join(people, on=s.CUSTOMER_ID, how="left")
         .join(bought, on=s.CUSTOMER_ID, how="left")
-        .with_columns(pl.col(PURCHASE_DAYS, PURCHASES).fill_null(0))
+        .join(aliases, on=s.CUSTOMER_ID, how="left")
+        .with_columns(
+            pl.col(PURCHASE_DAYS, PURCHASES).fill_null(0),
+            pl.lit(issued or 0, pl.Int64).alias(KEYS_ISSUED),
+        )
         .sort(CUSTOMER_KEY)
     )
     orders = orders.join(keys, on=s.CUSTOMER_ID, how="left").select(

@@ -128,7 +128,7 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
     if old and builder is not None:
         try:
             with ws._open_data(ws.path / old["customers"]) as handle:
-                previous = pl.read_parquet(handle, columns=["customer_id", "customer_key"])
+                previous = pl.read_parquet(handle)
         except Exception:  # damaged: keys start afresh rather than fail a write
             previous = None
     if old:

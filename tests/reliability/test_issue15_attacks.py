@@ -291,11 +291,6 @@ BO = "2;1;03-05-2024 10:00;K5;Bo Berg;bo@example.dk;;300,00;Betalt"
 CAI = "3;1;04-05-2024 10:00;K7;Cai Carl;cai@example.dk;;200,00;Betalt"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a customer's key follows the canonical id: a guest known by her e-mail who "
-    "makes an account gets the canonical id of the account and with it a new key",
-)
 def test_a_guest_who_makes_an_account_keeps_her_customer_key(tmp_path: Path) -> None:
     """Anna bought as a guest in May (known by her e-mail), then made an account (K1) and
     bought again in June. She is one customer before and after; her key must stay."""
@@ -317,11 +312,6 @@ def test_a_guest_who_makes_an_account_keeps_her_customer_key(tmp_path: Path) -> 
     assert after["K5"] == before["K5"] and after["K7"] == before["K7"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new keys start after the largest key still in use: when identity merges away "
-    "the customer holding the largest key, the next new customer is given that key again",
-)
 def test_the_key_of_a_customer_merged_away_is_never_given_to_a_new_customer(
     tmp_path: Path,
 ) -> None:
