@@ -266,6 +266,9 @@ def on_unique(
     """
     series = frame.get_column(col)
     distinct = series.unique() if distinct is None else distinct
+    if 2 * distinct.len() > series.len() > 1000:
+        # Nearly every line its own value (free text): spreading back costs more.
+        return build(pl.col(col))
     mapped = distinct.to_frame("v").select(build(pl.col("v"))).to_series()
     # Spread back eagerly, on the Series: the same replace as an expression costs 20
     # times more in the in-memory engine with a large mapping (2.3 s for 150 000 phone
