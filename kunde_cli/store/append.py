@@ -188,6 +188,8 @@ def _conform(
     missing = [key for key in keys if key not in frame.columns]
     if missing:
         raise ValueError(f"frame lacks key column(s) {missing}")  # a bug in the caller
+    if frame.schema == pl.Schema(schema):
+        return frame  # as validation made it: no copy
     return frame.select(
         pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
         for name, dtype in schema.items()
