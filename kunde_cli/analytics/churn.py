@@ -355,7 +355,7 @@ def tier_action_expr(column: str = TIER, lang: str = "da") -> pl.Expr:
 def contact_details(data: Basis) -> pl.LazyFrame:
     """Latest known ``email`` and ``name`` per customer (null columns when the export has none)."""
     if isinstance(data, OrderBasis):
-        return data.latest_contacts.lazy().select(s.CUSTOMER_ID, s.EMAIL, s.NAME)
+        return data.contacts_all_dates.lazy().select(s.CUSTOMER_ID, s.EMAIL, s.NAME)
     return latest_contacts(data.lazy()).select(s.CUSTOMER_ID, s.EMAIL, s.NAME)
 
 

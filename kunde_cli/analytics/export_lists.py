@@ -47,8 +47,6 @@ from kunde_cli.analytics.orders import (
     RECENCY,
     Basis,
     basis_at,
-    latest_non_null,
-    lines_of,
 )
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
@@ -217,10 +215,6 @@ def parse_nps_groups(values: str | Sequence[str] | None) -> list[str]:
 # --------------------------------------------------------------------------------------
 
 
-def _latest_non_null(column: str, order_by: str) -> pl.Expr:
-    return latest_non_null(column, order_by).alias(column)
-
-
 def contact_details(lines: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
     """Per customer: the latest non-empty ``name``, ``email``, ``phone`` and
     ``marketing_consent`` on their order lines up to ``as_of``.
@@ -236,14 +230,6 @@ def contact_details(lines: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
     """
     wanted = (s.NAME, s.EMAIL, s.PHONE, s.MARKETING_CONSENT)
     return basis_at(lines, as_of).contacts.lazy().select(s.CUSTOMER_ID, *wanted)
-
-
-def has_consent_data(lines: Basis) -> bool:
-    """True when the orders carry a marketing-consent value for anybody."""
-    lines = lines_of(lines)
-    if s.MARKETING_CONSENT not in lines.collect_schema().names():
-        return False
-    return bool(lines.select(pl.col(s.MARKETING_CONSENT).is_not_null().any()).collect().item())
 
 
 def latest_answers(

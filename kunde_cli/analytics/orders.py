@@ -525,7 +525,7 @@ class OrderBasis:
         return latest_contacts(lines).collect()
 
     @cached_property
-    def latest_contacts(self) -> pl.DataFrame:
+    def contacts_all_dates(self) -> pl.DataFrame:
         """:attr:`contacts` from every line, whatever the date."""
         from kunde_cli.analytics.tables import CONTACT_COLUMNS
 

@@ -14,8 +14,9 @@ lines:
   order's lowest-numbered line that has one) and ``currency``;
 * the **customers table** — one row per known customer: ``customer_key``,
   ``customer_id`` (the canonical id, :mod:`kunde_cli.identity`), the latest name,
-  e-mail, phone, postcode, city, country and marketing consent (later line wins, as
-  :func:`kunde_cli.analytics.orders.latest_non_null`), ``first_purchase``,
+  e-mail, phone, postcode, city, country and marketing consent (the latest line with a
+  non-empty value wins, :func:`kunde_cli.analytics.orders.latest_contacts`),
+  ``aliases`` (the customer's e-mails), ``keys_issued``, ``first_purchase``,
   ``last_purchase``, ``purchase_days``, ``purchases`` and ``last_line_date``.
 
 Customer keys are integers assigned at ingest and kept across ingests (a customer keeps

@@ -39,7 +39,6 @@ WIDTH = 560
 BLUE = "#2f6690"
 LIGHT_BLUE = "#9ec1d9"
 GREEN_SCHEME = svg.GREENS
-ORANGE = "#d1603d"
 #: Month 0 of a cohort (always 100 %) is drawn grey, outside the colour scale.
 GREY = "#d9d9d9"
 

@@ -1,4 +1,5 @@
-"""The workspace: canonical Parquet part files plus a JSON manifest, written atomically.
+"""The workspace: canonical Parquet part files, the orders and customers tables built
+from them, and a JSON manifest that commits both at once, written atomically.
 
 What a workspace folder holds is :mod:`~kunde_cli.store.layout`; the package is built
 in layers, each module a class the next one extends, ending in :class:`Workspace`:
@@ -14,9 +15,12 @@ in layers, each module a class the next one extends, ending in :class:`Workspace
                    (overlap.py for order lines, answers.py for survey answers)
     workspace.py   Workspace: what ingest, forget and the analyses call
 
-Beside them: sources.py (where a batch came from, what an append did), erase.py,
-scope.py and tombstones.py (``kunde forget``), written.py (the record of outputs),
-salt.py (the pseudonym key), cache.py (fitted models kept between runs).
+Beside them: layout.py (names, modes, schemas), manifest.py (the typed manifest),
+tables.py (the orders and customers tables, kept in step with the lines at every
+commit, and the one-time upgrade of a format-1 workspace), sources.py (where a batch
+came from, what an append did), erase.py, scope.py and tombstones.py (``kunde
+forget``), written.py (the record of outputs), salt.py (the pseudonym key), cache.py
+(fitted models kept between runs), report_cache.py (the record of the last report).
 """
 
 from __future__ import annotations

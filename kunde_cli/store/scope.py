@@ -61,16 +61,6 @@ class ForgetPlan:
     person: pl.DataFrame = field(repr=False)  # identity rows (triples) to erase
 
 
-def normalised_email_values(values: list[str]) -> list[str]:
-    return (
-        pl.DataFrame({"v": values}, schema={"v": pl.String})
-        .select(ident.normalise_email_expr("v"))
-        .get_column("v")
-        .drop_nulls()
-        .to_list()
-    )
-
-
 def _probe(value: str) -> tuple[str | None, str | None]:
     """The normalised e-mail and phone of what the user typed (None: not one)."""
     probe = pl.DataFrame({"q": [value]}, schema={"q": pl.String}).select(

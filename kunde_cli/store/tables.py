@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,12 +30,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 import polars as pl
 
 from kunde_cli import identity as ident
+from kunde_cli.errors import WorkspaceError
 from kunde_cli.store.layout import ORDERS, TABLES, table_name
 from kunde_cli.store.manifest import FORMAT_VERSION, Manifest, TablesEntry, order_sources, parts
 from kunde_cli.store.overlap import apart_by_source
 
 if TYPE_CHECKING:
     from kunde_cli.store.commit import WorkspaceCommit
+
+#: What reading a damaged, missing or foreign table file raises.
+_DAMAGE = (OSError, WorkspaceError, pl.exceptions.PolarsError, ValueError)
 
 
 class BuiltTables(Protocol):
@@ -73,10 +78,27 @@ def resolved_lines(ws: WorkspaceCommit, manifest: Manifest) -> pl.LazyFrame:
     return ident.apply_identity(lines, identity, ids_complete=True)
 
 
+#: How kunde names table files (tables/orders-<stamp>-<random>.parquet): a manifest
+#: entry naming anything else is never read, nor deleted.
+_TABLE_FILE = re.compile(r"tables/(orders|customers)-[0-9T]+-[0-9a-f]+\.parquet")
+
+
+def _own_name(entry: TablesEntry, kind: str) -> bool:
+    name = entry.get(kind)
+    return (
+        isinstance(name, str)
+        and _TABLE_FILE.fullmatch(name) is not None
+        and (name.startswith(f"tables/{kind}-"))
+    )
+
+
 def current(manifest: Manifest) -> TablesEntry | None:
-    """The manifest's tables entry when it matches its lines, else None."""
+    """The manifest's tables entry when it matches its lines and names kunde's own
+    table files, else None."""
     entry = manifest.get("tables")
     if not entry or entry.get("lines") != lines_signature(manifest):
+        return None
+    if not (_own_name(entry, "orders") and _own_name(entry, "customers")):
         return None
     return entry
 
@@ -105,7 +127,7 @@ def usable(ws: WorkspaceCommit, manifest: Manifest) -> bool:
                 return False
             with ws._open_data(path) as handle:
                 names = set(pl.read_parquet_schema(handle))
-        except Exception:
+        except _DAMAGE:  # any damage: build them again
             return False
         if not REQUIRED_COLUMNS[kind] <= names or (kind == "customers" and "order_id" in names):
             return False
@@ -125,14 +147,18 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
     old = manifest.get("tables")
     builder: TableBuilder | None = getattr(ws, "table_builder", None)
     previous = None
-    if old and builder is not None:
+    if old and builder is not None and _own_name(old, "customers"):
         try:
             with ws._open_data(ws.path / old["customers"]) as handle:
                 previous = pl.read_parquet(handle)
-        except Exception:  # damaged: keys start afresh rather than fail a write
+        except _DAMAGE:  # damaged: keys start afresh rather than fail a write
             previous = None
     if old:
-        doomed.extend(ws.path / old[kind] for kind in ("orders", "customers"))
+        # Only kunde's own table files go (a damaged manifest naming a part or a file
+        # elsewhere must never delete it).
+        doomed.extend(
+            ws.path / old[kind] for kind in ("orders", "customers") if _own_name(old, kind)
+        )
     if builder is None or not parts(manifest, ORDERS):
         manifest["tables"] = None
         return
@@ -169,7 +195,7 @@ def read(ws: WorkspaceCommit, manifest: Manifest) -> StoredTables | None:
                 return None
             with ws._open_data(path) as handle:
                 frame = pl.read_parquet(handle)
-        except Exception:  # damaged or gone: the lines answer
+        except _DAMAGE:  # damaged or gone: the lines answer
             return None
         if not REQUIRED_COLUMNS[kind] <= set(frame.columns):
             return None

@@ -25,9 +25,8 @@ from kunde_cli.store.manifest import (
     count_seen,
     empty_manifest,
     entry_of,
-    order_sources,
 )
-from kunde_cli.store.overlap import apart_by_source, compare_orders, first_of_each_line
+from kunde_cli.store.overlap import compare_orders, first_of_each_line
 from kunde_cli.store.sources import AppendSummary, SourceInfo
 from kunde_cli.store.tables import StoredTables, TableBuilder
 
@@ -88,11 +87,8 @@ class Workspace(WorkspaceAppend):
         def read() -> pl.LazyFrame:
             manifest = self._read_manifest_required()
             self._scanned = manifest  # read_tables gives the tables of these very lines
-            lines = apart_by_source(self._scan_parts(manifest, ORDERS), order_sources(manifest))
-            identity = self._read_identity(manifest)
-            if identity is None:
-                return ident.resolve_customers(lines)
-            return ident.apply_identity(lines, identity, ids_complete=True)
+            # The same resolution the tables were built from (store/tables.py).
+            return store_tables.resolved_lines(self, manifest)
 
         return self._reading(read)
 

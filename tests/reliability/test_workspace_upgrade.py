@@ -294,3 +294,24 @@ def test_a_write_without_a_builder_leaves_no_stale_tables(tmp_path: Path) -> Non
     assert result.exit_code == 0
     assert Workspace(folder).read_tables() is not None
     assert "K2" not in result.stdout
+
+
+def test_a_manifest_naming_a_part_as_a_table_never_deletes_it(tmp_path: Path) -> None:
+    """A damaged (or hand-edited) manifest whose tables entry names the order part, or a
+    file outside the workspace: the tables are built again, and nothing it names that
+    is not kunde's own table file is deleted."""
+    folder = _old_workspace(tmp_path / "kunde-data")
+    Workspace(folder, tables=build_tables).upgrade()
+    outside = tmp_path / "elsewhere.parquet"
+    outside.write_bytes(b"not kunde's")
+    manifest = _manifest(folder)
+    manifest["tables"]["orders"] = PART
+    manifest["tables"]["customers"] = "../elsewhere.parquet"
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    result = kunde("segment", "--by", "customer", "-w", folder, "--as-of", "2026-10-31")
+    no_traceback(result.stdout, result.stderr)
+    assert result.exit_code == 0, result.stderr
+    assert (folder / PART).is_file() and outside.read_bytes() == b"not kunde's"
+    rebuilt = _manifest(folder)["tables"]
+    assert rebuilt["orders"].startswith("tables/orders-")
+    assert kunde("segment", "-w", folder).exit_code == 0
