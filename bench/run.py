@@ -1443,7 +1443,43 @@ PROFILE_KIND = {
 
 #: The next step for a target not met, by target id, written after looking at a run's
 #: profile; ``run.py --render-only`` rewrites RESULTS.md with them (no measuring).
-NEXT_STEPS: dict[str, str] = {}
+NEXT_STEPS: dict[str, str] = {
+    "ingest-time": (
+        "the orders and customers tables are rebuilt from every stored line at each "
+        "ingest (about 2 s at 1M lines: re-scan, identity, two group-bys); update them "
+        "from the touched orders and customers only, and give the per-file status table "
+        "the store's identity map instead of building it again (0.7 s at 1M, 11-14 s "
+        "at 10M); hash the file while it is read; write the Parquet part while identity "
+        "runs"
+    ),
+    "ingest-rss": (
+        "read, validate and write in batches, one part per batch, split by a hash of the "
+        "order id so an order's lines stay together (the store's overlap check and the "
+        "tables then run per partition); read + validate alone peaks at 1.35 x the floor "
+        "at 1M, the rest is the store holding the whole export and the tables build"
+    ),
+    "segment": (
+        "the process is ~0.45 s of Python, Polars and kunde imports plus reading the "
+        "orders table (480k rows at 1M); keep only the columns a command needs in the "
+        "tables it reads, and a basis at the compare date reads the lines for orders it "
+        "cuts: store a per-order 'cut-free before' date so most dates need no lines"
+    ),
+    "report-analyses": (
+        "profiles and the ladder still read order lines (products and categories per "
+        "segment, survey e-mails); store per-customer product and category totals and "
+        "the customer e-mail pairs with the tables; nps links answers by e-mail over the "
+        "lines' distinct pairs"
+    ),
+    "model-speed": (
+        "half of the step is reading the tables and building the purchase days; the BG/NBD "
+        "fit is 0.19 s at 1M: fit on the collapsed patterns with an analytic gradient in "
+        "one SciPy call, and predict only the columns the report shows"
+    ),
+    "e2e": (
+        "ingest is now most of it (see the ingest target); report with models is 5.3 s "
+        "at 1M of which analyses 3.2 s"
+    ),
+}
 
 
 def _top_steps(steps: dict[str, float], n: int = 6) -> str:
