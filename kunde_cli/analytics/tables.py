@@ -59,15 +59,10 @@ ALIASES = "aliases"
 #: The largest key ever given (the same on every row): keys are never given twice.
 KEYS_ISSUED = "keys_issued"
 
-#: Contact columns of the customers table, with their dtype.
+#: Contact columns of the customers table, with their dtype (as the order lines have it).
 CONTACT_COLUMNS: dict[str, pl.DataType] = {
-    s.NAME: pl.String(),
-    s.EMAIL: pl.String(),
-    s.PHONE: pl.String(),
-    s.POSTCODE: pl.String(),
-    s.CITY: pl.String(),
-    s.COUNTRY: pl.String(),
-    s.MARKETING_CONSENT: pl.Boolean(),
+    column: s.ORDERS[column]
+    for column in (s.NAME, s.EMAIL, s.PHONE, s.POSTCODE, s.CITY, s.COUNTRY, s.MARKETING_CONSENT)
 }
 
 #: The far-off as-of date the tables are built at (every line in scope).

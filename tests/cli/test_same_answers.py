@@ -40,10 +40,6 @@ INDEX = json.loads((GOLDEN / "index.json").read_text(encoding="utf-8"))
 
 runner = CliRunner()
 
-#: (input, "<as-of>/<name>") -> reason, for goldens the current code does not meet on
-#: purpose or by a known bug (strict: an xfail that passes fails the run).
-XFAIL: dict[tuple[str, str], str] = {}
-
 
 def _cases(direct: bool) -> list:
     cases = []
@@ -51,9 +47,7 @@ def _cases(direct: bool) -> list:
         for key, case in entry["commands"].items():
             if direct and not case["direct"]:
                 continue
-            reason = XFAIL.get((name, key))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            cases.append(pytest.param(name, key, marks=marks, id=f"{name}/{key}"))
+            cases.append(pytest.param(name, key, id=f"{name}/{key}"))
     return cases
 
 
