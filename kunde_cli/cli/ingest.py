@@ -140,6 +140,9 @@ def ingest_command(
             hint="see why with `kunde inspect FILE`, or run without --strict to keep the good rows",
         )
     by_path = {result.path: result for result in results}
+    # What each orders file holds, worked out now: the lines are handed to the
+    # workspace below and let go once written (a large export is not held twice).
+    overviews = _overviews(results, config)
     summaries = []
     with ws.lock(wait_seconds=wait):
         if strict:
@@ -159,9 +162,11 @@ def ingest_command(
                 named=given_source is not None,
             )
             if result.kind == "survey":
-                summary = ws.append_survey(result.frame, result.rejects, source=info)
+                summary = ws.append_survey(result.take_frame, result.rejects, source=info)
             else:
-                summary = ws.append_orders(result.frame, result.rejects, source=info, strict=strict)
+                summary = ws.append_orders(
+                    result.take_frame, result.rejects, source=info, strict=strict
+                )
             summaries.append(summary)
     table = pl.DataFrame(
         {
@@ -188,7 +193,7 @@ def ingest_command(
     )
     title = f"Indlæst i {workspace}" if language == "da" else f"Ingested into {workspace}"
     emit(table, fmt, output, title=title, lang=language)
-    _print_statuses([r for r in results if r.kind != "survey"], config, language)
+    _print_statuses(overviews, language)
     _print_changes(summaries, config, language)
     for sm in summaries:  # an erased person brought back by this export (kunde forget)
         if sm.returning_erased:
@@ -205,16 +210,25 @@ def ingest_command(
             note(f"{refused} row(s) could not be used, see {rejects_path}")
 
 
-def _print_statuses(results: list[Any], config: Any, language: str) -> None:
+def _overviews(results: list[Any], config: Any) -> list[tuple[Path, Any, str]]:
+    """Per orders file: its path, what it holds by status class, its currency label."""
+    from kunde_cli.cli.common import file_overview
+
+    return [
+        (result.path, *file_overview(result, config))
+        for result in results
+        if result.kind != "survey"
+    ]
+
+
+def _print_statuses(overviews: list[tuple[Path, Any, str]], language: str) -> None:
     """On stderr, per orders file: status word → class → orders → amount, and what
     counts (a decision about what the export means is reported, never silent)."""
-    from kunde_cli.cli.common import file_overview
     from kunde_cli.render.inspect_view import print_overview
     from kunde_cli.render.terminal import err_console
 
-    for result in results:
-        err_console.print(f"{result.path}:", markup=False, highlight=False)
-        overview, label = file_overview(result, config)
+    for path, overview, label in overviews:
+        err_console.print(f"{path}:", markup=False, highlight=False)
         print_overview(overview, lang=language, currency=label, console=err_console)
 
 

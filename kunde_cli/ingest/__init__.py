@@ -103,6 +103,7 @@ class IngestResult:
     rejects: pl.DataFrame
     detected: Any
     rows_read: int
+    _taken: int | None = field(default=None, repr=False, compare=False)
 
     def details(self) -> dict[str, Any]:
         """What was detected, as a plain dict (encoding, delimiter, preset or survey
@@ -113,7 +114,15 @@ class IngestResult:
     @property
     def accepted(self) -> int:
         """Rows that made it into ``frame``."""
-        return self.frame.height
+        return self.frame.height if self._taken is None else self._taken
+
+    def take_frame(self) -> pl.DataFrame:
+        """Hand ``frame`` over, keeping an empty frame of its schema: the workspace can
+        then let go of a ten-million-line export as soon as its lines are written,
+        instead of holding it while it builds the orders and customers tables."""
+        frame, self.frame = self.frame, self.frame.clear()
+        self._taken = frame.height
+        return frame
 
 
 def _header_scorer(row: list[str]) -> int:

@@ -11,7 +11,8 @@ refused (see :mod:`kunde_cli.store.overlap`; answers: :mod:`kunde_cli.store.answ
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,6 +41,10 @@ from kunde_cli.store.overlap import (
 )
 from kunde_cli.store.sources import AppendSummary, SourceInfo, export_time, file_sha256
 
+#: An export's rows: a frame, or a function that hands the frame over (the caller keeps
+#: no reference, so the store can let the rows go once they are written).
+Lines = pl.DataFrame | Callable[[], pl.DataFrame]
+
 
 class WorkspaceAppend(WorkspaceCommit):
     """Appending rows (the Workspace's ``append_orders`` and ``append_survey``)."""
@@ -47,14 +52,17 @@ class WorkspaceAppend(WorkspaceCommit):
     def _append(
         self,
         kind: str,
-        frame: pl.DataFrame,
+        lines: Lines,
         rejects: pl.DataFrame,
         source: SourceInfo,
         *,
         strict: bool = False,
     ) -> AppendSummary:
         keys = KEYS[kind]
-        frame = _conform(frame, SCHEMAS[kind], keys)
+        # Given as a function that hands the frame over, this is its only reference:
+        # it is let go before the commit builds the tables (peak memory).
+        frame = _conform(lines() if callable(lines) else lines, SCHEMAS[kind], keys)
+        del lines
         rejects = _conform(rejects, s.REJECTS, ())
         sha = source.sha256 or file_sha256(source.path)
         with self._writing():
@@ -65,6 +73,7 @@ class WorkspaceAppend(WorkspaceCommit):
             stored = self._scan_parts(manifest, kind)
             overlap = None
             survey_changed = clashes = 0
+            batch = answers = None
             moved_lines = 0
             new_rejects = rejects
             rejects_changed = False
@@ -137,13 +146,17 @@ class WorkspaceAppend(WorkspaceCommit):
             part = None
             stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{sha[:8]}"
             if fresh.height:
-                part = self._add_part(new, kind, fresh, stamp, sha)
-                if kind == ORDERS:
-                    self._replace_identity(
-                        new,
-                        ident.identity_map(fresh, previous=self._read_identity(manifest)),
-                        doomed,
+                # The part is written while identity runs (Polars lets go of the GIL).
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    writing = pool.submit(self._add_part, new, kind, fresh, stamp, sha)
+                    identity = (
+                        ident.identity_map(fresh, previous=self._read_identity(manifest))
+                        if kind == ORDERS
+                        else None
                     )
+                    part = writing.result()
+                if identity is not None:
+                    self._replace_identity(new, identity, doomed)
             if new_rejects.height and not already:
                 self._add_part(new, REJECTS, new_rejects, stamp, sha)
                 rejects_changed = True
@@ -177,6 +190,8 @@ class WorkspaceAppend(WorkspaceCommit):
                 count_seen(entry_of(new, sha, kind, source.source, named=source.named))  # type: ignore[arg-type]
             else:
                 new["sources"].append(source_entry(kind, source, sha, summary))
+            # The export's lines are written: let them go before the tables are built.
+            frame = fresh = batch = overlap = answers = None
             self._commit(new, doomed, rejects_changed=rejects_changed)
             return summary
 

@@ -16,7 +16,7 @@ from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
 from kunde_cli.store import erase
 from kunde_cli.store import tables as store_tables
-from kunde_cli.store.append import WorkspaceAppend, _conform
+from kunde_cli.store.append import Lines, WorkspaceAppend, _conform
 from kunde_cli.store.erase import ForgetSummary
 from kunde_cli.store.layout import DEFAULT_WORKSPACE, KEYS, ORDERS, REJECTS, SURVEY
 from kunde_cli.store.manifest import (
@@ -150,7 +150,7 @@ class Workspace(WorkspaceAppend):
 
     def append_orders(
         self,
-        frame: pl.DataFrame,
+        frame: Lines,
         rejects: pl.DataFrame,
         *,
         source: SourceInfo,
@@ -168,6 +168,10 @@ class Workspace(WorkspaceAppend):
         are duplicates. A file whose SHA-256 was ingested before as the same system is
         skipped whole (its rejects are not added again). Takes the lock if the caller
         does not hold it (waiting up to :data:`AUTO_LOCK_WAIT_SECONDS`).
+
+        ``frame`` may be a function that hands the frame over (``IngestResult.take_frame``):
+        the rows are then let go once written, before the tables are built, so a large
+        export is not held twice.
         """
         return self._append(ORDERS, frame, rejects, source, strict=strict)
 
@@ -189,7 +193,7 @@ class Workspace(WorkspaceAppend):
         return counts
 
     def append_survey(
-        self, frame: pl.DataFrame, rejects: pl.DataFrame, *, source: SourceInfo
+        self, frame: Lines, rejects: pl.DataFrame, *, source: SourceInfo
     ) -> AppendSummary:
         """Like :meth:`append_orders` for survey answers (schema.SURVEY), keyed on
         ``response_id`` — which must therefore be stable across exports of one survey."""
