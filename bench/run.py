@@ -121,6 +121,20 @@ class Sample:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+#: Lines of the "next day's export" (bench step "ingest a day").
+DAY_LINES = 300
+
+
+def day_export(source: Path, target: Path) -> None:
+    """A day's export of the shop whose export is ``source``: its last lines, as new
+    orders (``D`` before each order number) of the same, known customers."""
+    with source.open("rb") as handle:
+        header = handle.readline()
+        handle.seek(max(0, source.stat().st_size - 400 * DAY_LINES))
+        tail = handle.read().splitlines()[1:][-DAY_LINES:]
+    target.write_bytes(header + b"".join(b"D" + line + b"\n" for line in tail))
+
+
 def run_measured(
     cmd: list[str], *, cwd: Path, json_out: bool = False, env: dict[str, str] | None = None
 ) -> Sample:
@@ -742,6 +756,36 @@ class Bench:
                 "kunde",
                 lambda _r: [*kunde, "report", *rwsa, "--output-dir", str(report_dir)],
                 after=done_report_ws,
+            )
+        )
+        # The next day's export into the workspace as ingest left it (a cron job's
+        # ingest): the stored tables are updated from its orders and customers only.
+        day_ws = self.tmp / "day-ws"
+        day_file = self.tmp / "day.csv"
+
+        def fresh_day_ws(r: int) -> None:
+            clear(day_ws)(r)
+            if not self.pristine.exists():
+                raise TaskFailed("no workspace to ingest into: the first ingest failed")
+            shutil.copytree(self.pristine, day_ws, symlinks=True)
+            if not day_file.exists():
+                day_export(inputs.danish, day_file)
+
+        out.append(
+            Step(
+                "ingest a day",
+                f"kunde ingest of a day's export ({DAY_LINES} lines) into the workspace",
+                "kunde",
+                lambda _r: [
+                    *kunde,
+                    "ingest",
+                    str(day_file),
+                    *["--workspace", str(day_ws)],
+                    "--format",
+                    "csv",
+                ],
+                before=fresh_day_ws,
+                after=clear(day_ws),
             )
         )
         if not a.quick:

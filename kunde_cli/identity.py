@@ -309,6 +309,29 @@ def identity_map(
     return _identity(triples, link_email=True, link_phone=True, max_ids_per_key=max_ids_per_key)
 
 
+def keeps_canonical(previous: pl.DataFrame, current: pl.DataFrame) -> bool:
+    """True when every (customer_id, email, phone) triple of the identity map
+    ``previous`` has the same canonical id in ``current`` (a new export added customers
+    or lines, but merged no customers stored before): what was resolved stays resolved.
+
+    >>> old = identity_map(pl.DataFrame({"customer_id": ["A", "B"], "email": ["a@x.dk", None],
+    ...                                  "phone": [None, None]}))
+    >>> same = identity_map(pl.DataFrame({"customer_id": ["A", "B", "C"],
+    ...     "email": ["a@x.dk", None, "c@x.dk"], "phone": [None, None, None]}), previous=old)
+    >>> merged = identity_map(pl.DataFrame({"customer_id": ["A", "B", "B"],
+    ...     "email": ["a@x.dk", None, "a@x.dk"], "phone": [None, None, None]}), previous=old)
+    >>> keeps_canonical(old, same), keeps_canonical(old, merged)
+    (True, False)
+    """
+    now = current.select(*RAW_COLUMNS, pl.col(CANONICAL_ID).alias("_now"))
+    joined = previous.select(*RAW_COLUMNS, CANONICAL_ID).join(
+        now, on=list(RAW_COLUMNS), how="left", nulls_equal=True
+    )
+    return joined.height == previous.height and bool(
+        joined.select(pl.col(CANONICAL_ID).eq_missing(pl.col("_now")).all()).item()
+    )
+
+
 def empty_identity() -> pl.DataFrame:
     """An identity map with no rows (the schema of :func:`identity_map`)."""
     return pl.DataFrame(

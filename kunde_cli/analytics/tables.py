@@ -28,6 +28,7 @@ orders that date cuts (:func:`orders_at`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -153,9 +154,18 @@ def _keys_by_alias(
 
 
 def _first_by_line(column: str) -> pl.Expr:
-    """The value of ``column`` on the order's lowest-numbered line that has one."""
+    """The value of ``column`` on the order's lowest-numbered line that has one, its
+    own lines before the credit lines netted into it (an invoice and the credit note
+    naming it both have a line 1), and of lines numbered alike the smallest value — so
+    the same lines always give the same value, however Polars splits the work.
+
+    Used inside :func:`all_orders`' aggregation, which marks credit lines
+    ``_credit_line``."""
     value = pl.col(column)
-    return value.min_by(pl.when(value.is_not_null()).then(pl.col(s.LINE_NO).cast(pl.Int64)))
+    key = pl.when(value.is_not_null()).then(
+        pl.col("_credit_line").cast(pl.Int64) * (1 << 40) + pl.col(s.LINE_NO).cast(pl.Int64)
+    )
+    return value.filter(key == key.min()).min()
 
 
 def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> Tables:
@@ -181,6 +191,92 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
     [(1, 'a', 'new@x.dk', 2, 2)]
     """
     lines = lines.lazy()
+    orders = all_orders(lines, as_of=_ALL, extra=_order_extras(lines)).collect()
+    people = latest_contacts(lines).collect()
+    return _assemble(orders, people, _aliases(lines), previous)
+
+
+def update_tables(lines: pl.LazyFrame, previous: Tables, added: pl.LazyFrame) -> Tables:
+    """The tables of ``lines`` from ``previous``, the tables of ``lines`` without the
+    lines ``added`` (an append: nothing else changed, and no stored customer's canonical
+    id changed — the caller checks). The same tables as :func:`build_tables` with
+    ``previous.customers``, from the touched orders and customers only.
+
+    Rebuilt from their lines: the orders ``added`` names (its order ids and the orders
+    its credit lines name), with every order linked to them by a credit reference; the
+    contact details and e-mails of the customers with an added line. Every other order
+    and customer row is kept; customer keys and purchase figures are worked out again
+    from the (per-order, per-customer) tables, which is cheap.
+
+    >>> old = pl.LazyFrame({
+    ...     "customer_id": ["a", "b"], "order_id": ["1", "2"], "line_no": [1, 1],
+    ...     "order_date": [datetime(2024, 1, 1), datetime(2024, 1, 5)],
+    ...     "amount": [100.0, 50.0], "status": ["paid", "paid"], "email": ["a@x.dk", None]})
+    >>> new = pl.LazyFrame({
+    ...     "customer_id": ["c"], "order_id": ["3"], "line_no": [1],
+    ...     "order_date": [datetime(2024, 2, 1)], "amount": [70.0], "status": ["paid"],
+    ...     "email": ["c@x.dk"]})
+    >>> t = update_tables(pl.concat([old, new]), build_tables(old), new)
+    >>> t.customers.select("customer_key", "customer_id", "purchases").rows()
+    [(1, 'a', 1), (2, 'b', 1), (3, 'c', 1)]
+    """
+    lines = lines.lazy()
+    names = lines.collect_schema().names()
+    touched = set(added.select(s.ORDER_ID).unique().collect().to_series().drop_nulls().to_list())
+    if s.REFERENCE in names:
+        links = (
+            lines.filter(pl.col(s.REFERENCE).is_not_null())
+            .select(s.ORDER_ID, s.REFERENCE)
+            .unique()
+            .collect()
+        )
+        touched |= set(
+            added.select(pl.col(s.REFERENCE).drop_nulls().unique()).collect().to_series().to_list()
+        )
+        # Every order linked to a touched one by a credit reference, either way, is
+        # touched too (a credit note stored before the order it names came in).
+        while not links.is_empty():
+            known = pl.Series(sorted(touched), dtype=pl.String).implode()
+            near = links.filter(pl.col(s.ORDER_ID).is_in(known) | pl.col(s.REFERENCE).is_in(known))
+            grown = (
+                touched
+                | set(near.get_column(s.ORDER_ID).to_list())
+                | set(near.get_column(s.REFERENCE).to_list())
+            )
+            if grown == touched:
+                break
+            touched = grown
+    ids = pl.Series(s.ORDER_ID, sorted(touched), dtype=pl.String).implode()
+    mine = pl.col(s.ORDER_ID).is_in(ids)
+    rebuilt = (
+        all_orders(
+            lines.filter(mine),
+            as_of=_ALL,
+            extra=_order_extras(lines),
+        )
+        .filter(mine)
+        .collect()
+    )
+    kept = previous.orders.filter(~mine).select(rebuilt.columns)
+    orders = pl.concat([kept, rebuilt])
+    # Contacts and e-mails come from a customer's own lines: only those with an added
+    # line can have changed.
+    who = added.select(pl.col(s.CUSTOMER_ID).drop_nulls().unique()).collect().to_series()
+    theirs = lines.filter(pl.col(s.CUSTOMER_ID).is_in(who.implode()))
+    contact = [s.CUSTOMER_ID, *CONTACT_COLUMNS]
+    old = previous.customers.filter(~pl.col(s.CUSTOMER_ID).is_in(who.implode()))
+    people = pl.concat([old.select(contact), latest_contacts(theirs).collect().select(contact)])
+    aliases = pl.concat(
+        [
+            old.select(s.CUSTOMER_ID, ALIASES).filter(pl.col(ALIASES).is_not_null()),
+            _aliases(theirs),
+        ]
+    )
+    return _assemble(orders, people, aliases, previous.customers)
+
+
+def _order_extras(lines: pl.LazyFrame) -> list[pl.Expr]:
+    """The orders table's aggregations beyond :func:`all_orders`' own."""
     names = lines.collect_schema().names()
     extra = [
         pl.col(s.ORDER_DATE).max().alias(LAST_LINE_DATE),
@@ -196,12 +292,13 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
             extra.append(_first_by_line(column).cast(pl.String).alias(alias))
         else:
             extra.append(pl.lit(None, pl.String).alias(alias))
-    orders = all_orders(lines, as_of=_ALL, extra=extra).collect()
-    people = latest_contacts(lines).collect()
-    # Every known customer of the lines, also one whose only line is a credit note
-    # naming another customer's order (its order belongs to that customer).
-    ids = pl.concat([orders.select(s.CUSTOMER_ID), people.select(s.CUSTOMER_ID)]).unique()
-    aliases = (
+    return extra
+
+
+def _aliases(lines: pl.LazyFrame) -> pl.DataFrame:
+    """Per customer of ``lines``: its e-mails, normalised, sorted (customers without
+    one have no row)."""
+    return (
         customer_emails(lines)
         .select(s.CUSTOMER_ID, normalise_email_expr(s.EMAIL).alias(ALIASES))
         .drop_nulls()
@@ -209,6 +306,19 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
         .agg(pl.col(ALIASES).unique().sort())
         .collect()
     )
+
+
+def _assemble(
+    orders: pl.DataFrame,
+    people: pl.DataFrame,
+    aliases: pl.DataFrame,
+    previous: pl.DataFrame | None,
+) -> Tables:
+    """The two tables from the orders (no keys yet), the customers' contact details
+    and e-mails, and the customers table they replace (for the keys)."""
+    # Every known customer of the lines, also one whose only line is a credit note
+    # naming another customer's order (its order belongs to that customer).
+    ids = pl.concat([orders.select(s.CUSTOMER_ID), people.select(s.CUSTOMER_ID)]).unique()
     ids = ids.join(aliases, on=s.CUSTOMER_ID, how="left")
     keys = customer_keys(ids, previous)
     issued = keys.get_column(CUSTOMER_KEY).max()
@@ -249,6 +359,18 @@ def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> T
     return Tables(
         orders=orders.sort(CUSTOMER_KEY, s.ORDER_ID, nulls_last=True), customers=customers
     )
+
+
+@dataclass(frozen=True)
+class TableRules:
+    """How the workspace builds its tables from every line, and updates them after an
+    append (``kunde_cli.store.Workspace(path, tables=TABLE_RULES)``)."""
+
+    build: Callable[[pl.LazyFrame, pl.DataFrame | None], Tables] = build_tables
+    update: Callable[[pl.LazyFrame, Tables, pl.LazyFrame], Tables] = update_tables
+
+
+TABLE_RULES = TableRules()
 
 
 def orders_at(
@@ -311,8 +433,11 @@ __all__ = [
     "CUSTOMER_KEY",
     "LAST_LINE_DATE",
     "PURCHASE_DAY",
+    "TABLE_RULES",
+    "TableRules",
     "Tables",
     "build_tables",
     "customer_keys",
     "orders_at",
+    "update_tables",
 ]

@@ -228,10 +228,10 @@ def _record_outputs(workspace: Path) -> None:
 def open_workspace(path: Path) -> Any:
     """The workspace at ``path``, with the builder of its orders and customers tables
     (every write keeps them in step with the lines)."""
-    from kunde_cli.analytics.tables import build_tables
+    from kunde_cli.analytics.tables import TABLE_RULES
     from kunde_cli.store import Workspace
 
-    return Workspace(path, tables=build_tables)
+    return Workspace(path, tables=TABLE_RULES)
 
 
 def _upgrade(ws: Any, language: str, *, quiet: bool) -> None:

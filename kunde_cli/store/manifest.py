@@ -85,6 +85,11 @@ class TablesEntry(TypedDict):
     orders: str  # relative to the workspace: ``tables/orders-….parquet``
     customers: str
     lines: str  # the lines' signature (kunde_cli.store.tables.lines_signature)
+    # What they were built from, so the next append can update them instead of
+    # building them again: the order part files, the identity file, the order sources.
+    parts: NotRequired[list[str]]
+    identity: NotRequired[str | None]
+    sources: NotRequired[list[str | None]]
 
 
 class Manifest(TypedDict):

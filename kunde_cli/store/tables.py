@@ -25,7 +25,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import polars as pl
 
@@ -49,8 +49,10 @@ class BuiltTables(Protocol):
     customers: pl.DataFrame
 
 
-#: ``builder(resolved_lines, previous_customers_table_or_None)`` → the two tables.
-TableBuilder = Callable[[pl.LazyFrame, "pl.DataFrame | None"], BuiltTables]
+#: ``builder(resolved_lines, previous_customers_table_or_None)`` → the two tables; or an
+#: object whose ``build`` is that and whose ``update(resolved_lines, previous_tables,
+#: added_lines)`` follows an append (kunde_cli.analytics.tables.TABLE_RULES).
+TableBuilder = Callable[[pl.LazyFrame, "pl.DataFrame | None"], BuiltTables] | Any
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,10 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
     if builder is None or not parts(manifest, ORDERS):
         manifest["tables"] = None
         return
-    built = builder(resolved_lines(ws, manifest), previous)
+    built = _updated(ws, manifest, old, builder) if old and previous is not None else None
+    if built is None:
+        build = getattr(builder, "build", builder)
+        built = build(resolved_lines(ws, manifest), previous)
     ws._ensure_subdir(TABLES)
     names: dict[str, Any] = {}
     for kind, frame in (("orders", built.orders), ("customers", built.customers)):
@@ -172,7 +177,50 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
         "orders": names["orders"],
         "customers": names["customers"],
         "lines": lines_signature(manifest),
+        "parts": [entry["file"] for entry in parts(manifest, ORDERS)],
+        "identity": manifest.get("identity"),
+        "sources": order_sources(manifest),
     }
+
+
+def _updated(
+    ws: WorkspaceCommit, manifest: Manifest, old: TablesEntry, builder: Any
+) -> BuiltTables | None:
+    """The tables of ``manifest`` updated from ``old`` when the change since is an
+    append — order parts added, none rewritten or removed, the first shop system still
+    first, no stored customer merged into another by the new identity — else None (the
+    caller builds them from every line). A daily export into a workspace of millions of
+    lines then costs its own orders and customers, not a regrouping of every line."""
+    update = getattr(builder, "update", None)
+    built_from = old.get("parts")
+    if update is None or built_from is None or "sources" not in old or not old.get("identity"):
+        return None
+    now = parts(manifest, ORDERS)
+    added = [entry for entry in now if entry["file"] not in set(built_from)]
+    sources = order_sources(manifest)
+    if (
+        not added
+        or not set(built_from) <= {entry["file"] for entry in now}
+        or sources[: len(old["sources"])] != old["sources"]
+        or not (_own_name(old, "orders") and _own_name(old, "customers"))
+    ):
+        return None
+    try:
+        identity = ws._read_identity(manifest)
+        with ws._open_data(ws.path / str(old["identity"])) as handle:
+            before = pl.read_parquet(handle)
+        if identity is None or not ident.keeps_canonical(before, identity):
+            return None
+        previous = read_files(ws, old)
+    except _DAMAGE:  # anything unreadable: build them from the lines
+        return None
+    if previous is None:
+        return None
+    only_added = cast("Manifest", {**manifest, ORDERS: added})
+    return cast(
+        "BuiltTables",
+        update(resolved_lines(ws, manifest), previous, resolved_lines(ws, only_added)),
+    )
 
 
 def listed(manifest: Manifest) -> list[str]:
@@ -187,6 +235,12 @@ def read(ws: WorkspaceCommit, manifest: Manifest) -> StoredTables | None:
     entry = current(manifest)
     if entry is None:
         return None
+    return read_files(ws, entry)
+
+
+def read_files(ws: WorkspaceCommit, entry: TablesEntry) -> StoredTables | None:
+    """The two table files ``entry`` names, or None when either is missing, damaged,
+    a link or lacks a column the analyses need."""
     frames = []
     for kind in ("orders", "customers"):
         path = ws.path / entry[kind]
