@@ -785,3 +785,67 @@ def test_two_runs_creating_the_workspace_at_once(tmp_path: Path, monkeypatch) ->
     with Workspace(ws_path).lock(wait_seconds=1):
         pass
     assert ws_path.is_dir()
+
+
+# --- the export handed over, its identity map reused -------------------------------------
+
+
+def test_an_export_handed_over_is_let_go_before_the_tables_are_built(tmp_path: Path) -> None:
+    """Given as a function that hands the frame over, the workspace holds the only
+    reference to the export's lines, and lets go of it once they are written: the
+    tables build (the peak of an ingest) never runs beside a second copy."""
+    import gc
+    import weakref
+
+    from kunde_cli.analytics.tables import build_tables
+
+    frame = orders(6)
+    seen = weakref.ref(frame)
+    held = [frame]
+    del frame
+    alive_at_build: list[bool] = []
+
+    def builder(lines: pl.LazyFrame, previous: pl.DataFrame | None) -> object:
+        gc.collect()
+        alive_at_build.append(seen() is not None)
+        return build_tables(lines, previous)
+
+    summary = Workspace(tmp_path / "ws", tables=builder).append_orders(
+        held.pop, rejects([]), source=src("ordrer.csv", "a")
+    )
+    assert alive_at_build == [False]
+    assert (summary.accepted, summary.duplicates) == (6, 0)
+    assert Workspace(tmp_path / "ws").scan_orders().collect().height == 6
+
+
+def test_the_callers_identity_map_is_used_only_for_exactly_the_stored_lines(
+    tmp_path: Path,
+) -> None:
+    from kunde_cli.identity import CANONICAL_ID, identity_map
+
+    lines = orders(6)
+    # A map the workspace must not take blindly: every customer made one.
+    planted = identity_map(lines).with_columns(pl.lit("SAMME").alias(CANONICAL_ID))
+
+    def stored_identity(ws: Path) -> set[str]:
+        workspace = Workspace(ws)
+        identity = workspace._read_identity(workspace._read_manifest())
+        return set(identity.get_column(CANONICAL_ID).to_list())
+
+    # Nothing stored yet and every line stored: the caller's map is the workspace's.
+    Workspace(tmp_path / "a").append_orders(
+        lines, rejects([]), source=src("ordrer.csv", "a"), identity=planted
+    )
+    assert stored_identity(tmp_path / "a") == {"SAMME"}
+    # A line repeated in the export is not stored twice: the map is worked out.
+    doubled = pl.concat([lines, lines.head(1)])
+    Workspace(tmp_path / "b").append_orders(
+        doubled, rejects([]), source=src("ordrer.csv", "b"), identity=planted
+    )
+    assert stored_identity(tmp_path / "b") == {"C0", "C1", "C2"}
+    # Customers stored already: the map is worked out with theirs.
+    Workspace(tmp_path / "c").append_orders(lines.head(3), rejects([]), source=src("a.csv", "c"))
+    Workspace(tmp_path / "c").append_orders(
+        orders(3, start=3), rejects([]), source=src("b.csv", "d"), identity=planted
+    )
+    assert stored_identity(tmp_path / "c") == {"C0", "C1", "C2"}

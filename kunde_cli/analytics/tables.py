@@ -165,7 +165,7 @@ def _first_by_line(column: str) -> pl.Expr:
     key = pl.when(value.is_not_null()).then(
         pl.col("_credit_line").cast(pl.Int64) * (1 << 40) + pl.col(s.LINE_NO).cast(pl.Int64)
     )
-    return value.filter(key == key.min()).min()
+    return value.sort_by(key, value, nulls_last=True).first()
 
 
 def build_tables(lines: pl.LazyFrame, previous: pl.DataFrame | None = None) -> Tables:

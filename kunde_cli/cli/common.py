@@ -53,18 +53,23 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
     return mapping
 
 
-def file_overview(result: Any, config: Config) -> tuple[Overview | None, str]:
+def file_overview(
+    result: Any, config: Config, identity: pl.DataFrame | None = None
+) -> tuple[Overview | None, str]:
     """What one file read by ``read_any`` holds, by status class (None for a survey),
-    in one currency, and that currency's label. ``currencies`` lists all of the file's."""
+    in one currency, and that currency's label. ``currencies`` lists all of the file's.
+    ``identity`` is the file's identity map when the caller made it already."""
     if result.kind == "survey":
         return None, config.currency
     from dataclasses import replace as with_fields
 
     from kunde_cli.analytics.orders import order_overview
-    from kunde_cli.identity import resolve_customers
+    from kunde_cli.identity import apply_identity, identity_map
     from kunde_cli.ingest.statuses import with_status_classes
 
-    lines = with_status_classes(resolve_customers(result.frame.lazy()), config.status)
+    frame = result.frame
+    resolved = apply_identity(frame, identity if identity is not None else identity_map(frame))
+    lines = with_status_classes(resolved, config.status)
     every = order_overview(lines)
     one, label = _one_currency(lines, None, config.currency)
     if len(every.currencies) <= 1:

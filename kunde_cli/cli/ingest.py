@@ -143,6 +143,7 @@ def ingest_command(
     # What each orders file holds, worked out now: the lines are handed to the
     # workspace below and let go once written (a large export is not held twice).
     overviews = _overviews(results, config)
+    identities = {path: identity for path, _, _, identity in overviews}
     summaries = []
     with ws.lock(wait_seconds=wait):
         if strict:
@@ -165,7 +166,11 @@ def ingest_command(
                 summary = ws.append_survey(result.take_frame, result.rejects, source=info)
             else:
                 summary = ws.append_orders(
-                    result.take_frame, result.rejects, source=info, strict=strict
+                    result.take_frame,
+                    result.rejects,
+                    source=info,
+                    strict=strict,
+                    identity=identities.get(path),
                 )
             summaries.append(summary)
     table = pl.DataFrame(
@@ -210,24 +215,28 @@ def ingest_command(
             note(f"{refused} row(s) could not be used, see {rejects_path}")
 
 
-def _overviews(results: list[Any], config: Any) -> list[tuple[Path, Any, str]]:
-    """Per orders file: its path, what it holds by status class, its currency label."""
+def _overviews(results: list[Any], config: Any) -> list[tuple[Path, Any, str, Any]]:
+    """Per orders file: its path, what it holds by status class, its currency label
+    and its identity map (which the workspace reuses when it holds no customers yet:
+    at ten million lines, finding who is who takes seconds)."""
     from kunde_cli.cli.common import file_overview
+    from kunde_cli.identity import identity_map
 
-    return [
-        (result.path, *file_overview(result, config))
-        for result in results
-        if result.kind != "survey"
-    ]
+    out = []
+    for result in results:
+        if result.kind != "survey":
+            identity = identity_map(result.frame)
+            out.append((result.path, *file_overview(result, config, identity), identity))
+    return out
 
 
-def _print_statuses(overviews: list[tuple[Path, Any, str]], language: str) -> None:
+def _print_statuses(overviews: list[tuple[Path, Any, str, Any]], language: str) -> None:
     """On stderr, per orders file: status word → class → orders → amount, and what
     counts (a decision about what the export means is reported, never silent)."""
     from kunde_cli.render.inspect_view import print_overview
     from kunde_cli.render.terminal import err_console
 
-    for path, overview, label in overviews:
+    for path, overview, label, _identity in overviews:
         err_console.print(f"{path}:", markup=False, highlight=False)
         print_overview(overview, lang=language, currency=label, console=err_console)
 

@@ -57,6 +57,7 @@ class WorkspaceAppend(WorkspaceCommit):
         source: SourceInfo,
         *,
         strict: bool = False,
+        identity: pl.DataFrame | None = None,
     ) -> AppendSummary:
         keys = KEYS[kind]
         # Given as a function that hands the frame over, this is its only reference:
@@ -149,14 +150,17 @@ class WorkspaceAppend(WorkspaceCommit):
                 # The part is written while identity runs (Polars lets go of the GIL).
                 with ThreadPoolExecutor(max_workers=1) as pool:
                     writing = pool.submit(self._add_part, new, kind, fresh, stamp, sha)
-                    identity = (
-                        ident.identity_map(fresh, previous=self._read_identity(manifest))
+                    # Every line of the export is stored (none repeated or refused):
+                    # the caller's map of its lines is the map of these.
+                    whole = identity if fresh.height == frame.height else None
+                    mapped = (
+                        _identity_of(fresh, self._read_identity(manifest), whole)
                         if kind == ORDERS
                         else None
                     )
                     part = writing.result()
-                if identity is not None:
-                    self._replace_identity(new, identity, doomed)
+                if mapped is not None:
+                    self._replace_identity(new, mapped, doomed)
             if new_rejects.height and not already:
                 self._add_part(new, REJECTS, new_rejects, stamp, sha)
                 rejects_changed = True
@@ -194,6 +198,17 @@ class WorkspaceAppend(WorkspaceCommit):
             frame = fresh = batch = overlap = answers = None
             self._commit(new, doomed, rejects_changed=rejects_changed)
             return summary
+
+
+def _identity_of(
+    fresh: pl.DataFrame, stored: pl.DataFrame | None, given: pl.DataFrame | None
+) -> pl.DataFrame:
+    """The workspace's identity map once ``fresh`` is stored: ``given`` (the caller's map
+    of exactly these lines) when nothing is stored yet — an identity map depends on the
+    lines' (customer_id, email, phone) triples alone — else built from the stored map."""
+    if stored is None and given is not None:
+        return given
+    return ident.identity_map(fresh, previous=stored)
 
 
 def _conform(

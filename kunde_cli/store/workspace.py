@@ -155,6 +155,7 @@ class Workspace(WorkspaceAppend):
         *,
         source: SourceInfo,
         strict: bool = False,
+        identity: pl.DataFrame | None = None,
     ) -> AppendSummary:
         """Store the new order lines of ``frame`` and the refused rows of ``rejects``.
 
@@ -171,9 +172,11 @@ class Workspace(WorkspaceAppend):
 
         ``frame`` may be a function that hands the frame over (``IngestResult.take_frame``):
         the rows are then let go once written, before the tables are built, so a large
-        export is not held twice.
+        export is not held twice. ``identity`` is ``identity_map`` of the export's lines
+        when the caller made it already: reused when the workspace holds no customers yet
+        and the lines stored have exactly its (customer_id, email, phone) triples.
         """
-        return self._append(ORDERS, frame, rejects, source, strict=strict)
+        return self._append(ORDERS, frame, rejects, source, strict=strict, identity=identity)
 
     def collisions(self, batches: Sequence[tuple[pl.DataFrame, str]]) -> list[int]:
         """Orders of each batch (order lines, shop system) whose number another order
