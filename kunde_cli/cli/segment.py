@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kunde_cli.cli import options
+from kunde_cli.words import label_values
 
 if TYPE_CHECKING:
     import polars as pl
@@ -32,22 +33,6 @@ Compare = Annotated[
         show_default=False,
     ),
 ]
-
-
-def label_values(
-    frame: pl.DataFrame, columns: list[str], lang: str, prefix: str = ""
-) -> pl.DataFrame:
-    """Show the snake_case values of ``columns`` as labels (terminal tables only)."""
-    from kunde_cli.render.i18n import label
-
-    for column in columns:
-        if column not in frame.columns:
-            continue
-        series = frame.get_column(column)
-        values = series.drop_nulls().unique().to_list()
-        mapping = {v: label(f"{prefix}{v}", lang) for v in values}
-        frame = frame.with_columns(series.replace(mapping))
-    return frame
 
 
 @app.command("segment")

@@ -30,7 +30,7 @@ from kunde_cli.render.excel import (
 )
 from kunde_cli.render.formats import rounded_value
 from kunde_cli.render.html import text
-from kunde_cli.render.i18n import label
+from kunde_cli.render.i18n import label_values
 
 if TYPE_CHECKING:
     import polars as pl
@@ -39,19 +39,6 @@ if TYPE_CHECKING:
 
 #: Score columns that get a red-yellow-green colour scale.
 SCORE_COLUMNS = ("r_score", "f_score", "m_score", "latest_score", "score", "p_alive")
-
-
-def label_values(frame: pl.DataFrame, columns: dict[str, str], lang: str) -> pl.DataFrame:
-    """Replace the keys in ``columns`` (column → label prefix) by their labels."""
-    import polars as pl
-
-    out = []
-    for column, prefix in columns.items():
-        if column not in frame.columns or frame.schema[column] != pl.String:
-            continue
-        values = frame.get_column(column).drop_nulls().unique().to_list()
-        out.append(pl.col(column).replace({v: label(f"{prefix}{v}", lang) for v in values}))
-    return frame.with_columns(out) if out else frame
 
 
 #: Columns whose values are keys shown as labels (column → label prefix).
