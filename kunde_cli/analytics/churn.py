@@ -49,6 +49,8 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import ChurnConfig
 from kunde_cli.errors import ConfigError
+from kunde_cli.words import actions as words_actions
+from kunde_cli.words.lang import DEFAULT_LANG
 
 #: Per-customer columns of :func:`churn_tiers`.
 ORDERS = "orders"
@@ -87,26 +89,6 @@ GAP_SHOP = "shop"
 GAP_FLOOR = "floor"
 
 DAYS_PER_YEAR = 365.25
-
-#: Tier -> (da, en) suggested reactivation action.
-TIER_ACTIONS: dict[str, tuple[str, str]] = {
-    TIER_ACTIVE: (
-        "Intet særligt: hold kontakten med nyhedsbrev og god service.",
-        "Nothing special: keep in touch with your newsletter and good service.",
-    ),
-    TIER_COOLING: (
-        "Send en påmindelse nu, når de plejer at købe: nyheder eller et tilbud ud fra tidligere køb.",
-        "Send a reminder now, around when they usually buy: news or an offer based on past purchases.",
-    ),
-    TIER_INACTIVE: (
-        "Personlig genaktivering: en mail eller et opkald med et godt tilbud, og spørg hvad der skal til.",
-        "Personal reactivation: a mail or call with a good offer, and ask what would bring them back.",
-    ),
-    TIER_LOST: (
-        "Prøv én sidste win-back-kampagne; ellers brug ikke flere penge på dem.",
-        "Try one last win-back campaign; otherwise stop spending money on them.",
-    ),
-}
 
 _DAY = "_day"
 _GAP = "_gap"
@@ -334,22 +316,20 @@ def tier_summary(tiers: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def tier_action(tier: str, lang: str = "da") -> str:
-    """The suggested reactivation action for ``tier`` in ``lang``.
+def tier_action(tier: str, lang: str = DEFAULT_LANG) -> str:
+    """The suggested reactivation action for ``tier`` in ``lang`` (words: :mod:`kunde_cli.words.actions`).
 
     Examples
     --------
     >>> tier_action("lost", "en")
     'Try one last win-back campaign; otherwise stop spending money on them.'
     """
-    da, en = TIER_ACTIONS[tier]
-    return da if lang == "da" else en
+    return words_actions.tier_action(tier, lang)
 
 
-def tier_action_expr(column: str = TIER, lang: str = "da") -> pl.Expr:
+def tier_action_expr(column: str = TIER, lang: str = DEFAULT_LANG) -> pl.Expr:
     """Expression mapping a tier column to its suggested action in ``lang``."""
-    mapping = {tier: tier_action(tier, lang) for tier in TIERS}
-    return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
+    return words_actions.tier_action_expr(column, lang)
 
 
 def contact_details(data: Basis) -> pl.LazyFrame:
@@ -387,7 +367,7 @@ def reactivation_list(
     *,
     wanted: Iterable[str] = DEFAULT_LIST_TIERS,
     segments: pl.LazyFrame | pl.DataFrame | None = None,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
 ) -> pl.LazyFrame:
     """Customers in the ``wanted`` tiers, most valuable first, with contact details and an action.
 
