@@ -28,7 +28,7 @@ orders that date cuts (:func:`orders_at`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -153,17 +153,15 @@ def _keys_by_alias(
     ).select(s.CUSTOMER_ID, pl.coalesce(CUSTOMER_KEY, "_alias_key").alias(CUSTOMER_KEY))
 
 
-def _first_by_line(column: str) -> pl.Expr:
+def _first_by_line(column: str, credits: pl.Expr) -> pl.Expr:
     """The value of ``column`` on the order's lowest-numbered line that has one, its
-    own lines before the credit lines netted into it (an invoice and the credit note
-    naming it both have a line 1), and of lines numbered alike the smallest value — so
-    the same lines always give the same value, however Polars splits the work.
-
-    Used inside :func:`all_orders`' aggregation, which marks credit lines
-    ``_credit_line``."""
+    own lines before the credit lines of another document netted into it (``credits``:
+    an invoice and the credit note naming it both have a line 1), and of lines numbered
+    alike the smallest value — so the same lines always give the same value, however
+    Polars splits the work."""
     value = pl.col(column)
     key = pl.when(value.is_not_null()).then(
-        pl.col("_credit_line").cast(pl.Int64) * (1 << 40) + pl.col(s.LINE_NO).cast(pl.Int64)
+        credits.cast(pl.Int64) * (1 << 40) + pl.col(s.LINE_NO).cast(pl.Int64)
     )
     return value.sort_by(key, value, nulls_last=True).first()
 
@@ -257,6 +255,12 @@ def update_tables(lines: pl.LazyFrame, previous: Tables, added: pl.LazyFrame) ->
         .filter(mine)
         .collect()
     )
+    _same_columns(previous.orders, rebuilt.schema, "orders")
+    _same_columns(
+        previous.customers,
+        {s.CUSTOMER_ID: pl.String, **CONTACT_COLUMNS, ALIASES: pl.List(pl.String)},
+        "customers",
+    )
     kept = previous.orders.filter(~mine).select(rebuilt.columns)
     orders = pl.concat([kept, rebuilt])
     # Contacts and e-mails come from a customer's own lines: only those with an added
@@ -275,9 +279,25 @@ def update_tables(lines: pl.LazyFrame, previous: Tables, added: pl.LazyFrame) ->
     return _assemble(orders, people, aliases, previous.customers)
 
 
+def _same_columns(table: pl.DataFrame, wanted: Mapping[str, pl.DataType], name: str) -> None:
+    """Raise ValueError unless ``table`` has the ``wanted`` columns with their dtypes
+    (a table made by other rules, or damaged, is built again, not updated)."""
+    have = table.schema
+    wrong = [column for column, dtype in wanted.items() if have.get(column) != dtype]
+    if wrong:
+        raise ValueError(f"the stored {name} table differs in {', '.join(wrong)}")
+
+
 def _order_extras(lines: pl.LazyFrame) -> list[pl.Expr]:
     """The orders table's aggregations beyond :func:`all_orders`' own."""
     names = lines.collect_schema().names()
+    # A credit line that names another order (all_orders marks credit lines
+    # ``_credit_line`` and nets those with a reference into the order they name).
+    credits = (
+        pl.col("_credit_line") & pl.col(s.REFERENCE).is_not_null()
+        if s.REFERENCE in names
+        else pl.lit(False)
+    )
     extra = [
         pl.col(s.ORDER_DATE).max().alias(LAST_LINE_DATE),
         pl.len().cast(pl.Int64).alias(LINE_COUNT),
@@ -289,7 +309,7 @@ def _order_extras(lines: pl.LazyFrame) -> list[pl.Expr]:
         (s.CURRENCY, s.CURRENCY),
     ):
         if column in names:
-            extra.append(_first_by_line(column).cast(pl.String).alias(alias))
+            extra.append(_first_by_line(column, credits).cast(pl.String).alias(alias))
         else:
             extra.append(pl.lit(None, pl.String).alias(alias))
     return extra
@@ -368,6 +388,9 @@ class TableRules:
 
     build: Callable[[pl.LazyFrame, pl.DataFrame | None], Tables] = build_tables
     update: Callable[[pl.LazyFrame, Tables, pl.LazyFrame], Tables] = update_tables
+    #: Raised whenever what the tables hold or how a row is made changes: tables made
+    #: by other rules are built again, never updated (their kept rows would differ).
+    version: int = 1
 
 
 TABLE_RULES = TableRules()

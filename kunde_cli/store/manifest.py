@@ -90,6 +90,7 @@ class TablesEntry(TypedDict):
     parts: NotRequired[list[str]]
     identity: NotRequired[str | None]
     sources: NotRequired[list[str | None]]
+    version: NotRequired[int | None]  # of the rules that made them (TableRules.version)
 
 
 class Manifest(TypedDict):

@@ -25,7 +25,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, cast
 
 import polars as pl
 
@@ -180,6 +180,7 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
         "parts": [entry["file"] for entry in parts(manifest, ORDERS)],
         "identity": manifest.get("identity"),
         "sources": order_sources(manifest),
+        "version": getattr(builder, "version", None),
     }
 
 
@@ -192,35 +193,55 @@ def _updated(
     caller builds them from every line). A daily export into a workspace of millions of
     lines then costs its own orders and customers, not a regrouping of every line."""
     update = getattr(builder, "update", None)
-    built_from = old.get("parts")
-    if update is None or built_from is None or "sources" not in old or not old.get("identity"):
-        return None
-    now = parts(manifest, ORDERS)
-    added = [entry for entry in now if entry["file"] not in set(built_from)]
-    sources = order_sources(manifest)
+    built_from, was_identity, was_sources = (
+        old.get("parts"),
+        old.get("identity"),
+        old.get("sources"),
+    )
+    # What a damaged or foreign entry holds is never trusted: anything unexpected builds.
     if (
-        not added
-        or not set(built_from) <= {entry["file"] for entry in now}
-        or sources[: len(old["sources"])] != old["sources"]
+        update is None
+        or old.get("version") != getattr(builder, "version", None)
+        or not _strings(built_from)
+        or not isinstance(was_identity, str)
+        or _IDENTITY_FILE.fullmatch(was_identity) is None
+        or not isinstance(was_sources, list)
+        or not all(name is None or isinstance(name, str) for name in was_sources)
         or not (_own_name(old, "orders") and _own_name(old, "customers"))
     ):
         return None
+    now = parts(manifest, ORDERS)
+    added = [entry for entry in now if entry["file"] not in set(built_from)]
+    if (
+        not added
+        or not set(built_from) <= {entry["file"] for entry in now}
+        or order_sources(manifest)[: len(was_sources)] != was_sources
+    ):
+        return None
+    only_added = cast("Manifest", {**manifest, ORDERS: added})
     try:
         identity = ws._read_identity(manifest)
-        with ws._open_data(ws.path / str(old["identity"])) as handle:
+        with ws._open_data(ws.path / was_identity) as handle:
             before = pl.read_parquet(handle)
         if identity is None or not ident.keeps_canonical(before, identity):
             return None
         previous = read_files(ws, old)
-    except _DAMAGE:  # anything unreadable: build them from the lines
+        if previous is None:
+            return None
+        return cast(
+            "BuiltTables",
+            update(resolved_lines(ws, manifest), previous, resolved_lines(ws, only_added)),
+        )
+    except (*_DAMAGE, KeyError, TypeError):  # damaged or made otherwise: build them
         return None
-    if previous is None:
-        return None
-    only_added = cast("Manifest", {**manifest, ORDERS: added})
-    return cast(
-        "BuiltTables",
-        update(resolved_lines(ws, manifest), previous, resolved_lines(ws, only_added)),
-    )
+
+
+def _strings(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+#: How kunde names identity files (identity-<stamp>-<random>.parquet).
+_IDENTITY_FILE = re.compile(r"identity-[0-9T]+-[0-9a-f]+\.parquet")
 
 
 def listed(manifest: Manifest) -> list[str]:

@@ -252,3 +252,98 @@ def test_every_layout_split_into_exports_gives_the_full_build(
         write(part, header, rows[start : start + third])
         ingest_and_compare(ws, part)
     assert spy.builds + spy.updates == len(range(0, len(rows), third))
+
+
+def _two_days(tmp_path: Path) -> tuple[Path, Path, Path]:
+    ws = tmp_path / "ws"
+    monday = write(
+        tmp_path / "mandag.csv",
+        SHOP,
+        [
+            "1001;1;01-03-2026 10:00;K1;Anna Holm;anna@mail.dk;20304050;250,00;Betalt",
+            "1002;1;01-03-2026 11:00;K2;Bo Lund;bo@mail.dk;;120,00;Betalt",
+        ],
+    )
+    tuesday = write(
+        tmp_path / "tirsdag.csv",
+        SHOP,
+        [
+            "1003;1;02-03-2026 09:30;K1;Anna Holm;anna@mail.dk;99887766;300,00;Betalt",
+            "1004;1;02-03-2026 10:00;K3;Carl Dam;carl@mail.dk;;99,00;Betalt",
+        ],
+    )
+    return ws, monday, tuesday
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("parts", None),
+        ("parts", 7),
+        ("parts", [["orders/x.parquet"]]),
+        ("sources", None),
+        ("sources", "shop"),
+        ("identity", 3),
+        ("identity", "../../etc/identity-20260101T000000-abc.parquet"),
+        ("version", 99),
+    ],
+)
+def test_a_damaged_or_foreign_tables_entry_builds_them_instead_of_updating(
+    tmp_path: Path, spy: Spy, field: str, value: object
+) -> None:
+    """What the manifest says the tables were made from is never trusted blindly: an
+    entry that is damaged, or written by other table rules, makes the next ingest build
+    the tables from the lines (never a traceback, never a wrong row)."""
+    import json
+
+    ws, monday, tuesday = _two_days(tmp_path)
+    ingest_and_compare(ws, monday)
+    manifest = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"][field] = value
+    (ws / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    ingest_and_compare(ws, tuesday)
+    assert (spy.builds, spy.updates) == (2, 0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "change"),
+    [
+        ("customers", lambda frame: frame.drop("aliases")),
+        ("customers", lambda frame: frame.drop("city")),
+        ("orders", lambda frame: frame.drop("first_product")),
+        ("orders", lambda frame: frame.with_columns(pl.col("net_amount").cast(pl.String))),
+    ],
+)
+def test_a_stored_table_made_otherwise_is_built_again_not_updated(
+    tmp_path: Path, spy: Spy, kind: str, change: object
+) -> None:
+    """A table file that still reads but lacks a column (damaged, or written by another
+    kunde) is built again from the lines at the next ingest."""
+    import json
+
+    ws, monday, tuesday = _two_days(tmp_path)
+    ingest_and_compare(ws, monday)
+    entry = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    path = ws / entry[kind]
+    change(pl.read_parquet(path)).write_parquet(path)  # type: ignore[operator]
+    ingest_and_compare(ws, tuesday)
+    assert (spy.builds, spy.updates) == (2, 1)  # the update refused the table: built
+
+
+def test_an_orders_own_discount_line_can_be_its_first_product(tmp_path: Path) -> None:
+    """Only credit lines of another document (a credit note naming the order) go after
+    the order's own lines; an order's own discount line 1 is its first line."""
+    shop = "Ordrenummer;Linje;Ordredato;Kundenummer;Vare;Beløb;Status"
+    path = write(
+        tmp_path / "ordrer.csv",
+        shop,
+        [
+            "5001;1;01-03-2026 10:00;K1;Rabat;-10,00;Betalt",
+            "5001;2;01-03-2026 10:00;K1;Kaffe;90,00;Betalt",
+        ],
+    )
+    ingest_and_compare(tmp_path / "ws", path)
+    orders = _stored(tmp_path / "ws").orders  # type: ignore[union-attr]
+    assert orders.select("order_id", "first_product", "net_amount").rows() == [
+        ("5001", "Rabat", 80.0)
+    ]
