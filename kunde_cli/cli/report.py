@@ -138,13 +138,13 @@ def report_command(
     Example: kunde report --output-dir rapporter --compare 2024-01-01
     """
     from kunde_cli.analytics.nps import nps_as_of
+    from kunde_cli.app.report import build_report
     from kunde_cli.cli import common
     from kunde_cli.cli.clv import say_reused, workspace_fits
     from kunde_cli.render.formats import write_outputs
     from kunde_cli.render.html import report_html_bytes
     from kunde_cli.render.i18n import label
     from kunde_cli.render.workbook import report_workbook
-    from kunde_cli.report import build_report
 
     check_output_dir(output_dir)
     before = None if files or anonymise else _workspace_state(workspace)
@@ -271,9 +271,9 @@ def resolve_salt_if(anonymise: bool, salt: str | None) -> str | None:
 
 def _notes(data: Any, sheets: list[Any]) -> Iterator[str]:
     """A few plain lines on stderr: what the report covers and what it could not do."""
+    from kunde_cli.app.report import CLV_FAILED, CLV_UNTRUSTED
     from kunde_cli.render.html import format_date, text
     from kunde_cli.render.numbers import format_number
-    from kunde_cli.report import CLV_FAILED, CLV_UNTRUSTED
 
     lg = data.lang
     da = lg == "da"

@@ -1,0 +1,428 @@
+"""Loading: orders (and survey answers) from exports read directly or from the
+workspace, at one as-of date, in one currency, with the config and language.
+
+Every analysis starts here. Nothing is printed: what a person should hear (rows that
+could not be used, a workspace brought to a new format, orders dated after today) is
+added to a :class:`~kunde_cli.app.notes.Notes` and returned with the data, and what
+the numbers count is returned as a fact (``Loaded.counted``) for the caller to phrase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kunde_cli.app.notes import Note, Notes
+from kunde_cli.config import Config, load_config
+from kunde_cli.errors import ConfigError, WorkspaceError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from kunde_cli.analytics.orders import OrderBasis, Overview
+    from kunde_cli.store import Workspace
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Orders (and survey answers, when there are any) ready for analysis.
+
+    ``orders`` is the order basis at ``as_of`` (kunde_cli.analytics.orders.OrderBasis):
+    every analysis takes it, so the orders and per-customer summaries are built once.
+    """
+
+    orders: OrderBasis
+    survey: pl.LazyFrame | None
+    as_of: date
+    config: Config
+    lang: str
+    #: The workspace read (None for files): while it lives, no writer deletes the files
+    #: these lazy frames read (its readers' lock, see kunde_cli.store.files).
+    workspace: object = None
+    #: What loading said, in order (rows left out, a workspace upgraded, …).
+    notes: tuple[Note, ...] = ()
+    #: What the numbers count and leave out (None when not asked for: ``quiet``).
+    counted: Overview | None = None
+    #: True for a purchase log without money (every amount empty).
+    no_amounts: bool = False
+
+    @property
+    def lines(self) -> pl.LazyFrame:
+        """The order lines (customer ids resolved)."""
+        return self.orders.lines
+
+
+def parse_mapping(items: list[str] | None) -> dict[str, str]:
+    """``["amount=Total", "order_date=Paid at"]`` → ``{"amount": "Total", ...}``."""
+    mapping: dict[str, str] = {}
+    for item in items or []:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise ConfigError(
+                f"--map '{item}' must look like field=Column, e.g. --map amount=Total"
+            )
+        mapping[field.strip()] = column.strip().strip('"')
+    return mapping
+
+
+def resolve_lang(lang: str | None, config: Config) -> str:
+    """--lang wins over kunde.toml; da is the default."""
+    chosen = (lang or config.lang or "da").lower()
+    if chosen not in ("da", "en"):
+        raise ConfigError(f"--lang must be da or en, not '{lang}'")
+    return chosen
+
+
+def file_overview(
+    result: Any,
+    config: Config,
+    identity: pl.DataFrame | None = None,
+    *,
+    notes: Notes | None = None,
+) -> tuple[Overview | None, str]:
+    """What one file read by ``read_any`` holds, by status class (None for a survey),
+    in one currency, and that currency's label. ``currencies`` lists all of the file's.
+    ``identity`` is the file's identity map when the caller made it already."""
+    if result.kind == "survey":
+        return None, config.currency
+    from dataclasses import replace as with_fields
+
+    from kunde_cli.analytics.orders import order_overview
+    from kunde_cli.identity import apply_identity, identity_map
+    from kunde_cli.ingest.statuses import with_status_classes
+
+    frame = result.frame
+    resolved = apply_identity(frame, identity if identity is not None else identity_map(frame))
+    lines = with_status_classes(resolved, config.status)
+    every = order_overview(lines)
+    one, label = one_currency(lines, None, config.currency, notes=notes)
+    if len(every.currencies) <= 1:
+        return every, label
+    return with_fields(order_overview(one), currencies=every.currencies), label
+
+
+#: How money in each currency is labelled (the Danish shop's own: "kr.").
+CURRENCY_LABELS = {"DKK": "kr.", "EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def currency_code(label: str) -> str:
+    """kunde.toml's ``currency`` ("kr.", "€", "EUR") as an ISO code."""
+    by_label = {v: k for k, v in CURRENCY_LABELS.items()}
+    return by_label.get(label.strip(), label.strip().upper())
+
+
+def one_currency(
+    orders: pl.LazyFrame,
+    requested: str | None,
+    default_label: str,
+    *,
+    notes: Notes | None = None,
+) -> tuple[pl.LazyFrame, str]:
+    """The lines of one currency and its label: money in two currencies is never added.
+
+    Lines without a currency are in the shop's own (kunde.toml ``currency``, kr.).
+    With several currencies: ``requested``, else the one with the most lines, and a
+    warning naming the others (added to ``notes``).
+    """
+    import polars as pl
+
+    from kunde_cli import schema as s
+
+    own = currency_code(default_label)
+    code = pl.coalesce(pl.col(s.CURRENCY), pl.lit(own))
+    counts = (
+        orders.group_by(code.alias("code"))
+        .agg(pl.len().alias("lines"))
+        .sort(["lines", "code"], descending=[True, False])
+        .collect()
+    )
+    codes = counts.get_column("code").to_list()
+    wanted = requested.strip().upper() if requested else None
+    if wanted is not None and codes and wanted not in codes:
+        raise ConfigError(
+            f"--currency {requested}: the data holds no orders in {wanted}",
+            hint="currencies in the data: " + _currency_list(counts),
+        )
+    if len(codes) <= 1 and wanted is None:
+        chosen = codes[0] if codes else own
+        return orders, CURRENCY_LABELS.get(chosen, chosen) if chosen != own else default_label
+    chosen = wanted or codes[0]
+    if wanted is None and notes is not None:
+        notes.warn(
+            f"the data holds several currencies ({_currency_list(counts)}); "
+            f"showing {chosen} only, never added together: choose with --currency "
+            + " or --currency ".join(c for c in codes if c != chosen)
+        )
+    label = CURRENCY_LABELS.get(chosen, chosen) if chosen != own else default_label
+    return orders.filter(code == chosen), label
+
+
+def _has_amounts(orders: pl.LazyFrame) -> bool:
+    """False for a purchase log without money (every amount empty)."""
+    import polars as pl
+
+    from kunde_cli import schema as s
+
+    return bool(orders.select(pl.col(s.AMOUNT).is_not_null().any()).collect().item())
+
+
+def _currency_list(counts: pl.DataFrame) -> str:
+    return ", ".join(f"{c} ({n} lines)" for c, n in counts.rows())
+
+
+def _overlaid(results: list[Any], *, quiet: bool, lang: str, notes: Notes) -> Any:
+    """Order lines of exports read directly, laid over each other as ``kunde ingest``
+    would store them (see :mod:`kunde_cli.store.overlap`): a later file's version of an
+    order wins, another system's order numbers are kept apart, and an order number
+    taken by another order is left out with a warning."""
+    import polars as pl
+
+    from kunde_cli import schema as s
+    from kunde_cli.store import export_time
+    from kunde_cli.store.overlap import (
+        apart_by_source,
+        compare_orders,
+        first_of_each_line,
+        source_name,
+        without_orders,
+    )
+
+    combined = s.empty_orders()
+    sources: list[str | None] = []
+    for result in results:
+        source = source_name(None, result.details().get("preset"))
+        overlap = compare_orders(
+            first_of_each_line(result.frame), combined.lazy(), source, export_time(result.path)
+        )
+        if overlap.collision_orders and not quiet:
+            notes.warn(
+                f"{result.path}: {overlap.collision_orders} ordrenumre bruges allerede af andre "
+                "ordrer (anden kunde eller dato) i filerne før den; de linjer er udeladt "
+                "(indlæs filerne med --source NAVN for at holde dem adskilt)"
+                if lang == "da"
+                else f"{result.path}: {overlap.collision_orders} order numbers are already used "
+                "by other orders (another customer or date) in the files before it; those "
+                "lines are left out (ingest the files with --source NAME to keep them apart)"
+            )
+        combined = pl.concat(
+            [without_orders(combined, overlap.replaced, source), overlap.fresh.cast(s.ORDERS)]
+        )
+        if overlap.fresh.height and source not in sources:
+            sources.append(source)
+    return apart_by_source(combined.lazy(), sources)
+
+
+def _answers_overlaid(results: list[Any]) -> Any:
+    """Survey answers of exports read directly, laid over each other as ``kunde
+    ingest`` would store them: an answer in two exports counts once, an edited one in
+    its later version (see :func:`kunde_cli.store.overlap.compare_answers`)."""
+    import polars as pl
+
+    from kunde_cli import schema as s
+    from kunde_cli.ingest.survey import UNIQUE_ID_LAYOUTS
+    from kunde_cli.store.overlap import compare_answers
+
+    combined = pl.DataFrame(schema=s.SURVEY)
+    for result in results:
+        answers = compare_answers(
+            result.frame,
+            combined.lazy(),
+            unique_ids=result.details().get("layout") in UNIQUE_ID_LAYOUTS,
+        )
+        gone = answers.replaced.get_column(s.RESPONSE_ID)
+        combined = pl.concat(
+            [combined.filter(~pl.col(s.RESPONSE_ID).is_in(gone.implode())), answers.fresh]
+        )
+    return combined.lazy()
+
+
+def open_workspace(path: Path) -> Workspace:
+    """The workspace at ``path``, with the builder of its orders and customers tables
+    (every write keeps them in step with the lines)."""
+    from kunde_cli.analytics.tables import TABLE_RULES
+    from kunde_cli.store import Workspace
+
+    return Workspace(path, tables=TABLE_RULES)
+
+
+def _upgrade(ws: Any, language: str, *, quiet: bool, notes: Notes) -> None:
+    """Build the tables of a workspace written before they existed, once, and say so.
+    When that cannot be done now (a read-only folder, another run writing), the
+    analyses read the lines instead: the same answers, more slowly."""
+    try:
+        upgraded = ws.upgrade()
+    except WorkspaceError as err:
+        if not quiet:
+            notes.note(
+                f"arbejdsområdet kunne ikke opdateres til det nye format ({err.message}); "
+                "svarene regnes fra ordrelinjerne, som før"
+                if language == "da"
+                else f"the workspace could not be brought to the new format ({err.message}); "
+                "the answers are computed from the order lines, as before"
+            )
+        return
+    if upgraded == "format" and not quiet:
+        notes.note(
+            f"Arbejdsområdet {ws.path} er opdateret til kundes nye format (ordre- og "
+            "kundetabeller ved siden af ordrelinjerne); det sker kun én gang"
+            if language == "da"
+            else f"the workspace {ws.path} was brought to kunde's new format (orders and "
+            "customers tables beside the order lines); this happens once"
+        )
+    elif upgraded and not quiet:
+        notes.note(
+            f"Ordre- og kundetabellerne i {ws.path} manglede eller kunne ikke læses; de er "
+            "bygget igen ud fra ordrelinjerne"
+            if language == "da"
+            else f"the orders and customers tables in {ws.path} were missing or could not "
+            "be read; they were built again from the order lines"
+        )
+
+
+def load(
+    files: list[Path] | None = None,
+    workspace: Path = Path("kunde-data"),
+    *,
+    as_of: datetime | date | None = None,
+    lang: str | None = None,
+    config_path: Path | None = None,
+    sheet: str | None = None,
+    preset: str | None = None,
+    mapping: list[str] | None = None,
+    dayfirst: bool | None = None,
+    columns: str | None = None,
+    currency: str | None = None,
+    need_orders: bool = True,
+    quiet: bool = False,
+    allow_future: bool = False,
+    read_once: bool = False,
+    notes: Notes | None = None,
+) -> Loaded:
+    """Load orders from ``files`` (read directly) or else from the workspace.
+
+    Lines read from files are collected once (the read is a long lazy pipeline); with
+    ``read_once`` the workspace's lines are too when it has no stored tables, for
+    commands that go back to the lines many times (report, profiles, export).
+    ``quiet`` leaves out the notes on what was counted (and ``Loaded.counted``).
+    Notes are added to ``notes`` as they are said (pass one with a listener to hear
+    them at once) and returned in ``Loaded.notes``.
+
+    Raises WorkspaceError when there is neither, with the command that fixes it.
+    """
+    import polars as pl
+
+    from kunde_cli import schema as s
+    from kunde_cli.analytics.orders import OrderBasis, default_as_of
+    from kunde_cli.identity import resolve_customers
+    from kunde_cli.ingest import ReadOptions, read_any
+
+    said = notes if notes is not None else Notes()
+    config = load_config(config_path)
+    options = ReadOptions(
+        sheet=sheet,
+        preset=preset,
+        mapping={**config.mapping, **parse_mapping(mapping)},
+        dayfirst=dayfirst,
+        columns=columns,
+        allow_future=allow_future,
+    )
+    survey: pl.LazyFrame | None = None
+    ws: Workspace | None = None
+    tables = None
+    if files:
+        order_frames, survey_frames = [], []
+        for path in files:
+            result = read_any(path, options)
+            if result.kind == "survey":
+                survey_frames.append(result)
+            else:
+                order_frames.append(result)
+            if result.rejects.height:
+                said.note(
+                    f"{path}: {result.rejects.height} rows could not be used (run `kunde inspect {path}` to see why)"
+                )
+        orders = resolve_customers(
+            _overlaid(order_frames, quiet=quiet, lang=resolve_lang(lang, config), notes=said)
+        )
+        if survey_frames:
+            survey = _answers_overlaid(survey_frames)
+    else:
+        ws = open_workspace(workspace)
+        if not ws.exists():
+            raise WorkspaceError(
+                f"no workspace at {workspace}",
+                hint="read an export first: kunde ingest ordrer.csv (or give the file: kunde segment ordrer.csv)",
+            )
+        _upgrade(ws, resolve_lang(lang, config), quiet=quiet, notes=said)
+        orders = ws.scan_orders()
+        survey = ws.scan_survey()
+        tables = ws.read_tables()
+    from kunde_cli.ingest.statuses import with_status_classes
+
+    if config.status:
+        # kunde.toml reads some status words as another class: the stored tables
+        # (built with the standard words) do not apply; the lines answer.
+        tables = None
+    orders = with_status_classes(orders, config.status)
+    one, label = one_currency(orders, currency, config.currency, notes=said)
+    if one is not orders:
+        tables = None  # one currency of several: the lines of that currency answer
+    orders = one
+    config = replace(config, currency=label)
+    resolved_as_of: date | None
+    if as_of is not None:
+        resolved_as_of = as_of.date() if isinstance(as_of, datetime) else as_of
+    else:
+        today = date.today()
+        resolved_as_of = default_as_of(orders, today=today)
+        if resolved_as_of == today and default_as_of(orders, today=date.max) != today:
+            # Orders dated after today (--allow-future): never analyse as of a date
+            # that has not come, as a mistyped 2099 would make everyone "lost".
+            said.note(
+                f"Data har ordrer dateret efter i dag: analyseret pr. i dag ({today:%d-%m-%Y}); "
+                "de senere ordrer tæller først, når deres dato er kommet"
+                if resolve_lang(lang, config) == "da"
+                else f"the data holds orders dated after today: analysed as of today "
+                f"({today:%Y-%m-%d}); the later orders count once their date has come"
+            )
+        if resolved_as_of is None and survey is not None:
+            latest = survey.select(pl.col(s.RESPONDED_AT).max()).collect().item()
+            resolved_as_of = min(latest.date(), today) if latest is not None else None
+    if resolved_as_of is None:
+        if need_orders:
+            raise WorkspaceError(
+                "there are no orders to analyse",
+                hint="check the export with `kunde inspect FILE`",
+            )
+        resolved_as_of = date.today()
+    language = resolve_lang(lang, config)
+    # Every command asks for the orders and per-customer summary of these lines more
+    # than once (segments, tiers, ladder, lists): the basis builds each once, from the
+    # stored tables when there are any. Without them, lines that a command goes back to
+    # many times are read once.
+    if files or (read_once and tables is None):
+        orders = orders.collect().lazy()
+    shared = OrderBasis.of(orders, as_of=resolved_as_of, tables=tables)
+    counted = None
+    no_amounts = False
+    if need_orders and not quiet:
+        from kunde_cli.analytics.orders import order_overview
+
+        # What the numbers below count and what they leave out.
+        counted = order_overview(shared, as_of=resolved_as_of, by_document=False)
+        # Only a shop with no money at all can be a log without amounts: look then.
+        no_money = counted.revenue == 0 and not counted.credit_notes
+        no_amounts = bool(counted.purchases and no_money and not _has_amounts(shared.lines))
+    return Loaded(
+        orders=shared,
+        survey=survey,
+        as_of=resolved_as_of,
+        config=config,
+        lang=language,
+        workspace=ws,
+        notes=said.as_tuple(),
+        counted=counted,
+        no_amounts=no_amounts,
+    )
