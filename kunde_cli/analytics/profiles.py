@@ -7,15 +7,14 @@ shop and — when there are survey answers — how willing they are to recommend
 
 :func:`persona_cards` turns one profile row into a short card in Danish or English.
 Every sentence is filled from a number in the profile; a sentence whose number is
-missing is left out, so a card never claims more than the data shows. The sentence
-templates live here (not in ``render/i18n.py``) because they are part of what the
-function computes, and analytics must not import from ``render/``.
+missing is left out, so a card never claims more than the data shows.
+:func:`persona_facts` decides which sentences the numbers support (keys and values);
+the words and number formats are :mod:`kunde_cli.words.personas`'.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -35,6 +34,8 @@ from kunde_cli.analytics.orders import (
     basis_at,
     lines_of,
 )
+from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.personas import PersonaCard, PersonaFacts, Said, persona_card
 
 #: Default name of the grouping column in ``groups`` and in the result.
 GROUP = "group"
@@ -416,270 +417,99 @@ def suppress_small_groups(
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PersonaCard:
-    """A short, data-made description of one group of customers.
-
-    ``group`` is the segment or rung key; the other fields are sentences in the
-    chosen language, each made only from numbers in the profile.
-    """
-
-    group: str
-    name: str
-    who: str
-    buys: str
-    how_often: str
-    what_to_do: str
-
-
-#: Persona names for the known segment and rung keys: key -> (da, en).
-PERSONA_NAMES: dict[str, tuple[str, str]] = {
-    # RFM segments (DESIGN.md grid)
-    "champion": ("De trofaste stamkunder", "The devoted regulars"),
-    "loyal": ("De loyale", "The loyal ones"),
-    "potential_loyalist": ("De kommende stamkunder", "Regulars in the making"),
-    "new": ("De nye ansigter", "The new faces"),
-    "promising": ("De lovende", "The promising ones"),
-    "needs_attention": ("Dem, der trænger til opmærksomhed", "The ones needing attention"),
-    "about_to_sleep": ("De døsige", "The drowsy ones"),
-    "at_risk": ("Dem, vi er ved at miste", "The ones slipping away"),
-    "cant_lose": ("Dem, vi ikke må miste", "The ones we cannot lose"),
-    "hibernating": ("De sovende", "The sleepers"),
-    "lost": ("De tabte", "The lost ones"),
-    # Loyalty ladder rungs
-    "potential": ("De mulige kunder", "The prospects"),
-    "first_time": ("Førstegangskunderne", "The first-timers"),
-    "returning": ("De genkommende", "The returning customers"),
-    "ambassador": ("Ambassadørerne", "The ambassadors"),
-    # Groups under MIN_GROUP_SIZE customers, merged in anonymised outputs
-    SMALL_GROUPS: (
-        "Grupper med udeladte tal (små grupper, samlet mindst 5 kunder)",
-        "Groups with figures left out (small groups, together 5 or more)",
-    ),
-}
-
-# Sentence templates: key -> (da, en). Placeholders are filled with formatted numbers.
-_TEXT: dict[str, tuple[str, str]] = {
-    "fallback_name": ("Gruppen {group}", "The {group} group"),
-    "who": (
-        "{customers} {noun} ({share_customers} af alle)",
-        "{customers} {noun} ({share_customers} of all)",
-    ),
-    "who_revenue": (
-        ", der står for {share_revenue} af omsætningen.",
-        ", bringing in {share_revenue} of revenue.",
-    ),
-    "who_cities": ("Flest i {value}.", "Mostly from {value}."),
-    "who_postcodes": ("Flest i postnr. {value}.", "Mostly from postcodes {value}."),
-    "who_countries": ("Lande: {value}.", "Countries: {value}."),
-    "who_nps": (
-        "Anbefalingsvilje: NPS {nps} ({responses} {noun}).",
-        "Willingness to recommend: NPS {nps} ({responses} {noun}).",
-    ),
-    "customer_one": ("kunde", "customer"),
-    "customer_many": ("kunder", "customers"),
-    "answer_one": ("svar", "answer"),
-    "answer_many": ("svar", "answers"),
-    "buys_none": ("Har ikke købt endnu.", "Have not bought yet."),
-    "buys_aov": ("Gennemsnitlig ordre {aov}", "Average order {aov}"),
-    "buys_products": (
-        "Mest købt (andel af gruppens omsætning): {value}.",
-        "Buy most (share of the group's revenue): {value}.",
-    ),
-    "buys_categories": ("Kategorier: {value}.", "Categories: {value}."),
-    "often_none": ("Ingen ordrer endnu.", "No orders yet."),
-    "often_orders": ("{orders} ordrer pr. kunde", "{orders} orders per customer"),
-    "often_gap": (
-        ", typisk {gap} dage mellem to ordrer",
-        ", typically {gap} days between two orders",
-    ),
-    "often_no_gap": (
-        ", ingen har købt mere end én gang",
-        ", nobody has bought more than once",
-    ),
-    "often_recency": (
-        "; sidste køb typisk for {recency} dage siden.",
-        "; last order typically {recency} days ago.",
-    ),
-    "often_channels": ("Handler via {value}.", "Shop via {value}."),
-    "do_first_order": (
-        "Giv dem en grund til at handle første gang, fx et velkomsttilbud.",
-        "Give them a reason to place a first order, e.g. a welcome offer.",
-    ),
-    "do_reactivate": (
-        "De er længe om at komme igen ({recency} dage siden sidste køb mod normalt {gap} "
-        "dage mellem ordrer): send et personligt tilbud for at vinde dem tilbage.",
-        "They are overdue ({recency} days since the last order against a usual {gap} days "
-        "between orders): send a personal offer to win them back.",
-    ),
-    "do_second_order": (
-        "Få dem til at købe igen: send en opfølgning med et relevant tilbud kort efter første køb.",
-        "Get them to buy again: follow up with a relevant offer soon after the first order.",
-    ),
-    "do_reward": (
-        "De bærer en stor del af omsætningen: beløn dem, giv dem noget eksklusivt og bed "
-        "om anmeldelser.",
-        "They carry a large part of revenue: reward them, give them something exclusive "
-        "and ask for reviews.",
-    ),
-    "do_nps_low": (
-        "Flere kritikere end anbefalere: tag kontakt til de utilfredse og find ud af hvorfor.",
-        "More detractors than promoters: contact the unhappy ones and find out why.",
-    ),
-    "do_nps_high": (
-        "Mange anbefaler jer: bed dem om anmeldelser eller at henvise en ven.",
-        "Many would recommend you: ask them for reviews or referrals.",
-    ),
-    "do_keep_in_touch_gap": (
-        "Hold kontakten: mind dem om jer omkring {gap} dage efter sidste køb.",
-        "Keep in touch: remind them of you about {gap} days after their last order.",
-    ),
-    "do_keep_in_touch": (
-        "Hold kontakten med nyheder og inspiration.",
-        "Keep in touch with news and inspiration.",
-    ),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    da, en = _TEXT[key]
-    return da if lang == "da" else en
-
-
-def _end(text: str) -> str:
-    """End a sentence with one full stop ("… 150,00 kr." already has one)."""
-    return text if text.endswith(".") else text + "."
-
-
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _number(value: float, lang: str, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    if lang == "da":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
-def _percent(share: float, lang: str) -> str:
-    body = _number(share * 100, lang, 0)
-    return f"{body} %" if lang == "da" else f"{body}%"
-
-
-def _money(value: float, lang: str, currency: str) -> str:
-    body = _number(value, lang, 2)
-    return f"{body} {currency}" if lang == "da" else f"{currency} {body}".replace("kr.", "DKK")
-
-
-def _card(row: dict[str, Any], by: str, lang: str, currency: str) -> PersonaCard:
+def _facts(row: dict[str, Any], by: str) -> PersonaFacts:
+    """Which sentences the numbers of one profile row support (keys and raw values)."""
     group = str(row[by]) if row[by] is not None else "-"
-    names = PERSONA_NAMES.get(group)
-    if names is not None:
-        name = names[0] if lang == "da" else names[1]
-    else:
-        name = _t("fallback_name", lang).format(group=group)
 
     # Who they are.
-    who = _t("who", lang).format(
-        customers=_number(row[CUSTOMERS], lang),
-        noun=_t("customer_one" if row[CUSTOMERS] == 1 else "customer_many", lang),
-        share_customers=_percent(row[SHARE_CUSTOMERS], lang),
-    )
+    who = [Said("who", {"customers": row[CUSTOMERS], "share_customers": row[SHARE_CUSTOMERS]})]
     if not _missing(row[SHARE_REVENUE]):
-        who += _t("who_revenue", lang).format(share_revenue=_percent(row[SHARE_REVENUE], lang))
+        who.append(Said("who_revenue", {"share_revenue": row[SHARE_REVENUE]}))
     else:
-        who += "."
+        who.append(Said("stop"))
     if row[TOP_CITIES]:
-        who += " " + _t("who_cities", lang).format(value=row[TOP_CITIES])
+        who.append(Said("who_cities", {"value": row[TOP_CITIES]}))
     elif row[TOP_POSTCODES]:
-        who += " " + _t("who_postcodes", lang).format(value=row[TOP_POSTCODES])
+        who.append(Said("who_postcodes", {"value": row[TOP_POSTCODES]}))
     # One country says nothing a Danish shop owner does not know already.
     if row[TOP_COUNTRIES] and "," in row[TOP_COUNTRIES]:
-        who += " " + _t("who_countries", lang).format(value=row[TOP_COUNTRIES])
+        who.append(Said("who_countries", {"value": row[TOP_COUNTRIES]}))
     if row[NPS_RESPONSES] and not _missing(row[NPS]):
-        who += " " + _t("who_nps", lang).format(
-            nps=_number(row[NPS], lang),
-            responses=_number(row[NPS_RESPONSES], lang),
-            noun=_t("answer_one" if row[NPS_RESPONSES] == 1 else "answer_many", lang),
-        )
+        who.append(Said("who_nps", {"nps": row[NPS], "responses": row[NPS_RESPONSES]}))
 
     has_orders = bool(row[ORDERS])
     gap, recency = row[MEDIAN_DAYS_BETWEEN_ORDERS], row[MEDIAN_RECENCY_DAYS]
 
     # What they buy.
+    buys: list[Said] = []
     if not has_orders:
-        buys = _t("buys_none", lang)
+        buys.append(Said("buys_none"))
     else:
-        parts = [_end(_t("buys_aov", lang).format(aov=_money(row[AOV], lang, currency)))]
+        buys.append(Said("buys_aov", {"aov": row[AOV]}))
         if row[TOP_PRODUCTS]:
-            parts.append(_t("buys_products", lang).format(value=row[TOP_PRODUCTS]))
+            buys.append(Said("buys_products", {"value": row[TOP_PRODUCTS]}))
         if row[TOP_CATEGORIES]:
-            parts.append(_t("buys_categories", lang).format(value=row[TOP_CATEGORIES]))
-        buys = " ".join(parts)
+            buys.append(Said("buys_categories", {"value": row[TOP_CATEGORIES]}))
 
     # How often.
+    often: list[Said] = []
     if not has_orders:
-        how_often = _t("often_none", lang)
+        often.append(Said("often_none"))
     else:
-        how_often = _t("often_orders", lang).format(
-            orders=_number(row[ORDERS_PER_CUSTOMER], lang, 1)
-        )
-        if not _missing(gap):
-            how_often += _t("often_gap", lang).format(gap=_number(gap, lang))
-        else:
-            how_often += _t("often_no_gap", lang)
+        often.append(Said("often_orders", {"orders": row[ORDERS_PER_CUSTOMER]}))
+        often.append(Said("often_gap", {"gap": gap}) if not _missing(gap) else Said("often_no_gap"))
         if not _missing(recency):
-            how_often += _t("often_recency", lang).format(recency=_number(recency, lang))
+            often.append(Said("often_recency", {"recency": recency}))
         else:
-            how_often += "."
+            often.append(Said("stop"))
         if row[TOP_CHANNELS]:
-            how_often += " " + _t("often_channels", lang).format(value=row[TOP_CHANNELS])
+            often.append(Said("often_channels", {"value": row[TOP_CHANNELS]}))
 
     # What to do: each rule is triggered only by numbers in the profile.
-    actions: list[str] = []
+    actions: list[Said] = []
     if not has_orders:
-        actions.append(_t("do_first_order", lang))
+        actions.append(Said("do_first_order"))
     else:
         if not _missing(gap) and not _missing(recency) and recency > 2 * gap:
-            actions.append(
-                _t("do_reactivate", lang).format(
-                    recency=_number(recency, lang), gap=_number(gap, lang)
-                )
-            )
+            actions.append(Said("do_reactivate", {"recency": recency, "gap": gap}))
         elif _missing(gap) or row[ORDERS_PER_CUSTOMER] < 1.5:
-            actions.append(_t("do_second_order", lang))
+            actions.append(Said("do_second_order"))
         share_rev, share_cust = row[SHARE_REVENUE], row[SHARE_CUSTOMERS]
         if (
             not _missing(share_rev)
             and share_rev > 1.5 * share_cust
             and row[ORDERS_PER_CUSTOMER] >= 2
         ):
-            actions.append(_t("do_reward", lang))
+            actions.append(Said("do_reward"))
     if row[NPS_RESPONSES] and not _missing(row[NPS]):
         if row[NPS] < 0:
-            actions.append(_t("do_nps_low", lang))
+            actions.append(Said("do_nps_low"))
         elif row[NPS] >= 50:
-            actions.append(_t("do_nps_high", lang))
+            actions.append(Said("do_nps_high"))
     if not actions:
         actions.append(
-            _t("do_keep_in_touch_gap", lang).format(gap=_number(gap, lang))
+            Said("do_keep_in_touch_gap", {"gap": gap})
             if not _missing(gap)
-            else _t("do_keep_in_touch", lang)
+            else Said("do_keep_in_touch")
         )
-    return PersonaCard(
-        group=group,
-        name=name,
-        who=who,
-        buys=buys,
-        how_often=how_often,
-        what_to_do=" ".join(actions),
-    )
+    return PersonaFacts(group, tuple(who), tuple(buys), tuple(often), tuple(actions))
+
+
+def persona_facts(profiles: pl.DataFrame | pl.LazyFrame, *, by: str = GROUP) -> list[PersonaFacts]:
+    """One :class:`~kunde_cli.words.personas.PersonaFacts` per profile row: the sentence
+    keys its numbers support, with the raw values (the words come from ``words/``)."""
+    frame = profiles.collect() if isinstance(profiles, pl.LazyFrame) else profiles
+    # One card per group: a handful of rows of text, not data processing.
+    return [_facts(row, by) for row in frame.iter_rows(named=True)]
 
 
 def persona_cards(
     profiles: pl.DataFrame | pl.LazyFrame,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
     *,
     by: str = GROUP,
     currency: str = "kr.",
@@ -710,6 +540,4 @@ def persona_cards(
     >>> print(card.buys)
     Average order DKK 75.00. Buy most (share of the group's revenue): Kaffe (80 %).
     """
-    frame = profiles.collect() if isinstance(profiles, pl.LazyFrame) else profiles
-    # One card per group: a handful of rows of text, not data processing.
-    return [_card(row, by, lang, currency) for row in frame.iter_rows(named=True)]
+    return [persona_card(f, lang, currency) for f in persona_facts(profiles, by=by)]
