@@ -19,7 +19,6 @@ import polars as pl
 from kunde_cli import schema as s
 from kunde_cli.analytics import ladder as lad
 from kunde_cli.analytics import rfm
-from kunde_cli.analytics.actions import rung_name, segment_action, segment_name
 from kunde_cli.analytics.orders import (
     AOV,
     COUNTED,
@@ -36,6 +35,9 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
+from kunde_cli.words import explain as says
+from kunde_cli.words.actions import segment_action
+from kunde_cli.words.lang import DEFAULT_LANG
 
 #: How many candidates a "several customers match" error lists.
 MAX_CANDIDATES = 5
@@ -186,141 +188,6 @@ def find_customer(directory: pl.DataFrame, query: str) -> str:
     )
 
 
-def _num(value: float, lang: str, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    if lang == "da":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
-def _money(value: float, lang: str, currency: str) -> str:
-    # Same style as render.numbers.format_money (analytics may not import render).
-    if lang == "da":
-        return f"{_num(value, lang, 2)} {currency}"
-    return f"{currency} {_num(value, lang, 2)}".replace("kr.", "DKK")
-
-
-def _band_rule(
-    metric: str,
-    value: float,
-    score: int,
-    lower: float | None,
-    upper: float | None,
-    method: str,
-    lang: str,
-    currency: str,
-) -> str:
-    letter = {RECENCY: "R", FREQUENCY: "F", MONETARY: "M"}[metric]
-    da = lang == "da"
-
-    def show(v: float) -> str:
-        return _money(v, lang, currency) if metric == MONETARY else _num(v, lang)
-
-    unit = {
-        RECENCY: ("dage", "days"),
-        FREQUENCY: ("ordrer", "orders"),
-        MONETARY: ("", ""),
-    }[metric][0 if da else 1]
-    if upper is None:
-        band = f"{show(lower or 0)}+ {unit}".strip()
-    elif lower == upper:
-        band = f"{show(upper)} {unit}".strip()
-    else:
-        band = f"{show(lower or 0)}–{show(upper)} {unit}".strip()
-    what = {
-        RECENCY: (
-            f"{_num(value, lang)} dage siden sidste ordre",
-            f"{_num(value, lang)} days since last order",
-        ),
-        FREQUENCY: (f"{_num(value, lang)} talte ordrer", f"{_num(value, lang)} counted orders"),
-        MONETARY: (f"{show(value)} omsætning", f"{show(value)} revenue"),
-    }[metric][0 if da else 1]
-    if method == rfm.METHOD_FIXED:
-        how = (
-            f"faste grænser: {letter}{score} = {band}"
-            if da
-            else f"fixed breaks: {letter}{score} = {band}"
-        )
-    else:
-        how = (
-            f"kvintiler: {letter}{score} dækker her {band}"
-            if da
-            else f"quintiles: {letter}{score} covers {band} here"
-        )
-    return f"{what} → {letter}={score} ({how})"
-
-
-def _segment_rule(r: int | None, f: int | None, segment: str | None, lang: str) -> str:
-    if segment is None or r is None or f is None:
-        return (
-            "ingen talte ordrer, derfor intet RFM-segment"
-            if lang == "da"
-            else "no counted order, so no RFM segment"
-        )
-    name = segment_name(segment, lang)
-    return f"R={r} og F={f} → {name}" if lang == "da" else f"R={r} and F={f} → {name}"
-
-
-def _ladder_rule(
-    rung: str,
-    orders: int,
-    inactive: bool,
-    tier: str | None,
-    latest: int | None,
-    config: Config,
-    lang: str,
-) -> str:
-    lc = config.ladder
-    da = lang == "da"
-    name = rung_name(rung, lang)
-    n = f"{orders} talte ordrer" if da else f"{orders} counted orders"
-    if rung == lad.POTENTIAL:
-        return (
-            f"kendt kontakt uden talt ordre → {name}"
-            if da
-            else f"known contact without a counted order → {name}"
-        )
-    if rung == lad.FIRST_TIME:
-        return f"{n} (< {lc.returning_min_orders}) → {name}"
-    if rung == lad.AMBASSADOR:
-        return (
-            f"{n} (≥ {lc.returning_min_orders}) og seneste NPS-svar {latest} (≥ {lc.ambassador_min_score}) → {name}"
-            if da
-            else f"{n} (≥ {lc.returning_min_orders}) and latest NPS answer {latest} (≥ {lc.ambassador_min_score}) → {name}"
-        )
-    if rung == lad.LOYAL:
-        return (
-            f"{n} (≥ {lc.loyal_min_orders}) og ikke inaktiv → {name}"
-            if da
-            else f"{n} (≥ {lc.loyal_min_orders}) and not inactive → {name}"
-        )
-    if orders >= lc.loyal_min_orders and inactive:
-        return (
-            f"{n} (≥ {lc.loyal_min_orders}) men inaktiv ({tier}) → {name}, ikke loyal"
-            if da
-            else f"{n} (≥ {lc.loyal_min_orders}) but inactive ({tier}) → {name}, not loyal"
-        )
-    return f"{n} (≥ {lc.returning_min_orders}, < {lc.loyal_min_orders}) → {name}"
-
-
-def _activity_rule(
-    recency: int | None, gap: float | None, tier: str | None, lang: str
-) -> str | None:
-    if recency is None or (gap is None and tier is None):
-        return None
-    da = lang == "da"
-    parts = [f"{recency} dage siden sidste ordre" if da else f"{recency} days since last order"]
-    if gap is not None:
-        shown = _num(gap, lang, 0 if float(gap).is_integer() else 1)
-        parts.append(
-            f"plejer {shown} dage mellem ordrer (median)"
-            if da
-            else f"usual gap {shown} days between orders (median)"
-        )
-    text = "; ".join(parts)
-    return f"{text} → {tier}" if tier else text
-
-
 def explain_customer(
     lines: Basis,
     query: str,
@@ -330,7 +197,7 @@ def explain_customer(
     survey: pl.LazyFrame | None = None,
     tiers: pl.LazyFrame | None = None,
     contacts: pl.LazyFrame | None = None,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
 ) -> CustomerExplanation:
     """Explain one customer's labels at ``as_of``.
 
@@ -341,7 +208,7 @@ def explain_customer(
     ``survey``, ``contacts`` and ``tiers`` (``customer_id, tier`` from the churn
     analysis; without it nobody is inactive). The usual gap is the median number of
     days between the customer's consecutive counted orders (null with fewer than two).
-    Rule texts are in ``lang``.
+    Rule texts are in ``lang`` (worded by :mod:`kunde_cli.words.explain`).
 
     Examples
     --------
@@ -398,7 +265,7 @@ def explain_customer(
                     lower=band[rfm.LOWER],
                     upper=band[rfm.UPPER],
                     method=band[rfm.METHOD],
-                    rule=_band_rule(
+                    rule=says.band_rule(
                         metric,
                         value,
                         int(row[col]),
@@ -445,22 +312,24 @@ def explain_customer(
         recency_days=recency,
         scores=tuple(scores),
         segment=segment,
-        segment_rule=_segment_rule(r, f, segment, lang),
+        segment_rule=says.segment_rule(r, f, segment, lang),
         action=segment_action(segment, lang) if segment else None,
         rung=placed[lad.RUNG],
-        ladder_rule=_ladder_rule(
+        ladder_rule=says.ladder_rule(
             placed[lad.RUNG],
             counted,
             bool(placed[lad.INACTIVE]),
             tier,
             placed[lad.LATEST_SCORE],
-            config,
-            lang,
+            returning_min_orders=config.ladder.returning_min_orders,
+            loyal_min_orders=config.ladder.loyal_min_orders,
+            ambassador_min_score=config.ladder.ambassador_min_score,
+            lang=lang,
         ),
         latest_score=placed[lad.LATEST_SCORE],
         tier=tier,
         usual_gap_days=usual_gap,
-        activity_rule=_activity_rule(recency, usual_gap, tier, lang),
+        activity_rule=says.activity_rule(recency, usual_gap, tier, lang),
         recent_orders=tuple(
             OrderRow(
                 order_id=str(oid),

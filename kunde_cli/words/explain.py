@@ -1,0 +1,169 @@
+"""The rule sentences of ``kunde explain``, in da and en.
+
+:func:`kunde_cli.analytics.explain.explain_customer` finds the facts (values, scores,
+bands, thresholds, the rung and tier keys); these functions say them. Each sentence
+ends in an arrow to what the rule gave: ``… → R=1``, ``… → førstegangskunde``.
+"""
+
+from __future__ import annotations
+
+from kunde_cli.words.actions import rung_name, segment_name
+from kunde_cli.words.lang import DEFAULT_LANG, LANGS
+from kunde_cli.words.numbers import format_money, format_number
+
+__all__ = ["activity_rule", "band_rule", "ladder_rule", "segment_rule"]
+
+_LETTER = {"recency_days": "R", "frequency": "F", "monetary": "M"}
+_UNIT = {"recency_days": ("dage", "days"), "frequency": ("ordrer", "orders"), "monetary": ("", "")}
+
+
+def _da(lang: str) -> bool:
+    return lang == LANGS[0]
+
+
+def band_rule(
+    metric: str,
+    value: float,
+    score: int,
+    lower: float | None,
+    upper: float | None,
+    method: str,
+    lang: str = DEFAULT_LANG,
+    currency: str = "kr.",
+) -> str:
+    """Why ``metric`` (recency_days | frequency | monetary) scored ``score``.
+
+    ``method`` is ``fixed`` (fixed breaks) or ``quintile``; ``upper`` None is an open band.
+
+    >>> band_rule("frequency", 1, 1, 1, 1, "fixed")
+    '1 talte ordrer → F=1 (faste grænser: F1 = 1 ordrer)'
+    >>> band_rule("recency_days", 1078, 1, 579, 1078, "quintile", "en")
+    '1,078 days since last order → R=1 (quintiles: R1 covers 579–1,078 days here)'
+    """
+    letter = _LETTER[metric]
+    da = _da(lang)
+
+    def show(v: float) -> str:
+        if metric == "monetary":
+            return format_money(v, lang, currency, 2)
+        return format_number(v, lang)
+
+    unit = _UNIT[metric][0 if da else 1]
+    if upper is None:
+        band = f"{show(lower or 0)}+ {unit}".strip()
+    elif lower == upper:
+        band = f"{show(upper)} {unit}".strip()
+    else:
+        band = f"{show(lower or 0)}–{show(upper)} {unit}".strip()
+    n = format_number(value, lang)
+    what = {
+        "recency_days": (f"{n} dage siden sidste ordre", f"{n} days since last order"),
+        "frequency": (f"{n} talte ordrer", f"{n} counted orders"),
+        "monetary": (f"{show(value)} omsætning", f"{show(value)} revenue"),
+    }[metric][0 if da else 1]
+    if method == "fixed":
+        how = (
+            f"faste grænser: {letter}{score} = {band}"
+            if da
+            else f"fixed breaks: {letter}{score} = {band}"
+        )
+    else:
+        how = (
+            f"kvintiler: {letter}{score} dækker her {band}"
+            if da
+            else f"quintiles: {letter}{score} covers {band} here"
+        )
+    return f"{what} → {letter}={score} ({how})"
+
+
+def segment_rule(
+    r: int | None, f: int | None, segment: str | None, lang: str = DEFAULT_LANG
+) -> str:
+    """The grid cell that named the segment: ``R=1 og F=1 → tabt``.
+
+    >>> segment_rule(2, 2, "hibernating", "en"), segment_rule(None, None, None)
+    ('R=2 and F=2 → hibernating', 'ingen talte ordrer, derfor intet RFM-segment')
+    """
+    if segment is None or r is None or f is None:
+        return (
+            "ingen talte ordrer, derfor intet RFM-segment"
+            if _da(lang)
+            else "no counted order, so no RFM segment"
+        )
+    name = segment_name(segment, lang)
+    return f"R={r} og F={f} → {name}" if _da(lang) else f"R={r} and F={f} → {name}"
+
+
+def ladder_rule(
+    rung: str,
+    orders: int,
+    inactive: bool,
+    tier: str | None,
+    latest: int | None,
+    *,
+    returning_min_orders: int,
+    loyal_min_orders: int,
+    ambassador_min_score: int,
+    lang: str = DEFAULT_LANG,
+) -> str:
+    """The ladder rule that placed ``rung``, with the thresholds of kunde.toml ``[ladder]``.
+
+    >>> ladder_rule("first_time", 1, False, None, None, returning_min_orders=2,
+    ...     loyal_min_orders=4, ambassador_min_score=9)
+    '1 talte ordrer (< 2) → førstegangskunde'
+    """
+    da = _da(lang)
+    name = rung_name(rung, lang)
+    n = f"{orders} talte ordrer" if da else f"{orders} counted orders"
+    returning, loyal = returning_min_orders, loyal_min_orders
+    if rung == "potential":
+        return (
+            f"kendt kontakt uden talt ordre → {name}"
+            if da
+            else f"known contact without a counted order → {name}"
+        )
+    if rung == "first_time":
+        return f"{n} (< {returning}) → {name}"
+    if rung == "ambassador":
+        return (
+            f"{n} (≥ {returning}) og seneste NPS-svar {latest} (≥ {ambassador_min_score}) → {name}"
+            if da
+            else f"{n} (≥ {returning}) and latest NPS answer {latest} "
+            f"(≥ {ambassador_min_score}) → {name}"
+        )
+    if rung == "loyal":
+        return (
+            f"{n} (≥ {loyal}) og ikke inaktiv → {name}"
+            if da
+            else f"{n} (≥ {loyal}) and not inactive → {name}"
+        )
+    if orders >= loyal and inactive:
+        return (
+            f"{n} (≥ {loyal}) men inaktiv ({tier}) → {name}, ikke loyal"
+            if da
+            else f"{n} (≥ {loyal}) but inactive ({tier}) → {name}, not loyal"
+        )
+    return f"{n} (≥ {returning}, < {loyal}) → {name}"
+
+
+def activity_rule(
+    recency: int | None, gap: float | None, tier: str | None, lang: str = DEFAULT_LANG
+) -> str | None:
+    """Days since the last order against the usual gap, and the activity tier they gave.
+
+    >>> activity_rule(2, 13.0, "active")
+    '2 dage siden sidste ordre; plejer 13 dage mellem ordrer (median) → active'
+    """
+    if recency is None or (gap is None and tier is None):
+        return None
+    da = _da(lang)
+    parts = [f"{recency} dage siden sidste ordre" if da else f"{recency} days since last order"]
+    if gap is not None:
+        shown = format_number(gap, lang, 0 if float(gap).is_integer() else 1)
+        parts.append(
+            f"plejer {shown} dage mellem ordrer (median)"
+            if da
+            else f"usual gap {shown} days between orders (median)"
+        )
+    text = "; ".join(parts)
+    return f"{text} → {tier}" if tier else text
