@@ -255,24 +255,13 @@ def api_report(workspace: Path, on_step: Callable[[str], None]) -> None:
     ``on_step(name)`` starts the step ``name``: build_report names its analyses, then
     "html" and "xlsx" (rendering) and "end".
     """
-    from kunde_cli.analytics.nps import nps_as_of
-    from kunde_cli.cli import common
+    from kunde_cli import build_report, load
     from kunde_cli.render.html import report_html_bytes
     from kunde_cli.render.workbook import report_workbook
-    from kunde_cli.report import build_report
 
     on_step("read")  # the workspace's lines and tables, the basis, the headline
-    loaded = common.load(None, workspace, read_once=True)
-    data = build_report(
-        loaded.orders,
-        as_of=loaded.as_of,
-        survey=loaded.survey,
-        config=loaded.config,
-        lang=loaded.lang,
-        fit_model=False,
-        on_step=on_step,
-        nps_date=nps_as_of(loaded.as_of, loaded.survey),
-    )
+    loaded = load(None, workspace, read_once=True)
+    data = build_report(loaded, fit_model=False, on_step=on_step)
     on_step("html")
     report_html_bytes(data)
     on_step("xlsx")

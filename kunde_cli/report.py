@@ -1,9 +1,50 @@
 """The report builder's old home: it is :mod:`kunde_cli.app.report` now (the use-case
-layer). This module is that one, so old imports (``from kunde_cli.report import
-build_report``) keep working and see the very same objects."""
+layer). Old imports (``from kunde_cli.report import build_report``) keep working."""
 
-import sys
+from kunde_cli.app.report import (
+    BIN_CUSTOMERS,
+    CLV_EMPTY,
+    CLV_FAILED,
+    CLV_MODEL,
+    CLV_UNTRUSTED,
+    DEFAULT_COMPARE_DAYS,
+    HEATMAP_COHORTS,
+    HEATMAP_MONTHS,
+    INACTIVE_TIERS,
+    TOP_CANDIDATES,
+    VALUE_BINS,
+    ClvSection,
+    KeyFigures,
+    NpsSection,
+    ReportData,
+    blank_groups,
+    build_report,
+    customer_table,
+    default_compare,
+    groups_left_out,
+    value_distribution,
+)
 
-from kunde_cli.app import report as _report
-
-sys.modules[__name__] = _report
+__all__ = [
+    "BIN_CUSTOMERS",
+    "CLV_EMPTY",
+    "CLV_FAILED",
+    "CLV_MODEL",
+    "CLV_UNTRUSTED",
+    "DEFAULT_COMPARE_DAYS",
+    "HEATMAP_COHORTS",
+    "HEATMAP_MONTHS",
+    "INACTIVE_TIERS",
+    "TOP_CANDIDATES",
+    "VALUE_BINS",
+    "ClvSection",
+    "KeyFigures",
+    "NpsSection",
+    "ReportData",
+    "blank_groups",
+    "build_report",
+    "customer_table",
+    "default_compare",
+    "groups_left_out",
+    "value_distribution",
+]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from kunde_cli.app.ingest import IngestReport, ingest_files
     from kunde_cli.app.loading import Loaded, load, open_workspace
     from kunde_cli.app.notes import Note, Notes
-    from kunde_cli.app.report import ReportData, build_report, load_report
+    from kunde_cli.app.report import ReportData, build_report
 
 _HOMES = {
     "IngestReport": "kunde_cli.app.ingest",
@@ -26,7 +26,6 @@ _HOMES = {
     "Notes": "kunde_cli.app.notes",
     "ReportData": "kunde_cli.app.report",
     "build_report": "kunde_cli.app.report",
-    "load_report": "kunde_cli.app.report",
 }
 
 __all__ = [
@@ -38,7 +37,6 @@ __all__ = [
     "build_report",
     "ingest_files",
     "load",
-    "load_report",
     "open_workspace",
 ]
 
