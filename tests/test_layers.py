@@ -54,7 +54,7 @@ OFF_PICTURE = {
     "kunde_cli.__main__": "kunde_cli.cli",
     # The package itself: the public API, re-exporting use cases and what they return.
     "kunde_cli": "kunde_cli.app",
-    # The report builder (every analysis for one report); a use case, bound for app/.
+    # The report builder's old home, re-exporting app/report.py under its old name.
     "kunde_cli.report": "kunde_cli.app",
     # The demo shop generator that `kunde demo` calls; a use case.
     "kunde_cli.synth": "kunde_cli.app",
