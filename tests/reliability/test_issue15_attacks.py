@@ -85,7 +85,7 @@ def test_a_reader_never_gets_the_lines_of_one_commit_and_the_tables_of_the_next(
     """A cron job ingests April's export (order 2 refunded since March) while the owner's
     ``kunde segment`` is starting. The reader took March's lines; if it also took April's
     tables, K2's order counts in the lines it holds and not in its customer summary."""
-    from kunde_cli.cli import common
+    from kunde_cli import load
 
     ws = tmp_path / "ws"
     march = write(
@@ -121,7 +121,7 @@ def test_a_reader_never_gets_the_lines_of_one_commit_and_the_tables_of_the_next(
         return lines
 
     monkeypatch.setattr(Workspace, "scan_orders", scan_then_a_writer_commits)
-    loaded = common.load(None, ws, as_of=date(2024, 3, 31), quiet=True)
+    loaded = load(None, ws, as_of=date(2024, 3, 31), quiet=True)
     assert writer == [0]
     held = loaded.orders
     from_lines = OrderBasis.of(held.lines.collect(), as_of=held.as_of)
