@@ -162,7 +162,10 @@ def ingest_files(
             f"{refused} row(s) cannot be used; nothing was written (--strict)",
             hint="see why with `kunde inspect FILE`, or run without --strict to keep the good rows",
         )
-    by_path = {result.path: result for result in results}
+    # A file named twice was read twice: each naming stores (or skips) its own reading.
+    by_path: dict[Path, list[Any]] = {}
+    for result in results:
+        by_path.setdefault(result.path, []).append(result)
     # What each orders file holds, worked out now: the lines are handed to the
     # workspace below and let go once written (a large export is not held twice).
     # Each file's identity map is made once here and reused by the workspace when it
@@ -183,7 +186,7 @@ def ingest_files(
             if path in seen:
                 summaries.append(ws.seen_again(path, digests[path], kind))  # type: ignore[arg-type]
                 continue
-            result = by_path[path]
+            result = by_path[path].pop(0)
             detected = result.details()
             info = SourceInfo(
                 path=str(result.path),
