@@ -15,33 +15,15 @@ from rich.table import Table
 
 from kunde_cli import schema as s
 from kunde_cli.render.counting import counted_sentence, overview_json, status_frame
-from kunde_cli.render.i18n import label
 from kunde_cli.render.safety import safe_text
 from kunde_cli.render.terminal import SafeConsole, rich_table
-
-_T = {
-    "settings": ("Fundet i filen", "Detected"),
-    "mapping": ("Kolonner", "Column mapping"),
-    "sample": ("Eksempel på læste rækker", "Sample of parsed rows"),
-    "problems": ("Problemer", "Problems"),
-    "none": ("Ingen problemer fundet.", "No problems found."),
-    "field": ("Felt", "Field"),
-    "column": ("Kolonne i filen", "Column in file"),
-    "how": ("Fundet via", "Found by"),
-    "unused": ("Ikke brugt", "Not used"),
-    "count": ("Rækker", "Rows"),
-    "first": ("Første rækker", "First rows"),
-    "kind": ("Indhold", "Content"),
-    "summary": (
-        "{read} rækker læst: {ok} kan bruges, {bad} afvises.",
-        "{read} rows read: {ok} usable, {bad} refused.",
-    ),
-}
+from kunde_cli.words import inspect as words_inspect
+from kunde_cli.words.labels import label
+from kunde_cli.words.lang import DEFAULT_LANG, LANGS
 
 
 def _t(key: str, lang: str) -> str:
-    da, en = _T[key]
-    return da if lang == "da" else en
+    return words_inspect.inspect_text(key, lang)
 
 
 def _detected_dict(result: Any) -> dict[str, Any]:
@@ -77,7 +59,7 @@ def problem_summary(rejects: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def sample_table(sample: pl.DataFrame, *, lang: str = "da") -> Table:
+def sample_table(sample: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> Table:
     """Parsed sample rows turned on their side: one line per field, one column per row.
 
     Export rows are wide (15+ fields); a field-per-line view stays readable at 80 columns.
@@ -86,7 +68,7 @@ def sample_table(sample: pl.DataFrame, *, lang: str = "da") -> Table:
 
     table = Table(title=_t("sample", lang), title_justify="left")
     table.add_column(_t("field", lang))
-    rows_label = "række" if lang == "da" else "row"
+    rows_label = _t("row", lang)
     row_numbers = (
         sample[s.SOURCE_ROW].to_list()
         if s.SOURCE_ROW in sample.columns
@@ -124,7 +106,11 @@ def inspect_json(result: Any, *, rows: int = 5, overview: Any = None) -> dict[st
 
 
 def print_overview(
-    overview: Any, *, lang: str = "da", currency: str = "kr.", console: Console | None = None
+    overview: Any,
+    *,
+    lang: str = DEFAULT_LANG,
+    currency: str = "kr.",
+    console: Console | None = None,
 ) -> None:
     """The status table (word → class → orders → amount) and what was counted."""
     console = console or SafeConsole(highlight=False)
@@ -132,7 +118,7 @@ def print_overview(
         console.print(
             rich_table(
                 frame := status_frame(overview, lang),
-                title="Ordrestatus" if lang == "da" else "Order status",
+                title=_t("order_status", lang),
                 lang=lang,
                 currency=currency,
                 kinds={frame.columns[-1]: "money"},
@@ -145,7 +131,7 @@ def print_inspect(
     result: Any,
     *,
     rows: int = 5,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
     file: Any = None,
     overview: Any = None,
     currency: str = "kr.",
@@ -157,7 +143,7 @@ def print_inspect(
     settings = Table(title=_t("settings", lang), show_header=False, title_justify="left")
     settings.add_column()
     settings.add_column()
-    settings.add_row(_t("kind", lang), safe_text(result.kind))
+    settings.add_row(_t("kind", lang), safe_text(words_inspect.kind_name(result.kind, lang)))
     for key in (
         "encoding",
         "delimiter",
@@ -172,18 +158,14 @@ def print_inspect(
         if value is None:
             continue
         if key == "delimiter":
-            value = {
-                ";": "semikolon ;" if lang == "da" else "semicolon ;",
-                ",": "komma ," if lang == "da" else "comma ,",
-                "\t": "tab",
-                "|": "|",
-                " ": "mellemrum" if lang == "da" else "spaces",
-            }.get(value, value)
+            value = words_inspect.delimiter_name(value, lang)
         if key == "date_format":
             from kunde_cli.ingest.parsing import describe_format
 
             value = describe_format(value) if value and value.startswith("%") else value
-        settings.add_row(key.replace("_", " "), safe_text(value))
+        if isinstance(value, str):
+            value = words_inspect.setting_value(key, value, lang)
+        settings.add_row(words_inspect.setting_name(key, lang), safe_text(value))
     console.print(settings)
     for note in det.get("notes", []) or []:
         console.print(safe_text("! ", style="yellow") + safe_text(note))
@@ -199,7 +181,7 @@ def print_inspect(
             table.add_row(
                 safe_text(label(fld, lang) + f" ({fld})"),
                 safe_text(col),
-                safe_text(how.get(fld, "")),
+                safe_text(words_inspect.found_by(how.get(fld, ""), lang)),
             )
         unused = det.get("unused_columns") or []
         if unused:
@@ -225,4 +207,15 @@ def print_inspect(
     if problems.is_empty():
         console.print(_t("none", lang))
     else:
-        console.print(rich_table(problems, title=_t("problems", lang), lang=lang))
+        shown = problems
+        if lang == LANGS[0]:
+            # Danish words, and the rejects file's code beside them to find the rows by.
+            reasons = problems.get_column("reason").unique().to_list()
+            words = {r: words_inspect.reject_reason(r, lang) for r in reasons}
+            shown = problems.select(
+                "column",
+                pl.col("reason").replace(words),
+                pl.col("reason").alias("reason_code"),
+                pl.exclude("column", "reason"),
+            )
+        console.print(rich_table(shown, title=_t("problems", lang), lang=lang))

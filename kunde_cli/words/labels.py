@@ -80,6 +80,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "column": ("Kolonne", "Column"),
     "value": ("Værdi", "Value"),
     "reason": ("Årsag", "Reason"),
+    "reason_code": ("Kode", "Code"),
     "rows": ("Rækker", "Rows"),
     "first_rows": ("Første rækker", "First rows"),
     "example": ("Eksempel", "Example"),
@@ -562,7 +563,8 @@ def label_values(
     """Show the snake_case key values of ``columns`` as labels (people's tables only).
 
     ``columns`` is a list (every column with ``prefix``) or a dict column → label prefix.
-    String columns only; a value without a label stays as it is.
+    String columns only; a value without a label shows its key (``prefix`` + value), as
+    :func:`label` does.
 
     >>> import polars as pl
     >>> label_values(pl.DataFrame({"tier": ["lost", None]}), ["tier"], "da", prefix="tier_")
