@@ -16,7 +16,14 @@ them) turns those into words here.
 
 from __future__ import annotations
 
-from kunde_cli.words.labels import LABELS, label, label_values, nps_as_of_note, returning_note
+from kunde_cli.words.labels import (
+    LABELS,
+    label,
+    label_values,
+    nps_as_of_note,
+    returning_note,
+    say,
+)
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS, pick
 from kunde_cli.words.numbers import (
     format_date,
@@ -40,4 +47,5 @@ __all__ = [
     "nps_as_of_note",
     "pick",
     "returning_note",
+    "say",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "label_values",
     "nps_as_of_note",
     "returning_note",
+    "say",
 ]
 
 
@@ -555,6 +556,16 @@ def label(key: str, lang: str = DEFAULT_LANG) -> str:
     if pair is None:
         return key
     return pick(pair, lang)
+
+
+def say(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The keyed sentence ``key`` in ``lang`` with its parameters filled in.
+
+    >>> say("retention_window_note", "en", window=90)
+    'A customer counts as active with an order within the last 90 days.'
+    """
+    template = label(key, lang)
+    return template.format(**values) if values else template
 
 
 def label_values(
