@@ -80,14 +80,6 @@ ALLOWED_UPWARD: dict[tuple[str, str], str] = {
 # Command modules importing another command module today (importer, imported).
 ALLOWED_COMMAND_IMPORTS: dict[tuple[str, str], str] = {
     ("kunde_cli.cli.churn", "kunde_cli.cli.clv"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.churn", "kunde_cli.cli.segment"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.clv", "kunde_cli.cli.segment"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.explain", "kunde_cli.cli.ladder"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.ladder", "kunde_cli.cli.segment"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.nps", "kunde_cli.cli.ladder"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.nps", "kunde_cli.cli.segment"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.profiles", "kunde_cli.cli.ladder"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.profiles", "kunde_cli.cli.segment"): "issue 16 point 3/4 moves it",
     ("kunde_cli.cli.report", "kunde_cli.cli.clv"): "issue 16 point 3/4 moves it",
     ("kunde_cli.cli.report", "kunde_cli.cli.export"): "issue 16 point 3/4 moves it",
 }

@@ -95,9 +95,9 @@ def churn_command(
     from kunde_cli.analytics import churn
     from kunde_cli.cli import common
     from kunde_cli.cli.clv import emit_with_model, workspace_fits
-    from kunde_cli.cli.segment import label_values
     from kunde_cli.render.formats import OutputFormat, resolve_format
     from kunde_cli.render.i18n import label
+    from kunde_cli.words import label_values
 
     loaded = common.load(
         files,

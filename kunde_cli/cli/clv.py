@@ -124,9 +124,9 @@ def clv_command(
     from kunde_cli import schema as s
     from kunde_cli.analytics import value as val
     from kunde_cli.cli import common
-    from kunde_cli.cli.segment import label_values
     from kunde_cli.render.formats import OutputFormat, resolve_format
     from kunde_cli.render.i18n import label
+    from kunde_cli.words import label_values
 
     loaded = common.load(
         files,

@@ -24,18 +24,25 @@ if TYPE_CHECKING:
 
     from kunde_cli.analytics.orders import Overview
     from kunde_cli.app.notes import Note, Notes
+    from kunde_cli.cli.options import Destination, Source
+    from kunde_cli.store.cache import FitCache
 
 __all__ = [
     "CURRENCY_LABELS",
     "Loaded",
+    "churn_tier_frame",
     "currency_code",
+    "emit",
     "file_overview",
     "load",
+    "load_source",
     "open_workspace",
     "parse_mapping",
     "resolve_lang",
     "said_on_stderr",
     "say",
+    "say_reused",
+    "workspace_fits",
 ]
 
 
@@ -154,3 +161,134 @@ def load(
             "nothing to compute them from"
         )
     return loaded
+
+
+def load_source(
+    data: Source,
+    *,
+    need_orders: bool = True,
+    quiet: bool = False,
+    read_once: bool = False,
+) -> Loaded:
+    """:func:`load` from where the data comes from (``--workspace``, FILES and how to
+    read them, ``--as-of``, ``--lang``, ``--config``)."""
+    return load(
+        None if data.files is None else list(data.files),
+        data.workspace,
+        as_of=data.as_of,
+        lang=data.lang,
+        config_path=data.config_path,
+        sheet=data.sheet,
+        preset=data.preset,
+        mapping=None if data.mapping is None else list(data.mapping),
+        dayfirst=data.dayfirst,
+        allow_future=data.allow_future,
+        columns=data.columns,
+        currency=data.currency,
+        need_orders=need_orders,
+        quiet=quiet,
+        read_once=read_once,
+    )
+
+
+def emit(
+    frame: pl.DataFrame,
+    out: Destination,
+    loaded: Loaded | None = None,
+    *,
+    title: str | None = None,
+    kinds: dict[str, str] | None = None,
+    model: dict[str, object] | None = None,
+    lang: str | None = None,
+    currency: str | None = None,
+) -> None:
+    """Write ``frame`` where ``out`` says (:func:`kunde_cli.render.formats.emit`), in
+    the language, currency and as-of date of ``loaded`` (``lang``/``currency`` say them
+    when nothing was loaded).
+
+    With ``model`` (fitted models and their trust checks), JSON is one object
+    ``{"model": …, "rows": […]}``, the rows exactly as plain JSON would write them;
+    every other format is as usual and carries the model in the notes."""
+    from kunde_cli.render import formats
+
+    lang = lang or (loaded.lang if loaded is not None else "da")
+    if currency is None:
+        currency = loaded.config.currency if loaded is not None else "kr."
+    as_of = loaded.as_of if loaded is not None else None
+    if model is not None and out.format is formats.OutputFormat.json:
+        _emit_with_model(frame, model, out.output, kinds)
+        return
+    formats.emit(
+        frame,
+        out.fmt,
+        out.output,
+        title=title,
+        lang=lang,
+        currency=currency,
+        kinds=kinds,
+        csv_style=out.csv_style,
+        bom=out.bom,
+        as_of=as_of,
+    )
+
+
+def _emit_with_model(
+    frame: pl.DataFrame,
+    model: dict[str, object],
+    output: Path | None,
+    kinds: dict[str, str] | None,
+) -> None:
+    import json
+    import sys
+
+    from kunde_cli.render.formats import atomic_write_bytes, frame_to_json, rounded
+
+    # The rows exactly as ``emit`` writes JSON (rounded the same way), made in memory.
+    rows = json.loads(frame_to_json(rounded(frame, kinds)))
+    data = (json.dumps({"model": model, "rows": rows}, ensure_ascii=False) + "\n").encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        atomic_write_bytes(output, data)
+
+
+def day_text(day: date, lang: str) -> str:
+    """A date as the command's notes and titles say it: 31-03-2024 in Danish, else ISO."""
+    return day.strftime("%d-%m-%Y") if lang == "da" else day.isoformat()
+
+
+def churn_tier_frame(orders: pl.LazyFrame, day: date, config: Config) -> pl.LazyFrame:
+    """Churn tiers (customer_id, tier) at ``day``: the ladder's "not inactive" rule."""
+    from kunde_cli.analytics.churn import churn_tiers
+
+    return churn_tiers(orders, as_of=day, config=config.churn).select("customer_id", "tier")
+
+
+def workspace_fits(loaded: Loaded) -> FitCache | None:
+    """The workspace's fit cache (:mod:`kunde_cli.store.cache`), or None for files read
+    directly: those have no folder of the user's own to keep fits in."""
+    ws = getattr(loaded, "workspace", None)
+    if ws is None:
+        return None
+    from kunde_cli.store.cache import FitCache
+
+    return FitCache(ws.path)
+
+
+def say_reused(fits: FitCache | None, lang: str) -> None:
+    """One note on stderr when fits came from the cache (all or some of those looked
+    up); with ``KUNDE_DEBUG`` also why an entry was not used or not kept."""
+    import os
+
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.terminal import note
+
+    if fits is None:
+        return
+    if os.environ.get("KUNDE_DEBUG"):
+        for problem in fits.problems:
+            note(f"fit cache: {problem}")
+    if fits.hits:
+        whole = set(fits.hits) == set(fits.asked)
+        note(label("fit_reused" if whole else "fit_reused_partly", lang))

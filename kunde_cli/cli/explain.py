@@ -123,7 +123,7 @@ def explain_command(
 
     from kunde_cli.analytics.explain import explain_customer
     from kunde_cli.cli import common
-    from kunde_cli.cli.ladder import churn_tier_frame
+    from kunde_cli.cli.common import churn_tier_frame
     from kunde_cli.render.formats import OutputFormat, atomic_write_bytes, emit, resolve_format
     from kunde_cli.render.terminal import print_table
 

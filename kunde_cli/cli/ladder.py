@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kunde_cli.cli import options
-from kunde_cli.cli.segment import Compare, label_values
+from kunde_cli.cli.options import Destination, Source
+from kunde_cli.words import label_values
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import polars as pl
 
-    from kunde_cli.config import Config
+    from kunde_cli.cli.common import Loaded
 
 app = typer.Typer()
 
@@ -26,36 +28,17 @@ class LadderBy(StrEnum):
     customer = "customer"
 
 
-def churn_tier_frame(orders: pl.LazyFrame, day: date, config: Config) -> pl.LazyFrame:
-    """Churn tiers (customer_id, tier) at ``day``: the ladder's "not inactive" rule."""
-    from kunde_cli.analytics.churn import churn_tiers
-
-    return churn_tiers(orders, as_of=day, config=config.churn).select("customer_id", "tier")
-
-
 @app.command("ladder")
+@options.writes_output()
+@options.reads_data
 def ladder_command(
-    files: options.Files = None,
+    data: Source,
+    out: Destination,
     by: Annotated[
         LadderBy,
         typer.Option("--by", help="One row per rung (with the next step up) or per person."),
     ] = LadderBy.rung,
-    compare: Compare = None,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    fmt: options.Format = None,
-    output: options.Output = None,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    csv_style: options.CsvStyle = "plain",
-    bom: options.Bom = False,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
+    compare: options.Compare = None,
 ) -> None:
     """The loyalty ladder: potential → first-time → returning → loyal → ambassador.
 
@@ -68,116 +51,39 @@ def ladder_command(
     from kunde_cli.analytics import ladder as lad
     from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
-    from kunde_cli.render.formats import OutputFormat, emit, resolve_format
 
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-    )
-    cfg, lg = loaded.config, loaded.lang
-    da = lg == "da"
-    when = loaded.as_of.strftime("%d-%m-%Y") if da else loaded.as_of.isoformat()
-    table = resolve_format(fmt, output) is OutputFormat.table
-    tiers = churn_tier_frame(loaded.orders, loaded.as_of, cfg)
+    loaded = common.load_source(data)
+    tiers = common.churn_tier_frame(loaded.orders, loaded.as_of, loaded.config)
     # Ambassadors go by the latest answer up to the day of the one NPS rule (as in
     # kunde nps): an answer given after the last order counts.
-    picked = nps_as_of(loaded.as_of, loaded.survey, given=as_of)
+    picked = nps_as_of(loaded.as_of, loaded.survey, given=data.as_of)
     if loaded.survey is not None:
         from kunde_cli.render.i18n import nps_as_of_note
         from kunde_cli.render.terminal import note
 
-        note(nps_as_of_note(picked, lg))
+        note(nps_as_of_note(picked, loaded.lang))
     rungs = lad.ladder_rungs(
         loaded.orders,
         as_of=loaded.as_of,
         survey=loaded.survey,
         tiers=tiers,
-        config=cfg.ladder,
+        config=loaded.config.ladder,
         answers_as_of=picked.day or loaded.as_of,
     )
-
     if compare is not None:
-        before = compare.date()
-        since = before.strftime("%d-%m-%Y") if da else before.isoformat()
-        moves = lad.ladder_moves(
-            loaded.orders,
-            as_of=loaded.as_of,
-            compare=before,
-            survey=loaded.survey,
-            tiers=tiers,
-            compare_tiers=churn_tier_frame(loaded.orders, before, cfg),
-            config=cfg.ladder,
-            rungs=rungs,
-        ).collect()
-        _note_movements(moves, since, lg)
-        if by is LadderBy.customer:
-            frame = moves
-            if table:
-                frame = label_values(frame, [lad.FROM_RUNG, lad.TO_RUNG], lg)
-                frame = label_values(frame, [lad.MOVEMENT], lg, prefix="move_")
-            emit(
-                frame,
-                fmt,
-                output,
-                title=f"{since} → {when}",
-                lang=lg,
-                currency=cfg.currency,
-                csv_style=csv_style,
-                bom=bom,
-                as_of=loaded.as_of,
-            )
-            return
-        flow = lad.flow_from_moves(moves.lazy()).collect()
-        if table and output is None:
-            side = lad.ladder_side_by_side(flow.lazy()).collect()
-            emit(
-                label_values(side, [lad.RUNG], lg),
-                OutputFormat.table,
-                title=(f"Stigen {since} og {when}" if da else f"The ladder on {since} and {when}"),
-                lang=lg,
-            )
-            matrix = lad.ladder_flow_matrix(flow.lazy()).collect()
-            matrix = label_values(matrix, [lad.FROM_RUNG], lg)
-            from kunde_cli.render.i18n import label
+        _moves(loaded, out, by, compare.date(), tiers, rungs)
+    else:
+        _rungs(loaded, out, by, rungs)
 
-            matrix = matrix.rename({r: label(r, lg) for r in lad.RUNGS})
-            emit(
-                matrix,
-                OutputFormat.table,
-                title=(
-                    f"Fra trin {since} (rækker) til trin {when} (kolonner)"
-                    if da
-                    else f"From rung on {since} (rows) to rung on {when} (columns)"
-                ),
-                lang=lg,
-            )
-            return
-        if table:
-            flow = label_values(flow, [lad.FROM_RUNG, lad.TO_RUNG], lg)
-            flow = label_values(flow, [lad.MOVEMENT], lg, prefix="move_")
-        emit(
-            flow,
-            fmt,
-            output,
-            title=f"{since} → {when}",
-            lang=lg,
-            currency=cfg.currency,
-            csv_style=csv_style,
-            bom=bom,
-            as_of=loaded.as_of,
-        )
-        return
 
+def _rungs(loaded: Loaded, out: Destination, by: LadderBy, rungs: pl.LazyFrame) -> None:
+    """The ladder (or each person's rung) at the as-of date."""
+    from kunde_cli.analytics import ladder as lad
+    from kunde_cli.cli.common import day_text, emit
+
+    lg = loaded.lang
+    da = lg == "da"
+    when = day_text(loaded.as_of, lg)
     if by is LadderBy.customer:
         frame = rungs.collect()
         title = f"Personer på stigen pr. {when}" if da else f"People on the ladder as of {when}"
@@ -185,19 +91,75 @@ def ladder_command(
         frame = lad.ladder_summary(rungs, lang=lg).collect()
         title = f"Loyalitetsstigen pr. {when}" if da else f"The loyalty ladder as of {when}"
         _what_it_means(frame, lg)
-    if table:
+    if out.is_table:
         frame = label_values(frame, [lad.RUNG], lg)
-    emit(
-        frame,
-        fmt,
-        output,
-        title=title,
-        lang=lg,
-        currency=cfg.currency,
-        kinds={lad.INACTIVE: "int"} if by is LadderBy.rung else None,
-        csv_style=csv_style,
-        bom=bom,
+    kinds = {lad.INACTIVE: "int"} if by is LadderBy.rung else None
+    emit(frame, out, loaded, title=title, kinds=kinds)
+
+
+def _moves(
+    loaded: Loaded,
+    out: Destination,
+    by: LadderBy,
+    before: date,
+    tiers: pl.LazyFrame,
+    rungs: pl.LazyFrame,
+) -> None:
+    """--compare: how people moved on the ladder since ``before``."""
+    from kunde_cli.analytics import ladder as lad
+    from kunde_cli.cli.common import churn_tier_frame, day_text, emit
+
+    cfg, lg = loaded.config, loaded.lang
+    when, since = day_text(loaded.as_of, lg), day_text(before, lg)
+    moves = lad.ladder_moves(
+        loaded.orders,
         as_of=loaded.as_of,
+        compare=before,
+        survey=loaded.survey,
+        tiers=tiers,
+        compare_tiers=churn_tier_frame(loaded.orders, before, cfg),
+        config=cfg.ladder,
+        rungs=rungs,
+    ).collect()
+    _note_movements(moves, since, lg)
+    frame = moves if by is LadderBy.customer else lad.flow_from_moves(moves.lazy()).collect()
+    if by is not LadderBy.customer and out.is_table and out.output is None:
+        _flow_tables(frame, lg, since, when)
+        return
+    if out.is_table:
+        frame = label_values(frame, [lad.FROM_RUNG, lad.TO_RUNG], lg)
+        frame = label_values(frame, [lad.MOVEMENT], lg, prefix="move_")
+    emit(frame, out, loaded, title=f"{since} → {when}")
+
+
+def _flow_tables(flow: pl.DataFrame, lg: str, since: str, when: str) -> None:
+    """In a terminal: both ladders side by side, then the from × to matrix."""
+    from kunde_cli.analytics import ladder as lad
+    from kunde_cli.cli.common import emit
+    from kunde_cli.render.formats import OutputFormat
+    from kunde_cli.render.i18n import label
+
+    da = lg == "da"
+    table = Destination(fmt=OutputFormat.table)
+    side = lad.ladder_side_by_side(flow.lazy()).collect()
+    emit(
+        label_values(side, [lad.RUNG], lg),
+        table,
+        title=(f"Stigen {since} og {when}" if da else f"The ladder on {since} and {when}"),
+        lang=lg,
+    )
+    matrix = lad.ladder_flow_matrix(flow.lazy()).collect()
+    matrix = label_values(matrix, [lad.FROM_RUNG], lg)
+    matrix = matrix.rename({r: label(r, lg) for r in lad.RUNGS})
+    emit(
+        matrix,
+        table,
+        title=(
+            f"Fra trin {since} (rækker) til trin {when} (kolonner)"
+            if da
+            else f"From rung on {since} (rows) to rung on {when} (columns)"
+        ),
+        lang=lg,
     )
 
 

@@ -199,7 +199,7 @@ def nps_command(
         frame = nps.nps_by_group(linked, groups).collect()
         _warn_small(frame, lg)
         if table:
-            from kunde_cli.cli.segment import label_values
+            from kunde_cli.words import label_values
 
             frame = label_values(frame, [by.value], lg)
         emit(
@@ -242,7 +242,7 @@ def nps_command(
                 "No word appears in two or more comments of the same group yet.",
             )
         if table:
-            from kunde_cli.cli.segment import label_values
+            from kunde_cli.words import label_values
 
             frame = label_values(frame, [nps.NPS_CATEGORY, "term_kind"], lg)
         title = "Ord i kommentarerne" if da else "Words in the comments"
@@ -273,7 +273,7 @@ def _groups(
         return rfm_segments(scored, config=cfg.rfm).select(s.CUSTOMER_ID, SEGMENT)
     if by is NpsBy.rung:
         from kunde_cli.analytics.ladder import RUNG, ladder_rungs
-        from kunde_cli.cli.ladder import churn_tier_frame
+        from kunde_cli.cli.common import churn_tier_frame
 
         tiers = churn_tier_frame(loaded.orders, day, cfg)
         rungs = ladder_rungs(

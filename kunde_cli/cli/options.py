@@ -1,10 +1,21 @@
-"""Options shared by every command, declared once as Annotated aliases."""
+"""Options shared by every command, declared once as Annotated aliases.
+
+The analysis commands get them as two frozen objects: :class:`Source` (where the data
+comes from) and :class:`Destination` (where the output goes), added to a command by
+the decorators :func:`reads_data` and :func:`writes_output`. A decorator extends the
+command's signature with the shared parameters (Typer reads the signature) and packs
+what the user gave into the object, so no command declares them again.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -174,3 +185,185 @@ AllowFuture = Annotated[
 ]
 
 DEFAULT_WORKSPACE = Path("kunde-data")
+
+Compare = Annotated[
+    datetime | None,
+    typer.Option(
+        "--compare",
+        help="Compare with this earlier date (YYYY-MM-DD): who moved between segments since then.",
+        formats=["%Y-%m-%d", "%d-%m-%Y"],
+        show_default=False,
+    ),
+]
+
+#: The environment variable that gives the pseudonym salt (kunde_cli.store.salt).
+SALT_ENV = "KUNDE_SALT"
+
+Salt = Annotated[
+    str | None,
+    typer.Option(
+        "--salt",
+        help=f"Secret for pseudonyms, at least 16 characters (default: ${SALT_ENV}, else a "
+        "random one kept in ~/.config/kunde/salt). The same salt gives the same pseudonyms.",
+        show_default=False,
+    ),
+]
+
+
+# --- the two objects ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a command's data comes from: files read directly (else the workspace), how
+    to read them, the as-of date, the language and the config file."""
+
+    files: tuple[Path, ...] | None = None
+    workspace: Path = DEFAULT_WORKSPACE
+    as_of: datetime | None = None
+    lang: str | None = None
+    config_path: Path | None = None
+    sheet: str | None = None
+    preset: str | None = None
+    mapping: tuple[str, ...] | None = None
+    dayfirst: bool | None = None
+    allow_future: bool = False
+    columns: str | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a command's output goes: the format (None: from the output's suffix, else
+    a table in a terminal and csv when piped), the file (None: stdout) and the csv
+    dialect."""
+
+    fmt: OutputFormat | str | None = None
+    output: Path | None = None
+    csv_style: str = "plain"
+    bom: bool = False
+
+    @property
+    def format(self) -> OutputFormat:
+        """The format written (see :func:`kunde_cli.render.formats.resolve_format`)."""
+        from kunde_cli.render.formats import resolve_format
+
+        return resolve_format(self.fmt, self.output)
+
+    @property
+    def is_table(self) -> bool:
+        """True when the output is a Rich table (labels in words, not codes)."""
+        return self.format is OutputFormat.table
+
+
+# --- the decorators -----------------------------------------------------------------------
+
+#: Every shared parameter, in the order ``--help`` lists them (after a command's own).
+_SHARED_ORDER = (
+    "files",
+    "workspace",
+    "fmt",
+    "output",
+    "as_of",
+    "lang",
+    "config_path",
+    "csv_style",
+    "bom",
+    "sheet",
+    "preset",
+    "mapping",
+    "dayfirst",
+    "allow_future",
+    "columns",
+    "currency",
+)
+
+
+def _shared(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+def _source_parameters() -> list[inspect.Parameter]:
+    return [
+        _shared("files", Files, None),
+        _shared("workspace", Workspace, DEFAULT_WORKSPACE),
+        _shared("as_of", AsOf, None),
+        _shared("lang", Lang, None),
+        _shared("config_path", ConfigPath, None),
+        _shared("sheet", Sheet, None),
+        _shared("preset", Preset, None),
+        _shared("mapping", Map, None),
+        _shared("dayfirst", DayFirst, None),
+        _shared("allow_future", AllowFuture, False),
+        _shared("columns", Columns, None),
+        _shared("currency", Currency, None),
+    ]
+
+
+def _destination_parameters(formats: bool) -> list[inspect.Parameter]:
+    chosen = [_shared("fmt", Format, None)] if formats else []
+    return [
+        *chosen,
+        _shared("output", Output, None),
+        _shared("csv_style", CsvStyle, "plain"),
+        _shared("bom", Bom, False),
+    ]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _packing(
+    slot: str, parameters: list[inspect.Parameter], pack: Callable[..., Any]
+) -> Callable[[F], F]:
+    """A decorator that replaces the command's parameter ``slot`` by ``parameters`` (in
+    :data:`_SHARED_ORDER`, after the command's own) and calls the command with
+    ``slot=pack(**their values)``."""
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func, eval_str=True)
+        if slot not in signature.parameters:
+            raise TypeError(f"{func.__name__} takes no parameter {slot!r}")
+        kept = [p for p in signature.parameters.values() if p.name != slot]
+        own = [p for p in kept if p.name not in _SHARED_ORDER]
+        shared = sorted(
+            [p for p in kept if p.name in _SHARED_ORDER] + parameters,
+            key=lambda p: _SHARED_ORDER.index(p.name),
+        )
+        defaults = {p.name: p.default for p in parameters}
+
+        @functools.wraps(func)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name, default) for name, default in defaults.items()}
+            return func(*args, **kwargs, **{slot: pack(**values)})
+
+        extended = signature.replace(parameters=[*own, *shared])
+        command.__signature__ = extended  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in extended.parameters.values()}
+        return command  # type: ignore[return-value]
+
+    return decorate
+
+
+def _source(files: list[Path] | None, mapping: list[str] | None, **given: Any) -> Source:
+    return Source(
+        files=None if files is None else tuple(files),
+        mapping=None if mapping is None else tuple(mapping),
+        **given,
+    )
+
+
+def reads_data(func: F) -> F:
+    """Give the command ``data: Source`` from FILES and the reading options (--workspace,
+    --as-of, --lang, --config, --sheet, --preset, --map, --dayfirst, --allow-future,
+    --columns, --currency)."""
+    return _packing("data", _source_parameters(), _source)(func)
+
+
+def writes_output(*, formats: bool = True) -> Callable[[F], F]:
+    """Give the command ``out: Destination`` from --format (unless ``formats`` is
+    False: the command picks csv or xlsx by the output's suffix), --output, --csv-style
+    and --bom."""
+    return _packing("out", _destination_parameters(formats), Destination)

@@ -73,10 +73,10 @@ def profiles_command(
     from kunde_cli.analytics import profiles as prof
     from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
-    from kunde_cli.cli.segment import label_values
     from kunde_cli.render.formats import OutputFormat, emit, resolve_format
     from kunde_cli.render.i18n import label, nps_as_of_note
     from kunde_cli.render.terminal import note
+    from kunde_cli.words import label_values
 
     loaded = common.load(
         files,
@@ -102,7 +102,7 @@ def profiles_command(
 
     if by is ProfilesBy.rung:
         from kunde_cli.analytics import ladder
-        from kunde_cli.cli.ladder import churn_tier_frame
+        from kunde_cli.cli.common import churn_tier_frame
 
         column = ladder.RUNG
         groups = ladder.ladder_rungs(

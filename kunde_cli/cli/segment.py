@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kunde_cli.cli import options
+from kunde_cli.cli.options import Destination, Source
 from kunde_cli.words import label_values
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import polars as pl
+
+    from kunde_cli.cli.common import Loaded
 
 app = typer.Typer()
 
@@ -24,40 +28,17 @@ class SegmentBy(StrEnum):
     customer = "customer"
 
 
-Compare = Annotated[
-    datetime | None,
-    typer.Option(
-        "--compare",
-        help="Compare with this earlier date (YYYY-MM-DD): who moved between segments since then.",
-        formats=["%Y-%m-%d", "%d-%m-%Y"],
-        show_default=False,
-    ),
-]
-
-
 @app.command("segment")
+@options.writes_output()
+@options.reads_data
 def segment_command(
-    files: options.Files = None,
+    data: Source,
+    out: Destination,
     by: Annotated[
         SegmentBy,
         typer.Option("--by", help="One row per segment (with suggested action) or per customer."),
     ] = SegmentBy.segment,
-    compare: Compare = None,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    fmt: options.Format = None,
-    output: options.Output = None,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    csv_style: options.CsvStyle = "plain",
-    bom: options.Bom = False,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
+    compare: options.Compare = None,
 ) -> None:
     """RFM segments: who are your champions, who is at risk, and what to do for each.
 
@@ -67,119 +48,102 @@ def segment_command(
 
     Example: kunde segment ordrer.csv --by customer --format csv > segmenter.csv
     """
-    from kunde_cli.analytics import rfm
     from kunde_cli.cli import common
-    from kunde_cli.render.formats import OutputFormat, emit, resolve_format
+
+    loaded = common.load_source(data)
+    if compare is not None:
+        _moves(loaded, out, by, compare.date())
+    else:
+        _segments(loaded, out, by)
+
+
+def _moves(loaded: Loaded, out: Destination, by: SegmentBy, before: date) -> None:
+    """--compare: who moved from which segment to which since ``before``."""
+    from kunde_cli.analytics import rfm
+    from kunde_cli.cli.common import day_text, emit
     from kunde_cli.render.terminal import note
 
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-    )
     cfg, lg = loaded.config, loaded.lang
     da = lg == "da"
-    when = loaded.as_of.strftime("%d-%m-%Y") if da else loaded.as_of.isoformat()
-    table = resolve_format(fmt, output) is OutputFormat.table
-
-    if compare is not None:
-        before = compare.date()
-        since = before.strftime("%d-%m-%Y") if da else before.isoformat()
-        moves = rfm.customer_segment_moves(
+    when, since = day_text(loaded.as_of, lg), day_text(before, lg)
+    moves = rfm.customer_segment_moves(
+        loaded.orders, as_of=loaded.as_of, compare=before, config=cfg.rfm
+    ).collect()
+    moved = int(moves.get_column(rfm.CHANGED).sum())
+    note(
+        f"{moved} af {moves.height} kunder har skiftet segment siden {since}."
+        if da
+        else f"{moved} of {moves.height} customers changed segment since {since}."
+    )
+    if by is SegmentBy.customer:
+        frame = moves
+        title = f"Segmentskift {since} → {when}" if da else f"Segment changes {since} → {when}"
+    else:
+        frame = rfm.segment_migration(
             loaded.orders, as_of=loaded.as_of, compare=before, config=cfg.rfm
         ).collect()
-        moved = int(moves.get_column(rfm.CHANGED).sum())
-        note(
-            f"{moved} af {moves.height} kunder har skiftet segment siden {since}."
-            if da
-            else f"{moved} of {moves.height} customers changed segment since {since}."
-        )
-        if by is SegmentBy.customer:
-            frame = moves
-            title = f"Segmentskift {since} → {when}" if da else f"Segment changes {since} → {when}"
-        else:
-            frame = rfm.segment_migration(
-                loaded.orders, as_of=loaded.as_of, compare=before, config=cfg.rfm
-            ).collect()
-            title = (
-                f"Segmentvandring {since} → {when}" if da else f"Segment migration {since} → {when}"
-            )
-        if table:
-            frame = label_values(frame, [rfm.FROM_SEGMENT, rfm.TO_SEGMENT], lg)
-        emit(
-            frame,
-            fmt,
-            output,
-            title=title,
-            lang=lg,
-            currency=cfg.currency,
-            csv_style=csv_style,
-            bom=bom,
-            as_of=loaded.as_of,
-        )
-        return
+        title = f"Segmentvandring {since} → {when}" if da else f"Segment migration {since} → {when}"
+    if out.is_table:
+        frame = label_values(frame, [rfm.FROM_SEGMENT, rfm.TO_SEGMENT], lg)
+    emit(frame, out, loaded, title=title)
 
+
+def _segments(loaded: Loaded, out: Destination, by: SegmentBy) -> None:
+    """The segments (or each customer's) at the as-of date."""
+    from kunde_cli.analytics import rfm
+    from kunde_cli.cli.common import day_text, emit
+
+    cfg, lg = loaded.config, loaded.lang
+    da = lg == "da"
+    when = day_text(loaded.as_of, lg)
     scored = rfm.rfm_scores(loaded.orders, as_of=loaded.as_of, config=cfg.rfm).collect()
     segmented = rfm.rfm_segments(scored.lazy(), config=cfg.rfm)
-    if scored.height == 0:
-        note(
-            f"Ingen kunder med en talt ordre pr. {when}."
-            if da
-            else f"No customer has a counted order as of {when}."
-        )
-    else:
-        fixed = rfm.frequency_uses_fixed_breaks(scored.lazy()).collect().item()
-        breaks = rfm.describe_breaks(cfg.rfm.frequency_breaks)
-        rule = (
-            f"F bruger faste grænser ({breaks} ordrer), fordi mange kunder har købt lige mange gange."
-            if da
-            else f"F uses fixed breaks ({breaks} orders) because many customers bought the same number of times."
-        )
-        note(
-            (
-                f"{scored.height} kunder med mindst én ordre pr. {when}. "
-                if da
-                else f"{scored.height} customers with at least one order as of {when}. "
-            )
-            + (rule if fixed else "")
-        )
-
+    _counted(scored, loaded, when)
     if by is SegmentBy.customer:
-        from kunde_cli.analytics.churn import churn_tiers
+        from kunde_cli.cli.common import churn_tier_frame
 
         # The churn tier beside the segment: "champion but cooling" is worth a call.
-        tiers = churn_tiers(loaded.orders, as_of=loaded.as_of, config=cfg.churn).select(
-            "customer_id", "tier"
-        )
+        tiers = churn_tier_frame(loaded.orders, loaded.as_of, cfg)
         frame = segmented.join(tiers, on="customer_id", how="left", maintain_order="left").collect()
         title = f"Kunder og segmenter pr. {when}" if da else f"Customers and segments as of {when}"
     else:
         frame = rfm.segment_summary(segmented, config=cfg.rfm, lang=lg).collect()
         title = f"Segmenter pr. {when}" if da else f"Segments as of {when}"
         _what_it_means(frame, lg)
-    if table:
+    if out.is_table:
         frame = label_values(frame, [rfm.SEGMENT], lg)
         if "tier" in frame.columns:
             frame = label_values(frame, ["tier"], lg, prefix="tier_")
-    emit(
-        frame,
-        fmt,
-        output,
-        title=title,
-        lang=lg,
-        currency=cfg.currency,
-        csv_style=csv_style,
-        bom=bom,
-        as_of=loaded.as_of,
+    emit(frame, out, loaded, title=title)
+
+
+def _counted(scored: pl.DataFrame, loaded: Loaded, when: str) -> None:
+    """On stderr: how many customers were scored, and whether F uses fixed breaks."""
+    from kunde_cli.analytics import rfm
+    from kunde_cli.render.terminal import note
+
+    da = loaded.lang == "da"
+    if scored.height == 0:
+        note(
+            f"Ingen kunder med en talt ordre pr. {when}."
+            if da
+            else f"No customer has a counted order as of {when}."
+        )
+        return
+    fixed = rfm.frequency_uses_fixed_breaks(scored.lazy()).collect().item()
+    breaks = rfm.describe_breaks(loaded.config.rfm.frequency_breaks)
+    rule = (
+        f"F bruger faste grænser ({breaks} ordrer), fordi mange kunder har købt lige mange gange."
+        if da
+        else f"F uses fixed breaks ({breaks} orders) because many customers bought the same number of times."
+    )
+    note(
+        (
+            f"{scored.height} kunder med mindst én ordre pr. {when}. "
+            if da
+            else f"{scored.height} customers with at least one order as of {when}. "
+        )
+        + (rule if fixed else "")
     )
 
 

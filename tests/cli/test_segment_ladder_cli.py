@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from kunde_cli.analytics import ladder as lad
 from kunde_cli.analytics import rfm
 from kunde_cli.cli import common
-from kunde_cli.cli.ladder import churn_tier_frame
+from kunde_cli.cli.common import churn_tier_frame
 from kunde_cli.cli.main import app
 from kunde_cli.config import Config
 from kunde_cli.render.formats import rounded
