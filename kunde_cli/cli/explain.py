@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kunde_cli.cli import options
+from kunde_cli.cli.options import Destination, Source
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import RenderableType
 
     from kunde_cli.analytics.explain import CustomerExplanation
@@ -90,26 +93,14 @@ def explanation_panel(expl: CustomerExplanation, lang: str, currency: str) -> Re
 
 
 @app.command("explain")
+@options.writes_output()
+@options.reads_data
 def explain_command(
+    data: Source,
+    out: Destination,
     customer: Annotated[
         str, typer.Argument(help="Customer id, e-mail or part of the name.", show_default=False)
     ],
-    files: options.Files = None,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    fmt: options.Format = None,
-    output: options.Output = None,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    csv_style: options.CsvStyle = "plain",
-    bom: options.Bom = False,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
 ) -> None:
     """Explain one customer: orders, R/F/M and their bands, segment rule, ladder rule.
 
@@ -117,30 +108,13 @@ def explain_command(
 
     Example: kunde explain anna@example.dk ordrer.csv
     """
-    import json
-
     import polars as pl
 
     from kunde_cli.analytics.explain import explain_customer
     from kunde_cli.cli import common
-    from kunde_cli.cli.common import churn_tier_frame
-    from kunde_cli.render.formats import OutputFormat, atomic_write_bytes, emit, resolve_format
-    from kunde_cli.render.terminal import print_table
+    from kunde_cli.render.formats import OutputFormat
 
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-    )
+    loaded = common.load_source(data)
     cfg, lg = loaded.config, loaded.lang
     expl = explain_customer(
         loaded.orders,
@@ -148,42 +122,45 @@ def explain_command(
         as_of=loaded.as_of,
         config=cfg,
         survey=loaded.survey,
-        tiers=churn_tier_frame(loaded.orders, loaded.as_of, cfg),
+        tiers=common.churn_tier_frame(loaded.orders, loaded.as_of, cfg),
         lang=lg,
     )
-    chosen = resolve_format(fmt, output)
+    chosen = out.format
     if chosen is OutputFormat.table:
-        import io
-        import sys
+        _write(explanation_panel(expl, lg, cfg.currency), out.output)
+    elif chosen is OutputFormat.json:
+        _write(_json_text(expl), out.output)
+    else:
+        common.emit(pl.DataFrame([explanation_row(expl)]), out, loaded)
 
-        panel = explanation_panel(expl, lg, cfg.currency)
+
+def _json_text(expl: CustomerExplanation) -> bytes:
+    """The full explanation (nested) as JSON, numbers rounded as in every file."""
+    import json
+
+    from kunde_cli.render.formats import rounded_json
+
+    payload = rounded_json(expl.to_dict())
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _write(content: RenderableType | bytes, output: Path | None) -> None:
+    """A panel (printed as Rich prints it) or bytes, to stdout or to ``output``."""
+    import io
+    import sys
+
+    from kunde_cli.render.formats import atomic_write_bytes
+    from kunde_cli.render.terminal import print_table
+
+    if not isinstance(content, bytes):
         if output is None:
-            print_table(panel, file=sys.stdout)
-        else:
-            sink = io.StringIO()
-            print_table(panel, file=sink)
-            atomic_write_bytes(output, sink.getvalue().encode("utf-8"))
-        return
-    if chosen is OutputFormat.json:
-        import sys
-
-        from kunde_cli.render.formats import rounded_json
-
-        payload = rounded_json(expl.to_dict())
-        data = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        if output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            atomic_write_bytes(output, data)
-        return
-    emit(
-        pl.DataFrame([explanation_row(expl)]),
-        chosen,
-        output,
-        lang=lg,
-        currency=cfg.currency,
-        csv_style=csv_style,
-        bom=bom,
-        as_of=loaded.as_of,
-    )
+            print_table(content, file=sys.stdout)
+            return
+        sink = io.StringIO()
+        print_table(content, file=sink)
+        content = sink.getvalue().encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        atomic_write_bytes(output, content)

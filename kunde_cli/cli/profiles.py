@@ -8,9 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kunde_cli.cli import options
+from kunde_cli.cli.options import Destination, Source
+from kunde_cli.words import label_values
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    import polars as pl
+
     from kunde_cli.analytics.profiles import PersonaCard
+    from kunde_cli.cli.common import Loaded
 
 app = typer.Typer()
 
@@ -36,27 +43,15 @@ _TERMINAL_COLUMNS = (
 
 
 @app.command("profiles")
+@options.writes_output()
+@options.reads_data
 def profiles_command(
-    files: options.Files = None,
+    data: Source,
+    out: Destination,
     by: Annotated[
         ProfilesBy,
         typer.Option("--by", help="Profile each RFM segment or each rung of the loyalty ladder."),
     ] = ProfilesBy.segment,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    fmt: options.Format = None,
-    output: options.Output = None,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    csv_style: options.CsvStyle = "plain",
-    bom: options.Bom = False,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
 ) -> None:
     """Customer profiles per segment (or ladder rung), with a persona card for each.
 
@@ -73,55 +68,18 @@ def profiles_command(
     from kunde_cli.analytics import profiles as prof
     from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
-    from kunde_cli.render.formats import OutputFormat, emit, resolve_format
     from kunde_cli.render.i18n import label, nps_as_of_note
     from kunde_cli.render.terminal import note
-    from kunde_cli.words import label_values
 
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-        read_once=True,
-    )
+    loaded = common.load_source(data, read_once=True)
     lg, cfg = loaded.lang, loaded.config
-    lines = loaded.orders
-    when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
+    when = common.day_text(loaded.as_of, lg)
     # Survey answers count up to the day of the one NPS rule (as in kunde nps).
-    picked = nps_as_of(loaded.as_of, loaded.survey, given=as_of)
+    picked = nps_as_of(loaded.as_of, loaded.survey, given=data.as_of)
     answers_day = picked.day or loaded.as_of
-
-    if by is ProfilesBy.rung:
-        from kunde_cli.analytics import ladder
-        from kunde_cli.cli.common import churn_tier_frame
-
-        column = ladder.RUNG
-        groups = ladder.ladder_rungs(
-            lines,
-            as_of=loaded.as_of,
-            survey=loaded.survey,
-            tiers=churn_tier_frame(lines, loaded.as_of, cfg),
-            config=cfg.ladder,
-            answers_as_of=answers_day,
-        )
-    else:
-        from kunde_cli.analytics import rfm
-
-        column = rfm.SEGMENT
-        groups = rfm.rfm_segments(
-            rfm.rfm_scores(lines, as_of=loaded.as_of, config=cfg.rfm), config=cfg.rfm
-        )
+    column, groups = _groups(loaded, by, answers_day)
     frame = prof.segment_profiles(
-        lines,
+        loaded.orders,
         groups.collect().lazy(),  # used by every part of the profile: build it once
         as_of=loaded.as_of,
         survey=loaded.survey,
@@ -132,25 +90,37 @@ def profiles_command(
     if loaded.survey is not None:
         note(nps_as_of_note(picked, lg))
 
-    if resolve_format(fmt, output) is not OutputFormat.table:
-        emit(
-            frame,
-            fmt,
-            output,
-            title=title,
-            lang=lg,
-            currency=cfg.currency,
-            csv_style=csv_style,
-            bom=bom,
-            as_of=loaded.as_of,
-        )
+    if not out.is_table:
+        common.emit(frame, out, loaded, title=title)
         return
     cards = prof.persona_cards(frame, lg, by=column, currency=cfg.currency)
     shown = label_values(frame.select(column, *_TERMINAL_COLUMNS), [column], lg)
-    emit(shown, fmt, output, title=title, lang=lg, currency=cfg.currency, as_of=loaded.as_of)
-    if output is None:
+    common.emit(shown, out, loaded, title=title)
+    if out.output is None:
         _print_cards(cards, lg)
         note(label("profiles_note", lg))
+
+
+def _groups(loaded: Loaded, by: ProfilesBy, answers_day: date) -> tuple[str, pl.LazyFrame]:
+    """The group column and each customer's group: RFM segment or ladder rung."""
+    cfg, lines = loaded.config, loaded.orders
+    if by is ProfilesBy.rung:
+        from kunde_cli.analytics import ladder
+        from kunde_cli.cli.common import churn_tier_frame
+
+        return ladder.RUNG, ladder.ladder_rungs(
+            lines,
+            as_of=loaded.as_of,
+            survey=loaded.survey,
+            tiers=churn_tier_frame(lines, loaded.as_of, cfg),
+            config=cfg.ladder,
+            answers_as_of=answers_day,
+        )
+    from kunde_cli.analytics import rfm
+
+    return rfm.SEGMENT, rfm.rfm_segments(
+        rfm.rfm_scores(lines, as_of=loaded.as_of, config=cfg.rfm), config=cfg.rfm
+    )
 
 
 def _print_cards(cards: list[PersonaCard], lang: str) -> None:

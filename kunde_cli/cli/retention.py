@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kunde_cli.cli import options
+from kunde_cli.cli.options import Destination, Source
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.retention import RepurchaseSummary
@@ -24,8 +25,11 @@ class PeriodChoice(StrEnum):
 
 
 @app.command("retention")
+@options.writes_output()
+@options.reads_data
 def retention_command(
-    files: options.Files = None,
+    data: Source,
+    out: Destination,
     period: Annotated[
         PeriodChoice, typer.Option("--period", "-p", help="Length of each period.")
     ] = PeriodChoice.month,
@@ -46,21 +50,6 @@ def retention_command(
             "since, share still buying.",
         ),
     ] = False,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    fmt: options.Format = None,
-    output: options.Output = None,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    csv_style: options.CsvStyle = "plain",
-    bom: options.Bom = False,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
 ) -> None:
     """Retention rate per month, quarter or year, and the cohort table.
 
@@ -90,26 +79,11 @@ def retention_command(
     """
     from kunde_cli.analytics import retention as ret
     from kunde_cli.cli import common
-    from kunde_cli.render.formats import emit
     from kunde_cli.render.i18n import label
 
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-    )
-    lg, cfg = loaded.lang, loaded.config
-    when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
-
+    loaded = common.load_source(data)
+    lg = loaded.lang
+    when = common.day_text(loaded.as_of, lg)
     if cohorts:
         frame = ret.cohort_matrix(ret.cohort_table(loaded.orders, as_of=loaded.as_of))
         kinds = {c: "percent" for c in frame.columns if c.startswith(ret.MONTH_PREFIX)}
@@ -126,18 +100,7 @@ def retention_command(
 
     summary = ret.repurchase_summary(loaded.orders, as_of=loaded.as_of)
     _print_summary(summary, lg, when, window if not cohorts else None)
-    emit(
-        frame,
-        fmt,
-        output,
-        title=title,
-        lang=lg,
-        currency=cfg.currency,
-        kinds=kinds,
-        csv_style=csv_style,
-        bom=bom,
-        as_of=loaded.as_of,
-    )
+    common.emit(frame, out, loaded, title=title, kinds=kinds)
 
 
 def _print_summary(summary: RepurchaseSummary, lang: str, when: str, window: int | None) -> None:
