@@ -77,12 +77,8 @@ ALLOWED_UPWARD: dict[tuple[str, str], str] = {
     ("kunde_cli.config", "kunde_cli.ingest.statuses"): "issue 16 point 3/4 moves it",
 }
 
-# Command modules importing another command module today (importer, imported).
-ALLOWED_COMMAND_IMPORTS: dict[tuple[str, str], str] = {
-    ("kunde_cli.cli.churn", "kunde_cli.cli.clv"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.report", "kunde_cli.cli.clv"): "issue 16 point 3/4 moves it",
-    ("kunde_cli.cli.report", "kunde_cli.cli.export"): "issue 16 point 3/4 moves it",
-}
+# Command modules importing another command module today (importer, imported): none.
+ALLOWED_COMMAND_IMPORTS: dict[tuple[str, str], str] = {}
 
 
 def picture_floors(picture: str) -> list[tuple[str, ...]]:

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kunde_cli.cli import options
+from kunde_cli.cli.options import Destination, Source
 
 if TYPE_CHECKING:
     from datetime import date
 
     import polars as pl
 
+    from kunde_cli.cli.common import Loaded
     from kunde_cli.config import Config
     from kunde_cli.store.cache import FitCache
 
@@ -28,8 +30,11 @@ class PurchaseModel(StrEnum):
 
 
 @app.command("churn")
+@options.writes_output()
+@options.reads_data
 def churn_command(
-    files: options.Files = None,
+    data: Source,
+    out: Destination,
     show_list: Annotated[
         bool,
         typer.Option(
@@ -58,21 +63,6 @@ def churn_command(
         int,
         typer.Option("--horizon", min=1, help="Months ahead for expected purchases (--model)."),
     ] = 12,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    fmt: options.Format = None,
-    output: options.Output = None,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    csv_style: options.CsvStyle = "plain",
-    bom: options.Bom = False,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
 ) -> None:
     """Who is drifting away: customers by activity tier, and who to win back.
 
@@ -94,28 +84,10 @@ def churn_command(
     """
     from kunde_cli.analytics import churn
     from kunde_cli.cli import common
-    from kunde_cli.cli.clv import emit_with_model, workspace_fits
-    from kunde_cli.render.formats import OutputFormat, resolve_format
-    from kunde_cli.render.i18n import label
-    from kunde_cli.words import label_values
 
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-    )
+    loaded = common.load_source(data)
     lg, cfg = loaded.lang, loaded.config
     wanted = churn.parse_tiers(tier) if (show_list or tier) else None
-    when = loaded.as_of.strftime("%d-%m-%Y") if lg == "da" else loaded.as_of.isoformat()
     tiers = churn.churn_tiers(loaded.orders, as_of=loaded.as_of, config=cfg.churn).collect()
     _print_rule(tiers, cfg, lg)
     model_info = None
@@ -127,36 +99,39 @@ def churn_command(
             model.value,
             horizon,
             lg,
-            fits=workspace_fits(loaded),
+            fits=common.workspace_fits(loaded),
         )
+    frame, title = _table(tiers, loaded, wanted)
+    if out.is_table:
+        from kunde_cli.words import label_values
 
+        frame = label_values(frame, [churn.TIER], lg, prefix="tier_")
+        frame = label_values(frame, [churn.SEGMENT], lg)
+    kinds = {churn.USUAL_GAP: "int", churn.THRESHOLD: "int"}
+    common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info)
+
+
+def _table(
+    tiers: pl.DataFrame, loaded: Loaded, wanted: tuple[str, ...] | None
+) -> tuple[pl.DataFrame, str]:
+    """The reactivation list of the ``wanted`` tiers, else the summary per tier (with
+    its sentence on stderr), and its title."""
+    from kunde_cli.analytics import churn
+    from kunde_cli.cli.common import day_text
+    from kunde_cli.render.i18n import label
+
+    lg, cfg = loaded.lang, loaded.config
+    when = day_text(loaded.as_of, lg)
     if wanted is not None:
         segments = _segments(loaded.orders, loaded.as_of, cfg)
         frame = churn.reactivation_list(
             tiers, loaded.orders, wanted=wanted, segments=segments, lang=lg
         ).collect()
         names = ", ".join(label(f"tier_{t}", lg).lower() for t in wanted)
-        title = label("churn_list_title", lg).format(tiers=names, as_of=when)
-    else:
-        frame = churn.tier_summary(tiers).collect()
-        _print_summary(frame, lg, cfg.currency)
-        title = label("churn_title", lg).format(as_of=when)
-    if resolve_format(fmt, output) is OutputFormat.table:
-        frame = label_values(frame, [churn.TIER], lg, prefix="tier_")
-        frame = label_values(frame, [churn.SEGMENT], lg)
-    emit_with_model(
-        frame,
-        model_info,
-        fmt,
-        output,
-        title=title,
-        lang=lg,
-        currency=cfg.currency,
-        kinds={churn.USUAL_GAP: "int", churn.THRESHOLD: "int"},
-        csv_style=csv_style,
-        bom=bom,
-        as_of=loaded.as_of,
-    )
+        return frame, label("churn_list_title", lg).format(tiers=names, as_of=when)
+    frame = churn.tier_summary(tiers).collect()
+    _print_summary(frame, lg, cfg.currency)
+    return frame, label("churn_title", lg).format(as_of=when)
 
 
 def _segments(lines: pl.LazyFrame, as_of: date, cfg: Config) -> pl.LazyFrame:
@@ -184,14 +159,14 @@ def _add_model(
     from kunde_cli.analytics import churn
     from kunde_cli.analytics.clv import MODEL_BGNBD, REPEAT_PURCHASES, predict_purchases
     from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
-    from kunde_cli.cli.clv import (
+    from kunde_cli.cli.common import say_reused
+    from kunde_cli.errors import ModelError
+    from kunde_cli.render.fits import (
         failed_checks_text,
         fit_failure_json,
         fit_json,
         print_fit_notes,
-        say_reused,
     )
-    from kunde_cli.errors import ModelError
     from kunde_cli.render.i18n import label
     from kunde_cli.render.numbers import format_number
     from kunde_cli.render.terminal import note, warn

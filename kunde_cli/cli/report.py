@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kunde_cli.cli import options
-from kunde_cli.cli.export import Salt
+from kunde_cli.cli.options import Source
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from kunde_cli.cli.common import Loaded
 
 app = typer.Typer()
 
@@ -79,8 +81,9 @@ class _Progress:
 
 
 @app.command("report")
+@options.reads_data
 def report_command(
-    files: options.Files = None,
+    data: Source,
     output_dir: Annotated[
         Path,
         typer.Option(
@@ -118,18 +121,7 @@ def report_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No notes on stderr (errors still show).")
     ] = False,
-    salt: Salt = None,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
+    salt: options.Salt = None,
 ) -> None:
     """Write the full report: one HTML file and one Excel workbook, and print their paths.
 
@@ -137,66 +129,88 @@ def report_command(
 
     Example: kunde report --output-dir rapporter --compare 2024-01-01
     """
-    from kunde_cli.analytics.nps import nps_as_of
-    from kunde_cli.app.report import build_report
     from kunde_cli.cli import common
-    from kunde_cli.cli.clv import say_reused, workspace_fits
-    from kunde_cli.render.formats import write_outputs
-    from kunde_cli.render.html import report_html_bytes
     from kunde_cli.render.i18n import label
-    from kunde_cli.render.workbook import report_workbook
 
     check_output_dir(output_dir)
-    before = None if files or anonymise else _workspace_state(workspace)
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-        quiet=quiet,
-        read_once=True,
-    )
-    orders = loaded.orders
-    lg = loaded.lang
+    before = None if data.files or anonymise else _workspace_state(data.workspace)
+    loaded = common.load_source(data, quiet=quiet, read_once=True)
     key = resolve_salt_if(anonymise, salt)
     html_path, xlsx_path = report_paths(output_dir, loaded.as_of)
-    fits = workspace_fits(loaded) if model else None
-    options = [as_of, compare, model, sheet, preset, mapping, dayfirst, allow_future, columns]
-    record = _record_of(loaded, before, (html_path, xlsx_path), [*options, currency])
+    fits = common.workspace_fits(loaded) if model else None
+    record = _record_of(loaded, before, (html_path, xlsx_path), _given(data, compare, model))
     if record is not None and (same := record.unchanged()) is not None:
         # Same data, options and kunde, and the files are the very ones written then.
         if not quiet:
-            _say([*same, label("report_unchanged", lg)])
-        sys.stdout.write(f"{html_path}\n{xlsx_path}\n")
-        sys.stdout.flush()
-        return
-    with _Progress(lg, enabled=not quiet) as progress:
-        data = build_report(
-            orders,
+            _say([*same, label("report_unchanged", loaded.lang)])
+    else:
+        html, workbook, lines = _write_report(
+            loaded, data, (html_path, xlsx_path), compare, key, model, fits, quiet
+        )
+        if record is not None:
+            record.record((html, workbook), lines)
+        if not quiet:
+            _say(lines)
+            common.say_reused(fits, loaded.lang)
+    sys.stdout.write(f"{html_path}\n{xlsx_path}\n")
+    sys.stdout.flush()
+
+
+def _given(data: Source, compare: datetime | None, model: bool) -> list[Any]:
+    """The options a report was asked with, as the record of the last report keeps them
+    (a report asked otherwise is made again)."""
+    return [
+        data.as_of,
+        compare,
+        model,
+        data.sheet,
+        data.preset,
+        None if data.mapping is None else list(data.mapping),
+        data.dayfirst,
+        data.allow_future,
+        data.columns,
+        data.currency,
+    ]
+
+
+def _write_report(
+    loaded: Loaded,
+    data: Source,
+    paths: tuple[Path, Path],
+    compare: datetime | None,
+    key: str | None,
+    model: bool,
+    fits: Any,
+    quiet: bool,
+) -> tuple[bytes, bytes, list[str]]:
+    """Build the report, write the HTML file and the workbook (both or neither), and
+    return their bytes and the lines to say on stderr."""
+    from kunde_cli.analytics.nps import nps_as_of
+    from kunde_cli.app.report import build_report
+    from kunde_cli.render.formats import write_outputs
+    from kunde_cli.render.html import report_html_bytes
+    from kunde_cli.render.workbook import report_workbook
+
+    html_path, xlsx_path = paths
+    with _Progress(loaded.lang, enabled=not quiet) as progress:
+        report = build_report(
+            loaded.orders,
             as_of=loaded.as_of,
             survey=loaded.survey,
             compare=compare.date() if compare is not None else None,
             config=loaded.config,
-            lang=lg,
+            lang=loaded.lang,
             anonymise_salt=key,
             fit_model=model,
             on_step=progress.step,
             # Answers given after the last order still count (the one NPS rule).
-            nps_date=nps_as_of(loaded.as_of, loaded.survey, given=as_of),
+            nps_date=nps_as_of(loaded.as_of, loaded.survey, given=data.as_of),
             fits=fits,
         )
         progress.step("html")
-        html = report_html_bytes(data)
+        html = report_html_bytes(report)
         progress.step("xlsx")
-        workbook, sheets = report_workbook(data)
+        workbook, sheets = report_workbook(report)
         # Both files are complete on disk before either replaces a previous one: a
         # full disk leaves the previous report and workbook as they were.
         write_outputs(
@@ -205,14 +219,7 @@ def report_command(
             if html_path.exists() or xlsx_path.exists()
             else "no report was written",
         )
-    lines = list(_notes(data, sheets))
-    if record is not None:
-        record.record((html, workbook), lines)
-    if not quiet:
-        _say(lines)
-        say_reused(fits, lg)
-    sys.stdout.write(f"{html_path}\n{xlsx_path}\n")
-    sys.stdout.flush()
+    return html, workbook, list(_notes(report, sheets))
 
 
 def _workspace_state(workspace: Path) -> str | None:
@@ -264,7 +271,7 @@ def resolve_salt_if(anonymise: bool, salt: str | None) -> str | None:
     """The pseudonym salt when the report is anonymised, else None."""
     if not anonymise:
         return None
-    from kunde_cli.cli.export import resolve_salt
+    from kunde_cli.store.salt import resolve_salt
 
     return resolve_salt(salt)
 
