@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kunde_cli.cli import options
+from kunde_cli.cli.options import Destination, Source
 
 if TYPE_CHECKING:
     from datetime import date
 
     import polars as pl
 
-    from kunde_cli.analytics.nps import NpsSummary
+    from kunde_cli.analytics.nps import NpsDate, NpsSummary
     from kunde_cli.cli.common import Loaded
 
 app = typer.Typer()
@@ -43,8 +44,11 @@ class NpsList(StrEnum):
 
 
 @app.command("nps")
+@options.writes_output()
+@options.reads_data
 def nps_command(
-    files: options.Files = None,
+    data: Source,
+    out: Destination,
     period: Annotated[
         NpsPeriod | None,
         typer.Option("--period", help="NPS per month or quarter, with answers per period."),
@@ -71,21 +75,6 @@ def nps_command(
         int,
         typer.Option("--top", min=1, help="Words and phrases per group with --comments."),
     ] = 10,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    fmt: options.Format = None,
-    output: options.Output = None,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    csv_style: options.CsvStyle = "plain",
-    bom: options.Bom = False,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
 ) -> None:
     """Net Promoter Score: % promoters (9–10) − % detractors (0–6), with its 95 % interval.
 
@@ -98,44 +87,58 @@ def nps_command(
 
     Example: kunde nps --list detractors --format xlsx --output kritikere.xlsx
     """
-    import polars as pl
-
     from kunde_cli.analytics import nps
     from kunde_cli.cli import common
-    from kunde_cli.errors import ConfigError, WorkspaceError
-    from kunde_cli.render.formats import OutputFormat, emit, resolve_format
-    from kunde_cli.render.i18n import nps_as_of_note
 
-    chosen = [
-        name
-        for name, given in (
-            ("--period", period is not None),
-            ("--by", by is not None),
-            ("--list", follow_up is not None),
-            ("--comments", comments),
+    _one_view(period=period, by=by, follow_up=follow_up, comments=comments)
+    loaded = common.load_source(data, need_orders=False)
+    survey = _survey(loaded)
+    has_orders = _has_orders(loaded)
+    # Orders (segments, tiers, lists) stay at the orders' as-of; the answers count up
+    # to the day of the one NPS rule, which every command reading answers shares.
+    picked = nps.nps_as_of(loaded.as_of if has_orders else None, survey, given=data.as_of)
+    linked = (
+        nps.link_answers(nps.answers_up_to(survey, as_of=picked.day), loaded.orders)
+        .collect()
+        .lazy()
+    )
+    summary = nps.nps_summary(linked)
+    _say_counted(summary, picked, linked, loaded, has_orders)
+    view = _View(loaded, out, linked, picked, has_orders)
+    if period is not None:
+        view.by_period(period)
+    elif by is not None:
+        view.by_group(by)
+    elif follow_up is not None:
+        view.follow_up(follow_up)
+    elif comments:
+        view.comments(top)
+    else:
+        view.emit(
+            summary.to_frame().with_columns(picked.columns()),
+            f"NPS pr. {view.when}" if view.da else f"NPS as of {view.when}",
         )
-        if given
-    ]
+
+
+def _one_view(**given: object) -> None:
+    """One view at a time: the summary, --period, --by, --list or --comments."""
+    from kunde_cli.errors import ConfigError
+
+    flags = {"period": "--period", "by": "--by", "follow_up": "--list", "comments": "--comments"}
+    chosen = [flags[name] for name, value in given.items() if value not in (None, False)]
     if len(chosen) > 1:
         raise ConfigError(
             f"choose one view at a time, not {' and '.join(chosen)}",
             hint="run kunde nps once per view, e.g. kunde nps --period month",
         )
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-        need_orders=False,
-    )
+
+
+def _survey(loaded: Loaded) -> pl.LazyFrame:
+    """The survey answers; refused when there are none."""
+    import polars as pl
+
+    from kunde_cli.errors import WorkspaceError
+
     survey = loaded.survey
     if survey is None or survey.select(pl.len()).collect().item() == 0:
         raise WorkspaceError(
@@ -143,21 +146,23 @@ def nps_command(
             hint="read a survey export first: kunde ingest --kind survey svar.csv "
             "(or give it directly: kunde nps ordrer.csv svar.csv)",
         )
-    has_orders = loaded.lines.select(pl.len()).collect().item() > 0
-    # Orders (segments, tiers, lists) stay at the orders' as-of; the answers count up
-    # to the day of the one NPS rule, which every command reading answers shares.
-    day = loaded.as_of
-    picked = nps.nps_as_of(day if has_orders else None, survey, given=as_of)
-    answers_day = picked.day or day
-    lg, cfg = loaded.lang, loaded.config
-    da = lg == "da"
-    when = answers_day.strftime("%d-%m-%Y") if da else answers_day.isoformat()
-    linked = (
-        nps.link_answers(nps.answers_up_to(survey, as_of=picked.day), loaded.orders)
-        .collect()
-        .lazy()
-    )
-    summary = nps.nps_summary(linked)
+    return survey
+
+
+def _has_orders(loaded: Loaded) -> bool:
+    import polars as pl
+
+    return bool(loaded.lines.select(pl.len()).collect().item() > 0)
+
+
+def _say_counted(
+    summary: NpsSummary, picked: NpsDate, linked: pl.LazyFrame, loaded: Loaded, has_orders: bool
+) -> None:
+    """On stderr: the NPS in one sentence, the answers' date, and answers not linked."""
+    from kunde_cli.analytics import nps
+    from kunde_cli.render.i18n import nps_as_of_note
+
+    lg = loaded.lang
     _headline(summary, lg)
     _note(lg, nps_as_of_note(picked, "da"), nps_as_of_note(picked, "en"))
     if has_orders:
@@ -170,91 +175,110 @@ def nps_command(
                 f"{unmatched} answers could not be linked to a customer in the orders (customer "
                 "number or e-mail); they count in the NPS but not in --by.",
             )
-    table = resolve_format(fmt, output) is OutputFormat.table
-    common_args = {
-        "lang": lg,
-        "currency": cfg.currency,
-        "csv_style": csv_style,
-        "bom": bom,
-        "as_of": loaded.as_of,
-    }
 
-    if period is not None:
-        frame = nps.nps_by_period(linked, as_of=answers_day, period=period.value).collect()
-        _warn_small(frame, lg)
+
+class _View:
+    """The views of ``kunde nps`` on the linked answers, each written where ``out`` says."""
+
+    def __init__(
+        self,
+        loaded: Loaded,
+        out: Destination,
+        linked: pl.LazyFrame,
+        picked: NpsDate,
+        has_orders: bool,
+    ) -> None:
+        from kunde_cli.cli.common import day_text
+
+        self.loaded, self.out, self.linked, self.picked = loaded, out, linked, picked
+        self.has_orders = has_orders
+        self.lg = loaded.lang
+        self.da = self.lg == "da"
+        self.answers_day = picked.day or loaded.as_of
+        self.when = day_text(self.answers_day, self.lg)
+
+    def emit(self, frame: pl.DataFrame, title: str) -> None:
+        from kunde_cli.cli.common import emit
+
+        emit(frame, self.out, self.loaded, title=title)
+
+    def by_period(self, period: NpsPeriod) -> None:
+        from kunde_cli.analytics import nps
+
+        frame = nps.nps_by_period(self.linked, as_of=self.answers_day, period=period.value)
+        table = frame.collect()
+        _warn_small(table, self.lg)
         title = (
             f"NPS pr. {'måned' if period is NpsPeriod.month else 'kvartal'}"
-            if da
-            else (f"NPS by {period.value}")
+            if self.da
+            else f"NPS by {period.value}"
         )
-        emit(frame, fmt, output, title=title, **common_args)
-        return
-    if by is not None:
-        if not has_orders:
+        self.emit(table, title)
+
+    def by_group(self, by: NpsBy) -> None:
+        from kunde_cli.analytics import nps
+        from kunde_cli.errors import WorkspaceError
+        from kunde_cli.words import label_values
+
+        if not self.has_orders:
             raise WorkspaceError(
                 f"--by {by.value} needs the orders to know each customer's {by.value}",
                 hint="give the orders too: kunde nps ordrer.csv svar.csv (or kunde ingest ordrer.csv)",
             )
-        groups = _groups(by, loaded, linked, picked.day)
-        frame = nps.nps_by_group(linked, groups).collect()
-        _warn_small(frame, lg)
-        if table:
-            from kunde_cli.words import label_values
+        groups = _groups(by, self.loaded, self.linked, self.picked.day)
+        frame = nps.nps_by_group(self.linked, groups).collect()
+        _warn_small(frame, self.lg)
+        if self.out.is_table:
+            frame = label_values(frame, [by.value], self.lg)
+        self.emit(frame, f"NPS pr. {self.when}" if self.da else f"NPS as of {self.when}")
 
-            frame = label_values(frame, [by.value], lg)
-        emit(
-            frame,
-            fmt,
-            output,
-            title=f"NPS pr. {when}" if da else f"NPS as of {when}",
-            **common_args,
-        )
-        return
-    if follow_up is not None:
+    def follow_up(self, kind: NpsList) -> None:
+        from kunde_cli.analytics import nps
+
         frame = nps.follow_up_list(
-            linked, loaded.orders, as_of=day, kind=follow_up.value, answers_as_of=answers_day
+            self.linked,
+            self.loaded.orders,
+            as_of=self.loaded.as_of,
+            kind=kind.value,
+            answers_as_of=self.answers_day,
         ).collect()
-        if follow_up is NpsList.detractors:
+        if kind is NpsList.detractors:
             _note(
-                lg,
+                self.lg,
                 f"{frame.height} kritikere. Ring eller skriv personligt til dem øverst først: et "
                 "hurtigt svar kan vende en utilfreds kunde.",
                 f"{frame.height} detractors. Call or write personally to those at the top first: "
                 "a quick answer can win an unhappy customer back.",
             )
-            title = "Kritikere at følge op på" if da else "Detractors to follow up"
+            title = "Kritikere at følge op på" if self.da else "Detractors to follow up"
         else:
             _note(
-                lg,
+                self.lg,
                 f"{frame.height} promotorer. Bed dem om en anmeldelse eller om at anbefale jer "
                 "til en ven.",
                 f"{frame.height} promoters. Ask them for a review or to recommend you to a friend.",
             )
-            title = "Promotorer at bede om en anmeldelse" if da else "Promoters to ask for a review"
-        emit(frame, fmt, output, title=title, **common_args)
-        return
-    if comments:
-        frame = nps.nps_comment_terms(linked, n=top).collect()
+            title = (
+                "Promotorer at bede om en anmeldelse"
+                if self.da
+                else "Promoters to ask for a review"
+            )
+        self.emit(frame, title)
+
+    def comments(self, top: int) -> None:
+        from kunde_cli.analytics import nps
+        from kunde_cli.words import label_values
+
+        frame = nps.nps_comment_terms(self.linked, n=top).collect()
         if frame.height == 0:
             _note(
-                lg,
+                self.lg,
                 "Ingen ord går igen i mindst to kommentarer fra samme gruppe endnu.",
                 "No word appears in two or more comments of the same group yet.",
             )
-        if table:
-            from kunde_cli.words import label_values
-
-            frame = label_values(frame, [nps.NPS_CATEGORY, "term_kind"], lg)
-        title = "Ord i kommentarerne" if da else "Words in the comments"
-        emit(frame, fmt, output, title=title, **common_args)
-        return
-    emit(
-        summary.to_frame().with_columns(picked.columns()),
-        fmt,
-        output,
-        title=f"NPS pr. {when}" if da else f"NPS as of {when}",
-        **common_args,
-    )
+        if self.out.is_table:
+            frame = label_values(frame, [nps.NPS_CATEGORY, "term_kind"], self.lg)
+        self.emit(frame, "Ord i kommentarerne" if self.da else "Words in the comments")
 
 
 def _groups(
