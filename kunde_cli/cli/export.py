@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kunde_cli.cli import options
+from kunde_cli.cli.options import Destination, Salt, Source
+
+if TYPE_CHECKING:
+    from kunde_cli.analytics.export_lists import ActionList
 
 app = typer.Typer()
-
-#: The environment variable that gives the pseudonym salt (kunde_cli.store.salt).
-SALT_ENV = "KUNDE_SALT"
 
 
 class Shape(StrEnum):
@@ -22,17 +24,6 @@ class Shape(StrEnum):
     generic = "generic"
     mailchimp = "mailchimp"
     klaviyo = "klaviyo"
-
-
-Salt = Annotated[
-    str | None,
-    typer.Option(
-        "--salt",
-        help=f"Secret for pseudonyms, at least 16 characters (default: ${SALT_ENV}, else a "
-        "random one kept in ~/.config/kunde/salt). The same salt gives the same pseudonyms.",
-        show_default=False,
-    ),
-]
 
 
 def salt_path() -> Path:
@@ -52,8 +43,11 @@ def resolve_salt(salt: str | None = None) -> str:
 
 
 @app.command("export")
+@options.writes_output(formats=False)
+@options.reads_data
 def export_command(
-    files: options.Files = None,
+    data: Source,
+    out: Destination,
     segment: Annotated[
         str | None,
         typer.Option(
@@ -113,20 +107,6 @@ def export_command(
         ),
     ] = None,
     salt: Salt = None,
-    workspace: options.Workspace = options.DEFAULT_WORKSPACE,
-    output: options.Output = None,
-    as_of: options.AsOf = None,
-    lang: options.Lang = None,
-    config_path: options.ConfigPath = None,
-    csv_style: options.CsvStyle = "plain",
-    bom: options.Bom = False,
-    sheet: options.Sheet = None,
-    preset: options.Preset = None,
-    mapping: options.Map = None,
-    dayfirst: options.DayFirst = None,
-    allow_future: options.AllowFuture = False,
-    columns: options.Columns = None,
-    currency: options.Currency = None,
 ) -> None:
     """A mailing list for an action: e-mail, name, segment, rung, tier, last order, value and suggested action.
 
@@ -137,43 +117,27 @@ def export_command(
     from kunde_cli.analytics import export_lists as exl
     from kunde_cli.analytics.nps import nps_as_of
     from kunde_cli.cli import common
-    from kunde_cli.render.formats import OutputFormat, emit, resolve_format
-    from kunde_cli.render.terminal import note
+    from kunde_cli.render.formats import OutputFormat
     from kunde_cli.report import customer_table
 
     segments = exl.parse_segments(segment)
     rungs = exl.parse_rungs(rung)
     tiers = exl.parse_tiers(tier)
     groups = exl.parse_nps_groups(nps)
-    chosen = resolve_format(None, output)
-    if chosen not in (OutputFormat.csv, OutputFormat.xlsx):
-        chosen = OutputFormat.csv
-    loaded = common.load(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
-        currency=currency,
-        read_once=True,
+    # A list for a mailing tool: csv, or xlsx by the --output suffix.
+    chosen = out.format
+    out = replace(
+        out, fmt=chosen if chosen in (OutputFormat.csv, OutputFormat.xlsx) else OutputFormat.csv
     )
-    orders = loaded.orders
-    lg = loaded.lang
-    da = lg == "da"
+    loaded = common.load_source(data, read_once=True)
     overview = customer_table(
-        orders,
+        loaded.orders,
         as_of=loaded.as_of,
         survey=loaded.survey,
         config=loaded.config,
-        lang=lg,
+        lang=loaded.lang,
         # The one NPS rule: latest answers as kunde nps counts them.
-        answers_as_of=nps_as_of(loaded.as_of, loaded.survey, given=as_of).day,
+        answers_as_of=nps_as_of(loaded.as_of, loaded.survey, given=data.as_of).day,
     )
     result = exl.action_list(
         overview,
@@ -184,18 +148,30 @@ def export_command(
         nps_groups=groups,
         check_consent=not ignore_consent,
     )
-    frame = result.customers
-    call_list = result.calls
+    frame, call_list = result.customers, result.calls
     if hash_emails:
         key = resolve_salt(salt)
         frame = exl.pseudonymise(frame, salt=key)
         call_list = exl.pseudonymise(call_list, salt=key)
-    shaped = exl.shape_list(frame, shape.value, lang=lg)
+    shaped = exl.shape_list(frame, shape.value, lang=loaded.lang)
+    _say_left_out(result, shaped.height, call_list.height, calls, loaded.lang)
+    if calls is not None:
+        common.emit(call_list, replace(out, fmt=None, output=calls), loaded)
+    common.emit(shaped, out, loaded)
 
+
+def _say_left_out(
+    result: ActionList, listed: int, to_call: int, calls: Path | None, lang: str
+) -> None:
+    """On stderr: how many are on the list, and who was left out and why."""
+    from kunde_cli.analytics import export_lists as exl
+    from kunde_cli.render.terminal import note
+
+    da = lang == "da"
     note(
-        f"{shaped.height} af {result.matched} udvalgte kunder kommer på listen."
+        f"{listed} af {result.matched} udvalgte kunder kommer på listen."
         if da
-        else f"{shaped.height} of {result.matched} selected customers are on the list."
+        else f"{listed} of {result.matched} selected customers are on the list."
     )
     if result.missing_email:
         note(
@@ -211,7 +187,7 @@ def export_command(
             else f"{result.no_consent} without marketing consent left out "
             "(--ignore-consent includes them)."
         )
-    if call_list.height:
+    if to_call:
         days = exl.RECENT_DETRACTOR_DAYS
         where = (
             (f" — se {calls}" if da else f" — see {calls}")
@@ -219,20 +195,9 @@ def export_command(
             else (" (--calls FIL skriver listen)" if da else " (--calls FILE writes the list)")
         )
         note(
-            f"{call_list.height} kritikere har svaret inden for {days} dage og er udeladt: "
+            f"{to_call} kritikere har svaret inden for {days} dage og er udeladt: "
             f"ring til dem personligt i stedet{where}."
             if da
-            else f"{call_list.height} detractors answered within {days} days and are left "
+            else f"{to_call} detractors answered within {days} days and are left "
             f"out: call them personally instead{where}."
         )
-    if calls is not None:
-        emit(
-            call_list,
-            resolve_format(None, calls),
-            calls,
-            lang=lg,
-            csv_style=csv_style,
-            bom=bom,
-            as_of=loaded.as_of,
-        )
-    emit(shaped, chosen, output, lang=lg, csv_style=csv_style, bom=bom, as_of=loaded.as_of)
