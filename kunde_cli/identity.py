@@ -32,6 +32,8 @@ more than a star, which iterative label propagation cannot promise).
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import polars as pl
 
@@ -255,7 +257,10 @@ def _identity(
             for link in (_EMAIL_LINK, _PHONE_LINK)
         ]
     ).filter(pl.col("b").is_not_null() & (pl.col("a") != pl.col("b")))
-    fanout = edges.group_by("b").agg(pl.col("a").n_unique().alias("_n")).get_column("_n").max()
+    fanout = cast(
+        "int | None",
+        edges.group_by("b").agg(pl.col("a").n_unique().alias("_n")).get_column("_n").max(),
+    )
     if fanout is None or fanout <= 1:
         # The usual shop: no e-mail or phone is shared by two anchors, so the groups are
         # trees whose root has the smallest node number (ids are numbered before

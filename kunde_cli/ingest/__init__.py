@@ -18,6 +18,9 @@ from kunde_cli.errors import ConfigError, InputError
 if TYPE_CHECKING:
     import polars as pl
 
+    from kunde_cli.ingest.readers import RawTable
+    from kunde_cli.ingest.validate import Detected
+
 ORDERS_KIND = "orders"
 SURVEY_KIND = "survey"
 
@@ -101,7 +104,8 @@ class IngestResult:
     kind: str
     frame: pl.DataFrame
     rejects: pl.DataFrame
-    detected: Any
+    #: An orders file's :class:`~kunde_cli.ingest.validate.Detected`; a survey's dict.
+    detected: Detected | dict[str, Any]
     rows_read: int
     _taken: int | None = field(default=None, repr=False, compare=False)
 
@@ -109,7 +113,7 @@ class IngestResult:
         """What was detected, as a plain dict (encoding, delimiter, preset or survey
         layout, mapping, notes, …) for either kind of file."""
         det = self.detected
-        return det.as_dict() if hasattr(det, "as_dict") else dict(det)
+        return dict(det) if isinstance(det, dict) else det.as_dict()
 
     @property
     def accepted(self) -> int:
@@ -164,7 +168,7 @@ def read_any(
             allow_future=options.allow_future,
             today=options.today,
         )
-        detected = {
+        detected: Detected | dict[str, Any] = {
             "kind": SURVEY_KIND,
             "encoding": raw.encoding,
             "delimiter": raw.delimiter,
@@ -195,7 +199,7 @@ def read_any(
 
 
 def _columns_mapping(
-    raw: Any, mapping: dict[str, str], fields: tuple[str | None, ...] | None
+    raw: RawTable, mapping: dict[str, str], fields: tuple[str | None, ...] | None
 ) -> dict[str, str]:
     """The ``--map`` to use: ``--columns`` names its fields' columns; a number in
     ``--map amount=4`` is a column's position (1-based) when no column has that name.
@@ -258,7 +262,7 @@ def _guess_columns(cells: list[str]) -> str:
     return ",".join(guess)
 
 
-def _detect_kind(raw: Any) -> str:
+def _detect_kind(raw: RawTable) -> str:
     columns = [c for c in raw.frame.columns if not c.startswith("_")]
     try:
         from kunde_cli.ingest.survey import looks_like_survey

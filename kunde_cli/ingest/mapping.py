@@ -434,11 +434,11 @@ def resolve_mapping(
             if fld in result:
                 continue
             for syn in synonyms:
-                col = by_norm.get(syn)
-                if col is not None and col not in used:
-                    result[fld] = col
+                named = by_norm.get(syn)
+                if named is not None and named not in used:
+                    result[fld] = named
                     how[fld] = "preset" if table is not SYNONYMS else "synonym"
-                    used.add(col)
+                    used.add(named)
                     break
     # A line-item layout's per-line price beats a generic "amount"-like column; so does
     # its order total (Shopify's "Subtotal", order-level and without shipping, is not a

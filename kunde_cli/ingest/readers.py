@@ -30,14 +30,18 @@ import stat
 import sys
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
 from kunde_cli.errors import InputError
+
+if TYPE_CHECKING:  # imported where a workbook is read
+    import fastexcel
 
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = (";", ",", "\t", "|")
@@ -63,6 +67,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 #: Names of standard input: ``-`` as every Unix tool, and what the shell calls it.
 STDIN_NAMES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+#: Maps a row of cells to how many of them name a known field (a header scores high).
+HeaderScorer = Callable[[list[str]], int]
 #: Files in a zip archive that can be an export (anything else is read only when alone).
 _DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ".gz", *EXCEL_SUFFIXES}
 #: How deep archives may nest (a .csv.gz inside a .zip is two).
@@ -93,8 +99,10 @@ _DATA_CELL = re.compile(
 )
 
 
-def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
     """Decode bytes that are not valid UTF-8 as Windows-1252 (mixed-encoding files)."""
+    if not isinstance(err, UnicodeDecodeError):  # registered for decoding only
+        raise err
     chunk = err.object[err.start : err.end]
     return chunk.decode("cp1252", errors="replace"), err.end
 
@@ -221,7 +229,15 @@ def stream_bytes(path: str | Path) -> bytes | None:
     return _pipes_read[key]
 
 
-def _read_bounded(fd: int | None, stream: object, path: Path, what: str) -> bytes:
+class _ByteStream(Protocol):
+    def read(self, n: int, /) -> bytes: ...
+
+
+class _TextStream(Protocol):
+    def read(self, n: int, /) -> str: ...
+
+
+def _read_bounded(fd: int | None, stream: _ByteStream | None, path: Path, what: str) -> bytes:
     """All bytes of a pipe (``fd``) or a file object (``stream``, when it has no file
     descriptor), refused past :data:`MAX_STREAM_BYTES` or :data:`STREAM_IDLE_SECONDS`
     of silence: an endless input is one line, never a hang."""
@@ -238,8 +254,10 @@ def _read_bounded(fd: int | None, stream: object, path: Path, what: str) -> byte
                 chunk = os.read(fd, _READ_CHUNK)
             except OSError as exc:
                 raise InputError(f"cannot read {what} ({exc.strerror})", path=path) from None
+        elif stream is not None:
+            chunk = stream.read(_READ_CHUNK)
         else:
-            chunk = stream.read(_READ_CHUNK)  # type: ignore[attr-defined]
+            raise TypeError("_read_bounded reads a descriptor or a stream")
         if not chunk:
             return bytes(data)
         if len(data) + len(chunk) > MAX_STREAM_BYTES:
@@ -286,11 +304,11 @@ def _stdin_bytes(path: Path) -> bytes:
 class _Utf8Reader:
     """``read(n)`` of a text stream as UTF-8 bytes."""
 
-    def __init__(self, stream: object) -> None:
+    def __init__(self, stream: _TextStream) -> None:
         self.stream = stream
 
-    def read(self, n: int) -> bytes:
-        return self.stream.read(n).encode("utf-8")  # type: ignore[attr-defined, no-any-return]
+    def read(self, n: int, /) -> bytes:
+        return self.stream.read(n).encode("utf-8")
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -442,7 +460,7 @@ def _collapse_whitespace(text: str) -> bytes:
     return re.sub(r"[ \t]+", "\t", text).encode("utf-8")
 
 
-def find_header_row(rows: list[list[str]], score_header) -> int:  # type: ignore[no-untyped-def]
+def find_header_row(rows: list[list[str]], score_header: HeaderScorer) -> int:
     """0-based index of the header among the first rows: the one naming most known fields.
 
     Title rows ("Ordreeksport 2024") and blank rows above the header are skipped.
@@ -489,9 +507,9 @@ class _Layout:
     header_names: list[str] | None = None
 
 
-def _layout(  # type: ignore[no-untyped-def]
+def _layout(
     rows: list[list[str]],
-    scorer,
+    scorer: HeaderScorer,
     columns: Sequence[str | None] | None,
     path: Path,
     *,
@@ -544,7 +562,7 @@ def read_table(
     path: Path,
     *,
     sheet: str | None = None,
-    score_header=None,  # type: ignore[no-untyped-def]
+    score_header: HeaderScorer | None = None,
     columns: Sequence[str | None] | None = None,
 ) -> RawTable:
     """Read ``path`` as a raw table (see :class:`RawTable`), detecting its format.
@@ -657,7 +675,7 @@ def _no_score(row: Sequence[object]) -> int:
     return 0
 
 
-def _settle_repeated_headers(raw: RawTable, scorer) -> RawTable:  # type: ignore[no-untyped-def]
+def _settle_repeated_headers(raw: RawTable, scorer: HeaderScorer) -> RawTable:
     """Columns with the same header name: the first with values gets the name.
 
     A shop export may carry a column twice ("E-mail" for the account, empty for
@@ -740,7 +758,9 @@ def _settle_repeated_headers(raw: RawTable, scorer) -> RawTable:  # type: ignore
     return raw
 
 
-def _read_text(content: _Content, head: bytes, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
+def _read_text(
+    content: _Content, head: bytes, scorer: HeaderScorer, columns: Sequence[str | None] | None
+) -> RawTable:
     path = content.path
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:16]
     if (
@@ -871,7 +891,13 @@ def _decode_all(data: bytes, encoding: str) -> str:
     return data.decode(encoding, errors="replace")
 
 
-def _read_csv(content: _Content, head: bytes, encoding: str, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
+def _read_csv(
+    content: _Content,
+    head: bytes,
+    encoding: str,
+    scorer: HeaderScorer,
+    columns: Sequence[str | None] | None,
+) -> RawTable:
     path = content.path
     sample_text = head.decode(
         encoding if encoding != "utf-8" else "utf-8",
@@ -952,7 +978,7 @@ def _polars_csv(
             source,
             separator=delimiter,
             has_header=has_header,
-            skip_rows=layout.header if has_header else layout.start,
+            skip_rows=layout.start if layout.header is None else layout.header,
             new_columns=layout.names,
             infer_schema=False,
             quote_char='"',
@@ -994,7 +1020,12 @@ def _python_csv(content: _Content, encoding: str, delimiter: str, layout: _Layou
     return pl.DataFrame(data, schema={**{n: pl.String for n in names}, "_extra": pl.String})
 
 
-def _read_excel(content: _Content, sheet: str | None, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
+def _read_excel(
+    content: _Content,
+    sheet: str | None,
+    scorer: HeaderScorer,
+    columns: Sequence[str | None] | None,
+) -> RawTable:
     """A workbook, checked first and read in a child process (see workbook_guard)."""
     from kunde_cli.ingest import workbook_guard
 
@@ -1005,7 +1036,12 @@ def _read_excel(content: _Content, sheet: str | None, scorer, columns) -> RawTab
     return workbook_guard.read_isolated(content, sheet, scorer, columns)
 
 
-def _read_excel_here(content: _Content, sheet: str | None, scorer, columns) -> RawTable:  # type: ignore[no-untyped-def]
+def _read_excel_here(
+    content: _Content,
+    sheet: str | None,
+    scorer: HeaderScorer | None,
+    columns: Sequence[str | None] | None,
+) -> RawTable:
     """Read a workbook in this process (the child side of :func:`_read_excel`)."""
     import fastexcel
 
@@ -1068,7 +1104,9 @@ def _read_excel_here(content: _Content, sheet: str | None, scorer, columns) -> R
     )
 
 
-def _choose_sheet(reader, names: list[str], sheet: str | None, path: Path) -> str:  # type: ignore[no-untyped-def]
+def _choose_sheet(
+    reader: fastexcel.ExcelReader, names: list[str], sheet: str | None, path: Path
+) -> str:
     if sheet is not None:
         if sheet in names:
             return sheet

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 
@@ -387,7 +388,7 @@ def _parse_dates(values: pl.Series, *, dayfirst: bool | None) -> tuple[pl.Series
     cleaned = frame.select(
         normalise_datetime_text(pl.col("v")).str.to_uppercase().str.replace(_AMPM_ZONE, "")
     ).to_series()
-    dates = _AMPM_DATES
+    dates: tuple[str, ...] = _AMPM_DATES
     if dayfirst is False:
         dates = tuple(sorted(dates, key=lambda d: not d.startswith("%m")))
     fmt_used = detection.format
@@ -553,7 +554,7 @@ def survey_from_raw(
         pl.col("_reason").struct.field("column").alias(s.REJECT_COLUMN),
         pl.col("_reason").struct.field("value").str.slice(0, 200).alias(s.REJECT_VALUE),
         pl.col("_reason").struct.field("reason").alias(s.REJECT_REASON),
-    ).cast(s.REJECTS)  # type: ignore[arg-type]
+    ).cast(s.REJECTS)  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys: no dict[str, DataType] fits
     good = checked.filter(pl.col("_reason").is_null())
     survey = good.with_columns(
         pl.coalesce(pl.col(s.RESPONSE_ID), content_key(pl.col("_score").cast(pl.Int8))).alias(
@@ -575,7 +576,12 @@ def survey_from_raw(
     future = responded.filter((responded >= after_today(today)) & (responded < LATEST))
     if future.len():
         raw.notes.append(
-            future_note(future.len(), future.max(), kept=allow_future, what="answers")  # type: ignore[arg-type]
+            future_note(
+                future.len(),
+                cast("datetime | None", future.max()),
+                kept=allow_future,
+                what="answers",
+            )
         )
     if s.RESPONDED_AT not in cols:
         raw.notes.append("no date column: answers have no date (no trend by month)")

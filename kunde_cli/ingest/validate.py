@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from hashlib import blake2b
+from typing import cast
 
 import polars as pl
 
@@ -348,7 +349,7 @@ def validate_orders(
         col(m.ORDER_TOTAL) is not None and col(s.AMOUNT) is None
     )
     if order_col is not None and line_item:
-        fill = [col(f) for f in _ORDER_LEVEL if col(f) is not None]
+        fill = [c for f in _ORDER_LEVEL if (c := col(f)) is not None]
         work = work.with_columns(
             pl.col(c)
             .fill_null(strategy="forward")
@@ -415,16 +416,12 @@ def validate_orders(
         and col(s.QUANTITY) is not None
         and m.normalise_header(price_col) in m.AMBIGUOUS_PRICE
     ):
-        total = (
-            _amount_expr(work, col(m.ORDER_TOTAL), style)  # type: ignore[arg-type]
-            if col(m.ORDER_TOTAL)
-            else None
-        )
+        order_total = col(m.ORDER_TOTAL)
+        total = _amount_expr(work, order_total, style) if order_total else None
         total_series = work.select(total).to_series() if total is not None else None
         is_unit, why = _price_reading(
-            work, price_col, col(s.QUANTITY), col(s.PRODUCT), col(s.ORDER_ID),  # type: ignore[arg-type]
-            total_series, style,
-        )  # fmt: skip
+            work, price_col, cols[s.QUANTITY], col(s.PRODUCT), col(s.ORDER_ID), total_series, style
+        )
         if is_unit:
             cols[m.UNIT_PRICE] = cols.pop(s.AMOUNT)
         reading = "unit price × quantity" if is_unit else "line total"
@@ -451,14 +448,15 @@ def validate_orders(
     qty_col = col(s.QUANTITY)
     quantity = per_value(work, qty_col, parse_int_expr) if qty_col else pl.lit(None, pl.Int64)
     exprs[s.QUANTITY] = quantity
-    if col(s.AMOUNT) is not None:
-        amount = _amount_expr(work, col(s.AMOUNT), style)  # type: ignore[arg-type]
-        amount_source = col(s.AMOUNT)
-    elif col(m.UNIT_PRICE) is not None:
-        amount = _amount_expr(work, col(m.UNIT_PRICE), style) * quantity.fill_null(1)  # type: ignore[arg-type]
-        if col(m.LINE_DISCOUNT):
-            amount = amount - _amount_expr(work, col(m.LINE_DISCOUNT), style).fill_null(0)  # type: ignore[arg-type]
-        amount_source = col(m.UNIT_PRICE)
+    amount_col, unit_col = col(s.AMOUNT), col(m.UNIT_PRICE)
+    if amount_col is not None:
+        amount = _amount_expr(work, amount_col, style)
+        amount_source: str | None = amount_col
+    elif unit_col is not None:
+        amount = _amount_expr(work, unit_col, style) * quantity.fill_null(1)
+        if discount_col := col(m.LINE_DISCOUNT):
+            amount = amount - _amount_expr(work, discount_col, style).fill_null(0)
+        amount_source = unit_col
     elif col(m.ORDER_TOTAL) is not None:
         amount = pl.lit(0.0)
         amount_source = col(m.ORDER_TOTAL)
@@ -472,10 +470,11 @@ def validate_orders(
         exprs[fld] = _id_expr(pl.col(c), work.schema[c]) if c else pl.lit(None, pl.String)
     c = col(s.CUSTOMER_ID)
     if c:
-        ids = work.get_column(c).unique() if work.schema[c] == pl.String else None
-        exprs["_raw_customer"] = per_value(work, c, lambda e: _id_expr(e, work.schema[c]), ids)
+        id_dtype = work.schema[c]
+        ids = work.get_column(c).unique() if id_dtype == pl.String else None
+        exprs["_raw_customer"] = per_value(work, c, lambda e: _id_expr(e, id_dtype), ids)
         exprs[s.CUSTOMER_ID] = per_value(
-            work, c, lambda e: _customer_id_expr(_id_expr(e, work.schema[c])), ids
+            work, c, lambda e: _customer_id_expr(_id_expr(e, id_dtype)), ids
         )
     c = col(s.CURRENCY)
     exprs[s.CURRENCY] = on_unique(work, c, _currency_expr) if c else pl.lit(None, pl.String)
@@ -486,9 +485,11 @@ def validate_orders(
         parts = [_text_expr(pl.col(c)) for c in (col(m.FIRST_NAME), col(m.LAST_NAME)) if c]
         exprs[s.NAME] = _text_expr(pl.concat_str(parts, separator=" ", ignore_nulls=True))
     c = col(s.POSTCODE)
-    exprs[s.POSTCODE] = (
-        per_value(work, c, lambda e: _id_expr(e, work.schema[c])) if c else pl.lit(None, pl.String)
-    )
+    if c:
+        postcode_dtype = work.schema[c]
+        exprs[s.POSTCODE] = per_value(work, c, lambda e: _id_expr(e, postcode_dtype))
+    else:
+        exprs[s.POSTCODE] = pl.lit(None, pl.String)
     # E-mails and phones: one per customer, repeated on each of her order lines. The
     # phone's six regex passes pay for finding the distinct numbers (half the time at a
     # million lines); the e-mail's two do not, and run in the one parallel query below.
@@ -512,30 +513,28 @@ def validate_orders(
                 f"{n_credit} lines have an invoice number starting with C: read as "
                 "cancellations (credit notes), deducted from revenue and never purchases"
             )
-    if col(m.CANCELLED_AT):
+    if cancelled_col := col(m.CANCELLED_AT):
         # Shopify: a cancelled order keeps its financial status (paid, refunded, voided);
         # only a word that is not already "no sale" becomes cancelled.
         no_sale = st.status_class_expr(status).is_in([st.CANCELLED, st.REFUNDED, st.FAILED])
         status = (
-            pl.when(_text_expr(pl.col(col(m.CANCELLED_AT))).is_not_null() & ~no_sale)
-            .then(  # type: ignore[arg-type]
-                pl.lit(st.CANCELLED)
-            )
+            pl.when(_text_expr(pl.col(cancelled_col)).is_not_null() & ~no_sale)
+            .then(pl.lit(st.CANCELLED))
             .otherwise(status)
         )
     exprs[s.STATUS] = status
     c = col(s.MARKETING_CONSENT)
-    exprs[s.MARKETING_CONSENT] = (
-        per_value(work, c, lambda e: _bool_expr(e, work.schema[c]))
-        if c
-        else pl.lit(None, pl.Boolean)
-    )
+    if c:
+        consent_dtype = work.schema[c]
+        exprs[s.MARKETING_CONSENT] = per_value(work, c, lambda e: _bool_expr(e, consent_dtype))
+    else:
+        exprs[s.MARKETING_CONSENT] = pl.lit(None, pl.Boolean)
     c = col(s.LINE_NO)
     exprs[s.LINE_NO] = per_value(work, c, parse_int_expr) if c else pl.lit(None, pl.Int64)
-    if col(m.ORDER_TOTAL):
-        exprs["_order_total"] = _amount_expr(work, col(m.ORDER_TOTAL), style)  # type: ignore[arg-type]
-    if col(m.REFUNDED_AMOUNT):
-        exprs["_refunded"] = _amount_expr(work, col(m.REFUNDED_AMOUNT), style)  # type: ignore[arg-type]
+    if order_total_col := col(m.ORDER_TOTAL):
+        exprs["_order_total"] = _amount_expr(work, order_total_col, style)
+    if refunded_col := col(m.REFUNDED_AMOUNT):
+        exprs["_refunded"] = _amount_expr(work, refunded_col, style)
 
     # Lazy, so that an expression used twice is computed once (the e-mail's); the
     # in-memory engine, because on a whole file in memory it is faster than the
@@ -594,10 +593,12 @@ def validate_orders(
     if future.height:
         notes.append(
             future_note(
-                future.height, future.get_column(s.ORDER_DATE).max(), kept=allow_future,  # type: ignore[arg-type]
+                future.height,
+                cast("datetime | None", future.get_column(s.ORDER_DATE).max()),
+                kept=allow_future,
                 what="lines",
             )
-        )  # fmt: skip
+        )
     raw_date = work[date_col].cast(pl.String)
     raw_amount = work[amount_source].cast(pl.String) if amount_source else None
     checks = parsed.with_columns(
@@ -679,7 +680,7 @@ def validate_orders(
         pl.col("_reason").struct.field("column").alias(s.REJECT_COLUMN),
         pl.col("_reason").struct.field("value").str.slice(0, 200).alias(s.REJECT_VALUE),
         pl.col("_reason").struct.field("reason").alias(s.REJECT_REASON),
-    ).cast(s.REJECTS)  # type: ignore[arg-type]
+    ).cast(s.REJECTS)  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys: no dict[str, DataType] fits
     # Usually every row is good: then there is nothing to filter (and no copy to make).
     good = checks.filter(pl.col("_reason").is_null()) if bad.height else checks
     # Every line keeps where it came from (file and row).

@@ -39,7 +39,7 @@ from typing import IO, TYPE_CHECKING, Any
 from kunde_cli.errors import InputError, KundeError
 
 if TYPE_CHECKING:
-    from kunde_cli.ingest.readers import RawTable, _Content
+    from kunde_cli.ingest.readers import HeaderScorer, RawTable, _Content
 
 GiB = 1 << 30
 MiB = 1 << 20
@@ -230,9 +230,9 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
             targets[attrs.get("id", "")] = os.path.normpath(part).replace(os.sep, "/")
         for blob in _SHEET.findall(_read_head(archive, "xl/workbook.xml", WORKBOOK_SCAN_BYTES)):
             attrs = _attrs(blob)
-            part = targets.get(attrs.get("id", ""))
-            if part in names and part.endswith(".xml"):
-                found.append((attrs.get("name", part), part))
+            sheet = targets.get(attrs.get("id", ""))
+            if sheet in names and sheet.endswith(".xml"):
+                found.append((attrs.get("name", sheet), sheet))
     listed = {part for _, part in found}
     for part in sorted(names):
         if re.fullmatch(r"xl/worksheets/[^/]+\.xml", part) and part not in listed:
@@ -317,7 +317,7 @@ def memory_limit() -> int:
     return max(2 * GiB, min(physical, 16 * GiB))
 
 
-def _scorer_name(scorer: Callable[..., Any] | None) -> str | None:
+def _scorer_name(scorer: HeaderScorer | None) -> str | None:
     if scorer is None:
         return None
     module, qualname = getattr(scorer, "__module__", None), getattr(scorer, "__qualname__", "")
@@ -333,7 +333,8 @@ def _import(name: str) -> Callable[..., Any]:
     obj: Any = importlib.import_module(module)
     for part in qualname.split("."):
         obj = getattr(obj, part)
-    return obj  # type: ignore[no-any-return]
+    found: Callable[..., Any] = obj  # what _scorer_name named: a module-level function
+    return found
 
 
 _CHILD_CODE = (
@@ -352,7 +353,7 @@ _CHILD_CODE = (
 def read_isolated(
     content: _Content,
     sheet: str | None,
-    scorer: Callable[..., Any] | None,
+    scorer: HeaderScorer | None,
     columns: Sequence[str | None] | None,
 ) -> RawTable:
     """Read a workbook in a child process (see the module docstring); a RawTable."""

@@ -16,6 +16,7 @@ from kunde_cli.render.numbers import format_money, format_number
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.orders import Overview
+    from kunde_cli.ingest.validate import Detected
 
 #: Class → (Danish, English) plural words for the headline and the status table.
 CLASS_WORDS: dict[str, tuple[str, str]] = {
@@ -43,9 +44,11 @@ def class_word(cls: str, lang: str) -> str:
     return da if lang == "da" else en
 
 
-def overview_json(overview: Overview, detected: Any) -> dict[str, Any]:
+def overview_json(overview: Overview, detected: Detected | dict[str, Any]) -> dict[str, Any]:
     """``statuses`` and ``counted`` for ``kunde inspect --format json``."""
-    get = (lambda k: getattr(detected, k, None)) if not isinstance(detected, dict) else detected.get
+    reading = (
+        detected.get("amount_reading") if isinstance(detected, dict) else detected.amount_reading
+    )
     statuses = [
         {
             "status": word or "",
@@ -63,7 +66,7 @@ def overview_json(overview: Overview, detected: Any) -> dict[str, Any]:
             "revenue": round(overview.revenue, 2),
             "customers": overview.customers,
             "orders_without_customer": overview.anonymous_orders,
-            "amount_reading": get("amount_reading") or "line total",
+            "amount_reading": reading or "line total",
             "currencies": list(overview.currencies),
         },
     }

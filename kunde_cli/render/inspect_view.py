@@ -7,7 +7,7 @@ control characters escaped and never read as Rich markup
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from rich.console import Console
@@ -21,12 +21,15 @@ from kunde_cli.words import inspect as words_inspect
 from kunde_cli.words.labels import label
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS
 
+if TYPE_CHECKING:
+    from kunde_cli.ingest import IngestResult
+
 
 def _t(key: str, lang: str) -> str:
     return words_inspect.inspect_text(key, lang)
 
 
-def _detected_dict(result: Any) -> dict[str, Any]:
+def _detected_dict(result: IngestResult) -> dict[str, Any]:
     out = result.details()
     if result.kind != "survey":
         from kunde_cli.store.overlap import source_name
