@@ -109,7 +109,8 @@ class CustomerExplanation:
                 return [plain(v) for v in value]
             return value
 
-        return plain(asdict(self))
+        shown: dict[str, Any] = plain(asdict(self))
+        return shown
 
 
 def _columns(frame: pl.LazyFrame) -> list[str]:

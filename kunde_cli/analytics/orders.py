@@ -35,12 +35,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.ingest import statuses as st
+
+if TYPE_CHECKING:  # tables.py builds on this module
+    from kunde_cli.analytics.tables import Tables
 
 #: Per-order columns produced by :func:`order_totals`.
 NET_AMOUNT = "net_amount"
@@ -125,7 +128,7 @@ def default_as_of(lines: pl.LazyFrame | pl.DataFrame, *, today: date | None = No
     >>> default_as_of(lines, today=date(2024, 12, 31)), default_as_of(lines, today=date(2024, 4, 1))
     (datetime.date(2024, 5, 1), datetime.date(2024, 4, 1))
     """
-    latest = lines.lazy().select(pl.col(s.ORDER_DATE).max()).collect().item()
+    latest: datetime | None = lines.lazy().select(pl.col(s.ORDER_DATE).max()).collect().item()
     if latest is None:
         return None
     return min(latest.date(), today or date.today())
@@ -283,26 +286,26 @@ def order_overview(
     """
     day = as_of or date(9999, 12, 30)
     basis = lines if isinstance(lines, OrderBasis) else None
-    lines = basis.lines if basis is not None else lines
+    frame = lines.lines if isinstance(lines, OrderBasis) else lines
     if not by_document and basis is not None and basis.tables is not None:
         from kunde_cli.analytics.tables import orders_at
 
-        orders = orders_at(basis.tables.orders, lines, as_of=day, known_only=False)
+        orders = orders_at(basis.tables.orders, frame, as_of=day, known_only=False)
         documents = orders
     elif not by_document:
         # One pass over every line: a credit line without a customer that names a known
         # customer's order is netted into that order, and counted nowhere else.
-        orders = all_orders(lines, as_of=day).collect()
+        orders = all_orders(frame, as_of=day).collect()
         documents = orders
     else:
-        orders = all_orders(lines, as_of=day).collect()
+        orders = all_orders(frame, as_of=day).collect()
         # Documents as the export lists them: a credit note that references an order is
         # its own row here (under its own status word), though netted into that order.
         documents = (
             all_orders(
-                lines.with_columns(pl.lit(None, pl.String).alias(s.REFERENCE)), as_of=day
+                frame.with_columns(pl.lit(None, pl.String).alias(s.REFERENCE)), as_of=day
             ).collect()
-            if s.REFERENCE in lines.collect_schema()
+            if s.REFERENCE in frame.collect_schema()
             else orders
         )
     known = pl.col(s.CUSTOMER_ID).is_not_null()
@@ -333,8 +336,8 @@ def order_overview(
         .agg(pl.len().alias("orders"), ore_sum(pl.col(NET_AMOUNT)).alias("amount"))
         .sort(["orders", STATUS_WORD], descending=[True, False], nulls_last=True)
     )
-    schema = lines.collect_schema()
-    source = basis.tables.orders.lazy() if basis is not None and basis.tables is not None else lines
+    schema = frame.collect_schema()
+    source = basis.tables.orders.lazy() if basis is not None and basis.tables is not None else frame
     currencies = (
         tuple(
             source.select(pl.col(s.CURRENCY).drop_nulls().unique().sort())
@@ -465,15 +468,19 @@ class OrderBasis:
 
     lines: pl.LazyFrame
     as_of: date
-    #: The workspace's stored orders and customers tables of these same lines
-    #: (kunde_cli.analytics.tables.Tables), when there are any: orders and contact
-    #: details are then read from them instead of regrouping the lines.
-    tables: Any = None
+    #: The workspace's stored orders and customers tables of these same lines, when
+    #: there are any: orders and contact details are then read from them instead of
+    #: regrouping the lines.
+    tables: Tables | None = None
     _family: dict[date, OrderBasis] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(
-        cls, lines: pl.LazyFrame | pl.DataFrame, *, as_of: date | datetime, tables: Any = None
+        cls,
+        lines: pl.LazyFrame | pl.DataFrame,
+        *,
+        as_of: date | datetime,
+        tables: Tables | None = None,
     ) -> OrderBasis:
         """The basis of ``lines`` at ``as_of`` (with the stored ``tables`` of the same
         lines, when given)."""
@@ -509,7 +516,7 @@ class OrderBasis:
             return False
         from kunde_cli.analytics.tables import LAST_LINE_DATE
 
-        latest = self.tables.customers.get_column(LAST_LINE_DATE).max()
+        latest = cast("datetime | None", self.tables.customers.get_column(LAST_LINE_DATE).max())
         return latest is None or latest < as_of_cutoff(self.as_of)
 
     @cached_property
@@ -519,7 +526,7 @@ class OrderBasis:
         columns the export lacks are null)."""
         from kunde_cli.analytics.tables import CONTACT_COLUMNS
 
-        if self._covers_every_line():
+        if self.tables is not None and self._covers_every_line():
             return self.tables.customers.select(s.CUSTOMER_ID, *CONTACT_COLUMNS)
         lines = self.lines.filter(pl.col(s.ORDER_DATE) < as_of_cutoff(self.as_of))
         return latest_contacts(lines).collect()

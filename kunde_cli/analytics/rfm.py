@@ -104,12 +104,14 @@ def _day(value: date | datetime) -> date:
 
 def check_config(config: RfmConfig) -> None:
     """Raise ConfigError when the breaks or the grid in kunde.toml cannot work."""
-    breaks = tuple(config.frequency_breaks)
+    # As given (a config built in Python is not checked by its type hints).
+    breaks: tuple[object, ...] = tuple(config.frequency_breaks)
+    whole = [b for b in breaks if isinstance(b, int) and not isinstance(b, bool)]
     if (
         len(breaks) != 5
-        or not all(isinstance(b, int) and not isinstance(b, bool) for b in breaks)
-        or breaks[0] < 1
-        or any(b >= c for b, c in itertools.pairwise(breaks))
+        or len(whole) != len(breaks)
+        or whole[0] < 1
+        or any(b >= c for b, c in itertools.pairwise(whole))
     ):
         raise ConfigError(
             f"[rfm] frequency_breaks must be five increasing whole numbers from 1, not {list(breaks)}",

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 import polars as pl
 
@@ -105,9 +106,10 @@ def customer_keys(
     if previous is None or previous.is_empty():
         return ids.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(CUSTOMER_KEY))
     known = previous.select(s.CUSTOMER_ID, pl.col(CUSTOMER_KEY).cast(pl.Int64))
-    issued = int(known.get_column(CUSTOMER_KEY).max() or 0)
+    issued = int(cast("int | None", known.get_column(CUSTOMER_KEY).max()) or 0)
     if KEYS_ISSUED in previous.columns:
-        issued = max(issued, int(previous.get_column(KEYS_ISSUED).max() or 0))
+        most = cast("int | None", previous.get_column(KEYS_ISSUED).max())
+        issued = max(issued, int(most or 0))
     joined = ids.join(known, on=s.CUSTOMER_ID, how="left", maintain_order="left")
     if ALIASES in previous.columns and ALIASES in frame.columns:
         joined = _keys_by_alias(joined, frame, previous)
@@ -258,7 +260,7 @@ def update_tables(lines: pl.LazyFrame, previous: Tables, added: pl.LazyFrame) ->
     _same_columns(previous.orders, rebuilt.schema, "orders")
     _same_columns(
         previous.customers,
-        {s.CUSTOMER_ID: pl.String, **CONTACT_COLUMNS, ALIASES: pl.List(pl.String)},
+        {s.CUSTOMER_ID: pl.String(), **CONTACT_COLUMNS, ALIASES: pl.List(pl.String)},
         "customers",
     )
     kept = previous.orders.filter(~mine).select(rebuilt.columns)

@@ -218,7 +218,16 @@ def test_all_customers_with_one_order():
 
 @pytest.mark.parametrize(
     "bad",
-    [(1, 2, 3, 4), (2, 2, 3, 4, 6), (0, 2, 3, 4, 6), (1, 3, 2, 4, 6)],
+    [
+        (1, 2, 3, 4),
+        (2, 2, 3, 4, 6),
+        (0, 2, 3, 4, 6),
+        (1, 3, 2, 4, 6),
+        # Built in Python, past the type hints: not whole numbers.
+        (True, 2, 3, 4, 6),
+        (1, 2, 3, 4, 6.5),
+        (1, 2, "3", 4, 6),
+    ],
 )
 def test_bad_frequency_breaks_are_a_config_error(bad):
     with pytest.raises(ConfigError, match="frequency_breaks"):

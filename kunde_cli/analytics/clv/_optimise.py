@@ -94,7 +94,7 @@ def _newton_polish(
     nfev = 1
     for _ in range(max_iter):
         if float(np.max(np.abs(g))) < gtol:
-            return OptimizeResult(
+            return OptimizeResult(  # type: ignore[call-arg]  # scipy-stubs lacks the dict constructor OptimizeResult has
                 x=x, fun=f, jac=g, success=True, nfev=nfev, message="gradient ≈ 0"
             )
         step = -np.linalg.solve(hess, g)
@@ -117,7 +117,7 @@ def _newton_polish(
             hs = hess @ s
             hess = hess - np.outer(hs, hs) / float(s @ hs) + np.outer(y, y) / sy
         if abs(f - f_new) <= 1e-16 * max(1.0, abs(f)) and float(np.max(np.abs(g_new))) < 1e-6:
-            return OptimizeResult(
+            return OptimizeResult(  # type: ignore[call-arg]  # scipy-stubs lacks the dict constructor OptimizeResult has
                 x=x_new,
                 fun=f_new,
                 jac=g_new,

@@ -175,6 +175,14 @@ def _wsum(u: NDArray[np.float64], v: NDArray[np.float64]) -> float:
     return float(np.sum(u * v))
 
 
+def _weighted_counts(
+    index: NDArray[np.intp], weights: NDArray[np.float64], minlength: int
+) -> NDArray[np.float64]:
+    """Σ ``weights`` per value of ``index`` (np.bincount with weights: float64, though
+    numpy's stub says intp)."""
+    return np.bincount(index, weights=weights, minlength=minlength).astype(np.float64, copy=False)
+
+
 def _prepare(
     x: NDArray[np.float64],
     t_x: NDArray[np.float64],
@@ -196,13 +204,13 @@ def _prepare(
         age_index=age_index,
         tx_index=tx_index,
         x_unique=x_unique.astype(np.float64),
-        w_by_x=np.bincount(x_index, weights=ws, minlength=x_unique.size),
+        w_by_x=_weighted_counts(x_index, weights=ws, minlength=x_unique.size),
         age_unique=age_unique,
-        w_by_age=np.bincount(age_index, weights=ws, minlength=age_unique.size),
-        wx_by_age=np.bincount(age_index, weights=ws * xs, minlength=age_unique.size),
+        w_by_age=_weighted_counts(age_index, weights=ws, minlength=age_unique.size),
+        wx_by_age=_weighted_counts(age_index, weights=ws * xs, minlength=age_unique.size),
         tx_unique=tx_unique,
         age0=age0,
-        w0=np.bincount(inverse0, weights=w[~has_a4], minlength=age0.size),
+        w0=_weighted_counts(inverse0, weights=w[~has_a4], minlength=age0.size),
         total_w=float(w.sum()),
         sum_wx=_wsum(w, x),
     )
@@ -246,7 +254,7 @@ def _loglik_and_grad(
     softplus = np.maximum(z, 0.0) + np.log1p(e)
     w4 = np.where(z >= 0.0, 1.0, e) / (1.0 + e)  # share of "dropped out right after t_x"
     ww4 = d.w * w4
-    w4_by_x = np.bincount(d.x_index, weights=ww4, minlength=xu.size)
+    w4_by_x = _weighted_counts(d.x_index, weights=ww4, minlength=xu.size)
     a3_weight = r * d.w_by_age + d.wx_by_age  # Σ w·(r+x) per distinct T
     loglik = _wsum(d.w_by_x, a12) + _wsum(d.w, softplus) - _wsum(a3_weight, log_age)
     g_r = (

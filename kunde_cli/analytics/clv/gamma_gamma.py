@@ -95,6 +95,14 @@ def _wsum(u: NDArray[np.float64], v: NDArray[np.float64]) -> float:
     return float(np.sum(u * v))
 
 
+def _weighted_counts(
+    index: NDArray[np.intp], weights: NDArray[np.float64], minlength: int
+) -> NDArray[np.float64]:
+    """Σ ``weights`` per value of ``index`` (np.bincount with weights: float64, though
+    numpy's stub says intp)."""
+    return np.bincount(index, weights=weights, minlength=minlength).astype(np.float64, copy=False)
+
+
 @dataclass(frozen=True)
 class _Data:
     x: NDArray[np.float64]
@@ -117,7 +125,7 @@ def _prepare(x: NDArray[np.float64], m: NDArray[np.float64], w: NDArray[np.float
         w=w,
         wx=w * x,
         x_unique=x_unique,
-        w_by_x=np.bincount(x_index, weights=w, minlength=x_unique.size),
+        w_by_x=_weighted_counts(x_index, weights=w, minlength=x_unique.size),
         sum_w=float(w.sum()),
         sum_wx_log_m=_wsum(w * x, log_m),
         sum_w_log_m=_wsum(w, log_m),

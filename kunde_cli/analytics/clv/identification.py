@@ -167,8 +167,8 @@ def identify(
         f0 = full(theta)[0] * total_weight
     if not np.all(np.isfinite(hess)) or not np.isfinite(f0):
         nan = float("nan")
-        ranges = tuple(PlausibleRange(name, nan, nan, False) for name in names)
-        return Identification(ranges, (nan,) * n, float("inf"), ())
+        unknown = tuple(PlausibleRange(name, nan, nan, False) for name in names)
+        return Identification(unknown, (nan,) * n, float("inf"), ())
     eigval, eigvec = np.linalg.eigh(hess)
     top = max(float(eigval.max()), 1e-300)
     floor = top * 1e-12
