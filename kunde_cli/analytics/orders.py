@@ -35,15 +35,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.ingest import statuses as st
-
-if TYPE_CHECKING:  # tables.py builds on this module
-    from kunde_cli.analytics.tables import Tables
 
 #: Per-order columns produced by :func:`order_totals`.
 NET_AMOUNT = "net_amount"
@@ -442,6 +439,17 @@ def summary_of(orders: pl.LazyFrame, *, as_of: date | datetime) -> pl.LazyFrame:
     )
 
 
+class StoredFrames(Protocol):
+    """The workspace's stored orders and customers tables (as
+    :class:`kunde_cli.analytics.tables.Tables` holds them)."""
+
+    @property
+    def orders(self) -> pl.DataFrame: ...
+
+    @property
+    def customers(self) -> pl.DataFrame: ...
+
+
 @dataclass(frozen=True, eq=False)
 class OrderBasis:
     """The orders of one set of order lines at one as-of date, and what every analysis
@@ -471,7 +479,7 @@ class OrderBasis:
     #: The workspace's stored orders and customers tables of these same lines, when
     #: there are any: orders and contact details are then read from them instead of
     #: regrouping the lines.
-    tables: Tables | None = None
+    tables: StoredFrames | None = None
     _family: dict[date, OrderBasis] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -480,7 +488,7 @@ class OrderBasis:
         lines: pl.LazyFrame | pl.DataFrame,
         *,
         as_of: date | datetime,
-        tables: Tables | None = None,
+        tables: StoredFrames | None = None,
     ) -> OrderBasis:
         """The basis of ``lines`` at ``as_of`` (with the stored ``tables`` of the same
         lines, when given)."""

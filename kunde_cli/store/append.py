@@ -120,11 +120,12 @@ class WorkspaceAppend(WorkspaceCommit):
                 new_rejects = collided if earlier else rejects
                 fresh = overlap.fresh
                 if overlap.changed_orders:
+                    replaced = overlap.replaced
                     self._rewrite_parts(
                         new,
                         ORDERS,
                         doomed,
-                        lambda part: _drop_replaced(part, overlap.replaced, source.source),
+                        lambda part: _drop_replaced(part, replaced, source.source),
                     )
             else:
                 from kunde_cli.ingest.survey import UNIQUE_ID_LAYOUTS
@@ -191,11 +192,14 @@ class WorkspaceAppend(WorkspaceCommit):
             if already:
                 # The very same file again (a cron job re-reading one export): note it on
                 # the first entry instead of growing the manifest on every run.
-                count_seen(entry_of(new, sha, kind, source.source, named=source.named))  # type: ignore[arg-type]
+                seen = entry_of(new, sha, kind, source.source, named=source.named)
+                assert seen is not None  # new is a copy of the manifest, which lists it
+                count_seen(seen)
             else:
                 new["sources"].append(source_entry(kind, source, sha, summary))
             # The export's lines are written: let them go before the tables are built.
-            frame = fresh = batch = overlap = answers = None
+            del frame, fresh
+            batch = overlap = answers = None
             self._commit(new, doomed, rejects_changed=rejects_changed)
             return summary
 

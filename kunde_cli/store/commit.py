@@ -101,8 +101,8 @@ class WorkspaceCommit(WorkspaceLock):
     ) -> None:
         name = identity_name()
         self._write_parquet(identity, self.path / name)
-        if manifest.get("identity"):
-            doomed.append(self.path / manifest["identity"])
+        if old := manifest.get("identity"):
+            doomed.append(self.path / old)
         manifest["identity"] = name
 
     # --- rewriting parts (forget, replaced orders and answers) -------------------------
@@ -180,12 +180,12 @@ class WorkspaceCommit(WorkspaceLock):
     def _recover(self) -> None:
         """Under the lock: remove what a killed writer left and redo its tidying."""
         manifest = self._read_manifest() if self.exists() else None
-        listed = set()
+        listed: set[Path] = set()
         if manifest is not None:
             for kind in (ORDERS, SURVEY, REJECTS):
                 listed.update(self.path / entry["file"] for entry in parts(manifest, kind))
-            if manifest.get("identity"):
-                listed.add(self.path / manifest["identity"])
+            if identity := manifest.get("identity"):
+                listed.add(self.path / identity)
             listed.update(self.path / name for name in tables.listed(manifest))
         unlisted = []
         for folder in (self.path, *(self.path / k for k in (ORDERS, SURVEY, REJECTS, TABLES))):

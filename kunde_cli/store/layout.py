@@ -24,6 +24,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Final
 
 import polars as pl
 
@@ -34,9 +35,10 @@ MANIFEST = "manifest.json"
 LOCK_FILE = ".lock"
 READERS_FILE = ".readers"
 REJECTS_CSV = "rejects.csv"
-ORDERS = "orders"
-SURVEY = "survey"
-REJECTS = "rejects"
+#: The manifest's keys (literal types, so a manifest is indexed by them) and folders.
+ORDERS: Final = "orders"
+SURVEY: Final = "survey"
+REJECTS: Final = "rejects"
 TABLES = "tables"
 CACHE = "cache"
 #: zstd level 1: about as small as the default level and clearly faster on 10 M lines.

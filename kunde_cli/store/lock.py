@@ -37,7 +37,7 @@ from kunde_cli.store.files import (
     _os_errors,
 )
 from kunde_cli.store.layout import FILE_MODE, LOCK_FILE, ORDERS, READERS_FILE, REJECTS, SURVEY
-from kunde_cli.store.manifest import now
+from kunde_cli.store.manifest import now, parts
 
 #: How long a reader waits for a writer that is deleting superseded files (an instant).
 READERS_WAIT_SECONDS = 10.0
@@ -49,6 +49,10 @@ T = TypeVar("T")
 
 class WorkspaceLock(WorkspaceFolder):
     """The workspace folder with its write lock and its readers' lock."""
+
+    #: The readers' lock this object holds (see :meth:`_hold_readers`), and its release.
+    _reader_key: tuple[int, int] | None
+    _reader_release: weakref.finalize[[tuple[int, int], int], WorkspaceLock] | None
 
     def _recover(self) -> None:  # pragma: no cover - the Workspace defines it
         raise NotImplementedError
@@ -135,12 +139,12 @@ class WorkspaceLock(WorkspaceFolder):
             manifest = self._read_manifest() if self.exists() else None
         except KundeError:
             return  # leave them to the next writer's _recover
-        listed = set()
+        listed: set[Path] = set()
         if manifest is not None:
             for kind in (ORDERS, SURVEY, REJECTS):
-                listed.update(self.path / entry["file"] for entry in manifest.get(kind, []))
-            if manifest.get("identity"):
-                listed.add(self.path / manifest["identity"])
+                listed.update(self.path / entry["file"] for entry in parts(manifest, kind))
+            if identity := manifest.get("identity"):
+                listed.add(self.path / identity)
         for path in written:
             if path not in listed:
                 with contextlib.suppress(OSError):
@@ -261,8 +265,10 @@ class WorkspaceLock(WorkspaceFolder):
             finally:
                 if own is None:
                     os.close(fd)
-                elif not _flock_within(own, fcntl.LOCK_SH, READERS_WAIT_SECONDS):
-                    _READERS.pop(key, None)  # type: ignore[arg-type]
+                elif key is not None and not _flock_within(
+                    own, fcntl.LOCK_SH, READERS_WAIT_SECONDS
+                ):
+                    _READERS.pop(key, None)
                     os.close(own)
 
 

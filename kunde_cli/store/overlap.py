@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 import polars as pl
 
@@ -212,7 +213,7 @@ def compare_orders(
     (same customer and day) — never as a collision, as nobody can say which system
     they came from. ``batch`` must not repeat an (order_id, line_no).
     """
-    reach = batch.get_column(s.ORDER_DATE).max() if batch.height else None
+    reach = cast("datetime | None", batch.get_column(s.ORDER_DATE).max()) if batch.height else None
     made = export_moment(exported_at, reach)
     batch = batch.with_columns(
         pl.lit(source, pl.String).alias(s.SOURCE),

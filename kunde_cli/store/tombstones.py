@@ -15,7 +15,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 import polars as pl
 
@@ -24,7 +24,7 @@ from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
 
 if TYPE_CHECKING:
-    from kunde_cli.store import Workspace
+    from kunde_cli.store.files import WorkspaceFolder
     from kunde_cli.store.manifest import Manifest
 
 #: The workspace file holding the tombstone's random HMAC key (32 bytes as hex, 0600).
@@ -48,7 +48,11 @@ def _key_id(key: bytes) -> str:
     return hashlib.sha256(b"kunde forget key id\x1f" + key).hexdigest()[:16]
 
 
-def _tombstone_key(ws: Workspace, *, create: bool) -> bytes | None:
+@overload
+def _tombstone_key(ws: WorkspaceFolder, *, create: Literal[True]) -> bytes: ...
+@overload
+def _tombstone_key(ws: WorkspaceFolder, *, create: bool) -> bytes | None: ...
+def _tombstone_key(ws: WorkspaceFolder, *, create: bool) -> bytes | None:
     """The workspace's tombstone key; made (atomically, 0600) when ``create`` and absent.
 
     The file holds the :data:`KEY_BYTES` random bytes as hex. A key file that is not
@@ -85,7 +89,7 @@ def _tombstone_key(ws: Workspace, *, create: bool) -> bytes | None:
     return key
 
 
-def returning(ws: Workspace, manifest: Manifest, frame: pl.DataFrame) -> Returning:
+def returning(ws: WorkspaceFolder, manifest: Manifest, frame: pl.DataFrame) -> Returning:
     """How many rows of ``frame`` (order lines or survey answers about to be stored)
     carry a customer id, e-mail or phone erased by ``kunde forget``.
 

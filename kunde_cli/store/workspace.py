@@ -191,7 +191,8 @@ class Workspace(WorkspaceAppend):
             overlap = compare_orders(batch, running, source)
             counts.append(overlap.collision_orders)
             running = pl.concat(
-                [running, overlap.fresh.lazy().cast(s.ORDERS)], how="vertical_relaxed"
+                [running, overlap.fresh.lazy().cast(s.ORDERS)],  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys
+                how="vertical_relaxed",
             )
         return counts
 
