@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -591,14 +592,16 @@ _SHOP_HOURS = np.array([0] * 10 + [6, 8, 9, 9, 9, 10, 9, 7] + [0] * 6, float)
 
 def _norm(weights: np.ndarray | list[float]) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
-    return w / w.sum()
+    shares: np.ndarray = w / w.sum()
+    return shares
 
 
 def _group_positions(counts: np.ndarray) -> np.ndarray:
     """0, 1, …, counts[i]-1 for every group, concatenated (position within group)."""
     total = int(counts.sum())
     starts = np.cumsum(counts) - counts
-    return np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+    positions: np.ndarray = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+    return positions
 
 
 def _ascii(name: str) -> str:
@@ -625,7 +628,10 @@ def _money_en(expr: pl.Expr) -> pl.Expr:
 def _money_da(expr: pl.Expr) -> pl.Expr:
     """``1234.5`` → ``"1.234,50"`` (decimal comma, thousands dot)."""
     sign, whole, ore = _money_parts(expr)
-    group = lambda e: e.cast(pl.String).str.zfill(3)  # noqa: E731
+
+    def group(e: pl.Expr) -> pl.Expr:
+        return e.cast(pl.String).str.zfill(3)
+
     kroner = (
         pl.when(whole >= 1_000_000)
         .then(
@@ -956,9 +962,9 @@ def generate_orders(
             )
             trimmed = _trim_orders(_draw_orders(rng, c, span), n_lines)
             if trimmed is not None:
-                o = trimmed
                 break
             factor *= 1.15
+        o = trimmed
     return _order_lines(rng, c, o, start, span)
 
 
@@ -1133,7 +1139,7 @@ def generate_survey(
     if not 0 < response_rate <= 1:
         raise ConfigError(f"response rate must be in (0, 1], got {response_rate}")
     rng = np.random.default_rng([seed, 2])
-    end_day = orders[s.ORDER_DATE].max().date() if orders.height else DEFAULT_END
+    end_day = cast("datetime", orders[s.ORDER_DATE].max()).date() if orders.height else DEFAULT_END
     end_excl = datetime(end_day.year, end_day.month, end_day.day) + timedelta(days=1)
     per = (
         orders.lazy()
@@ -1168,7 +1174,7 @@ def generate_survey(
     p_answer = np.minimum(response_rate * weight / weight.mean(), 1.0) if n else weight
     delay = rng.integers(2, 31, n) * 86400 + rng.integers(7 * 3600, 23 * 3600, n)
     answers = per.with_columns(
-        (pl.col("last").dt.truncate("1d") + pl.duration(seconds=pl.Series(delay))).alias(
+        (pl.col("last").dt.truncate("1d") + pl.duration(seconds=pl.lit(pl.Series(delay)))).alias(
             s.RESPONDED_AT
         ),
         pl.Series("_answers", rng.random(n) < p_answer),

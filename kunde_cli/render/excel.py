@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kunde_cli.render.i18n import label
 
@@ -394,8 +394,11 @@ def _sheet_class() -> type:
     """
     from xlsxwriter.worksheet import Worksheet
 
-    class BulkWorksheet(Worksheet):  # type: ignore[misc]
+    class BulkWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter has no types: its Worksheet is Any
         _bulk: tuple[int, int, pl.DataFrame, list[pl.Expr]] | None = None
+        # xlsxwriter's own dimension fields (None until a cell is written).
+        dim_rowmin: int | None
+        dim_rowmax: int | None
 
         def write_body(self, first_row: int, frame: pl.DataFrame, cells: list[pl.Expr]) -> None:
             """Hold ``frame`` as rows ``first_row``… (0-based) of this sheet."""
@@ -422,8 +425,10 @@ def _sheet_class() -> type:
             row and then given its full range (the only fields the last row sets).
             """
             options = dict(options or {})
+            result: int
             if last_row - first_row <= 1 or options.get("total_row") or self.tables:
-                return super().add_table(first_row, first_col, last_row, last_col, options)
+                result = super().add_table(first_row, first_col, last_row, last_col, options)
+                return result
             if self._check_dimensions(last_row, last_col, True, True):
                 return -1
             result = super().add_table(first_row, first_col, first_row + 1, last_col, options)
@@ -457,11 +462,12 @@ def _sheet_class() -> type:
                 [pl.lit('<row r="'), pl.col(_ROW), pl.lit('">'), *cells, pl.lit("</row>")],
                 ignore_nulls=True,
             )
+
+            def xml_of(block: pl.DataFrame) -> Callable[[], bytes]:
+                return lambda: block.select(row.str.join("").cast(pl.Binary)).item()
+
             for offset in range(0, numbered.height, _BLOCK_ROWS):
-                block = numbered.slice(offset, _BLOCK_ROWS)
-                yield lambda block=block: (  # type: ignore[misc]
-                    block.select(row.str.join("").cast(pl.Binary)).item()
-                )
+                yield xml_of(numbered.slice(offset, _BLOCK_ROWS))
 
         def _write_rows(self) -> None:
             if self._bulk is None:
@@ -469,6 +475,7 @@ def _sheet_class() -> type:
                 return
             first, last, _, _ = self._bulk
             low, high = self.dim_rowmin, self.dim_rowmax
+            assert low is not None and high is not None  # write_body's rows set them
             try:
                 if low < first:
                     self.dim_rowmax = first - 1
@@ -561,7 +568,7 @@ def _width(frame: pl.DataFrame, column: str, kind: str, header: str, lang: str) 
     elif kind == "datetime":
         value = 16
     elif series.dtype == pl.String:
-        value = int(series.str.len_chars().max() or 0)  # type: ignore[arg-type]
+        value = int(cast("int | None", series.str.len_chars().max()) or 0)
     elif series.dtype.is_numeric():
         finite = series.cast(pl.Float64)
         finite = finite.filter(finite.is_finite())
@@ -571,7 +578,7 @@ def _width(frame: pl.DataFrame, column: str, kind: str, header: str, lang: str) 
             extremes = [finite.min(), finite.max()]
             value = max(len(format_cell(x, kind, lang)) for x in extremes)
     else:
-        value = int(_text_series(series).str.len_chars().max() or 0)  # type: ignore[arg-type]
+        value = int(cast("int | None", _text_series(series).str.len_chars().max()) or 0)
     return max(MIN_WIDTH, min(MAX_WIDTH, max(longest, value + 2)))
 
 

@@ -363,7 +363,8 @@ def rounded_value(value: float, kind: str) -> float:
     """One number rounded as :func:`rounded` rounds a column of ``kind``."""
     import polars as pl
 
-    return rounded(pl.DataFrame({"v": [float(value)]}), {"v": kind}).item()
+    shown: float = rounded(pl.DataFrame({"v": [float(value)]}), {"v": kind}).item()
+    return shown
 
 
 def rounded_json(value: Any, key: str = "") -> Any:

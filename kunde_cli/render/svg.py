@@ -150,6 +150,7 @@ def month_ticks(first: date, last: date, width: float) -> list[date]:
     start, end = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
     if first.day > 1:
         start += 1
+    months: list[int] = []
     for step in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600):
         months = [m for m in range(start, end + 1) if m % step == 0]
         if len(months) <= most:

@@ -29,8 +29,8 @@ from kunde_cli.render.excel import (
     write_sheet,
 )
 from kunde_cli.render.formats import rounded_value
-from kunde_cli.render.html import text
 from kunde_cli.render.i18n import label_values
+from kunde_cli.words.report import text
 
 if TYPE_CHECKING:
     import polars as pl
