@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from kunde_cli.analytics.orders import Overview
     from kunde_cli.config import Config
+    from kunde_cli.store.manifest import SourceEntry
     from kunde_cli.store.sources import AppendSummary
 
 #: ``reading(total, lang)``: a context around reading the ``total`` files that yields
@@ -130,19 +131,19 @@ def ingest_files(
     ws = open_workspace(workspace)
     digests: dict[Path, str | None] = {}
     results = []
-    seen: dict[Path, dict[str, Any]] = {}
+    seen: dict[Path, SourceEntry] = {}
     with (reading or _silently)(len(files), language) as advance:
         for path in files:
-            digests[path] = _digest(path)
+            digest = digests[path] = _digest(path)
             # A file once read as the wrong kind can be read again with --kind.
-            entry = ws.ingested(digests[path], kind, given_source) if digests[path] else None
+            entry = ws.ingested(digest, kind, given_source) if digest else None
             if entry is not None:
                 seen[path] = entry
             else:
                 results.append(read_any(path, options))
             advance()
-    for path, entry in seen.items():
-        when = str(entry.get("ingested_at", ""))[:10]
+    for path, stored in seen.items():
+        when = str(stored.get("ingested_at", ""))[:10]
         said.note(
             f"{path}: allerede indlæst {when}, springes over (samme fil)"
             if language == "da"
@@ -184,7 +185,7 @@ def ingest_files(
             _refuse_collisions(ws, results, given_source)
         for path in files:
             if path in seen:
-                summaries.append(ws.seen_again(path, digests[path], kind))  # type: ignore[arg-type]
+                summaries.append(ws.seen_again(path, seen[path]["sha256"], kind))
                 continue
             result = by_path[path].pop(0)
             detected = result.details()

@@ -207,7 +207,10 @@ def _overlaid(results: list[Any], *, quiet: bool, lang: str, notes: Notes) -> An
                 "lines are left out (ingest the files with --source NAME to keep them apart)"
             )
         combined = pl.concat(
-            [without_orders(combined, overlap.replaced, source), overlap.fresh.cast(s.ORDERS)]
+            [
+                without_orders(combined, overlap.replaced, source),
+                overlap.fresh.cast(s.ORDERS),  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys
+            ]
         )
         if overlap.fresh.height and source not in sources:
             sources.append(source)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
@@ -33,9 +33,9 @@ from kunde_cli.errors import ModelError
 if TYPE_CHECKING:
     from kunde_cli.analytics.clv.predict import FitStore
     from kunde_cli.analytics.nps import NpsDate, NpsSummary
-    from kunde_cli.analytics.profiles import PersonaCard
     from kunde_cli.analytics.retention import RepurchaseSummary
     from kunde_cli.app.loading import Loaded
+    from kunde_cli.words.personas import PersonaCard
 
 #: Default comparison date for the ladder movement: this many days before as-of.
 DEFAULT_COMPARE_DAYS = 90
@@ -192,7 +192,7 @@ def _nice_step(value: float) -> float:
 
     if value <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(value))
+    power: float = 10 ** math.floor(math.log10(value))
     for factor in (1, 2, 2.5, 5, 10):
         if value <= factor * power:
             return factor * power
@@ -218,7 +218,7 @@ def value_distribution(values: pl.Series, *, bins: int = VALUE_BINS) -> pl.DataF
         )
     top = float(clean.quantile(0.95, "linear") or 0.0)
     if top <= 0:
-        top = float(clean.max() or 0.0)
+        top = float(cast("float | None", clean.max()) or 0.0)
     step = _nice_step(top / bins)
     lowers = [step * i for i in range(bins)] + [step * bins]
     uppers: list[float | None] = [step * (i + 1) for i in range(bins)] + [None]
@@ -331,7 +331,8 @@ def _nps_section(
     # workbook has both).
     if (
         monthly.height
-        and float(monthly.get_column(nps_mod.N).median() or 0) < nps_mod.SMALL_N_THRESHOLD
+        and float(cast("float | None", monthly.get_column(nps_mod.N).median()) or 0)
+        < nps_mod.SMALL_N_THRESHOLD
     ):
         trend = nps_mod.nps_by_period(answers, as_of=answers_day, period="quarter").collect()
         period = "quarter"
@@ -405,6 +406,7 @@ def _clv_section(
             ClvSection(CLV_EMPTY, (), val.SIMPLE_CLV, values, by_segment, empty, horizon_months),
             None,
         )
+    reasons: tuple[str, ...]
     status, reasons, predictions = CLV_FAILED, (), None
     if fit_model:
         from kunde_cli.analytics.clv import predict_clv
@@ -499,7 +501,7 @@ def build_report(
     from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
     from kunde_cli.analytics import export_lists as exl
     from kunde_cli.analytics.nps import nps_as_of
-    from kunde_cli.analytics.orders import OrderBasis
+    from kunde_cli.analytics.orders import FREQUENCY, OrderBasis
     from kunde_cli.app.loading import Loaded
     from kunde_cli.errors import ConfigError
 
@@ -646,9 +648,10 @@ def build_report(
     people = rungs.height
     share_inactive = None
     if tiers.height:
-        share_inactive = float(tiers.get_column(churn.TIER).is_in(list(INACTIVE_TIERS)).mean())
+        inactive = tiers.get_column(churn.TIER).is_in(list(INACTIVE_TIERS))
+        share_inactive = float(cast("float", inactive.mean()))
     rate, period = _latest_retention(by_month, day)
-    orders_count = int(segmented.get_column(rfm.FREQUENCY).sum() or 0) if segmented.height else 0
+    orders_count = int(segmented.get_column(FREQUENCY).sum() or 0) if segmented.height else 0
     counted = order_overview(lines, as_of=as_of, by_document=False)
     key = KeyFigures(
         customers=repurchase.customers,
