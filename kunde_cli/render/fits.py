@@ -47,7 +47,7 @@ def _round_sig(value: float, digits: int = 6) -> float | None:
 
 def _check_text(check: TrustCheck, params: BgNbdParams | GammaGammaParams, lang: str) -> str:
     """One trust check in ``lang``, from its name and the fit's numbers."""
-    from kunde_cli.analytics.clv import BgNbdParams
+    from kunde_cli.analytics.clv import BgNbdParams, GammaGammaParams
     from kunde_cli.analytics.clv.trust import (
         MIN_TRUSTED_CUSTOMERS,
         MIN_TRUSTED_REPEAT,
@@ -70,16 +70,20 @@ def _check_text(check: TrustCheck, params: BgNbdParams | GammaGammaParams, lang:
             "min": MIN_TRUSTED_CUSTOMERS,
         }
     elif name == "repeat_customers":
-        n = params.n_repeat if purchase else params.n_customers
+        n = params.n_repeat if isinstance(params, BgNbdParams) else params.n_customers
         values = {"n": format_number(n, lang), "min": MIN_TRUSTED_REPEAT}
-    elif name == "spend_independent":
+    elif name == "spend_independent" and isinstance(params, GammaGammaParams):
         corr = params.spend_frequency_corr
         values = {
             "corr": format_number(corr, lang, 2),
             "direction": label("trust_rises" if corr > 0 else "trust_falls", lang),
         }
-    elif name == "identified" and not passed:
-        ident = params.identification
+    elif (
+        name == "identified"
+        and not passed
+        and isinstance(params, BgNbdParams)
+        and (ident := params.identification) is not None
+    ):
         spans = [
             label("model_span", lang).format(
                 name=SYMBOLS[r.name], low=_sig_text(r.low, lang), high=_sig_text(r.high, lang)
