@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -239,7 +239,7 @@ def explain_customer(
     summary = basis_at(lines, day).customers.lazy().filter(mine).collect()
     counted_dates = orders.filter(pl.col(COUNTED)).get_column(s.ORDER_DATE)
     gaps = counted_dates.diff().drop_nulls().dt.total_days()
-    usual_gap = float(gaps.median()) if gaps.len() else None  # type: ignore[arg-type]
+    usual_gap = float(cast("float", gaps.median())) if gaps.len() else None
 
     scored = rfm.rfm_scores(lines, as_of=day, config=config.rfm).collect()
     segmented = rfm.rfm_segments(scored.lazy(), config=config.rfm).filter(mine).collect()

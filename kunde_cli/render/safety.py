@@ -31,7 +31,7 @@ def is_formula_like(text: str | None) -> bool:
     >>> is_formula_like("=HYPERLINK(1)"), is_formula_like("Anne")
     (True, False)
     """
-    return bool(text) and text.startswith(FORMULA_PREFIXES)  # type: ignore[union-attr]
+    return bool(text and text.startswith(FORMULA_PREFIXES))
 
 
 def neutralise_text(text: str | None) -> str | None:

@@ -242,7 +242,7 @@ def _collision_rejects(collisions: pl.DataFrame, source: SourceInfo) -> pl.DataF
             f"{COLLISION_REASON}; another shop system? kunde ingest FILE --source NAME",
             pl.String,
         ).alias(s.REJECT_REASON),
-    ).cast(s.REJECTS)  # type: ignore[arg-type]
+    ).cast(s.REJECTS)  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys: no dict[str, DataType] fits
 
 
 def _drop_collisions() -> Eraser:

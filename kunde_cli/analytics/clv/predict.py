@@ -182,7 +182,8 @@ def params_of_record(record: Mapping[str, Any] | None, cls: type[P]) -> P | None
     if not isinstance(record, Mapping) or record.get("type") != cls.__name__:
         return None
     try:
-        return _typed(record.get("fields"), cls)  # type: ignore[no-any-return]
+        params: P = _typed(record.get("fields"), cls)
+        return params
     except (TypeError, ValueError, KeyError, NameError):
         return None
 
