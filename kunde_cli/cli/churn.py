@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     import polars as pl
 
+    from kunde_cli.analytics.orders import Basis
     from kunde_cli.cli.common import Loaded
     from kunde_cli.config import Config
     from kunde_cli.store.cache import FitCache
@@ -134,7 +135,7 @@ def _table(
     return frame, label("churn_title", lg).format(as_of=when)
 
 
-def _segments(lines: pl.LazyFrame, as_of: date, cfg: Config) -> pl.LazyFrame:
+def _segments(lines: Basis, as_of: date, cfg: Config) -> pl.LazyFrame:
     from kunde_cli.analytics import rfm
 
     scored = rfm.rfm_scores(lines, as_of=as_of, config=cfg.rfm)
@@ -143,7 +144,7 @@ def _segments(lines: pl.LazyFrame, as_of: date, cfg: Config) -> pl.LazyFrame:
 
 def _add_model(
     tiers: pl.DataFrame,
-    lines: pl.LazyFrame,
+    lines: Basis,
     as_of: date,
     model: str,
     horizon: int,
@@ -199,8 +200,8 @@ def _add_model(
         key = "churn_one_order_bgnbd" if model == MODEL_BGNBD else "churn_one_order_mbgnbd"
         note(label(key, lang).format(n=format_number(one_order, lang, 0)))
     note(label("churn_model_note", lang).format(model=name, horizon=horizon))
-    tiers = churn.with_model(tiers, result.customers, blank_one_order=model == MODEL_BGNBD)
-    return tiers.collect(), info
+    modelled = churn.with_model(tiers, result.customers, blank_one_order=model == MODEL_BGNBD)
+    return modelled.collect(), info
 
 
 def _print_rule(tiers: pl.DataFrame, cfg: Config, lang: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -169,12 +169,19 @@ def _print_summary(values: pl.DataFrame, lang: str, currency: str, when: str, ye
     note(
         label("clv_summary", lang).format(
             customers=format_number(values.height, lang),
-            revenue=format_money(values.get_column(val.REVENUE_TO_DATE).sum(), lang, currency),
-            avg_clv=format_money(values.get_column(val.SIMPLE_CLV).mean(), lang, currency),
+            revenue=format_money(
+                float(values.get_column(val.REVENUE_TO_DATE).sum()), lang, currency
+            ),
+            avg_clv=format_money(_mean(values.get_column(val.SIMPLE_CLV)), lang, currency),
             years=years_text,
         )
     )
     note(label("clv_formula", lang).format(years=years_text))
+
+
+def _mean(column: pl.Series) -> float | None:
+    """The mean of a money column (None when it has no values)."""
+    return cast("float | None", column.mean())
 
 
 def _with_prediction(
@@ -313,7 +320,7 @@ def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
     kinds = {ACTUAL_PURCHASES: "float3", PREDICTED_PURCHASES: "float3"}
     if out.is_table:
         table = table.with_columns(pl.col(FREQUENCY_GROUP).replace(TOTAL_GROUP, label("total", lg)))
-    info = {
+    info: dict[str, object] = {
         "purchase": fit_json(params, lg),
         "calibration_end": calibration_end.isoformat(),
         "holdout_end": as_of.isoformat(),

@@ -22,7 +22,7 @@ from kunde_cli.config import Config
 if TYPE_CHECKING:
     import polars as pl
 
-    from kunde_cli.analytics.orders import Overview
+    from kunde_cli.analytics.orders import Basis, Overview
     from kunde_cli.app.notes import Note, Notes
     from kunde_cli.cli.options import Destination, Source
     from kunde_cli.store.cache import FitCache
@@ -94,8 +94,10 @@ def _command_context() -> Any:
     try:
         from typer._click.globals import get_current_context
     except ImportError:  # Typer before it vendored click
-        try:
-            from click import get_current_context
+        try:  # typer>=0.12 allows a Typer that uses the click package itself
+            from click import (  # type: ignore[import-not-found,no-redef,unused-ignore]
+                get_current_context,
+            )
         except ImportError:
             return None
     return get_current_context(silent=True)
@@ -258,7 +260,7 @@ def day_text(day: date, lang: str) -> str:
     return day.strftime("%d-%m-%Y") if lang == "da" else day.isoformat()
 
 
-def churn_tier_frame(orders: pl.LazyFrame, day: date, config: Config) -> pl.LazyFrame:
+def churn_tier_frame(orders: Basis, day: date, config: Config) -> pl.LazyFrame:
     """Churn tiers (customer_id, tier) at ``day``: the ladder's "not inactive" rule."""
     from kunde_cli.analytics.churn import churn_tiers
 

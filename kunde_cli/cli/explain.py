@@ -10,6 +10,7 @@ from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
 
 if TYPE_CHECKING:
+    from datetime import date
     from pathlib import Path
 
     from rich.console import RenderableType
@@ -45,7 +46,7 @@ def explanation_panel(expl: CustomerExplanation, lang: str, currency: str) -> Re
 
     da = lang == "da"
 
-    def day(value: Any) -> str:
+    def day(value: date | None) -> str:
         if value is None:
             return "–"
         return value.strftime("%d-%m-%Y") if da else value.isoformat()

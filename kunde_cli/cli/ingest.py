@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -127,7 +128,7 @@ def _print_statuses(overviews: Any, language: str) -> None:
         print_overview(file.overview, lang=language, currency=file.currency, console=err_console)
 
 
-def _print_changes(summaries: list[Any], config: Any, language: str) -> None:
+def _print_changes(summaries: Sequence[Any], config: Any, language: str) -> None:
     """On stderr: orders a newer export changed, and order numbers another order took."""
     from kunde_cli.app.ingest import changed_by_class
     from kunde_cli.render.counting import changes_sentence, collisions_sentence

@@ -10,10 +10,15 @@ from __future__ import annotations
 import importlib
 import os
 import signal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+if TYPE_CHECKING:
+    # The click Typer carries (typer.Context is its subclass; the group's methods take
+    # the base class, as click calls them).
+    from typer._click.core import Context as ClickContext
 
 from kunde_cli import __version__
 from kunde_cli.errors import KundeError, disk_error
@@ -64,10 +69,10 @@ class KundeGroup(TyperGroup):
 
     _listing = False
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: ClickContext, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return None
         if self._listing:
@@ -75,14 +80,14 @@ class KundeGroup(TyperGroup):
             return TyperCommand(cmd_name, short_help=COMMANDS[cmd_name])
         return load_command(cmd_name)
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: ClickContext, formatter: Any) -> None:
         self._listing = True
         try:
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except KundeError as err:

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
     import polars as pl
 
-    from kunde_cli.analytics.profiles import PersonaCard
     from kunde_cli.cli.common import Loaded
+    from kunde_cli.words.personas import PersonaCard
 
 app = typer.Typer()
 

@@ -279,8 +279,9 @@ def resolve_salt_if(anonymise: bool, salt: str | None) -> str | None:
 def _notes(data: Any, sheets: list[Any]) -> Iterator[str]:
     """A few plain lines on stderr: what the report covers and what it could not do."""
     from kunde_cli.app.report import CLV_FAILED, CLV_UNTRUSTED
-    from kunde_cli.render.html import format_date, text
     from kunde_cli.render.numbers import format_number
+    from kunde_cli.words.numbers import format_date
+    from kunde_cli.words.report import text
 
     lg = data.lang
     da = lg == "da"
