@@ -95,6 +95,7 @@ def _command_context() -> Any:
         from typer._click.globals import get_current_context
     except ImportError:  # Typer before it vendored click
         try:  # typer>=0.12 allows a Typer that uses the click package itself
+            # (not installed beside a Typer that vendors it: mypy cannot see it)
             from click import (  # type: ignore[import-not-found,no-redef,unused-ignore]
                 get_current_context,
             )

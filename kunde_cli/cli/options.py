@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
@@ -340,9 +340,10 @@ def _packing(
             return func(*args, **kwargs, **{slot: pack(**values)})
 
         extended = signature.replace(parameters=[*own, *shared])
+        # inspect (and so Typer) reads __signature__; typeshed does not declare it.
         command.__signature__ = extended  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in extended.parameters.values()}
-        return command  # type: ignore[return-value]
+        return cast("F", command)  # the same callable, with the shared options
 
     return decorate
 
