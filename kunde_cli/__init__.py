@@ -29,16 +29,22 @@ if TYPE_CHECKING:
     from kunde_cli.errors import KundeError
     from kunde_cli.store import Workspace
 
-#: Where each public name lives (imported on first use).
+#: Where each public name lives (imported on first use): the use cases from
+#: kunde_cli.app, which knows their modules.
 _HOMES = {
-    "IngestReport": "kunde_cli.app.ingest",
-    "ingest_files": "kunde_cli.app.ingest",
-    "Loaded": "kunde_cli.app.loading",
-    "load": "kunde_cli.app.loading",
-    "open_workspace": "kunde_cli.app.loading",
-    "Note": "kunde_cli.app.notes",
-    "ReportData": "kunde_cli.app.report",
-    "build_report": "kunde_cli.app.report",
+    **dict.fromkeys(
+        (
+            "IngestReport",
+            "ingest_files",
+            "Loaded",
+            "load",
+            "open_workspace",
+            "Note",
+            "ReportData",
+            "build_report",
+        ),
+        "kunde_cli.app",
+    ),
     "KundeError": "kunde_cli.errors",
     "Workspace": "kunde_cli.store",
 }
