@@ -51,6 +51,8 @@ from kunde_cli.analytics.orders import (
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
 from kunde_cli.identity import normalise_email_expr
+from kunde_cli.words.actions import NPS_GROUP_NAMES, TIER_NAMES
+from kunde_cli.words.lang import DEFAULT_LANG
 
 #: Columns of :func:`customer_overview` (besides the canonical contact columns).
 SEGMENT = rfm.SEGMENT
@@ -191,23 +193,12 @@ def parse_rungs(values: str | Sequence[str] | None) -> list[str]:
 
 def parse_tiers(values: str | Sequence[str] | None) -> list[str]:
     """``--tier`` values → churn tiers (active, cooling, inactive, lost)."""
-    names = {
-        "active": ("aktiv", "active"),
-        "cooling": ("kølnet", "cooling"),
-        "inactive": ("inaktiv", "inactive"),
-        "lost": ("tabt", "lost"),
-    }
-    return parse_choices(values, TIERS, option="--tier", names=names)
+    return parse_choices(values, TIERS, option="--tier", names=TIER_NAMES)
 
 
 def parse_nps_groups(values: str | Sequence[str] | None) -> list[str]:
     """``--nps`` values → promoters, passives, detractors (singular accepted too)."""
-    names = {
-        nps_mod.PROMOTERS: ("promoter", "promotor"),
-        nps_mod.PASSIVES: ("passive", "passiv"),
-        nps_mod.DETRACTORS: ("detractor", "kritiker"),
-    }
-    return parse_choices(values, NPS_GROUPS, option="--nps", names=names)
+    return parse_choices(values, NPS_GROUPS, option="--nps", names=NPS_GROUP_NAMES)
 
 
 # --------------------------------------------------------------------------------------
@@ -276,7 +267,7 @@ def customer_overview(
     survey: pl.LazyFrame | None = None,
     tiers: pl.LazyFrame | None = None,
     config: Config | None = None,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
     segments: pl.LazyFrame | None = None,
     rungs: pl.LazyFrame | None = None,
     answers_as_of: date | datetime | None = None,
@@ -515,7 +506,9 @@ def _tags(lang: str) -> pl.Expr:
     )
 
 
-def shape_list(frame: pl.DataFrame, shape: str = "generic", *, lang: str = "da") -> pl.DataFrame:
+def shape_list(
+    frame: pl.DataFrame, shape: str = "generic", *, lang: str = DEFAULT_LANG
+) -> pl.DataFrame:
     """The columns of a mailing list in ``shape``.
 
     * ``generic`` — :data:`GENERIC_COLUMNS` (``email, name, segment, rung, tier,

@@ -37,6 +37,7 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import LadderConfig
 from kunde_cli.errors import ConfigError
+from kunde_cli.words.lang import DEFAULT_LANG
 
 #: ladder_rungs columns.
 ORDERS = "orders"
@@ -270,7 +271,7 @@ def rung_rank_expr(column: str = RUNG) -> pl.Expr:
     return pl.col(column).replace_strict(order, default=-1, return_dtype=pl.Int64)
 
 
-def ladder_summary(rungs: pl.LazyFrame, *, lang: str = "da") -> pl.LazyFrame:
+def ladder_summary(rungs: pl.LazyFrame, *, lang: str = DEFAULT_LANG) -> pl.LazyFrame:
     """One row per rung, bottom (potential) to top (ambassador).
 
     Columns: ``rung``, ``customers``, ``share_customers`` (0..1 of all known people),

@@ -79,12 +79,12 @@ def customer_emails(lines: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def ore_sum(amounts: pl.Expr) -> pl.Expr:
-    """In an aggregation: the sum of money ``amounts``, to the øre and exactly.
+    """In an aggregation: the sum of money ``amounts``, to the ore (1/100 krone) and exactly.
 
     Floats added in another order differ in the last bit (0.1 + 0.2 ≠ 0.2 + 0.1), and
     Polars adds a group's values in a different order from run to run; summed as whole
-    øre the total is the same every time (same data, same bytes, same RFM quintiles).
-    Amounts with more than two decimals are rounded to the øre line by line.
+    ore the total is the same every time (same data, same bytes, same RFM quintiles).
+    Amounts with more than two decimals are rounded to the ore line by line.
 
     >>> pl.DataFrame({"a": [0.1, 0.2, 0.7]}).select(ore_sum(pl.col("a"))).item()
     1.0

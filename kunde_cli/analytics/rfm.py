@@ -45,6 +45,7 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import RfmConfig
 from kunde_cli.errors import ConfigError
+from kunde_cli.words.lang import DEFAULT_LANG
 
 R_SCORE = "r_score"
 F_SCORE = "f_score"
@@ -271,7 +272,7 @@ def grid_segments(config: RfmConfig | None = None) -> list[str]:
 
 
 def segment_summary(
-    segmented: pl.LazyFrame, *, config: RfmConfig | None = None, lang: str = "da"
+    segmented: pl.LazyFrame, *, config: RfmConfig | None = None, lang: str = DEFAULT_LANG
 ) -> pl.LazyFrame:
     """One row per segment of the grid, best first, with its suggested action.
 

@@ -120,6 +120,20 @@ RUNG_NEXT_STEPS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: Activity tier -> (da, en) name (``--tier`` accepts either).
+TIER_NAMES: dict[str, tuple[str, str]] = {
+    "active": ("aktiv", "active"),
+    "cooling": ("kølnet", "cooling"),
+    "inactive": ("inaktiv", "inactive"),
+    "lost": ("tabt", "lost"),
+}
+
+#: NPS group key -> (da, en) name of one member (``--nps`` accepts either, or the key).
+NPS_GROUP_NAMES: dict[str, tuple[str, str]] = {
+    "promoters": ("promotor", "promoter"),
+    "passives": ("passiv", "passive"),
+    "detractors": ("kritiker", "detractor"),
+}
 
 #: Tier -> (da, en) suggested reactivation action.
 TIER_ACTIONS: dict[str, tuple[str, str]] = {
