@@ -498,7 +498,7 @@ def _last_name() -> pl.Expr:
     return pl.when(rest.str.len_chars() > 0).then(rest)
 
 
-def _tags(lang: str) -> pl.Expr:
+def _tags() -> pl.Expr:
     # Tags travel as plain keys (at_risk, first_time, inactive) so an automation in the
     # mailing tool can match on them whatever language the report was made in.
     return pl.concat_str(
@@ -520,7 +520,9 @@ def shape_list(
       custom properties ``kunde_segment``, ``kunde_rung``, ``kunde_tier``,
       ``kunde_last_order``, ``kunde_value``, ``kunde_action``.
 
-    Names are split at the first space (first name, rest as last name).
+    Names are split at the first space (first name, rest as last name). Segment, rung,
+    tier and tags stay keys in every language (a mailing tool's automation matches on
+    them); ``lang`` is accepted for callers and has no effect on the columns.
 
     Examples
     --------
@@ -540,7 +542,7 @@ def shape_list(
             pl.col(s.EMAIL).alias("Email Address"),
             _first_name().alias("First Name"),
             _last_name().alias("Last Name"),
-            _tags(lang).alias("Tags"),
+            _tags().alias("Tags"),
             pl.col(SEGMENT).alias("Segment"),
             pl.col(RUNG).alias("Rung"),
             pl.col(TIER).alias("Tier"),
