@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,6 +18,8 @@ app = typer.Typer()
 
 
 @app.command("forget")
+@opt.help_order("who", "customer", "workspace", "yes", "wait", "lang", "config_path")
+@opt.reads_data(uses=("workspace", "lang", "config_path"))
 def forget_command(
     who: Annotated[
         str,
@@ -25,6 +29,7 @@ def forget_command(
             show_default=False,
         ),
     ],
+    data: opt.Source,
     customer: Annotated[
         str | None,
         typer.Option(
@@ -35,7 +40,6 @@ def forget_command(
             show_default=False,
         ),
     ] = None,
-    workspace: opt.Workspace = opt.DEFAULT_WORKSPACE,
     yes: Annotated[
         bool,
         typer.Option("--yes", "-y", help="Do not ask for confirmation (needed under cron)."),
@@ -46,8 +50,6 @@ def forget_command(
             "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
         ),
     ] = 60.0,
-    lang: opt.Lang = None,
-    config_path: opt.ConfigPath = None,
 ) -> None:
     """Erase one customer's name, e-mail, phone and address from the workspace.
 
@@ -63,13 +65,29 @@ def forget_command(
 
     Example: kunde forget soren@example.dk --yes
     """
-    from kunde_cli.cli.common import resolve_lang
+    from kunde_cli.cli.common import open_workspace, resolve_lang
     from kunde_cli.config import load_config
-    from kunde_cli.errors import ConfigError
+    from kunde_cli.render.safety import terminal_safe
     from kunde_cli.store.erase import preview
 
-    language = resolve_lang(lang, load_config(config_path))
-    da = language == "da"
+    da = resolve_lang(data.lang, load_config(data.config_path)) == "da"
+    customers = _customer_ids(who, customer)
+    ws = open_workspace(data.workspace)
+    plan = preview(ws, who, customers)  # refuses (nothing changed) before asking
+    if not yes:
+        _confirm(who, plan.ids, data.workspace, da=da)
+    with ws.lock(wait_seconds=wait, purpose="kunde forget"):
+        summary = ws.forget(who, customers=customers)
+    # Ids, paths and the query are data: control characters never reach the terminal.
+    for line in describe(summary, workspace=str(data.workspace), da=da):
+        typer.echo(terminal_safe(line))
+
+
+def _customer_ids(who: str, customer: str | None) -> tuple[str, ...]:
+    """The ids ``--customer`` names (none when not given); refuses an empty query and
+    an empty ``--customer``."""
+    from kunde_cli.errors import ConfigError
+
     if not who.strip():
         raise ConfigError(
             "give the customer's e-mail, customer number or phone number",
@@ -78,34 +96,28 @@ def forget_command(
     customers = tuple(c.strip() for c in (customer or "").split(",") if c.strip())
     if customer is not None and not customers:
         raise ConfigError("--customer needs a customer id", hint="e.g. --customer K-1042")
-    from kunde_cli.cli.common import open_workspace
+    return customers
 
-    ws = open_workspace(workspace)
-    plan = preview(ws, who, customers)  # refuses (nothing changed) before asking
-    if not yes:
-        if not sys.stdin.isatty():
-            raise ConfigError(
-                "kunde forget erases data and needs confirmation",
-                hint="add --yes to confirm when running from a script or cron",
-            )
-        ids = f" ({', '.join(plan.ids)})" if plan.ids else ""
-        question = (
-            f"Slet alle personoplysninger om '{who}'{ids} i {workspace}? Det kan ikke fortrydes."
-            if da
-            else f"Erase all personal data of '{who}'{ids} from {workspace}? This cannot be undone."
-        )
-        from kunde_cli.render.safety import terminal_safe
 
-        if not typer.confirm(terminal_safe(question), default=False):
-            typer.echo("Intet blev slettet." if da else "Nothing was erased.")
-            raise typer.Exit(0)
-    with ws.lock(wait_seconds=wait, purpose="kunde forget"):
-        summary = ws.forget(who, customers=customers)
+def _confirm(who: str, ids: Sequence[str], workspace: Path, *, da: bool) -> None:
+    """Ask before erasing (exit 0 when the answer is no); refuse without a terminal."""
+    from kunde_cli.errors import ConfigError
     from kunde_cli.render.safety import terminal_safe
 
-    # Ids, paths and the query are data: control characters never reach the terminal.
-    for line in describe(summary, workspace=str(workspace), da=da):
-        typer.echo(terminal_safe(line))
+    if not sys.stdin.isatty():
+        raise ConfigError(
+            "kunde forget erases data and needs confirmation",
+            hint="add --yes to confirm when running from a script or cron",
+        )
+    named = f" ({', '.join(ids)})" if ids else ""
+    question = (
+        f"Slet alle personoplysninger om '{who}'{named} i {workspace}? Det kan ikke fortrydes."
+        if da
+        else f"Erase all personal data of '{who}'{named} from {workspace}? This cannot be undone."
+    )
+    if not typer.confirm(terminal_safe(question), default=False):
+        typer.echo("Intet blev slettet." if da else "Nothing was erased.")
+        raise typer.Exit(0)
 
 
 def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:
@@ -116,13 +128,29 @@ def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:
             if da
             else f"No customer in {workspace} matches '{summary.query}'; nothing was changed."
         ]
+    return [
+        _headline(summary, da=da),
+        *_erased(summary, da=da),
+        *_still_held(summary, da=da),
+        _exports_line(summary, da=da),
+    ]
+
+
+def _headline(summary: ForgetSummary, *, da: bool) -> str:
+    """Whose data was erased: the query and the customer ids."""
     ids = ", ".join(summary.customer_ids)
     if da:
-        lines = [f"Slettede personoplysninger om '{summary.query}'"
-                 + (f" (kundenummer {ids}):" if ids else ":")]  # fmt: skip
-    else:
-        lines = [f"Erased the personal data of '{summary.query}'"
-                 + (f" (customer id {ids}):" if ids else ":")]  # fmt: skip
+        return f"Slettede personoplysninger om '{summary.query}'" + (
+            f" (kundenummer {ids}):" if ids else ":"
+        )
+    return f"Erased the personal data of '{summary.query}'" + (
+        f" (customer id {ids}):" if ids else ":"
+    )
+
+
+def _erased(summary: ForgetSummary, *, da: bool) -> list[str]:
+    """What was cleared in order lines, survey answers and rejects.csv, and what was not."""
+    lines: list[str] = []
     if summary.order_lines:
         cleared = ", ".join(summary.order_columns)
         lines.append(
@@ -163,6 +191,13 @@ def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:
             else f"  Not erased: {kept}, which kunde counted as the same customer; untouched, "
             "it now counts on its own (one customer more, so segment score limits may move)"
         )
+    return lines
+
+
+def _still_held(summary: ForgetSummary, *, da: bool) -> list[str]:
+    """Files kunde wrote (reports, lists, old workspace files) that may still hold the
+    person."""
+    lines: list[str] = []
     if summary.outputs:
         lines.append(
             "Rapporter og lister skrevet fra arbejdsmappen, som stadig kan indeholde "
@@ -182,11 +217,15 @@ def describe(summary: ForgetSummary, *, workspace: str, da: bool) -> list[str]:
             "because another kunde run is reading them now; the next kunde ingest or forget "
             "removes them"
         )
+    return lines
+
+
+def _exports_line(summary: ForgetSummary, *, da: bool) -> str:
+    """The original exports still hold the data (they are outside the workspace)."""
     exports = f": {', '.join(summary.exports)}" if summary.exports else ""
-    lines.append(
+    return (
         "De oprindelige eksportfiler ligger uden for arbejdsmappen og indeholder stadig "
         f"oplysningerne{exports}"
         if da
         else f"The original export files are outside the workspace and still hold the data{exports}"
     )
-    return lines

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kunde_cli.cli import options as opt
 
+if TYPE_CHECKING:
+    from kunde_cli.app.ingest import IngestReport
+
 app = typer.Typer()
 
 
 @app.command("ingest")
+@opt.help_order(
+    "files", "workspace", "kind", *opt.READING, "strict", "source", "wait",
+    "fmt", "output", "lang", "config_path",
+)  # fmt: skip
+@opt.writes_output(uses=("fmt", "output"))
+@opt.reads_data(uses=("workspace", *opt.READING, "lang", "config_path"))
 def ingest_command(
     files: Annotated[
         list[Path],
         typer.Argument(help="Order or survey exports (CSV/TSV/TXT/Excel).", show_default=False),
     ],
-    workspace: opt.Workspace = opt.DEFAULT_WORKSPACE,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -28,12 +36,6 @@ def ingest_command(
             show_default=False,
         ),
     ] = None,
-    sheet: opt.Sheet = None,
-    preset: opt.Preset = None,
-    map_: opt.Map = None,
-    dayfirst: opt.DayFirst = None,
-    allow_future: opt.AllowFuture = False,
-    columns: opt.Columns = None,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Refuse the whole run (exit 3) if any row cannot be used."),
@@ -54,10 +56,9 @@ def ingest_command(
             "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
         ),
     ] = 60.0,
-    fmt: opt.Format = None,
-    output: opt.Output = None,
-    lang: opt.Lang = None,
-    config_path: opt.ConfigPath = None,
+    *,
+    data: opt.Source,
+    out: opt.Destination,
 ) -> None:
     """Read order and survey exports into the workspace (default ./kunde-data/).
 
@@ -75,46 +76,59 @@ def ingest_command(
     """
     from kunde_cli.app.ingest import ingest_files
     from kunde_cli.cli.common import said_on_stderr
-    from kunde_cli.render.formats import emit
-    from kunde_cli.render.terminal import note, progress
+    from kunde_cli.render.terminal import progress
 
     done = ingest_files(
         files,
-        workspace,
+        data.workspace,
         kind=kind,
-        sheet=sheet,
-        preset=preset,
-        mapping=map_,
-        dayfirst=dayfirst,
-        allow_future=allow_future,
-        columns=columns,
+        sheet=data.sheet,
+        preset=data.preset,
+        mapping=None if data.mapping is None else list(data.mapping),
+        dayfirst=data.dayfirst,
+        allow_future=data.allow_future,
+        columns=data.columns,
         strict=strict,
         source=source,
         wait=wait,
-        lang=lang,
-        config_path=config_path,
+        lang=data.lang,
+        config_path=data.config_path,
         notes=said_on_stderr(),
         reading=lambda total, language: progress(
             "Læser filer" if language == "da" else "Reading files", total=total
         ),
     )
+    _print_report(done, data.workspace, out)
+
+
+def _print_report(done: IngestReport, workspace: Path, out: opt.Destination) -> None:
+    """The per-file table where ``out`` says; on stderr what each orders file holds,
+    what changed, who came back, and how many rows could not be used."""
+    from kunde_cli.cli.common import emit
+    from kunde_cli.render.terminal import note
+
     language = done.lang
     title = f"Indlæst i {workspace}" if language == "da" else f"Ingested into {workspace}"
-    emit(done.table, fmt, output, title=title, lang=language)
+    emit(done.table, out, title=title, lang=language)
     _print_statuses(done.overviews, language)
     _print_changes(done.summaries, done.config, language)
-    for sm in done.summaries:  # an erased person brought back by this export (kunde forget)
-        if sm.returning_erased:
-            from kunde_cli.render.i18n import returning_note
-            from kunde_cli.render.terminal import warn
-
-            back = returning_note(sm.returning_erased, sm.returning_erased_on, language)
-            warn(f"{sm.source}: {back}")
+    _print_returning(done.summaries, language)
     if done.refused:
         if language == "da":
             note(f"{done.refused} række(r) kunne ikke bruges, se {done.rejects_path}")
         else:
             note(f"{done.refused} row(s) could not be used, see {done.rejects_path}")
+
+
+def _print_returning(summaries: Sequence[Any], language: str) -> None:
+    """On stderr: an erased person this export brings back (kunde forget)."""
+    from kunde_cli.render.i18n import returning_note
+    from kunde_cli.render.terminal import warn
+
+    for sm in summaries:
+        if sm.returning_erased:
+            back = returning_note(sm.returning_erased, sm.returning_erased_on, language)
+            warn(f"{sm.source}: {back}")
 
 
 def _print_statuses(overviews: Any, language: str) -> None:

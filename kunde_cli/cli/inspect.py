@@ -15,16 +15,13 @@ app = typer.Typer()
 
 
 @app.command("inspect")
+@opt.help_order("files", *opt.READING, "kind", "customers", "rows", "fmt", "lang", "config_path")
+@opt.reads_data(uses=(*opt.READING, "lang", "config_path"))
 def inspect_command(
     files: Annotated[
         list[Path], typer.Argument(help="Export file(s) to look at.", show_default=False)
     ],
-    sheet: opt.Sheet = None,
-    preset: opt.Preset = None,
-    map_: opt.Map = None,
-    dayfirst: opt.DayFirst = None,
-    allow_future: opt.AllowFuture = False,
-    columns: opt.Columns = None,
+    data: opt.Source,
     kind: Annotated[
         str | None,
         typer.Option("--kind", help="orders or survey (default: detected).", show_default=False),
@@ -40,8 +37,6 @@ def inspect_command(
         str | None,
         typer.Option("--format", "-f", help="table (default) or json.", show_default=False),
     ] = None,
-    lang: opt.Lang = None,
-    config_path: opt.ConfigPath = None,
 ) -> None:
     """Show what kunde detects in an export: encoding, delimiter, decimal style, date
     format, preset, the column mapping, sample rows, and every problem found.
@@ -55,16 +50,17 @@ def inspect_command(
     from kunde_cli.ingest import ReadOptions, read_any
     from kunde_cli.render.inspect_view import inspect_json, print_inspect
 
-    config = load_config(config_path)
-    language = resolve_lang(lang, config)
+    config = load_config(data.config_path)
+    language = resolve_lang(data.lang, config)
+    mapping = None if data.mapping is None else list(data.mapping)
     options = ReadOptions(
-        sheet=sheet,
-        preset=preset,
-        mapping={**config.mapping, **parse_mapping(map_)},
-        dayfirst=dayfirst,
-        allow_future=allow_future,
+        sheet=data.sheet,
+        preset=data.preset,
+        mapping={**config.mapping, **parse_mapping(mapping)},
+        dayfirst=data.dayfirst,
+        allow_future=data.allow_future,
         kind=kind,
-        columns=columns,
+        columns=data.columns,
     )
     results = [read_any(path, options) for path in files]
     overviews = [file_overview(r, config) for r in results]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast, overload
 
 import typer
 
@@ -314,6 +314,22 @@ def _destination_parameters(formats: bool) -> list[inspect.Parameter]:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: The options that say how to read an export (``--sheet`` … ``--columns``).
+READING = ("sheet", "preset", "mapping", "dayfirst", "allow_future", "columns")
+
+
+def _chosen(
+    parameters: list[inspect.Parameter], uses: Iterable[str] | None
+) -> list[inspect.Parameter]:
+    """``parameters`` cut down to the names in ``uses`` (all when None)."""
+    if uses is None:
+        return parameters
+    wanted = set(uses)
+    unknown = wanted - {p.name for p in parameters}
+    if unknown:
+        raise TypeError(f"no shared option {', '.join(sorted(unknown))}")
+    return [p for p in parameters if p.name in wanted]
+
 
 def _packing(
     slot: str, parameters: list[inspect.Parameter], pack: Callable[..., Any]
@@ -339,16 +355,25 @@ def _packing(
             values = {name: kwargs.pop(name, default) for name, default in defaults.items()}
             return func(*args, **kwargs, **{slot: pack(**values)})
 
-        extended = signature.replace(parameters=[*own, *shared])
-        # inspect (and so Typer) reads __signature__; typeshed does not declare it.
-        command.__signature__ = extended  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in extended.parameters.values()}
+        # Keyword-only (Typer passes keywords), so a command's own required argument
+        # (FILES of ingest) may come after options with a default.
+        listed = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in [*own, *shared]]
+        _show_signature(command, signature.replace(parameters=listed))
         return cast("F", command)  # the same callable, with the shared options
 
     return decorate
 
 
-def _source(files: list[Path] | None, mapping: list[str] | None, **given: Any) -> Source:
+def _show_signature(command: Callable[..., Any], signature: inspect.Signature) -> None:
+    """Make ``command`` show Typer ``signature`` (the parameters it lists, in order)."""
+    # inspect (and so Typer) reads __signature__; typeshed does not declare it.
+    command.__signature__ = signature  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+
+
+def _source(
+    files: list[Path] | None = None, mapping: list[str] | None = None, **given: Any
+) -> Source:
     return Source(
         files=None if files is None else tuple(files),
         mapping=None if mapping is None else tuple(mapping),
@@ -356,15 +381,50 @@ def _source(files: list[Path] | None, mapping: list[str] | None, **given: Any) -
     )
 
 
-def reads_data(func: F) -> F:
+@overload
+def reads_data(func: F, /) -> F: ...
+@overload
+def reads_data(*, uses: Iterable[str] | None = None) -> Callable[[F], F]: ...
+def reads_data(
+    func: F | None = None, /, *, uses: Iterable[str] | None = None
+) -> F | Callable[[F], F]:
     """Give the command ``data: Source`` from FILES and the reading options (--workspace,
     --as-of, --lang, --config, --sheet, --preset, --map, --dayfirst, --allow-future,
-    --columns, --currency)."""
-    return _packing("data", _source_parameters(), _source)(func)
+    --columns, --currency); with ``uses``, from only those (the others keep
+    :class:`Source`'s defaults)."""
+    decorate: Callable[[F], F] = _packing("data", _chosen(_source_parameters(), uses), _source)
+    return decorate if func is None else decorate(func)
 
 
-def writes_output(*, formats: bool = True) -> Callable[[F], F]:
+def writes_output(*, formats: bool = True, uses: Iterable[str] | None = None) -> Callable[[F], F]:
     """Give the command ``out: Destination`` from --format (unless ``formats`` is
     False: the command picks csv or xlsx by the output's suffix), --output, --csv-style
-    and --bom."""
-    return _packing("out", _destination_parameters(formats), Destination)
+    and --bom; with ``uses``, from only those (the others keep :class:`Destination`'s
+    defaults)."""
+    return _packing("out", _chosen(_destination_parameters(formats), uses), Destination)
+
+
+def help_order(*names: str) -> Callable[[F], F]:
+    """List the command's parameters (its own and the shared ones the decorators below
+    add) in ``--help`` in the order ``names`` gives, which must name each exactly once.
+    For a command whose options have always been listed in an order of their own."""
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func, eval_str=True)
+        given = signature.parameters
+        if sorted(names) != sorted(given):
+            raise TypeError(
+                f"{func.__name__}: help_order names {sorted(names)}, the command takes "
+                f"{sorted(given)}"
+            )
+        # Keyword-only, so a required argument may follow an option with a default.
+        listed = [given[name].replace(kind=inspect.Parameter.KEYWORD_ONLY) for name in names]
+
+        @functools.wraps(func)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            return func(*args, **kwargs)
+
+        _show_signature(command, signature.replace(parameters=listed))
+        return cast("F", command)  # the same callable, its parameters reordered
+
+    return decorate
