@@ -13,6 +13,7 @@ from kunde_cli.cli.options import Destination, Source
 if TYPE_CHECKING:
     import polars as pl
 
+    from kunde_cli.analytics.clv.predict import ClvResult
     from kunde_cli.cli.common import Loaded
 
 app = typer.Typer()
@@ -193,21 +194,14 @@ def _with_prediction(
     JSON too. The purchase and spend models are judged apart: an untrusted spend model
     leaves P(alive) and expected purchases in place and only drops the money columns.
     """
-    from kunde_cli.analytics.clv import model_trust, predict_clv
-    from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
+    from kunde_cli.analytics.clv import predict_clv
     from kunde_cli.cli.common import say_reused, workspace_fits
     from kunde_cli.errors import ModelError
-    from kunde_cli.render.fits import (
-        failed_checks_text,
-        fit_failure_json,
-        fit_json,
-        print_fit_notes,
-    )
+    from kunde_cli.render.fits import failed_checks_text, fit_failure_json
     from kunde_cli.render.i18n import label
     from kunde_cli.render.terminal import warn
 
     lg = loaded.lang
-    currency = loaded.config.currency
     monthly = (1.0 + discount) ** (1.0 / 12.0) - 1.0
     fits = workspace_fits(loaded)
     try:
@@ -222,8 +216,24 @@ def _with_prediction(
     except ModelError as err:
         warn(label("clv_model_unusable", lg).format(why=err.message))
         return values, (), {"purchase": fit_failure_json(model, err.message)}
-    purchase, spend = result.purchase_model, result.spend_model
     say_reused(fits, lg)
+    info = _fit_notes(result, lg, loaded.config.currency)
+    if not result.purchase_trusted:
+        why = failed_checks_text(result.purchase_model, lg)
+        warn(label("clv_model_unusable", lg).format(why=why))
+        return values, (), info
+    if not result.spend_trusted:
+        _warn_spend_untrusted(result, model, lg)
+    prediction, shown = _prediction(result)
+    return values.join(prediction, on="customer_id", how="left"), shown, info
+
+
+def _fit_notes(result: ClvResult, lg: str, currency: str) -> dict[str, object]:
+    """Print the fitted models' parameters and trust checks as notes; return them for
+    JSON (the spend model's failure when it could not be fitted)."""
+    from kunde_cli.render.fits import fit_failure_json, fit_json, print_fit_notes
+
+    purchase, spend = result.purchase_model, result.spend_model
     print_fit_notes(purchase, lg)
     info: dict[str, object] = {"purchase": fit_json(purchase, lg)}
     if spend is not None:
@@ -231,16 +241,30 @@ def _with_prediction(
         info["spend"] = fit_json(spend, lg)
     else:
         info["spend"] = fit_failure_json("gamma_gamma", result.spend_error or "")
-    if not result.purchase_trusted:
-        warn(label("clv_model_unusable", lg).format(why=failed_checks_text(purchase, lg)))
-        return values, (), info
-    if not result.spend_trusted:
-        why = (
-            failed_checks_text(spend, lg)
-            if spend is not None and not model_trust(spend)[0]
-            else result.spend_error or ""
-        )
-        warn(label("clv_spend_unusable", lg).format(why=why, model=MODEL_NAMES[model]))
+    return info
+
+
+def _warn_spend_untrusted(result: ClvResult, model: str, lg: str) -> None:
+    """Warn that the money columns are left out, and why (the failed checks or the
+    reason the spend model could not be fitted)."""
+    from kunde_cli.analytics.clv import model_trust
+    from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
+    from kunde_cli.render.fits import failed_checks_text
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.terminal import warn
+
+    spend = result.spend_model
+    why = (
+        failed_checks_text(spend, lg)
+        if spend is not None and not model_trust(spend)[0]
+        else result.spend_error or ""
+    )
+    warn(label("clv_spend_unusable", lg).format(why=why, model=MODEL_NAMES[model]))
+
+
+def _prediction(result: ClvResult) -> tuple[pl.LazyFrame, tuple[str, ...]]:
+    """The prediction columns the result holds (customer_id first), and those of them
+    the table shows."""
     keep = [
         c
         for c in (
@@ -253,11 +277,8 @@ def _with_prediction(
         if c in result.customers.columns
     ]
     prediction = result.customers.select("customer_id", *keep).lazy()
-    return (
-        values.join(prediction, on="customer_id", how="left"),
-        tuple(c for c in ("expected_purchases", "predicted_clv", "value_at_risk") if c in keep),
-        info,
-    )
+    shown = tuple(c for c in ("expected_purchases", "predicted_clv", "value_at_risk") if c in keep)
+    return prediction, shown
 
 
 def parse_period_days(text: str) -> int:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rich.console import RenderableType
+    from rich.text import Text
 
     from kunde_cli.analytics.explain import CustomerExplanation
 
@@ -41,32 +42,52 @@ def explanation_panel(expl: CustomerExplanation, lang: str, currency: str) -> Re
     from rich.panel import Panel
     from rich.text import Text
 
-    from kunde_cli.render.i18n import label
-    from kunde_cli.render.numbers import format_money
-
-    da = lang == "da"
-
-    def day(value: date | None) -> str:
-        if value is None:
-            return "–"
-        return value.strftime("%d-%m-%Y") if da else value.isoformat()
+    from kunde_cli.render.safety import safe_rich_text
 
     text = Text()
+    _append_facts(text, expl, lang, currency)
+    _append_rules(text, expl, lang)
+    _append_recent_orders(text, expl, lang, currency)
+    da = lang == "da"
+    when = _day(expl.as_of, lang)
+    title = f"Hvorfor – pr. {when}" if da else f"Why – as of {when}"
+    return Panel(safe_rich_text(text), title=title, expand=False)
+
+
+def _day(value: date | None, lang: str) -> str:
+    """A date as the panel shows it (– when there is none)."""
+    if value is None:
+        return "–"
+    return value.strftime("%d-%m-%Y") if lang == "da" else value.isoformat()
+
+
+def _append_facts(text: Text, expl: CustomerExplanation, lang: str, currency: str) -> None:
+    """Who the customer is, and their orders, spend, first and last order."""
+    from kunde_cli.render.numbers import format_money
+
     who = " ".join(v for v in (expl.name, f"<{expl.email}>" if expl.email else None) if v)
     text.append(f"{expl.customer_id}  {who}\n", style="bold")
-    if da:
+    first, last = _day(expl.first_order, lang), _day(expl.last_order, lang)
+    if lang == "da":
         text.append(
             f"{expl.orders} talte ordrer ({expl.orders_not_counted} annulleret/refunderet/kreditnota), "
             f"købt for {format_money(expl.revenue, lang, currency)}; "
-            f"første {day(expl.first_order)}, seneste {day(expl.last_order)}\n"
+            f"første {first}, seneste {last}\n"
         )
     else:
         text.append(
             f"{expl.orders} counted orders ({expl.orders_not_counted} cancelled/refunded/credit notes), "
             f"spent {format_money(expl.revenue, lang, currency)}; "
-            f"first {day(expl.first_order)}, last {day(expl.last_order)}\n"
+            f"first {first}, last {last}\n"
         )
     text.append("\n")
+
+
+def _append_rules(text: Text, expl: CustomerExplanation, lang: str) -> None:
+    """One line per rule: the scores, the segment (and its action), the rung, activity."""
+    from kunde_cli.render.i18n import label
+
+    da = lang == "da"
     for band in expl.scores:
         text.append(f"  {band.rule}\n")
     seg_label = label(expl.segment, lang) if expl.segment else "–"
@@ -79,18 +100,22 @@ def explanation_panel(expl: CustomerExplanation, lang: str, currency: str) -> Re
     if expl.activity_rule:
         text.append(f"\n{'Aktivitet' if da else 'Activity'}: ", style="bold")
         text.append(f"{expl.activity_rule}\n")
-    if expl.recent_orders:
-        text.append(f"\n{'Seneste ordrer' if da else 'Latest orders'}:\n", style="bold")
-        for order in expl.recent_orders:
-            mark = "" if order.counted else (" (tæller ikke)" if da else " (not counted)")
-            text.append(
-                f"  {day(order.order_date)}  {order.order_id}  "
-                f"{format_money(order.net_amount, lang, currency)}  {order.status or ''}{mark}\n"
-            )
-    title = f"Hvorfor – pr. {day(expl.as_of)}" if da else f"Why – as of {day(expl.as_of)}"
-    from kunde_cli.render.safety import safe_rich_text
 
-    return Panel(safe_rich_text(text), title=title, expand=False)
+
+def _append_recent_orders(text: Text, expl: CustomerExplanation, lang: str, currency: str) -> None:
+    """The latest orders, those that do not count marked."""
+    from kunde_cli.render.numbers import format_money
+
+    if not expl.recent_orders:
+        return
+    da = lang == "da"
+    text.append(f"\n{'Seneste ordrer' if da else 'Latest orders'}:\n", style="bold")
+    for order in expl.recent_orders:
+        mark = "" if order.counted else (" (tæller ikke)" if da else " (not counted)")
+        text.append(
+            f"  {_day(order.order_date, lang)}  {order.order_id}  "
+            f"{format_money(order.net_amount, lang, currency)}  {order.status or ''}{mark}\n"
+        )
 
 
 @app.command("explain")

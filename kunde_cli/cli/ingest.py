@@ -143,80 +143,109 @@ def _print_statuses(overviews: Any, language: str) -> None:
 
 
 def _print_changes(summaries: Sequence[Any], config: Any, language: str) -> None:
-    """On stderr: orders a newer export changed, and order numbers another order took."""
+    """On stderr: orders and answers a newer export changed, and order numbers or answer
+    numbers another order or answer took."""
+    for sm in summaries:
+        if sm.kind == "orders":
+            _print_order_changes(sm, config, language)
+        elif sm.kind == "survey":
+            _print_survey_changes(sm, language)
+
+
+def _print_order_changes(sm: Any, config: Any, language: str) -> None:
+    """On stderr: what a newer orders export changed, and whose numbers it took."""
     from kunde_cli.app.ingest import changed_by_class
-    from kunde_cli.render.counting import changes_sentence, collisions_sentence
+    from kunde_cli.render.counting import changes_sentence
+    from kunde_cli.render.terminal import note
+
+    if sm.changed:
+        by_class = changed_by_class(sm, config)
+        note(f"{sm.source}: {changes_sentence(sm.changed, by_class, language)}")
+    _print_order_versions(sm, language)
+    _print_order_numbers(sm, language)
+
+
+def _print_survey_changes(sm: Any, language: str) -> None:
+    """On stderr: answers a newer survey export changed, and answer numbers taken."""
     from kunde_cli.render.terminal import note, warn
 
-    for sm in summaries:
-        if sm.kind == "orders" and sm.changed:
-            by_class = changed_by_class(sm, config)
-            note(f"{sm.source}: {changes_sentence(sm.changed, by_class, language)}")
-        if sm.kind == "survey" and sm.changed:
-            note(
-                f"{sm.source}: {sm.changed} svar er ændret siden sidste eksport (den nye "
-                "udgave tæller)"
-                if language == "da"
-                else f"{sm.source}: {sm.changed} answers changed since the last export (the "
-                "new version counts)"
-            )
-        if sm.kind == "survey" and sm.collisions:
-            warn(
-                f"{sm.source}: {sm.collisions} svar har et svarnummer, som et andet gemt svar "
-                "(anden person eller dato) allerede har, fx et nyt ark, der tæller fra 1 "
-                "igen; de er gemt som særskilte svar"
-                if language == "da"
-                else f"{sm.source}: {sm.collisions} answers have a response number another "
-                "stored answer (another person or date) already has, e.g. a new sheet "
-                "numbering from 1 again; they are stored as answers of their own"
-            )
-        if sm.kind == "orders" and sm.old_made_up_ids:
-            warn(
-                f"{sm.source}: filen har ingen ordrenumre, og arbejdsmappen har ordrer fra "
-                "en sådan fil gemt af en ældre kunde under numre, som ikke kan genkendes; "
-                "er filen en nyere eksport af samme ark, tælles de ordrer to gange. Start "
-                "en ny arbejdsmappe (--workspace) og indlæs eksporterne igen"
-                if language == "da"
-                else f"{sm.source}: the file has no order numbers, and the workspace holds "
-                "orders of such a file stored by an older kunde under numbers that cannot be "
-                "matched; if this file is a newer export of the same sheet, those orders "
-                "count twice. Start a new workspace (--workspace) and ingest the exports again"
-            )
-        if sm.kind == "orders" and sm.credited_orders:
-            note(
-                f"{sm.source}: {sm.credited_orders} ordrer står kun med krediterede linjer i "
-                "filen (en eksport af refusioner); linjerne er lagt til ordren, de betalte "
-                "linjer står"
-                if language == "da"
-                else f"{sm.source}: {sm.credited_orders} orders have only credit lines in the "
-                "file (an export of refunds); the lines were added to the order, its paid "
-                "lines stay"
-            )
-        if sm.kind == "orders" and sm.fewer_lines:
-            warn(
-                f"{sm.source}: {sm.fewer_lines} ordrer har færre linjer end sidst; eksportens "
-                "udgave gælder (en ordre rettet). Viser filen kun nogle linjer (fx kun "
-                "refusioner), så indlæs den fulde ordreeksport i stedet"
-                if language == "da"
-                else f"{sm.source}: {sm.fewer_lines} orders have fewer lines than before; the "
-                "export's version counts (an order edited). If the file lists only some lines "
-                "(refunds only, say), ingest the full order export instead"
-            )
-        if sm.kind == "orders" and sm.older_orders:
-            note(
-                f"{sm.source}: {sm.older_orders} ordrer findes også i en eksport, der er lavet "
-                "senere (filens dato) og allerede indlæst; dens udgave gælder"
-                if language == "da"
-                else f"{sm.source}: {sm.older_orders} orders are also in an export made later "
-                "(the file's date) and already ingested; its version counts"
-            )
-        if sm.kind == "orders" and sm.moved_lines:
-            note(
-                f"{sm.source}: {sm.moved_lines} linjer, som filen gemte under et andet "
-                f"systemnavn, hører nu til '{sm.source_name}' (gemt én gang)"
-                if language == "da"
-                else f"{sm.source}: {sm.moved_lines} lines this file stored under another "
-                f"system's name now belong to '{sm.source_name}' (stored once)"
-            )
-        if sm.kind == "orders" and sm.collisions:
-            warn(f"{sm.source}: {collisions_sentence(sm.collisions, sm.source_name, language)}")
+    if sm.changed:
+        note(
+            f"{sm.source}: {sm.changed} svar er ændret siden sidste eksport (den nye udgave tæller)"
+            if language == "da"
+            else f"{sm.source}: {sm.changed} answers changed since the last export (the "
+            "new version counts)"
+        )
+    if sm.collisions:
+        warn(
+            f"{sm.source}: {sm.collisions} svar har et svarnummer, som et andet gemt svar "
+            "(anden person eller dato) allerede har, fx et nyt ark, der tæller fra 1 "
+            "igen; de er gemt som særskilte svar"
+            if language == "da"
+            else f"{sm.source}: {sm.collisions} answers have a response number another "
+            "stored answer (another person or date) already has, e.g. a new sheet "
+            "numbering from 1 again; they are stored as answers of their own"
+        )
+
+
+def _print_order_versions(sm: Any, language: str) -> None:
+    """On stderr: which version of an order counts when the exports disagree."""
+    from kunde_cli.render.terminal import note, warn
+
+    if sm.old_made_up_ids:
+        warn(
+            f"{sm.source}: filen har ingen ordrenumre, og arbejdsmappen har ordrer fra "
+            "en sådan fil gemt af en ældre kunde under numre, som ikke kan genkendes; "
+            "er filen en nyere eksport af samme ark, tælles de ordrer to gange. Start "
+            "en ny arbejdsmappe (--workspace) og indlæs eksporterne igen"
+            if language == "da"
+            else f"{sm.source}: the file has no order numbers, and the workspace holds "
+            "orders of such a file stored by an older kunde under numbers that cannot be "
+            "matched; if this file is a newer export of the same sheet, those orders "
+            "count twice. Start a new workspace (--workspace) and ingest the exports again"
+        )
+    if sm.credited_orders:
+        note(
+            f"{sm.source}: {sm.credited_orders} ordrer står kun med krediterede linjer i "
+            "filen (en eksport af refusioner); linjerne er lagt til ordren, de betalte "
+            "linjer står"
+            if language == "da"
+            else f"{sm.source}: {sm.credited_orders} orders have only credit lines in the "
+            "file (an export of refunds); the lines were added to the order, its paid "
+            "lines stay"
+        )
+    if sm.fewer_lines:
+        warn(
+            f"{sm.source}: {sm.fewer_lines} ordrer har færre linjer end sidst; eksportens "
+            "udgave gælder (en ordre rettet). Viser filen kun nogle linjer (fx kun "
+            "refusioner), så indlæs den fulde ordreeksport i stedet"
+            if language == "da"
+            else f"{sm.source}: {sm.fewer_lines} orders have fewer lines than before; the "
+            "export's version counts (an order edited). If the file lists only some lines "
+            "(refunds only, say), ingest the full order export instead"
+        )
+    if sm.older_orders:
+        note(
+            f"{sm.source}: {sm.older_orders} ordrer findes også i en eksport, der er lavet "
+            "senere (filens dato) og allerede indlæst; dens udgave gælder"
+            if language == "da"
+            else f"{sm.source}: {sm.older_orders} orders are also in an export made later "
+            "(the file's date) and already ingested; its version counts"
+        )
+
+
+def _print_order_numbers(sm: Any, language: str) -> None:
+    """On stderr: lines moved to this shop system, and order numbers another order took."""
+    from kunde_cli.render.counting import collisions_sentence
+    from kunde_cli.render.terminal import note, warn
+
+    if sm.moved_lines:
+        note(
+            f"{sm.source}: {sm.moved_lines} linjer, som filen gemte under et andet "
+            f"systemnavn, hører nu til '{sm.source_name}' (gemt én gang)"
+            if language == "da"
+            else f"{sm.source}: {sm.moved_lines} lines this file stored under another "
+            f"system's name now belong to '{sm.source_name}' (stored once)"
+        )
+    if sm.collisions:
+        warn(f"{sm.source}: {collisions_sentence(sm.collisions, sm.source_name, language)}")
