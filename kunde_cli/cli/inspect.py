@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kunde_cli.cli import options as opt
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from kunde_cli.config import Config
+    from kunde_cli.ingest import IngestResult, ReadOptions
 
 app = typer.Typer()
 
@@ -43,17 +50,34 @@ def inspect_command(
 
     Nothing is written. Example: kunde inspect ordrer.csv --map amount="Total inkl. moms"
     """
-    import polars as pl
-
-    from kunde_cli.cli.common import file_overview, parse_mapping, resolve_lang
+    from kunde_cli.cli.common import emit, file_overview, resolve_lang
     from kunde_cli.config import load_config
-    from kunde_cli.ingest import ReadOptions, read_any
-    from kunde_cli.render.inspect_view import inspect_json, print_inspect
+    from kunde_cli.ingest import read_any
+    from kunde_cli.render.inspect_view import print_inspect
 
     config = load_config(data.config_path)
     language = resolve_lang(data.lang, config)
+    options = _read_options(data, config, kind)
+    results = [read_any(path, options) for path in files]
+    overviews = [file_overview(r, config) for r in results]
+    merge = _customer_matches(results) if customers else None
+    if fmt == "json":
+        _write_json(results, [ov for ov, _ in overviews], merge, rows)
+        return
+    for result, (overview, label) in zip(results, overviews, strict=True):
+        print_inspect(result, rows=rows, lang=language, overview=overview, currency=label)
+    if merge is not None:
+        title = "Kunder matchet" if language == "da" else "Customers matched"
+        emit(merge, opt.Destination(fmt="table"), title=title, lang=language)
+
+
+def _read_options(data: opt.Source, config: Config, kind: str | None) -> ReadOptions:
+    """How to read the files: the reading options given, --map over kunde.toml's."""
+    from kunde_cli.cli.common import parse_mapping
+    from kunde_cli.ingest import ReadOptions
+
     mapping = None if data.mapping is None else list(data.mapping)
-    options = ReadOptions(
+    return ReadOptions(
         sheet=data.sheet,
         preset=data.preset,
         mapping={**config.mapping, **parse_mapping(mapping)},
@@ -62,32 +86,31 @@ def inspect_command(
         kind=kind,
         columns=data.columns,
     )
-    results = [read_any(path, options) for path in files]
-    overviews = [file_overview(r, config) for r in results]
-    merge = None
-    if customers:
-        from kunde_cli.identity import merge_report
 
-        orders = [r.frame for r in results if r.kind != "survey"]
-        if orders:
-            merge = merge_report(pl.concat(orders).lazy())
-    if fmt == "json":
-        payload = [
-            inspect_json(r, rows=rows, overview=ov)
-            for r, (ov, _) in zip(results, overviews, strict=True)
-        ]
-        if merge is not None:
-            payload.append({"customers": merge.to_dicts()})
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
-        return
-    for result, (overview, label) in zip(results, overviews, strict=True):
-        print_inspect(result, rows=rows, lang=language, overview=overview, currency=label)
+
+def _customer_matches(results: Sequence[IngestResult]) -> pl.DataFrame | None:
+    """--customers: how the orders files' rows were matched to customers (None when
+    no file holds orders)."""
+    import polars as pl
+
+    from kunde_cli.identity import merge_report
+
+    orders = [r.frame for r in results if r.kind != "survey"]
+    return merge_report(pl.concat(orders).lazy()) if orders else None
+
+
+def _write_json(
+    results: Sequence[IngestResult],
+    overviews: Sequence[Any],
+    merge: pl.DataFrame | None,
+    rows: int,
+) -> None:
+    """Everything inspect shows, as one JSON list on stdout (the matches last)."""
+    from kunde_cli.render.inspect_view import inspect_json
+
+    payload = [
+        inspect_json(r, rows=rows, overview=ov) for r, ov in zip(results, overviews, strict=True)
+    ]
     if merge is not None:
-        from kunde_cli.render.formats import emit
-
-        emit(
-            merge,
-            "table",
-            title="Kunder matchet" if language == "da" else "Customers matched",
-            lang=language,
-        )
+        payload.append({"customers": merge.to_dicts()})
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
