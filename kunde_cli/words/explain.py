@@ -7,7 +7,7 @@ ends in an arrow to what the rule gave: ``… → R=1``, ``… → førstegangsk
 
 from __future__ import annotations
 
-from kunde_cli.words.actions import rung_name, segment_name
+from kunde_cli.words.actions import TIER_NAMES, rung_name, segment_name
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS
 from kunde_cli.words.numbers import format_money, format_number
 
@@ -15,6 +15,14 @@ __all__ = ["activity_rule", "band_rule", "ladder_rule", "segment_rule"]
 
 _LETTER = {"recency_days": "R", "frequency": "F", "monetary": "M"}
 _UNIT = {"recency_days": ("dage", "days"), "frequency": ("ordrer", "orders"), "monetary": ("", "")}
+
+
+def _tier(tier: str | None, lang: str) -> str | None:
+    """An activity tier's name in ``lang`` (a code kunde does not know stays as it is)."""
+    if tier is None:
+        return None
+    names = TIER_NAMES.get(tier)
+    return tier if names is None else names[0 if _da(lang) else 1]
 
 
 def _da(lang: str) -> bool:
@@ -139,7 +147,7 @@ def ladder_rule(
         )
     if orders >= loyal and inactive:
         return (
-            f"{n} (≥ {loyal}) men inaktiv ({tier}) → {name}, ikke loyal"
+            f"{n} (≥ {loyal}) men inaktiv ({_tier(tier, lang)}) → {name}, ikke loyal"
             if da
             else f"{n} (≥ {loyal}) but inactive ({tier}) → {name}, not loyal"
         )
@@ -152,7 +160,7 @@ def activity_rule(
     """Days since the last order against the usual gap, and the activity tier they gave.
 
     >>> activity_rule(2, 13.0, "active")
-    '2 dage siden sidste ordre; plejer 13 dage mellem ordrer (median) → active'
+    '2 dage siden sidste ordre; plejer 13 dage mellem ordrer (median) → aktiv'
     """
     if recency is None or (gap is None and tier is None):
         return None
@@ -166,4 +174,4 @@ def activity_rule(
             else f"usual gap {shown} days between orders (median)"
         )
     text = "; ".join(parts)
-    return f"{text} → {tier}" if tier else text
+    return f"{text} → {_tier(tier, lang)}" if tier else text

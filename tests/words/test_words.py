@@ -142,6 +142,13 @@ def test_explain_rules_in_both_languages() -> None:
         "40 days since last order; usual gap 12.5 days between orders (median) → cooling"
     )
     assert explain.activity_rule(40, None, None, "da") is None
+    # Danish explain names the activity tier in Danish, not by its code (issue 16 point 2).
+    assert explain.ladder_rule("returning", 5, True, "lost", None, lang="da", **limits) == (
+        "5 talte ordrer (≥ 4) men inaktiv (tabt) → genkøber, ikke loyal"
+    )
+    assert explain.activity_rule(40, 12.5, "cooling", "da") == (
+        "40 dage siden sidste ordre; plejer 12,5 dage mellem ordrer (median) → kølnet"
+    )
 
 
 # --- inspect -------------------------------------------------------------------------
