@@ -76,16 +76,9 @@ def _read_options(data: opt.Source, config: Config, kind: str | None) -> ReadOpt
     from kunde_cli.cli.common import parse_mapping
     from kunde_cli.ingest import ReadOptions
 
-    mapping = None if data.mapping is None else list(data.mapping)
-    return ReadOptions(
-        sheet=data.sheet,
-        preset=data.preset,
-        mapping={**config.mapping, **parse_mapping(mapping)},
-        dayfirst=data.dayfirst,
-        allow_future=data.allow_future,
-        kind=kind,
-        columns=data.columns,
-    )
+    given = data.reading
+    given["mapping"] = {**config.mapping, **parse_mapping(given["mapping"])}
+    return ReadOptions(**given, kind=kind)
 
 
 def _customer_matches(results: Sequence[IngestResult]) -> pl.DataFrame | None:

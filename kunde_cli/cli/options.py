@@ -231,6 +231,19 @@ class Source:
     columns: str | None = None
     currency: str | None = None
 
+    @property
+    def reading(self) -> dict[str, Any]:
+        """How to read the files (:data:`READING`), as the readers and use cases take
+        it (``mapping`` a list)."""
+        return {
+            "sheet": self.sheet,
+            "preset": self.preset,
+            "mapping": None if self.mapping is None else list(self.mapping),
+            "dayfirst": self.dayfirst,
+            "allow_future": self.allow_future,
+            "columns": self.columns,
+        }
+
 
 @dataclass(frozen=True)
 class Destination:

@@ -163,12 +163,7 @@ def _given(data: Source, compare: datetime | None, model: bool) -> list[Any]:
         data.as_of,
         compare,
         model,
-        data.sheet,
-        data.preset,
-        None if data.mapping is None else list(data.mapping),
-        data.dayfirst,
-        data.allow_future,
-        data.columns,
+        *data.reading.values(),
         data.currency,
     ]
 
