@@ -150,11 +150,8 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
     builder: TableBuilder | None = getattr(ws, "table_builder", None)
     previous = None
     if old and builder is not None and _own_name(old, "customers"):
-        try:
-            with ws._open_data(ws.path / old["customers"]) as handle:
-                previous = pl.read_parquet(handle)
-        except _DAMAGE:  # damaged: keys start afresh rather than fail a write
-            previous = None
+        # Damaged: keys start afresh rather than fail a write.
+        previous = _read_table(ws, old, "customers")
     if old:
         # Only kunde's own table files go (a damaged manifest naming a part or a file
         # elsewhere must never delete it).
@@ -164,7 +161,7 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
     if builder is None or not parts(manifest, ORDERS):
         manifest["tables"] = None
         return
-    built = _updated(ws, manifest, old, builder) if old and previous is not None else None
+    built = _updated(ws, manifest, old, builder, previous) if old and previous is not None else None
     if built is None:
         build = getattr(builder, "build", builder)
         built = build(resolved_lines(ws, manifest), previous)
@@ -185,12 +182,17 @@ def refresh(ws: WorkspaceCommit, manifest: Manifest, doomed: list[Path]) -> None
 
 
 def _updated(
-    ws: WorkspaceCommit, manifest: Manifest, old: TablesEntry, builder: Any
+    ws: WorkspaceCommit,
+    manifest: Manifest,
+    old: TablesEntry,
+    builder: Any,
+    customers: pl.DataFrame,
 ) -> BuiltTables | None:
     """The tables of ``manifest`` updated from ``old`` when the change since is an
     append — order parts added, none rewritten or removed, the first shop system still
     first, no stored customer merged into another by the new identity — else None (the
-    caller builds them from every line). A daily export into a workspace of millions of
+    caller builds them from every line; ``customers`` is the old customers table, read
+    already). A daily export into a workspace of millions of
     lines then costs its own orders and customers, not a regrouping of every line."""
     update = getattr(builder, "update", None)
     built_from, was_identity, was_sources = (
@@ -225,9 +227,10 @@ def _updated(
             before = pl.read_parquet(handle)
         if identity is None or not ident.keeps_canonical(before, identity):
             return None
-        previous = read_files(ws, old)
-        if previous is None:
+        orders = _read_table(ws, old, "orders")
+        if orders is None:
             return None
+        previous = StoredTables(orders=orders, customers=customers)
         return cast(
             "BuiltTables",
             update(resolved_lines(ws, manifest), previous, resolved_lines(ws, only_added)),
@@ -262,20 +265,25 @@ def read(ws: WorkspaceCommit, manifest: Manifest) -> StoredTables | None:
 def read_files(ws: WorkspaceCommit, entry: TablesEntry) -> StoredTables | None:
     """The two table files ``entry`` names, or None when either is missing, damaged,
     a link or lacks a column the analyses need."""
-    frames = []
-    for kind in ("orders", "customers"):
-        path = ws.path / entry[kind]
-        try:
-            if not stat.S_ISREG(os.lstat(path).st_mode):
-                return None
-            with ws._open_data(path) as handle:
-                frame = pl.read_parquet(handle)
-        except _DAMAGE:  # damaged or gone: the lines answer
+    orders = _read_table(ws, entry, "orders")
+    customers = _read_table(ws, entry, "customers") if orders is not None else None
+    if orders is None or customers is None:
+        return None
+    return StoredTables(orders=orders, customers=customers)
+
+
+def _read_table(ws: WorkspaceCommit, entry: TablesEntry, kind: str) -> pl.DataFrame | None:
+    """One table file ``entry`` names (``kind``: orders or customers), or None when it
+    is missing, damaged, a link or lacks a column the analyses need."""
+    path = ws.path / entry[kind]  # type: ignore[literal-required]  # kind is one of the two
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
             return None
-        if not REQUIRED_COLUMNS[kind] <= set(frame.columns):
-            return None
-        frames.append(frame)
-    return StoredTables(orders=frames[0], customers=frames[1])
+        with ws._open_data(path) as handle:
+            frame = pl.read_parquet(handle)
+    except _DAMAGE:  # damaged or gone: the lines answer
+        return None
+    return frame if REQUIRED_COLUMNS[kind] <= set(frame.columns) else None
 
 
 def needs_upgrade(ws: WorkspaceCommit, manifest: Manifest) -> bool:
