@@ -2,6 +2,10 @@
 
 Row-level problems are *data* (the rejects frame), not exceptions: raise only when the
 run cannot go on.
+
+A message and its hint are said as a key and values (:func:`kunde_cli.words.said.said`)
+and worded in the run's language when shown (:meth:`KundeError.one_line`); ``str(err)``
+reads English, for logs and Python callers.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import errno
 import re
 from pathlib import Path
+
+from kunde_cli.words.said import Said, Text, said, word
 
 
 class KundeError(Exception):
@@ -19,31 +25,53 @@ class KundeError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: Text,
         *,
         path: str | Path | None = None,
         row: int | None = None,
         column: str | None = None,
-        hint: str | None = None,
+        hint: Text | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(str(message))
+        self.said = message
         self.path = str(path) if path is not None else None
         self.row = row
         self.column = column
         self.hint = hint
 
-    def one_line(self) -> str:
-        """``file: row N, column 'c': message`` — the line the CLI prints."""
+    @property
+    def message(self) -> str:
+        """The message in English (the key and values are in :attr:`said`)."""
+        return str(word(self.said, "en"))
+
+    @property
+    def key(self) -> str | None:
+        """The sentence key of the message, or None for a message given as text."""
+        return self.said.key if isinstance(self.said, Said) else None
+
+    def one_line(self, lang: str = "en") -> str:
+        """``file: row N, column 'c': message`` in ``lang`` — the line the CLI prints.
+
+        >>> err = KundeError(said("file_not_found"), path="ordrer.csv", row=3)
+        >>> err.one_line("da")
+        'ordrer.csv, række 3: filen findes ikke'
+        >>> str(err)
+        'ordrer.csv, row 3: file not found'
+        """
         where = []
         if self.path:
             where.append(self.path)
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(said("where_row", row=self.row).worded(lang))
         if self.column:
-            where.append(f"column '{self.column}'")
+            where.append(said("where_column", column=self.column).worded(lang))
         prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = str(word(self.said, lang))
+        return f"{prefix}: {message}" if prefix else message
+
+    def hint_in(self, lang: str = "en") -> str | None:
+        """The hint in ``lang``, or None."""
+        return None if self.hint is None else str(word(self.hint, lang))
 
     def __str__(self) -> str:
         return self.one_line()
@@ -60,14 +88,12 @@ class MissingColumnsError(KundeError):
 
     kind = "missing-columns"
 
-    def __init__(self, path: str | Path, missing: list[str], *, hint: str | None = None) -> None:
+    def __init__(self, path: str | Path, missing: list[str], *, hint: Text | None = None) -> None:
         self.missing = list(missing)
-        names = ", ".join(missing)
         super().__init__(
-            f"no column found for {names}",
+            said("no_column_for", names=", ".join(missing)),
             path=path,
-            hint=hint
-            or "name the column with --map, e.g. --map amount=Total (see `kunde inspect FILE`)",
+            hint=hint or said("no_column_for_hint"),
         )
 
 
@@ -108,10 +134,10 @@ _RUST_OS_ERROR = re.compile(r"\(os error (\d+)\)")
 
 #: OS errors that are the machine's state, never a bug: the disk, a quota, a limit.
 DISK_ERRORS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EFBIG: "a file would be larger than this system allows (ulimit -f)",
-    errno.EROFS: "the disk is read-only",
+    errno.ENOSPC: said("disk_full"),
+    errno.EDQUOT: said("disk_quota"),
+    errno.EFBIG: said("disk_file_too_large"),
+    errno.EROFS: said("disk_read_only"),
 }
 
 
@@ -138,8 +164,4 @@ def disk_error(err: BaseException) -> KundeError | None:
     reason = DISK_ERRORS.get(os_errno(err) or 0)
     if reason is None:
         return None
-    return KundeError(
-        f"kunde stopped: {reason}; files kunde writes replace earlier ones only when "
-        "complete, so those are unchanged",
-        hint="free some space (or raise the limit) and run the command again",
-    )
+    return KundeError(said("disk_stopped", reason=reason), hint=said("disk_stopped_hint"))

@@ -19,7 +19,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "kunde_cli"
 
 # The layer picture, copied from DESIGN.md ("## Layers (imports only point down)"), the
-# design contract kept beside the repo. The floors are read from it top to bottom: a
+# design contract kept beside the repo, with one change (issue 16): words/ is the lowest
+# floor, below errors and config, because an error's message and a bad setting's are
+# said as keyed sentences (words.said) that errors words in the run's language. The floors are read from it top to bottom: a
 # module may import its own floor and any floor below, never one above.
 LAYER_PICTURE = """
 kunde_cli/cli/        Typer app, one module per command. Thin: shared options arrive as
@@ -39,10 +41,10 @@ kunde_cli/ingest/     readers (encoding/delimiter/decimal/date sniffing, CSV, Ex
 kunde_cli/store/      the workspace: lines, orders and customers tables (Parquet) +
                       a typed manifest, lock, one atomic writer, erase.
 kunde_cli/identity.py matching customers across sources (id → e-mail → phone).
-kunde_cli/words/      every label, sentence and number/date format, da and en.
 kunde_cli/schema.py   canonical column names and dtypes, in one place.
 kunde_cli/config.py   kunde.toml (mappings, statuses, thresholds, language, currency).
 kunde_cli/errors.py   KundeError hierarchy; each carries a user message and exit code.
+kunde_cli/words/      every label, sentence and number/date format, da and en.
 """
 
 # The ground floor: schema, config and errors sit side by side (DESIGN.md's reading

@@ -107,14 +107,14 @@ def ingest_files(
     from kunde_cli.store import SourceInfo, file_sha256
     from kunde_cli.store.overlap import source_name
 
-    said = notes if notes is not None else Notes()
+    told = notes if notes is not None else Notes()
     files = [Path(p) for p in paths]
     workspace = Path(workspace)
     if kind not in (None, "orders", "survey"):
         raise ConfigError(f"--kind must be orders or survey, not '{kind}'")
     given_source = source_name(source, None) if source is not None else None
     config = load_config(config_path)
-    language = resolve_lang(lang, config)
+    language = told.lang = resolve_lang(lang, config)
     given = dict(mapping) if isinstance(mapping, Mapping) else parse_mapping(mapping)
     options = ReadOptions(
         sheet=sheet,
@@ -144,7 +144,7 @@ def ingest_files(
             advance()
     for path, stored in seen.items():
         when = str(stored.get("ingested_at", ""))[:10]
-        said.note(
+        told.note(
             f"{path}: allerede indlæst {when}, springes over (samme fil)"
             if language == "da"
             else f"{path}: already ingested on {when}; skipped (the same file)"
@@ -153,7 +153,7 @@ def ingest_files(
         for line in result.details().get("notes") or []:
             # Ambiguous dates and amounts are a warning; the rest says what was detected.
             ambiguous = "fit both" in line or "thousands or decimals" in line
-            (said.warn if ambiguous else said.note)(f"{result.path}: {line}")
+            (told.warn if ambiguous else told.note)(f"{result.path}: {line}")
     # Rows of a file seen before still cannot be used: count them as the table does.
     refused = sum(r.rejects.height for r in results) + sum(
         int(entry["rejected"]) for entry in seen.values()
@@ -176,7 +176,7 @@ def ingest_files(
     for result in results:
         if result.kind != "survey":
             identity = identity_map(result.frame)
-            overview, label = file_overview(result, config, identity, notes=said)
+            overview, label = file_overview(result, config, identity, notes=told)
             overviews.append(FileOverview(result.path, overview, label))
             identities[result.path] = identity
     summaries = []
@@ -217,7 +217,7 @@ def ingest_files(
         overviews=tuple(overviews),
         refused=refused,
         rejects_path=workspace / "rejects.csv",
-        notes=said.as_tuple(),
+        notes=told.as_tuple(),
     )
 
 

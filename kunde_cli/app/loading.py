@@ -9,6 +9,7 @@ the numbers count is returned as a fact (``Loaded.counted``) for the caller to p
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from kunde_cli.app.notes import Note, Notes
 from kunde_cli.config import Config, load_config
 from kunde_cli.errors import ConfigError, WorkspaceError
+from kunde_cli.words.lang import DEFAULT_LANG, LANG_ENV, LANGS
+from kunde_cli.words.said import said
 
 if TYPE_CHECKING:
     import polars as pl
@@ -68,10 +71,12 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
 
 
 def resolve_lang(lang: str | None, config: Config) -> str:
-    """--lang wins over kunde.toml; da is the default."""
-    chosen = (lang or config.lang or "da").lower()
-    if chosen not in ("da", "en"):
-        raise ConfigError(f"--lang must be da or en, not '{lang}'")
+    """The run's language: ``--lang``, else ``$KUNDE_LANG``, else ``lang`` in kunde.toml,
+    else da."""
+    given, named = (lang, "--lang") if lang else (os.environ.get(LANG_ENV), LANG_ENV)
+    chosen = (given or config.lang or DEFAULT_LANG).strip().lower()
+    if chosen not in LANGS:
+        raise ConfigError(said("lang_unknown", option=named, value=given))
     return chosen
 
 
@@ -321,8 +326,9 @@ def load(
     from kunde_cli.identity import resolve_customers
     from kunde_cli.ingest import ReadOptions, read_any
 
-    said = notes if notes is not None else Notes()
+    told = notes if notes is not None else Notes()
     config = load_config(config_path)
+    told.lang = resolve_lang(lang, config)
     options = ReadOptions(
         sheet=sheet,
         preset=preset,
@@ -343,11 +349,11 @@ def load(
             else:
                 order_frames.append(result)
             if result.rejects.height:
-                said.note(
+                told.note(
                     f"{path}: {result.rejects.height} rows could not be used (run `kunde inspect {path}` to see why)"
                 )
         orders = resolve_customers(
-            _overlaid(order_frames, quiet=quiet, lang=resolve_lang(lang, config), notes=said)
+            _overlaid(order_frames, quiet=quiet, lang=resolve_lang(lang, config), notes=told)
         )
         if survey_frames:
             survey = _answers_overlaid(survey_frames)
@@ -358,7 +364,7 @@ def load(
                 f"no workspace at {workspace}",
                 hint="read an export first: kunde ingest ordrer.csv (or give the file: kunde segment ordrer.csv)",
             )
-        _upgrade(ws, resolve_lang(lang, config), quiet=quiet, notes=said)
+        _upgrade(ws, resolve_lang(lang, config), quiet=quiet, notes=told)
         orders = ws.scan_orders()
         survey = ws.scan_survey()
         tables = ws.read_tables()
@@ -369,7 +375,7 @@ def load(
         # (built with the standard words) do not apply; the lines answer.
         tables = None
     orders = with_status_classes(orders, config.status)
-    one, label = one_currency(orders, currency, config.currency, notes=said)
+    one, label = one_currency(orders, currency, config.currency, notes=told)
     if one is not orders:
         tables = None  # one currency of several: the lines of that currency answer
     orders = one
@@ -383,7 +389,7 @@ def load(
         if resolved_as_of == today and default_as_of(orders, today=date.max) != today:
             # Orders dated after today (--allow-future): never analyse as of a date
             # that has not come, as a mistyped 2099 would make everyone "lost".
-            said.note(
+            told.note(
                 f"Data har ordrer dateret efter i dag: analyseret pr. i dag ({today:%d-%m-%Y}); "
                 "de senere ordrer tæller først, når deres dato er kommet"
                 if resolve_lang(lang, config) == "da"
@@ -425,7 +431,7 @@ def load(
         config=config,
         lang=language,
         workspace=ws,
-        notes=said.as_tuple(),
+        notes=told.as_tuple(),
         counted=counted,
         no_amounts=no_amounts,
     )

@@ -17,7 +17,9 @@ from kunde_cli.app.loading import (
     parse_mapping,
     resolve_lang,
 )
-from kunde_cli.config import Config
+from kunde_cli.cli.options import command_context as _command_context
+from kunde_cli.cli.options import record_lang
+from kunde_cli.config import Config, load_config
 
 if TYPE_CHECKING:
     import polars as pl
@@ -89,21 +91,6 @@ def _record_outputs(workspace: Path) -> None:
     ctx.call_on_close(on_files_written(hook))
 
 
-def _command_context() -> Any:
-    """The running command's click context, or None (Typer carries its own click)."""
-    try:
-        from typer._click.globals import get_current_context
-    except ImportError:  # Typer before it vendored click
-        try:  # typer>=0.12 allows a Typer that uses the click package itself
-            # (not installed beside a Typer that vendors it: mypy cannot see it)
-            from click import (  # type: ignore[import-not-found,no-redef,unused-ignore]
-                get_current_context,
-            )
-        except ImportError:
-            return None
-    return get_current_context(silent=True)
-
-
 def load(
     files: list[Path] | None,
     workspace: Path,
@@ -127,6 +114,8 @@ def load(
     line on what the numbers count and leave out."""
     from kunde_cli.app.loading import load as load_data
 
+    # The language is known before any file is read: an error reading one says it in it.
+    record_lang(resolve_lang(lang, load_config(config_path)))
     loaded = load_data(
         files,
         workspace,

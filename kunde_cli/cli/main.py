@@ -26,13 +26,28 @@ from kunde_cli.errors import KundeError, disk_error
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-def report_error(err: KundeError) -> None:
-    """Print a KundeError as one line (plus its hint) on stderr."""
-    from kunde_cli.render.terminal import err_console
+def run_lang(ctx: ClickContext | None = None) -> str:
+    """The language of this run as far as it is known: what the command noted
+    (``--lang``, else ``$KUNDE_LANG``, else kunde.toml), else ``$KUNDE_LANG``, else da."""
+    from kunde_cli.cli.options import LANG_META
+    from kunde_cli.words.lang import DEFAULT_LANG, LANG_ENV, LANGS
 
-    err_console.print(f"Error: {err.one_line()}", markup=False, highlight=False, soft_wrap=True)
-    if err.hint:
-        err_console.print(f"Hint: {err.hint}", markup=False, highlight=False, soft_wrap=True)
+    noted = ctx.meta.get(LANG_META) if ctx is not None else None
+    chosen = noted or os.environ.get(LANG_ENV, "").strip().lower()
+    return chosen if chosen in LANGS else DEFAULT_LANG
+
+
+def report_error(err: KundeError, lang: str = "en") -> None:
+    """Print a KundeError as one line (plus its hint) on stderr, in ``lang``."""
+    from kunde_cli.render.terminal import err_console
+    from kunde_cli.words.labels import label
+
+    line = f"{label('error_prefix', lang)}: {err.one_line(lang)}"
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+    hint = err.hint_in(lang)
+    if hint:
+        line = f"{label('hint_prefix', lang)}: {hint}"
+        err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 #: Every command, in the order `kunde --help` lists them, with its one-line description.
@@ -93,7 +108,7 @@ class KundeGroup(TyperGroup):
         except KundeError as err:
             if os.environ.get("KUNDE_DEBUG"):
                 raise
-            report_error(err)
+            report_error(err, run_lang(ctx))
             raise typer.Exit(err.exit_code) from None
         except Exception as err:
             # A full disk or `ulimit -f` met where no writer turned it into a message
@@ -101,7 +116,7 @@ class KundeGroup(TyperGroup):
             failure = disk_error(err)
             if failure is None or os.environ.get("KUNDE_DEBUG"):
                 raise
-            report_error(failure)
+            report_error(failure, run_lang(ctx))
             raise typer.Exit(failure.exit_code) from None
 
 

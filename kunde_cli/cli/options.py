@@ -384,9 +384,39 @@ def _show_signature(command: Callable[..., Any], signature: inspect.Signature) -
     command.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
 
 
+#: Where the run's language is kept for the error handler (click shares ``meta`` between a
+#: command's context and the group's, which turns a KundeError into its message).
+LANG_META = "kunde.lang"
+
+
+def command_context() -> Any:
+    """The running command's click context, or None (Typer carries its own click)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # Typer before it vendored click
+        try:  # typer>=0.12 allows a Typer that uses the click package itself
+            # (not installed beside a Typer that vendors it: mypy cannot see it)
+            from click import (  # type: ignore[import-not-found,no-redef,unused-ignore]
+                get_current_context,
+            )
+        except ImportError:
+            return None
+    return get_current_context(silent=True)
+
+
+def record_lang(lang: str | None) -> None:
+    """Note ``lang`` as the language of this run: an error said from here on is worded
+    in it (:func:`kunde_cli.cli.main.report_error`). None notes nothing."""
+    ctx = command_context()
+    if ctx is not None and lang:
+        ctx.meta[LANG_META] = lang.strip().lower()
+
+
 def _source(
     files: list[Path] | None = None, mapping: list[str] | None = None, **given: Any
 ) -> Source:
+    # --lang is known before anything is read: an error reading the config says it in it.
+    record_lang(given.get("lang"))
     return Source(
         files=None if files is None else tuple(files),
         mapping=None if mapping is None else tuple(mapping),

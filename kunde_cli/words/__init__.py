@@ -1,8 +1,9 @@
 """Every label, sentence and number/date format kunde shows a person, in da and en.
 
-The ground floor: words imports nothing of kunde_cli but :mod:`kunde_cli.schema` and
-:mod:`kunde_cli.errors`. Analytics return keys and facts; render/ (or whoever shows
-them) turns those into words here.
+The lowest floor: words imports nothing of kunde_cli but itself, so every layer —
+errors and config included — can say something as a key and values
+(:func:`~kunde_cli.words.said.said`) and whoever shows it words it in the run's language.
+Analytics return keys and facts; render/ (or whoever shows them) turns them into words.
 
 - :mod:`~kunde_cli.words.labels`: column headers and key values (``label``,
   ``label_values``) and short keyed sentences in ``LABELS``.
@@ -12,6 +13,10 @@ them) turns those into words here.
 - :mod:`~kunde_cli.words.explain`: the rule sentences of ``kunde explain``.
 - :mod:`~kunde_cli.words.report`: the HTML report's texts.
 - :mod:`~kunde_cli.words.inspect`: the texts of ``kunde inspect``.
+- :mod:`~kunde_cli.words.said`: :class:`~kunde_cli.words.said.Said`, a sentence said as a
+  key and values before its language is known.
+- ``errors``, ``config``, ``ingest``, ``store``, ``models``, ``output``, ``commands``:
+  the keyed sentences (``WORDS``) of each part of kunde, joined into ``LABELS``.
 """
 
 from __future__ import annotations

@@ -11,6 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from kunde_cli.words import commands as _commands
+from kunde_cli.words import config as _config
+from kunde_cli.words import errors as _errors
+from kunde_cli.words import ingest as _ingest
+from kunde_cli.words import loading as _loading
+from kunde_cli.words import models as _models
+from kunde_cli.words import output as _output
+from kunde_cli.words import store as _store
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS, pick
 from kunde_cli.words.numbers import format_date
 
@@ -544,6 +552,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Groups with figures left out (small groups, together 5 or more)",
     ),
 }
+
+
+# The sentences of each part of kunde, kept beside their subject, joined into one table.
+# A key says one thing once: tests/words checks no two parts use the same key.
+for _part in (_commands, _config, _errors, _ingest, _loading, _models, _output, _store):
+    LABELS.update(_part.WORDS)
 
 
 def label(key: str, lang: str = DEFAULT_LANG) -> str:

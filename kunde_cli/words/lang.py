@@ -6,6 +6,9 @@ from __future__ import annotations
 LANGS = ("da", "en")
 #: The default language (``--lang``, ``KUNDE_LANG`` and kunde.toml override it).
 DEFAULT_LANG = LANGS[0]
+#: The environment variable that chooses the language when ``--lang`` is not given (it
+#: wins over ``lang`` in kunde.toml, as the command line wins over both).
+LANG_ENV = "KUNDE_LANG"
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

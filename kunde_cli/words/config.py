@@ -1,0 +1,16 @@
+"""Words of kunde.toml and command-line options: what is wrong with a setting.
+
+``WORDS`` maps a key to its (da, en) pair; a sentence's values are named in braces
+(``{path}``) and are the same in both languages. :func:`kunde_cli.words.said.said`
+names a key, :func:`kunde_cli.words.labels.say` words it.
+"""
+
+from __future__ import annotations
+
+# key -> (da, en)
+WORDS: dict[str, tuple[str, str]] = {
+    "lang_unknown": (
+        "{option} må være da eller en, ikke '{value}'",
+        "{option} must be da or en, not '{value}'",
+    ),
+}
