@@ -46,6 +46,7 @@ from kunde_cli.analytics.orders import (
 from kunde_cli.analytics.text import KIND, WORD, rank_terms, term_counts
 from kunde_cli.errors import ConfigError, ModelError
 from kunde_cli.identity import normalise_email_expr
+from kunde_cli.words.said import said
 
 #: Summary columns (also the fields of :class:`NpsSummary`).
 N = "n"
@@ -205,10 +206,7 @@ def nps_summary(survey: pl.LazyFrame | pl.DataFrame) -> NpsSummary:
     """
     row = _aggregate(survey.lazy(), ()).collect()
     if row.height == 0:
-        raise ModelError(
-            "there are no survey answers with a score, so there is no NPS to compute",
-            hint="read a survey export first: kunde ingest --kind survey svar.csv",
-        )
+        raise ModelError(said("nps_no_scores"), hint=said("nps_read_survey_hint"))
     return NpsSummary(**row.select(_SUMMARY_COLUMNS).row(0, named=True))
 
 
@@ -346,7 +344,7 @@ def nps_by_period(
     [('2024-01', 2, 0.0), ('2024-02', 1, 100.0)]
     """
     if period not in ("month", "quarter"):
-        raise ConfigError(f"period must be month or quarter, not '{period}'")
+        raise ConfigError(said("nps_bad_period", period=period))
     start = pl.col(s.RESPONDED_AT).dt.truncate("1mo" if period == "month" else "1q").dt.date()
     first_day = pl.col(PERIOD_START)
     if period == "month":
@@ -581,7 +579,7 @@ def follow_up_list(
     [('Bo', 5, 'Kaffe', 900.0), ('Anna', 2, 'Te', 100.0)]
     """
     if kind not in ("detractors", "promoters"):
-        raise ConfigError(f"the list must be detractors or promoters, not '{kind}'")
+        raise ConfigError(said("nps_bad_list", kind=kind))
     answers = (
         latest_answers(
             answers_up_to(survey_linked, as_of=as_of if answers_as_of is None else answers_as_of)

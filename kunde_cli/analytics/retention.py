@@ -31,6 +31,7 @@ from kunde_cli.analytics.orders import (
     basis_at,
 )
 from kunde_cli.errors import ConfigError
+from kunde_cli.words.said import said
 
 Period = Literal["month", "quarter", "year"]
 
@@ -272,9 +273,9 @@ def retention_by_period(
     [('2024-01', 0, 2, 2, None), ('2024-02', 2, 0, 0, 0.0), ('2024-03', 0, 2, 1, None)]
     """
     if period not in PERIOD_INTERVALS:
-        raise ConfigError(f"period must be month, quarter or year, not {period!r}")
+        raise ConfigError(said("retention_bad_period", period=period))
     if window_days < 1:
-        raise ConfigError("the activity window must be at least 1 day")
+        raise ConfigError(said("retention_bad_window"))
     every = PERIOD_INTERVALS[period]
     day = _as_of_day(as_of)
     # Used by three branches below; cache so the orders are built once.

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from kunde_cli.analytics.clv.predict import ClvResult
     from kunde_cli.cli.common import Loaded
+    from kunde_cli.words.said import Said
 
 app = typer.Typer()
 
@@ -200,6 +201,7 @@ def _with_prediction(
     from kunde_cli.render.fits import failed_checks_text, fit_failure_json
     from kunde_cli.render.i18n import label
     from kunde_cli.render.terminal import warn
+    from kunde_cli.words.said import said
 
     lg = loaded.lang
     monthly = (1.0 + discount) ** (1.0 / 12.0) - 1.0
@@ -214,8 +216,8 @@ def _with_prediction(
             fits=fits,
         )
     except ModelError as err:
-        warn(label("clv_model_unusable", lg).format(why=err.message))
-        return values, (), {"purchase": fit_failure_json(model, err.message)}
+        warn(said("clv_model_unusable", why=err.said).worded(lg))
+        return values, (), {"purchase": fit_failure_json(model, err.said)}
     say_reused(fits, lg)
     info = _fit_notes(result, lg, loaded.config.currency)
     if not result.purchase_trusted:
@@ -252,12 +254,13 @@ def _warn_spend_untrusted(result: ClvResult, model: str, lg: str) -> None:
     from kunde_cli.render.fits import failed_checks_text
     from kunde_cli.render.i18n import label
     from kunde_cli.render.terminal import warn
+    from kunde_cli.words.said import word
 
     spend = result.spend_model
     why = (
         failed_checks_text(spend, lg)
         if spend is not None and not model_trust(spend)[0]
-        else result.spend_error or ""
+        else word(result.spend_error or "", lg)
     )
     warn(label("clv_spend_unusable", lg).format(why=why, model=MODEL_NAMES[model]))
 
@@ -281,17 +284,35 @@ def _prediction(result: ClvResult) -> tuple[pl.LazyFrame, tuple[str, ...]]:
     return prediction, shown
 
 
-def parse_period_days(text: str) -> int:
-    """``6m`` → 182, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (days)."""
+def parse_period(text: str) -> tuple[int, Said]:
+    """A ``--holdout`` period: its length in days and its words.
+
+    ``6m`` → 182 days, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (a number alone is
+    months; the units and their words live in :mod:`kunde_cli.words.models`).
+
+    >>> days, words = parse_period("26w")
+    >>> days, words.key, words.worded("en")
+    (182, 'clv_holdout_weeks', '26 weeks')
+    """
     import re
 
     from kunde_cli.errors import ConfigError
+    from kunde_cli.words.models import HOLDOUT_UNITS
+    from kunde_cli.words.said import said
 
-    match = re.fullmatch(r"\s*(\d+)\s*([dwmyå]?)\s*", text.lower())
+    letters = "".join(HOLDOUT_UNITS)
+    match = re.fullmatch(rf"\s*(\d+)\s*([{letters}]?)\s*", text.lower())
     if not match or int(match.group(1)) == 0:
-        raise ConfigError(f"--holdout '{text}' must look like 6m, 26w, 180d or 1y")
+        raise ConfigError(said("clv_bad_holdout", text=text))
     n, unit = int(match.group(1)), match.group(2) or "m"
-    return round(n * {"d": 1, "w": 7, "m": 365.25 / 12, "y": 365.25, "å": 365.25}[unit])
+    days, plural = HOLDOUT_UNITS[unit]
+    key = f"clv_holdout_{plural if n != 1 else plural[:-1]}"
+    return round(n * days), said(key, n=n)
+
+
+def parse_period_days(text: str) -> int:
+    """``6m`` → 182, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (days)."""
+    return parse_period(text)[0]
 
 
 def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
@@ -319,7 +340,8 @@ def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
     from kunde_cli.render.terminal import note, warn
 
     lg, as_of = loaded.lang, loaded.as_of
-    calibration_end = as_of - timedelta(days=parse_period_days(period))
+    days, period_words = parse_period(period)
+    calibration_end = as_of - timedelta(days=days)
     fits = workspace_fits(loaded)
     table, params = holdout_comparison(
         loaded.orders, calibration_end=calibration_end, as_of=as_of, model=model, fits=fits
@@ -328,7 +350,9 @@ def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
     print_fit_notes(params, lg)
     if not model_trust(params)[0]:
         warn(
-            label("holdout_untrusted", lg).format(period=period, why=failed_checks_text(params, lg))
+            label("holdout_untrusted", lg).format(
+                period=period_words.worded(lg), why=failed_checks_text(params, lg)
+            )
         )
     note(
         label("holdout_note", lg).format(

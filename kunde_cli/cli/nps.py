@@ -89,6 +89,7 @@ def nps_command(
     """
     from kunde_cli.analytics import nps
     from kunde_cli.cli import common
+    from kunde_cli.words import say
 
     _one_view(period=period, by=by, follow_up=follow_up, comments=comments)
     loaded = common.load_source(data, need_orders=False)
@@ -116,21 +117,23 @@ def nps_command(
     else:
         view.emit(
             summary.to_frame().with_columns(picked.columns()),
-            f"NPS pr. {view.when}" if view.da else f"NPS as of {view.when}",
+            say("nps_title", view.lg, as_of=view.when),
         )
 
 
 def _one_view(**given: object) -> None:
     """One view at a time: the summary, --period, --by, --list or --comments."""
     from kunde_cli.errors import ConfigError
+    from kunde_cli.words.said import Text, said
 
     flags = {"period": "--period", "by": "--by", "follow_up": "--list", "comments": "--comments"}
     chosen = [flags[name] for name, value in given.items() if value not in (None, False)]
     if len(chosen) > 1:
-        raise ConfigError(
-            f"choose one view at a time, not {' and '.join(chosen)}",
-            hint="run kunde nps once per view, e.g. kunde nps --period month",
-        )
+        # "--period and --by and --list": each "and" said in the run's language.
+        joined: Text = chosen[-1]
+        for flag in reversed(chosen[:-1]):
+            joined = said("nps_both", first=flag, second=joined)
+        raise ConfigError(said("nps_one_view", flags=joined), hint=said("nps_one_view_hint"))
 
 
 def _survey(loaded: Loaded) -> pl.LazyFrame:
@@ -138,14 +141,11 @@ def _survey(loaded: Loaded) -> pl.LazyFrame:
     import polars as pl
 
     from kunde_cli.errors import WorkspaceError
+    from kunde_cli.words.said import said
 
     survey = loaded.survey
     if survey is None or survey.select(pl.len()).collect().item() == 0:
-        raise WorkspaceError(
-            "there are no survey answers",
-            hint="read a survey export first: kunde ingest --kind survey svar.csv "
-            "(or give it directly: kunde nps ordrer.csv svar.csv)",
-        )
+        raise WorkspaceError(said("nps_no_answers"), hint=said("nps_no_answers_hint"))
     return survey
 
 
@@ -160,21 +160,16 @@ def _say_counted(
 ) -> None:
     """On stderr: the NPS in one sentence, the answers' date, and answers not linked."""
     from kunde_cli.analytics import nps
-    from kunde_cli.render.i18n import nps_as_of_note
+    from kunde_cli.render.terminal import note
+    from kunde_cli.words import nps_as_of_note, say
 
     lg = loaded.lang
     _headline(summary, lg)
-    _note(lg, nps_as_of_note(picked, "da"), nps_as_of_note(picked, "en"))
+    note(nps_as_of_note(picked, lg))
     if has_orders:
         unmatched = nps.count_unmatched(linked)
         if unmatched:
-            _note(
-                lg,
-                f"{unmatched} svar kunne ikke kobles til en kunde i ordrerne (kundenummer eller "
-                "e-mail); de tæller med i NPS, men ikke i --by.",
-                f"{unmatched} answers could not be linked to a customer in the orders (customer "
-                "number or e-mail); they count in the NPS but not in --by.",
-            )
+            note(say("nps_unmatched", lg, n=unmatched))
 
 
 class _View:
@@ -193,7 +188,6 @@ class _View:
         self.loaded, self.out, self.linked, self.picked = loaded, out, linked, picked
         self.has_orders = has_orders
         self.lg = loaded.lang
-        self.da = self.lg == "da"
         self.answers_day = picked.day or loaded.as_of
         self.when = day_text(self.answers_day, self.lg)
 
@@ -204,36 +198,37 @@ class _View:
 
     def by_period(self, period: NpsPeriod) -> None:
         from kunde_cli.analytics import nps
+        from kunde_cli.words import label, say
 
         frame = nps.nps_by_period(self.linked, as_of=self.answers_day, period=period.value)
         table = frame.collect()
         _warn_small(table, self.lg)
-        title = (
-            f"NPS pr. {'måned' if period is NpsPeriod.month else 'kvartal'}"
-            if self.da
-            else f"NPS by {period.value}"
+        self.emit(
+            table, say("nps_title_period", self.lg, period=label(f"period_{period}", self.lg))
         )
-        self.emit(table, title)
 
     def by_group(self, by: NpsBy) -> None:
         from kunde_cli.analytics import nps
         from kunde_cli.errors import WorkspaceError
-        from kunde_cli.words import label_values
+        from kunde_cli.words import label_values, say
+        from kunde_cli.words.said import said
 
         if not self.has_orders:
             raise WorkspaceError(
-                f"--by {by.value} needs the orders to know each customer's {by.value}",
-                hint="give the orders too: kunde nps ordrer.csv svar.csv (or kunde ingest ordrer.csv)",
+                said("nps_by_needs_orders", by=by.value, what=said(f"nps_by_what_{by}")),
+                hint=said("nps_by_needs_orders_hint"),
             )
         groups = _groups(by, self.loaded, self.linked, self.picked.day)
         frame = nps.nps_by_group(self.linked, groups).collect()
         _warn_small(frame, self.lg)
         if self.out.is_table:
             frame = label_values(frame, [by.value], self.lg)
-        self.emit(frame, f"NPS pr. {self.when}" if self.da else f"NPS as of {self.when}")
+        self.emit(frame, say("nps_title", self.lg, as_of=self.when))
 
     def follow_up(self, kind: NpsList) -> None:
         from kunde_cli.analytics import nps
+        from kunde_cli.render.terminal import note
+        from kunde_cli.words import say
 
         frame = nps.follow_up_list(
             self.linked,
@@ -242,43 +237,20 @@ class _View:
             kind=kind.value,
             answers_as_of=self.answers_day,
         ).collect()
-        if kind is NpsList.detractors:
-            _note(
-                self.lg,
-                f"{frame.height} kritikere. Ring eller skriv personligt til dem øverst først: et "
-                "hurtigt svar kan vende en utilfreds kunde.",
-                f"{frame.height} detractors. Call or write personally to those at the top first: "
-                "a quick answer can win an unhappy customer back.",
-            )
-            title = "Kritikere at følge op på" if self.da else "Detractors to follow up"
-        else:
-            _note(
-                self.lg,
-                f"{frame.height} promotorer. Bed dem om en anmeldelse eller om at anbefale jer "
-                "til en ven.",
-                f"{frame.height} promoters. Ask them for a review or to recommend you to a friend.",
-            )
-            title = (
-                "Promotorer at bede om en anmeldelse"
-                if self.da
-                else "Promoters to ask for a review"
-            )
-        self.emit(frame, title)
+        note(say(f"nps_{kind}_note", self.lg, n=frame.height))
+        self.emit(frame, say(f"nps_title_{kind}", self.lg))
 
     def comments(self, top: int) -> None:
         from kunde_cli.analytics import nps
-        from kunde_cli.words import label_values
+        from kunde_cli.render.terminal import note
+        from kunde_cli.words import label_values, say
 
         frame = nps.nps_comment_terms(self.linked, n=top).collect()
         if frame.height == 0:
-            _note(
-                self.lg,
-                "Ingen ord går igen i mindst to kommentarer fra samme gruppe endnu.",
-                "No word appears in two or more comments of the same group yet.",
-            )
+            note(say("nps_no_terms", self.lg))
         if self.out.is_table:
             frame = label_values(frame, [nps.NPS_CATEGORY, "term_kind"], self.lg)
-        self.emit(frame, "Ord i kommentarerne" if self.da else "Words in the comments")
+        self.emit(frame, say("nps_title_comments", self.lg))
 
 
 def _groups(
@@ -314,56 +286,41 @@ def _groups(
     return customer_channels(loaded.orders, as_of=day)
 
 
-def _note(lang: str, da: str, en: str) -> None:
-    from kunde_cli.render.terminal import note
-
-    note(da if lang == "da" else en)
-
-
 def _headline(summary: NpsSummary, lang: str) -> None:
     """The NPS in one sentence on stderr, and a warning when there are few answers."""
     from kunde_cli.analytics.nps import SMALL_N_THRESHOLD
     from kunde_cli.render.numbers import format_number, format_percent
     from kunde_cli.render.terminal import note, warn
+    from kunde_cli.words import say
 
     def num(value: float) -> str:
         return format_number(value, lang, 0)
 
-    pct_p = format_percent(summary.share_promoters, lang, 0)
-    pct_d = format_percent(summary.share_detractors, lang, 0)
-    if lang == "da":
-        note(
-            f"NPS {num(summary.nps)} (95 %-interval {num(summary.ci_low)} til "
-            f"{num(summary.ci_high)}) ud fra {summary.n} svar: {summary.promoters} promotorer "
-            f"({pct_p}), {summary.passives} passive og {summary.detractors} kritikere ({pct_d})."
+    note(
+        say(
+            "nps_headline",
+            lang,
+            nps=num(summary.nps),
+            low=num(summary.ci_low),
+            high=num(summary.ci_high),
+            n=summary.n,
+            promoters=summary.promoters,
+            pct_p=format_percent(summary.share_promoters, lang, 0),
+            passives=summary.passives,
+            detractors=summary.detractors,
+            pct_d=format_percent(summary.share_detractors, lang, 0),
         )
-    else:
-        note(
-            f"NPS {num(summary.nps)} (95% interval {num(summary.ci_low)} to "
-            f"{num(summary.ci_high)}) from {summary.n} answers: {summary.promoters} promoters "
-            f"({pct_p}), {summary.passives} passives and {summary.detractors} detractors ({pct_d})."
-        )
+    )
     if summary.n < SMALL_N_THRESHOLD:
-        warn(
-            f"Kun {summary.n} svar: intervallet er bredt, så læs NPS som et groft fingerpeg "
-            f"og saml gerne mindst {SMALL_N_THRESHOLD} svar."
-            if lang == "da"
-            else f"Only {summary.n} answers: the interval is wide, so read the NPS as a rough "
-            f"indication and collect at least {SMALL_N_THRESHOLD} answers."
-        )
+        warn(say("nps_few_answers", lang, n=summary.n, min=SMALL_N_THRESHOLD))
 
 
 def _warn_small(frame: pl.DataFrame, lang: str) -> None:
     """Warn when some rows rest on fewer answers than the small-n threshold."""
     from kunde_cli.analytics.nps import SMALL_N, SMALL_N_THRESHOLD
     from kunde_cli.render.terminal import warn
+    from kunde_cli.words import say
 
     few = int(frame.get_column(SMALL_N).sum()) if frame.height else 0
     if few:
-        warn(
-            f"{few} af {frame.height} rækker bygger på under {SMALL_N_THRESHOLD} svar (Få svar = "
-            "ja): forskelle dér er mest tilfældigheder."
-            if lang == "da"
-            else f"{few} of {frame.height} rows rest on fewer than {SMALL_N_THRESHOLD} answers "
-            "(Few answers = yes): differences there are mostly chance."
-        )
+        warn(say("nps_few_rows", lang, few=few, rows=frame.height, min=SMALL_N_THRESHOLD))

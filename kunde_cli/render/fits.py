@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.clv import BgNbdParams, GammaGammaParams, TrustCheck
+    from kunde_cli.words.said import Text
 
 
 def _param_text(value: float, lang: str) -> str:
@@ -215,9 +216,29 @@ def fit_json(params: BgNbdParams | GammaGammaParams, lang: str) -> dict[str, obj
     return out
 
 
-def fit_failure_json(model: str, error: str) -> dict[str, object]:
-    """A model that could not be fitted at all, for the JSON output."""
+def fit_failure_json(model: str, error: Text) -> dict[str, object]:
+    """A model that could not be fitted at all, for the JSON output.
+
+    ``error`` says why (a :class:`~kunde_cli.words.said.Said`, or a plain string). The
+    JSON keeps stable fields for scripts, whatever the run's language: ``error`` in
+    English and ``reason_code``, the sentence's key (absent for a plain string).
+
+    >>> from kunde_cli.words.said import said
+    >>> out = fit_failure_json("bgnbd", said("model_few_customers", n=3, min=10))
+    >>> out["error"], out["reason_code"]
+    ('only 3 customer(s): the purchase model needs at least 10', 'model_few_customers')
+    """
     from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
+    from kunde_cli.words.said import Said
 
     name = MODEL_NAMES.get(model, "Gamma-Gamma")
-    return {"model": model, "name": name, "fitted": False, "trusted": False, "error": error}
+    out: dict[str, object] = {
+        "model": model,
+        "name": name,
+        "fitted": False,
+        "trusted": False,
+        "error": str(error),
+    }
+    if isinstance(error, Said):
+        out["reason_code"] = error.key
+    return out

@@ -117,7 +117,7 @@ def test_one_passive() -> None:
 def test_no_answers_is_a_clear_error() -> None:
     with pytest.raises(ModelError, match="no survey answers with a score") as err:
         nps.nps_summary(scores([]))
-    assert "kunde ingest --kind survey" in (err.value.hint or "")
+    assert "kunde ingest --kind survey" in (err.value.hint_in("en") or "")
 
 
 def test_answers_without_a_score_are_ignored() -> None:

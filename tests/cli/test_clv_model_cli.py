@@ -339,7 +339,8 @@ def test_holdout_and_model_agree_on_what_they_trust(monkeypatch, no_dropout_sign
     assert held["purchase"]["trusted"] is False
     err = flat(holdout.stderr)
     assert (
-        "The model fitted without the last 13w cannot be trusted (the data hardly pin down" in err
+        "The model fitted without the last 13 weeks cannot be trusted (the data hardly pin down"
+        in err
     )
     assert "kunde clv/churn --model would not use it on data like this either" in err
     assert table["frequency_group"].to_list()[-1] == "total"

@@ -161,8 +161,8 @@ def test_period_and_comments(runner: CliRunner, orders_csv: Path) -> None:
 def test_no_survey_is_a_clear_error(runner: CliRunner, orders_csv: Path) -> None:
     result = runner.invoke(app, ["nps", str(orders_csv), "-w", "no-workspace"])
     assert result.exit_code == 2
-    assert "Error: there are no survey answers" in result.stderr
-    assert "kunde ingest --kind survey" in result.stderr
+    assert "Fejl: der er ingen spørgeskemasvar" in result.stderr
+    assert "Tip: læs først et spørgeskema-eksport ind: kunde ingest --kind survey" in result.stderr
 
 
 def test_one_view_at_a_time(runner: CliRunner, orders_csv: Path) -> None:
@@ -170,10 +170,21 @@ def test_one_view_at_a_time(runner: CliRunner, orders_csv: Path) -> None:
         app, ["nps", str(orders_csv), str(TYPEFORM), "--period", "month", "--comments"]
     )
     assert result.exit_code == 2
-    assert "choose one view at a time, not --period and --comments" in result.stderr
+    assert "Fejl: vælg én visning ad gangen, ikke --period og --comments" in result.stderr
+    three = ["--period", "month", "--by", "segment", "--comments", "--lang", "en"]
+    result = runner.invoke(app, ["nps", str(orders_csv), str(TYPEFORM), *three])
+    assert result.exit_code == 2
+    assert (
+        "Error: choose one view at a time, not --period and --by and --comments" in result.stderr
+    )
+    assert "Hint: run kunde nps once per view" in result.stderr
 
 
 def test_by_needs_orders(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["nps", str(TYPEFORM), "--by", "segment", "-w", "no-workspace"])
+    args = ["nps", str(TYPEFORM), "--by", "rung", "-w", "no-workspace"]
+    result = runner.invoke(app, [*args, "--lang", "en"])
     assert result.exit_code == 2
-    assert "--by segment needs the orders" in result.stderr
+    assert "Error: --by rung needs the orders to know each customer's rung" in result.stderr
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "Fejl: --by rung kræver ordrerne for at kende hver kundes trin" in result.stderr

@@ -54,6 +54,7 @@ from kunde_cli.analytics.clv.summary import (
     collapse_patterns,
 )
 from kunde_cli.errors import ModelError
+from kunde_cli.words.said import said
 
 if TYPE_CHECKING:
     import polars as pl
@@ -91,7 +92,7 @@ BOUND_MARGIN = 0.05
 #: Oldest customer's age after rescaling time for the optimiser.
 TIME_SCALE_TARGET = 10.0
 
-_HINT = "use the rule-based tiers instead (kunde churn without --model)"
+_HINT = said("model_purchase_hint")
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class BgNbdParams:
 def check_model(model: str) -> None:
     """Raise ModelError unless ``model`` is ``bgnbd`` or ``mbgnbd``."""
     if model not in MODELS:
-        raise ModelError(f"unknown purchase model '{model}'", hint="choose bgnbd or mbgnbd")
+        raise ModelError(said("model_unknown", model=model), hint=said("model_unknown_hint"))
 
 
 def _shift(model: str) -> int:
@@ -308,7 +309,7 @@ def _arrays(
     agea = np.asarray(age, dtype=np.float64).ravel()
     wa = np.ones_like(xa) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
     if not (xa.size == txa.size == agea.size == wa.size):
-        raise ModelError("x, t_x, T and weights must have the same length")
+        raise ModelError(said("model_lengths_differ"))
     return xa, txa, agea, wa
 
 
@@ -323,9 +324,7 @@ def _check_data(
 ) -> tuple[int, int]:
     """(customers, repeat customers), or a ModelError saying why the data cannot be fitted."""
     if xa.size == 0 or wa.sum() == 0:
-        raise ModelError(
-            "there are no customers with a counted order to fit the model on", hint=_HINT
-        )
+        raise ModelError(said("model_no_customers"), hint=_HINT)
     bad = (
         ~np.isfinite(xa)
         | ~np.isfinite(txa)
@@ -338,31 +337,17 @@ def _check_data(
         | (wa < 0)
     )
     if bad.any():
-        raise ModelError(
-            f"{int(bad.sum())} customer histories are impossible (need whole x ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 when x = 0)"
-        )
+        raise ModelError(said("model_impossible_histories", n=int(bad.sum())))
     n_customers = round(float(wa.sum()))
     n_repeat = round(float(wa[xa > 0].sum()))
     if agea.max() <= 0:
-        raise ModelError(
-            "all purchases are on the last day of the data, so there is no time span to learn a buying rhythm from",
-            hint=_HINT,
-        )
+        raise ModelError(said("model_one_day"), hint=_HINT)
     if n_repeat == 0:
-        raise ModelError(
-            "no customer has bought on more than one day, so the model has no repeat purchases to learn from",
-            hint=_HINT,
-        )
+        raise ModelError(said("model_no_repeat"), hint=_HINT)
     if n_customers < MIN_CUSTOMERS:
-        raise ModelError(
-            f"only {n_customers} customer(s): the purchase model needs at least {MIN_CUSTOMERS}",
-            hint=_HINT,
-        )
+        raise ModelError(said("model_few_customers", n=n_customers, min=MIN_CUSTOMERS), hint=_HINT)
     if n_repeat < MIN_REPEAT_CUSTOMERS:
-        raise ModelError(
-            f"only {n_repeat} customer(s) bought again: the purchase model needs at least {MIN_REPEAT_CUSTOMERS}",
-            hint=_HINT,
-        )
+        raise ModelError(said("model_few_repeat", n=n_repeat, min=MIN_REPEAT_CUSTOMERS), hint=_HINT)
     return n_customers, n_repeat
 
 
@@ -425,9 +410,7 @@ def fit_purchase_model(
     bounds = [(-LOG_BOUND, LOG_BOUND)] * 2 + [(-LOG_BOUND, LOG_BOUND_AB)] * 2
     best = minimise_multistart(full, _starts(d), bounds, screen)
     if best is None:
-        raise ModelError(
-            "the purchase model could not be fitted: the likelihood is not finite", hint=_HINT
-        )
+        raise ModelError(said("model_not_finite"), hint=_HINT)
     theta = np.asarray(best.x, dtype=np.float64)
     is_converged = converged(best, full)
     at_bounds = tuple(
@@ -474,12 +457,12 @@ def fit_purchase_model(
     if strict:
         if not is_converged:
             raise ModelError(
-                f"the {MODEL_NAMES[model]} fit did not converge ({best.message})", hint=_HINT
+                said("model_not_converged", model=MODEL_NAMES[model], detail=best.message),
+                hint=_HINT,
             )
         if at_bounds:
             raise ModelError(
-                f"the {MODEL_NAMES[model]} fit ran to the edge of its range for {', '.join(at_bounds)}: "
-                "this data cannot pin the model down",
+                said("model_at_edge", model=MODEL_NAMES[model], names=", ".join(at_bounds)),
                 hint=_HINT,
             )
     return params

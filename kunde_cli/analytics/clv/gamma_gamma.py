@@ -41,6 +41,7 @@ from kunde_cli.analytics.clv._optimise import (
 )
 from kunde_cli.analytics.clv.summary import MEAN_REPEAT_SPEND, REPEAT_PURCHASES
 from kunde_cli.errors import ModelError
+from kunde_cli.words.said import said
 
 if TYPE_CHECKING:
     import polars as pl
@@ -54,7 +55,7 @@ SPEND_CORRELATION_LIMIT = 0.3
 LOG_BOUND = 12.0
 BOUND_MARGIN = 0.05
 
-_HINT = "use historical value instead (kunde clv without a model)"
+_HINT = said("spend_hint")
 
 
 @dataclass(frozen=True)
@@ -193,17 +194,14 @@ def fit_spend_model(
     ma = np.asarray(mean_spend, dtype=np.float64).ravel()
     wa = np.ones_like(xa) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
     if not (xa.size == ma.size == wa.size):
-        raise ModelError("x, mean spend and weights must have the same length")
+        raise ModelError(said("spend_lengths_differ"))
     keep = xa > 0
     xa, ma, wa = xa[keep], ma[keep], wa[keep]
     n = round(float(wa.sum()))
     if n < MIN_REPEAT_CUSTOMERS:
-        raise ModelError(
-            f"only {n} customer(s) bought again: the spend model needs at least {MIN_REPEAT_CUSTOMERS}",
-            hint=_HINT,
-        )
+        raise ModelError(said("spend_few_repeat", n=n, min=MIN_REPEAT_CUSTOMERS), hint=_HINT)
     if not np.all(np.isfinite(ma)) or np.any(ma <= 0):
-        raise ModelError("every repeat customer's mean spend must be a positive amount", hint=_HINT)
+        raise ModelError(said("spend_not_positive"), hint=_HINT)
     corr = _weighted_corr(xa, ma, wa)
     scale = 1.0 / float(np.average(ma, weights=wa))
     ms = ma * scale
@@ -216,9 +214,7 @@ def fit_spend_model(
     starts = [np.log(v) for v in ((1.0, 1.0, 1.0), (5.0, 3.0, 10.0), (0.5, 5.0, 2.0))]
     best = minimise_multistart(full, starts, [(-LOG_BOUND, LOG_BOUND)] * 3, screen)
     if best is None:
-        raise ModelError(
-            "the spend model could not be fitted: the likelihood is not finite", hint=_HINT
-        )
+        raise ModelError(said("spend_not_finite"), hint=_HINT)
     theta = np.asarray(best.x, dtype=np.float64)
     is_converged = converged(best, full)
     at_bounds = tuple(
@@ -250,13 +246,9 @@ def fit_spend_model(
     )
     if strict:
         if not is_converged:
-            raise ModelError(f"the spend model fit did not converge ({best.message})", hint=_HINT)
+            raise ModelError(said("spend_not_converged", detail=best.message), hint=_HINT)
         if at_bounds:
-            raise ModelError(
-                f"the spend model fit ran to the edge of its range for {', '.join(at_bounds)}: "
-                "this data cannot pin it down",
-                hint=_HINT,
-            )
+            raise ModelError(said("spend_at_edge", names=", ".join(at_bounds)), hint=_HINT)
     return params
 
 

@@ -71,6 +71,7 @@ from kunde_cli.analytics.clv.summary import (
 from kunde_cli.analytics.clv.trust import model_trust
 from kunde_cli.analytics.orders import Basis
 from kunde_cli.errors import ModelError
+from kunde_cli.words.said import Text, said
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -113,7 +114,9 @@ class ClvResult:
     ``trusted``/``reasons`` are the :func:`~kunde_cli.analytics.clv.trust.model_trust`
     verdict of both fits together (a spend model that could not be fitted at all is a
     reason too); ``purchase_trusted`` and ``spend_trusted`` say which part stands on its
-    own, ``spend_error`` why the spend model could not be fitted (None when it was).
+    own, ``spend_error`` why the spend model could not be fitted (None when it was): the
+    error's sentence (a :class:`~kunde_cli.words.said.Said`, worded in the run's
+    language by whoever shows it; ``str()`` gives English).
     """
 
     customers: pl.DataFrame
@@ -125,7 +128,7 @@ class ClvResult:
     reasons: tuple[str, ...]
     purchase_trusted: bool = False
     spend_trusted: bool = False
-    spend_error: str | None = None
+    spend_error: Text | None = None
     #: The fits taken from the ``fits`` store instead of fitted (PURCHASE_FIT, SPEND_FIT).
     reused: tuple[str, ...] = ()
 
@@ -279,9 +282,9 @@ def predict_customers(
     The hypergeometric part depends on (x, T) only and is computed once per distinct pair.
     """
     if horizon_months < 1:
-        raise ModelError(f"the horizon must be at least 1 month, not {horizon_months}")
+        raise ModelError(said("model_bad_horizon", months=horizon_months))
     if discount_monthly < 0:
-        raise ModelError(f"the monthly discount rate cannot be negative ({discount_monthly})")
+        raise ModelError(said("model_bad_discount", rate=discount_monthly))
     frame = summary.lazy().collect()
     pairs = frame.select(REPEAT_PURCHASES, T_AGE).unique()
     x_pairs = pairs[REPEAT_PURCHASES].to_numpy().astype(np.float64)
@@ -455,16 +458,16 @@ def predict_clv(
     purchase, purchase_reused = _fit_purchases(summary, model, time_unit_days, fits)
     ok_p, reasons_p = model_trust(purchase)
     spend: GammaGammaParams | None = None
-    spend_error = None
+    spend_error: Text | None = None
     spend_reused = False
     try:
         spend, spend_reused = _fit_spend(summary, fits)
     except ModelError as err:
-        spend_error = err.message
+        spend_error = err.said
     if spend is not None:
         ok_s, reasons_s = model_trust(spend)
     else:
-        ok_s, reasons_s = False, [f"the spend model could not be fitted: {spend_error}"]
+        ok_s, reasons_s = False, [str(said("spend_not_fitted", why=spend_error))]
     customers = summary
     if ok_p:
         customers = predict_customers(
@@ -516,9 +519,7 @@ def holdout_comparison(
     cal_day = calibration_end.date() if isinstance(calibration_end, datetime) else calibration_end
     end_day = as_of.date() if isinstance(as_of, datetime) else as_of
     if end_day <= cal_day:
-        raise ModelError(
-            f"the holdout must end after the calibration period ({end_day} is not after {cal_day})"
-        )
+        raise ModelError(said("model_holdout_order", end=end_day, start=cal_day))
     cal = _summary(lines, cal_day, time_unit_days)
     purchase, _ = _fit_purchases(cal, model, time_unit_days, fits)
     full = rfm_summary(lines, as_of=end_day, time_unit_days=time_unit_days).select(
