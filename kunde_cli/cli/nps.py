@@ -89,7 +89,6 @@ def nps_command(
     """
     from kunde_cli.analytics import nps
     from kunde_cli.cli import common
-    from kunde_cli.words import say
 
     _one_view(period=period, by=by, follow_up=follow_up, comments=comments)
     loaded = common.load_source(data, need_orders=False)
@@ -115,10 +114,7 @@ def nps_command(
     elif comments:
         view.comments(top)
     else:
-        view.emit(
-            summary.to_frame().with_columns(picked.columns()),
-            say("nps_title", view.lg, as_of=view.when),
-        )
+        view.summary(summary)
 
 
 def _one_view(**given: object) -> None:
@@ -195,6 +191,17 @@ class _View:
         from kunde_cli.cli.common import emit
 
         emit(frame, self.out, self.loaded, title=title)
+
+    def summary(self, summary: NpsSummary) -> None:
+        """The NPS in one row, with the answers' day and the rule that chose it (the rule
+        worded in a people's table, its key in csv/json)."""
+        from kunde_cli.analytics.nps import AS_OF_RULE
+        from kunde_cli.words import label_values, say
+
+        frame = summary.to_frame().with_columns(self.picked.columns())
+        if self.out.is_table:
+            frame = label_values(frame, {AS_OF_RULE: "as_of_rule_"}, self.lg)
+        self.emit(frame, say("nps_title", self.lg, as_of=self.when))
 
     def by_period(self, period: NpsPeriod) -> None:
         from kunde_cli.analytics import nps

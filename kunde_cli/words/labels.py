@@ -347,13 +347,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "model_unit_n_days": ("enheder af {n} dage", "units of {n} days"),
     "model_fit_purchase": (
         "{model} tilpasset på {customers} kunder, heraf {repeat} der har købt mere end én "
-        "gang: {params}; log-likelihood {loglik} (α i {unit}).",
+        "gang: {params}; log-sandsynlighed {loglik} (α i {unit}).",
         "{model} fitted on {customers} customers, {repeat} of whom bought more than once: "
         "{params}; log-likelihood {loglik} (α in {unit}).",
     ),
     "model_fit_spend": (
         "Gamma-Gamma (beløb pr. køb) tilpasset på {customers} kunder med genkøb: {params}; "
-        "log-likelihood {loglik}; en ny kunde køber i gennemsnit for {mean} pr. gang.",
+        "log-sandsynlighed {loglik}; en ny kunde køber i gennemsnit for {mean} pr. gang.",
         "Gamma-Gamma (spend per purchase) fitted on {customers} repeat customers: {params}; "
         "log-likelihood {loglik}; a new customer spends {mean} per purchase on average.",
     ),
@@ -362,7 +362,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} customers whose repeat purchases all came to nothing are left out of the spend model.",
     ),
     "model_ranges": (
-        "Plausible værdier (95 %, log-likelihood inden for 1,92 af det bedste): {ranges}.",
+        "Plausible værdier (95 %, log-sandsynlighed højst 1,92 under den bedste): {ranges}.",
         "Plausible values (95 %, log-likelihood within 1.92 of the best): {ranges}.",
     ),
     "model_checks": ("Tillidstjek af {model}: {checks}.", "Trust checks of {model}: {checks}."),
@@ -408,12 +408,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "the fitted drop-out shape (a ≈ 1) makes expected purchases unstable",
     ),
     "trust_identified_ok": (
-        "likelihooden er ikke flad: dataene fastlægger parametrene",
+        "log-sandsynligheden er ikke flad: dataene fastlægger parametrene",
         "the likelihood is not flat: the data pin the parameters down",
     ),
     "trust_identified_fail": (
         "dataene fastlægger næsten ikke {names}: {spans} passer næsten lige godt "
-        "(log-likelihood inden for 1,92 af det bedste), og hen over det spænd flytter én "
+        "(log-sandsynlighed højst 1,92 under den bedste), og hen over det spænd flytter én "
         "kundes P(stadig kunde) sig op til {shift}",
         "the data hardly pin down {names}: {spans} fit almost equally well (log-likelihood "
         "within 1.92 of the best), and across that range one customer's P(alive) moves by "

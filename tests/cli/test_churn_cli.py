@@ -215,10 +215,10 @@ def test_model_prints_the_published_cdnow_fit_in_danish(cdnow_load) -> None:
     err = flat(result.stderr)
     assert (
         "BG/NBD tilpasset på 2.357 kunder, heraf 946 der har købt mere end én gang: "
-        "r = 0,2426 · α = 4,4136 · a = 0,7929 · b = 2,4259; log-likelihood -9.582,43 (α i uger)."
+        "r = 0,2426 · α = 4,4136 · a = 0,7929 · b = 2,4259; log-sandsynlighed -9.582,43 (α i uger)."
     ) in err
     assert "Tillidstjek af BG/NBD: ✓ tilpasningen fandt et svar" in err
-    assert "✓ likelihooden er ikke flad" in err
+    assert "✓ log-sandsynligheden er ikke flad" in err
     assert "✗" not in err
 
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kunde_cli.cli import common
-from kunde_cli.cli.clv import parse_period_days
+from kunde_cli.cli.clv import parse_period, parse_period_days
 from kunde_cli.cli.main import app
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
@@ -113,6 +113,60 @@ def test_untrusted_fit_falls_back_to_simple_clv(tmp_path):
     assert "p_alive" not in rows.columns
     assert model["purchase"]["fitted"] is False
     assert "only 3 customer" in model["purchase"]["error"]
+    assert model["purchase"]["reason_code"] == "model_few_customers"
+
+
+def _few_repeat_shop(tmp_path: Path) -> Path:
+    """12 customers, of whom 2 bought again: enough customers, too few repeat buyers."""
+    path = tmp_path / "faa.csv"
+    day = datetime(2024, 1, 1)
+    rows = [f"{i};{day + timedelta(days=5 * i):%d-%m-%Y};K{i};100" for i in range(12)]
+    rows += [f"{100 + i};{day + timedelta(days=90 + i):%d-%m-%Y};K{i};150" for i in range(2)]
+    path.write_text("Ordre;Dato;Kunde;Beløb\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_model_error_in_both_languages(tmp_path):
+    """Too few repeat customers for --model: the reason inside the warning is worded in
+    the run's language, and the JSON keeps the English error and its reason code."""
+    path = _few_repeat_shop(tmp_path)
+    args = ["clv", str(path), "--model", "bgnbd", "--format", "json", "--as-of", "2024-06-30"]
+    english = runner.invoke(app, [*args, "--lang", "en"])
+    danish = runner.invoke(app, args)
+    assert english.exit_code == danish.exit_code == 0, english.output + danish.output
+    assert (
+        "The model cannot be trusted on this data (only 2 customer(s) bought again: the "
+        "purchase model needs at least 5); showing the simple CLV only."
+    ) in flat(english.stderr)
+    assert (
+        "Modellen kan ikke bruges på disse data (kun 2 kunde(r) har købt igen: købsmodellen "
+        "kræver mindst 5); viser den simple kundeværdi."
+    ) in flat(danish.stderr)
+    assert "bought again" not in danish.stderr
+    for result in (english, danish):
+        model, rows = read_model_json(result)
+        assert model["purchase"]["error"] == (
+            "only 2 customer(s) bought again: the purchase model needs at least 5"
+        )
+        assert model["purchase"]["reason_code"] == "model_few_repeat"
+        assert "p_alive" not in rows.columns
+
+
+def test_holdout_on_too_little_data_is_an_error_in_both_languages(tmp_path):
+    """--holdout cannot fall back to anything: the model error ends the run, worded
+    with its hint in the run's language."""
+    path = _few_repeat_shop(tmp_path)
+    args = ["clv", str(path), "--holdout", "1m", "--as-of", "2024-06-30"]
+    english = runner.invoke(app, [*args, "--lang", "en"])
+    danish = runner.invoke(app, args)
+    assert english.exit_code == danish.exit_code == 2
+    assert (
+        "Error: only 2 customer(s) bought again: the purchase model needs at least 5"
+        in english.stderr
+    )
+    assert "Hint: use the rule-based tiers instead (kunde churn without --model)" in english.stderr
+    assert "Fejl: kun 2 kunde(r) har købt igen: købsmodellen kræver mindst 5" in danish.stderr
+    assert "Tip: brug de regelbaserede aktivitetstrin i stedet" in danish.stderr
 
 
 @pytest.mark.parametrize(
@@ -125,6 +179,21 @@ def test_holdout_periods(text, days):
 def test_bad_holdout_period():
     with pytest.raises(ConfigError, match="--holdout 'soon'"):
         parse_period_days("soon")
+
+
+def test_holdout_period_in_words():
+    assert [parse_period(t)[1].worded("en") for t in ("6m", "1y", "2w", "1d")] == [
+        "6 months",
+        "1 year",
+        "2 weeks",
+        "1 day",
+    ]
+    assert [parse_period(t)[1].worded() for t in ("6m", "1m", "26w", "2å")] == [
+        "6 måneder",
+        "1 måned",
+        "26 uger",
+        "2 år",
+    ]
 
 
 def test_holdout_table_has_labels_and_three_decimals(shop_csv):
@@ -235,7 +304,7 @@ def test_clv_prints_the_published_cdnow_fits(monkeypatch, cdnow_lines):
     err = flat(result.stderr)
     assert (
         "BG/NBD tilpasset på 2.357 kunder, heraf 946 der har købt mere end én gang: "
-        "r = 0,2426 · α = 4,4136 · a = 0,7929 · b = 2,4259; log-likelihood -9.582,43 (α i uger)."
+        "r = 0,2426 · α = 4,4136 · a = 0,7929 · b = 2,4259; log-sandsynlighed -9.582,43 (α i uger)."
     ) in err
     assert "Gamma-Gamma (beløb pr. køb) tilpasset på 946 kunder med genkøb: p = 6,2496" in err
     assert "q = 3,7442 · γ = 15,4435" in err
@@ -304,7 +373,7 @@ def test_flat_likelihood_in_danish_plain_words(monkeypatch, no_dropout_signal):
     assert (
         "BG/NBD-tallene er ikke til at stole på her: dataene fastlægger næsten ikke a og b" in err
     )
-    assert "passer næsten lige godt (log-likelihood inden for 1,92 af det bedste)" in err
+    assert "passer næsten lige godt (log-sandsynlighed højst 1,92 under den bedste)" in err
     assert "flytter én kundes P(stadig kunde) sig op til 0," in err
     assert "Viser kun de regelbaserede aktivitetstrin." in err
     assert "p_alive" not in result.stdout.splitlines()[0]
@@ -366,3 +435,53 @@ def test_only_the_spend_model_failing_keeps_the_purchase_prediction(monkeypatch,
     assert {"p_alive", "expected_purchases", "simple_clv"} <= set(rows.columns)
     assert not {"expected_spend", "predicted_clv", "value_at_risk"} & set(rows.columns)
     assert rows["p_alive"].drop_nulls().is_between(0, 1).all()
+
+
+#: English words a Danish run of the models must not show (as whole words).
+ENGLISH_MODEL_WORDS = (
+    "likelihood",
+    "converge",
+    "converged",
+    "fit",
+    "fitted",
+    "customers",
+    "purchases",
+    "spend",
+    "trust",
+    "trusted",
+    "alive",
+    "the",
+    "and",
+    "weeks",
+    "months",
+)
+
+
+def english_words_in(text: str) -> set[str]:
+    import re
+
+    found = set(re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()))
+    return found & set(ENGLISH_MODEL_WORDS) | {w for w in found if "likelihood" in w}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "args"),
+    [
+        ("cdnow_lines", ("clv", "--model", "bgnbd")),
+        ("no_dropout_signal", ("clv", "--model", "bgnbd")),
+        ("no_dropout_signal", ("clv", "--holdout", "13w")),
+        ("clear_dropout", ("churn", "--model", "mbgnbd")),
+    ],
+)
+def test_a_danish_model_run_says_no_english(monkeypatch, request, fixture, args):
+    """Notes, trust checks, warnings and the table of a Danish run are all Danish
+    (a trusted fit, a flat likelihood that falls back, the holdout check, churn's model)."""
+    lines = request.getfixturevalue(fixture)
+    use_lines(monkeypatch, lines, date(1997, 9, 30) if fixture == "cdnow_lines" else AS_OF)
+    result = run(*args, "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert "tilpasset" in result.stderr
+    assert english_words_in(result.stdout + result.stderr) == set()
+    if fixture == "cdnow_lines":  # the list can find what it looks for
+        english = run(*args, "--format", "table", "--lang", "en")
+        assert english_words_in(english.stderr) >= {"fitted", "customers", "likelihood"}

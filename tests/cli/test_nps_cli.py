@@ -174,9 +174,7 @@ def test_one_view_at_a_time(runner: CliRunner, orders_csv: Path) -> None:
     three = ["--period", "month", "--by", "segment", "--comments", "--lang", "en"]
     result = runner.invoke(app, ["nps", str(orders_csv), str(TYPEFORM), *three])
     assert result.exit_code == 2
-    assert (
-        "Error: choose one view at a time, not --period and --by and --comments" in result.stderr
-    )
+    assert "Error: choose one view at a time, not --period and --by and --comments" in result.stderr
     assert "Hint: run kunde nps once per view" in result.stderr
 
 
