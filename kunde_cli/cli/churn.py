@@ -171,10 +171,11 @@ def _add_model(
     from kunde_cli.render.i18n import label
     from kunde_cli.render.numbers import format_number
     from kunde_cli.render.terminal import note, warn
+    from kunde_cli.words.said import said
 
     name = MODEL_NAMES[model]
     if not tiers.height:
-        return tiers, {"purchase": fit_failure_json(model, "no customer has a counted order")}
+        return tiers, {"purchase": fit_failure_json(model, said("model_no_counted_order"))}
     try:
         result = predict_purchases(
             lines, as_of=as_of, model=model, horizon_months=horizon, fits=fits
@@ -182,8 +183,8 @@ def _add_model(
     except ModelError as err:
         # A fit that cannot be made is not an error for this command: the rule tiers
         # are the answer, and the owner is told in plain words why there are no model numbers.
-        warn(label("churn_model_failed", lang).format(model=name, reason=err.message))
-        return tiers, {"purchase": fit_failure_json(model, err.message)}
+        warn(label("churn_model_failed", lang).format(model=name, reason=err.one_line(lang)))
+        return tiers, {"purchase": fit_failure_json(model, err.said)}
     params = result.purchase_model
     say_reused(fits, lang)
     print_fit_notes(params, lang)

@@ -23,6 +23,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "der er ingen kunder med en talt ordre at tilpasse modellen på",
         "there are no customers with a counted order to fit the model on",
     ),
+    "model_no_counted_order": (
+        "ingen kunde har en talt ordre",
+        "no customer has a counted order",
+    ),
     "model_impossible_histories": (
         "{n} kundeforløb er umulige (kræver hele x ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 når x = 0)",
         "{n} customer histories are impossible (need whole x ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 when x = 0)",

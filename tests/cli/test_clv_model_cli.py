@@ -152,6 +152,27 @@ def test_model_error_in_both_languages(tmp_path):
         assert "p_alive" not in rows.columns
 
 
+def test_churn_model_error_in_both_languages(tmp_path):
+    """churn --model on too few repeat customers: the rule tiers stand, and the reason
+    the model is left out is said in the run's language."""
+    path = _few_repeat_shop(tmp_path)
+    args = ["churn", str(path), "--model", "bgnbd", "--format", "json", "--as-of", "2024-06-30"]
+    english = runner.invoke(app, [*args, "--lang", "en"])
+    danish = runner.invoke(app, args)
+    assert english.exit_code == danish.exit_code == 0, english.output + danish.output
+    assert (
+        "BG/NBD cannot be fitted on this data: only 2 customer(s) bought again: the purchase "
+        "model needs at least 5. Showing the rule-based tiers only."
+    ) in flat(english.stderr)
+    assert (
+        "BG/NBD kunne ikke beregnes på disse data: kun 2 kunde(r) har købt igen: købsmodellen "
+        "kræver mindst 5. Viser kun de regelbaserede aktivitetstrin."
+    ) in flat(danish.stderr)
+    for result in (english, danish):
+        model, _ = read_model_json(result)
+        assert model["purchase"]["reason_code"] == "model_few_repeat"
+
+
 def test_holdout_on_too_little_data_is_an_error_in_both_languages(tmp_path):
     """--holdout cannot fall back to anything: the model error ends the run, worded
     with its hint in the run's language."""
