@@ -20,6 +20,8 @@ from kunde_cli.app.loading import (
 from kunde_cli.cli.options import command_context as _command_context
 from kunde_cli.cli.options import record_lang
 from kunde_cli.config import Config, load_config
+from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.numbers import format_date
 
 if TYPE_CHECKING:
     import polars as pl
@@ -143,15 +145,9 @@ def load(
         note(counted_sentence(loaded.counted, loaded.lang, loaded.config.currency))
     if loaded.no_amounts:
         from kunde_cli.render.terminal import warn
+        from kunde_cli.words.labels import label
 
-        warn(
-            "dataene har ingen beløb (kun kunde og dato): køb, dage siden køb, stigen og "
-            "churn virker; omsætning, ordreværdi og CLV er 0, fordi der ikke er noget at regne på"
-            if loaded.lang == "da"
-            else "the data has no amounts (customer and date only): purchases, recency, "
-            "the ladder and churn work; revenue, order value and CLV are 0, as there is "
-            "nothing to compute them from"
-        )
+        warn(label("common_no_amounts", loaded.lang))
     return loaded
 
 
@@ -198,7 +194,7 @@ def emit(
     every other format is as usual and carries the model in the notes."""
     from kunde_cli.render import formats
 
-    lang = lang or (loaded.lang if loaded is not None else "da")
+    lang = lang or (loaded.lang if loaded is not None else DEFAULT_LANG)
     if currency is None:
         currency = loaded.config.currency if loaded is not None else "kr."
     as_of = loaded.as_of if loaded is not None else None
@@ -241,8 +237,9 @@ def _emit_with_model(
 
 
 def day_text(day: date, lang: str) -> str:
-    """A date as the command's notes and titles say it: 31-03-2024 in Danish, else ISO."""
-    return day.strftime("%d-%m-%Y") if lang == "da" else day.isoformat()
+    """A date as the command's notes and titles say it: 31-03-2024 in Danish, else ISO
+    (:func:`kunde_cli.words.numbers.format_date`)."""
+    return format_date(day, lang)
 
 
 def churn_tier_frame(orders: Basis, day: date, config: Config) -> pl.LazyFrame:

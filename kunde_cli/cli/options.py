@@ -20,7 +20,8 @@ from typing import Annotated, Any, TypeVar, cast, overload
 import typer
 
 from kunde_cli.errors import ConfigError
-from kunde_cli.render.formats import OutputFormat
+from kunde_cli.render.formats import CSV_PLAIN, OutputFormat
+from kunde_cli.words.said import said
 
 #: The earliest date kunde reads (orders before 1990 are refused as typos).
 EARLIEST_AS_OF = date(1990, 1, 1)
@@ -41,13 +42,13 @@ def check_as_of(value: datetime | None, *, today: date | None = None) -> datetim
     today = today or date.today()
     if day > today:
         raise ConfigError(
-            f"--as-of {day:%Y-%m-%d} is after today ({today:%Y-%m-%d})",
-            hint="analyse as of today or an earlier date, or leave --as-of out "
-            "(the latest order date)",
+            said("options_as_of_after_today", day=day.isoformat(), today=today.isoformat()),
+            hint=said("options_as_of_after_today_hint"),
         )
     if day < EARLIEST_AS_OF:
         raise ConfigError(
-            f"--as-of {day:%Y-%m-%d} is before 1990", hint="give a date like 2024-03-31"
+            said("options_as_of_before_1990", day=day.isoformat()),
+            hint=said("options_as_of_before_1990_hint"),
         )
     return value
 
@@ -61,7 +62,10 @@ def check_preset(value: str | None) -> str | None:
     if value is None:
         return None
     if value.strip().lower() not in PRESETS:
-        raise ConfigError(f"--preset '{value}' is not a preset", hint="use " + ", ".join(PRESETS))
+        raise ConfigError(
+            said("options_not_a_preset", value=value),
+            hint=said("options_not_a_preset_hint", presets=", ".join(PRESETS)),
+        )
     return value.strip().lower()
 
 
@@ -101,10 +105,23 @@ AsOf = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _lang_option(value: str | None) -> str | None:
+    # Eager: --lang is noted before any other option is checked, so an error in one
+    # (--as-of in the future) is said in it.
+    record_lang(value)
+    return value
+
+
 Lang = Annotated[
     str | None,
     typer.Option(
-        "--lang", help="Labels: da or en (default from kunde.toml, else da).", show_default=False
+        "--lang",
+        help="Labels: da or en (default from kunde.toml, else da).",
+        callback=_lang_option,
+        is_eager=True,
+        show_default=False,
     ),
 ]
 ConfigPath = Annotated[
@@ -115,11 +132,18 @@ CsvStyle = Annotated[
     str,
     typer.Option(
         "--csv-style",
-        help="csv dialect: plain (comma, decimal point) or da (semicolon, decimal comma for Danish Excel).",
+        help="csv dialect: plain (comma, decimal point, snake_case headers and codes, for "
+        "scripts) or da (semicolon, decimal comma, headers and codes in words, for Danish Excel).",
     ),
 ]
+#: The Danish letters (ae, o-slash, a-ring) and the Danish amount column, by code point:
+#: named in the help, which is English.
+_AE_OE_AA = "\u00e6\u00f8\u00e5"
+_BELOEB = "bel\u00f8b"
+
 Bom = Annotated[
-    bool, typer.Option("--bom", help="Start CSV with a UTF-8 BOM so Excel reads æøå correctly.")
+    bool,
+    typer.Option("--bom", help=f"Start CSV with a UTF-8 BOM so Excel reads {_AE_OE_AA} correctly."),
 ]
 Sheet = Annotated[
     str | None,
@@ -160,7 +184,7 @@ Columns = Annotated[
     typer.Option(
         "--columns",
         help="For a file without a header row: its columns in order, as field names "
-        "(id,date,qty,amount; Danish names too: kunde,dato,antal,beløb); - skips a column.",
+        f"(id,date,qty,amount; Danish names too: kunde,dato,antal,{_BELOEB}); - skips a column.",
         show_default=False,
     ),
 ]
@@ -253,7 +277,7 @@ class Destination:
 
     fmt: OutputFormat | str | None = None
     output: Path | None = None
-    csv_style: str = "plain"
+    csv_style: str = CSV_PLAIN
     bom: bool = False
 
     @property
@@ -320,7 +344,7 @@ def _destination_parameters(formats: bool) -> list[inspect.Parameter]:
     return [
         *chosen,
         _shared("output", Output, None),
-        _shared("csv_style", CsvStyle, "plain"),
+        _shared("csv_style", CsvStyle, CSV_PLAIN),
         _shared("bom", Bom, False),
     ]
 

@@ -23,19 +23,20 @@ app = typer.Typer()
 #: re-run on the same data replaces the same files and never piles up copies.
 FILE_STEM = "kunde-rapport-{as_of}"
 
-_STEPS = {
-    "load": ("Læser data", "Reading data"),
-    "segments": ("Segmenter", "Segments"),
-    "value": ("Kundeværdi", "Customer value"),
-    "churn": ("Aktivitet", "Activity"),
-    "ladder": ("Loyalitetsstigen", "Loyalty ladder"),
-    "retention": ("Fastholdelse", "Retention"),
-    "nps": ("NPS", "NPS"),
-    "profiles": ("Profiler", "Profiles"),
-    "customers": ("Kundeliste", "Customer list"),
-    "html": ("HTML-rapport", "HTML report"),
-    "xlsx": ("Excel-projektmappe", "Excel workbook"),
-}
+#: The steps the spinner names; each is said as ``report_step_<name>`` (words/output.py).
+_STEPS = (
+    "load",
+    "segments",
+    "value",
+    "churn",
+    "ladder",
+    "retention",
+    "nps",
+    "profiles",
+    "customers",
+    "html",
+    "xlsx",
+)
 
 
 def report_paths(output_dir: Path, as_of: datetime | Any) -> tuple[Path, Path]:
@@ -72,8 +73,10 @@ class _Progress:
 
     def step(self, name: str) -> None:
         if self._bar is not None:
-            da, en = _STEPS.get(name, (name, name))
-            self._bar.update(self._task, description=da if self.lang == "da" else en)
+            from kunde_cli.words.labels import label
+
+            shown = label(f"report_step_{name}", self.lang) if name in _STEPS else name
+            self._bar.update(self._task, description=shown)
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
@@ -185,6 +188,7 @@ def _write_report(
     from kunde_cli.render.formats import write_outputs
     from kunde_cli.render.html import report_html_bytes
     from kunde_cli.render.workbook import report_workbook
+    from kunde_cli.words.said import said
 
     html_path, xlsx_path = paths
     with _Progress(loaded.lang, enabled=not quiet) as progress:
@@ -210,9 +214,9 @@ def _write_report(
         # full disk leaves the previous report and workbook as they were.
         write_outputs(
             [(html_path, html), (xlsx_path, workbook)],
-            unchanged="the previous report files are unchanged"
+            unchanged=said("report_previous_unchanged")
             if html_path.exists() or xlsx_path.exists()
-            else "no report was written",
+            else said("report_nothing_written"),
         )
     return html, workbook, list(_notes(report, sheets))
 
@@ -248,16 +252,17 @@ def _say(lines: list[str]) -> None:
 def check_output_dir(output_dir: Path) -> None:
     """Refuse an --output-dir that is a file (or lies under one) before any work is done."""
     from kunde_cli.errors import OutputError
+    from kunde_cli.words.said import said
 
     for folder in (output_dir, *output_dir.parents):
         if folder.exists():
             if not folder.is_dir():
                 raise OutputError(
-                    "is a file, not a folder; nothing was written"
+                    said("report_dir_is_file")
                     if folder == output_dir
-                    else f"{folder} is a file, not a folder; nothing was written",
+                    else said("output_file_above", blocker=folder),
                     path=output_dir,
-                    hint="give --output-dir a folder name, e.g. --output-dir rapporter",
+                    hint=said("report_dir_hint"),
                 )
             return
 
@@ -274,37 +279,22 @@ def resolve_salt_if(anonymise: bool, salt: str | None) -> str | None:
 def _notes(data: Any, sheets: list[Any]) -> Iterator[str]:
     """A few plain lines on stderr: what the report covers and what it could not do."""
     from kunde_cli.app.report import CLV_FAILED, CLV_UNTRUSTED
-    from kunde_cli.render.numbers import format_number
-    from kunde_cli.words.numbers import format_date
+    from kunde_cli.words.labels import nps_as_of_note, say
+    from kunde_cli.words.numbers import format_date, format_number
     from kunde_cli.words.report import text
+    from kunde_cli.words.said import word
 
     lg = data.lang
-    da = lg == "da"
     when = format_date(data.as_of, lg)
-    customers = format_number(data.key.customers, lg)
-    yield (
-        f"Rapport for {customers} kunder pr. {when}."
-        if da
-        else f"Report on {customers} customers as of {when}."
-    )
+    yield say("report_covers", lg, customers=format_number(data.key.customers, lg), when=when)
     if data.nps is None:
-        yield (
-            "Ingen spørgeskemasvar: NPS-afsnittet siger det."
-            if da
-            else "No survey answers: the NPS section says so."
-        )
+        yield say("report_no_survey", lg)
     else:
-        from kunde_cli.render.i18n import nps_as_of_note
-
         yield nps_as_of_note(data.nps.nps_date, lg)
     if data.clv.status in (CLV_FAILED, CLV_UNTRUSTED):
-        reasons = "; ".join(data.clv.reasons)
-        yield (
-            f"Kundeværdi-modellen bruges ikke ({reasons}); rapporten viser den simple kundeværdi."
-            if da
-            else f"The customer-value model is not used ({reasons}); the report shows the "
-            "simple value."
-        )
+        # A reason is a sentence (said in the report's language) or a plain text.
+        reasons = "; ".join(str(word(reason, lg)) for reason in data.clv.reasons)
+        yield say("report_clv_not_used", lg, reasons=reasons)
     for sheet in sheets:
         if sheet.cut:
             yield text("cut_summary", lg, sheet=sheet.name)

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 
 from kunde_cli.render import svg
 from kunde_cli.render.i18n import label
-from kunde_cli.render.numbers import format_number
 from kunde_cli.render.svg import esc, num
+from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.numbers import currency_name, format_month, format_number, format_percent
 
 if TYPE_CHECKING:
     from datetime import date
@@ -49,18 +50,18 @@ def _pct(value: float, lang: str, step: float) -> str:
 
 
 def _pct_exact(value: float, lang: str) -> str:
-    return format_number(value * 100, lang, 1) + (" %" if lang == "da" else "%")
+    return format_percent(value, lang, 1)
 
 
 def _month(day: date, lang: str) -> str:
-    return day.strftime("%m-%Y" if lang == "da" else "%Y-%m")
+    return format_month(day, lang)
 
 
 def _title(text: str) -> str:
     return f"<title>{esc(text)}</title>"
 
 
-def segment_chart(segments: pl.DataFrame, *, lang: str = "da") -> str:
+def segment_chart(segments: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
     """Share of customers and share of revenue per RFM segment (horizontal bars).
 
     ``segments`` is :func:`kunde_cli.analytics.rfm.segment_summary`; empty segments
@@ -124,7 +125,7 @@ def segment_chart(segments: pl.DataFrame, *, lang: str = "da") -> str:
     )
 
 
-def ladder_funnel(change: pl.DataFrame, *, lang: str = "da") -> str:
+def ladder_funnel(change: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
     """The loyalty ladder as a centred funnel: people per rung now, bottom rung on top,
     each bar labelled with the count and the change since the comparison date.
 
@@ -171,7 +172,7 @@ def ladder_funnel(change: pl.DataFrame, *, lang: str = "da") -> str:
 
 
 def cohort_heatmap(
-    cohorts: pl.DataFrame, *, lang: str = "da", max_cohorts: int = 24, max_months: int = 13
+    cohorts: pl.DataFrame, *, lang: str = DEFAULT_LANG, max_cohorts: int = 24, max_months: int = 13
 ) -> str:
     """Share of each first-order cohort buying in month 0, 1, 2 … (heatmap).
 
@@ -261,7 +262,7 @@ def cohort_heatmap(
     )
 
 
-def nps_trend(trend: pl.DataFrame, *, lang: str = "da") -> str:
+def nps_trend(trend: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
     """NPS per month with its 95 % interval as a band; months with few answers are
     drawn as open circles.
 
@@ -341,7 +342,7 @@ def nps_trend(trend: pl.DataFrame, *, lang: str = "da") -> str:
 
 
 def value_distribution_chart(
-    distribution: pl.DataFrame, *, lang: str = "da", currency: str = "kr."
+    distribution: pl.DataFrame, *, lang: str = DEFAULT_LANG, currency: str = "kr."
 ) -> str:
     """Customers per value band (bars); the last band is open (``20.000+``).
 
@@ -354,7 +355,7 @@ def value_distribution_chart(
         low = format_number(lower, lang)
         bands.append(f"{low}+" if upper is None else f"{low}–{format_number(upper, lang)}")
     counts = [int(v or 0) for v in distribution.get_column("customers").to_list()]
-    unit = currency if lang == "da" else currency.replace("kr.", "DKK")
+    unit = currency_name(currency, lang)
     plot_w, plot_h = WIDTH - 80, 220
     count = math.ceil(plot_h / 40)
     top = svg.nice(0.0, float(max(counts) or 1))[1]

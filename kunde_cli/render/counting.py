@@ -12,36 +12,30 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from kunde_cli.render.numbers import format_money, format_number
+from kunde_cli.words.labels import LABELS, label, say
+from kunde_cli.words.numbers import format_money, format_number
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.orders import Overview
     from kunde_cli.ingest.validate import Detected
 
-#: Class → (Danish, English) plural words for the headline and the status table.
-CLASS_WORDS: dict[str, tuple[str, str]] = {
-    "completed": ("gennemført", "completed"),
-    "partially_refunded": ("delvist refunderet", "partly refunded"),
-    "pending": ("afventer betaling", "awaiting payment"),
-    "cancelled": ("annulleret", "cancelled"),
-    "failed": ("fejlet", "failed"),
-    "refunded": ("refunderet", "refunded"),
-    "credit_note": ("kreditnota", "credit note"),
-    "unknown": ("ukendt status", "unknown status"),
-}
-_LEFT_OUT_WORDS: dict[str, tuple[str, str]] = {
-    "pending": ("afventer betaling", "awaiting payment"),
-    "cancelled": ("annullerede", "cancelled"),
-    "failed": ("fejlede", "failed"),
-    "refunded": ("refunderede", "refunded"),
-    "unknown": ("med ukendt status", "with an unknown status"),
-}
+#: The status classes, in the order the status table and the changes line name them.
+STATUS_CLASSES = (
+    "completed",
+    "partially_refunded",
+    "pending",
+    "cancelled",
+    "failed",
+    "refunded",
+    "credit_note",
+    "unknown",
+)
 
 
 def class_word(cls: str, lang: str) -> str:
-    """The class in words (``afventer betaling``)."""
-    da, en = CLASS_WORDS.get(cls, (cls, cls))
-    return da if lang == "da" else en
+    """The class in words (``afventer betaling``); an unknown class shows itself."""
+    key = f"status_class_{cls}"
+    return label(key, lang) if key in LABELS else cls
 
 
 def overview_json(overview: Overview, detected: Detected | dict[str, Any]) -> dict[str, Any]:
@@ -74,28 +68,31 @@ def overview_json(overview: Overview, detected: Detected | dict[str, Any]) -> di
 
 def status_frame(overview: Overview, lang: str) -> pl.DataFrame:
     """The status table for people: word as written → class → orders → amount."""
-    da = lang == "da"
     rows = overview.statuses
+
+    def head(name: str) -> str:
+        return label(f"status_table_{name}", lang)
+
+    none = label("status_none", lang)
     return pl.DataFrame(
         {
-            "Status": [w or ("(ingen)" if da else "(none)") for w in rows["status_word"]],
-            "Betyder" if da else "Means": [class_word(c, lang) for c in rows["order_status"]],
-            "Talt med" if da else "Counted": [_counted_word(c, lang) for c in rows["order_status"]],
-            "Ordrer" if da else "Orders": rows["orders"],
-            "Beløb" if da else "Amount": rows["amount"],
+            head("status"): [w or none for w in rows["status_word"]],
+            head("means"): [class_word(c, lang) for c in rows["order_status"]],
+            head("counted"): [_counted_word(c, lang) for c in rows["order_status"]],
+            head("orders"): rows["orders"],
+            head("amount"): rows["amount"],
         }
     )
 
 
 def _counted_word(cls: str, lang: str) -> str:
-    da = lang == "da"
     if cls in ("completed", "partially_refunded"):
-        return "ja, køb" if da else "yes, purchase"
+        return label("status_counted_purchase", lang)
     if cls == "credit_note":
-        return "trækkes fra" if da else "deducted"
+        return label("status_counted_deducted", lang)
     if cls == "unknown":
-        return "nej – forklar ordet i kunde.toml" if da else "no – explain it in kunde.toml"
-    return "nej" if da else "no"
+        return label("status_counted_explain", lang)
+    return label("status_counted_no", lang)
 
 
 def counted_sentence(overview: Overview, lang: str, currency: str = "kr.") -> str:
@@ -107,10 +104,9 @@ def counted_sentence(overview: Overview, lang: str, currency: str = "kr.") -> st
     ...     statuses=pl.DataFrame({"status_word": ["betalt", "annulleret", "afventer"],
     ...         "order_status": ["completed", "cancelled", "pending"],
     ...         "orders": [7, 2, 1], "amount": [2411.0, 399.0, 149.0]}))
-    >>> counted_sentence(ov, "da")
-    'Talt med: 7 køb for 2.411,00 kr. fra 3 kunder (heraf 1 køb for 500,00 kr. uden kendt kunde). Ikke talt med: 2 annullerede og 1 afventer betaling (548,00 kr.).'
+    >>> counted_sentence(ov, "en")
+    'Counted: 7 purchases for DKK 2,411.00 from 3 customers (of which 1 purchases for DKK 500.00 without a known customer). Not counted: 2 cancelled and 1 awaiting payment (DKK 548.00).'
     """
-    da = lang == "da"
 
     def money(value: float) -> str:
         return format_money(value, lang, currency)
@@ -118,43 +114,41 @@ def counted_sentence(overview: Overview, lang: str, currency: str = "kr.") -> st
     def n(value: int) -> str:
         return format_number(value, lang)
 
-    head = (
-        f"Talt med: {n(overview.purchases)} køb for {money(overview.revenue)} "
-        f"fra {n(overview.customers)} kunder"
-        if da
-        else f"Counted: {n(overview.purchases)} purchases for {money(overview.revenue)} "
-        f"from {n(overview.customers)} customers"
+    head = say(
+        "counted_head",
+        lang,
+        purchases=n(overview.purchases),
+        revenue=money(overview.revenue),
+        customers=n(overview.customers),
     )
     extras = []
     if overview.credit_notes:
         extras.append(
-            f"kreditnotaer fratrukket: {n(overview.credit_notes)} på "
-            f"{money(overview.credit_amount)}"
-            if da
-            else f"credit notes deducted: {n(overview.credit_notes)} of "
-            f"{money(overview.credit_amount)}"
+            say(
+                "counted_credit_notes",
+                lang,
+                notes=n(overview.credit_notes),
+                amount=money(overview.credit_amount),
+            )
         )
     if overview.anonymous_orders:
         extras.append(
-            f"heraf {n(overview.anonymous_orders)} køb for "
-            f"{money(overview.anonymous_revenue)} uden kendt kunde"
-            if da
-            else f"of which {n(overview.anonymous_orders)} purchases for "
-            f"{money(overview.anonymous_revenue)} without a known customer"
+            say(
+                "counted_anonymous",
+                lang,
+                orders=n(overview.anonymous_orders),
+                amount=money(overview.anonymous_revenue),
+            )
         )
     if extras:
         head += " (" + "; ".join(extras) + ")"
     left = overview.left_out()
     if not left:
         return head + "."
-    parts = [f"{n(k)} {_LEFT_OUT_WORDS[c][0 if da else 1]}" for c, (k, _) in left.items()]
-    joined = _join(parts, "og" if da else "and")
+    parts = [f"{n(k)} {label(f'status_left_out_{c}', lang)}" for c, (k, _) in left.items()]
+    joined = _join(parts, label("counted_and", lang))
     amount = sum(a for _, a in left.values())
-    tail = (
-        f"Ikke talt med: {joined} ({money(amount)})."
-        if da
-        else f"Not counted: {joined} ({money(amount)})."
-    )
+    tail = say("counted_left_out", lang, parts=joined, amount=money(amount))
     return f"{head}. {tail}"
 
 
@@ -163,31 +157,16 @@ def _join(parts: list[str], word: str) -> str:
 
 
 def changes_sentence(changed: int, by_class: dict[str, int], lang: str) -> str:
-    """``3 ordrer er ændret siden sidste eksport: 2 refunderet, 1 annulleret …``.
+    """``3 orders changed since the last export: 2 refunded, 1 cancelled …``.
 
     ``by_class``: changed orders by the status class of their new version.
     """
-    order = [c for c in CLASS_WORDS if by_class.get(c)]
+    order = [c for c in STATUS_CLASSES if by_class.get(c)]
     parts = ", ".join(f"{format_number(by_class[c], lang)} {class_word(c, lang)}" for c in order)
-    n = format_number(changed, lang)
-    if lang == "da":
-        noun = "ordre er ændret" if changed == 1 else "ordrer er ændret"
-        return f"{n} {noun} siden sidste eksport: {parts} (den nye udgave tæller)"
-    noun = "order changed" if changed == 1 else "orders changed"
-    return f"{n} {noun} since the last export: {parts} (the new version counts)"
+    key = "changes_one" if changed == 1 else "changes_many"
+    return say(key, lang, n=format_number(changed, lang), parts=parts)
 
 
 def collisions_sentence(orders: int, source: str, lang: str) -> str:
     """Order numbers that other stored orders already use, and the fix."""
-    n = format_number(orders, lang)
-    if lang == "da":
-        return (
-            f"{n} ordrenumre bruges allerede af andre ordrer (anden kunde eller dato) i "
-            f"systemet '{source}'; de linjer er ikke gemt (se rejects.csv). Er filen fra et "
-            "andet system (fx kassen), så giv det et navn: kunde ingest FIL --source kasse"
-        )
-    return (
-        f"{n} order numbers are already used by other orders (another customer or date) "
-        f"of the system '{source}'; those lines were not stored (see rejects.csv). If the "
-        "file comes from another system (a till, say), name it: kunde ingest FILE --source till"
-    )
+    return say("collisions", lang, n=format_number(orders, lang), source=source)

@@ -2,7 +2,7 @@
 
 Every sheet is an Excel table (so filters and pivots work) with a frozen header and
 fitted column widths; numbers are numbers with Danish-style formats (``#.##0,00 kr.``,
-``dd-mm-åååå``; Excel shows the separators of the reader's locale), shares 0–1 as
+``dd-mm-yyyy``; Excel shows the separators of the reader's locale), shares 0–1 as
 percentages.
 
 Formula injection: text is always written as a string cell (the workbook never converts
@@ -41,6 +41,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from kunde_cli.render.i18n import label
+from kunde_cli.words.lang import DEFAULT_LANG
 
 if TYPE_CHECKING:
     import polars as pl
@@ -114,7 +115,9 @@ def sheet_name(name: str, used: set[str]) -> str:
     return clean
 
 
-def _headers(columns: Sequence[str], lang: str) -> list[str]:
+def column_headers(columns: Sequence[str], lang: str) -> list[str]:
+    """Each column's label in ``lang`` (:func:`kunde_cli.words.label`), made unique:
+    a label already used gets `` (2)``, `` (3)`` … (Excel tables need unique headers)."""
     headers: list[str] = []
     seen: set[str] = set()
     for column in columns:
@@ -614,7 +617,7 @@ def write_sheet(
         return SheetResult(name, 0, 0)
     from kunde_cli.render.formats import rounded
 
-    headers = _headers(columns, lang)
+    headers = column_headers(columns, lang)
     kinds = [_kind(c, t, spec.kinds) for c, t in rows.schema.items()]
     rows = rounded(rows, dict(zip(columns, kinds, strict=True)))
     last_row = max(rows.height, 1)
@@ -662,7 +665,7 @@ def write_sheet(
 def workbook_bytes(
     sheets: Sequence[tuple[str, pl.DataFrame] | SheetSpec],
     *,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
     as_of: date | None = None,
 ) -> bytes:
     """Write ``(sheet name, frame)`` pairs (or :class:`SheetSpec`) into one workbook.

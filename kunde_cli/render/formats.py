@@ -4,8 +4,12 @@ stdout carries only the result. The default format is a Rich table when stdout i
 terminal and CSV when it is piped (cron, ``| head``, a spreadsheet); ``--format``
 always wins. CSV and Excel text cells are protected against formula injection.
 
+Files for scripts keep snake_case headers and codes (``segment``, ``champion``);
+``--csv-style da`` is for a person opening the file in Excel: semicolons, decimal
+commas, and headers and codes in words in the run's language (:func:`for_people`).
+
 Same data, same bytes: every file format is written from :func:`rounded` — money to
-øre, shares and rates to 4 decimals, other measures to 4 decimals — so float noise
+the cent, shares and rates to 4 decimals, other measures to 4 decimals — so float noise
 from the order in which a sum was added up (``41565.600000000006``) never reaches a
 file, and two runs on the same data give byte-identical output.
 """
@@ -27,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kunde_cli.errors import ConfigError, OutputError
+from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.said import Said, Text, said
 
 if TYPE_CHECKING:
     import polars as pl
@@ -85,7 +91,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     write_outputs([(path, data)])
 
 
-def write_outputs(items: Sequence[tuple[Path, bytes]], *, unchanged: str | None = None) -> None:
+def write_outputs(items: Sequence[tuple[Path, bytes]], *, unchanged: Text | None = None) -> None:
     """Write each ``(path, data)`` where the user asked, respecting what is there.
 
     - A missing path or a regular file: written to a temporary file beside it and
@@ -147,56 +153,60 @@ class _Plan:
 
 #: OS errors on an output, in words. Anything else is said with the system's words.
 _OUTPUT_OS_ERRORS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EFBIG: "the file would be larger than this system allows (ulimit -f)",
-    errno.EROFS: "the disk is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EISDIR: "it is a folder, not a file",
-    errno.ENAMETOOLONG: "the name is too long",
-    errno.ELOOP: "a symbolic link in the path points back to itself",
-    errno.ENXIO: "nothing is reading at the other end",
-    errno.EEXIST: "a part of the path is a file, not a folder",
+    errno.ENOSPC: said("disk_full"),
+    errno.EDQUOT: said("disk_quota"),
+    errno.EFBIG: said("output_too_large"),
+    errno.EROFS: said("disk_read_only"),
+    errno.EACCES: said("output_permission_denied"),
+    errno.EPERM: said("output_permission_denied"),
+    errno.ENOTDIR: said("output_path_has_file"),
+    errno.EISDIR: said("output_it_is_folder"),
+    errno.ENAMETOOLONG: said("output_name_too_long"),
+    errno.ELOOP: said("output_path_loop"),
+    errno.ENXIO: said("output_no_reader"),
+    errno.EEXIST: said("output_path_has_file"),
 }
 
 #: Paths that are the process's own open files (``/dev/stdout`` → ``/proc/self/fd/1``).
 _FD_PREFIXES = ("/proc/", "/dev/fd/")
 
 
-def _os_reason(err: OSError) -> str:
+def _os_reason(err: OSError) -> Text:
+    """The OS error in words; one kunde has no words for in the system's (English) words."""
     return _OUTPUT_OS_ERRORS.get(err.errno or 0) or (err.strerror or str(err)).lower()
 
 
+def _cannot_write(err: OSError, after: Text) -> Said:
+    return said("output_cannot_write", reason=_os_reason(err), after=after)
+
+
 @contextlib.contextmanager
-def _output_errors(plan: _Plan, unchanged: str | None = None) -> Iterator[None]:
+def _output_errors(plan: _Plan, unchanged: Text | None = None) -> Iterator[None]:
     """Turn an OSError while writing ``plan`` into a one-line OutputError."""
     try:
         yield
     except OSError as err:
+        after: Text
         if plan.through:
-            after = "part of the output may have been written"
+            after = said("output_partly_written")
         elif unchanged:
             after = unchanged
         elif plan.existed:
-            after = "the previous file is unchanged"
+            after = said("output_previous_unchanged")
         else:
-            after = "nothing was written"
+            after = said("output_nothing_written")
         raise OutputError(
-            f"cannot write the output: {_os_reason(err)}; {after}",
-            path=plan.named,
-            hint=_HINTS.get(err.errno or 0),
+            _cannot_write(err, after), path=plan.named, hint=_HINTS.get(err.errno or 0)
         ) from None
 
 
 _HINTS = {
-    errno.ENOSPC: "free some space, or write somewhere else with --output, then run the command again",
-    errno.EDQUOT: "free some space, or write somewhere else with --output, then run the command again",
-    errno.EFBIG: "raise the limit (ulimit -f unlimited) or write a smaller output",
-    errno.EROFS: "write somewhere else with --output",
-    errno.EACCES: "write to a folder you may change, or fix the folder's permissions",
-    errno.EPERM: "write to a folder you may change, or fix the folder's permissions",
+    errno.ENOSPC: said("output_hint_free_space"),
+    errno.EDQUOT: said("output_hint_free_space"),
+    errno.EFBIG: said("output_hint_ulimit"),
+    errno.EROFS: said("output_hint_elsewhere"),
+    errno.EACCES: said("output_hint_permissions"),
+    errno.EPERM: said("output_hint_permissions"),
 }
 
 
@@ -209,9 +219,9 @@ def _plan_output(path: Path) -> _Plan:
     except OSError as err:
         blocker = _file_above(path)
         raise OutputError(
-            f"{blocker} is a file, not a folder; nothing was written"
+            said("output_file_above", blocker=blocker)
             if blocker is not None
-            else f"cannot write the output: {_os_reason(err)}; nothing was written",
+            else _cannot_write(err, said("output_nothing_written")),
             path=path,
         ) from None
     target, append = path, False
@@ -222,19 +232,16 @@ def _plan_output(path: Path) -> _Plan:
         except OSError as err:
             if err.errno == errno.ENOENT:
                 raise OutputError(
-                    f"is a symbolic link to {path.readlink()}, which does not exist; "
-                    "nothing was written",
+                    said("output_dangling_link", target=path.readlink()),
                     path=path,
-                    hint="give the file name itself, or remove the link",
+                    hint=said("output_link_hint"),
                 ) from None
             if err.errno == errno.ELOOP:
                 raise OutputError(
-                    "is a symbolic link that points back to itself (a loop); nothing was written",
-                    path=path,
-                    hint="give the file name itself, or remove the link",
+                    said("output_link_loop"), path=path, hint=said("output_link_hint")
                 ) from None
             raise OutputError(
-                f"cannot write the output: {_os_reason(err)}; nothing was written", path=path
+                _cannot_write(err, said("output_nothing_written")), path=path
             ) from None
         if stat.S_ISREG(st.st_mode) and not append:
             real = Path(os.path.realpath(path))
@@ -248,19 +255,18 @@ def _plan_output(path: Path) -> _Plan:
                 append = True  # not reachable by name (deleted?): write through the link
     if stat.S_ISDIR(st.st_mode):
         raise OutputError(
-            "is a folder, not a file; nothing was written",
+            said("output_is_folder"),
             path=path,
-            hint=f"give a file name, e.g. --output {path / 'kunde.csv'}",
+            hint=said("output_is_folder_hint", example=path / "kunde.csv"),
         )
     if stat.S_ISREG(st.st_mode) and not append:
         return _Plan(path, target, existed=True)
     if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or append:
         return _Plan(path, path, through=True, append=append, existed=True)
-    what = "a disk device" if stat.S_ISBLK(st.st_mode) else "a socket"
     raise OutputError(
-        f"is {what}, not a file; nothing was written",
+        said("output_is_disk_device" if stat.S_ISBLK(st.st_mode) else "output_is_socket"),
         path=path,
-        hint="give a file name; kunde writes files, pipes and devices like /dev/null",
+        hint=said("output_not_a_file_hint"),
     )
 
 
@@ -284,7 +290,7 @@ def _is_fd_link(path: Path) -> bool:
     return False
 
 
-def _write_temp(plan: _Plan, data: bytes, unchanged: str | None) -> Path:
+def _write_temp(plan: _Plan, data: bytes, unchanged: Text | None) -> Path:
     """``data`` in a complete, synced temporary file beside ``plan.target`` (hidden,
     ``.<name>.<random>.tmp``; :func:`kunde_cli.store.atomic.write_temp`)."""
     from kunde_cli.store import atomic
@@ -293,9 +299,7 @@ def _write_temp(plan: _Plan, data: bytes, unchanged: str | None) -> Path:
     with _output_errors(plan, unchanged):
         blocker = _file_above(plan.target)
         if blocker is not None:
-            raise OutputError(
-                f"{blocker} is a file, not a folder; nothing was written", path=plan.named
-            )
+            raise OutputError(said("output_file_above", blocker=blocker), path=plan.named)
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".{plan.target.name}.{secrets.token_hex(4)}.tmp"
         atomic.write_temp(tmp, lambda fh: fh.write(data))
@@ -313,7 +317,7 @@ def _write_through(plan: _Plan, data: bytes) -> None:
 
 
 #: Decimals kept in files per display kind (see ``render.terminal.column_kind``):
-#: money to øre; shares 0–1 and rates on 0–100 ("points", the retention rate) to 4.
+#: money to the cent; shares 0–1 and rates on 0–100 ("points", the retention rate) to 4.
 DECIMALS = {"money": 2, "money0": 2, "percent": 4, "points": 4}
 #: Other measures (average days, orders per customer, expected purchases, NPS).
 MEASURE_DECIMALS = 4
@@ -326,7 +330,7 @@ def rounded(frame: pl.DataFrame, kinds: Mapping[str, str] | None = None) -> pl.D
     """``frame`` with its float columns rounded for a file, by each column's kind.
 
     The kind comes from ``kinds`` or else from the column's name (``column_kind``):
-    money to 2 decimals (øre), shares to 4 (``DECIMALS``), other measures to
+    money to 2 decimals (the cent), shares to 4 (``DECIMALS``), other measures to
     ``MEASURE_DECIMALS`` — except values below 0.001, which keep 4 significant digits
     (a model parameter of 1.2e-5 is not 0). Halves round away from zero, as on a
     receipt; ``-0.0`` becomes ``0.0``. Idempotent.
@@ -354,7 +358,7 @@ def rounded(frame: pl.DataFrame, kinds: Mapping[str, str] | None = None) -> pl.D
                 .then(pl.col(name).round_sig_figs(4))
                 .otherwise(col.round(MEASURE_DECIMALS, mode="half_away_from_zero"))
             )
-        # -0.0 (a refund of less than half an øre) is written as 0.0.
+        # -0.0 (a refund of less than half a cent) is written as 0.0.
         exprs.append(pl.when(out == 0).then(0.0).otherwise(out).cast(dtype).alias(name))
     return frame.with_columns(exprs) if exprs else frame
 
@@ -369,7 +373,7 @@ def rounded_value(value: float, kind: str) -> float:
 
 def rounded_json(value: Any, key: str = "") -> Any:
     """A JSON-ready structure (dicts, lists, numbers) with each float rounded as
-    :func:`rounded` rounds a column named like its key (``revenue`` to øre …).
+    :func:`rounded` rounds a column named like its key (``revenue`` to the cent …).
 
     >>> rounded_json({"aov": 258.8727272727273, "scores": [{"upper": 0.1 + 0.2}]})
     {'aov': 258.87, 'scores': [{'upper': 0.3}]}
@@ -387,19 +391,64 @@ def rounded_json(value: Any, key: str = "") -> Any:
     return value
 
 
-def frame_to_csv(frame: pl.DataFrame, *, style: str = "plain", bom: bool = False) -> bytes:
-    """CSV bytes: ``plain`` (comma, decimal point) or ``da`` (semicolon, decimal comma)."""
+#: ``--csv-style``: ``plain`` for scripts (comma, decimal point, snake_case headers and
+#: codes) or ``da`` for a person opening the file in Danish Excel (see :func:`frame_to_csv`).
+CSV_PLAIN = "plain"
+CSV_EXCEL = "da"
+
+#: Columns whose values are codes, each with the prefix of its values' labels in
+#: :mod:`kunde_cli.words.labels` (tier ``lost`` → ``tier_lost`` → "Tabt"). A CSV for
+#: Excel shows them in words, as a terminal table does. Columns holding data (a channel,
+#: a city, a product) are not codes and are never looked up.
+CODE_COLUMNS: dict[str, str] = {
+    "segment": "",
+    "from_segment": "",
+    "to_segment": "",
+    "rung": "",
+    "from_rung": "",
+    "to_rung": "",
+    "movement": "move_",
+    "tier": "tier_",
+    "nps_category": "",
+    "term_kind": "",
+    "as_of_rule": "as_of_rule_",
+}
+
+
+def for_people(frame: pl.DataFrame, lang: str = DEFAULT_LANG) -> pl.DataFrame:
+    """``frame`` as a person reads it in ``lang``: codes (:data:`CODE_COLUMNS`) as their
+    labels and each header as its column's label (two columns that would read the same
+    get ``(2)``, as in a workbook). Numbers and other text are left as they are.
+
+    >>> import polars as pl
+    >>> for_people(pl.DataFrame({"segment": ["at_risk"], "customers": [3]}), "da").row(0, named=True)
+    {'Segment': 'I fare', 'Kunder': 3}
+    """
+    from kunde_cli.render.excel import column_headers
+    from kunde_cli.words.labels import label_values
+
+    worded = label_values(frame, CODE_COLUMNS, lang)
+    return worded.rename(dict(zip(frame.columns, column_headers(frame.columns, lang), strict=True)))
+
+
+def frame_to_csv(
+    frame: pl.DataFrame, *, style: str = CSV_PLAIN, bom: bool = False, lang: str = DEFAULT_LANG
+) -> bytes:
+    """CSV bytes: ``plain`` (comma, decimal point, snake_case headers and codes, for
+    scripts) or ``da`` (semicolon, decimal comma, dd-mm-yyyy dates, and headers and codes
+    in words in ``lang`` (:func:`for_people`), for a person opening it in Excel)."""
     from kunde_cli.render.safety import neutralise_formulas
 
-    safe = neutralise_formulas(frame)
+    excel = style == CSV_EXCEL
+    safe = neutralise_formulas(for_people(frame, lang) if excel else frame)
     buf = io.BytesIO()
     safe.write_csv(
         buf,
-        separator=";" if style == "da" else ",",
-        decimal_comma=style == "da",
+        separator=";" if excel else ",",
+        decimal_comma=excel,
         include_bom=bom,
         datetime_format="%Y-%m-%d %H:%M:%S",
-        date_format="%d-%m-%Y" if style == "da" else "%Y-%m-%d",
+        date_format="%d-%m-%Y" if excel else "%Y-%m-%d",
     )
     return buf.getvalue()
 
@@ -423,7 +472,7 @@ def frame_to_xlsx(
     frame: pl.DataFrame,
     *,
     sheet: str = "kunde",
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
     kinds: dict[str, str] | None = None,
     as_of: date | None = None,
 ) -> bytes:
@@ -445,10 +494,10 @@ def emit(
     *,
     title: str | None = None,
     caption: str | None = None,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
     currency: str = "kr.",
     kinds: dict[str, str] | None = None,
-    csv_style: str = "plain",
+    csv_style: str = CSV_PLAIN,
     bom: bool = False,
     as_of: date | None = None,
 ) -> OutputFormat:
@@ -486,16 +535,16 @@ def emit(
     if chosen is not OutputFormat.xlsx:  # the workbook writer rounds its own sheets
         frame = rounded(frame, kinds)
     if chosen is OutputFormat.csv:
-        data = frame_to_csv(frame, style=csv_style, bom=bom)
+        data = frame_to_csv(frame, style=csv_style, bom=bom, lang=lang)
     elif chosen is OutputFormat.json:
         data = frame_to_json(frame)
     elif chosen is OutputFormat.parquet:
         if output is None and sys.stdout.isatty():
-            raise ConfigError("parquet is binary: give --output FILE.parquet or pipe stdout")
+            raise ConfigError(said("output_parquet_binary"))
         data = frame_to_parquet(frame)
     else:
         if output is None and sys.stdout.isatty():
-            raise ConfigError("xlsx is binary: give --output FILE.xlsx")
+            raise ConfigError(said("output_xlsx_binary"))
         data = frame_to_xlsx(frame, lang=lang, kinds=kinds, as_of=as_of)
     if output is None:
         sys.stdout.buffer.write(data)

@@ -45,7 +45,7 @@ _WIDTHS: dict[str, int] = {
     **dict.fromkeys("FTZ", 611),
     **dict.fromkeys("GOQ", 778),
     **dict.fromkeys("mM", 833),
-    **dict.fromkeys("%æ", 889),
+    **dict.fromkeys("%\u00e6", 889),  # % and ae (the Danish letter)
     **dict.fromkeys("+<=>~−±", 584),
     "W": 944,
     "L": 556,
@@ -54,11 +54,12 @@ _WIDTHS: dict[str, int] = {
     "'": 191,
     '"': 355,
     "@": 1015,
-    "ø": 611,
-    "å": 556,
-    "Æ": 1000,
-    "Ø": 778,
-    "Å": 667,
+    # The Danish letters, written by code point: o-slash, a-ring, AE, O-slash, A-ring.
+    "\u00f8": 611,
+    "\u00e5": 556,
+    "\u00c6": 1000,
+    "\u00d8": 778,
+    "\u00c5": 667,
     "–": 556,
     "—": 1000,
 }

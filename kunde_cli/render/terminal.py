@@ -21,8 +21,15 @@ from rich.segment import Segment
 from rich.table import Table
 
 from kunde_cli.render.i18n import label
-from kunde_cli.render.numbers import format_money, format_number, format_percent
 from kunde_cli.render.safety import has_terminal_controls, safe_text, terminal_safe
+from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.numbers import (
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    format_percent,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -86,13 +93,11 @@ def format_cell(value: Any, kind: str, lang: str, currency: str = "kr.") -> str:
     if kind == "int":
         return format_number(value, lang, 0)
     if isinstance(value, datetime):
-        return (
-            value.strftime("%d-%m-%Y %H:%M") if lang == "da" else value.strftime("%Y-%m-%d %H:%M")
-        )
+        return format_datetime(value, lang)
     if isinstance(value, date):
-        return value.strftime("%d-%m-%Y") if lang == "da" else value.isoformat()
+        return format_date(value, lang)
     if isinstance(value, bool):
-        return ("ja" if value else "nej") if lang == "da" else ("yes" if value else "no")
+        return label("output_yes" if value else "output_no", lang)
     return str(value)
 
 
@@ -100,7 +105,7 @@ def rich_table(
     frame: pl.DataFrame,
     *,
     title: str | None = None,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
     currency: str = "kr.",
     kinds: dict[str, str] | None = None,
     caption: str | None = None,
@@ -109,7 +114,8 @@ def rich_table(
 
     Numbers never wrap (a figure split over two lines is misread); long text such as
     suggested actions wraps at word boundaries instead. Money columns whose values
-    reach 10.000 kr. are shown without øre, so the table stays narrow; files keep øre
+    reach 10.000 kr. are shown without decimals, so the table stays narrow; files keep
+    two decimals
     (``formats.rounded``).
     """
     kinds = dict(kinds or {})

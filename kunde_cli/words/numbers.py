@@ -12,8 +12,11 @@ from datetime import date, datetime
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS
 
 __all__ = [
+    "currency_name",
     "format_date",
+    "format_datetime",
     "format_money",
+    "format_month",
     "format_number",
     "format_percent",
     "format_points",
@@ -55,7 +58,17 @@ def format_money(
     if value is None or _missing(value):
         return ""
     body = format_number(value, lang, decimals)
-    return f"{body} {currency}" if lang == _DA else f"{currency} {body}".replace("kr.", "DKK")
+    unit = currency_name(currency, lang)
+    return f"{body} {unit}" if lang == _DA else f"{unit} {body}"
+
+
+def currency_name(currency: str = "kr.", lang: str = DEFAULT_LANG) -> str:
+    """The currency as a unit: ``kr.`` in Danish, ``DKK`` in English; others as given.
+
+    >>> currency_name("kr."), currency_name("kr.", "en"), currency_name("EUR", "en")
+    ('kr.', 'DKK', 'EUR')
+    """
+    return currency if lang == _DA else currency.replace("kr.", "DKK")
 
 
 def format_percent(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
@@ -92,3 +105,23 @@ def format_date(value: date | datetime | None, lang: str = DEFAULT_LANG) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return value.strftime("%d-%m-%Y") if lang == _DA else value.isoformat()
+
+
+def format_datetime(value: datetime | None, lang: str = DEFAULT_LANG) -> str:
+    """A moment to the minute: ``31-10-2026 09:05`` (da) or ``2026-10-31 09:05`` (en).
+
+    >>> format_datetime(datetime(2026, 10, 31, 9, 5)), format_datetime(datetime(2026, 10, 31, 9, 5), "en")
+    ('31-10-2026 09:05', '2026-10-31 09:05')
+    """
+    if value is None:
+        return ""
+    return value.strftime("%d-%m-%Y %H:%M" if lang == _DA else "%Y-%m-%d %H:%M")
+
+
+def format_month(value: date, lang: str = DEFAULT_LANG) -> str:
+    """A month: ``10-2026`` (da) or ``2026-10`` (en).
+
+    >>> format_month(date(2026, 10, 31)), format_month(date(2026, 10, 31), "en")
+    ('10-2026', '2026-10')
+    """
+    return value.strftime("%m-%Y" if lang == _DA else "%Y-%m")

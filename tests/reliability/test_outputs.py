@@ -49,6 +49,13 @@ def expected_csv(export: Path, tmp_path: Path) -> bytes:
     return plain.read_bytes()
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English messages (``KUNDE_LANG=en``, which a subprocess
+    inherits); the ``_in_danish`` tests pass ``--lang da``, which wins over it."""
+    monkeypatch.setenv("KUNDE_LANG", "en")
+
+
 def leftovers(folder: Path) -> list[str]:
     """Temporary files a writer left behind."""
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
@@ -177,6 +184,18 @@ def test_output_that_is_a_folder_is_refused(export: Path, tmp_path: Path) -> Non
     assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
 
 
+def test_output_that_is_a_folder_is_refused_in_danish(export: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "rapporter"
+    folder.mkdir()
+    result = kunde("segment", export, "--as-of", AS_OF, "-f", "csv", "-o", folder, "--lang", "da")
+    assert result.exit_code == 2
+    # After the notes on what was counted, the error and its hint, in Danish.
+    assert result.stderr.splitlines()[-2:] == [
+        f"Fejl: {folder}: er en mappe, ikke en fil; intet blev skrevet",
+        f"Tip: angiv et filnavn, fx --output {folder / 'kunde.csv'}",
+    ]
+
+
 def test_output_under_a_file_is_refused(export: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "rapporter"
     blocker.write_text("a file, not a folder")
@@ -196,6 +215,18 @@ def test_report_folder_that_is_a_file_is_refused(export: Path, tmp_path: Path) -
     assert result.stdout == ""
     no_traceback(result.stderr)
     assert blocker.read_text() == "a file, not a folder"
+
+
+def test_report_folder_that_is_a_file_is_refused_in_danish(export: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "rapporter"
+    blocker.write_text("a file, not a folder")
+    result = kunde("report", export, "-d", blocker, "--no-model", "-q", "--lang", "da")
+    assert result.exit_code == 2
+    # Refused before anything is read: --lang is known first, so it is said in Danish.
+    assert result.stderr.splitlines() == [
+        f"Fejl: {blocker}: er en fil, ikke en mappe; intet blev skrevet",
+        "Tip: giv --output-dir et mappenavn, fx --output-dir rapporter",
+    ]
 
 
 def test_report_file_that_is_a_folder_is_refused(export: Path, tmp_path: Path) -> None:
@@ -285,6 +316,23 @@ def test_disk_full_keeps_the_previous_file(
     no_traceback(result.stderr)
     assert target.read_bytes() == b"last month\n"
     assert leftovers(tmp_path) == []
+
+
+def test_disk_full_keeps_the_previous_file_in_danish(
+    export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "segmenter.csv"
+    target.write_bytes(b"last month\n")
+    _disk_full_on_call(monkeypatch, 1)
+    result = kunde("segment", export, "--as-of", AS_OF, "-o", target, "--lang", "da")
+    assert result.exit_code == 2
+    assert (
+        f"Fejl: {target}: kan ikke skrive resultatet: disken er fuld; den tidligere fil er uændret"
+    ) in result.stderr
+    assert (
+        "Tip: frigør plads, eller skriv et andet sted med --output, og kør så kommandoen igen"
+    ) in result.stderr
+    assert target.read_bytes() == b"last month\n"
 
 
 def test_disk_full_on_a_new_file_says_nothing_was_written(
@@ -410,6 +458,7 @@ def test_absurd_amounts_are_refused_rows_with_their_reason(absurd: Path) -> None
         {
             "column": "Beløb",
             "reason": "amount above 1 000 000 000 000 (a typo?)",
+            "reason_code": "amount_too_large",
             "rows": 2,
             "first_rows": "3, 5",
             "example": "9999999999999999999",
