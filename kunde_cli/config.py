@@ -11,7 +11,7 @@ default, so the file is optional. Example::
 
     [status]                 # status words kunde does not know, and what they mean
     "afhentet i butik" = "completed"
-    "venter på lager" = "pending"
+    "venter lager" = "pending"
 
     [rfm]
     frequency_breaks = [1, 2, 3, 4, 6]   # lower bounds of F1..F5
@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from kunde_cli.errors import ConfigError
+from kunde_cli.words.lang import DEFAULT_LANG, LANGS
+from kunde_cli.words.said import Said, said
 
 CONFIG_FILE = "kunde.toml"
 
@@ -92,7 +94,7 @@ class ChurnConfig:
 class Config:
     """Everything kunde.toml can set."""
 
-    lang: str = "da"
+    lang: str = DEFAULT_LANG
     currency: str = "kr."
     mapping: dict[str, str] = field(default_factory=dict)
     #: Status word (any case) → class (completed, pending, cancelled, failed, refunded,
@@ -129,14 +131,17 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _range_text(low: float | None, low_in: bool, high: float | None, high_in: bool) -> str:
+def _range_text(low: float | None, low_in: bool, high: float | None, high_in: bool) -> Said | None:
+    """The range a setting must lie in, said (None when it has none)."""
     if low is not None and high is not None:
         if low_in and high_in:
-            return f"from {low:g} to {high:g}"
-        return f"above {low:g} and at most {high:g}" if high_in else f"from {low:g} up to {high:g}"
+            return said("config_range_from_to", low=f"{low:g}", high=f"{high:g}")
+        key = "config_range_above_at_most" if high_in else "config_range_from_below"
+        return said(key, low=f"{low:g}", high=f"{high:g}")
     if low is not None:
-        return f"at least {low:g}" if low_in else f"greater than {low:g}"
-    return ""
+        key = "config_range_at_least" if low_in else "config_range_above"
+        return said(key, low=f"{low:g}")
+    return None
 
 
 def _checked_value(name: str, key: str, value: Any, default: Any, path: Path) -> Any:
@@ -145,40 +150,45 @@ def _checked_value(name: str, key: str, value: Any, default: Any, path: Path) ->
 
     written = value
 
-    def refuse(what: str) -> ConfigError:
+    def refuse(what: Said) -> ConfigError:
         return ConfigError(
-            f"[{name}] {key} = {_shown(written)}: must be {what}",
+            said("config_value_must_be", name=name, setting=key, shown=_shown(written), what=what),
             path=path,
-            hint=f"the default is {key} = {_shown(default)}",
+            hint=said("config_default_is", setting=key, shown=_shown(default)),
         )
+
+    def kind(plain: str, within: str) -> Said:
+        """``plain`` (a number) or ``within`` its limits, when it has any."""
+        return said(within, limits=limits) if limits is not None else said(plain)
 
     low, low_in, high, high_in = RANGES.get((name, key), (None, False, None, False))
     limits = _range_text(low, low_in, high, high_in)
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise refuse("true or false")
+            raise refuse(said("config_true_false"))
         return value
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise refuse("a whole number" + (f" {limits}" if limits else ""))
+            raise refuse(kind("config_whole_number", "config_whole_number_in"))
     elif isinstance(default, float):
         if (
             isinstance(value, bool)
             or not isinstance(value, (int, float))
             or not math.isfinite(value)
         ):
-            raise refuse("a number" + (f" {limits}" if limits else ""))
+            raise refuse(kind("config_number", "config_number_in"))
         value = float(value)
     elif isinstance(default, str):
         if not isinstance(value, str):
-            raise refuse("text in quotes")
+            raise refuse(said("config_text"))
         return value
     else:
         return value
     too_low = low is not None and (value < low if low_in else value <= low)
     too_high = high is not None and (value > high if high_in else value >= high)
     if too_low or too_high:
-        raise refuse(("a whole number " if isinstance(default, int) else "a number ") + limits)
+        whole = isinstance(default, int)
+        raise refuse(said("config_whole_number_in" if whole else "config_number_in", limits=limits))
     return value
 
 
@@ -186,14 +196,14 @@ def _section(cls: type, data: Any, path: Path, name: str) -> Any:
     if data is None:
         return cls()
     if not isinstance(data, dict):
-        raise ConfigError(f"[{name}] must be a table", path=path)
+        raise ConfigError(said("config_not_a_table", name=name), path=path)
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(
-            f"unknown key(s) in [{name}]: {', '.join(unknown)}",
+            said("config_unknown_keys_in", name=name, keys=", ".join(unknown)),
             path=path,
-            hint=f"known keys: {', '.join(sorted(known))}",
+            hint=said("config_known_keys", keys=", ".join(sorted(known))),
         )
     defaults = cls()
     values = dict(data)
@@ -207,11 +217,13 @@ def _section(cls: type, data: Any, path: Path, name: str) -> Any:
     section = cls(**values)
     if name == "ladder" and section.returning_min_orders > section.loyal_min_orders:
         raise ConfigError(
-            f"[ladder] returning_min_orders = {section.returning_min_orders} is above "
-            f"loyal_min_orders = {section.loyal_min_orders}: loyal customers must have "
-            "returned first",
+            said(
+                "config_ladder_order",
+                returning=section.returning_min_orders,
+                loyal=section.loyal_min_orders,
+            ),
             path=path,
-            hint="the defaults are returning_min_orders = 2 and loyal_min_orders = 4",
+            hint=said("config_ladder_order_hint"),
         )
     return section
 
@@ -227,25 +239,22 @@ def _frequency_breaks(value: Any, path: Path) -> tuple[int, ...]:
     )
     if not ok:
         raise ConfigError(
-            f"[rfm] frequency_breaks = {_shown(value)}: must be five increasing whole "
-            "numbers from 1",
+            said("config_frequency_breaks", shown=_shown(value)),
             path=path,
-            hint="the default is frequency_breaks = [1, 2, 3, 4, 6] (1, 2, 3, 4–5, 6+ orders)",
+            hint=said("config_frequency_breaks_hint"),
         )
     return tuple(value)
 
 
 def _parse_grid(raw: Any, path: Path) -> dict[int, tuple[str, ...]]:
     if not isinstance(raw, dict):
-        raise ConfigError("[rfm.grid] must map R scores to five segment names", path=path)
+        raise ConfigError(said("config_grid_shape"), path=path)
     grid: dict[int, tuple[str, ...]] = dict(DEFAULT_SEGMENT_GRID)
     for key, row in raw.items():
         digits = str(key).lstrip("rR")
         r = int(digits) if digits.isdigit() else 0
         if r not in range(1, 6) or not isinstance(row, list) or len(row) != 5:
-            raise ConfigError(
-                f"[rfm.grid] {key} must be R1..R5 with five segment names (F1..F5)", path=path
-            )
+            raise ConfigError(said("config_grid_row", setting=key), path=path)
         grid[r] = tuple(str(s) for s in row)
     return grid
 
@@ -257,25 +266,21 @@ def load_config(path: Path | None = None) -> Config:
         if not path.is_file():
             return Config()
     elif not path.is_file():
-        raise ConfigError("config file not found", path=path)
+        raise ConfigError(said("config_not_found"), path=path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+        raise ConfigError(said("config_not_toml", detail=str(exc)), path=path) from None
     known = {f.name for f in fields(Config)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"unknown key(s): {', '.join(unknown)}", path=path)
+        raise ConfigError(said("config_unknown_keys", keys=", ".join(unknown)), path=path)
     mapping = data.get("mapping", {})
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-        raise ConfigError(
-            '[mapping] must map canonical names to column headers, e.g. amount = "Total"', path=path
-        )
+        raise ConfigError(said("config_mapping_shape"), path=path)
     status = data.get("status", {})
     if not isinstance(status, dict) or not all(isinstance(v, str) for v in status.values()):
-        raise ConfigError(
-            '[status] must map status words to classes, e.g. "afhentet" = "completed"', path=path
-        )
+        raise ConfigError(said("config_status_shape"), path=path)
     from kunde_cli.ingest.statuses import CLASSES, UNKNOWN
 
     wrong = [
@@ -283,19 +288,18 @@ def load_config(path: Path | None = None) -> Config:
     ]
     if wrong:
         raise ConfigError(
-            f"[status] {wrong[0]}: not a status class",
+            said("config_status_class", given=wrong[0]),
             path=path,
-            hint="classes: " + ", ".join(c for c in CLASSES if c != UNKNOWN),
+            hint=said(
+                "config_status_classes", classes=", ".join(c for c in CLASSES if c != UNKNOWN)
+            ),
         )
-    lang = data.get("lang", "da")
-    if lang not in ("da", "en"):
-        raise ConfigError(f'lang = {_shown(lang)}: must be "da" or "en"', path=path)
+    lang = data.get("lang", DEFAULT_LANG)
+    if lang not in LANGS:
+        raise ConfigError(said("config_lang", shown=_shown(lang)), path=path)
     currency = data.get("currency", "kr.")
     if not isinstance(currency, str) or not currency.strip():
-        raise ConfigError(
-            f'currency = {_shown(currency)}: must be a currency in quotes, e.g. "kr." or "EUR"',
-            path=path,
-        )
+        raise ConfigError(said("config_currency", shown=_shown(currency)), path=path)
     return replace(
         Config(),
         lang=lang,

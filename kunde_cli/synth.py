@@ -39,6 +39,7 @@ import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.errors import ConfigError
+from kunde_cli.words.said import said
 
 __all__ = [
     "DANISH_HEADERS",
@@ -931,15 +932,15 @@ def generate_orders(
     (1000, True)
     """
     if n_customers is not None and n_lines is not None:
-        raise ConfigError("give either a number of customers or a number of lines, not both")
+        raise ConfigError(said("synth_customers_or_lines"))
     if n_customers is not None and n_customers < 1:
-        raise ConfigError(f"the number of customers must be at least 1, got {n_customers}")
+        raise ConfigError(said("synth_customers_min", n=n_customers))
     if n_lines is not None and n_lines < 1:
-        raise ConfigError(f"the number of lines must be at least 1, got {n_lines}")
+        raise ConfigError(said("synth_lines_min", n=n_lines))
     if not 0 < years <= 50:
-        raise ConfigError(f"years must be between 0 and 50, got {years}")
+        raise ConfigError(said("synth_years", years=years))
     if seed < 0:
-        raise ConfigError(f"the seed must be 0 or more, got {seed}")
+        raise ConfigError(said("synth_seed", seed=seed))
     span = max(round(years * 365.25), 1)
     start = end - timedelta(days=span - 1)
 
@@ -1137,7 +1138,7 @@ def generate_survey(
         ``source_row``), sorted by ``responded_at``; ``score`` is 0-10.
     """
     if not 0 < response_rate <= 1:
-        raise ConfigError(f"response rate must be in (0, 1], got {response_rate}")
+        raise ConfigError(said("synth_response_rate", rate=response_rate))
     rng = np.random.default_rng([seed, 2])
     end_day = cast("datetime", orders[s.ORDER_DATE].max()).date() if orders.height else DEFAULT_END
     end_excl = datetime(end_day.year, end_day.month, end_day.day) + timedelta(days=1)

@@ -154,7 +154,7 @@ def test_append_and_scan_round_trip(tmp_path: Path) -> None:
 def test_scan_needs_a_workspace(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="no workspace at") as err:
         Workspace(tmp_path / "nope").scan_orders()
-    assert "kunde ingest" in (err.value.hint or "")
+    assert "kunde ingest" in (err.value.hint_in("en") or "")
     assert Workspace(tmp_path / "nope").read_rejects().height == 0
 
 
@@ -552,7 +552,14 @@ def test_second_writer_waits_then_gives_a_clear_message(
             in message
         )
         assert str(datetime.now().year) in message
-        assert "--wait" in (err.value.hint or "")
+        assert "--wait" in (err.value.hint_in("en") or "")
+        assert (
+            f"arbejdsmappen er optaget: en anden kørsel af kunde ingest (pid {holder.pid}) "
+            "har kørt siden" in err.value.one_line("da")
+        )
+        assert err.value.hint_in("da") == (
+            "lad den køre færdig, eller vent på den med --wait SEKUNDER"
+        )
         assert 0.5 <= waited < 10
         # append_orders without the caller holding the lock waits too, then refuses.
         monkeypatch.setattr(store.commit, "AUTO_LOCK_WAIT_SECONDS", 0.2)

@@ -582,4 +582,37 @@ def test_demo_out_is_a_file(tmp_path: Path) -> None:
     target.write_text("x")
     result = CliRunner().invoke(app, ["demo", "--out", str(target)])
     assert result.exit_code == 2
-    assert "is not a folder" in result.stderr
+    assert result.stderr.splitlines() == [
+        f"Fejl: {target}: er ikke en mappe",
+        "Tip: giv --out et mappenavn, fx --out demo",
+    ]
+    english = CliRunner().invoke(app, ["demo", "--out", str(target), "--lang", "en"])
+    assert english.exit_code == 2
+    assert english.stderr.splitlines() == [
+        f"Error: {target}: is not a folder",
+        "Hint: give --out a folder name, e.g. --out demo",
+    ]
+
+
+def _next_line(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """The line `kunde demo` ends with (on stderr), run in ``tmp_path``."""
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(
+        app, ["demo", "--out", str(out), "--customers", "20", *args], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [str(out / "ordrer.csv"), str(out / "nps_svar.csv")]
+    return result.stderr.strip()
+
+
+def test_demo_says_the_next_step_in_the_runs_language(tmp_path: Path, monkeypatch) -> None:
+    """Danish by default; --lang, else $KUNDE_LANG, else lang in ./kunde.toml."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KUNDE_LANG", raising=False)
+    files = f"{tmp_path / 'demo' / 'ordrer.csv'} {tmp_path / 'demo' / 'nps_svar.csv'}"
+    assert _next_line(tmp_path) == f"Næste skridt: kunde ingest {files}"
+    assert _next_line(tmp_path, "--lang", "en") == f"Next: kunde ingest {files}"
+    assert _next_line(tmp_path, env={"KUNDE_LANG": "en"}) == f"Next: kunde ingest {files}"
+    (tmp_path / "kunde.toml").write_text('lang = "en"\n', encoding="utf-8")
+    assert _next_line(tmp_path) == f"Next: kunde ingest {files}"
+    assert _next_line(tmp_path, "--lang", "da") == f"Næste skridt: kunde ingest {files}"

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from kunde_cli.cli import options as opt
+
 app = typer.Typer()
 
 ORDERS_FILE = "ordrer.csv"
@@ -14,6 +16,7 @@ SURVEY_FILE = "nps_svar.csv"
 
 
 @app.command("demo")
+@opt.reads_data(uses=("lang",))
 def demo_command(
     out: Annotated[
         Path,
@@ -25,6 +28,7 @@ def demo_command(
     customers: Annotated[
         int, typer.Option("--customers", min=1, help="Number of customers in the sample shop.")
     ] = 2000,
+    data: opt.Source = opt.Source(),
 ) -> None:
     """Write a sample Danish web shop export (ordrer.csv) and NPS survey (nps_svar.csv).
 
@@ -37,24 +41,31 @@ def demo_command(
     import io
     from typing import cast
 
+    from kunde_cli.app.loading import resolve_lang
+    from kunde_cli.cli.options import record_lang
+    from kunde_cli.config import load_config
     from kunde_cli.errors import InputError
     from kunde_cli.render.formats import write_outputs
     from kunde_cli.render.terminal import note
+    from kunde_cli.store.files import os_reason
     from kunde_cli.synth import (
         generate_orders,
         generate_survey,
         write_danish_csv,
         write_survey_google_forms,
     )
+    from kunde_cli.words.labels import say
+    from kunde_cli.words.said import said
 
+    # The language of the lines below: --lang, else $KUNDE_LANG, else kunde.toml here.
+    lang = resolve_lang(data.lang, load_config())
+    record_lang(lang)
     if out.exists() and not out.is_dir():
-        raise InputError(
-            "is not a folder", path=out, hint="give --out a folder name, e.g. --out demo"
-        )
+        raise InputError(said("store_not_a_folder"), path=out, hint=said("demo_out_hint"))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise InputError(f"cannot create the folder ({err.strerror})", path=out) from None
+        raise InputError(said("demo_cannot_create", reason=os_reason(err)), path=out) from None
     orders = generate_orders(n_customers=customers, seed=seed)
     survey = generate_survey(orders, seed=seed)
     orders_path = out / ORDERS_FILE
@@ -67,4 +78,4 @@ def demo_command(
     write_outputs([(orders_path, orders_csv.getvalue()), (survey_path, survey_csv.getvalue())])
     typer.echo(str(orders_path))
     typer.echo(str(survey_path))
-    note(f"Next: kunde ingest {orders_path} {survey_path}")
+    note(say("demo_next", lang, orders=orders_path, survey=survey_path))

@@ -25,7 +25,7 @@ from typing import IO, Any
 
 import polars as pl
 
-from kunde_cli.errors import WorkspaceError, os_errno
+from kunde_cli.errors import DISK_ERRORS, WorkspaceError, os_errno
 from kunde_cli.store import atomic
 from kunde_cli.store.layout import (
     DIR_MODE,
@@ -37,6 +37,7 @@ from kunde_cli.store.layout import (
     ZSTD_LEVEL,
 )
 from kunde_cli.store.manifest import Manifest, parse_manifest
+from kunde_cli.words.said import Text, said
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -79,8 +80,7 @@ class WorkspaceFolder:
     def _read_manifest_required(self) -> Manifest:
         if not self.exists():
             raise WorkspaceError(
-                f"no workspace at {self.path}",
-                hint="read an export first: kunde ingest ordrer.csv",
+                said("store_no_workspace", path=self.path), hint=said("store_no_workspace_hint")
             )
         return self._read_manifest()
 
@@ -98,14 +98,15 @@ class WorkspaceFolder:
         except FileNotFoundError:
             return
         if not stat.S_ISDIR(st.st_mode):
-            raise WorkspaceError("is not a folder", path=self.path, hint="give another --workspace")
+            raise WorkspaceError(
+                said("store_not_a_folder"), path=self.path, hint=said("store_give_another")
+            )
         uid = _current_uid()
         if uid is not None and st.st_uid != uid:
             raise WorkspaceError(
-                f"the workspace folder belongs to another user (uid {st.st_uid}); "
-                "kunde only uses a folder of your own",
+                said("store_folder_other_user", uid=st.st_uid),
                 path=self.path,
-                hint="give a folder of your own with --workspace",
+                hint=said("store_folder_other_user_hint"),
             )
         if stat.S_IMODE(st.st_mode) & ~DIR_MODE == 0:
             return
@@ -118,10 +119,9 @@ class WorkspaceFolder:
                     return
         if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
             raise WorkspaceError(
-                f"other users can change the workspace folder (mode "
-                f"{stat.S_IMODE(st.st_mode):o}); kunde only uses a private one",
+                said("store_folder_open", mode=f"{stat.S_IMODE(st.st_mode):o}"),
                 path=self.path,
-                hint=f"make it private with `chmod 700 {self.path}`, or give another --workspace",
+                hint=said("store_folder_open_hint", path=self.path),
             )
 
     def _ensure_dir(self) -> None:
@@ -135,21 +135,21 @@ class WorkspaceFolder:
                     and not entry.name.startswith((TMP_PREFIX, IDENTITY_PREFIX))
                 )
                 if foreign:
+                    more = len(foreign) > 1
                     raise WorkspaceError(
-                        f"is not a kunde workspace (it holds {foreign[0]!r} and more)"
-                        if len(foreign) > 1
-                        else f"is not a kunde workspace (it holds {foreign[0]!r})",
+                        said(
+                            "store_not_workspace_more" if more else "store_not_workspace",
+                            name=repr(foreign[0]),
+                        ),
                         path=self.path,
-                        hint="give an empty or new folder with --workspace",
+                        hint=said("store_not_workspace_hint"),
                     )
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except FileExistsError:  # a file, or a link to nowhere, where a folder belongs
             raise WorkspaceError(
-                "cannot make the workspace folder: part of its path is not a folder",
-                path=self.path,
-                hint="give another --workspace",
+                said("store_path_not_folder"), path=self.path, hint=said("store_give_another")
             ) from None
         try:
             self.path.mkdir(mode=DIR_MODE)
@@ -158,7 +158,7 @@ class WorkspaceFolder:
             # inside it is what serialises them, so this is not an error.
             if not self.path.is_dir():  # a link to nowhere
                 raise WorkspaceError(
-                    "is not a folder", path=self.path, hint="give another --workspace"
+                    said("store_not_a_folder"), path=self.path, hint=said("store_give_another")
                 ) from None
             self._check_folder()
             return
@@ -244,9 +244,9 @@ class WorkspaceFolder:
 
     def _missing_files_error(self, missing: list[Path]) -> MissingDataError:
         return MissingDataError(
-            f"the workspace is missing {len(missing)} data file(s), e.g. {missing[0].name}",
+            said("store_missing_files", n=len(missing), name=missing[0].name),
             path=self.path,
-            hint="restore the folder from a backup, or start a new workspace and ingest again",
+            hint=said("store_restore_hint"),
         )
 
 
@@ -270,10 +270,9 @@ def _open_own_file(path: Path, flags: int) -> int:
         uid = _current_uid()
         if uid is not None and st.st_uid not in (uid, 0):
             raise WorkspaceError(
-                f"{path.name} in the workspace belongs to another user (uid {st.st_uid}); "
-                "kunde does not use it",
+                said("store_file_other_user", name=path.name, uid=st.st_uid),
                 path=path.parent,
-                hint="remove it if you did not put it there, and keep the folder private",
+                hint=said("store_file_other_user_hint"),
             )
     except BaseException:
         os.close(fd)
@@ -283,35 +282,31 @@ def _open_own_file(path: Path, flags: int) -> int:
 
 def _link_refused(path: Path) -> WorkspaceError:
     return WorkspaceError(
-        f"{path.name} in the workspace is a symbolic link; kunde does not follow links "
-        "inside a workspace",
+        said("store_link", name=path.name),
         path=path.parent,
-        hint=f"remove the link ({path}) if you did not make it, and keep the folder private",
+        hint=said("store_link_hint", path=path),
     )
 
 
 def _not_a_file(path: Path) -> WorkspaceError:
     return WorkspaceError(
-        f"{path.name} in the workspace is not a file",
+        said("store_not_a_file", name=path.name),
         path=path.parent,
-        hint="restore the folder from a backup, or start a new workspace and ingest again",
+        hint=said("store_restore_hint"),
     )
 
 
 # --- OS errors a user can fix; anything else is a bug and keeps its traceback -----------
 
 _USER_OS_ERRORS = {
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the disk is read-only",
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EFBIG: "a file would be larger than this system allows (ulimit -f)",
-    errno.ENOLCK: "this file system cannot lock files (use a local folder)",
-    errno.ENOTDIR: "part of its path is a file, not a folder",
-    errno.EISDIR: "a folder is where kunde keeps a file",
-    errno.ELOOP: "its path has a loop of symbolic links",
-    errno.ENAMETOOLONG: "its path is too long",
+    errno.EACCES: said("os_permission_denied"),
+    errno.EPERM: said("os_permission_denied"),
+    **DISK_ERRORS,  # full, quota, ulimit -f, read-only
+    errno.ENOLCK: said("os_no_locks"),
+    errno.ENOTDIR: said("os_not_a_dir"),
+    errno.EISDIR: said("os_is_a_dir"),
+    errno.ELOOP: said("os_link_loop"),
+    errno.ENAMETOOLONG: said("os_name_too_long"),
 }
 _SPACE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _ACCESS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS}
@@ -329,14 +324,20 @@ def _os_errors(path: Path, *, reading: bool = False) -> Iterator[None]:
         if reason is None:
             raise
         if reading:
-            message = f"cannot read the workspace: {reason}"
-            hint = "fix the folder's permissions, or give another --workspace"
+            message = said("store_cannot_read", reason=reason)
+            hint = said("store_cannot_read_hint")
         else:
-            message = f"cannot write to the workspace: {reason}; it is unchanged"
+            message = said("store_cannot_write", reason=reason)
             if code in _SPACE_ERRORS:
-                hint = "free some space (or raise the file-size limit), then run the command again"
+                hint = said("store_cannot_write_space_hint")
             elif code in _ACCESS_ERRORS:
-                hint = "fix the folder's permissions or give another --workspace, then run the command again"
+                hint = said("store_cannot_write_access_hint")
             else:
-                hint = "check the workspace path, then run the command again"
+                hint = said("store_cannot_write_path_hint")
         raise WorkspaceError(message, path=path, hint=hint) from None
+
+
+def os_reason(err: OSError) -> Text:
+    """Why the operating system refused, said in kunde's words when it is one a user can
+    fix (permission, a full disk …), else the system's own text."""
+    return _USER_OS_ERRORS.get(err.errno or 0) or err.strerror or str(err)

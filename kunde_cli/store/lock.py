@@ -38,6 +38,7 @@ from kunde_cli.store.files import (
 )
 from kunde_cli.store.layout import FILE_MODE, LOCK_FILE, ORDERS, READERS_FILE, REJECTS, SURVEY
 from kunde_cli.store.manifest import now, parts
+from kunde_cli.words.said import Said, said
 
 #: How long a reader waits for a writer that is deleting superseded files (an instant).
 READERS_WAIT_SECONDS = 10.0
@@ -151,18 +152,23 @@ class WorkspaceLock(WorkspaceFolder):
                     path.unlink()
 
     def _busy_error(self, info: dict[str, Any]) -> WorkspaceError:
+        message: Said
         if info:
-            who = f"another {info.get('purpose', 'kunde run')} (pid {info.get('pid', '?')}"
-            if info.get("host") and info.get("host") != socket.gethostname():
-                who += f" on {info['host']}"
+            purpose = info.get("purpose")
+            who = said("store_busy_who", purpose=purpose) if purpose else said("store_busy_who_any")
+            pid = info.get("pid", "?")
             since = _local_time(str(info.get("since", "?")))
-            message = f"workspace is busy: {who}) has been running since {since}"
+            host = info.get("host")
+            if host and host != socket.gethostname():
+                message = said("store_busy_by_on", who=who, pid=pid, host=host, since=since)
+            else:
+                message = said("store_busy_by", who=who, pid=pid, since=since)
         else:
-            message = "workspace is busy: another kunde run is writing to it"
+            message = said("store_busy")
         return WorkspaceError(
             message,
             path=self.path,
-            hint="let it finish, or wait for it with --wait SECONDS",
+            hint=said("store_busy_hint"),
         )
 
     def _reading(self, read: Callable[[], T]) -> T:

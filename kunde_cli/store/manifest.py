@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
 from kunde_cli.store.layout import ORDERS, REJECTS, SURVEY
+from kunde_cli.words.said import Text, said
 
 if TYPE_CHECKING:
     from kunde_cli.store.sources import AppendSummary, SourceInfo
@@ -178,40 +179,39 @@ def validate(manifest: object, path: Path) -> Manifest:
     version = manifest.get("kunde_workspace") if isinstance(manifest, dict) else None
     if version not in READABLE_VERSIONS:
         raise WorkspaceError(
-            f"this workspace has format {version!r}; this kunde reads format {FORMAT_VERSION} "
-            "(and upgrades format 1)",
+            said("store_format", version=repr(version), current=FORMAT_VERSION),
             path=path,
-            hint="use the kunde version that made it, or start a new workspace",
+            hint=said("store_format_hint"),
         )
     manifest = cast(dict[str, Any], manifest)
     for key, types in _TOP_LEVEL.items():
         if not isinstance(manifest.get(key, ...), types):
-            raise _damaged(f"{key!r} is missing or not a {types[0].__name__}", path)
+            raise _damaged(said("store_damaged_key", entry=repr(key), type=types[0].__name__), path)
     for kind in (ORDERS, SURVEY, REJECTS):
         for entry in manifest[kind]:
             if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-                raise _damaged(f"an entry of {kind!r} names no file", path)
+                raise _damaged(said("store_damaged_entry", kind=repr(kind)), path)
     for entry in manifest["sources"]:
         if not isinstance(entry, dict) or not all(
             isinstance(entry.get(key), str) for key in ("kind", "sha256")
         ):
-            raise _damaged("a source entry has no kind or SHA-256", path)
+            raise _damaged(said("store_damaged_source"), path)
     if not all(isinstance(entry, dict) for entry in manifest["erasures"]):
-        raise _damaged("an erasure entry is not an object", path)
+        raise _damaged(said("store_damaged_erasure"), path)
     tables = manifest.get("tables")
     if tables is not None and not (
         isinstance(tables, dict)
         and all(isinstance(tables.get(key), str) for key in ("orders", "customers", "lines"))
     ):
-        raise _damaged("the tables entry names no orders, customers or lines", path)
+        raise _damaged(said("store_damaged_tables"), path)
     return cast(Manifest, manifest)
 
 
-def _damaged(detail: str, path: Path) -> WorkspaceError:
+def _damaged(detail: Text, path: Path) -> WorkspaceError:
     return WorkspaceError(
-        f"the workspace manifest is damaged ({detail})",
+        said("store_manifest_damaged", detail=detail),
         path=path,
-        hint="restore it from a backup, or start a new workspace and ingest the exports again",
+        hint=said("store_manifest_damaged_hint"),
     )
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from kunde_cli.errors import ConfigError
 from kunde_cli.store import atomic
+from kunde_cli.store.files import os_reason
+from kunde_cli.words.said import Said, said
 
 #: Where the per-user pseudonym salt lives unless --salt or KUNDE_SALT gives one.
 SALT_ENV = "KUNDE_SALT"
@@ -47,14 +49,13 @@ def resolve_salt(salt: str | None = None) -> str:
     when the salt file cannot be read or written.
     """
     if salt is not None:
-        return _checked(salt, "the --salt value", f"give a longer secret, e.g. from `{_MAKE_ONE}`")
+        return _checked(salt, said("salt_option"), said("salt_option_hint", make=_MAKE_ONE))
     from_env = os.environ.get(SALT_ENV)
     if from_env is not None:
         return _checked(
             from_env,
-            f"${SALT_ENV}",
-            f"set {SALT_ENV} to a longer secret, e.g. from `{_MAKE_ONE}`, or unset it to use "
-            f"{salt_path()}",
+            said("salt_env", env=SALT_ENV),
+            said("salt_env_hint", env=SALT_ENV, make=_MAKE_ONE, path=salt_path()),
         )
     path = salt_path()
     if path.exists():
@@ -62,36 +63,31 @@ def resolve_salt(salt: str | None = None) -> str:
     return _create_salt_file(path)
 
 
-def _checked(value: str, what: str, hint: str) -> str:
+def _checked(value: str, what: Said, hint: Said) -> str:
     """``value`` stripped, refused when it is empty or shorter than MIN_SALT_LENGTH."""
     value = value.strip()
     if not value:
-        raise ConfigError(f"{what} is empty: kunde will not hash without a secret key", hint=hint)
+        raise ConfigError(said("salt_empty", what=what), hint=hint)
     if len(value) < MIN_SALT_LENGTH:
         raise ConfigError(
-            f"{what} is too short ({len(value)} characters, at least {MIN_SALT_LENGTH}): "
-            "a short key can be guessed",
-            hint=hint,
+            said("salt_short", what=what, n=len(value), least=MIN_SALT_LENGTH), hint=hint
         )
     return value
 
 
 def _read_salt_file(path: Path) -> str:
-    hint = (
-        f"delete {path} to have a new one made (pseudonyms and e-mail hashes then change), "
-        f"or set {SALT_ENV}"
-    )
+    hint = said("salt_file_hint", path=path, env=SALT_ENV)
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise ConfigError(
-            f"cannot read the salt file ({err.strerror or err})", path=path, hint=hint
+            said("salt_unreadable", reason=os_reason(err)), path=path, hint=hint
         ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ConfigError("the salt file is not text", path=path, hint=hint) from None
-    return _checked(text, f"the salt file {path}", hint)
+        raise ConfigError(said("salt_not_text"), path=path, hint=hint) from None
+    return _checked(text, said("salt_file_named", path=path), hint)
 
 
 def _create_salt_file(path: Path) -> str:
@@ -129,8 +125,8 @@ def _create_salt_file(path: Path) -> str:
                 tmp.unlink()
     except OSError as err:
         raise ConfigError(
-            f"cannot write the salt file: {err.strerror or err}; nothing was written",
+            said("salt_unwritable", reason=os_reason(err)),
             path=path,
-            hint=f"free some space or fix the folder's permissions, or set {SALT_ENV}",
+            hint=said("salt_unwritable_hint", env=SALT_ENV),
         ) from None
     return value

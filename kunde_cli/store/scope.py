@@ -32,6 +32,7 @@ import polars as pl
 
 from kunde_cli import identity as ident
 from kunde_cli.errors import KundeError
+from kunde_cli.words.said import Said, Text, said
 
 #: An e-mail or phone on the lines of this many different customer ids or more is a
 #: placeholder, not a person: ``forget`` never erases by it (and never remembers it).
@@ -108,10 +109,10 @@ def _shown(frame: pl.DataFrame) -> list[str]:
     )
 
 
-def _listed(ids: Sequence[str]) -> str:
+def _listed(ids: Sequence[str]) -> Text:
     shown = ", ".join(ids[:LIST_AT_MOST])
     more = len(ids) - LIST_AT_MOST
-    return f"{shown} and {more} more" if more > 0 else shown
+    return said("scope_listed_more", shown=shown, more=more) if more > 0 else shown
 
 
 def plan_forget(identity: pl.DataFrame, query: str, customers: Sequence[str] = ()) -> ForgetPlan:
@@ -139,8 +140,7 @@ def plan_forget(identity: pl.DataFrame, query: str, customers: Sequence[str] = (
     if not hits.height:
         if customers:
             raise ForgetRefused(
-                f"no customer in the workspace has '{query}'; nothing was changed",
-                hint="check the spelling, or give the customer id alone: kunde forget ID",
+                said("scope_no_match", query=query), hint=said("scope_no_match_hint")
             )
         return ForgetPlan(query, (), None, (), who.clear().drop(_WHO))
     groups = hits.get_column(ident.CANONICAL_ID).unique()
@@ -150,23 +150,23 @@ def plan_forget(identity: pl.DataFrame, query: str, customers: Sequence[str] = (
         unknown = [c for c in customers if not reach.filter(_id_matches(c)).height]
         if unknown:
             raise ForgetRefused(
-                f"--customer {unknown[0]} is not among the customers '{query}' reaches "
-                f"({_listed(_shown(reach))}); nothing was changed",
-                hint="name one of those ids with --customer",
+                said("scope_not_reached", id=unknown[0], query=query, ids=_listed(_shown(reach))),
+                hint=said("scope_not_reached_hint"),
             )
         chosen = named.get_column(_WHO).unique()
     else:
         chosen = hits.get_column(_WHO).unique()
         example = _shown(hits)[0]
-        hint = (
-            f"name whom to erase: kunde forget '{query}' --customer {example}, "
-            f"or give the id alone: kunde forget {example}"
-        )
+        hint = said("scope_name_whom_hint", query=query, example=example)
         if via != "id" and chosen.len() >= PLACEHOLDER_MIN_CUSTOMERS:
             raise ForgetRefused(
-                f"'{query}' is on the lines of {chosen.len()} different customers "
-                f"({_listed(_shown(hits))}): a shared {via} (a placeholder), which kunde "
-                "forget never erases by; nothing was changed",
+                said(
+                    "scope_placeholder",
+                    query=query,
+                    n=chosen.len(),
+                    ids=_listed(_shown(hits)),
+                    shared=said("scope_shared_email" if via == "e-mail" else "scope_shared_phone"),
+                ),
                 hint=hint,
             )
         if via == "phone" and chosen.len() > 1:
@@ -174,15 +174,19 @@ def plan_forget(identity: pl.DataFrame, query: str, customers: Sequence[str] = (
             # person in two systems (an e-mail shared by two ids is taken as one person).
             everyone = _shown(hits)
             raise ForgetRefused(
-                f"'{query}' is the phone of {chosen.len()} customers ({_listed(everyone)}); "
-                "nothing was changed",
-                hint=f"name whom to erase: kunde forget '{query}' --customer {everyone[0]} "
-                f"(or all of them: --customer {','.join(everyone)})",
+                said("scope_phone_shared", query=query, n=chosen.len(), ids=_listed(everyone)),
+                hint=said(
+                    "scope_phone_shared_hint",
+                    query=query,
+                    first=everyone[0],
+                    all=",".join(everyone),
+                ),
             )
         if groups.len() > 1:
             raise ForgetRefused(
-                f"'{query}' belongs to {groups.len()} customers ({_listed(_shown(hits))}); "
-                "nothing was changed",
+                said(
+                    "scope_many_customers", query=query, n=groups.len(), ids=_listed(_shown(hits))
+                ),
                 hint=hint,
             )
         others = reach.filter(~pl.col(_WHO).is_in(chosen.implode()))
@@ -191,10 +195,19 @@ def plan_forget(identity: pl.DataFrame, query: str, customers: Sequence[str] = (
             everyone = _shown(reach)
             link = _link(hits, others)
             raise ForgetRefused(
-                f"'{query}' is customer {_listed(mine)}, but kunde counts "
-                f"{_listed(everyone)} as one customer (a shared {link}); nothing was changed",
-                hint=f"erase only {', '.join(mine)}: --customer {','.join(mine)} (the others "
-                f"then count on their own), or all of them: --customer {','.join(everyone)}",
+                said(
+                    "scope_linked",
+                    query=query,
+                    mine=_listed(mine),
+                    everyone=_listed(everyone),
+                    shared=link,
+                ),
+                hint=said(
+                    "scope_linked_hint",
+                    mine=", ".join(mine),
+                    mine_ids=",".join(mine),
+                    all=",".join(everyone),
+                ),
             )
     person = reach.filter(pl.col(_WHO).is_in(chosen.implode()))
     own = person.get_column(ident.CANONICAL_ID).unique().implode()
@@ -211,15 +224,18 @@ def plan_forget(identity: pl.DataFrame, query: str, customers: Sequence[str] = (
     )
 
 
-def _link(mine: pl.DataFrame, others: pl.DataFrame) -> str:
-    """What joins ``others`` to ``mine`` in the identity map: "e-mail" or "phone"."""
-    for key, word in ((ident.EMAIL_KEY, "e-mail"), (ident.PHONE_KEY, "phone")):
+def _link(mine: pl.DataFrame, others: pl.DataFrame) -> Said:
+    """What joins ``others`` to ``mine`` in the identity map: a shared e-mail or phone."""
+    for key, shared_key in (
+        (ident.EMAIL_KEY, "scope_shared_email"),
+        (ident.PHONE_KEY, "scope_shared_phone"),
+    ):
         shared = (
             mine.get_column(key).drop_nulls().is_in(others.get_column(key).drop_nulls().implode())
         )
         if shared.any():
-            return word
-    return "e-mail or phone"
+            return said(shared_key)
+    return said("scope_shared_either")
 
 
 def placeholder_keys(identity: pl.DataFrame) -> set[str]:

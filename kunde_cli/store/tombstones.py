@@ -22,6 +22,8 @@ import polars as pl
 from kunde_cli import identity as ident
 from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
+from kunde_cli.store.files import os_reason
+from kunde_cli.words.said import said
 
 if TYPE_CHECKING:
     from kunde_cli.store.files import WorkspaceFolder
@@ -70,9 +72,9 @@ def _tombstone_key(ws: WorkspaceFolder, *, create: bool) -> bytes | None:
         return key
     except OSError as err:
         raise WorkspaceError(
-            f"cannot read the forget key {KEY_FILE} ({err.strerror})",
+            said("forget_key_unreadable", file=KEY_FILE, reason=os_reason(err)),
             path=ws.path,
-            hint="it must be a plain file owned by you; remove it if it is a link",
+            hint=said("forget_key_unreadable_hint"),
         ) from None
     with os.fdopen(fd, "rb") as handle:
         text = handle.read(2 * KEY_BYTES + 2).strip()
@@ -82,9 +84,9 @@ def _tombstone_key(ws: WorkspaceFolder, *, create: bool) -> bytes | None:
         key = b""
     if len(key) != KEY_BYTES:
         raise WorkspaceError(
-            f"the forget key {KEY_FILE} is damaged (not {KEY_BYTES} bytes of hex)",
+            said("forget_key_damaged", file=KEY_FILE, n=KEY_BYTES),
             path=ws.path,
-            hint="restore it from a backup; without it kunde cannot tell erased people coming back",
+            hint=said("forget_key_damaged_hint"),
         )
     return key
 

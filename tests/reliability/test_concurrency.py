@@ -117,7 +117,7 @@ def test_second_run_waits_and_a_third_gives_up_naming_the_first(tmp_path, export
         second = start_ingest(feb, ws, "--wait", "120")
         # A run with a short --wait gives up: exit 2, one line naming the holder.
         started = time.monotonic()
-        third = kunde_process("ingest", feb, "--workspace", ws, "--wait", "1")
+        third = kunde_process("ingest", feb, "--workspace", ws, "--wait", "1", "--lang", "en")
         waited = time.monotonic() - started
         no_traceback(third.stdout, third.stderr)
         assert third.returncode == 2

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from kunde_cli.cli.main import app
 from kunde_cli.cli.options import check_as_of
 from kunde_cli.config import load_config
 from kunde_cli.errors import ConfigError
-from tests.reliability.conftest import kunde, no_traceback
+from tests.reliability.conftest import kunde, no_traceback, runner
 
 TODAY = date.today()
 
@@ -96,13 +97,79 @@ def run_with_config(tmp_path: Path, orders: Path, toml: str, *args: str):
     ],
 )
 def test_bad_config_value_is_one_line_naming_the_key(tmp_path, orders, toml, message):
-    result = run_with_config(tmp_path, orders, toml)
+    result = run_with_config(tmp_path, orders, toml, "--lang", "en")
     no_traceback(result.stdout, result.stderr)
     assert result.exit_code == 2, result.stderr
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"Error: {tmp_path / 'kunde.toml'}: ")
     assert message in first
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("toml", "error", "hint"),
+    [
+        (
+            "[churn]\nk = 0\n",
+            "[churn] k = 0: skal være et tal større end 0",
+            "standardværdien er k = 2.0",
+        ),
+        (
+            "[churn]\none_order_quantile = 1.5\n",
+            "[churn] one_order_quantile = 1.5: skal være et tal over 0 og højst 1",
+            "standardværdien er one_order_quantile = 0.8",
+        ),
+        (
+            "[ladder]\nambassador_min_score = 11\n",
+            "[ladder] ambassador_min_score = 11: skal være et helt tal fra 0 til 10",
+            "standardværdien er ambassador_min_score = 9",
+        ),
+        (
+            "[rfm]\nbreaks = 1\n",
+            "ukendte nøgler i [rfm]: breaks",
+            "kendte nøgler: frequency_breaks, grid",
+        ),
+        ('lang = "xx"\n', 'lang = "xx": skal være "da" eller "en"', None),
+    ],
+)
+def test_bad_config_value_is_said_in_danish_by_default(
+    tmp_path, orders, monkeypatch, toml, error, hint
+):
+    monkeypatch.delenv("KUNDE_LANG", raising=False)
+    result = run_with_config(tmp_path, orders, toml)
+    no_traceback(result.stdout, result.stderr)
+    assert result.exit_code == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Fejl: {tmp_path / 'kunde.toml'}: {error}"
+    assert lines[1:] == ([f"Tip: {hint}"] if hint else [])
+    assert result.stdout == ""
+
+
+def test_the_language_of_an_error_comes_from_lang_then_kunde_lang_then_kunde_toml(
+    tmp_path, monkeypatch
+):
+    """--lang wins over $KUNDE_LANG, which wins over lang in kunde.toml, else da."""
+    monkeypatch.delenv("KUNDE_LANG", raising=False)
+    config = tmp_path / "kunde.toml"
+    none = tmp_path / "none"
+    danish = f"Fejl: ingen arbejdsmappe i {none}"
+    english = f"Error: no workspace at {none}"
+
+    def first_line(*args: str | Path, env: dict[str, str] | None = None) -> str:
+        given = ["forget", "K1", "--workspace", none, "--yes", "--config", config, *args]
+        result = runner.invoke(app, [str(a) for a in given], env=env)
+        assert result.exit_code == 2, result.stderr
+        return result.stderr.splitlines()[0]
+
+    config.write_text("", encoding="utf-8")
+    assert first_line() == danish
+    config.write_text('lang = "en"\n', encoding="utf-8")
+    assert first_line() == english
+    assert first_line("--lang", "da") == danish
+    config.write_text('lang = "da"\n', encoding="utf-8")
+    assert first_line(env={"KUNDE_LANG": "en"}) == english
+    assert first_line("--lang", "da", env={"KUNDE_LANG": "en"}) == danish
+    assert first_line("--lang", "en") == english
 
 
 def test_good_config_values_are_read(tmp_path):
@@ -138,13 +205,15 @@ def test_a_good_config_changes_the_churn_tiers(tmp_path, orders):
 
 
 def test_unknown_preset_is_refused(orders):
-    result = kunde("segment", orders, "--preset", "shopfy", "--format", "csv")
+    result = kunde("segment", orders, "--preset", "shopfy", "--format", "csv", "--lang", "en")
     no_traceback(result.stdout, result.stderr)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == "Error: --preset 'shopfy' is not a preset"
     assert "use shopify, woocommerce, generic" in result.stderr
     # Also when the workspace is read (the preset would otherwise be ignored silently).
-    result = kunde("segment", "--preset", "nope", "--workspace", orders.parent / "none")
+    result = kunde(
+        "segment", "--preset", "nope", "--workspace", orders.parent / "none", "--lang", "en"
+    )
     assert result.exit_code == 2
     assert "--preset 'nope' is not a preset" in result.stderr
     # Any case of a known preset is fine.
@@ -163,7 +232,7 @@ def test_unknown_preset_is_refused(orders):
     ],
 )
 def test_as_of_after_today_or_before_1990_is_refused(orders, as_of, message):
-    result = kunde("segment", orders, "--as-of", as_of, "--format", "csv")
+    result = kunde("segment", orders, "--as-of", as_of, "--format", "csv", "--lang", "en")
     no_traceback(result.stdout, result.stderr)
     assert result.exit_code == 2
     assert message in result.stderr.splitlines()[0]

@@ -164,6 +164,11 @@ def test_forget_someone_unknown_changes_nothing(workspace):
     assert result.stdout == (
         f"No customer in {workspace} matches 'nobody@example.dk'; nothing was changed.\n"
     )
+    danish = kunde("forget", "nobody@example.dk", "--workspace", workspace, "--yes")
+    assert danish.exit_code == 0, danish.stderr
+    assert danish.stdout == (
+        f"Ingen kunde i {workspace} passer til 'nobody@example.dk'; intet blev ændret.\n"
+    )
     assert snapshot(workspace) == before
 
 
@@ -172,6 +177,11 @@ def test_forget_asks_for_yes_when_not_in_a_terminal(workspace):
     result = kunde("forget", "ase@example.dk", "--workspace", workspace)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
+        "Fejl: kunde forget sletter data og skal bekræftes",
+        "Tip: tilføj --yes for at bekræfte, når kunde kører fra et script eller cron",
+    ]
+    english = kunde("forget", "ase@example.dk", "--workspace", workspace, "--lang", "en")
+    assert english.stderr.splitlines() == [
         "Error: kunde forget erases data and needs confirmation",
         "Hint: add --yes to confirm when running from a script or cron",
     ]
@@ -179,9 +189,19 @@ def test_forget_asks_for_yes_when_not_in_a_terminal(workspace):
 
 
 def test_forget_needs_a_workspace(tmp_path):
-    result = kunde("forget", "ase@example.dk", "--workspace", tmp_path / "none", "--yes")
+    none = tmp_path / "none"
+    result = kunde("forget", "ase@example.dk", "--workspace", none, "--yes", "--lang", "en")
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"Error: no workspace at {tmp_path / 'none'}")
+    assert result.stderr.splitlines() == [
+        f"Error: no workspace at {none}",
+        "Hint: read an export first: kunde ingest ordrer.csv",
+    ]
+    danish = kunde("forget", "ase@example.dk", "--workspace", none, "--yes")
+    assert danish.exit_code == 2
+    assert danish.stderr.splitlines() == [
+        f"Fejl: ingen arbejdsmappe i {none}",
+        "Tip: læs først en eksport ind: kunde ingest ordrer.csv",
+    ]
 
 
 def test_forget_by_customer_number_in_a_real_process(workspace):

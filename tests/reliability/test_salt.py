@@ -31,6 +31,12 @@ from reliability.conftest import no_traceback, quiet_env, runner
 KUNDE = (sys.executable, "-m", "kunde_cli")
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch) -> None:
+    """These tests read the English messages; the Danish ones are checked at the end."""
+    monkeypatch.setenv("KUNDE_LANG", "en")
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """A config folder of the test's own, no KUNDE_SALT."""
@@ -125,7 +131,9 @@ def test_a_full_disk_leaves_no_salt_file(home, monkeypatch, failing):
             patch.setattr(salt_module.os, "fsync", full)
         else:
             patch.setattr(salt_module.os, "fdopen", lambda *a, **k: _FullFile(*a))
-        with pytest.raises(ConfigError, match="cannot write the salt file: No space left"):
+        with pytest.raises(
+            ConfigError, match="cannot write the salt file: the disk is full; nothing was written"
+        ):
             resolve_salt()
     assert list(salt_path().parent.iterdir()) == []  # neither an empty salt nor a temp
     assert len(resolve_salt()) == 64  # with space again, a whole new one
@@ -242,3 +250,26 @@ def test_no_salt_is_needed_without_hashing(home, export_csv):
     path.parent.mkdir(parents=True)
     path.write_text("", encoding="utf-8")
     assert run("export", export_csv).exit_code == 0  # plain lists need no key
+
+
+# --- in Danish, the default language ----------------------------------------------------------
+
+
+def test_a_weak_salt_is_refused_in_danish(home, monkeypatch):
+    with pytest.raises(ConfigError) as err:
+        resolve_salt("kort")
+    assert err.value.one_line("da") == (
+        f"værdien af --salt er for kort (4 tegn, mindst {MIN_SALT_LENGTH}): "
+        "en kort nøgle kan gættes"
+    )
+    assert err.value.hint_in("da") == (
+        "angiv en længere hemmelighed, fx fra "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+    )
+    monkeypatch.setenv("KUNDE_SALT", " ")
+    with pytest.raises(ConfigError) as err:
+        resolve_salt()
+    assert err.value.one_line("da") == (
+        "$KUNDE_SALT er tom: kunde hasher ikke uden en hemmelig nøgle"
+    )
+    assert err.value.message == "$KUNDE_SALT is empty: kunde will not hash without a secret key"

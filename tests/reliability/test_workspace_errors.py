@@ -32,6 +32,13 @@ KUNDE = (sys.executable, "-m", "kunde_cli")
 FILE_LIMIT = 4096  # bytes: more than the lock file, less than any new part file
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch) -> None:
+    """These tests read the English messages ($KUNDE_LANG, which --lang would override);
+    the Danish ones are checked at the end of this file."""
+    monkeypatch.setenv("KUNDE_LANG", "en")
+
+
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory) -> tuple[Path, Path]:
     """January (400 lines) and February (all 3,000 and one line with an unreadable
@@ -293,3 +300,41 @@ def test_a_part_that_is_a_folder_is_one_line(ws):
     result = kunde("segment", "--workspace", ws)
     assert result.exit_code == 2, result.stderr
     one_line(result.stderr, "is not a file")
+
+
+# --- in Danish, the default language ----------------------------------------------------------
+
+
+def test_workspace_errors_in_danish_by_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("KUNDE_LANG")
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    where = tmp_path / "afile" / "ws"
+    result = kunde("forget", "a@b.dk", "--workspace", where, "--yes")
+    no_traceback(result.stdout, result.stderr)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Fejl: ingen arbejdsmappe i {where}",
+        "Tip: læs først en eksport ind: kunde ingest ordrer.csv",
+    ]
+    with pytest.raises(WorkspaceError) as err:
+        Workspace(where)._ensure_dir()
+    assert err.value.one_line("da") == (
+        f"{where}: kan ikke oprette arbejdsmappen: en del af stien er ikke en mappe"
+    )
+    assert err.value.hint_in("da") == "angiv en anden --workspace"
+    assert err.value.message == (
+        "cannot make the workspace folder: part of its path is not a folder"
+    )
+
+
+def test_an_os_error_is_said_in_danish_too(tmp_path):
+    full = OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(WorkspaceError) as err, store_files._os_errors(tmp_path):
+        raise full
+    assert err.value.one_line("da") == (
+        f"{tmp_path}: kan ikke skrive i arbejdsmappen: disken er fuld; den er uændret"
+    )
+    assert err.value.message == "cannot write to the workspace: the disk is full; it is unchanged"
+    assert err.value.hint_in("da") == (
+        "frigør plads (eller hæv grænsen for filstørrelse), og kør så kommandoen igen"
+    )

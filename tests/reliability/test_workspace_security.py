@@ -22,6 +22,13 @@ from kunde_cli.store.layout import READERS_FILE
 from reliability.conftest import kunde, kunde_process, no_traceback, snapshot
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch) -> None:
+    """These tests read the English messages ($KUNDE_LANG, which --lang would override);
+    the Danish ones are checked at the end of this file."""
+    monkeypatch.setenv("KUNDE_LANG", "en")
+
+
 @pytest.fixture(scope="module")
 def export(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("export") / "ordrer.csv"
@@ -196,3 +203,27 @@ def test_files_are_made_owner_only(ws):
     for path in ws.rglob("*"):
         mode = stat.S_IMODE(path.lstat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), path
+
+
+# --- in Danish, the default language ----------------------------------------------------------
+
+
+def test_an_open_workspace_is_refused_in_danish_by_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("KUNDE_LANG")
+    folder = tmp_path / "open"
+    folder.mkdir()
+    (folder / MANIFEST).write_text("{}", encoding="utf-8")
+    folder.chmod(0o777)
+    result = kunde("forget", "a@b.dk", "--workspace", folder, "--yes")
+    no_traceback(result.stdout, result.stderr)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Fejl: {folder}: andre brugere kan ændre arbejdsmappen (tilstand 777); kunde bruger "
+        "kun en privat mappe",
+        f"Tip: gør den privat med `chmod 700 {folder}`, eller angiv en anden --workspace",
+    ]
+    english = kunde("forget", "a@b.dk", "--workspace", folder, "--yes", "--lang", "en")
+    assert english.stderr.splitlines()[0] == (
+        f"Error: {folder}: other users can change the workspace folder (mode 777); kunde "
+        "only uses a private one"
+    )
