@@ -49,8 +49,8 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import ChurnConfig
 from kunde_cli.errors import ConfigError
-from kunde_cli.words import actions as words_actions
-from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.actions import action_key_expr
+from kunde_cli.words.said import said
 
 #: Per-customer columns of :func:`churn_tiers`.
 ORDERS = "orders"
@@ -103,17 +103,15 @@ def _as_day(value: date | datetime) -> date:
 def check_config(config: ChurnConfig) -> None:
     """Raise ConfigError when a [churn] setting cannot work."""
     if config.k <= 0:
-        raise ConfigError(f"[churn] k must be > 0, not {config.k}")
+        raise ConfigError(said("churn_bad_k", value=config.k))
     if config.floor_days < 1:
-        raise ConfigError(f"[churn] floor_days must be at least 1, not {config.floor_days}")
+        raise ConfigError(said("churn_bad_floor", value=config.floor_days))
     if not 0 < config.one_order_quantile <= 1:
-        raise ConfigError(
-            f"[churn] one_order_quantile must be in (0, 1], not {config.one_order_quantile}"
-        )
+        raise ConfigError(said("churn_bad_quantile", value=config.one_order_quantile))
     if config.cooling_factor <= 0:
-        raise ConfigError(f"[churn] cooling_factor must be > 0, not {config.cooling_factor}")
+        raise ConfigError(said("churn_bad_cooling", value=config.cooling_factor))
     if config.lost_factor <= 1:
-        raise ConfigError(f"[churn] lost_factor must be > 1, not {config.lost_factor}")
+        raise ConfigError(said("churn_bad_lost", value=config.lost_factor))
 
 
 def parse_tiers(text: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -128,8 +126,10 @@ def parse_tiers(text: str | Iterable[str] | None) -> tuple[str, ...]:
     unknown = [t for t in wanted if t not in TIERS]
     if unknown or not wanted:
         raise ConfigError(
-            f"unknown tier(s): {', '.join(unknown) or '(none given)'}",
-            hint=f"choose from {', '.join(TIERS)}, e.g. --tier cooling,inactive",
+            said("churn_unknown_tiers", tiers=", ".join(unknown))
+            if unknown
+            else said("churn_no_tiers"),
+            hint=said("churn_unknown_tiers_hint", tiers=", ".join(TIERS)),
         )
     return wanted
 
@@ -316,20 +316,16 @@ def tier_summary(tiers: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def tier_action(tier: str, lang: str = DEFAULT_LANG) -> str:
-    """The suggested reactivation action for ``tier`` in ``lang`` (words: :mod:`kunde_cli.words.actions`).
+def tier_action_expr(column: str = TIER) -> pl.Expr:
+    """Expression giving the key of a tier's suggested action (``tier_cooling``); the
+    words are :func:`kunde_cli.words.actions.action_text`'.
 
     Examples
     --------
-    >>> tier_action("lost", "en")
-    'Try one last win-back campaign; otherwise stop spending money on them.'
+    >>> pl.DataFrame({"tier": ["lost"]}).select(tier_action_expr()).item()
+    'tier_lost'
     """
-    return words_actions.tier_action(tier, lang)
-
-
-def tier_action_expr(column: str = TIER, lang: str = DEFAULT_LANG) -> pl.Expr:
-    """Expression mapping a tier column to its suggested action in ``lang``."""
-    return words_actions.tier_action_expr(column, lang)
+    return action_key_expr("tier", column)
 
 
 def contact_details(data: Basis) -> pl.LazyFrame:
@@ -367,14 +363,14 @@ def reactivation_list(
     *,
     wanted: Iterable[str] = DEFAULT_LIST_TIERS,
     segments: pl.LazyFrame | pl.DataFrame | None = None,
-    lang: str = DEFAULT_LANG,
 ) -> pl.LazyFrame:
     """Customers in the ``wanted`` tiers, most valuable first, with contact details and an action.
 
     Columns: ``customer_id``, ``email``, ``name``, ``tier``, ``last_order``,
     ``days_since_last``, ``usual_gap_days``, ``orders``, ``revenue``,
     ``value_at_stake``, [``segment`` when ``segments`` (customer_id, segment) is
-    given], [model columns when present], ``action``. Sorted by ``value_at_stake``
+    given], [model columns when present], ``action`` (the key of the tier's
+    suggested action, ``tier_<tier>``: :func:`tier_action_expr`). Sorted by ``value_at_stake``
     descending, then ``customer_id``.
     """
     wanted = tuple(wanted)
@@ -400,7 +396,7 @@ def reactivation_list(
         columns.append(SEGMENT)
     columns += [c for c in (P_ALIVE, EXPECTED_PURCHASES) if c in names]
     return (
-        out.with_columns(tier_action_expr(TIER, lang).alias(ACTION))
+        out.with_columns(tier_action_expr(TIER).alias(ACTION))
         .select(*columns, ACTION)
         .sort([VALUE_AT_STAKE, s.CUSTOMER_ID], descending=[True, False])
     )

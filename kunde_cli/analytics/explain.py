@@ -1,10 +1,11 @@
 """Why a customer has the labels they have: ``kunde explain CUSTOMER``.
 
 For one person it gathers the facts behind every label — counted orders, R/F/M values
-and the score bands they fell in, the grid rule that named the segment, the ladder rule
-that placed the rung, and the days since the last order against the usual gap — so
-an owner can check and explain each label. Rules and thresholds are the same
-functions the other commands use (:mod:`~kunde_cli.analytics.rfm`,
+and the score bands they fell in, the grid cell that named the segment, the ladder
+thresholds that placed the rung, and the days since the last order against the usual
+gap — so an owner can check and explain each label. The facts are keys and numbers;
+:func:`kunde_cli.words.explain.worded_explanation` says each rule in words. Rules
+and thresholds are the same functions the other commands use (:mod:`~kunde_cli.analytics.rfm`,
 :mod:`~kunde_cli.analytics.ladder`); nothing is recomputed differently here.
 """
 
@@ -35,9 +36,7 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
-from kunde_cli.words import explain as says
-from kunde_cli.words.actions import segment_action
-from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.said import said
 
 #: How many candidates a "several customers match" error lists.
 MAX_CANDIDATES = 5
@@ -55,7 +54,6 @@ class ScoreBand:
     lower: float | None
     upper: float | None
     method: str  # quintile | fixed
-    rule: str
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,13 @@ class OrderRow:
 
 @dataclass(frozen=True)
 class CustomerExplanation:
-    """Everything behind one customer's segment and rung at ``as_of``."""
+    """Everything behind one customer's segment and rung at ``as_of``, as facts.
+
+    The rules are said from these facts (:func:`kunde_cli.words.explain.worded_explanation`):
+    the R and F scores of ``scores`` name the segment's grid cell; ``orders``,
+    ``inactive``, ``tier``, ``latest_score`` and the ladder thresholds place the rung;
+    ``recency_days`` against ``usual_gap_days`` gives the activity.
+    """
 
     customer_id: str
     name: str | None
@@ -87,18 +91,18 @@ class CustomerExplanation:
     recency_days: int | None
     scores: tuple[ScoreBand, ...]
     segment: str | None
-    segment_rule: str
-    action: str | None
     rung: str
-    ladder_rule: str
     latest_score: int | None
     tier: str | None
     usual_gap_days: float | None
-    activity_rule: str | None
     recent_orders: tuple[OrderRow, ...]
+    inactive: bool  # inactive by the churn tiers (a loyal customer falls back to returning)
+    returning_min_orders: int  # kunde.toml [ladder] thresholds the rung was placed by
+    loyal_min_orders: int
+    ambassador_min_score: int
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (dates as ISO strings)."""
+        """The facts as a JSON-ready dict (dates as ISO strings)."""
 
         def plain(value: Any) -> Any:
             if isinstance(value, date | datetime):
@@ -154,9 +158,7 @@ def find_customer(directory: pl.DataFrame, query: str) -> str:
     """
     wanted = query.strip().lower()
     if not wanted:
-        raise ConfigError(
-            "give a customer id, e-mail or part of a name", hint="kunde explain anna@example.dk"
-        )
+        raise ConfigError(said("explain_no_query"), hint=said("explain_no_query_hint"))
     steps = (
         pl.col(s.CUSTOMER_ID).str.to_lowercase() == wanted,
         pl.col(s.EMAIL).str.strip_chars().str.to_lowercase() == wanted,
@@ -178,15 +180,16 @@ def find_customer(directory: pl.DataFrame, query: str) -> str:
                 " ".join(str(v) for v in (cid, name, f"<{email}>" if email else None) if v)
                 for cid, email, name in first.select(s.CUSTOMER_ID, s.EMAIL, s.NAME).iter_rows()
             )
-            more = f" and {ids.len() - MAX_CANDIDATES} more" if ids.len() > MAX_CANDIDATES else ""
+            more = ids.len() - MAX_CANDIDATES
             raise ConfigError(
-                f"{ids.len()} customers match '{query}': {listed}{more}",
-                hint="give the customer id or the full e-mail",
+                said("explain_several", n=ids.len(), query=query, listed=listed)
+                if more <= 0
+                else said(
+                    "explain_several_more", n=ids.len(), query=query, listed=listed, more=more
+                ),
+                hint=said("explain_several_hint"),
             )
-    raise ConfigError(
-        f"no customer matches '{query}'",
-        hint="search by customer id, e-mail or part of the name (see `kunde segment --by customer`)",
-    )
+    raise ConfigError(said("explain_no_match", query=query), hint=said("explain_no_match_hint"))
 
 
 def explain_customer(
@@ -198,7 +201,6 @@ def explain_customer(
     survey: pl.LazyFrame | None = None,
     tiers: pl.LazyFrame | None = None,
     contacts: pl.LazyFrame | None = None,
-    lang: str = DEFAULT_LANG,
 ) -> CustomerExplanation:
     """Explain one customer's labels at ``as_of``.
 
@@ -209,7 +211,8 @@ def explain_customer(
     ``survey``, ``contacts`` and ``tiers`` (``customer_id, tier`` from the churn
     analysis; without it nobody is inactive). The usual gap is the median number of
     days between the customer's consecutive counted orders (null with fewer than two).
-    Rule texts are in ``lang`` (worded by :mod:`kunde_cli.words.explain`).
+    The result holds facts and keys; :func:`kunde_cli.words.explain.worded_explanation`
+    says the rules in words.
 
     Examples
     --------
@@ -218,11 +221,11 @@ def explain_customer(
     ...     "name": ["Anna Holm", "Anna Holm", "Bo Berg"],
     ...     "order_date": [datetime(2024, 1, 1), datetime(2024, 1, 21), datetime(2024, 1, 30)],
     ...     "amount": [100.0, 50.0, 70.0], "status": ["paid"] * 3})
-    >>> e = explain_customer(lines, "anna", as_of=date(2024, 1, 31), lang="en")
+    >>> e = explain_customer(lines, "anna", as_of=date(2024, 1, 31))
     >>> e.customer_id, e.orders, e.segment, e.rung, e.usual_gap_days
     ('a', 2, 'hibernating', 'returning', 20.0)
-    >>> e.segment_rule
-    'R=2 and F=2 → hibernating'
+    >>> [(b.metric, b.score) for b in e.scores][:2]
+    [('recency_days', 2), ('frequency', 2)]
     """
     config = config or Config()
     day = as_of.date() if isinstance(as_of, datetime) else as_of
@@ -245,10 +248,10 @@ def explain_customer(
     segmented = rfm.rfm_segments(scored.lazy(), config=config.rfm).filter(mine).collect()
     bands = rfm.segment_thresholds(scored.lazy(), config=config.rfm).collect()
     scores: list[ScoreBand] = []
-    segment = r = f = None
+    segment = None
     if segmented.height:
         row = segmented.row(0, named=True)
-        segment, r, f = row[rfm.SEGMENT], row[rfm.R_SCORE], row[rfm.F_SCORE]
+        segment = row[rfm.SEGMENT]
         for metric, col in (
             (RECENCY, rfm.R_SCORE),
             (FREQUENCY, rfm.F_SCORE),
@@ -266,16 +269,6 @@ def explain_customer(
                     lower=band[rfm.LOWER],
                     upper=band[rfm.UPPER],
                     method=band[rfm.METHOD],
-                    rule=says.band_rule(
-                        metric,
-                        value,
-                        int(row[col]),
-                        band[rfm.LOWER],
-                        band[rfm.UPPER],
-                        band[rfm.METHOD],
-                        lang,
-                        config.currency,
-                    ),
                 )
             )
 
@@ -313,24 +306,10 @@ def explain_customer(
         recency_days=recency,
         scores=tuple(scores),
         segment=segment,
-        segment_rule=says.segment_rule(r, f, segment, lang),
-        action=segment_action(segment, lang) if segment else None,
         rung=placed[lad.RUNG],
-        ladder_rule=says.ladder_rule(
-            placed[lad.RUNG],
-            counted,
-            bool(placed[lad.INACTIVE]),
-            tier,
-            placed[lad.LATEST_SCORE],
-            returning_min_orders=config.ladder.returning_min_orders,
-            loyal_min_orders=config.ladder.loyal_min_orders,
-            ambassador_min_score=config.ladder.ambassador_min_score,
-            lang=lang,
-        ),
         latest_score=placed[lad.LATEST_SCORE],
         tier=tier,
         usual_gap_days=usual_gap,
-        activity_rule=says.activity_rule(recency, usual_gap, tier, lang),
         recent_orders=tuple(
             OrderRow(
                 order_id=str(oid),
@@ -346,4 +325,8 @@ def explain_customer(
             .select(s.ORDER_ID, s.ORDER_DATE, NET_AMOUNT, ORDER_STATUS, COUNTED)
             .iter_rows()
         ),
+        inactive=bool(placed[lad.INACTIVE]),
+        returning_min_orders=config.ladder.returning_min_orders,
+        loyal_min_orders=config.ladder.loyal_min_orders,
+        ambassador_min_score=config.ladder.ambassador_min_score,
     )

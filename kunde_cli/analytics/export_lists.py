@@ -36,12 +36,6 @@ from kunde_cli import schema as s
 from kunde_cli.analytics import ladder as lad
 from kunde_cli.analytics import nps as nps_mod
 from kunde_cli.analytics import rfm
-from kunde_cli.analytics.actions import (
-    RUNG_NAMES,
-    SEGMENT_NAMES,
-    rung_next_step_expr,
-    segment_action_expr,
-)
 from kunde_cli.analytics.orders import (
     LAST_ORDER,
     RECENCY,
@@ -51,8 +45,14 @@ from kunde_cli.analytics.orders import (
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
 from kunde_cli.identity import normalise_email_expr
-from kunde_cli.words.actions import NPS_GROUP_NAMES, TIER_NAMES
-from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.actions import (
+    NPS_GROUP_NAMES,
+    RUNG_NAMES,
+    SEGMENT_NAMES,
+    TIER_NAMES,
+    action_key_expr,
+)
+from kunde_cli.words.said import said
 
 #: Columns of :func:`customer_overview` (besides the canonical contact columns).
 SEGMENT = rfm.SEGMENT
@@ -173,7 +173,8 @@ def parse_choices(
         if key is None:
             shown = ", ".join(k.replace("_", "-") for k in allowed)
             raise ConfigError(
-                f"{option}: unknown value '{part.strip()}'", hint=f"choose from {shown}"
+                said("export_unknown_value", option=option, value=part.strip()),
+                hint=said("export_unknown_value_hint", choices=shown),
             )
         if key not in chosen:
             chosen.append(key)
@@ -267,7 +268,6 @@ def customer_overview(
     survey: pl.LazyFrame | None = None,
     tiers: pl.LazyFrame | None = None,
     config: Config | None = None,
-    lang: str = DEFAULT_LANG,
     segments: pl.LazyFrame | None = None,
     rungs: pl.LazyFrame | None = None,
     answers_as_of: date | datetime | None = None,
@@ -282,8 +282,9 @@ def customer_overview(
     counted order) with its ``r_score``/``f_score``/``m_score``, ``rung``, ``tier`` (null when ``tiers`` is None), ``last_order``
     (date of the last counted order), ``recency_days``, ``orders`` (counted),
     ``value`` (net revenue, DKK incl. VAT), ``latest_score``/``last_answer``/
-    ``comment`` (latest NPS answer) and ``action``: the segment's suggested action, or
-    for people without a segment the step up the ladder. ``segments`` and ``rungs``
+    ``comment`` (latest NPS answer) and ``action``: the key of the segment's suggested
+    action (``segment_at_risk``), or for people without a segment of the step up the
+    ladder (``rung_potential``); :func:`kunde_cli.words.actions.word_actions` words it. ``segments`` and ``rungs``
     may be passed when already computed (:func:`kunde_cli.analytics.rfm.rfm_segments`,
     :func:`kunde_cli.analytics.ladder.ladder_rungs`). Sorted by value, highest first,
     then customer id.
@@ -318,8 +319,8 @@ def customer_overview(
     answers = latest_answers(survey, lines, as_of=answers_day).drop(LATEST_SCORE)
     action = (
         pl.when(pl.col(SEGMENT).is_not_null())
-        .then(segment_action_expr(SEGMENT, lang))
-        .otherwise(rung_next_step_expr(RUNG, lang))
+        .then(action_key_expr("segment", SEGMENT))
+        .otherwise(action_key_expr("rung", RUNG))
     )
     return (
         rungs.select(
@@ -500,15 +501,13 @@ def _last_name() -> pl.Expr:
 
 def _tags() -> pl.Expr:
     # Tags travel as plain keys (at_risk, first_time, inactive) so an automation in the
-    # mailing tool can match on them whatever language the report was made in.
+    # mailing tool can match on them whether the report was made in Danish or English.
     return pl.concat_str(
         [pl.col(SEGMENT), pl.col(RUNG), pl.col(TIER)], separator=",", ignore_nulls=True
     )
 
 
-def shape_list(
-    frame: pl.DataFrame, shape: str = "generic", *, lang: str = DEFAULT_LANG
-) -> pl.DataFrame:
+def shape_list(frame: pl.DataFrame, shape: str = "generic") -> pl.DataFrame:
     """The columns of a mailing list in ``shape``.
 
     * ``generic`` — :data:`GENERIC_COLUMNS` (``email, name, segment, rung, tier,
@@ -521,8 +520,9 @@ def shape_list(
       ``kunde_last_order``, ``kunde_value``, ``kunde_action``.
 
     Names are split at the first space (first name, rest as last name). Segment, rung,
-    tier and tags stay keys in every language (a mailing tool's automation matches on
-    them); ``lang`` is accepted for callers and has no effect on the columns.
+    tier and tags stay keys in Danish and English runs alike (a mailing tool's
+    automation matches on them); the action is whatever ``frame`` holds (worded by the
+    caller).
 
     Examples
     --------
@@ -534,7 +534,7 @@ def shape_list(
     ('Anna', 'Marie Hansen', 'at_risk,returning')
     """
     if shape not in SHAPES:
-        raise ConfigError(f"--shape must be one of {', '.join(SHAPES)}, not '{shape}'")
+        raise ConfigError(said("export_bad_shape", shapes=", ".join(SHAPES), shape=shape))
     if shape == "generic":
         return frame.select(GENERIC_COLUMNS)
     if shape == "mailchimp":

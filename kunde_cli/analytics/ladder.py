@@ -25,7 +25,6 @@ from datetime import date, datetime
 import polars as pl
 
 from kunde_cli import schema as s
-from kunde_cli.analytics.actions import rung_next_step_expr
 from kunde_cli.analytics.nps import answers_up_to
 from kunde_cli.analytics.orders import (
     FREQUENCY,
@@ -37,7 +36,8 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import LadderConfig
 from kunde_cli.errors import ConfigError
-from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.actions import action_key_expr
+from kunde_cli.words.said import said
 
 #: ladder_rungs columns.
 ORDERS = "orders"
@@ -85,14 +85,17 @@ def check_config(config: LadderConfig) -> None:
     """Raise ConfigError when the ladder thresholds in kunde.toml contradict each other."""
     if not 2 <= config.returning_min_orders <= config.loyal_min_orders:
         raise ConfigError(
-            "[ladder] needs 2 ≤ returning_min_orders ≤ loyal_min_orders, not "
-            f"{config.returning_min_orders} and {config.loyal_min_orders}",
-            hint="the defaults are returning_min_orders = 2 and loyal_min_orders = 4",
+            said(
+                "ladder_bad_orders",
+                returning=config.returning_min_orders,
+                loyal=config.loyal_min_orders,
+            ),
+            hint=said("ladder_bad_orders_hint"),
         )
     if not 0 <= config.ambassador_min_score <= 10:
         raise ConfigError(
-            f"[ladder] ambassador_min_score must be 0–10, not {config.ambassador_min_score}",
-            hint="the default is 9 (NPS promoters answer 9 or 10)",
+            said("ladder_bad_score", score=config.ambassador_min_score),
+            hint=said("ladder_bad_score_hint"),
         )
 
 
@@ -128,10 +131,7 @@ def with_person(frame: pl.LazyFrame, lines: Basis) -> pl.LazyFrame:
         else:
             person = pl.coalesce(person, pl.col("_email"))
     elif s.CUSTOMER_ID not in names:
-        raise ConfigError(
-            "survey answers and contact lists need a customer_id or an email column",
-            hint="map the column with --map customer_id=Kundenr or --map email=E-mail",
-        )
+        raise ConfigError(said("ladder_no_person"), hint=said("ladder_no_person_hint"))
     return frame.with_columns(person.cast(pl.String).alias(s.CUSTOMER_ID))
 
 
@@ -271,19 +271,20 @@ def rung_rank_expr(column: str = RUNG) -> pl.Expr:
     return pl.col(column).replace_strict(order, default=-1, return_dtype=pl.Int64)
 
 
-def ladder_summary(rungs: pl.LazyFrame, *, lang: str = DEFAULT_LANG) -> pl.LazyFrame:
+def ladder_summary(rungs: pl.LazyFrame) -> pl.LazyFrame:
     """One row per rung, bottom (potential) to top (ambassador).
 
     Columns: ``rung``, ``customers``, ``share_customers`` (0..1 of all known people),
     ``revenue`` (DKK), ``share_revenue`` (0..1; null when total revenue is 0),
-    ``inactive`` (how many on the rung are inactive) and ``next_step`` (what moves a
-    person one rung up, in ``lang``). All five rungs are always listed.
+    ``inactive`` (how many on the rung are inactive) and ``next_step`` (the key of
+    what moves a person one rung up, ``rung_<rung>``; the words are
+    :func:`kunde_cli.words.actions.word_actions`'). All five rungs are always listed.
 
     Examples
     --------
     >>> rungs = pl.LazyFrame({"customer_id": ["a", "b", "c"], "rung": ["first_time", "loyal", "loyal"],
     ...     "revenue": [100.0, 500.0, 400.0], "inactive": [False, False, False]})
-    >>> ladder_summary(rungs, lang="en").select("rung", "customers", "share_revenue").collect().rows()
+    >>> ladder_summary(rungs).select("rung", "customers", "share_revenue").collect().rows()
     [('potential', 0, 0.0), ('first_time', 1, 0.1), ('returning', 0, 0.0), ('loyal', 2, 0.9), ('ambassador', 0, 0.0)]
     """
     per_rung = rungs.group_by(RUNG).agg(
@@ -306,7 +307,7 @@ def ladder_summary(rungs: pl.LazyFrame, *, lang: str = DEFAULT_LANG) -> pl.LazyF
             .then(pl.col(CUSTOMERS) / total_customers)
             .alias(SHARE_CUSTOMERS),
             pl.when(total_revenue != 0).then(pl.col(REVENUE) / total_revenue).alias(SHARE_REVENUE),
-            rung_next_step_expr(RUNG, lang).alias(NEXT_STEP),
+            action_key_expr("rung", RUNG).alias(NEXT_STEP),
         )
         .select(RUNG, CUSTOMERS, SHARE_CUSTOMERS, REVENUE, SHARE_REVENUE, INACTIVE, NEXT_STEP)
     )
@@ -347,8 +348,8 @@ def ladder_moves(
     day, before = _day(as_of), _day(compare)
     if before >= day:
         raise ConfigError(
-            f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
-            hint="give an earlier --compare date (or a later --as-of)",
+            said("compare_not_before", compare=before.isoformat(), as_of=day.isoformat()),
+            hint=said("compare_not_before_hint"),
         )
     then = ladder_rungs(
         lines, as_of=before, survey=survey, contacts=contacts, tiers=compare_tiers, config=config

@@ -5,11 +5,10 @@ the loyalty ladder, …) with the numbers the loyalty guides tell owners to coll
 size, revenue share, order value and rhythm, what they buy, where they live, how they
 shop and — when there are survey answers — how willing they are to recommend.
 
-:func:`persona_cards` turns one profile row into a short card in Danish or English.
-Every sentence is filled from a number in the profile; a sentence whose number is
-missing is left out, so a card never claims more than the data shows.
-:func:`persona_facts` decides which sentences the numbers support (keys and values);
-the words and number formats are :mod:`kunde_cli.words.personas`'.
+:func:`persona_facts` decides which sentences a profile row's numbers support (keys
+and values): a sentence whose number is missing is left out, so a card never claims
+more than the data shows. :func:`kunde_cli.words.personas.persona_cards` words them
+as short cards in Danish or English (its number formats too).
 """
 
 from __future__ import annotations
@@ -34,8 +33,7 @@ from kunde_cli.analytics.orders import (
     basis_at,
     lines_of,
 )
-from kunde_cli.words.lang import DEFAULT_LANG
-from kunde_cli.words.personas import PersonaCard, PersonaFacts, Said, persona_card
+from kunde_cli.words.personas import PersonaFacts, Said
 
 #: Default name of the grouping column in ``groups`` and in the result.
 GROUP = "group"
@@ -505,39 +503,3 @@ def persona_facts(profiles: pl.DataFrame | pl.LazyFrame, *, by: str = GROUP) -> 
     frame = profiles.collect() if isinstance(profiles, pl.LazyFrame) else profiles
     # One card per group: a handful of rows of text, not data processing.
     return [_facts(row, by) for row in frame.iter_rows(named=True)]
-
-
-def persona_cards(
-    profiles: pl.DataFrame | pl.LazyFrame,
-    lang: str = DEFAULT_LANG,
-    *,
-    by: str = GROUP,
-    currency: str = "kr.",
-) -> list[PersonaCard]:
-    """One persona card per profile row of :func:`segment_profiles`, in ``lang`` (da/en).
-
-    The name comes from the group key (a known segment or rung, else "Gruppen X");
-    *who* from size, revenue share, top cities (or postcodes), countries when more
-    than one, and NPS when answers exist; *buys* from AOV, top products and
-    categories; *how often* from orders per customer, the median gap between orders,
-    median recency and channels; *what to do* from rules on those same numbers
-    (overdue against their usual gap → win back; mostly one order → second-order
-    follow-up; revenue share well above customer share → reward; NPS below 0 or
-    from 50 → act on it). A sentence whose number is missing is left out.
-
-    Examples
-    --------
-    >>> profile = pl.DataFrame({"group": ["champion"], "customers": [2],
-    ...     "share_customers": [0.2], "revenue": [600.0], "share_revenue": [0.6],
-    ...     "orders": [8], "orders_per_customer": [4.0], "aov": [75.0],
-    ...     "median_days_between_orders": [30.0], "median_recency_days": [10.0],
-    ...     "top_products": ["Kaffe (80 %)"], "top_categories": [None], "top_cities": [None],
-    ...     "top_postcodes": [None], "top_countries": [None], "top_channels": [None],
-    ...     "nps": [None], "nps_responses": [0]})
-    >>> card = persona_cards(profile, "en")[0]
-    >>> card.name
-    'The devoted regulars'
-    >>> print(card.buys)
-    Average order DKK 75.00. Buy most (share of the group's revenue): Kaffe (80 %).
-    """
-    return [persona_card(f, lang, currency) for f in persona_facts(profiles, by=by)]

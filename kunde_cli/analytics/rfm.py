@@ -32,7 +32,6 @@ from datetime import date, datetime
 import polars as pl
 
 from kunde_cli import schema as s
-from kunde_cli.analytics.actions import segment_action_expr
 from kunde_cli.analytics.orders import (
     AOV,
     FIRST_ORDER,
@@ -45,7 +44,8 @@ from kunde_cli.analytics.orders import (
 )
 from kunde_cli.config import RfmConfig
 from kunde_cli.errors import ConfigError
-from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.actions import action_key_expr
+from kunde_cli.words.said import said
 
 R_SCORE = "r_score"
 F_SCORE = "f_score"
@@ -115,14 +115,10 @@ def check_config(config: RfmConfig) -> None:
         or any(b >= c for b, c in itertools.pairwise(whole))
     ):
         raise ConfigError(
-            f"[rfm] frequency_breaks must be five increasing whole numbers from 1, not {list(breaks)}",
-            hint="the default is frequency_breaks = [1, 2, 3, 4, 6] (1, 2, 3, 4–5, 6+ orders)",
+            said("rfm_bad_breaks", breaks=list(breaks)), hint=said("rfm_bad_breaks_hint")
         )
     if sorted(config.grid) != [1, 2, 3, 4, 5] or any(len(row) != 5 for row in config.grid.values()):
-        raise ConfigError(
-            "[rfm.grid] must give five segment names (F1..F5) for each of R1..R5",
-            hint='e.g. R5 = ["new", "potential_loyalist", "potential_loyalist", "champion", "champion"]',
-        )
+        raise ConfigError(said("rfm_bad_grid"), hint=said("rfm_bad_grid_hint"))
 
 
 def describe_breaks(breaks: tuple[int, ...] | list[int]) -> str:
@@ -271,15 +267,14 @@ def grid_segments(config: RfmConfig | None = None) -> list[str]:
     return known + sorted(names - set(SEGMENT_ORDER))
 
 
-def segment_summary(
-    segmented: pl.LazyFrame, *, config: RfmConfig | None = None, lang: str = DEFAULT_LANG
-) -> pl.LazyFrame:
+def segment_summary(segmented: pl.LazyFrame, *, config: RfmConfig | None = None) -> pl.LazyFrame:
     """One row per segment of the grid, best first, with its suggested action.
 
     Columns: ``segment``, ``customers``, ``share_customers`` (0..1), ``revenue`` (sum of
     monetary, DKK), ``share_revenue`` (0..1 of the scored customers' revenue; null when
     that is 0), ``avg_recency_days``, ``avg_frequency``, ``avg_monetary``, ``action``
-    (plain words in ``lang``). Every segment of the grid is listed, empty ones with 0
+    (the suggested action's key, ``segment_<segment>``; the words are
+    :func:`kunde_cli.words.actions.word_actions`'). Every segment of the grid is listed, empty ones with 0
     customers and null averages, so the table has the same rows every month. Segment
     revenues add up to the total revenue of the scored customers.
 
@@ -289,9 +284,9 @@ def segment_summary(
     ...     "customer_id": ["a", "b", "c"], "segment": ["lost", "champion", "champion"],
     ...     "recency_days": [300, 5, 15], "frequency": [1, 6, 4],
     ...     "monetary": [100.0, 600.0, 300.0]})
-    >>> out = segment_summary(segmented, lang="en").filter(pl.col("customers") > 0).collect()
-    >>> out.select("segment", "customers", "revenue", "share_revenue").rows()
-    [('champion', 2, 900.0, 0.9), ('lost', 1, 100.0, 0.1)]
+    >>> out = segment_summary(segmented).filter(pl.col("customers") > 0).collect()
+    >>> out.select("segment", "customers", "revenue", "share_revenue", "action").rows()
+    [('champion', 2, 900.0, 0.9, 'segment_champion'), ('lost', 1, 100.0, 0.1, 'segment_lost')]
     """
     config = config or RfmConfig()
     names = pl.LazyFrame({SEGMENT: grid_segments(config)})
@@ -318,7 +313,7 @@ def segment_summary(
             .then(pl.col(CUSTOMERS) / total_customers)
             .alias(SHARE_CUSTOMERS),
             pl.when(total_revenue != 0).then(pl.col(REVENUE) / total_revenue).alias(SHARE_REVENUE),
-            segment_action_expr(SEGMENT, lang).alias(ACTION),
+            action_key_expr("segment", SEGMENT).alias(ACTION),
         )
         .sort(segment_rank_expr(), SEGMENT)
         .select(
@@ -462,8 +457,8 @@ def _moves(
     day, before = _day(as_of), _day(compare)
     if before >= day:
         raise ConfigError(
-            f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
-            hint="give an earlier --compare date (or a later --as-of)",
+            said("compare_not_before", compare=before.isoformat(), as_of=day.isoformat()),
+            hint=said("compare_not_before_hint"),
         )
     then = _segments_at(lines, before, config).rename({SEGMENT: FROM_SEGMENT})
     now = (

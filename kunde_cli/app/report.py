@@ -29,6 +29,10 @@ from kunde_cli import schema as s
 from kunde_cli.analytics.orders import Basis, Overview, order_overview
 from kunde_cli.config import Config
 from kunde_cli.errors import ModelError
+from kunde_cli.words.actions import word_actions
+from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.personas import persona_cards
+from kunde_cli.words.said import said
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.clv.predict import FitStore
@@ -516,14 +520,14 @@ def build_report(
         as_of = loaded.as_of if as_of is None else as_of
     if as_of is None:
         raise TypeError("build_report needs as_of with order lines (or a loaded basis)")
-    lang = lang or "da"
+    lang = lang or DEFAULT_LANG
     config = config or Config()
     day = _day(as_of)
     before = _day(compare) if compare is not None else default_compare(day)
     if before >= day:
         raise ConfigError(
-            f"--compare {before.isoformat()} must be before the as-of date {day.isoformat()}",
-            hint="give an earlier --compare date (or a later --as-of)",
+            said("compare_not_before", compare=before.isoformat(), as_of=day.isoformat()),
+            hint=said("compare_not_before_hint"),
         )
     picked = nps_date if nps_date is not None else nps_as_of(day, survey, given=day)
     answers_day = picked.day or day
@@ -541,7 +545,9 @@ def build_report(
     segmented = rfm.rfm_segments(
         rfm.rfm_scores(lines, as_of=day, config=config.rfm), config=config.rfm
     ).collect()
-    segments = rfm.segment_summary(segmented.lazy(), config=config.rfm, lang=lang).collect()
+    segments = word_actions(
+        rfm.segment_summary(segmented.lazy(), config=config.rfm).collect(), lang
+    )
     migration = rfm.segment_migration(
         lines, as_of=day, compare=before, config=config.rfm, segments=segmented.lazy()
     ).collect()
@@ -557,9 +563,12 @@ def build_report(
         # predict_clv fits BG/NBD, whose P(alive) of one-order customers is always 1.
         tiers = churn.with_model(tiers, predictions, blank_one_order=True).collect()
     tier_table = churn.tier_summary(tiers).collect()
-    listed = churn.reactivation_list(
-        tiers, lines, segments=segmented.select(s.CUSTOMER_ID, rfm.SEGMENT), lang=lang
-    ).collect()
+    listed = word_actions(
+        churn.reactivation_list(
+            tiers, lines, segments=segmented.select(s.CUSTOMER_ID, rfm.SEGMENT)
+        ).collect(),
+        lang,
+    )
     candidates_total = listed.height
     candidates = listed.head(top)
 
@@ -574,7 +583,7 @@ def build_report(
         config=config.ladder,
         answers_as_of=answers_day,
     ).collect()
-    ladder_table = ladder.ladder_summary(rungs.lazy(), lang=lang).collect()
+    ladder_table = word_actions(ladder.ladder_summary(rungs.lazy()).collect(), lang)
     flow = ladder.ladder_flow(
         lines,
         as_of=day,
@@ -621,7 +630,9 @@ def build_report(
         # Anonymised: no group, town or postcode of fewer than five customers.
         min_customers=profiles.MIN_GROUP_SIZE if anonymise else None,
     ).collect()
-    personas = profiles.persona_cards(profile_table, lang, by=rfm.SEGMENT, currency=config.currency)
+    personas = persona_cards(
+        profiles.persona_facts(profile_table, by=rfm.SEGMENT), lang, config.currency
+    )
 
     step("customers")
     overview = exl.customer_overview(
@@ -630,11 +641,11 @@ def build_report(
         survey=survey,
         tiers=tier_pairs,
         config=config,
-        lang=lang,
         segments=segmented.lazy(),
         rungs=rungs.lazy(),
         answers_as_of=answers_day,
     ).collect()
+    overview = word_actions(overview, lang)
     if predictions is not None:
         from kunde_cli.analytics.clv import P_ALIVE, PREDICTED_CLV
 
@@ -768,25 +779,26 @@ def customer_table(
     as_of: date | datetime,
     survey: pl.LazyFrame | None = None,
     config: Config | None = None,
-    lang: str = "da",
+    lang: str = DEFAULT_LANG,
     answers_as_of: date | datetime | None = None,
 ) -> pl.DataFrame:
     """Every known person with segment, rung, churn tier, value and latest NPS answer:
     :func:`kunde_cli.analytics.export_lists.customer_overview` with the churn tiers
-    at ``as_of`` (what ``kunde export`` filters). Answers count up to
-    ``answers_as_of`` (default ``as_of``; :func:`kunde_cli.analytics.nps.nps_as_of`)."""
+    at ``as_of`` (what ``kunde export`` filters), the suggested action in ``lang``.
+    Answers count up to ``answers_as_of`` (default ``as_of``;
+    :func:`kunde_cli.analytics.nps.nps_as_of`)."""
     from kunde_cli.analytics import churn
     from kunde_cli.analytics import export_lists as exl
 
     config = config or Config()
     day = _day(as_of)
     tiers = _tiers(lines, day, config).select(s.CUSTOMER_ID, churn.TIER).lazy()
-    return exl.customer_overview(
+    overview = exl.customer_overview(
         lines,
         as_of=day,
         survey=survey,
         tiers=tiers,
         config=config,
-        lang=lang,
         answers_as_of=answers_as_of,
     ).collect()
+    return word_actions(overview, lang)

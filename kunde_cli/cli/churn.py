@@ -120,14 +120,14 @@ def _table(
     from kunde_cli.analytics import churn
     from kunde_cli.cli.common import day_text
     from kunde_cli.render.i18n import label
+    from kunde_cli.words.actions import word_actions
 
     lg, cfg = loaded.lang, loaded.config
     when = day_text(loaded.as_of, lg)
     if wanted is not None:
         segments = _segments(loaded.orders, loaded.as_of, cfg)
-        frame = churn.reactivation_list(
-            tiers, loaded.orders, wanted=wanted, segments=segments, lang=lg
-        ).collect()
+        listed = churn.reactivation_list(tiers, loaded.orders, wanted=wanted, segments=segments)
+        frame = word_actions(listed.collect(), lg)
         names = ", ".join(label(f"tier_{t}", lg).lower() for t in wanted)
         return frame, label("churn_list_title", lg).format(tiers=names, as_of=when)
     frame = churn.tier_summary(tiers).collect()

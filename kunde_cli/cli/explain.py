@@ -21,19 +21,18 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-def explanation_row(expl: CustomerExplanation) -> dict[str, Any]:
-    """The explanation as one flat row (csv, parquet, xlsx)."""
+def explanation_row(shown: dict[str, Any]) -> dict[str, Any]:
+    """The worded explanation (:func:`~kunde_cli.words.explain.worded_explanation`) as one
+    flat row (csv, parquet, xlsx)."""
     row: dict[str, Any] = {
-        key: value
-        for key, value in expl.to_dict().items()
-        if key not in ("scores", "recent_orders")
+        key: value for key, value in shown.items() if key not in ("scores", "recent_orders")
     }
-    for band in expl.scores:
-        letter = {"recency_days": "r", "frequency": "f", "monetary": "m"}[band.metric]
-        row[f"{letter}_score"] = band.score
-        row[f"{letter}_lower"] = band.lower
-        row[f"{letter}_upper"] = band.upper
-        row[f"{letter}_rule"] = band.rule
+    for band in shown["scores"]:
+        letter = {"recency_days": "r", "frequency": "f", "monetary": "m"}[band["metric"]]
+        row[f"{letter}_score"] = band["score"]
+        row[f"{letter}_lower"] = band["lower"]
+        row[f"{letter}_upper"] = band["upper"]
+        row[f"{letter}_rule"] = band["rule"]
     return row
 
 
@@ -43,75 +42,71 @@ def explanation_panel(expl: CustomerExplanation, lang: str, currency: str) -> Re
     from rich.text import Text
 
     from kunde_cli.render.safety import safe_rich_text
+    from kunde_cli.words import say
+    from kunde_cli.words.explain import worded_explanation
 
+    shown = worded_explanation(expl.to_dict(), lang, currency)
     text = Text()
     _append_facts(text, expl, lang, currency)
-    _append_rules(text, expl, lang)
+    _append_rules(text, expl, shown, lang)
     _append_recent_orders(text, expl, lang, currency)
-    da = lang == "da"
-    when = _day(expl.as_of, lang)
-    title = f"Hvorfor – pr. {when}" if da else f"Why – as of {when}"
+    title = say("explain_title", lang, when=_day(expl.as_of, lang))
     return Panel(safe_rich_text(text), title=title, expand=False)
 
 
 def _day(value: date | None, lang: str) -> str:
     """A date as the panel shows it (– when there is none)."""
-    if value is None:
-        return "–"
-    return value.strftime("%d-%m-%Y") if lang == "da" else value.isoformat()
+    from kunde_cli.words import format_date
+
+    return format_date(value, lang) if value is not None else "–"
 
 
 def _append_facts(text: Text, expl: CustomerExplanation, lang: str, currency: str) -> None:
     """Who the customer is, and their orders, spend, first and last order."""
-    from kunde_cli.render.numbers import format_money
+    from kunde_cli.words import format_money, say
 
     who = " ".join(v for v in (expl.name, f"<{expl.email}>" if expl.email else None) if v)
     text.append(f"{expl.customer_id}  {who}\n", style="bold")
-    first, last = _day(expl.first_order, lang), _day(expl.last_order, lang)
-    if lang == "da":
-        text.append(
-            f"{expl.orders} talte ordrer ({expl.orders_not_counted} annulleret/refunderet/kreditnota), "
-            f"købt for {format_money(expl.revenue, lang, currency)}; "
-            f"første {first}, seneste {last}\n"
-        )
-    else:
-        text.append(
-            f"{expl.orders} counted orders ({expl.orders_not_counted} cancelled/refunded/credit notes), "
-            f"spent {format_money(expl.revenue, lang, currency)}; "
-            f"first {first}, last {last}\n"
-        )
+    facts = say(
+        "explain_facts",
+        lang,
+        orders=expl.orders,
+        not_counted=expl.orders_not_counted,
+        spent=format_money(expl.revenue, lang, currency),
+        first=_day(expl.first_order, lang),
+        last=_day(expl.last_order, lang),
+    )
+    text.append(f"{facts}\n")
     text.append("\n")
 
 
-def _append_rules(text: Text, expl: CustomerExplanation, lang: str) -> None:
+def _append_rules(text: Text, expl: CustomerExplanation, shown: dict[str, Any], lang: str) -> None:
     """One line per rule: the scores, the segment (and its action), the rung, activity."""
-    from kunde_cli.render.i18n import label
+    from kunde_cli.words import label
 
-    da = lang == "da"
-    for band in expl.scores:
-        text.append(f"  {band.rule}\n")
+    for band in shown["scores"]:
+        text.append(f"  {band['rule']}\n")
     seg_label = label(expl.segment, lang) if expl.segment else "–"
-    text.append("\nSegment: ", style="bold")
-    text.append(f"{seg_label}\n  {expl.segment_rule}\n")
-    if expl.action:
-        text.append(f"  {'Forslag' if da else 'Suggested action'}: {expl.action}\n")
-    text.append(f"\n{'Trin' if da else 'Rung'}: ", style="bold")
-    text.append(f"{label(expl.rung, lang)}\n  {expl.ladder_rule}\n")
-    if expl.activity_rule:
-        text.append(f"\n{'Aktivitet' if da else 'Activity'}: ", style="bold")
-        text.append(f"{expl.activity_rule}\n")
+    text.append(f"\n{label('segment', lang)}: ", style="bold")
+    text.append(f"{seg_label}\n  {shown['segment_rule']}\n")
+    if shown["action"]:
+        text.append(f"  {label('action', lang)}: {shown['action']}\n")
+    text.append(f"\n{label('rung', lang)}: ", style="bold")
+    text.append(f"{label(expl.rung, lang)}\n  {shown['ladder_rule']}\n")
+    if shown["activity_rule"]:
+        text.append(f"\n{label('explain_activity', lang)}: ", style="bold")
+        text.append(f"{shown['activity_rule']}\n")
 
 
 def _append_recent_orders(text: Text, expl: CustomerExplanation, lang: str, currency: str) -> None:
     """The latest orders, those that do not count marked."""
-    from kunde_cli.render.numbers import format_money
+    from kunde_cli.words import format_money, label
 
     if not expl.recent_orders:
         return
-    da = lang == "da"
-    text.append(f"\n{'Seneste ordrer' if da else 'Latest orders'}:\n", style="bold")
+    text.append(f"\n{label('explain_latest_orders', lang)}:\n", style="bold")
     for order in expl.recent_orders:
-        mark = "" if order.counted else (" (tæller ikke)" if da else " (not counted)")
+        mark = "" if order.counted else f" {label('explain_not_counted', lang)}"
         text.append(
             f"  {_day(order.order_date, lang)}  {order.order_id}  "
             f"{format_money(order.net_amount, lang, currency)}  {order.status or ''}{mark}\n"
@@ -139,6 +134,7 @@ def explain_command(
     from kunde_cli.analytics.explain import explain_customer
     from kunde_cli.cli import common
     from kunde_cli.render.formats import OutputFormat
+    from kunde_cli.words.explain import worded_explanation
 
     loaded = common.load_source(data)
     cfg, lg = loaded.config, loaded.lang
@@ -149,24 +145,25 @@ def explain_command(
         config=cfg,
         survey=loaded.survey,
         tiers=common.churn_tier_frame(loaded.orders, loaded.as_of, cfg),
-        lang=lg,
     )
     chosen = out.format
     if chosen is OutputFormat.table:
         _write(explanation_panel(expl, lg, cfg.currency), out.output)
-    elif chosen is OutputFormat.json:
-        _write(_json_text(expl), out.output)
+        return
+    shown = worded_explanation(expl.to_dict(), lg, cfg.currency)
+    if chosen is OutputFormat.json:
+        _write(_json_text(shown), out.output)
     else:
-        common.emit(pl.DataFrame([explanation_row(expl)]), out, loaded)
+        common.emit(pl.DataFrame([explanation_row(shown)]), out, loaded)
 
 
-def _json_text(expl: CustomerExplanation) -> bytes:
-    """The full explanation (nested) as JSON, numbers rounded as in every file."""
+def _json_text(shown: dict[str, Any]) -> bytes:
+    """The full worded explanation (nested) as JSON, numbers rounded as in every file."""
     import json
 
     from kunde_cli.render.formats import rounded_json
 
-    payload = rounded_json(expl.to_dict())
+    payload = rounded_json(shown)
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -153,7 +153,7 @@ def export_command(
         key = resolve_salt(salt)
         frame = exl.pseudonymise(frame, salt=key)
         call_list = exl.pseudonymise(call_list, salt=key)
-    shaped = exl.shape_list(frame, shape.value, lang=loaded.lang)
+    shaped = exl.shape_list(frame, shape.value)
     _say_left_out(result, shaped.height, call_list.height, calls, loaded.lang)
     if calls is not None:
         common.emit(call_list, replace(out, fmt=None, output=calls), loaded)
@@ -166,38 +166,16 @@ def _say_left_out(
     """On stderr: how many are on the list, and who was left out and why."""
     from kunde_cli.analytics import export_lists as exl
     from kunde_cli.render.terminal import note
+    from kunde_cli.words import say
 
-    da = lang == "da"
-    note(
-        f"{listed} af {result.matched} udvalgte kunder kommer på listen."
-        if da
-        else f"{listed} of {result.matched} selected customers are on the list."
-    )
+    note(say("export_listed", lang, listed=listed, matched=result.matched))
     if result.missing_email:
-        note(
-            f"{result.missing_email} uden e-mailadresse er udeladt."
-            if da
-            else f"{result.missing_email} without an e-mail address left out."
-        )
+        note(say("export_no_email", lang, n=result.missing_email))
     if result.consent_checked and result.no_consent:
-        note(
-            f"{result.no_consent} uden samtykke til markedsføring er udeladt "
-            "(--ignore-consent tager dem med)."
-            if da
-            else f"{result.no_consent} without marketing consent left out "
-            "(--ignore-consent includes them)."
-        )
+        note(say("export_no_consent", lang, n=result.no_consent))
     if to_call:
         days = exl.RECENT_DETRACTOR_DAYS
-        where = (
-            (f" — se {calls}" if da else f" — see {calls}")
-            if calls
-            else (" (--calls FIL skriver listen)" if da else " (--calls FILE writes the list)")
-        )
-        note(
-            f"{to_call} kritikere har svaret inden for {days} dage og er udeladt: "
-            f"ring til dem personligt i stedet{where}."
-            if da
-            else f"{to_call} detractors answered within {days} days and are left "
-            f"out: call them personally instead{where}."
-        )
+        if calls:
+            note(say("export_detractors_written", lang, n=to_call, days=days, path=calls))
+        else:
+            note(say("export_detractors", lang, n=to_call, days=days))

@@ -9,7 +9,7 @@ import typer
 
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
-from kunde_cli.words import label_values
+from kunde_cli.words import label_values, say
 
 if TYPE_CHECKING:
     from datetime import date
@@ -80,16 +80,16 @@ def _rungs(loaded: Loaded, out: Destination, by: LadderBy, rungs: pl.LazyFrame) 
     """The ladder (or each person's rung) at the as-of date."""
     from kunde_cli.analytics import ladder as lad
     from kunde_cli.cli.common import day_text, emit
+    from kunde_cli.words.actions import word_actions
 
     lg = loaded.lang
-    da = lg == "da"
     when = day_text(loaded.as_of, lg)
     if by is LadderBy.customer:
         frame = rungs.collect()
-        title = f"Personer på stigen pr. {when}" if da else f"People on the ladder as of {when}"
+        title = say("ladder_people_title", lg, when=when)
     else:
-        frame = lad.ladder_summary(rungs, lang=lg).collect()
-        title = f"Loyalitetsstigen pr. {when}" if da else f"The loyalty ladder as of {when}"
+        frame = word_actions(lad.ladder_summary(rungs).collect(), lg)
+        title = say("ladder_title", lg, when=when)
         _what_it_means(frame, lg)
     if out.is_table:
         frame = label_values(frame, [lad.RUNG], lg)
@@ -139,13 +139,12 @@ def _flow_tables(flow: pl.DataFrame, lg: str, since: str, when: str) -> None:
     from kunde_cli.render.formats import OutputFormat
     from kunde_cli.render.i18n import label
 
-    da = lg == "da"
     table = Destination(fmt=OutputFormat.table)
     side = lad.ladder_side_by_side(flow.lazy()).collect()
     emit(
         label_values(side, [lad.RUNG], lg),
         table,
-        title=(f"Stigen {since} og {when}" if da else f"The ladder on {since} and {when}"),
+        title=say("ladder_side_title", lg, since=since, when=when),
         lang=lg,
     )
     matrix = lad.ladder_flow_matrix(flow.lazy()).collect()
@@ -154,11 +153,7 @@ def _flow_tables(flow: pl.DataFrame, lg: str, since: str, when: str) -> None:
     emit(
         matrix,
         table,
-        title=(
-            f"Fra trin {since} (rækker) til trin {when} (kolonner)"
-            if da
-            else f"From rung on {since} (rows) to rung on {when} (columns)"
-        ),
+        title=say("ladder_matrix_title", lg, since=since, when=when),
         lang=lg,
     )
 
@@ -169,22 +164,13 @@ def _note_movements(moves: pl.DataFrame, since: str, lang: str) -> None:
 
     counts = dict(moves.get_column(lad.MOVEMENT).value_counts().iter_rows())
     n = {m: int(counts.get(m, 0)) for m in lad.MOVEMENTS}
-    if lang == "da":
-        note(
-            f"Siden {since}: {n['up']} rykkede op, {n['same']} blev stående, {n['down']} faldt "
-            f"tilbage, {n['inactive']} blev inaktive og {n['new']} er nye."
-        )
-    else:
-        note(
-            f"Since {since}: {n['up']} moved up, {n['same']} stayed, {n['down']} fell back, "
-            f"{n['inactive']} went inactive and {n['new']} are new."
-        )
+    note(say("ladder_moved", lang, since=since, **n))
 
 
 def _what_it_means(summary: pl.DataFrame, lang: str) -> None:
     """Plain words on stderr: the biggest rung and its next step."""
-    from kunde_cli.analytics.actions import rung_name
     from kunde_cli.render.terminal import note
+    from kunde_cli.words.actions import rung_name
 
     rows = list(summary.iter_rows(named=True))
     if not rows or not any(r["customers"] for r in rows[:-1]):
@@ -192,11 +178,12 @@ def _what_it_means(summary: pl.DataFrame, lang: str) -> None:
     # The rung that holds the most people (below the top) is where a step up pays most.
     biggest = max(rows[:-1], key=lambda r: r["customers"])
     name = rung_name(biggest["rung"], lang)
-    if lang == "da":
-        note(
-            f"Flest står som {name} ({biggest['customers']}). Næste skridt: {biggest['next_step']}"
+    note(
+        say(
+            "ladder_biggest",
+            lang,
+            name=name,
+            customers=biggest["customers"],
+            step=biggest["next_step"],
         )
-    else:
-        note(
-            f"Most people are a {name} ({biggest['customers']}). Next step: {biggest['next_step']}"
-        )
+    )

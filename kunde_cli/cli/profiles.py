@@ -70,6 +70,7 @@ def profiles_command(
     from kunde_cli.cli import common
     from kunde_cli.render.i18n import label, nps_as_of_note
     from kunde_cli.render.terminal import note
+    from kunde_cli.words.personas import persona_cards
 
     loaded = common.load_source(data, read_once=True)
     lg, cfg = loaded.lang, loaded.config
@@ -93,7 +94,7 @@ def profiles_command(
     if not out.is_table:
         common.emit(frame, out, loaded, title=title)
         return
-    cards = prof.persona_cards(frame, lg, by=column, currency=cfg.currency)
+    cards = persona_cards(prof.persona_facts(frame, by=column), lg, cfg.currency)
     shown = label_values(frame.select(column, *_TERMINAL_COLUMNS), [column], lg)
     common.emit(shown, out, loaded, title=title)
     if out.output is None:

@@ -9,7 +9,7 @@ import typer
 
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
-from kunde_cli.words import label_values
+from kunde_cli.words import label_values, say
 
 if TYPE_CHECKING:
     from datetime import date
@@ -64,25 +64,20 @@ def _moves(loaded: Loaded, out: Destination, by: SegmentBy, before: date) -> Non
     from kunde_cli.render.terminal import note
 
     cfg, lg = loaded.config, loaded.lang
-    da = lg == "da"
     when, since = day_text(loaded.as_of, lg), day_text(before, lg)
     moves = rfm.customer_segment_moves(
         loaded.orders, as_of=loaded.as_of, compare=before, config=cfg.rfm
     ).collect()
     moved = int(moves.get_column(rfm.CHANGED).sum())
-    note(
-        f"{moved} af {moves.height} kunder har skiftet segment siden {since}."
-        if da
-        else f"{moved} of {moves.height} customers changed segment since {since}."
-    )
+    note(say("segment_moved", lg, moved=moved, customers=moves.height, since=since))
     if by is SegmentBy.customer:
         frame = moves
-        title = f"Segmentskift {since} → {when}" if da else f"Segment changes {since} → {when}"
+        title = say("segment_changes_title", lg, since=since, when=when)
     else:
         frame = rfm.segment_migration(
             loaded.orders, as_of=loaded.as_of, compare=before, config=cfg.rfm
         ).collect()
-        title = f"Segmentvandring {since} → {when}" if da else f"Segment migration {since} → {when}"
+        title = say("segment_migration_title", lg, since=since, when=when)
     if out.is_table:
         frame = label_values(frame, [rfm.FROM_SEGMENT, rfm.TO_SEGMENT], lg)
     emit(frame, out, loaded, title=title)
@@ -92,9 +87,9 @@ def _segments(loaded: Loaded, out: Destination, by: SegmentBy) -> None:
     """The segments (or each customer's) at the as-of date."""
     from kunde_cli.analytics import rfm
     from kunde_cli.cli.common import day_text, emit
+    from kunde_cli.words.actions import word_actions
 
     cfg, lg = loaded.config, loaded.lang
-    da = lg == "da"
     when = day_text(loaded.as_of, lg)
     scored = rfm.rfm_scores(loaded.orders, as_of=loaded.as_of, config=cfg.rfm).collect()
     segmented = rfm.rfm_segments(scored.lazy(), config=cfg.rfm)
@@ -105,10 +100,10 @@ def _segments(loaded: Loaded, out: Destination, by: SegmentBy) -> None:
         # The churn tier beside the segment: "champion but cooling" is worth a call.
         tiers = churn_tier_frame(loaded.orders, loaded.as_of, cfg)
         frame = segmented.join(tiers, on="customer_id", how="left", maintain_order="left").collect()
-        title = f"Kunder og segmenter pr. {when}" if da else f"Customers and segments as of {when}"
+        title = say("segment_customers_title", lg, when=when)
     else:
-        frame = rfm.segment_summary(segmented, config=cfg.rfm, lang=lg).collect()
-        title = f"Segmenter pr. {when}" if da else f"Segments as of {when}"
+        frame = word_actions(rfm.segment_summary(segmented, config=cfg.rfm).collect(), lg)
+        title = say("segment_title", lg, when=when)
         _what_it_means(frame, lg)
     if out.is_table:
         frame = label_values(frame, [rfm.SEGMENT], lg)
@@ -122,29 +117,14 @@ def _counted(scored: pl.DataFrame, loaded: Loaded, when: str) -> None:
     from kunde_cli.analytics import rfm
     from kunde_cli.render.terminal import note
 
-    da = loaded.lang == "da"
+    lg = loaded.lang
     if scored.height == 0:
-        note(
-            f"Ingen kunder med en talt ordre pr. {when}."
-            if da
-            else f"No customer has a counted order as of {when}."
-        )
+        note(say("segment_no_customers", lg, when=when))
         return
     fixed = rfm.frequency_uses_fixed_breaks(scored.lazy()).collect().item()
     breaks = rfm.describe_breaks(loaded.config.rfm.frequency_breaks)
-    rule = (
-        f"F bruger faste grænser ({breaks} ordrer), fordi mange kunder har købt lige mange gange."
-        if da
-        else f"F uses fixed breaks ({breaks} orders) because many customers bought the same number of times."
-    )
-    note(
-        (
-            f"{scored.height} kunder med mindst én ordre pr. {when}. "
-            if da
-            else f"{scored.height} customers with at least one order as of {when}. "
-        )
-        + (rule if fixed else "")
-    )
+    rule = say("segment_fixed_breaks", lg, breaks=breaks) if fixed else ""
+    note(f"{say('segment_scored', lg, customers=scored.height, when=when)} {rule}")
 
 
 def _what_it_means(summary: pl.DataFrame, lang: str) -> None:
@@ -157,19 +137,13 @@ def _what_it_means(summary: pl.DataFrame, lang: str) -> None:
     share_c = sum(r["share_customers"] or 0.0 for r in best)
     share_r = sum(r["share_revenue"] or 0.0 for r in best)
     risky = sum(rows[k]["customers"] for k in ("at_risk", "cant_lose") if k in rows)
-    if lang == "da":
-        text = (
-            f"Topkunder og loyale er {format_percent(share_c, lang)} af kunderne og står for "
-            f"{format_percent(share_r, lang)} af omsætningen."
-        )
-        if risky:
-            text += f" {risky} gode kunder er i fare: kontakt dem personligt først."
-    else:
-        text = (
-            f"Champions and loyal customers are {format_percent(share_c, lang)} of customers and "
-            f"bring {format_percent(share_r, lang)} of revenue."
-        )
-        if risky:
-            text += f" {risky} good customers are at risk: contact them personally first."
+    text = say(
+        "segment_best_share",
+        lang,
+        share_customers=format_percent(share_c, lang),
+        share_revenue=format_percent(share_r, lang),
+    )
+    if risky:
+        text += " " + say("segment_at_risk_note", lang, customers=risky)
     if share_c or risky:
         note(text)

@@ -6,7 +6,9 @@ before they are gone, and do not spend much on the long lost.
 
 The texts appear in result tables (the ``action`` and ``next_step`` columns), in
 export lists and in ``kunde explain``. The analyses name a segment, rung or tier by
-its key; these functions give the words.
+its key, and an action by an *action key* — the kind of advice and whose it is:
+``segment_at_risk``, ``rung_first_time``, ``tier_cooling`` (:func:`action_key_expr`).
+These functions give the words; :func:`word_actions` words a frame's action columns.
 """
 
 from __future__ import annotations
@@ -227,3 +229,85 @@ def tier_action_expr(column: str, lang: str = DEFAULT_LANG) -> pl.Expr:
 
     mapping = {tier: pick(pair, lang) for tier, pair in TIER_ACTIONS.items()}
     return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+#: The kinds of advice an action key names, and the words of each: key -> (da, en).
+_ACTION_TABLES: dict[str, dict[str, tuple[str, str]]] = {
+    "segment": SEGMENT_ACTIONS,
+    "rung": RUNG_NEXT_STEPS,
+    "tier": TIER_ACTIONS,
+}
+#: Columns of an analysis that hold action keys.
+ACTION_COLUMNS = ("action", "next_step")
+
+
+def action_key(kind: str, key: str) -> str:
+    """The action key of ``kind`` (segment, rung, tier) for ``key``.
+
+    >>> action_key("segment", "at_risk")
+    'segment_at_risk'
+    """
+    if kind not in _ACTION_TABLES:
+        raise ValueError(f"no action kind {kind!r}")
+    return f"{kind}_{key}"
+
+
+def action_key_expr(kind: str, column: str) -> pl.Expr:
+    """Expression giving the action key of ``kind`` for each key in ``column`` (null stays
+    null), named ``column``."""
+    import polars as pl
+
+    return (pl.lit(action_key(kind, "")) + pl.col(column)).alias(column)
+
+
+def action_text(key: str | None, lang: str = DEFAULT_LANG) -> str | None:
+    """The words of action ``key`` in ``lang``: a segment or rung kunde does not know
+    gets the generic advice, an unknown tier none.
+
+    >>> action_text("tier_lost", "en")
+    'Try one last win-back campaign; otherwise stop spending money on them.'
+    >>> action_text("segment_vip", "en")
+    "Look at these customers' purchases and choose a fitting action."
+    """
+    if key is None:
+        return None
+    for kind, table in _ACTION_TABLES.items():
+        prefix = f"{kind}_"
+        if key.startswith(prefix):
+            pair = table.get(key[len(prefix) :])
+            if pair is None:
+                return None if kind == "tier" else pick(GENERIC_ACTION, lang)
+            return pick(pair, lang)
+    return pick(GENERIC_ACTION, lang)
+
+
+def action_expr(column: str, lang: str = DEFAULT_LANG) -> pl.Expr:
+    """Expression wording an action-key column in ``lang`` (as :func:`action_text`)."""
+    import polars as pl
+
+    mapping = {
+        action_key(kind, key): pick(pair, lang)
+        for kind, table in _ACTION_TABLES.items()
+        for key, pair in table.items()
+    }
+    keys = pl.col(column)
+    known = keys.replace_strict(mapping, default=None, return_dtype=pl.String)
+    unknown = (
+        pl.when(keys.is_null() | keys.str.starts_with("tier_"))
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.lit(pick(GENERIC_ACTION, lang)))
+    )
+    return known.fill_null(unknown).alias(column)
+
+
+def word_actions(
+    frame: pl.DataFrame, lang: str = DEFAULT_LANG, columns: tuple[str, ...] = ACTION_COLUMNS
+) -> pl.DataFrame:
+    """``frame`` with its action-key ``columns`` (those it has) worded in ``lang``.
+
+    >>> import polars as pl
+    >>> word_actions(pl.DataFrame({"action": ["rung_first_time"]}), "en").item()[:16]
+    'Second purchase:'
+    """
+    present = [action_expr(c, lang) for c in columns if c in frame.columns]
+    return frame.with_columns(present) if present else frame

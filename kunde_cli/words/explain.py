@@ -7,11 +7,14 @@ ends in an arrow to what the rule gave: ``… → R=1``, ``… → førstegangsk
 
 from __future__ import annotations
 
-from kunde_cli.words.actions import TIER_NAMES, rung_name, segment_name
+from collections.abc import Mapping
+from typing import Any
+
+from kunde_cli.words.actions import TIER_NAMES, rung_name, segment_action, segment_name
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS
 from kunde_cli.words.numbers import format_money, format_number
 
-__all__ = ["activity_rule", "band_rule", "ladder_rule", "segment_rule"]
+__all__ = ["activity_rule", "band_rule", "ladder_rule", "segment_rule", "worded_explanation"]
 
 _LETTER = {"recency_days": "R", "frequency": "F", "monetary": "M"}
 _UNIT = {"recency_days": ("dage", "days"), "frequency": ("ordrer", "orders"), "monetary": ("", "")}
@@ -175,3 +178,84 @@ def activity_rule(
         )
     text = "; ".join(parts)
     return f"{text} → {_tier(tier, lang)}" if tier else text
+
+
+#: Facts of an explanation that only its rules use: said in the rule sentences, not shown.
+_RULE_FACTS = frozenset(
+    {"inactive", "returning_min_orders", "loyal_min_orders", "ambassador_min_score"}
+)
+
+
+def worded_explanation(
+    facts: Mapping[str, Any], lang: str = DEFAULT_LANG, currency: str = "kr."
+) -> dict[str, Any]:
+    """An explanation's facts (``CustomerExplanation.to_dict()``) as ``kunde explain``
+    shows them: each score band with its ``rule``, the segment with its ``segment_rule``
+    and suggested ``action``, the rung with its ``ladder_rule`` and the usual gap with
+    its ``activity_rule``, in ``lang``; the thresholds the rules name are said in them.
+
+    >>> facts = {"orders": 1, "recency_days": 3, "scores": [], "segment": None,
+    ...     "rung": "first_time", "latest_score": None, "tier": None, "usual_gap_days": None,
+    ...     "inactive": False, "returning_min_orders": 2, "loyal_min_orders": 4,
+    ...     "ambassador_min_score": 9}
+    >>> shown = worded_explanation(facts, "en")
+    >>> list(shown)
+    ['orders', 'recency_days', 'scores', 'segment', 'segment_rule', 'action', 'rung', \
+'ladder_rule', 'latest_score', 'tier', 'usual_gap_days', 'activity_rule']
+    >>> shown["ladder_rule"]
+    '1 counted orders (< 2) → first-time customer'
+    """
+    bands = list(facts["scores"])
+    score = {band["metric"]: band["score"] for band in bands}
+    segment = facts["segment"]
+    tier = facts["tier"]
+    rules: dict[str, dict[str, Any]] = {
+        "segment": {
+            "segment_rule": segment_rule(
+                score.get("recency_days"), score.get("frequency"), segment, lang
+            ),
+            "action": segment_action(segment, lang) if segment else None,
+        },
+        "rung": {
+            "ladder_rule": ladder_rule(
+                facts["rung"],
+                facts["orders"],
+                bool(facts["inactive"]),
+                tier,
+                facts["latest_score"],
+                returning_min_orders=facts["returning_min_orders"],
+                loyal_min_orders=facts["loyal_min_orders"],
+                ambassador_min_score=facts["ambassador_min_score"],
+                lang=lang,
+            )
+        },
+        "usual_gap_days": {
+            "activity_rule": activity_rule(
+                facts["recency_days"], facts["usual_gap_days"], tier, lang
+            )
+        },
+    }
+    shown: dict[str, Any] = {}
+    for key, value in facts.items():
+        if key in _RULE_FACTS:
+            continue
+        if key == "scores":
+            value = [
+                {
+                    **band,
+                    "rule": band_rule(
+                        band["metric"],
+                        band["value"],
+                        band["score"],
+                        band["lower"],
+                        band["upper"],
+                        band["method"],
+                        lang,
+                        currency,
+                    ),
+                }
+                for band in bands
+            ]
+        shown[key] = value
+        shown.update(rules.get(key, {}))
+    return shown

@@ -9,14 +9,22 @@ the sentences.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kunde_cli.words.lang import DEFAULT_LANG, pick
 from kunde_cli.words.numbers import format_money, format_number, format_percent
 
-__all__ = ["PERSONA_NAMES", "TEXTS", "PersonaCard", "PersonaFacts", "Said", "persona_card"]
+__all__ = [
+    "PERSONA_NAMES",
+    "TEXTS",
+    "PersonaCard",
+    "PersonaFacts",
+    "Said",
+    "persona_card",
+    "persona_cards",
+]
 
 
 @dataclass(frozen=True)
@@ -243,3 +251,23 @@ def persona_card(
         how_often=_joined(facts.how_often, lang, currency),
         what_to_do=_joined(facts.what_to_do, lang, currency),
     )
+
+
+def persona_cards(
+    facts: Iterable[PersonaFacts], lang: str = DEFAULT_LANG, currency: str = "kr."
+) -> list[PersonaCard]:
+    """One card per group's ``facts`` (:func:`kunde_cli.analytics.profiles.persona_facts`),
+    in ``lang``, money labelled in ``currency``.
+
+    The name comes from the group key (a known segment or rung, else "Gruppen X");
+    *who* from size, revenue share, top cities (or postcodes), countries when more
+    than one, and NPS when answers exist; *buys* from AOV, top products and
+    categories; *how often* from orders per customer, the median gap between orders,
+    median recency and channels; *what to do* from rules on those same numbers.
+
+    >>> facts = PersonaFacts("champion", who=(), buys=(Said("buys_aov", {"aov": 75.0}),),
+    ...     how_often=(), what_to_do=(Said("do_reward"),))
+    >>> [(c.name, c.buys) for c in persona_cards([facts], "en", "DKK")]
+    [('The devoted regulars', 'Average order DKK 75.00.')]
+    """
+    return [persona_card(f, lang, currency) for f in facts]

@@ -11,6 +11,8 @@ from polars.testing import assert_frame_equal
 from kunde_cli.analytics import churn
 from kunde_cli.config import ChurnConfig
 from kunde_cli.errors import ConfigError
+from kunde_cli.words import actions
+from kunde_cli.words.actions import word_actions
 
 AS_OF = date(2024, 12, 31)
 
@@ -231,14 +233,21 @@ def test_reactivation_list_sorted_with_contacts_and_actions() -> None:
     )
     tiers = churn.churn_tiers(lines, as_of=AS_OF)
     segments = pl.LazyFrame({"customer_id": ["A", "G"], "segment": ["loyal", "hibernating"]})
-    out = churn.reactivation_list(tiers, lines, segments=segments, lang="en").collect()
+    out = churn.reactivation_list(tiers, lines, segments=segments).collect()
     # First gaps 30 (A), 30 (B), 90 (D) → 80th pct: 30 + 0.6 × 60 = 66; E, G: threshold 132.
     # cooling: A (40 > 30), E (100 > 66); inactive: G (150 > 132), D (210 > 180).
     # value at stake: G 500, A 300, D 200, E 70.
     assert out["customer_id"].to_list() == ["G", "A", "D", "E"]
     assert out["email"].to_list() == [None, "new@a.dk", None, "e@e.dk"]
     assert out["segment"].to_list() == ["hibernating", "loyal", None, None]
-    assert out["action"][1] == churn.tier_action("cooling", "en")
+    # The action is the key of each tier's advice; words come at the edge.
+    assert out["action"].to_list() == [
+        "tier_inactive",
+        "tier_cooling",
+        "tier_inactive",
+        "tier_cooling",
+    ]
+    assert word_actions(out, "en")["action"][1] == actions.tier_action("cooling", "en")
     assert out.columns == [
         "customer_id",
         "email",
@@ -253,7 +262,7 @@ def test_reactivation_list_sorted_with_contacts_and_actions() -> None:
         "segment",
         "action",
     ]
-    lost_only = churn.reactivation_list(tiers, lines, wanted=["lost"], lang="da").collect()
+    lost_only = churn.reactivation_list(tiers, lines, wanted=["lost"]).collect()
     assert lost_only.height == 0
     assert "segment" not in lost_only.columns
 
@@ -311,5 +320,8 @@ def test_bad_config_is_refused(config: ChurnConfig) -> None:
 
 
 def test_actions_exist_in_both_languages() -> None:
+    keys = pl.DataFrame({"tier": list(churn.TIERS)}).select(churn.tier_action_expr())
+    assert keys["tier"].to_list() == [f"tier_{t}" for t in churn.TIERS]
     for tier in churn.TIERS:
-        assert churn.tier_action(tier, "da") != churn.tier_action(tier, "en")
+        assert actions.action_text(f"tier_{tier}", "da") == actions.tier_action(tier, "da")
+        assert actions.tier_action(tier, "da") != actions.tier_action(tier, "en")

@@ -123,7 +123,9 @@ def test_parse_other_filters():
 def test_unknown_value_names_the_choices():
     with pytest.raises(ConfigError, match="--rung: unknown value 'vip'") as err:
         exl.parse_rungs("vip")
-    assert "first-time" in (err.value.hint or "")
+    assert "first-time" in (err.value.hint_in("en") or "")
+    assert err.value.one_line("da") == "--rung: ukendt værdi 'vip'"
+    assert (err.value.hint_in("da") or "").startswith("vælg blandt potential, first-time")
 
 
 def test_contact_details_take_the_latest_non_empty_value():
@@ -196,3 +198,31 @@ def test_hash_emails_normalises_first():
     out = exl.hash_emails(frame, salt="s")["email"].to_list()
     assert out[0] == out[1] == exl.keyed_hash("email:anna@x.dk", "s", exl.EMAIL_HASH_HEX)
     assert out[2] == exl.keyed_hash("email:junk", "s", exl.EMAIL_HASH_HEX)
+
+
+def test_overview_action_is_the_key_of_the_segment_or_of_the_next_rung():
+    lines = pl.LazyFrame(
+        {
+            "customer_id": ["a"],
+            "order_id": ["1"],
+            "line_no": [1],
+            "order_date": [datetime(2024, 3, 1)],
+            "amount": [100.0],
+            "status": ["paid"],
+            "email": ["a@x.dk"],
+            "name": ["Anna"],
+        }
+    )
+    # z answered the survey but never bought: no segment, on the bottom rung.
+    survey = pl.LazyFrame(
+        {"customer_id": ["z"], "responded_at": [datetime(2024, 3, 2)], "score": [9]}
+    )
+    out = exl.customer_overview(lines, as_of=AS_OF, survey=survey).collect()
+    rows = {r["customer_id"]: r for r in out.iter_rows(named=True)}
+    assert rows["a"]["segment"] is not None
+    assert rows["a"]["action"] == f"segment_{rows['a']['segment']}"
+    assert (rows["z"]["segment"], rows["z"]["rung"], rows["z"]["action"]) == (
+        None,
+        "potential",
+        "rung_potential",
+    )

@@ -7,9 +7,17 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from kunde_cli.analytics.profiles import PersonaCard, persona_cards, segment_profiles
+from kunde_cli.analytics.profiles import persona_facts, segment_profiles
+from kunde_cli.words.personas import PersonaCard
+from kunde_cli.words.personas import persona_cards as _word_cards
 
 AS_OF = date(2024, 3, 31)
+
+
+def persona_cards(profiles: pl.DataFrame, lang: str) -> list[PersonaCard]:
+    """The cards as a command shows them: the facts from analytics, worded by words/."""
+    return _word_cards(persona_facts(profiles), lang)
+
 
 _SCHEMA = {
     "customer_id": pl.String,

@@ -11,6 +11,7 @@ from polars.testing import assert_frame_equal
 from kunde_cli.analytics import rfm
 from kunde_cli.config import DEFAULT_SEGMENT_GRID, RfmConfig
 from kunde_cli.errors import ConfigError
+from kunde_cli.words.actions import word_actions
 
 AS_OF = date(2024, 6, 30)
 
@@ -300,7 +301,7 @@ def test_grid_with_missing_row_is_a_config_error():
 
 def test_segment_summary_by_hand():
     segmented = rfm.rfm_segments(rfm.rfm_scores(SHOP, as_of=AS_OF))
-    out = rfm.segment_summary(segmented, lang="en").collect()
+    out = rfm.segment_summary(segmented).collect()
     # Every grid segment is listed, best first.
     assert out["segment"].to_list() == list(rfm.SEGMENT_ORDER)
     present = out.filter(pl.col("customers") > 0)
@@ -318,6 +319,14 @@ def test_segment_summary_by_hand():
         }
     )
     assert_frame_equal(present.drop("action"), expected, check_dtypes=False)
+    # The action is a key (the segment's), worded only where it is shown.
+    assert present["action"].to_list() == [
+        "segment_potential_loyalist",
+        "segment_new",
+        "segment_needs_attention",
+        "segment_hibernating",
+        "segment_lost",
+    ]
     assert out["revenue"].sum() == pytest.approx(1130.0)
     assert out["share_revenue"].sum() == pytest.approx(1.0)
     empty = out.filter(pl.col("segment") == "champion").row(0, named=True)
@@ -329,14 +338,26 @@ def test_segment_summary_by_hand():
     ) == (0, 0.0, 0.0, None)
 
 
-def test_segment_summary_actions_in_both_languages():
+def test_segment_summary_action_is_a_key_worded_in_both_languages():
     segmented = scored_frame(
-        customer_id=["x"], segment=["at_risk"], recency_days=[100], frequency=[3], monetary=[500.0]
+        customer_id=["x", "y"],
+        segment=["at_risk", "vip"],
+        recency_days=[100, 5],
+        frequency=[3, 9],
+        monetary=[500.0, 900.0],
     )
-    en = rfm.segment_summary(segmented, lang="en").filter(pl.col("segment") == "at_risk").collect()
-    da = rfm.segment_summary(segmented, lang="da").filter(pl.col("segment") == "at_risk").collect()
-    assert en["action"].item().startswith("Personal reactivation")
-    assert da["action"].item().startswith("Personlig genaktivering")
+    out = rfm.segment_summary(segmented).filter(pl.col("customers") > 0).collect()
+    # A segment of a custom grid gets a key too (and the generic advice in words).
+    assert out.select("segment", "action").rows() == [
+        ("at_risk", "segment_at_risk"),
+        ("vip", "segment_vip"),
+    ]
+    en = word_actions(out, "en")["action"].to_list()
+    da = word_actions(out, "da")["action"].to_list()
+    assert en[0].startswith("Personal reactivation")
+    assert da[0].startswith("Personlig genaktivering")
+    assert en[1] == "Look at these customers' purchases and choose a fitting action."
+    assert da[1] == "Se på kundernes køb og vælg en passende indsats."
 
 
 def test_segment_summary_revenue_adds_up_with_many_customers():

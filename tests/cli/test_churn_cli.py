@@ -16,6 +16,7 @@ from kunde_cli.analytics.clv import rfm_summary
 from kunde_cli.cli import common
 from kunde_cli.cli.main import app
 from kunde_cli.config import Config
+from kunde_cli.words.actions import word_actions
 
 AS_OF = date(2024, 6, 30)
 
@@ -114,7 +115,9 @@ def test_list_csv_equals_library_with_segments(fake_load) -> None:
     out = pl.read_csv(io.BytesIO(result.stdout_bytes), try_parse_dates=True)
     tiers = churn.churn_tiers(LINES, as_of=AS_OF)
     segments = rfm.rfm_segments(rfm.rfm_scores(LINES, as_of=AS_OF))
-    expected = churn.reactivation_list(tiers, LINES, segments=segments, lang="en").collect()
+    expected = word_actions(
+        churn.reactivation_list(tiers, LINES, segments=segments).collect(), "en"
+    )
     assert_frame_equal(out, expected, check_dtypes=False)
     # cooling + inactive, by value per year: b 600, g 100, c 50.
     assert out["customer_id"].to_list() == ["b", "g", "c"]
@@ -126,11 +129,20 @@ def test_tier_option_implies_list(fake_load) -> None:
     assert result.exit_code == 0, result.output
     out = read_json(result)
     assert out["customer_id"].to_list() == ["f", "a"]  # 280 and 100 a year
-    assert out["action"][0] == churn.tier_action("active", "da")
+    # The action is worded in the run's language (Danish by default), in files too.
+    assert out["action"][0] == "Intet særligt: hold kontakten med nyhedsbrev og god service."
+    result = run("churn", "--tier", "active", "--format", "json", "--lang", "en")
+    assert read_json(result)["action"][0] == (
+        "Nothing special: keep in touch with your newsletter and good service."
+    )
 
 
 def test_unknown_tier_is_exit_2(fake_load) -> None:
     result = run("churn", "--tier", "sleepy")
+    assert result.exit_code == 2
+    assert "Fejl: ukendt aktivitetstrin: sleepy" in result.stderr
+    assert "Tip: vælg blandt active, cooling, inactive, lost" in result.stderr
+    result = run("churn", "--tier", "sleepy", "--lang", "en")
     assert result.exit_code == 2
     assert "Error: unknown tier(s): sleepy" in result.stderr
     assert "choose from active, cooling, inactive, lost" in result.stderr
@@ -157,6 +169,7 @@ def test_model_on_too_little_data_falls_back_to_the_rule(fake_load) -> None:
             "fitted": False,
             "trusted": False,
             "error": "only 5 customer(s): the purchase model needs at least 10",
+            "reason_code": "model_few_customers",
         }
     }
     err = flat(result.stderr)

@@ -245,7 +245,7 @@ def test_report_compare_after_as_of_is_a_usage_error(shop, tmp_path):
         app, ["report", str(orders), "-d", str(tmp_path), "--compare", "2025-01-01"]
     )
     assert result.exit_code == 2
-    assert "Error: --compare 2025-01-01 must be before the as-of date 2024-06-15" in result.stderr
+    assert "Fejl: --compare 2025-01-01 skal ligge før opgørelsesdatoen 2024-06-15" in result.stderr
     assert result.stdout == ""
     assert not list(tmp_path.glob("kunde-rapport-*"))
 
@@ -253,6 +253,10 @@ def test_report_compare_after_as_of_is_a_usage_error(shop, tmp_path):
 def test_report_without_data_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["report", "--workspace", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Fejl: ingen arbejdsmappe i")
+    args = ["report", "--workspace", str(tmp_path / "none"), "--lang", "en"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: no workspace at")
 
@@ -446,10 +450,14 @@ def test_export_segments_with_dashes_and_apostrophes(shop):
 
 def test_export_unknown_segment_is_a_usage_error(shop):
     orders, _ = shop
-    result = runner.invoke(app, ["export", str(orders), "--segment", "vip"])
+    result = runner.invoke(app, ["export", str(orders), "--segment", "vip", "--lang", "en"])
     assert result.exit_code == 2
     assert "Error: --segment: unknown value 'vip'" in result.stderr
     assert "at-risk" in result.stderr
+    result = runner.invoke(app, ["export", str(orders), "--segment", "vip"])
+    assert result.exit_code == 2
+    assert "Fejl: --segment: ukendt værdi 'vip'" in result.stderr
+    assert "Tip: vælg blandt champion, loyal" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from kunde_cli.cli.common import churn_tier_frame
 from kunde_cli.cli.main import app
 from kunde_cli.config import Config
 from kunde_cli.render.formats import rounded
+from kunde_cli.words.actions import word_actions
 
 AS_OF = date(2024, 6, 30)
 
@@ -97,7 +98,8 @@ def test_segment_json_equals_library(fake_load):
     result = run("segment", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     segmented = rfm.rfm_segments(rfm.rfm_scores(LINES, as_of=AS_OF))
-    expected = rfm.segment_summary(segmented, lang="en").collect()
+    expected = word_actions(rfm.segment_summary(segmented).collect(), "en")
+    assert expected["action"][0].startswith("Reward them")  # worded, in English
     # Files carry money to øre and shares to 4 decimals (same data, same bytes).
     assert_frame_equal(read_json(result), rounded(expected), check_dtypes=False)
     # The summary note and the plain-language sentence go to stderr, not stdout.
@@ -144,6 +146,11 @@ def test_segment_compare_after_as_of_is_exit_2(fake_load):
     result = runner.invoke(app, ["segment", "--compare", "2024-07-01"])
     assert result.exit_code == 2
     assert result.stderr.startswith(
+        "Fejl: --compare 2024-07-01 skal ligge før opgørelsesdatoen 2024-06-30"
+    )
+    result = runner.invoke(app, ["segment", "--compare", "2024-07-01", "--lang", "en"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
         "Error: --compare 2024-07-01 must be before the as-of date 2024-06-30"
     )
 
@@ -153,7 +160,7 @@ def test_ladder_json_equals_library(fake_load):
     assert result.exit_code == 0, result.output
     tiers = churn_tier_frame(LINES, AS_OF, Config())
     rungs = lad.ladder_rungs(LINES, as_of=AS_OF, survey=SURVEY, tiers=tiers)
-    expected = lad.ladder_summary(rungs, lang="en").collect()
+    expected = word_actions(lad.ladder_summary(rungs).collect(), "en")
     # Files carry money to øre and shares to 4 decimals (same data, same bytes).
     assert_frame_equal(read_json(result), rounded(expected), check_dtypes=False)
 
@@ -219,6 +226,11 @@ def test_explain_csv_is_one_flat_row(fake_load):
 
 def test_explain_several_matches_is_exit_2(fake_load):
     result = runner.invoke(app, ["explain", "holm"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "Fejl: 2 kunder passer på 'holm': a Anna Holm <anna@shop.dk>; c Carl Holm"
+    )
+    result = runner.invoke(app, ["explain", "holm", "--lang", "en"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
         "Error: 2 customers match 'holm': a Anna Holm <anna@shop.dk>; c Carl Holm"

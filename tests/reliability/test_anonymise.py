@@ -26,6 +26,7 @@ from kunde_cli.analytics import profiles as prof
 from kunde_cli.render.html import render_report, text
 from kunde_cli.render.workbook import report_workbook_bytes
 from kunde_cli.report import build_report
+from kunde_cli.words.personas import persona_cards
 
 AS_OF = date(2024, 6, 30)
 TOWN, POSTCODE = "Ærøskøbing", "5970"
@@ -160,7 +161,7 @@ def test_small_groups_are_merged_and_shown_when_they_reach_five():
     assert x[prof.TOP_CITIES] == "Odense (83 %)"  # one customer's town is not named
     assert (small[prof.CUSTOMERS], small[prof.REVENUE]) == (5, 150.0)
     assert small[prof.TOP_CITIES] == "Aarhus (100 %)"
-    card = prof.persona_cards(out, "da")[1]
+    card = persona_cards(prof.persona_facts(out), "da")[1]
     assert card.name == "Grupper med udeladte tal (små grupper, samlet mindst 5 kunder)"
     # Four customers in the small groups: too few, left out.
     fewer = groups.filter(pl.col(s.CUSTOMER_ID) != "c10")

@@ -198,9 +198,9 @@ def analyses(lines: pl.LazyFrame) -> dict[str, pl.DataFrame]:
     rungs = ladder.ladder_rungs(lines, as_of=as_of, tiers=tiers)
     return {
         "scores": segmented.sort(s.CUSTOMER_ID).collect(),
-        "segments": rfm.segment_summary(segmented, lang="en").collect(),
+        "segments": rfm.segment_summary(segmented).collect(),
         "rungs": rungs.sort(s.CUSTOMER_ID).collect(),
-        "ladder": ladder.ladder_summary(rungs, lang="en").collect(),
+        "ladder": ladder.ladder_summary(rungs).collect(),
         "tiers": churn.tier_summary(tiers).collect(),
     }
 

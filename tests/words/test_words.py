@@ -69,13 +69,18 @@ def test_one_label_values_in_the_package() -> None:
 
 
 def test_actions_by_key_in_both_languages() -> None:
-    from kunde_cli.analytics import churn
-
     assert actions.segment_name("at_risk", "da") == "i fare"
     assert actions.rung_name("first_time", "en") == "first-time customer"
-    assert churn.tier_action("cooling", "da") == actions.tier_action("cooling", "da")
-    assert churn.tier_action("cooling", "da").startswith("Send en påmindelse")
-    assert churn.tier_action("cooling", "en").startswith("Send a reminder")
+    assert actions.action_text("tier_cooling", "da") == actions.tier_action("cooling", "da")
+    assert actions.tier_action("cooling", "da").startswith("Send en påmindelse")
+    assert actions.tier_action("cooling", "en").startswith("Send a reminder")
+    keys = pl.DataFrame({"action": ["segment_lost", "rung_first_time", "tier_lost", "tier_x"]})
+    assert actions.word_actions(keys, "da")["action"].to_list() == [
+        "Prøv én genaktiveringskampagne; ellers lad dem være.",
+        actions.rung_next_step("first_time", "da"),
+        actions.tier_action("lost", "da"),
+        None,  # a tier kunde does not know has no advice
+    ]
     frame = pl.DataFrame({"segment": ["lost", "made_up"]})
     out = frame.select(actions.segment_action_expr("segment", "en"))["segment"].to_list()
     assert out == ["Try one win-back campaign; otherwise leave them be.", actions.GENERIC_ACTION[1]]
