@@ -28,7 +28,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "no customer has a counted order",
     ),
     "model_impossible_histories": (
-        "{n} kundeforløb er umulige (kræver hele x ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 når x = 0)",
+        "{n} kundeforløb er umulige (kræver heltal x ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 når x = 0)",
         "{n} customer histories are impossible (need whole x ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 when x = 0)",
     ),
     "model_one_day": (
@@ -77,7 +77,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "only {n} customer(s) bought again: the spend model needs at least {min}",
     ),
     "spend_not_positive": (
-        "hver genkøbers gennemsnitlige beløb skal være et positivt beløb",
+        "hver genkøbers gennemsnitsbeløb skal være positivt",
         "every repeat customer's mean spend must be a positive amount",
     ),
     "spend_not_finite": (
@@ -142,7 +142,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "there are no survey answers with a score, so there is no NPS to compute",
     ),
     "nps_read_survey_hint": (
-        "læs først et spørgeskema-eksport ind: kunde ingest --kind survey svar.csv",
+        "læs først en spørgeskemaeksport ind: kunde ingest --kind survey svar.csv",
         "read a survey export first: kunde ingest --kind survey svar.csv",
     ),
     "nps_bad_period": (
@@ -164,7 +164,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "nps_no_answers": ("der er ingen spørgeskemasvar", "there are no survey answers"),
     "nps_no_answers_hint": (
-        "læs først et spørgeskema-eksport ind: kunde ingest --kind survey svar.csv "
+        "læs først en spørgeskemaeksport ind: kunde ingest --kind survey svar.csv "
         "(eller giv den direkte: kunde nps ordrer.csv svar.csv)",
         "read a survey export first: kunde ingest --kind survey svar.csv "
         "(or give it directly: kunde nps ordrer.csv svar.csv)",

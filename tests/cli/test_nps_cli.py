@@ -162,7 +162,7 @@ def test_no_survey_is_a_clear_error(runner: CliRunner, orders_csv: Path) -> None
     result = runner.invoke(app, ["nps", str(orders_csv), "-w", "no-workspace"])
     assert result.exit_code == 2
     assert "Fejl: der er ingen spørgeskemasvar" in result.stderr
-    assert "Tip: læs først et spørgeskema-eksport ind: kunde ingest --kind survey" in result.stderr
+    assert "Tip: læs først en spørgeskemaeksport ind: kunde ingest --kind survey" in result.stderr
 
 
 def test_one_view_at_a_time(runner: CliRunner, orders_csv: Path) -> None:
