@@ -41,7 +41,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from kunde_cli.render.i18n import label
+from kunde_cli.words.labels import say
 from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.numbers import format_number
 
 if TYPE_CHECKING:
     import polars as pl
@@ -652,8 +654,13 @@ def write_sheet(
         notes.append(
             cut_note(rows.height, total)
             if cut_note
-            else f"The list is cut: {rows.height:,} of {total:,} rows shown "
-            f"(Excel holds at most {EXCEL_MAX_ROWS:,} rows)."
+            else say(
+                "output_sheet_cut",
+                lang,
+                shown=format_number(rows.height, lang),
+                total=format_number(total, lang),
+                most=format_number(EXCEL_MAX_ROWS, lang),
+            )
         )
     if spec.note:
         notes.append(spec.note)

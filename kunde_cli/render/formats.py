@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kunde_cli.errors import ConfigError, OutputError
-from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.lang import DEFAULT_LANG, LANGS
+from kunde_cli.words.numbers import date_pattern
 from kunde_cli.words.said import Said, Text, said
 
 if TYPE_CHECKING:
@@ -395,6 +396,7 @@ def rounded_json(value: Any, key: str = "") -> Any:
 #: codes) or ``da`` for a person opening the file in Danish Excel (see :func:`frame_to_csv`).
 CSV_PLAIN = "plain"
 CSV_EXCEL = "da"
+DANISH, ENGLISH = LANGS
 
 #: Columns whose values are codes, each with the prefix of its values' labels in
 #: :mod:`kunde_cli.words.labels` (tier ``lost`` → ``tier_lost`` → "Tabt"). A CSV for
@@ -448,7 +450,8 @@ def frame_to_csv(
         decimal_comma=excel,
         include_bom=bom,
         datetime_format="%Y-%m-%d %H:%M:%S",
-        date_format="%d-%m-%Y" if excel else "%Y-%m-%d",
+        # Danish Excel reads a Danish day (dd-mm-yyyy); scripts read ISO (English).
+        date_format=date_pattern(DANISH if excel else ENGLISH),
     )
     return buf.getvalue()
 

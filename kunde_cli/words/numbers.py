@@ -13,6 +13,7 @@ from kunde_cli.words.lang import DEFAULT_LANG, LANGS
 
 __all__ = [
     "currency_name",
+    "date_pattern",
     "format_date",
     "format_datetime",
     "format_money",
@@ -104,7 +105,16 @@ def format_date(value: date | datetime | None, lang: str = DEFAULT_LANG) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return value.strftime("%d-%m-%Y") if lang == _DA else value.isoformat()
+    return value.strftime(date_pattern(lang))
+
+
+def date_pattern(lang: str = DEFAULT_LANG) -> str:
+    """The strftime pattern of a day in ``lang`` (for writers that take a pattern).
+
+    >>> date_pattern("da"), date_pattern("en")
+    ('%d-%m-%Y', '%Y-%m-%d')
+    """
+    return "%d-%m-%Y" if lang == _DA else "%Y-%m-%d"
 
 
 def format_datetime(value: datetime | None, lang: str = DEFAULT_LANG) -> str:

@@ -98,6 +98,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "xlsx er binært: angiv --output FIL.xlsx",
         "xlsx is binary: give --output FILE.xlsx",
     ),
+    "output_sheet_cut": (
+        "Listen er afkortet: {shown} af {total} rækker vises (Excel kan højst rumme {most} "
+        "rækker).",
+        "The list is cut: {shown} of {total} rows shown (Excel holds at most {most} rows).",
+    ),
     # --- a cell for people (render.terminal.format_cell) ---
     "output_yes": ("ja", "yes"),
     "output_no": ("nej", "no"),

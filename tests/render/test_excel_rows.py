@@ -242,6 +242,30 @@ def test_a_long_sheet_is_one_table_over_every_row_with_the_note_below():
     assert rows == [f"K{i}" for i in range(n)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "headers", "note"),
+    [
+        (
+            "da",
+            ["Kunde", "Ordrer"],
+            "Listen er afkortet: 2 af 3 rækker vises (Excel kan højst rumme 1.048.576 rækker).",
+        ),
+        (
+            "en",
+            ["Customer", "Orders"],
+            "The list is cut: 2 of 3 rows shown (Excel holds at most 1,048,576 rows).",
+        ),
+    ],
+)
+def test_a_cut_sheet_says_so_in_the_workbook_language(lang, headers, note):
+    frame = pl.DataFrame({"customer_id": ["K1", "K2", "K3"], "orders": [1, 2, 3]})
+    raw = workbook_bytes([SheetSpec("Ark", frame, max_rows=2)], lang=lang)
+    ws = openpyxl.load_workbook(io.BytesIO(raw))["Ark"]
+    assert [ws.cell(row=1, column=c).value for c in (1, 2)] == headers
+    assert _column(ws, 1, 3) == ["K1", "K2", None]
+    assert ws.cell(row=5, column=1).value == note
+
+
 def test_shared_strings_count_every_use():
     frame = pl.DataFrame({"segment": ["A", "B", "A", "A", "B", "A", "A", "A"], "n": range(8)})
     parts = _parts(workbook_bytes([("Ark", frame)]))
