@@ -458,6 +458,13 @@ def test_only_the_spend_model_failing_keeps_the_purchase_prediction(monkeypatch,
     assert rows["p_alive"].drop_nulls().is_between(0, 1).all()
 
 
+@pytest.fixture(scope="module")
+def spend_follows_frequency(clear_dropout) -> pl.LazyFrame:
+    """Spend per purchase grows with the number of purchases: only the spend model fails."""
+    per_customer = pl.len().over("customer_id")
+    return clear_dropout.with_columns((pl.col("amount") * per_customer).alias("amount"))
+
+
 #: English words a Danish run of the models must not show (as whole words).
 ENGLISH_MODEL_WORDS = (
     "likelihood",
@@ -492,6 +499,7 @@ def english_words_in(text: str) -> set[str]:
         ("no_dropout_signal", ("clv", "--model", "bgnbd")),
         ("no_dropout_signal", ("clv", "--holdout", "13w")),
         ("clear_dropout", ("churn", "--model", "mbgnbd")),
+        ("spend_follows_frequency", ("clv", "--model", "bgnbd")),
     ],
 )
 def test_a_danish_model_run_says_no_english(monkeypatch, request, fixture, args):
@@ -502,6 +510,10 @@ def test_a_danish_model_run_says_no_english(monkeypatch, request, fixture, args)
     result = run(*args, "--format", "table")
     assert result.exit_code == 0, result.output
     assert "tilpasset" in result.stderr
+    if fixture == "spend_follows_frequency":
+        assert "Beløbsmodellen (Gamma-Gamma) bruges ikke (beløb pr. køb stiger med" in flat(
+            result.stderr
+        )
     assert english_words_in(result.stdout + result.stderr) == set()
     if fixture == "cdnow_lines":  # the list can find what it looks for
         english = run(*args, "--format", "table", "--lang", "en")
