@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kunde_cli.app.notes import Note, Notes
+from kunde_cli.words.said import Said, Text, said
 
 if TYPE_CHECKING:
     import polars as pl
@@ -25,6 +26,18 @@ if TYPE_CHECKING:
     from kunde_cli.config import Config
     from kunde_cli.store.manifest import SourceEntry
     from kunde_cli.store.sources import AppendSummary
+
+#: What reading a file may say that is a warning (the data may be read wrongly), not a
+#: note on what was detected: dates and amounts that fit two readings.
+WARNING_KEYS = frozenset(
+    {
+        "ingest_note_dates_fit_both_dayfirst",
+        "ingest_note_dates_fit_both_monthfirst",
+        "ingest_note_dates_fit_yearfirst",
+        "ingest_note_amounts_thousands",
+        "ingest_note_amounts_decimals",
+    }
+)
 
 #: ``reading(total, lang)``: a context around reading the ``total`` files that yields
 #: ``advance()``, called once per file (the command line shows a progress bar with it).
@@ -111,7 +124,7 @@ def ingest_files(
     files = [Path(p) for p in paths]
     workspace = Path(workspace)
     if kind not in (None, "orders", "survey"):
-        raise ConfigError(f"--kind must be orders or survey, not '{kind}'")
+        raise ConfigError(said("ingest_kind_invalid", kind=kind))
     given_source = source_name(source, None) if source is not None else None
     config = load_config(config_path)
     language = told.lang = resolve_lang(lang, config)
@@ -144,24 +157,20 @@ def ingest_files(
             advance()
     for path, stored in seen.items():
         when = str(stored.get("ingested_at", ""))[:10]
-        told.note(
-            f"{path}: allerede indlæst {when}, springes over (samme fil)"
-            if language == "da"
-            else f"{path}: already ingested on {when}; skipped (the same file)"
-        )
+        told.note(said("ingest_skipped_same_file", path=str(path), day=when))
     for result in results:
         for line in result.details().get("notes") or []:
             # Ambiguous dates and amounts are a warning; the rest says what was detected.
-            ambiguous = "fit both" in line or "thousands or decimals" in line
-            (told.warn if ambiguous else told.note)(f"{result.path}: {line}")
+            (told.warn if is_warning(line) else told.note)(
+                said("ingest_file_note", path=str(result.path), note=line)
+            )
     # Rows of a file seen before still cannot be used: count them as the table does.
     refused = sum(r.rejects.height for r in results) + sum(
         int(entry["rejected"]) for entry in seen.values()
     )
     if strict and refused:
         raise DataQualityError(
-            f"{refused} row(s) cannot be used; nothing was written (--strict)",
-            hint="see why with `kunde inspect FILE`, or run without --strict to keep the good rows",
+            said("ingest_strict_refused", count=refused), hint=said("ingest_strict_hint")
         )
     # A file named twice was read twice: each naming stores (or skips) its own reading.
     by_path: dict[Path, list[Any]] = {}
@@ -180,6 +189,8 @@ def ingest_files(
             overviews.append(FileOverview(result.path, overview, label))
             identities[result.path] = identity
     summaries = []
+    # rejects.csv, which a person opens, gives each reason in the run's language.
+    ws.rejects_lang = language
     with ws.lock(wait_seconds=wait):
         if strict:
             _refuse_collisions(ws, results, given_source)
@@ -219,6 +230,12 @@ def ingest_files(
         rejects_path=workspace / "rejects.csv",
         notes=told.as_tuple(),
     )
+
+
+def is_warning(text: Text) -> bool:
+    """True for what reading a file says that may mean the data is read wrongly
+    (:data:`WARNING_KEYS`); plain text is a note."""
+    return isinstance(text, Said) and text.key in WARNING_KEYS
 
 
 def summary_table(summaries: Sequence[AppendSummary]) -> pl.DataFrame:
@@ -288,10 +305,8 @@ def _refuse_collisions(ws: Any, results: list[Any], given_source: str | None) ->
     for result, count in zip(orders, ws.collisions(batches), strict=True):
         if count:
             raise DataQualityError(
-                f"{count} order(s) in {result.path} have numbers that other orders (another "
-                "customer or date) already use; nothing was written (--strict)",
-                hint="if this export is from another shop system or till, name it: "
-                "kunde ingest FILE --source NAME",
+                said("ingest_strict_collisions", count=count, path=str(result.path)),
+                hint=said("ingest_source_hint"),
             )
 
 

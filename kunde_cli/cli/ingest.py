@@ -77,6 +77,7 @@ def ingest_command(
     from kunde_cli.app.ingest import ingest_files
     from kunde_cli.cli.common import said_on_stderr
     from kunde_cli.render.terminal import progress
+    from kunde_cli.words.labels import label
 
     done = ingest_files(
         files,
@@ -90,7 +91,7 @@ def ingest_command(
         config_path=data.config_path,
         notes=said_on_stderr(),
         reading=lambda total, language: progress(
-            "Læser filer" if language == "da" else "Reading files", total=total
+            label("ingest_reading_files", language), total=total
         ),
     )
     _print_report(done, data.workspace, out)
@@ -101,18 +102,16 @@ def _print_report(done: IngestReport, workspace: Path, out: opt.Destination) -> 
     what changed, who came back, and how many rows could not be used."""
     from kunde_cli.cli.common import emit
     from kunde_cli.render.terminal import note
+    from kunde_cli.words.labels import say
 
     language = done.lang
-    title = f"Indlæst i {workspace}" if language == "da" else f"Ingested into {workspace}"
+    title = say("ingest_title", language, workspace=workspace)
     emit(done.table, out, title=title, lang=language)
     _print_statuses(done.overviews, language)
     _print_changes(done.summaries, done.config, language)
     _print_returning(done.summaries, language)
     if done.refused:
-        if language == "da":
-            note(f"{done.refused} række(r) kunne ikke bruges, se {done.rejects_path}")
-        else:
-            note(f"{done.refused} row(s) could not be used, see {done.rejects_path}")
+        note(say("ingest_refused_rows", language, count=done.refused, path=done.rejects_path))
 
 
 def _print_returning(summaries: Sequence[Any], language: str) -> None:
@@ -163,84 +162,44 @@ def _print_order_changes(sm: Any, config: Any, language: str) -> None:
 def _print_survey_changes(sm: Any, language: str) -> None:
     """On stderr: answers a newer survey export changed, and answer numbers taken."""
     from kunde_cli.render.terminal import note, warn
+    from kunde_cli.words.labels import say
 
     if sm.changed:
-        note(
-            f"{sm.source}: {sm.changed} svar er ændret siden sidste eksport (den nye udgave tæller)"
-            if language == "da"
-            else f"{sm.source}: {sm.changed} answers changed since the last export (the "
-            "new version counts)"
-        )
+        note(say("ingest_answers_changed", language, source=sm.source, count=sm.changed))
     if sm.collisions:
-        warn(
-            f"{sm.source}: {sm.collisions} svar har et svarnummer, som et andet gemt svar "
-            "(anden person eller dato) allerede har, fx et nyt ark, der tæller fra 1 "
-            "igen; de er gemt som særskilte svar"
-            if language == "da"
-            else f"{sm.source}: {sm.collisions} answers have a response number another "
-            "stored answer (another person or date) already has, e.g. a new sheet "
-            "numbering from 1 again; they are stored as answers of their own"
-        )
+        warn(say("ingest_answer_collisions", language, source=sm.source, count=sm.collisions))
 
 
 def _print_order_versions(sm: Any, language: str) -> None:
     """On stderr: which version of an order counts when the exports disagree."""
     from kunde_cli.render.terminal import note, warn
+    from kunde_cli.words.labels import say
 
     if sm.old_made_up_ids:
-        warn(
-            f"{sm.source}: filen har ingen ordrenumre, og arbejdsmappen har ordrer fra "
-            "en sådan fil gemt af en ældre kunde under numre, som ikke kan genkendes; "
-            "er filen en nyere eksport af samme ark, tælles de ordrer to gange. Start "
-            "en ny arbejdsmappe (--workspace) og indlæs eksporterne igen"
-            if language == "da"
-            else f"{sm.source}: the file has no order numbers, and the workspace holds "
-            "orders of such a file stored by an older kunde under numbers that cannot be "
-            "matched; if this file is a newer export of the same sheet, those orders "
-            "count twice. Start a new workspace (--workspace) and ingest the exports again"
-        )
+        warn(say("ingest_old_made_up_ids", language, source=sm.source))
     if sm.credited_orders:
-        note(
-            f"{sm.source}: {sm.credited_orders} ordrer står kun med krediterede linjer i "
-            "filen (en eksport af refusioner); linjerne er lagt til ordren, de betalte "
-            "linjer står"
-            if language == "da"
-            else f"{sm.source}: {sm.credited_orders} orders have only credit lines in the "
-            "file (an export of refunds); the lines were added to the order, its paid "
-            "lines stay"
-        )
+        note(say("ingest_credited_orders", language, source=sm.source, count=sm.credited_orders))
     if sm.fewer_lines:
-        warn(
-            f"{sm.source}: {sm.fewer_lines} ordrer har færre linjer end sidst; eksportens "
-            "udgave gælder (en ordre rettet). Viser filen kun nogle linjer (fx kun "
-            "refusioner), så indlæs den fulde ordreeksport i stedet"
-            if language == "da"
-            else f"{sm.source}: {sm.fewer_lines} orders have fewer lines than before; the "
-            "export's version counts (an order edited). If the file lists only some lines "
-            "(refunds only, say), ingest the full order export instead"
-        )
+        warn(say("ingest_fewer_lines", language, source=sm.source, count=sm.fewer_lines))
     if sm.older_orders:
-        note(
-            f"{sm.source}: {sm.older_orders} ordrer findes også i en eksport, der er lavet "
-            "senere (filens dato) og allerede indlæst; dens udgave gælder"
-            if language == "da"
-            else f"{sm.source}: {sm.older_orders} orders are also in an export made later "
-            "(the file's date) and already ingested; its version counts"
-        )
+        note(say("ingest_older_orders", language, source=sm.source, count=sm.older_orders))
 
 
 def _print_order_numbers(sm: Any, language: str) -> None:
     """On stderr: lines moved to this shop system, and order numbers another order took."""
     from kunde_cli.render.counting import collisions_sentence
     from kunde_cli.render.terminal import note, warn
+    from kunde_cli.words.labels import say
 
     if sm.moved_lines:
         note(
-            f"{sm.source}: {sm.moved_lines} linjer, som filen gemte under et andet "
-            f"systemnavn, hører nu til '{sm.source_name}' (gemt én gang)"
-            if language == "da"
-            else f"{sm.source}: {sm.moved_lines} lines this file stored under another "
-            f"system's name now belong to '{sm.source_name}' (stored once)"
+            say(
+                "ingest_moved_lines",
+                language,
+                source=sm.source,
+                count=sm.moved_lines,
+                system=sm.source_name,
+            )
         )
     if sm.collisions:
         warn(f"{sm.source}: {collisions_sentence(sm.collisions, sm.source_name, language)}")

@@ -62,12 +62,14 @@ def inspect_command(
     overviews = [file_overview(r, config) for r in results]
     merge = _customer_matches(results) if customers else None
     if fmt == "json":
-        _write_json(results, [ov for ov, _ in overviews], merge, rows)
+        _write_json(results, [ov for ov, _ in overviews], merge, rows, language)
         return
     for result, (overview, label) in zip(results, overviews, strict=True):
         print_inspect(result, rows=rows, lang=language, overview=overview, currency=label)
     if merge is not None:
-        title = "Kunder matchet" if language == "da" else "Customers matched"
+        from kunde_cli.words.labels import label as word_label
+
+        title = word_label("inspect_customers_matched", language)
         emit(merge, opt.Destination(fmt="table"), title=title, lang=language)
 
 
@@ -97,12 +99,14 @@ def _write_json(
     overviews: Sequence[Any],
     merge: pl.DataFrame | None,
     rows: int,
+    lang: str,
 ) -> None:
     """Everything inspect shows, as one JSON list on stdout (the matches last)."""
     from kunde_cli.render.inspect_view import inspect_json
 
     payload = [
-        inspect_json(r, rows=rows, overview=ov) for r, ov in zip(results, overviews, strict=True)
+        inspect_json(r, rows=rows, overview=ov, lang=lang)
+        for r, ov in zip(results, overviews, strict=True)
     ]
     if merge is not None:
         payload.append({"customers": merge.to_dicts()})

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kunde_cli.errors import ConfigError, InputError
+from kunde_cli.words.said import said
 
 if TYPE_CHECKING:
     import polars as pl
@@ -81,18 +82,16 @@ def column_fields(columns: str | Sequence[str]) -> tuple[str | None, ...]:
         if fld is None:
             known = [f for f in ORDER_FIELDS if f not in HELPER_FIELDS] + list(survey_fields)
             raise ConfigError(
-                f"--columns: unknown field '{word.strip()}'"
+                said("ingest_columns_unknown", name=word.strip())
                 if key
-                else f"--columns '{','.join(words)}' has an empty name",
-                hint="name each column in order with a field ("
-                + ", ".join(known)
-                + ", or id, date, qty), - to skip one: --columns id,date,qty,amount",
+                else said("ingest_columns_empty_name", columns=",".join(words)),
+                hint=said("ingest_columns_hint", fields=", ".join(known)),
             )
         if fld in fields:
-            raise ConfigError(f"--columns names {fld} twice ('{word.strip()}')")
+            raise ConfigError(said("ingest_columns_twice", field=fld, name=word.strip()))
         fields.append(fld)
     if not any(fields):
-        raise ConfigError("--columns names no field", hint="e.g. --columns id,date,qty,amount")
+        raise ConfigError(said("ingest_columns_none"), hint=said("ingest_columns_example"))
     return tuple(fields)
 
 
@@ -223,10 +222,9 @@ def _columns_mapping(
         guess = _guess_columns(cells)
         position = guess.split(",").index("amount") + 1 if "amount" in guess.split(",") else 2
         raise InputError(
-            f"the file has no header row: its first line is data ({' '.join(cells[:8])})",
+            said("ingest_headerless", cells=" ".join(cells[:8])),
             path=raw.path,
-            hint=f"name its {len(columns)} columns in order with --columns, e.g. --columns "
-            f"{guess} (- skips a column), or map by position: --map amount={position}",
+            hint=said("ingest_headerless_hint", count=len(columns), guess=guess, position=position),
         )
     return {**mapping, **positional}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from kunde_cli import schema as s
 from kunde_cli.errors import ConfigError
+from kunde_cli.words.said import said
 
 # Helper fields used by line-item layouts (Shopify, WooCommerce); not in the schema.
 UNIT_PRICE = "unit_price"
@@ -392,8 +393,8 @@ def canonical_field(name: str) -> str:
     if key in FIELD_ALIASES:
         return FIELD_ALIASES[key]
     raise ConfigError(
-        f"unknown field '{name}' in --map",
-        hint="fields: " + ", ".join(ORDER_FIELDS),
+        said("ingest_map_unknown_field", name=name),
+        hint=said("ingest_fields_are", fields=", ".join(ORDER_FIELDS)),
     )
 
 
@@ -407,7 +408,9 @@ def resolve_mapping(
     """Map fields to columns: explicit overrides, then the preset, then generic synonyms."""
     chosen_preset = (preset or detect_preset(columns)).lower()
     if chosen_preset not in PRESETS:
-        raise ConfigError(f"unknown preset '{preset}'", hint="use shopify, woocommerce or generic")
+        raise ConfigError(
+            said("ingest_unknown_preset", preset=preset), hint=said("ingest_presets_are")
+        )
     by_norm: dict[str, str] = {}
     for col in columns:
         by_norm.setdefault(normalise_header(col), col)
@@ -421,9 +424,9 @@ def resolve_mapping(
         match = column if column in columns else by_norm.get(normalise_header(column))
         if match is None:
             raise ConfigError(
-                f"--map {raw_field}={column}: no column called '{column}'",
+                said("ingest_map_no_column", field=raw_field, column=column),
                 path=path,
-                hint="columns in the file: " + ", ".join(columns[:30]),
+                hint=said("ingest_columns_in_file", columns=", ".join(columns[:30])),
             )
         result[fld] = match
         how[fld] = "--map"

@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from kunde_cli.errors import InputError
+from kunde_cli.words.said import Said, said
 
 # --- numbers ------------------------------------------------------------------------
 
@@ -113,7 +114,7 @@ def parse_amount_expr(expr: pl.Expr, style: DecimalStyle) -> pl.Expr:
     return pl.when(negative).then(-value).otherwise(value)
 
 
-def amount_style_note(values: pl.Series, style: DecimalStyle, columns: list[str]) -> str | None:
+def amount_style_note(values: pl.Series, style: DecimalStyle, columns: list[str]) -> Said | None:
     """A note when amounts like "1,234" or "1.234" could be thousands or decimals.
 
     Ambiguous when some value has one separator followed by exactly three digits and
@@ -121,9 +122,9 @@ def amount_style_note(values: pl.Series, style: DecimalStyle, columns: list[str]
     ("1.234,50"), which would settle it. The note says how the value was read, as the
     note on dates that fit day-first and month-first does.
 
-    >>> amount_style_note(pl.Series(["1,234", "12,000"]), POINT, ["Amount"])
+    >>> amount_style_note(pl.Series(["1,234", "12,000"]), POINT, ["Amount"]).worded("en")
     "amounts in 'Amount' such as '1,234' could be thousands or decimals (no amount has decimals to tell): read as thousands, 1,234 = 1234"
-    >>> amount_style_note(pl.Series(["1.234", "12,50"]), COMMA, ["Beløb"]) is None
+    >>> amount_style_note(pl.Series(["1.234", "12,50"]), COMMA, ["Amount"]) is None
     True
     """
     body = _amount_body(values)
@@ -139,15 +140,10 @@ def amount_style_note(values: pl.Series, style: DecimalStyle, columns: list[str]
         if style.decimal == "," or "," in example
         else None
     )
-    if read is None:  # "1.234" in an English (point) file
-        reading = f"read as decimals, {example} = {example}"
-    else:
-        reading = f"read as thousands, {example} = {read}"
     names = ", ".join(f"'{c}'" for c in columns)
-    return (
-        f"amounts in {names} such as '{example}' could be thousands or decimals "
-        f"(no amount has decimals to tell): {reading}"
-    )
+    if read is None:  # "1.234" in an English (point) file
+        return said("ingest_note_amounts_decimals", names=names, example=example)
+    return said("ingest_note_amounts_thousands", names=names, example=example, read=read)
 
 
 def parse_int_expr(expr: pl.Expr) -> pl.Expr:
@@ -382,46 +378,45 @@ def parse_datetime_expr(
     return parsed
 
 
-def date_notes(detection: DateDetection, column: str) -> list[str]:
+def date_notes(detection: DateDetection, column: str) -> list[Said]:
     """What a reader should know about how the dates in ``column`` were read.
 
     Dates that fit both day-first and month-first (03/05/2024), or both dd-mm-yy and
     yy-mm-dd (24-03-05), and the pivot by which two-digit years were read.
 
     >>> d = detect_datetime_format(pl.Series(["15-03-24", "28-02-24"]))
-    >>> date_notes(d, "Dato")
+    >>> [note.worded("en") for note in date_notes(d, "Dato")]
     ["two-digit years in 'Dato' (dd-mm-yy) read as 00–69 → 2000–2069, 70–99 → 1970–1999: 15-03-24 is 2024-03-15"]
     """
     notes = []
     if detection.ambiguous:
-        reading = (
-            "month first (--monthfirst)"
-            if detection.order == "monthfirst"
-            else "day first (Danish)"
-        )
         notes.append(
-            f"dates in '{column}' fit both day-first and month-first; read {reading}. "
-            "Use --monthfirst or --dayfirst if that is wrong."
+            said(
+                "ingest_note_dates_fit_both_monthfirst"
+                if detection.order == "monthfirst"
+                else "ingest_note_dates_fit_both_dayfirst",
+                column=column,
+            )
         )
     if detection.yearfirst_ambiguous:
-        notes.append(
-            f"dates in '{column}' fit both day-first (dd-mm-yy) and year-first (yy-mm-dd); "
-            "read day first (Danish): 24-03-05 is 24 March 2005"
-        )
+        notes.append(said("ingest_note_dates_fit_yearfirst", column=column))
     if detection.two_digit_year:
         notes.append(two_digit_year_note(detection.format, column))
     return notes
 
 
-def two_digit_year_note(fmt: str | None, column: str) -> str:
+def two_digit_year_note(fmt: str | None, column: str) -> Said:
     """The sentence stating how two-digit years in ``column`` were read."""
     day = (fmt or "%d-%m-%y").split(" ")[0]
     if "%y" not in day:
         day = "%d-%m-%y"
     example = date(2024, 3, 15).strftime(day)
-    return (
-        f"two-digit years in '{column}' ({describe_format(day)}) read as "
-        f"{TWO_DIGIT_YEAR_PIVOT}: {example} is 2024-03-15"
+    return said(
+        "ingest_note_two_digit_years",
+        column=column,
+        format=describe_format(day),
+        pivot=TWO_DIGIT_YEAR_PIVOT,
+        example=example,
     )
 
 
@@ -444,11 +439,9 @@ def require_date_format(detection: DateDetection, *, path: str, column: str) -> 
     """The detected format, or an InputError naming the column when none fits."""
     if detection.format is None:
         raise InputError(
-            "no date format fits the values in this column",
+            said("ingest_no_date_format"),
             path=path,
             column=column,
-            hint="dates must look like 2024-03-05, 05-03-2024, 05.03.2024, 05/03/2024, "
-            "20240305 or a Unix timestamp (1709596800); "
-            "or map another column with --map order_date=COLUMN",
+            hint=said("ingest_no_date_format_hint"),
         )
     return detection.format

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Protocol
 import polars as pl
 
 from kunde_cli.errors import InputError
+from kunde_cli.words.said import Said, Text, said
 
 if TYPE_CHECKING:  # imported where a workbook is read
     import fastexcel
@@ -127,7 +128,7 @@ class RawTable:
     sheet: str | None = None
     header_row: int = 1  # 1-based row of the header; 0 when the file has none
     row_offset: int = 2
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
     #: The first row is data and no ``columns`` were given: the columns are named
     #: ``column_1`` … ``column_N`` (the caller decides whether that is enough).
     headerless: bool = False
@@ -211,19 +212,18 @@ def stream_bytes(path: str | Path) -> bytes | None:
     info = Path(path).stat()
     if not (stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode)):
         # /dev/zero, /dev/urandom, a terminal: endless or interactive, never an export.
-        raise InputError(
-            "is a device, not a file or a pipe",
-            path=path,
-            hint="give kunde an exported file, or pipe one in: cat ordrer.csv | kunde ingest -",
-        )
+        raise InputError(said("ingest_is_device"), path=path, hint=said("ingest_give_file_or_pipe"))
     key = (str(path), info.st_dev, info.st_ino)
     if key not in _pipes_read:
         try:
             fd = os.open(path, os.O_RDONLY)
         except OSError as exc:
-            raise InputError(f"cannot read the pipe ({exc.strerror})", path=path) from None
+            raise InputError(
+                said("ingest_cannot_read_what", what=said("ingest_what_pipe"), reason=exc.strerror),
+                path=path,
+            ) from None
         try:
-            _pipes_read[key] = _read_bounded(fd, None, Path(path), "the pipe")
+            _pipes_read[key] = _read_bounded(fd, None, Path(path), said("ingest_what_pipe"))
         finally:
             os.close(fd)
     return _pipes_read[key]
@@ -237,7 +237,7 @@ class _TextStream(Protocol):
     def read(self, n: int, /) -> str: ...
 
 
-def _read_bounded(fd: int | None, stream: _ByteStream | None, path: Path, what: str) -> bytes:
+def _read_bounded(fd: int | None, stream: _ByteStream | None, path: Path, what: Said) -> bytes:
     """All bytes of a pipe (``fd``) or a file object (``stream``, when it has no file
     descriptor), refused past :data:`MAX_STREAM_BYTES` or :data:`STREAM_IDLE_SECONDS`
     of silence: an endless input is one line, never a hang."""
@@ -246,14 +246,16 @@ def _read_bounded(fd: int | None, stream: _ByteStream | None, path: Path, what: 
         if fd is not None:
             if STREAM_IDLE_SECONDS and not select.select([fd], [], [], STREAM_IDLE_SECONDS)[0]:
                 raise InputError(
-                    f"{what} sent nothing for {STREAM_IDLE_SECONDS:g} seconds and did not end",
+                    said("ingest_stream_idle", what=what, seconds=STREAM_IDLE_SECONDS),
                     path=path,
-                    hint="save the export to a file first, then give kunde the file",
+                    hint=said("ingest_save_to_file_first"),
                 )
             try:
                 chunk = os.read(fd, _READ_CHUNK)
             except OSError as exc:
-                raise InputError(f"cannot read {what} ({exc.strerror})", path=path) from None
+                raise InputError(
+                    said("ingest_cannot_read_what", what=what, reason=exc.strerror), path=path
+                ) from None
         elif stream is not None:
             chunk = stream.read(_READ_CHUNK)
         else:
@@ -262,10 +264,9 @@ def _read_bounded(fd: int | None, stream: _ByteStream | None, path: Path, what: 
             return bytes(data)
         if len(data) + len(chunk) > MAX_STREAM_BYTES:
             raise InputError(
-                f"{what} sent more than {_size_text(MAX_STREAM_BYTES)} without ending; "
-                f"kunde holds at most {_size_text(MAX_STREAM_BYTES)} of a stream in memory",
+                said("ingest_stream_too_large", what=what, size=_size_text(MAX_STREAM_BYTES)),
                 path=path,
-                hint="save the export to a file first, then give kunde the file",
+                hint=said("ingest_save_to_file_first"),
             )
         data += chunk
 
@@ -277,18 +278,16 @@ def _size_text(n: int) -> str:
 def _stdin_bytes(path: Path) -> bytes:
     stream = sys.stdin
     if stream is None:
-        raise InputError("there is no standard input to read", path=path)
+        raise InputError(said("ingest_no_stdin"), path=path)
     if _stdin_read and _stdin_read[0][0] is stream:
         return _stdin_read[0][1]
     if stream.isatty():
         raise InputError(
-            "standard input is the terminal, not a file",
-            path=path,
-            hint="pipe an export in, e.g.  cat ordrer.csv | kunde inspect -",
+            said("ingest_stdin_is_terminal"), path=path, hint=said("ingest_stdin_terminal_hint")
         )
     buffer = getattr(stream, "buffer", None)
     if buffer is None:  # a text stream (a test's StringIO): its text as UTF-8
-        data = _read_bounded(None, _Utf8Reader(stream), path, "standard input")
+        data = _read_bounded(None, _Utf8Reader(stream), path, said("ingest_what_stdin"))
     else:
         # The real stdin is read from its descriptor (nothing else reads it), so an
         # idle pipe can be noticed; a test runner's stdin has no descriptor.
@@ -296,7 +295,7 @@ def _stdin_bytes(path: Path) -> bytes:
             fd: int | None = buffer.fileno()
         except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
             fd = None
-        data = _read_bounded(fd, buffer, path, "standard input")
+        data = _read_bounded(fd, buffer, path, said("ingest_what_stdin"))
     _stdin_read[:] = [(stream, data)]
     return data
 
@@ -332,10 +331,9 @@ def _head_bytes(path: Path, n: int = SNIFF_BYTES) -> bytes:
         with path.open("rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 raise InputError(
-                    "is a device, not a file",
+                    said("ingest_is_device_file"),
                     path=path,
-                    hint="give kunde an exported file, or pipe one in: "
-                    "cat ordrer.csv | kunde ingest -",
+                    hint=said("ingest_give_file_or_pipe"),
                 )
             return fh.read(n)
     except OSError as exc:
@@ -345,18 +343,16 @@ def _head_bytes(path: Path, n: int = SNIFF_BYTES) -> bytes:
 def _os_input_error(exc: OSError, path: Path) -> InputError:
     """One line for a file that cannot be opened (missing, a folder, a symlink loop …)."""
     if isinstance(exc, FileNotFoundError):
-        return InputError("file not found", path=path)
+        return InputError(said("file_not_found"), path=path)
     if isinstance(exc, IsADirectoryError):
-        return InputError("is a folder, not a file", path=path)
+        return InputError(said("ingest_is_folder"), path=path)
     if isinstance(exc, PermissionError):
-        return InputError("no permission to read the file", path=path)
+        return InputError(said("ingest_no_permission"), path=path)
     if exc.errno == errno.ELOOP:
         return InputError(
-            "is a symbolic link that points to itself in a loop",
-            path=path,
-            hint="point the link at the export file, or give kunde the file itself",
+            said("ingest_symlink_loop"), path=path, hint=said("ingest_symlink_loop_hint")
         )
-    return InputError(f"cannot read the file ({exc.strerror or exc})", path=path)
+    return InputError(said("ingest_cannot_read_file", reason=str(exc.strerror or exc)), path=path)
 
 
 def detect_encoding(head: bytes, *, complete: bool) -> str:
@@ -372,7 +368,7 @@ def detect_encoding(head: bytes, *, complete: bool) -> str:
         # A multi-byte character cut at the end of the sample is still UTF-8.
         if not complete and err.start >= len(head) - 3 and err.reason == "unexpected end of data":
             return "utf-8"
-    # Two exports pasted together: real UTF-8 letters (æ = C3 A6) next to single
+    # Two exports pasted together: real UTF-8 letters (U+00E6 = C3 A6) next to single
     # Windows-1252 bytes. Read as UTF-8 with the Windows-1252 fallback per character,
     # else the UTF-8 part (often the header) turns into "BelÃ¸b". Windows-1252 text
     # almost never happens to form valid UTF-8 sequences, so a few of them decide.
@@ -486,7 +482,7 @@ def looks_like_data(row: Sequence[object]) -> bool:
 
     >>> looks_like_data(["00001", "19970101", "1", "11.77"])
     True
-    >>> looks_like_data(["Kunde", "Dato", "Beløb"])
+    >>> looks_like_data(["Kunde", "Dato", "Total"])
     False
     """
     cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
@@ -502,7 +498,7 @@ class _Layout:
     start: int  #: 0-based row where the data begins
     names: list[str]  #: the column names to use
     headerless: bool  #: the file has no header and no ``columns`` named its columns
-    notes: list[str]
+    notes: list[Text]
     #: the header's cells as written, when they name the columns (not ``--columns``)
     header_names: list[str] | None = None
 
@@ -522,11 +518,14 @@ def _layout(
     header = find_header_row(rows, scorer)
     first = next((i for i, row in enumerate(rows[:15]) if _filled(row) >= 2), header)
     no_header = bool(rows) and scorer(rows[header]) == 0 and looks_like_data(rows[first])
-    notes: list[str] = []
+    notes: list[Text] = []
     if columns is None:
         if not no_header:
             if header:
-                notes.append(f"skipped {header} {unit}(s) above the header")
+                skipped = (
+                    "ingest_note_skipped_rows" if unit == "row" else "ingest_note_skipped_lines"
+                )
+                notes.append(said(skipped, count=header))
             return _Layout(
                 header, header + 1, unique_names(rows[header]), False, notes, rows[header]
             )
@@ -539,17 +538,17 @@ def _layout(
         width = max(width, len(rows[header]))
     if len(columns) != width:
         shown = " ".join(rows[start][:8]) if start < len(rows) else ""
-        raise InputError(
-            f"--columns names {len(columns)} column(s), but the file has {width}"
-            + (f" (first row: {shown})" if shown else ""),
-            path=path,
-            hint="name every column in order, - for one to skip, e.g. --columns id,date,-,amount",
+        message = (
+            said("ingest_columns_count_shown", given=len(columns), width=width, shown=shown)
+            if shown
+            else said("ingest_columns_count", given=len(columns), width=width)
         )
+        raise InputError(message, path=path, hint=said("ingest_columns_count_hint"))
     names = unique_names([c or f"column_{i}" for i, c in enumerate(columns, start=1)])
     if no_header:
-        notes.append("no header row; the columns are named by --columns")
+        notes.append(said("ingest_note_columns_named"))
         return _Layout(None, first, names, False, notes)
-    notes.append(f"the header row ({' '.join(rows[header][:8])}) is replaced by --columns")
+    notes.append(said("ingest_note_header_replaced", cells=" ".join(rows[header][:8])))
     return _Layout(header, header + 1, names, False, notes)
 
 
@@ -577,20 +576,16 @@ def read_table(
     head = content.head()
     if not head.strip():
         raise InputError(
-            "nothing arrived on standard input" if is_stdin(path) else "the file is empty",
+            said("ingest_stdin_empty") if is_stdin(path) else said("ingest_file_empty"),
             path=path,
-            hint="pipe an export in, e.g.  cat ordrer.csv | kunde ingest -"
-            if is_stdin(path)
-            else "export the orders again from your shop system",
+            hint=said("ingest_stdin_empty_hint") if is_stdin(path) else said("ingest_export_again"),
         )
-    notes: list[str] = []
+    notes: list[Text] = []
     content = _unpack(content, notes)
     head = content.head()
     if not head.strip():
         raise InputError(
-            "the export inside the archive is empty",
-            path=path,
-            hint="export the orders again from your shop system",
+            said("ingest_archive_export_empty"), path=path, hint=said("ingest_export_again")
         )
     scorer = score_header or _no_score
     if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
@@ -663,8 +658,13 @@ def _excel_days_among_dates(raw: RawTable) -> RawTable:
             .alias(c)
         )
         raw.notes.append(
-            f"'{c}' mixes dates and Excel day numbers; read {counts[c]['days']} day "
-            f"number(s) as dates ({example[0]} = {example[1]:%Y-%m-%d})"
+            said(
+                "ingest_note_excel_days_mixed",
+                column=c,
+                count=counts[c]["days"],
+                example=example[0],
+                day=f"{example[1]:%Y-%m-%d}",
+            )
         )
     raw.frame = frame
     return raw
@@ -706,10 +706,10 @@ def _settle_repeated_headers(raw: RawTable, scorer: HeaderScorer) -> RawTable:
     ).row(0, named=True)
     names = list(columns)
     taken = {n.lower() for n in names}
-    notes: list[str] = []
+    notes: list[Text] = []
     for group in repeated:
         shown = header[group[0]].strip()
-        where = ", ".join(str(i + 1) for i in group[:-1]) + f" and {group[-1] + 1}"
+        where = and_list([str(i + 1) for i in group])
         filled = [i for i in group if has_values[columns[i]]]
         if not filled:
             continue
@@ -729,9 +729,16 @@ def _settle_repeated_headers(raw: RawTable, scorer: HeaderScorer) -> RawTable:
                 taken.add(names[i].lower())
             empty = [i + 1 for i in group if i not in filled]
             notes.append(
-                f"{len(group)} columns are called '{shown}' (columns {where}); column "
-                + " and ".join(map(str, empty))
-                + f" {'is' if len(empty) == 1 else 'are'} empty, so column {target + 1} is read"
+                said(
+                    "ingest_note_repeated_empty_one"
+                    if len(empty) == 1
+                    else "ingest_note_repeated_empty_many",
+                    count=len(group),
+                    name=shown,
+                    where=where,
+                    empty=and_list([str(i) for i in empty]),
+                    target=target + 1,
+                )
             )
         if known and len(filled) > 1:
             first = pl.col(columns[target]).cast(pl.String).str.strip_chars()
@@ -746,9 +753,16 @@ def _settle_repeated_headers(raw: RawTable, scorer: HeaderScorer) -> RawTable:
                 other = names[differ[0]]
                 fld = field_for_header(shown) or "FIELD"
                 notes.append(
-                    f"{len(group)} columns are called '{shown}' (columns {where}) and hold "
-                    f"different values; column {target + 1} is read. To read column "
-                    f"{differ[0] + 1} instead: --map {fld}='{other}'"
+                    said(
+                        "ingest_note_repeated_differ",
+                        count=len(group),
+                        name=shown,
+                        where=where,
+                        target=target + 1,
+                        other_number=differ[0] + 1,
+                        field=fld,
+                        other=other,
+                    )
                 )
     if names != columns:
         rename = dict(zip(columns, names, strict=True))
@@ -768,22 +782,16 @@ def _read_text(
         or start.startswith(_JSON_STARTS)
         or (start.startswith((b"{", b"[")) and not _has_delimiter(head))
     ):
-        raise InputError(
-            "this is not a table (CSV or Excel)",
-            path=path,
-            hint="export the orders as CSV or Excel",
-        )
+        raise InputError(said("ingest_not_a_table"), path=path, hint=said("ingest_export_as_table"))
     encoding = detect_encoding(head, complete=len(head) < SNIFF_BYTES)
     if encoding != "utf-16" and _looks_binary(head):
         raise InputError(
-            "binary data, not a CSV or Excel file",
-            path=path,
-            hint="export the orders again as CSV (UTF-8) or Excel",
+            said("ingest_binary"), path=path, hint=said("ingest_export_again_csv_or_excel")
         )
     return _read_csv(content, head, encoding, scorer, columns)
 
 
-def _unpack(content: _Content, notes: list[str], depth: int = 0) -> _Content:
+def _unpack(content: _Content, notes: list[Text], depth: int = 0) -> _Content:
     """The export inside a gzip file or a zip archive (not a workbook); else ``content``."""
     head = content.head(8)
     path = content.path
@@ -795,12 +803,10 @@ def _unpack(content: _Content, notes: list[str], depth: int = 0) -> _Content:
                 data = unpacked.read(MAX_STREAM_BYTES + 1)
         except (OSError, EOFError, zlib.error):
             raise InputError(
-                "the gzip file is damaged or cut short",
-                path=path,
-                hint="download or export it again",
+                said("ingest_gzip_damaged"), path=path, hint=said("ingest_download_again")
             ) from None
         _refuse_unpacked(len(data), path)
-        notes.append("unpacked the gzip file")
+        notes.append(said("ingest_note_gunzipped"))
         return _unpack(_Content(path, data), notes, depth + 1)
     if not head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
         return content
@@ -815,18 +821,15 @@ def _unpack(content: _Content, notes: list[str], depth: int = 0) -> _Content:
                 data = unpacked.read(MAX_STREAM_BYTES + 1)
         except RuntimeError:
             raise InputError(
-                "the zip archive is password-protected",
-                path=path,
-                hint="unzip it first and give kunde the file inside",
+                said("ingest_zip_password"), path=path, hint=said("ingest_unzip_first")
             ) from None
         except (NotImplementedError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
             raise InputError(
-                f"cannot unpack '{member.filename}' from the zip archive (damaged or an "
-                "unsupported compression)",
+                said("ingest_zip_member_unreadable", name=member.filename),
                 path=path,
-                hint="unzip it first and give kunde the file inside",
+                hint=said("ingest_unzip_first"),
             ) from None
-    notes.append(f"read '{member.filename}' from the zip archive")
+    notes.append(said("ingest_note_from_zip", name=member.filename))
     return _unpack(_Content(path, data), notes, depth + 1)
 
 
@@ -834,10 +837,9 @@ def _refuse_unpacked(size: int, path: Path) -> None:
     """An export that unpacks to more than kunde holds in memory (a zip or gzip bomb)."""
     if size > MAX_STREAM_BYTES:
         raise InputError(
-            f"the archive unpacks to more than {_size_text(MAX_STREAM_BYTES)}; kunde "
-            f"unpacks at most {_size_text(MAX_STREAM_BYTES)} in memory",
+            said("ingest_unpacks_too_large", size=_size_text(MAX_STREAM_BYTES)),
             path=path,
-            hint="unpack it yourself and give kunde the file inside",
+            hint=said("ingest_unpack_yourself"),
         )
 
 
@@ -848,9 +850,7 @@ def _open_zip(content: _Content) -> zipfile.ZipFile:
         )
     except (zipfile.BadZipFile, OSError, EOFError):
         raise InputError(
-            "the workbook is damaged (not a valid .xlsx/zip file)",
-            path=content.path,
-            hint="open it in Excel and save it again, or export as CSV",
+            said("ingest_workbook_damaged"), path=content.path, hint=said("ingest_resave_or_csv")
         ) from None
 
 
@@ -866,16 +866,15 @@ def _zip_member(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
     ]
     data = [i for i in files if Path(i.filename).suffix.lower() in _DATA_SUFFIXES] or files
     if not data:
-        raise InputError(
-            "the zip archive is empty", path=path, hint="export the orders again as CSV"
-        )
+        raise InputError(said("ingest_zip_empty"), path=path, hint=said("ingest_export_again_csv"))
     if len(data) > 1:
         shown = ", ".join(i.filename for i in data[:8]) + (", …" if len(data) > 8 else "")
         raise InputError(
-            f"the zip archive holds {len(data)} files ({shown}); kunde reads one export per file",
+            said("ingest_zip_many", count=len(data), names=shown),
             path=path,
-            hint="unzip it and give kunde the files, e.g. kunde ingest "
-            + " ".join(Path(i.filename).name for i in data[:2]),
+            hint=said(
+                "ingest_zip_many_hint", names=" ".join(Path(i.filename).name for i in data[:2])
+            ),
         )
     return data[0]
 
@@ -911,16 +910,16 @@ def _read_csv(
     delimiter = _sniff_delimiter(lines)
     rows = _split_rows(lines, delimiter)
     if not rows or not any(rows):
-        raise InputError("no header row found", path=path)
+        raise InputError(said("ingest_no_header"), path=path)
     layout = _layout(rows, scorer, columns, path)
     notes = list(layout.notes)
 
     nuls = b"\x00" in head and encoding != "utf-16"
     mixed = encoding == "utf-8" and _has_invalid_utf8(head)
     if nuls:
-        notes.append("removed NUL bytes (0x00) from the file")
+        notes.append(said("ingest_note_nul_removed"))
     if mixed:
-        notes.append("some characters are not UTF-8; read them as Windows-1252")
+        notes.append(said("ingest_note_mixed_encoding"))
     read_as, read_encoding, separator = content, encoding, delimiter
     if delimiter == WHITESPACE:
         # Runs of spaces become one tab, and the file is read as tab-separated.
@@ -933,7 +932,7 @@ def _read_csv(
         nuls = mixed = False
     frame = _polars_csv(read_as, read_encoding, separator, layout, nuls=nuls, mixed=mixed)
     if frame is None:
-        notes.append("the file has irregular rows; read with the tolerant reader")
+        notes.append(said("ingest_note_irregular_rows"))
         frame = _python_csv(read_as, read_encoding, separator, layout)
     # Row numbers people see: the first data row is line start+1 (1-based).
     row_offset = layout.start + 1
@@ -1057,7 +1056,7 @@ def _read_excel_here(
         preview = reader.load_sheet(chosen, header_row=None, n_rows=15, skip_rows=0).to_polars()
         rows = [[("" if v is None else str(v)) for v in row] for row in preview.iter_rows()]
         if not any(any(c.strip() for c in r) for r in rows):
-            raise InputError(f"sheet '{chosen}' is empty", path=path)
+            raise InputError(said("ingest_sheet_empty", sheet=chosen), path=path)
         layout = _layout(rows, scorer, columns, path, unit="row")
         if layout.header is None:
             frame = reader.load_sheet(chosen, header_row=None, skip_rows=0).to_polars()
@@ -1068,14 +1067,12 @@ def _read_excel_here(
         text = str(exc).lower()
         if any(word in text for word in ("password", "encrypt", "cfb", "ole")):
             raise InputError(
-                "cannot open the workbook: it is password-protected or not a real Excel file",
+                said("ingest_workbook_password"),
                 path=path,
-                hint="open it in Excel, save a copy without password, or export as CSV",
+                hint=said("ingest_workbook_password_hint"),
             ) from None
         raise InputError(
-            "cannot open the workbook (damaged or not a real Excel file)",
-            path=path,
-            hint="open it in Excel and save it again, or export as CSV",
+            said("ingest_workbook_unopenable"), path=path, hint=said("ingest_resave_or_csv")
         ) from None
     if layout.header is not None and columns is None:
         header_names = ["" if str(c).startswith("__UNNAMED__") else str(c) for c in frame.columns]
@@ -1113,12 +1110,23 @@ def _choose_sheet(
         if re.fullmatch(r"\d+", sheet) and 1 <= int(sheet) <= len(names):
             return names[int(sheet) - 1]
         raise InputError(
-            f"no sheet called '{sheet}'",
+            said("ingest_no_such_sheet", sheet=sheet),
             path=path,
-            hint=f"sheets in this workbook: {', '.join(names)}",
+            hint=said("ingest_sheets_are", names=", ".join(names)),
         )
     for name in names:
         frame = reader.load_sheet(name, header_row=None, n_rows=5).to_polars()
         if frame.height and frame.width:
             return name
-    raise InputError("every sheet in the workbook is empty", path=path)
+    raise InputError(said("ingest_all_sheets_empty"), path=path)
+
+
+def and_list(items: Sequence[str]) -> Text:
+    """``["1", "2", "3"]`` as "1, 2 and 3" in the run's language; one item as it is.
+
+    >>> and_list(["1", "2", "3"]).worded("en"), and_list(["4"])
+    ('1, 2 and 3', '4')
+    """
+    if len(items) < 2:
+        return "".join(items)
+    return said("ingest_and", first=", ".join(items[:-1]), last=items[-1])

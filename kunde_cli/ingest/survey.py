@@ -50,6 +50,13 @@ from kunde_cli.ingest.parsing import (
 from kunde_cli.ingest.readers import ROW_COL, RawTable
 from kunde_cli.ingest.validate import EARLIEST, FUTURE_REASON, LATEST, after_today, future_note
 
+# The survey answer key (and the layouts with unique ids) live with the store, which
+# keys answers by them; named here too, where ingest makes the keys.
+from kunde_cli.store.answers import CONTENT_KEY_PREFIX as CONTENT_KEY_PREFIX
+from kunde_cli.store.answers import UNIQUE_ID_LAYOUTS as UNIQUE_ID_LAYOUTS
+from kunde_cli.store.answers import content_key
+from kunde_cli.words.said import Text, said
+
 GOOGLE_FORMS = "google_forms"
 SURVEYMONKEY = "surveymonkey"
 TYPEFORM = "typeform"
@@ -281,9 +288,9 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
             if fld in (s.EMAIL, s.CUSTOMER_ID, s.NAME):
                 continue
             raise ConfigError(
-                f"--map {raw_field}={column}: no column called '{column}'",
+                said("ingest_map_no_column", field=raw_field, column=column),
                 path=path,
-                hint="columns in the file: " + ", ".join(columns[:30]),
+                hint=said("ingest_columns_in_file", columns=", ".join(columns[:30])),
             )
         chosen[fld] = match
         how[fld] = "--map"
@@ -305,10 +312,10 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
             c for _, _, c in candidates if _confirmed_share(data[c]) >= SCORE_CONFIRM_SHARE
         ]
         if not confirmed:
-            hint = 'name it with --map score="COLUMN" (see `kunde inspect FILE`)'
+            hint: Text = said("ingest_score_hint")
             if candidates:
                 names = ", ".join(f"'{c}'" for _, _, c in candidates[:3])
-                hint = f"{names} looked like the score but its values are not 0–10; " + hint
+                hint = said("ingest_score_lookalike_hint", names=names)
             raise MissingColumnsError(path, [s.SCORE], hint=hint)
         chosen[s.SCORE] = confirmed[0]
         how[s.SCORE] = "header"
@@ -406,44 +413,6 @@ def _parse_dates(values: pl.Series, *, dayfirst: bool | None) -> tuple[pl.Series
     return result, fmt_used
 
 
-#: Layouts whose response ids are unique across every survey of the tool (SurveyMonkey's
-#: Respondent ID, Typeform's token): the same id is always the same answer, edited or
-#: not. Ids typed into a sheet (1, 2, 3 …) may start again in the next sheet.
-UNIQUE_ID_LAYOUTS = (SURVEYMONKEY, TYPEFORM)
-
-#: Prefix of a response id made from an answer's content (no id column in the export).
-CONTENT_KEY_PREFIX = "svar-"
-
-
-def content_key(score: pl.Expr | None = None) -> pl.Expr:
-    """A response id from what an answer says: submitted time, customer (id, else
-    e-mail), score and comment — the same in next month's export of the same form, under
-    any file name, in any row order (Google Forms and plain sheets have no response id).
-
-    Two identical answers in one export (same second, same person, same score and
-    comment) are told apart by their occurrence number, so each counts once and a
-    re-export holding both again adds neither. The key is a SHA-256 digest (stable across
-    Polars versions, unlike ``Expr.hash``; holds no personal data in readable form).
-    """
-    import hashlib
-
-    score = pl.col(s.SCORE) if score is None else score
-    text = pl.concat_str(
-        pl.col(s.RESPONDED_AT).dt.strftime("%Y-%m-%dT%H:%M:%S").fill_null(""),
-        pl.coalesce(s.CUSTOMER_ID, pl.col(s.EMAIL).str.to_lowercase()).fill_null(""),
-        score.cast(pl.String).fill_null(""),
-        pl.col(s.COMMENT).str.strip_chars().fill_null(""),
-        separator="\x1f",
-    )
-    nth = pl.int_range(pl.len()).over(text)
-    # Survey exports are small (hundreds to thousands of answers): hashlib per answer is
-    # fast enough, and the key must stay the same across Polars versions.
-    return pl.format("{}\x1f{}", text, nth).map_elements(
-        lambda value: CONTENT_KEY_PREFIX + hashlib.sha256(value.encode("utf-8")).hexdigest()[:24],
-        return_dtype=pl.String,
-    )
-
-
 def survey_from_raw(
     raw: RawTable,
     *,
@@ -528,19 +497,19 @@ def survey_from_raw(
     raw_score = pl.col("_score_text")
     reason = (
         pl.when(pl.col("_extra").is_not_null())
-        .then(problem("row has more fields than the header", None, pl.col("_extra")))
+        .then(problem("extra_fields", None, pl.col("_extra")))
         .when(raw_score.is_null())
-        .then(problem("score is empty", score_col, raw_score))
+        .then(problem("score_empty", score_col, raw_score))
         .when(value.is_null())
-        .then(problem("score is not a number", score_col, raw_score))
+        .then(problem("score_not_a_number", score_col, raw_score))
         .when(value != value.floor())
-        .then(problem("score is not a whole number", score_col, raw_score))
+        .then(problem("score_not_whole", score_col, raw_score))
         .when((value < 0) | (value > 10))
-        .then(problem("score is outside 0–10", score_col, raw_score))
+        .then(problem("score_out_of_range", score_col, raw_score))
         .when(pl.col(s.RESPONDED_AT).is_null() & pl.col("_raw_date").is_not_null())
-        .then(problem("not a date", date_col, pl.col("_raw_date")))
+        .then(problem("not_a_date", date_col, pl.col("_raw_date")))
         .when((pl.col(s.RESPONDED_AT) < EARLIEST) | (pl.col(s.RESPONDED_AT) >= LATEST))
-        .then(problem("date outside 1990–2099", date_col, pl.col("_raw_date")))
+        .then(problem("date_out_of_range", date_col, pl.col("_raw_date")))
         .when(pl.lit(not allow_future) & (pl.col(s.RESPONDED_AT) >= after_today(today)))
         .then(problem(FUTURE_REASON, date_col, pl.col("_raw_date")))
         .otherwise(None)
@@ -566,11 +535,11 @@ def survey_from_raw(
     ).select(pl.col(name).cast(dtype) for name, dtype in s.SURVEY.items())
 
     described = ", ".join(f"{fld}='{col}'" for fld, col in cols.items())
-    raw.notes.append(f"survey layout: {found.layout}; columns: {described}")
+    raw.notes.append(said("ingest_note_survey_layout", layout=found.layout, columns=described))
     if found.subheader_row is not None:
-        raw.notes.append(f"skipped SurveyMonkey's second header row (row {found.subheader_row})")
+        raw.notes.append(said("ingest_note_subheader", row=found.subheader_row))
     if date_format is not None:
-        raw.notes.append(f"survey dates read as {date_format}")
+        raw.notes.append(said("ingest_note_survey_dates", format=date_format))
         if "%y" in date_format:
             raw.notes.append(two_digit_year_note(date_format, str(date_col)))
     future = responded.filter((responded >= after_today(today)) & (responded < LATEST))
@@ -584,7 +553,7 @@ def survey_from_raw(
             )
         )
     if s.RESPONDED_AT not in cols:
-        raw.notes.append("no date column: answers have no date (no trend by month)")
+        raw.notes.append(said("ingest_note_survey_no_date"))
     return survey, rejects
 
 

@@ -34,12 +34,14 @@ from kunde_cli.ingest.parsing import (
     require_date_format,
 )
 from kunde_cli.ingest.readers import ROW_COL, RawTable, excel_serial_dates
+from kunde_cli.words.said import Said, Text, said
 
 #: Dates outside this range are typos or placeholders (1900-01-01, 2999-12-31).
 EARLIEST = datetime(1990, 1, 1)
 LATEST = datetime(2100, 1, 1)
-#: The reason a row dated after today is refused (orders and survey answers alike).
-FUTURE_REASON = "date is after today (--allow-future keeps it)"
+#: The reason (code) a row dated after today is refused (orders and survey answers
+#: alike); every reason code is worded by ``reject_<code>`` in kunde_cli.words.ingest.
+FUTURE_REASON = "date_in_future"
 
 
 def after_today(today: date | None = None) -> datetime:
@@ -49,22 +51,22 @@ def after_today(today: date | None = None) -> datetime:
     return datetime(day.year, day.month, day.day) + timedelta(days=1)
 
 
-def future_note(count: int, latest: datetime | None, *, kept: bool, what: str = "rows") -> str:
-    """The note saying how many rows are dated after today and what became of them."""
-    when = f" (latest {latest:%Y-%m-%d})" if latest is not None else ""
-    if kept:
-        return (
-            f"{count} {what} dated after today{when} kept (--allow-future); analyses leave "
-            "them out until their date has come"
-        )
-    return (
-        f"{count} {what} dated after today{when} refused: a mistyped year? "
-        "Use --allow-future to keep them"
+def future_note(count: int, latest: datetime | None, *, kept: bool, what: str = "rows") -> Said:
+    """The note saying how many rows are dated after today and what became of them.
+
+    ``what`` counts them: ``rows``, ``lines`` or ``answers``.
+    """
+    when: Text = said("ingest_latest", day=f"{latest:%Y-%m-%d}") if latest is not None else ""
+    return said(
+        "ingest_note_future_kept" if kept else "ingest_note_future_refused",
+        count=count,
+        what=said(f"ingest_what_{what}"),
+        latest=when,
     )
 
 
 #: No shop line is worth a trillion: a larger amount is a typo or a broken export, and
-#: would overflow sums in whole øre (Int64). Such a row is refused with this reason.
+#: would overflow sums in whole ore (Int64). Such a row is refused with this reason.
 MAX_AMOUNT = 1_000_000_000_000
 
 #: Customer ids that mean "no account" (WooCommerce writes 0 for every guest checkout).
@@ -131,11 +133,11 @@ class Detected:
     mapping: dict[str, str]
     how: dict[str, str]
     unused_columns: list[str]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
     #: "line total", "unit price × quantity", "order total" or "none" (no amount column).
     amount_reading: str = "line total"
     #: Why that reading was chosen, when the header did not say.
-    amount_reason: str | None = None
+    amount_reason: Text | None = None
     #: Amounts like "1,234" that could be thousands or decimals (see the notes).
     decimal_ambiguous: bool = False
 
@@ -170,7 +172,7 @@ def _id_expr(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 
 def _customer_id_expr(expr: pl.Expr) -> pl.Expr:
-    """A customer id, null when it means "no account" (0, guest, gæst, -, n/a, …)."""
+    """A customer id, null when it means "no account" (0, guest, -, n/a, … see GUEST_IDS)."""
     guest = expr.str.contains(r"^0+(\.0+)?$") | expr.str.to_lowercase().is_in(list(GUEST_IDS))
     return pl.when(guest).then(None).otherwise(expr)
 
@@ -193,7 +195,7 @@ def _price_reading(
     order: str | None,
     total: pl.Series | None,
     style: DecimalStyle,
-) -> tuple[bool, str]:
+) -> tuple[bool, Said]:
     """(is a unit price, why) for an ambiguous "Pris"/"Price" column next to a quantity.
 
     Evidence, strongest first: price × quantity adds up to the order-total column while
@@ -207,7 +209,7 @@ def _price_reading(
         (pl.col(order) if order else pl.lit(None, pl.String)).alias("order"),
     ).filter(pl.col("price").is_not_null() & pl.col("qty").is_not_null())
     if frame.filter(pl.col("qty").abs() > 1).is_empty():
-        return False, "every quantity is 1, so unit price and line total are the same"
+        return False, said("ingest_why_quantities_one")
     if total is not None and order:
         sums = (
             frame.with_columns(total.alias("total"))
@@ -224,10 +226,7 @@ def _price_reading(
         unit = int(((sums["unit"] - sums["total"]).abs() < 0.01).sum())
         line = int(((sums["line"] - sums["total"]).abs() < 0.01).sum())
         if unit != line:
-            return unit > line, (
-                f"price × quantity adds up to the order total in {unit} orders, "
-                f"the prices alone in {line}"
-            )
+            return unit > line, said("ingest_why_order_total", unit=unit, line=line)
     if product:
         per = (
             frame.filter(pl.col("qty") > 0)
@@ -242,11 +241,8 @@ def _price_reading(
         unit = int(((per["prices"] == 1) & (per["per_unit"] > 1)).sum())
         line = int(((per["per_unit"] == 1) & (per["prices"] > 1)).sum())
         if unit != line:
-            return unit > line, (
-                f"{unit} products keep their price at different quantities, "
-                f"{line} have a price that grows with the quantity"
-            )
-    return False, "the data does not tell; read as line totals"
+            return unit > line, said("ingest_why_products", unit=unit, line=line)
+    return False, said("ingest_why_undecided")
 
 
 def on_unique(
@@ -332,15 +328,20 @@ def validate_orders(
     if not any(col(f) for f in (s.CUSTOMER_ID, s.EMAIL, s.PHONE)):
         missing.append("customer_id (or email or phone)")
     if missing:
-        raise MissingColumnsError(
+        err = MissingColumnsError(
             path,
             missing,
-            hint="columns in the file: "
-            + ", ".join(columns[:25])
-            + ". Name the right one with --map, e.g. --map amount=Total (fields: "
-            + ", ".join(m.ORDER_FIELDS)
-            + ")",
+            hint=said(
+                "ingest_missing_columns_hint",
+                columns=", ".join(columns[:25]),
+                fields=", ".join(m.ORDER_FIELDS),
+            ),
         )
+        if len(missing) == 2:
+            err.said = said("ingest_missing_date_and_customer")
+        elif missing[0] != s.ORDER_DATE:
+            err.said = said("ingest_missing_customer")
+        raise err
 
     # Line-item layouts write order fields on the first line only: carry them down.
     order_col = col(s.ORDER_ID)
@@ -360,11 +361,11 @@ def validate_orders(
     # --- detection ---
     date_col = col(s.ORDER_DATE)
     assert date_col is not None
-    notes = list(raw.notes)
+    notes: list[Text] = list(raw.notes)
     if (days := excel_serial_dates(work[date_col])) is not None:
         # 45352 (a date cell that lost its format in Excel): days since 1899-12-30.
         work = work.with_columns(days)
-        notes.append(f"dates in '{date_col}' are Excel day numbers; read as dates")
+        notes.append(said("ingest_note_excel_days", column=date_col))
     elif work.schema[date_col].is_numeric():
         # 19970101 or 1704063600 stored as numbers (Excel, Parquet): read as text.
         work = work.with_columns(pl.col(date_col).cast(pl.Int64, strict=False).cast(pl.String))
@@ -424,12 +425,9 @@ def validate_orders(
         )
         if is_unit:
             cols[m.UNIT_PRICE] = cols.pop(s.AMOUNT)
-        reading = "unit price × quantity" if is_unit else "line total"
-        amount_reason = f"'{price_col}' read as {reading}: {why}"
-        notes.append(
-            amount_reason
-            + f". Use --map unit_price={price_col} or --map amount={price_col} if that is wrong."
-        )
+        reading = said("ingest_reading_unit_price" if is_unit else "ingest_reading_line_total")
+        amount_reason = said("ingest_amount_reason", column=price_col, reading=reading, why=why)
+        notes.append(said("ingest_note_amount_reading", reason=amount_reason, column=price_col))
     if col(s.AMOUNT) is not None:
         amount_reading = "line total"
     elif col(m.UNIT_PRICE) is not None:
@@ -438,10 +436,7 @@ def validate_orders(
         amount_reading = "order total"
     else:
         amount_reading = "none"
-        notes.append(
-            "no amount column: purchases are counted (frequency, recency, ladder, churn), "
-            "money is not"
-        )
+        notes.append(said("ingest_note_no_amount"))
 
     # --- parse ---
     exprs: dict[str, pl.Expr] = {s.ORDER_DATE: date_expr}
@@ -509,10 +504,7 @@ def validate_orders(
         # Every number starting with C is a numbering scheme, not cancellations.
         if n_credit and n_credit < work.height:
             credit_lines = c_prefix
-            notes.append(
-                f"{n_credit} lines have an invoice number starting with C: read as "
-                "cancellations (credit notes), deducted from revenue and never purchases"
-            )
+            notes.append(said("ingest_note_credit_notes", count=n_credit))
     if cancelled_col := col(m.CANCELLED_AT):
         # Shopify: a cancelled order keeps its financial status (paid, refunded, voided);
         # only a word that is not already "no sale" becomes cancelled.
@@ -555,12 +547,7 @@ def validate_orders(
         parsed = parsed.with_columns(made_up)
         alike = int(made_up.str.contains(r"-\d+$").sum())
         if alike:
-            notes.append(
-                f"{alike} rows repeat an earlier row in everything that makes an order "
-                "(customer, date, amount, product, quantity): each counted as an order of "
-                "its own (the file has no order numbers to tell them apart); remove them "
-                "from the file if they are copies"
-            )
+            notes.append(said("ingest_note_alike_rows", count=alike))
     if col(s.LINE_NO) is None:
         parsed = parsed.with_columns(
             (pl.int_range(pl.len()).over(s.ORDER_ID) + 1).cast(pl.Int64).alias(s.LINE_NO)
@@ -611,7 +598,7 @@ def validate_orders(
             pl.struct(
                 column=pl.lit(None, pl.String),
                 value=pl.col("_extra") if "_extra" in checks.columns else pl.lit(None, pl.String),
-                reason=pl.lit("row has more fields than the header"),
+                reason=pl.lit("extra_fields"),
             )
         )
         .when(
@@ -620,13 +607,13 @@ def validate_orders(
         )
         .then(
             pl.struct(
-                column=pl.lit(date_col), value=pl.lit(None, pl.String), reason=pl.lit("no date")
+                column=pl.lit(date_col), value=pl.lit(None, pl.String), reason=pl.lit("no_date")
             )
         )
         .when(pl.col(s.ORDER_DATE).is_null())
         .then(
             pl.struct(
-                column=pl.lit(date_col), value=pl.col("_raw_date"), reason=pl.lit("not a date")
+                column=pl.lit(date_col), value=pl.col("_raw_date"), reason=pl.lit("not_a_date")
             )
         )
         .when((pl.col(s.ORDER_DATE) < EARLIEST) | (pl.col(s.ORDER_DATE) >= LATEST))
@@ -634,7 +621,7 @@ def validate_orders(
             pl.struct(
                 column=pl.lit(date_col),
                 value=pl.col("_raw_date"),
-                reason=pl.lit("date outside 1990–2099"),
+                reason=pl.lit("date_out_of_range"),
             )
         )
         .when(pl.lit(not allow_future) & (pl.col(s.ORDER_DATE) >= tomorrow))
@@ -650,7 +637,7 @@ def validate_orders(
             pl.struct(
                 column=pl.lit(amount_source),
                 value=pl.lit(None, pl.String),
-                reason=pl.lit("no amount"),
+                reason=pl.lit("no_amount"),
             )
         )
         .when(pl.col(s.AMOUNT).is_null() | pl.col(s.AMOUNT).is_infinite())
@@ -658,7 +645,7 @@ def validate_orders(
             pl.struct(
                 column=pl.lit(amount_source),
                 value=pl.col("_raw_amount"),
-                reason=pl.lit("not an amount"),
+                reason=pl.lit("not_an_amount"),
             )
         )
         .when(pl.col(s.AMOUNT).abs() > MAX_AMOUNT)
@@ -666,7 +653,7 @@ def validate_orders(
             pl.struct(
                 column=pl.lit(amount_source),
                 value=pl.col("_raw_amount"),
-                reason=pl.lit("amount above 1 000 000 000 000 (a typo?)"),
+                reason=pl.lit("amount_too_large"),
             )
         )
         .otherwise(None)
@@ -722,7 +709,7 @@ def made_up_order_ids(parsed: pl.DataFrame) -> pl.Series:
 
     Each row is an order. Its number is ``r`` + 20 hex digits of a BLAKE2b digest of
     the row's canonical values (:data:`MADE_UP_ID_FIELDS`: the customer — id, else
-    e-mail, else phone —, the order date to the second and the amount to the øre), so
+    e-mail, else phone —, the order date to the second and the amount to the ore), so
     the same order gets the same number from any export of the sheet: whatever the
     column order, extra or added columns, file name or row position. The digest is the same in every Python and Polars
     version (Polars' own ``hash`` is not), so numbers stored in a workspace keep
@@ -757,14 +744,14 @@ def made_up_order_ids(parsed: pl.DataFrame) -> pl.Series:
 
 
 def _oere(amount: pl.Expr) -> pl.Expr:
-    """An amount as whole øre (cents), written as digits: no float formatting."""
+    """An amount as whole ore (cents), written as digits: no float formatting."""
     return (amount * 100).round(0).cast(pl.Int64, strict=False).cast(pl.String)
 
 
-def _customer_notes(parsed: pl.DataFrame, id_column: str | None) -> list[str]:
+def _customer_notes(parsed: pl.DataFrame, id_column: str | None) -> list[Text]:
     """Say which ids were read as guests, which ids carry many e-mails, and how many
     lines have no customer at all."""
-    notes = []
+    notes: list[Text] = []
     if "_raw_customer" in parsed.columns:
         guests = parsed.filter(
             pl.col("_raw_customer").is_not_null() & pl.col(s.CUSTOMER_ID).is_null()
@@ -774,8 +761,7 @@ def _customer_notes(parsed: pl.DataFrame, id_column: str | None) -> list[str]:
                 repr(v) for v in guests.get_column("_raw_customer").unique().sort().head(3)
             )
             notes.append(
-                f"{guests.height} lines have '{id_column}' {values}, which means no account "
-                "(a guest): matched by e-mail, then phone"
+                said("ingest_note_guests", count=guests.height, column=id_column, values=values)
             )
         shared = (
             parsed.lazy()
@@ -787,20 +773,16 @@ def _customer_notes(parsed: pl.DataFrame, id_column: str | None) -> list[str]:
             .collect()
         )
         for cid, emails in shared.head(5).rows():
-            notes.append(
-                f"customer id {cid!r} carries {emails} different e-mail addresses: "
-                "probably a shared or guest account; its orders are one customer"
-            )
+            notes.append(said("ingest_note_shared_id", id=repr(cid), count=emails))
         if shared.height > 5:
-            notes.append(f"… and {shared.height - 5} more ids with more than {MANY_EMAILS} e-mails")
+            notes.append(
+                said("ingest_note_shared_more", count=shared.height - 5, limit=MANY_EMAILS)
+            )
     anonymous = parsed.select(
         (pl.coalesce(pl.col(s.CUSTOMER_ID), pl.col(s.EMAIL), pl.col(s.PHONE)).is_null()).sum()
     ).item()
     if anonymous:
-        notes.append(
-            f"{anonymous} lines have no customer id, e-mail or phone: counted in the "
-            "shop's orders and revenue, left out of per-customer analyses"
-        )
+        notes.append(said("ingest_note_anonymous", count=anonymous))
     return notes
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kunde_cli.errors import InputError, KundeError
+from kunde_cli.words.said import Said, Text, said
 
 if TYPE_CHECKING:
     from kunde_cli.ingest.readers import HeaderScorer, RawTable, _Content
@@ -89,7 +90,7 @@ _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb"([\w:]+)\s*=\s*[\"']([^\"']*)[\"']")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 
-_REFUSED_HINT = "open it in Excel and save it again, or export the sheet as CSV"
+_REFUSED_HINT = said("ingest_workbook_refused_hint")
 
 
 # --- checks before reading ---------------------------------------------------------
@@ -109,9 +110,7 @@ def check_workbook(source: Path | bytes, path: Path, sheet: str | None = None) -
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
     except (zipfile.BadZipFile, OSError, EOFError):
         raise InputError(
-            "the workbook is damaged (not a valid .xlsx/zip file)",
-            path=path,
-            hint="open it in Excel and save it again, or export as CSV",
+            said("ingest_workbook_damaged"), path=path, hint=said("ingest_resave_or_csv")
         ) from None
     with archive:
         try:
@@ -120,15 +119,11 @@ def check_workbook(source: Path | bytes, path: Path, sheet: str | None = None) -
             _check_shared_strings(archive, path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError):
             raise InputError(
-                "the workbook is damaged (a part of it cannot be unpacked)",
-                path=path,
-                hint=_REFUSED_HINT,
+                said("ingest_workbook_part_damaged"), path=path, hint=_REFUSED_HINT
             ) from None
         except NotImplementedError:
             raise InputError(
-                "the workbook uses a compression kunde cannot read",
-                path=path,
-                hint=_REFUSED_HINT,
+                said("ingest_workbook_compression"), path=path, hint=_REFUSED_HINT
             ) from None
 
 
@@ -145,34 +140,43 @@ def _check_sizes(archive: zipfile.ZipFile, path: Path) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise InputError(
-            f"the workbook holds {len(infos):,} parts (a workbook has a few dozen)",
-            path=path,
-            hint=_REFUSED_HINT,
+            said("ingest_workbook_parts", count=len(infos)), path=path, hint=_REFUSED_HINT
         )
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES:
             raise InputError(
-                f"'{info.filename}' in the workbook unpacks to {_size(info.file_size)}; "
-                f"kunde reads at most {_size(MAX_MEMBER_BYTES)} per part",
+                said(
+                    "ingest_workbook_member_too_large",
+                    name=info.filename,
+                    size=_size(info.file_size),
+                    limit=_size(MAX_MEMBER_BYTES),
+                ),
                 path=path,
                 hint=_REFUSED_HINT,
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
             raise InputError(
-                f"'{info.filename}' in the workbook unpacks {ratio:,.0f} times larger than "
-                f"it is stored ({_size(info.file_size)}): a zip bomb, not an export",
+                said(
+                    "ingest_workbook_zip_bomb",
+                    name=info.filename,
+                    ratio=ratio,
+                    size=_size(info.file_size),
+                ),
                 path=path,
                 hint=_REFUSED_HINT,
             )
     if total > MAX_UNCOMPRESSED_BYTES:
         raise InputError(
-            f"the workbook unpacks to {_size(total)}; kunde reads at most "
-            f"{_size(MAX_UNCOMPRESSED_BYTES)}",
+            said(
+                "ingest_workbook_too_large",
+                size=_size(total),
+                limit=_size(MAX_UNCOMPRESSED_BYTES),
+            ),
             path=path,
-            hint="export fewer rows at a time, or export as CSV",
+            hint=said("ingest_workbook_too_large_hint"),
         )
 
 
@@ -258,11 +262,16 @@ def _check_dimensions(archive: zipfile.ZipFile, path: Path, sheet: str | None) -
         rows, cols = size
         if rows > EXCEL_ROWS or cols > EXCEL_COLUMNS or rows * cols > MAX_SHEET_CELLS:
             raise InputError(
-                f"sheet '{name}' declares {rows:,} rows × {cols:,} columns ({ref}); "
-                f"kunde reads at most {MAX_SHEET_CELLS:,} cells per sheet",
+                said(
+                    "ingest_sheet_too_many_cells",
+                    sheet=name,
+                    rows=rows,
+                    cols=cols,
+                    ref=ref,
+                    limit=MAX_SHEET_CELLS,
+                ),
                 path=path,
-                hint="open it in Excel, delete the empty rows and columns after the data "
-                "and save, or export the sheet as CSV",
+                hint=said("ingest_sheet_too_many_cells_hint"),
             )
 
 
@@ -274,8 +283,7 @@ def _check_shared_strings(archive: zipfile.ZipFile, path: Path) -> None:
             longest = longest_text_run(handle, stop_above=MAX_SHARED_STRING_BYTES)
         if longest > MAX_SHARED_STRING_BYTES:
             raise InputError(
-                f"the workbook holds a text of more than {_size(MAX_SHARED_STRING_BYTES)} "
-                "in one cell (Excel holds at most 32,767 characters)",
+                said("ingest_workbook_long_text", size=_size(MAX_SHARED_STRING_BYTES)),
                 path=path,
                 hint=_REFUSED_HINT,
             )
@@ -366,10 +374,9 @@ def read_isolated(
         return _read_in_child(content, sheet, scorer, columns)
     except OSError as exc:  # the temporary folder: full, read-only, missing
         raise InputError(
-            "cannot use a temporary folder to read the workbook "
-            f"({exc.strerror or exc}); nothing was changed",
+            said("ingest_workbook_tmp", reason=str(exc.strerror or exc)),
             path=path,
-            hint="free disk space, or point TMPDIR at a folder with room",
+            hint=said("ingest_tmp_hint"),
         ) from None
 
 
@@ -417,7 +424,7 @@ def _read_in_child(
             )
         except OSError as exc:
             raise InputError(
-                f"cannot start the workbook reader ({exc.strerror or exc})", path=path
+                said("ingest_workbook_reader_start", reason=str(exc.strerror or exc)), path=path
             ) from None
         result_file = folder / "result.json"
         result = (
@@ -428,7 +435,11 @@ def _read_in_child(
         if "error" in result:
             err = result["error"]
             raise InputError(
-                err["message"], path=path, row=err.get("row"), hint=err.get("hint")
+                text_from_json(err["message"]),
+                path=path,
+                row=err.get("row"),
+                column=err.get("column"),
+                hint=None if err.get("hint") is None else text_from_json(err["hint"]),
             ) from None
         if "bug" in result:
             raise RuntimeError(f"the workbook reader failed on {path}:\n{result['bug']}")
@@ -441,7 +452,7 @@ def _read_in_child(
         sheet=meta["sheet"],
         header_row=meta["header_row"],
         row_offset=meta["row_offset"],
-        notes=list(meta["notes"]),
+        notes=[text_from_json(note) for note in meta["notes"]],
         headerless=meta["headerless"],
         header_names=meta["header_names"],
     )
@@ -466,21 +477,22 @@ def _private(name: str, flags: int) -> int:
 def _crash(path: Path, returncode: int, stderr: str) -> InputError:
     """The one-line error for a reader that died (a signal, out of memory)."""
     out_of_memory = "memory allocation" in stderr or "MemoryError" in stderr
+    message: Said
     if out_of_memory:
         limit = memory_limit()
         message = (
-            "the workbook needs more memory to read than kunde allows"
-            + (f" ({_size(limit)})" if limit else "")
-            + "; it is damaged or built to exhaust memory"
+            said("ingest_workbook_out_of_memory", limit=_size(limit))
+            if limit
+            else said("ingest_workbook_out_of_memory_unlimited")
         )
     elif returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        message = f"the Excel reader crashed on this workbook ({name}); it is damaged or hostile"
+        message = said("ingest_workbook_crashed", signal=name)
     else:
-        message = f"the Excel reader stopped on this workbook (exit {returncode})"
+        message = said("ingest_workbook_stopped", code=returncode)
     if os.environ.get("KUNDE_DEBUG") and stderr.strip():
         sys.stderr.write(stderr)
     return InputError(message, path=path, hint=_REFUSED_HINT)
@@ -511,19 +523,27 @@ def child_main(request_file: str) -> None:
                 "sheet": raw.sheet,
                 "header_row": raw.header_row,
                 "row_offset": raw.row_offset,
-                "notes": raw.notes,
+                "notes": [text_to_json(note) for note in raw.notes],
                 "headerless": raw.headerless,
                 "header_names": raw.header_names,
             }
         }
     except KundeError as err:
-        result = {"error": {"message": err.message, "hint": err.hint, "row": err.row}}
+        result = {
+            "error": {
+                "message": text_to_json(err.said),
+                "hint": None if err.hint is None else text_to_json(err.hint),
+                "row": err.row,
+                "column": err.column,
+            }
+        }
     except OSError as exc:  # writing the sheet: the temporary folder is full
         result = {
             "error": {
-                "message": "cannot write the sheet to a temporary folder "
-                f"({exc.strerror or exc}); nothing was changed",
-                "hint": "free disk space, or point TMPDIR at a folder with room",
+                "message": text_to_json(
+                    said("ingest_workbook_tmp_write", reason=str(exc.strerror or exc))
+                ),
+                "hint": text_to_json(said("ingest_tmp_hint")),
                 "row": None,
             }
         }
@@ -533,3 +553,42 @@ def child_main(request_file: str) -> None:
     except Exception:
         result = {"bug": traceback.format_exc()}
     Path(request["result"]).write_text(json.dumps(result), encoding="utf-8")
+
+
+# --- sentences across the process boundary ------------------------------------------
+
+
+def text_to_json(text: Text) -> Any:
+    """A :class:`Said` (or plain text) as JSON: ``{"key": …, "values": {…}}``, nested
+    sentences likewise; other values that JSON does not hold become their text.
+
+    >>> text_to_json(said("ingest_sheet_empty", sheet="Ark1"))
+    {'key': 'ingest_sheet_empty', 'values': {'sheet': 'Ark1'}}
+    """
+    if not isinstance(text, Said):
+        return str(text)
+    return {"key": text.key, "values": {name: _value_to_json(v) for name, v in text.values}}
+
+
+def _value_to_json(value: Any) -> Any:
+    if isinstance(value, Said):
+        return text_to_json(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def text_from_json(data: Any) -> Text:
+    """What :func:`text_to_json` wrote, as the same :class:`Said` (or text) again.
+
+    >>> note = said("ingest_and", first="1", last=said("ingest_what_pipe"))
+    >>> text_from_json(json.loads(json.dumps(text_to_json(note)))) == note
+    True
+    """
+    if isinstance(data, dict) and isinstance(data.get("key"), str):
+        values = data.get("values") or {}
+        return said(
+            data["key"],
+            **{name: text_from_json(v) if isinstance(v, dict) else v for name, v in values.items()},
+        )
+    return str(data)

@@ -19,7 +19,8 @@ from kunde_cli.render.safety import safe_text
 from kunde_cli.render.terminal import SafeConsole, rich_table
 from kunde_cli.words import inspect as words_inspect
 from kunde_cli.words.labels import label
-from kunde_cli.words.lang import DEFAULT_LANG, LANGS
+from kunde_cli.words.lang import DEFAULT_LANG
+from kunde_cli.words.said import word
 
 if TYPE_CHECKING:
     from kunde_cli.ingest import IngestResult
@@ -29,8 +30,12 @@ def _t(key: str, lang: str) -> str:
     return words_inspect.inspect_text(key, lang)
 
 
-def _detected_dict(result: IngestResult) -> dict[str, Any]:
+def _detected_dict(result: IngestResult, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """What was detected; its notes (and the amount's reading) in ``lang``."""
     out = result.details()
+    out["notes"] = [word(note, lang) for note in out.get("notes") or []]
+    if out.get("amount_reason") is not None:
+        out["amount_reason"] = word(out["amount_reason"], lang)
     if result.kind != "survey":
         from kunde_cli.store.overlap import source_name
 
@@ -40,7 +45,8 @@ def _detected_dict(result: IngestResult) -> dict[str, Any]:
 
 
 def problem_summary(rejects: pl.DataFrame) -> pl.DataFrame:
-    """Rejects grouped by column and reason, with the count and the first row numbers."""
+    """Rejects grouped by column and reason (its code), with the count and the first row
+    numbers (:func:`kunde_cli.words.inspect.worded_reasons` words the reasons)."""
     if rejects.is_empty():
         return pl.DataFrame(
             schema={
@@ -90,18 +96,22 @@ def sample_table(sample: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> Table:
     return table
 
 
-def inspect_json(result: Any, *, rows: int = 5, overview: Any = None) -> dict[str, Any]:
+def inspect_json(
+    result: Any, *, rows: int = 5, overview: Any = None, lang: str = DEFAULT_LANG
+) -> dict[str, Any]:
     """Everything `kunde inspect` shows, as a JSON-friendly dict (with ``statuses`` and
-    ``counted`` for an orders file, see :func:`kunde_cli.render.counting.overview_json`)."""
+    ``counted`` for an orders file, see :func:`kunde_cli.render.counting.overview_json`).
+
+    Notes and reasons are sentences in ``lang``; each problem keeps its ``reason_code``."""
     out = {
         "file": str(result.path),
         "kind": result.kind,
         "rows_read": result.rows_read,
         "accepted": result.accepted,
         "rejected": result.rejects.height,
-        "detected": _detected_dict(result),
+        "detected": _detected_dict(result, lang),
         "sample": result.frame.head(rows).to_dicts(),
-        "problems": problem_summary(result.rejects).to_dicts(),
+        "problems": words_inspect.worded_reasons(problem_summary(result.rejects), lang).to_dicts(),
     }
     if overview is not None:
         out.update(overview_json(overview, result.detected))
@@ -141,7 +151,7 @@ def print_inspect(
 ) -> None:
     """Print the inspection of one file on stdout."""
     console = SafeConsole(file=file, highlight=False)
-    det = _detected_dict(result)
+    det = _detected_dict(result, lang)
     console.rule(safe_text(result.path, style="bold"))
     settings = Table(title=_t("settings", lang), show_header=False, title_justify="left")
     settings.add_column()
@@ -210,15 +220,6 @@ def print_inspect(
     if problems.is_empty():
         console.print(_t("none", lang))
     else:
-        shown = problems
-        if lang == LANGS[0]:
-            # Danish words, and the rejects file's code beside them to find the rows by.
-            reasons = problems.get_column("reason").unique().to_list()
-            words = {r: words_inspect.reject_reason(r, lang) for r in reasons}
-            shown = problems.select(
-                "column",
-                pl.col("reason").replace(words),
-                pl.col("reason").alias("reason_code"),
-                pl.exclude("column", "reason"),
-            )
+        # The reason in words, and the rejects file's code beside it to find the rows by.
+        shown = words_inspect.worded_reasons(problems, lang)
         console.print(rich_table(shown, title=_t("problems", lang), lang=lang))

@@ -39,6 +39,7 @@ from kunde_cli.store.layout import (
 from kunde_cli.store.lock import WorkspaceLock
 from kunde_cli.store.manifest import Manifest, manifest_bytes, now, parts
 from kunde_cli.store.sources import file_sha256
+from kunde_cli.words.lang import DEFAULT_LANG
 
 #: How long append/forget wait for the lock when the caller does not hold it.
 AUTO_LOCK_WAIT_SECONDS = 10.0
@@ -52,6 +53,8 @@ class WorkspaceCommit(WorkspaceLock):
     """The workspace's parts: reading them, writing new ones, and the commit."""
 
     _identity_cache: tuple[str, pl.DataFrame] | None
+    #: The language rejects.csv gives its reasons in (the ingest run sets it).
+    rejects_lang: str = DEFAULT_LANG
 
     @contextlib.contextmanager
     def _writing(self, purpose: str = "kunde ingest") -> Iterator[None]:
@@ -166,7 +169,10 @@ class WorkspaceCommit(WorkspaceLock):
         return self._delete_unread(doomed)
 
     def _rejects_csv_bytes(self, manifest: Manifest) -> bytes:
-        rejects = self._scan_parts(manifest, REJECTS).collect()
+        from kunde_cli.words.inspect import worded_reasons
+
+        # The reason in the run's language for the person who opens it, its code beside it.
+        rejects = worded_reasons(self._scan_parts(manifest, REJECTS).collect(), self.rejects_lang)
         text_cols = [name for name, dtype in rejects.schema.items() if dtype == pl.String]
         safe = rejects.with_columns(
             pl.when(pl.col(c).str.contains(_FORMULA))

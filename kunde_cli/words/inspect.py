@@ -10,19 +10,26 @@ own (the word to look for in the rejects file).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS, pick
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "INSPECT",
-    "REJECT_REASONS",
+    "LEGACY_REASONS",
     "SETTINGS",
     "delimiter_name",
     "found_by",
     "inspect_text",
     "kind_name",
+    "reason_code",
     "reject_reason",
     "setting_name",
     "setting_value",
+    "worded_reasons",
 ]
 
 #: Titles and sentences of the inspect view: key -> (da, en).
@@ -91,17 +98,23 @@ SETTING_VALUES: dict[tuple[str, str], str] = {
     ("date_order", "iso"): "ISO (år-måned-dag)",
 }
 
-#: Why validation refused a row (the code in the rejects file) -> Danish words.
-REJECT_REASONS: dict[str, str] = {
-    "no date": "ingen dato",
-    "not a date": "ikke en dato",
-    "date outside 1990–2099": "dato uden for 1990–2099",
-    "date is after today (--allow-future keeps it)": "dato efter i dag (--allow-future beholder den)",
-    "no amount": "intet beløb",
-    "not an amount": "ikke et beløb",
-    "amount above 1 000 000 000 000 (a typo?)": "beløb over 1 000 000 000 000 (en tastefejl?)",
-    "row has more fields than the header": "rækken har flere felter end overskriften",
+#: Reasons as older kunde wrote them (English text in the rejects frame) -> their code.
+LEGACY_REASONS: dict[str, str] = {
+    "no date": "no_date",
+    "not a date": "not_a_date",
+    "date outside 1990–2099": "date_out_of_range",
+    "date is after today (--allow-future keeps it)": "date_in_future",
+    "no amount": "no_amount",
+    "not an amount": "not_an_amount",
+    "amount above 1 000 000 000 000 (a typo?)": "amount_too_large",
+    "row has more fields than the header": "extra_fields",
+    "score is empty": "score_empty",
+    "score is not a number": "score_not_a_number",
+    "score is not a whole number": "score_not_whole",
+    "score is outside 0–10": "score_out_of_range",
 }
+#: How the store's collision reason began before it was a code.
+_LEGACY_TAKEN = "order number already used by another order"
 
 
 def _with_code(words: str, code: str) -> str:
@@ -159,12 +172,50 @@ def delimiter_name(value: str, lang: str = DEFAULT_LANG) -> str:
     return pick(pair, lang) if pair else value
 
 
-def reject_reason(reason: str, lang: str = DEFAULT_LANG) -> str:
-    """Why a row was refused, in words (the rejects file keeps the English code).
+def reason_code(reason: str) -> str:
+    """The code of a reject reason; a reason older kunde wrote as English text gets its code.
 
-    >>> reject_reason("no date"), reject_reason("no date", "en"), reject_reason("odd")
+    >>> reason_code("no_date"), reason_code("no date"), reason_code("odd")
+    ('no_date', 'no_date', 'odd')
+    """
+    if reason.startswith(_LEGACY_TAKEN):
+        return "order_number_taken"
+    return LEGACY_REASONS.get(reason, reason)
+
+
+def reject_reason(reason: str, lang: str = DEFAULT_LANG) -> str:
+    """Why a row was refused (its code, ``no_date``), in words; an unknown code as it is.
+
+    >>> reject_reason("no_date"), reject_reason("no_date", "en"), reject_reason("odd")
     ('ingen dato', 'no date', 'odd')
     """
-    if lang != LANGS[0]:
-        return reason
-    return REJECT_REASONS.get(reason, reason)
+    from kunde_cli.words.labels import LABELS
+
+    code = reason_code(reason)
+    pair = LABELS.get(f"reject_{code}")
+    return pick(pair, lang) if pair else reason
+
+
+def worded_reasons(frame: pl.DataFrame, lang: str = DEFAULT_LANG) -> pl.DataFrame:
+    """``frame``'s ``reason`` column (codes) in words, its code in ``reason_code`` beside it.
+
+    For the tables a person reads: rejects.csv and ``kunde inspect``'s problems.
+
+    >>> import polars as pl
+    >>> worded_reasons(pl.DataFrame({"reason": ["no_date"]}), "en").rows()
+    [('no date', 'no_date')]
+    """
+    import polars as pl
+
+    if "reason" not in frame.columns:
+        return frame
+    reasons = frame.get_column("reason").drop_nulls().unique().to_list()
+    words = {r: reject_reason(r, lang) for r in reasons}
+    codes = {r: reason_code(r) for r in reasons}
+    at = frame.columns.index("reason")
+    out = frame.with_columns(
+        pl.col("reason").replace(words).alias("reason"),
+        pl.col("reason").replace(codes).alias("reason_code"),
+    )
+    order = [*frame.columns[: at + 1], "reason_code", *frame.columns[at + 1 :]]
+    return out.select(order)

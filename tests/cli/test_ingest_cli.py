@@ -58,10 +58,13 @@ def test_counts_add_up_and_reingest_skips_everything(tmp_path):
 
     with (ws / "rejects.csv").open(encoding="utf-8") as fh:
         rejects = list(csv.DictReader(fh))
-    assert [(r["row"], r["column"], r["reason"]) for r in rejects] == [
-        ("5", "Ordredato", "no date"),
-        ("6", "Beløb", "not an amount"),
+    # rejects.csv, opened by a person, gives the reason in the run's language (Danish by
+    # default) and its code beside it for a script.
+    assert [(r["row"], r["column"], r["reason"], r["reason_code"]) for r in rejects] == [
+        ("5", "Ordredato", "ingen dato", "no_date"),
+        ("6", "Beløb", "ikke et beløb", "not_an_amount"),
     ]
+    assert list(rejects[0]) == ["file", "row", "column", "value", "reason", "reason_code"]
 
     # The workspace holds each line once: revenue is the same after the second run.
     seg = runner.invoke(
@@ -115,7 +118,7 @@ def test_a_file_seen_before_still_fails_strict_and_can_be_reread_as_another_kind
     # Its two bad rows still cannot be used: --strict refuses, as the first time.
     strict = ingest(ws, path, extra=["--strict"])
     assert strict.exit_code == 3
-    assert "2 row(s) cannot be used" in strict.stderr
+    assert "2 række(r) kan ikke bruges" in strict.stderr
     # Given as another kind, the file is read again (and here refused: it has no scores).
     other = ingest(ws, path, extra=["--kind", "survey"])
     assert other.exit_code == 2
@@ -138,7 +141,7 @@ def test_workspace_is_private(tmp_path):
 
 def test_strict_refuses_whole_run_with_exit_3(tmp_path):
     ws = tmp_path / "ws"
-    result = ingest(ws, write(tmp_path / "o.csv", ROWS), extra=["--strict"])
+    result = ingest(ws, write(tmp_path / "o.csv", ROWS), extra=["--strict", "--lang", "en"])
     assert result.exit_code == 3
     assert "2 row(s) cannot be used; nothing was written (--strict)" in result.stderr
     assert not (ws / "manifest.json").exists()
@@ -149,9 +152,13 @@ def test_a_bad_file_stops_the_run_before_anything_is_written(tmp_path):
     good = write(tmp_path / "good.csv", ROWS)
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01binary" * 100)
-    result = ingest(ws, good, bad)
+    result = ingest(ws, good, bad, extra=["--lang", "en"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == f"Error: {bad}: binary data, not a CSV or Excel file"
+    danish = ingest(ws, good, bad)
+    assert (
+        danish.stderr.splitlines()[0] == f"Fejl: {bad}: binære data, ikke en CSV- eller Excel-fil"
+    )
     assert not (ws / "manifest.json").exists()
 
 
@@ -182,4 +189,6 @@ def test_files_can_be_analysed_without_a_workspace(tmp_path):
 def test_no_workspace_says_what_to_do(tmp_path):
     result = runner.invoke(app, ["segment", "--workspace", str(tmp_path / "nope")])
     assert result.exit_code == 2
-    assert "no workspace at" in result.stderr and "kunde ingest" in result.stderr
+    assert "ingen arbejdsmappe i" in result.stderr and "kunde ingest" in result.stderr
+    english = runner.invoke(app, ["segment", "--workspace", str(tmp_path / "nope"), "--lang", "en"])
+    assert "Error: no workspace at" in english.stderr and "kunde ingest" in english.stderr

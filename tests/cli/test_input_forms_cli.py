@@ -53,6 +53,13 @@ def kunde(*args, input=None):
     return runner.invoke(app, [str(a) for a in args], input=input)
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests state messages in English ($KUNDE_LANG=en, also for the processes they
+    start); the Danish default is checked where a test deletes it."""
+    monkeypatch.setenv("KUNDE_LANG", "en")
+
+
 def by_customer(result) -> dict[str, tuple[int, float]]:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
@@ -141,7 +148,8 @@ def test_damaged_gzip(tmp_path):
 # --- stdin and pipes ----------------------------------------------------------------
 
 
-def test_stdin_for_inspect_ingest_and_an_analysis(tmp_path):
+def test_stdin_for_inspect_ingest_and_an_analysis(tmp_path, monkeypatch):
+    monkeypatch.delenv("KUNDE_LANG")  # Danish, the default
     result = kunde("inspect", "-", "-f", "json", input=ORDERS)
     assert result.exit_code == 0, result.output
     (payload,) = json.loads(result.stdout)
@@ -235,7 +243,8 @@ def test_headerless_log_on_stdin_with_columns():
     assert by_customer(result) == CDNOW_EXPECTED
 
 
-def test_inspect_shows_the_whitespace_delimiter(tmp_path):
+def test_inspect_shows_the_whitespace_delimiter(tmp_path, monkeypatch):
+    monkeypatch.delenv("KUNDE_LANG")  # Danish, the default
     path = tmp_path / "CDNOW_master.txt"
     path.write_bytes(CDNOW)
     result = kunde("inspect", path, "--columns", "id,date,qty,amount")

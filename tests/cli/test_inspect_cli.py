@@ -33,8 +33,10 @@ def test_inspect_shows_detection_mapping_sample_and_problems(tmp_path):
         "Ordredato",
         "Beløb",
         "Søren",
-        "no date",
-        "not an amount",
+        "ingen dato",
+        "no_date",
+        "ikke et beløb",
+        "not_an_amount",
     ):
         assert expected in out, expected
     assert "4 rækker læst: 2 kan bruges, 2 afvises." in out
@@ -49,21 +51,26 @@ def test_inspect_json(tmp_path):
     assert payload["rows_read"] == 4 and payload["accepted"] == 2 and payload["rejected"] == 2
     assert payload["detected"]["delimiter"] == ";"
     assert payload["detected"]["mapping"]["amount"] == "Beløb"
-    problems = {(p["reason"], p["first_rows"]) for p in payload["problems"]}
-    assert problems == {("no date", "4"), ("not an amount", "5")}
+    problems = {(p["reason"], p["reason_code"], p["first_rows"]) for p in payload["problems"]}
+    assert problems == {("ingen dato", "no_date", "4"), ("ikke et beløb", "not_an_amount", "5")}
+    english = runner.invoke(app, ["inspect", str(path), "--format", "json", "--lang", "en"])
+    problems = {(p["reason"], p["reason_code"]) for p in json.loads(english.stdout)[0]["problems"]}
+    assert problems == {("no date", "no_date"), ("not an amount", "not_an_amount")}
 
 
 def test_inspect_missing_file_is_one_line_exit_2(tmp_path):
     result = runner.invoke(app, ["inspect", str(tmp_path / "nej.csv")])
     assert result.exit_code == 2
-    assert "nej.csv: file not found" in result.stderr
+    assert "nej.csv: filen findes ikke" in result.stderr
+    english = runner.invoke(app, ["inspect", str(tmp_path / "nej.csv"), "--lang", "en"])
+    assert english.stderr.startswith("Error: ") and "nej.csv: file not found" in english.stderr
     assert "Traceback" not in result.output
 
 
 def test_inspect_missing_columns_names_the_fix(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("Navn;By\nAnne;Vejle\n", encoding="utf-8")
-    result = runner.invoke(app, ["inspect", str(path)])
+    result = runner.invoke(app, ["inspect", str(path), "--lang", "en"])
     assert result.exit_code == 2
     first = result.stderr.splitlines()[0]
     assert (

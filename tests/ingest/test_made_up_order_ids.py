@@ -88,7 +88,7 @@ def test_alike_rows_are_separate_orders_and_a_later_export_of_them_adds_nothing(
     )
     read = read_orders(march)
     assert read.frame[s.ORDER_ID].n_unique() == 3
-    assert any("1 rows repeat an earlier row" in n for n in read.detected.notes)
+    assert any("1 rows repeat an earlier row" in n for n in map(str, read.detected.notes))
     assert kunde("ingest", march, "-w", ws).exit_code == 0
     result = kunde("ingest", april, "-w", ws, "--format", "json")
     assert result.exit_code == 0, result.stderr

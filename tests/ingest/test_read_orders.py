@@ -106,17 +106,19 @@ def test_rejects_name_row_column_and_reason(tmp_path):
         s.REJECT_ROW, s.REJECT_COLUMN, s.REJECT_VALUE, s.REJECT_REASON
     ).rows()
     assert rej == [
-        (5, "Ordredato", None, "no date"),
-        (6, "Ordredato", "31-02-2024", "not a date"),
-        (7, "Beløb", "ukendt", "not an amount"),
-        (9, "Ordredato", "01-01-1900", "date outside 1990–2099"),
+        (5, "Ordredato", None, "no_date"),
+        (6, "Ordredato", "31-02-2024", "not_a_date"),
+        (7, "Beløb", "ukendt", "not_an_amount"),
+        (9, "Ordredato", "01-01-1900", "date_out_of_range"),
     ]
     assert set(result.rejects[s.REJECT_FILE]) == {str(tmp_path / "bad.csv")}
     # A line without id, e-mail or phone is a sale all the same: kept, without a customer.
     anonymous = result.frame.filter(pl.col(s.SOURCE_ROW) == 8)
     assert anonymous[s.CUSTOMER_ID].to_list() == [None]
     assert anonymous[s.AMOUNT].to_list() == [45.0]
-    assert any("1 lines have no customer id, e-mail or phone" in n for n in result.detected.notes)
+    assert any(
+        "1 lines have no customer id, e-mail or phone" in n for n in map(str, result.detected.notes)
+    )
 
 
 def test_english_export_with_month_first_dates(tmp_path):
@@ -135,7 +137,7 @@ def test_ambiguous_dates_are_read_day_first_and_reported(tmp_path):
     text = "Ordre;Dato;Kunde;Beløb\n1;03/05/2024;K1;10\n2;04/06/2024;K2;20\n"
     result = read_orders(write(tmp_path, "amb.csv", text))
     assert result.frame[s.ORDER_DATE].to_list() == [datetime(2024, 5, 3), datetime(2024, 6, 4)]
-    assert any("day-first and month-first" in n for n in result.detected.notes)
+    assert any("day-first and month-first" in n for n in map(str, result.detected.notes))
     flipped = read_orders(write(tmp_path, "amb2.csv", text), ReadOptions(dayfirst=False))
     assert flipped.frame[s.ORDER_DATE].to_list() == [datetime(2024, 3, 5), datetime(2024, 4, 6)]
 
@@ -337,7 +339,7 @@ def test_no_date_or_customer_column(tmp_path):
         read_orders(path)
     # An amount is not required: a purchase log of customer and date is enough.
     assert err.value.missing == ["order_date", "customer_id (or email or phone)"]
-    hint = err.value.hint or ""
+    hint = err.value.hint_in() or ""
     assert "Navn, By" in hint
     # The hint lists every field --map knows.
     for name in ("order_id", "amount", "unit_price", "currency", "reference", "status"):
@@ -354,6 +356,4 @@ def test_ragged_rows_are_rejected_not_lost(tmp_path):
     result = read_orders(write(tmp_path, "ragged.csv", text))
     assert result.rows_read == 4
     assert result.accepted == 3
-    assert result.rejects.select(s.REJECT_ROW, s.REJECT_REASON).rows() == [
-        (5, "row has more fields than the header")
-    ]
+    assert result.rejects.select(s.REJECT_ROW, s.REJECT_REASON).rows() == [(5, "extra_fields")]

@@ -25,15 +25,27 @@ import pytest
 
 from kunde_cli import schema as s
 from kunde_cli.store import Workspace
+from kunde_cli.words.inspect import reason_code
 from reliability.conftest import (
     CORPUS,
     ingest_json,
-    kunde,
-    kunde_process,
     no_traceback,
     quiet_env,
     snapshot,
 )
+from reliability.conftest import kunde as kunde_da
+from reliability.conftest import kunde_process as kunde_process_da
+
+
+def kunde(*args: str | Path):
+    """``kunde ARGS --lang en``: the corpus states its messages and reasons in English
+    (the Danish ones are checked in test_a_refused_file_is_said_in_danish_by_default)."""
+    return kunde_da(*args, "--lang", "en")
+
+
+def kunde_process(*args: str | Path, **kwargs):
+    return kunde_process_da(*args, "--lang", "en", **kwargs)
+
 
 AMOUNT = "Beløb"
 DATE = "Ordredato"
@@ -226,9 +238,10 @@ def check_accepted(path: Path, want: Accepted, tmp_path: Path) -> None:
         assert want.note in result.stderr
     workspace = Workspace(ws)
     rejects = workspace.read_rejects()
-    assert rejects.select(s.REJECT_ROW, s.REJECT_COLUMN, s.REJECT_REASON).rows() == list(
-        want.rejects
-    )
+    # The workspace keeps each reason as its code (reason_code), worded where shown.
+    assert rejects.select(s.REJECT_ROW, s.REJECT_COLUMN, s.REJECT_REASON).rows() == [
+        (row, col, reason_code(reason)) for row, col, reason in want.rejects
+    ]
     assert set(rejects[s.REJECT_FILE]) <= {str(path)}
     # The workspace loads, and holds exactly the accepted rows.
     if want.kind == "orders":
@@ -409,7 +422,15 @@ def check_refused_in_processes(names: list[str] | tuple[str, ...], tmp_path: Pat
     """Each refused file in its own ``python -m kunde_cli`` (they run side by side)."""
     procs = {
         name: subprocess.Popen(
-            [*KUNDE, "ingest", str(CORPUS / name), "--workspace", str(tmp_path / f"ws-{i}")],
+            [
+                *KUNDE,
+                "ingest",
+                str(CORPUS / name),
+                "--workspace",
+                str(tmp_path / f"ws-{i}"),
+                "--lang",
+                "en",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -446,9 +467,9 @@ def test_whole_corpus_through_real_processes(tmp_path):
         assert row["rows_read"] == want.read, name
         collided = row["rejected"] - want.rejected
         assert collided >= 0, name
-        assert (
-            row["accepted"] + row["duplicates"] + collided == want.accepted + want.duplicates
-        ), name
+        assert row["accepted"] + row["duplicates"] + collided == want.accepted + want.duplicates, (
+            name
+        )
     stored = Workspace(ws).scan_orders().collect()
     # A later file's version of an order (same customer and day) replaces the stored
     # one, so the store holds at most what was accepted, each line once.
@@ -477,3 +498,25 @@ def test_commands_given_a_bad_file_directly_never_crash(command, corpus):
         if result.exit_code == 2:
             errors = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
             assert len(errors) == 1, (name, result.stderr)
+
+
+def test_a_refused_file_is_said_in_danish_by_default(tmp_path):
+    """Without --lang the error, its place and its hint are Danish; with --lang en English."""
+    path = CORPUS / "empty.csv"
+    result = kunde_da("ingest", path, "--workspace", tmp_path / "ws")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Fejl: {path}: filen er tom"
+    assert lines[1] == "Tip: eksportér ordrerne igen fra dit shopsystem"
+    english = kunde("ingest", path, "--workspace", tmp_path / "ws")
+    assert english.stderr.splitlines()[:2] == [
+        f"Error: {path}: the file is empty",
+        "Hint: export the orders again from your shop system",
+    ]
+    # A column to blame is named the Danish way too.
+    months = CORPUS / "dates_with_month_names.csv"
+    da = kunde_da("ingest", months, "--workspace", tmp_path / "ws")
+    assert da.stderr.splitlines()[0] == (
+        f"Fejl: {months}, kolonne 'Ordredato': intet datoformat passer til værdierne i "
+        "denne kolonne"
+    )
