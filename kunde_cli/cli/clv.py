@@ -287,7 +287,7 @@ def _prediction(result: ClvResult) -> tuple[pl.LazyFrame, tuple[str, ...]]:
 def parse_period(text: str) -> tuple[int, Said]:
     """A ``--holdout`` period: its length in days and its words.
 
-    ``6m`` → 182 days, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (a number alone is
+    ``6m`` → 183 days, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (a number alone is
     months; the units and their words live in :mod:`kunde_cli.words.models`).
 
     >>> days, words = parse_period("26w")
@@ -311,7 +311,7 @@ def parse_period(text: str) -> tuple[int, Said]:
 
 
 def parse_period_days(text: str) -> int:
-    """``6m`` → 182, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (days)."""
+    """``6m`` → 183, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (days)."""
     return parse_period(text)[0]
 
 
