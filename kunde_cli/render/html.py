@@ -54,14 +54,15 @@ def template_dir() -> Path:
     (``kunde_cli/_data/templates``, put there by the wheel's force-include) or, in a
     checkout, the repository's top-level ``templates/``."""
     from kunde_cli.errors import KundeError
+    from kunde_cli.words.said import said
 
     package = Path(__file__).resolve().parents[1]
     for folder in (package / "_data" / "templates", package.parent / "templates"):
         if (folder / TEMPLATE).is_file():
             return folder
     raise KundeError(
-        f"the report template {TEMPLATE} is missing",
-        hint="reinstall kunde (pip install --force-reinstall kunde)",
+        said("report_template_missing", template=TEMPLATE),
+        hint=said("report_template_missing_hint"),
     )
 
 

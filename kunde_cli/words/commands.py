@@ -180,6 +180,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "explain_activity": ("Aktivitet", "Activity"),
     "explain_latest_orders": ("Seneste ordrer", "Latest orders"),
     "explain_not_counted": ("(tæller ikke)", "(not counted)"),
+    # --- kunde report ---
+    "report_template_missing": (
+        "rapportskabelonen {template} mangler",
+        "the report template {template} is missing",
+    ),
+    "report_template_missing_hint": (
+        "geninstallér kunde (pip install --force-reinstall kunde)",
+        "reinstall kunde (pip install --force-reinstall kunde)",
+    ),
     # --- kunde export ---
     "export_unknown_value": (
         "{option}: ukendt værdi '{value}'",

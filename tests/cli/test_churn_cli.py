@@ -156,6 +156,15 @@ def test_table_uses_danish_labels(fake_load) -> None:
     assert "cooling" not in result.stdout
 
 
+def test_list_table_says_tiers_and_actions_in_the_run_language(fake_load) -> None:
+    da = run("churn", "--list", "--format", "table").stdout
+    en = run("churn", "--list", "--format", "table", "--lang", "en").stdout
+    # b is cooling: the tier's name and its advice, in Danish or in English.
+    assert "Køler af" in da and "Send en påmindelse" in flat(da)
+    assert "Cooling" in en and "Send a reminder" in flat(en)
+    assert "Send a reminder" not in flat(da) and "Send en påmindelse" not in flat(en)
+
+
 def test_model_on_too_little_data_falls_back_to_the_rule(fake_load) -> None:
     result = run("churn", "--model", "bgnbd", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output

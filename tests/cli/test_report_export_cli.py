@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 from kunde_cli.cli.export import resolve_salt, salt_path
 from kunde_cli.cli.main import app
 from kunde_cli.render.i18n import label
+from kunde_cli.words import actions
 
 HEADER = (
     "Ordrenummer;Linje;Ordredato;Kundenummer;Navn;E-mail;Telefon;Vare;Kategori;Antal;"
@@ -513,3 +514,21 @@ def test_export_xlsx(shop, tmp_path):
     assert rows[0][:2] == ("E-mail", "Navn")
     names = {r[1] for r in rows[1:]}
     assert "+Dorte Madsen" in names  # xlsx keeps the exact text, as a string cell
+
+
+def test_export_words_the_action_in_the_run_language(shop):
+    orders, survey = shop
+    files = (str(orders), str(survey), "--rung", "first-time")
+    da = run("export", *files)
+    en = run("export", *files, "--lang", "en")
+    da_rows = {r["email"]: r for r in _csv(da).iter_rows(named=True)}
+    en_rows = {r["email"]: r for r in _csv(en).iter_rows(named=True)}
+    assert set(da_rows) == set(en_rows)
+    for email, row in da_rows.items():
+        # Segment, rung and tier stay keys in both languages; the advice is worded.
+        assert row["segment"] == en_rows[email]["segment"]
+        assert row["action"] != en_rows[email]["action"]
+        assert row["action"] == actions.segment_action(row["segment"], "da")
+        assert en_rows[email]["action"] == actions.segment_action(row["segment"], "en")
+    assert "kommer på listen" in da.stderr and "are on the list" in en.stderr
+    assert "kommer på listen" not in en.stderr

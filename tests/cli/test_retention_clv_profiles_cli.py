@@ -274,6 +274,15 @@ def test_profiles_table_prints_persona_cards(fake_load):
     assert "Shares in brackets" in flat(result.stderr)
 
 
+def test_profiles_persona_cards_in_danish(fake_load):
+    result = run("profiles", "--by", "rung", "--format", "table")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "De mulige kunder" in out and "Førstegangskunderne" in out
+    assert "Har ikke købt endnu." in out and "Gør dette" in out
+    assert "Have not bought yet." not in out and "The prospects" not in out
+
+
 # --- end to end on a small Danish CSV (needs the real ingest and store) ---------------------
 
 DANISH_CSV = (

@@ -237,6 +237,53 @@ def test_explain_several_matches_is_exit_2(fake_load):
     )
 
 
+def test_segment_words_its_actions_in_the_run_language(fake_load):
+    da = pl.read_csv(io.BytesIO(run("segment", "--format", "csv").stdout_bytes))
+    en = pl.read_csv(io.BytesIO(run("segment", "--format", "csv", "--lang", "en").stdout_bytes))
+    # The segment column is a key in files; the suggested action is worded.
+    assert da["segment"].to_list() == en["segment"].to_list()
+    da_action = dict(da.select("segment", "action").iter_rows())
+    en_action = dict(en.select("segment", "action").iter_rows())
+    assert da_action["at_risk"] == (
+        "Personlig genaktivering: en mail eller et opkald med et tilbud og spørg hvad der gik galt."
+    )
+    assert en_action["at_risk"] == (
+        "Personal reactivation: a mail or call with an offer, and ask what went wrong."
+    )
+    table = run("segment", "--format", "table", "--lang", "en").stdout
+    assert "Segments as of 2024-06-30" in table and "Hibernating" in table
+
+
+def test_ladder_words_its_next_steps_in_the_run_language(fake_load):
+    da = run("ladder", "--format", "csv")
+    en = run("ladder", "--format", "csv", "--lang", "en")
+    da_step = dict(pl.read_csv(io.BytesIO(da.stdout_bytes)).select("rung", "next_step").iter_rows())
+    en_step = dict(pl.read_csv(io.BytesIO(en.stdout_bytes)).select("rung", "next_step").iter_rows())
+    assert da_step["first_time"].startswith("Andet køb: tak-mail")
+    assert en_step["first_time"].startswith("Second purchase: thank-you mail")
+    # The plain-language note names the biggest rung and its step in the same language.
+    assert "Næste skridt:" in flat(da.stderr) and "Next step:" not in flat(da.stderr)
+    assert "Next step:" in flat(en.stderr) and "Næste skridt:" not in flat(en.stderr)
+
+
+def test_explain_says_its_rules_in_the_run_language(fake_load):
+    da = json.loads(run("explain", "b", "--format", "json").stdout)
+    en = json.loads(run("explain", "b", "--format", "json", "--lang", "en").stdout)
+    # Facts are the same; the rules and the action are sentences in the run's language.
+    assert (da["segment"], da["rung"]) == (en["segment"], en["rung"])
+    assert da["segment_rule"].startswith("R=") and " og F=" in da["segment_rule"]
+    assert " and F=" in en["segment_rule"]
+    assert da["action"].startswith("Tidsbegrænset tilbud")
+    assert en["action"].startswith("Time-limited offer")
+    assert "talte ordrer" in da["ladder_rule"] and "counted orders" in en["ladder_rule"]
+    panel_da = run("explain", "b", "--format", "table").stdout
+    panel_en = run("explain", "b", "--format", "table", "--lang", "en").stdout
+    assert "Hvorfor – pr. 30-06-2024" in panel_da and "Forslag:" in panel_da
+    assert "Seneste ordrer" in panel_da and "Latest orders" not in panel_da
+    assert "Why – as of 2024-06-30" in panel_en and "Suggested action:" in panel_en
+    assert "Latest orders" in panel_en and "Seneste ordrer" not in panel_en
+
+
 # --- end to end on a small Danish CSV (needs the real ingest and store) --------------
 
 DANISH_CSV = (
