@@ -192,3 +192,71 @@ def test_no_workspace_says_what_to_do(tmp_path):
     assert "ingen arbejdsmappe i" in result.stderr and "kunde ingest" in result.stderr
     english = runner.invoke(app, ["segment", "--workspace", str(tmp_path / "nope"), "--lang", "en"])
     assert "Error: no workspace at" in english.stderr and "kunde ingest" in english.stderr
+
+
+AMBIGUOUS = (
+    "Ordrenummer;Ordredato;Kundenummer;Beløb\n1;03-04-2024;K1;100,00\n2;05-06-2024;K2;200,00\n"
+)
+
+
+def test_a_note_and_a_warning_follow_the_language(tmp_path):
+    """What reading a file says (a note on the layout, a warning on dates that fit both
+    orders) is Danish by default and English with --lang en — never a mix."""
+    path = tmp_path / "ordrer.csv"
+    path.write_text(AMBIGUOUS, encoding="utf-8")
+    da = ingest(tmp_path / "da", path)
+    assert da.exit_code == 0, da.output
+    flat = " ".join(da.stderr.split())
+    assert (
+        f"{path}: datoerne i 'Ordredato' passer både med dag først og måned først; "
+        "læst med dag først (dansk)" in flat
+    )
+    assert "fit both" not in flat and "day-first" not in flat
+    en = ingest(tmp_path / "en", path, extra=["--lang", "en"])
+    assert en.exit_code == 0, en.output
+    flat = " ".join(en.stderr.split())
+    assert f"{path}: dates in 'Ordredato' fit both day-first and month-first" in flat
+    assert "passer" not in flat
+    # The same file again: the note that it is skipped, in each language.
+    again = ingest(tmp_path / "da", path)
+    assert f"{path}: allerede indlæst" in again.stderr
+    again = ingest(tmp_path / "en", path, extra=["--lang", "en"])
+    assert f"{path}: already ingested on" in again.stderr
+
+
+def test_a_warning_on_dates_is_a_warning_and_a_layout_note_a_note(tmp_path):
+    """app.ingest tells a warning from a note by the sentence's key, not its words."""
+    from kunde_cli.app.ingest import ingest_files
+
+    path = tmp_path / "ordrer.csv"
+    path.write_text(AMBIGUOUS, encoding="utf-8")
+    done = ingest_files([path], tmp_path / "ws", lang="da")
+    warned = [n for n in done.notes if n.warning]
+    assert [n.said.value("note").key for n in warned] == ["ingest_note_dates_fit_both_dayfirst"]
+    assert warned[0].text.startswith(f"{path}: datoerne i 'Ordredato' passer")
+    survey = tmp_path / "svar.csv"
+    survey.write_text("E-mail;Anbefaling (0-10)\na@x.dk;9\n", encoding="utf-8")
+    done = ingest_files([survey], tmp_path / "ws", lang="en")
+    layout = [n for n in done.notes if "survey layout" in n.text]
+    assert layout and not layout[0].warning
+    assert layout[0].said.value("note").key == "ingest_note_survey_layout"
+
+
+def test_an_error_follows_the_language(tmp_path):
+    path = write(tmp_path / "ordrer.csv", ROWS)
+    da = ingest(tmp_path / "ws", path, extra=["--kind", "kunder"])
+    assert da.exit_code == 2
+    assert da.stderr.splitlines()[0] == "Fejl: --kind skal være orders eller survey, ikke 'kunder'"
+    en = ingest(tmp_path / "ws", path, extra=["--kind", "kunder", "--lang", "en"])
+    assert en.stderr.splitlines()[0] == "Error: --kind must be orders or survey, not 'kunder'"
+
+
+def test_rejects_csv_gives_reasons_in_english_with_lang_en(tmp_path):
+    ws = tmp_path / "ws"
+    assert ingest(ws, write(tmp_path / "ordrer.csv", ROWS), extra=["--lang", "en"]).exit_code == 0
+    with (ws / "rejects.csv").open(encoding="utf-8") as fh:
+        rejects = list(csv.DictReader(fh))
+    assert [(r["reason"], r["reason_code"]) for r in rejects] == [
+        ("no date", "no_date"),
+        ("not an amount", "not_an_amount"),
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import random
 import shutil
@@ -27,9 +28,11 @@ import xlsxwriter
 
 from kunde_cli import schema as s
 from kunde_cli.cli.main import app
+from kunde_cli.errors import InputError
 from kunde_cli.ingest import ReadOptions, read_orders, readers
 from kunde_cli.ingest import workbook_guard as guard
 from kunde_cli.store import Workspace
+from kunde_cli.words.said import said
 from reliability.conftest import kunde, kunde_process, no_traceback, quiet_env, runner
 
 
@@ -235,6 +238,37 @@ def test_errors_from_the_child_keep_their_message(tmp_path):
         f"Error: {book}: no sheet called 'Kunder'",
         "Hint: sheets in this workbook: Ordrer",
     ]
+
+
+def test_a_keyed_error_from_the_child_is_the_same_keyed_error(tmp_path, monkeypatch):
+    """The child passes its error back as a key and values (JSON), not as English text:
+    the parent raises the same keyed error, worded in the run's language where shown."""
+    book = _book(tmp_path / "ordrer.xlsx")
+    assert guard.ISOLATE
+    with pytest.raises(InputError) as err:
+        read_orders(book, ReadOptions(sheet="Kunder"))
+    assert err.value.key == "ingest_no_such_sheet"
+    assert err.value.said == said("ingest_no_such_sheet", sheet="Kunder")
+    assert err.value.hint == said("ingest_sheets_are", names="Ordrer")
+    assert err.value.one_line("da") == f"{book}: intet ark med navnet 'Kunder'"
+    assert err.value.hint_in("da") == "ark i denne Excel-fil: Ordrer"
+    assert err.value.message == "no sheet called 'Kunder'"
+    # Through the command line, without --lang: Danish, error and hint.
+    monkeypatch.delenv("KUNDE_LANG")
+    result = kunde("inspect", book, "--sheet", "Kunder")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        f"Fejl: {book}: intet ark med navnet 'Kunder'",
+        "Tip: ark i denne Excel-fil: Ordrer",
+    ]
+
+
+def test_a_nested_sentence_crosses_the_process_boundary_as_json():
+    nested = said("ingest_cannot_read_what", what=said("ingest_what_pipe"), reason="EIO")
+    sent = json.loads(json.dumps(guard.text_to_json(nested)))
+    assert guard.text_from_json(sent) == nested
+    assert guard.text_from_json(guard.text_to_json("plain text")) == "plain text"
+    assert guard.text_from_json(sent).worded("da") == "kan ikke læse røret (EIO)"
 
 
 # --- endless inputs, pipes, process substitution, symlink loops -----------------------
