@@ -20,11 +20,13 @@ from typing import Annotated, Any, TypeVar, cast, overload
 import typer
 
 from kunde_cli.errors import ConfigError
-from kunde_cli.render.formats import CSV_PLAIN, OutputFormat
+from kunde_cli.render.formats import CSV_EXCEL, CSV_PLAIN, OutputFormat
 from kunde_cli.words.said import said
 
 #: The earliest date kunde reads (orders before 1990 are refused as typos).
 EARLIEST_AS_OF = date(1990, 1, 1)
+#: The dialects ``--csv-style`` takes (kunde_cli.render.formats.frame_to_csv).
+CSV_STYLES = (CSV_PLAIN, CSV_EXCEL)
 #: The presets ``--preset`` takes (kunde_cli.ingest.mapping.PRESETS).
 PRESETS = ("shopify", "woocommerce", "generic")
 
@@ -67,6 +69,17 @@ def check_preset(value: str | None) -> str | None:
             hint=said("options_not_a_preset_hint", presets=", ".join(PRESETS)),
         )
     return value.strip().lower()
+
+
+def check_csv_style(value: str) -> str:
+    """``--csv-style`` must be plain or da (case does not matter)."""
+    style = value.strip().lower()
+    if style not in CSV_STYLES:
+        raise ConfigError(
+            said("options_not_a_csv_style", value=value),
+            hint=said("options_not_a_csv_style_hint"),
+        )
+    return style
 
 
 Files = Annotated[
@@ -134,6 +147,7 @@ CsvStyle = Annotated[
         "--csv-style",
         help="csv dialect: plain (comma, decimal point, snake_case headers and codes, for "
         "scripts) or da (semicolon, decimal comma, headers and codes in words, for Danish Excel).",
+        callback=check_csv_style,
     ),
 ]
 #: The Danish letters (ae, o-slash, a-ring) and the Danish amount column, by code point:

@@ -128,6 +128,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "--preset '{value}' is not a preset",
     ),
     "options_not_a_preset_hint": ("brug {presets}", "use {presets}"),
+    "options_not_a_csv_style": (
+        "--csv-style '{value}' er ikke en csv-stil",
+        "--csv-style '{value}' is not a csv style",
+    ),
+    "options_not_a_csv_style_hint": (
+        "brug plain (til scripts) eller da (til dansk Excel)",
+        "use plain (for scripts) or da (for Danish Excel)",
+    ),
     # --- loading for a command (cli.common) ---
     "common_no_amounts": (
         "dataene har ingen beløb (kun kunde og dato): køb, dage siden køb, stigen og churn "

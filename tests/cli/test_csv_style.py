@@ -211,3 +211,16 @@ def test_frame_to_csv_plain_is_untouched_by_lang() -> None:
         frame_to_csv(frame, style="da", lang="da") == "Aktivitet;Omsætning\nTabt;1234,5\n".encode()
     )
     assert frame_to_csv(frame, style="da", lang="en") == b"Tier;Revenue\nLost;1234,5\n"
+
+
+def test_an_unknown_csv_style_is_refused_in_one_line(orders: Path) -> None:
+    result = runner.invoke(app, ["segment", str(orders), "-f", "csv", "--csv-style", "excel"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Fejl: --csv-style 'excel' er ikke en csv-stil",
+        "Tip: brug plain (til scripts) eller da (til dansk Excel)",
+    ]
+    # Case does not matter: DA is da.
+    shouted = run(orders, "ladder", "-f", "csv", "--csv-style", "DA")
+    assert shouted.splitlines() == LADDER_DA
