@@ -92,17 +92,24 @@ def picture_floors(picture: str) -> list[tuple[str, ...]]:
     ... kunde_cli/identity.py matching
     ... kunde_cli/schema.py   names
     ... kunde_cli/errors.py   errors
+    ... kunde_cli/words/      words
     ... ''')
-    [('kunde_cli.cli',), ('kunde_cli.identity',), ('kunde_cli.schema', 'kunde_cli.errors')]
+    [('kunde_cli.cli',), ('kunde_cli.identity',), ('kunde_cli.schema', 'kunde_cli.errors'), ('kunde_cli.words',)]
     """
     names = []
     for line in picture.splitlines():
         if line.startswith("kunde_cli/"):
             path = line.split()[0].rstrip("/").removesuffix(".py")
             names.append(path.replace("/", "."))
-    floors: list[tuple[str, ...]] = [(name,) for name in names if name not in GROUND_FLOOR]
+    # The ground floor's modules share one floor, where the first of them is drawn.
     ground = tuple(name for name in names if name in GROUND_FLOOR)
-    return [*floors, ground]
+    floors: list[tuple[str, ...]] = []
+    for name in names:
+        if name not in GROUND_FLOOR:
+            floors.append((name,))
+        elif name == ground[0]:
+            floors.append(ground)
+    return floors
 
 
 FLOORS = picture_floors(LAYER_PICTURE)
@@ -239,8 +246,8 @@ def test_the_picture_is_read_as_designed() -> None:
         ("kunde_cli.ingest",),
         ("kunde_cli.store",),
         ("kunde_cli.identity",),
-        ("kunde_cli.words",),
         ("kunde_cli.schema", "kunde_cli.config", "kunde_cli.errors"),
+        ("kunde_cli.words",),
     ]
     assert floor_of("kunde_cli.render.html") < floor_of("kunde_cli.analytics.rfm")
     assert floor_of("kunde_cli.config") == floor_of("kunde_cli.errors")
@@ -320,8 +327,8 @@ def test_plumbing_imports_no_command() -> None:
     [
         ("kunde_cli.store.answers", "kunde_cli.ingest.survey", True),
         ("kunde_cli.analytics.rfm", "kunde_cli.render.numbers", True),
-        ("kunde_cli.words.labels", "kunde_cli.config", False),
-        ("kunde_cli.config", "kunde_cli.words", True),
+        ("kunde_cli.words.labels", "kunde_cli.config", True),
+        ("kunde_cli.config", "kunde_cli.words", False),
         ("kunde_cli.render.html", "kunde_cli.analytics.rfm", False),
         ("kunde_cli.render.html", "kunde_cli.app", False),
         ("kunde_cli.app.load", "kunde_cli.render", True),
