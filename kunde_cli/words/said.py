@@ -7,8 +7,9 @@ run's language (:func:`word`). The sentences themselves live in the ``WORDS`` ta
 of this package, one pair (da, en) per key.
 
 A value may itself be a :class:`Said` (a reason inside a sentence): it is worded in the
-same language. Anything else is shown with ``str.format``: paths, numbers and names are
-facts, not words.
+same language. A :class:`Figure` (``figure(1234.5, 2)``, a money amount, a share) is
+written as that language writes numbers (1.234,50 / 1,234.50). Anything else is shown
+with ``str.format``: paths, counts and names are facts, not words.
 """
 
 from __future__ import annotations
@@ -18,7 +19,40 @@ from typing import Any
 
 from kunde_cli.words.lang import DEFAULT_LANG
 
-__all__ = ["Said", "Text", "said", "word"]
+__all__ = ["Figure", "Said", "Text", "figure", "said", "word"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number to be written as the reader's language writes it: ``kind`` is
+    ``number`` (with ``decimals``), ``money`` (in ``currency``) or ``percent`` (a share,
+    0.25 → 25 %)."""
+
+    value: float | int | None
+    decimals: int = 0
+    kind: str = "number"
+    currency: str = "kr."
+
+    def worded(self, lang: str = DEFAULT_LANG) -> str:
+        """The number in ``lang``.
+
+        >>> figure(1234.5, 2).worded("da"), figure(0.25, kind="percent").worded("en")
+        ('1.234,50', '25.0%')
+        """
+        from kunde_cli.words import numbers
+
+        if self.kind == "money":
+            return numbers.format_money(self.value, lang, self.currency, self.decimals)
+        if self.kind == "percent":
+            return numbers.format_percent(self.value, lang, max(self.decimals, 1))
+        return numbers.format_number(self.value, lang, self.decimals)
+
+
+def figure(
+    value: float | int | None, decimals: int = 0, *, kind: str = "number", currency: str = "kr."
+) -> Figure:
+    """A :class:`Figure` to pass as a value of :func:`said`."""
+    return Figure(value, decimals, kind, currency)
 
 
 @dataclass(frozen=True)
@@ -68,11 +102,11 @@ def said(key: str, **values: Any) -> Said:
 
 
 def word(text: object, lang: str = DEFAULT_LANG) -> Any:
-    """``text`` worded in ``lang`` when it is :class:`Said`; anything else unchanged.
+    """``text`` worded in ``lang`` when it is :class:`Said` or :class:`Figure`, else as is.
 
-    >>> word("ordrer.csv", "da"), word(said("file_not_found", name="x.csv"), "da")
-    ('ordrer.csv', 'x.csv: filen findes ikke')
+    >>> word("ordrer.csv", "da"), word(said("disk_full"), "da"), word(figure(0.5, 1), "da")
+    ('ordrer.csv', 'disken er fuld', '0,5')
     """
-    if isinstance(text, Said):
+    if isinstance(text, (Said, Figure)):
         return text.worded(lang)
     return text
