@@ -110,6 +110,9 @@ def test_bad_kunde_toml_is_one_line_exit_2(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["segment", "x.csv"])
     assert result.exit_code == 2
+    assert result.stderr.startswith("Fejl: kunde.toml: ikke gyldig TOML")
+    result = runner.invoke(app, ["segment", "x.csv", "--lang", "en"])
+    assert result.exit_code == 2
     assert result.stderr.startswith("Error: kunde.toml: not valid TOML")
 
 

@@ -83,7 +83,11 @@ def test_a_class_that_does_not_exist_is_refused(shop: Path, tmp_path: Path) -> N
     finally:
         os.chdir(old)
     assert result.exit_code == 2
-    assert "not a status class" in result.stderr and "completed" in result.stderr
+    assert result.stderr.splitlines() == [
+        "Fejl: kunde.toml: [status] Afhentet i butik = done: ikke en statusklasse",
+        "Tip: klasser: completed, partially_refunded, pending, cancelled, failed, refunded, "
+        "credit_note",
+    ]
     assert "Traceback" not in result.output
 
 

@@ -145,7 +145,7 @@ def test_a_damaged_key_is_refused_not_used(shop, tmp_path):
     result = kunde("ingest", newer, "--workspace", ws)
     no_traceback(result.stdout, result.stderr)
     assert result.exit_code == 2
-    assert "the forget key forget.key is damaged" in result.stderr
+    assert "slettenøglen forget.key er beskadiget" in result.stderr
     assert snapshot(ws) == before
 
 
