@@ -96,6 +96,12 @@ DELIBERATE: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str], str
         lambda m: m.group(1) + _TIERS_DA[m.group(2)] + m.group(3),
         "issue 16 point 2: Danish explain names the activity tier in Danish",
     ),
+    (
+        "*model_bgnbd*.json",
+        re.compile(r"likelihooden er ikke flad"),
+        lambda m: "log-sandsynligheden er ikke flad",
+        "issue 16 point 2: Danish trust checks say the log-likelihood in Danish",
+    ),
 ]
 
 
