@@ -1,7 +1,8 @@
 """Danish and English labels: column names, segments, rungs, tiers and keyed sentences.
 
-Machine formats (csv/json/parquet) keep the stable English snake_case names; only
-the terminal table and the reports use these labels. ``LABELS`` maps a key to its
+Machine formats (csv/json/parquet) keep the stable English snake_case names; the
+terminal table, the reports and a csv for Excel (``--csv-style da``) use these labels.
+``LABELS`` maps a key to its
 (da, en) pair; :func:`label` picks one, :func:`label_values` shows a frame's key
 values as labels.
 """
