@@ -36,7 +36,7 @@ from typing import Any
 
 from kunde_cli.errors import ConfigError
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS
-from kunde_cli.words.said import Said, said
+from kunde_cli.words.said import Said, Text, said
 
 CONFIG_FILE = "kunde.toml"
 
@@ -271,6 +271,33 @@ def load_config(path: Path | None = None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(said("config_not_toml", detail=str(exc)), path=path) from None
+    try:
+        return _read(data, path)
+    except ConfigError as err:
+        # The file's own language, when it names one, words its mistakes (after
+        # --lang and $KUNDE_LANG, as for everything else: cli.main.run_lang).
+        lang = data.get("lang")
+        raise ConfigFileError(
+            err.said,
+            path=err.path,
+            hint=err.hint,
+            file_lang=lang if lang in LANGS else None,
+        ) from None
+
+
+class ConfigFileError(ConfigError):
+    """A mistake in kunde.toml, with the language the file chose (None when it chose
+    none, or that is the mistake)."""
+
+    def __init__(
+        self, message: Text, *, path: str | None, hint: Text | None, file_lang: str | None
+    ) -> None:
+        super().__init__(message, path=path, hint=hint)
+        self.file_lang = file_lang
+
+
+def _read(data: dict[str, Any], path: Path) -> Config:
+    """The Config that kunde.toml's parsed ``data`` sets, or ConfigError."""
     known = {f.name for f in fields(Config)}
     unknown = sorted(set(data) - known)
     if unknown:

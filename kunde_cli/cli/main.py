@@ -26,14 +26,16 @@ from kunde_cli.errors import KundeError, disk_error
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-def run_lang(ctx: ClickContext | None = None) -> str:
+def run_lang(ctx: ClickContext | None = None, err: KundeError | None = None) -> str:
     """The language of this run as far as it is known: what the command noted
-    (``--lang``, else ``$KUNDE_LANG``, else kunde.toml), else ``$KUNDE_LANG``, else da."""
+    (``--lang``, else ``$KUNDE_LANG``, else kunde.toml), else ``$KUNDE_LANG``, else the
+    language a kunde.toml with a mistake (``err``) chose, else da."""
     from kunde_cli.cli.options import LANG_META
     from kunde_cli.words.lang import DEFAULT_LANG, LANG_ENV, LANGS
 
     noted = ctx.meta.get(LANG_META) if ctx is not None else None
     chosen = noted or os.environ.get(LANG_ENV, "").strip().lower()
+    chosen = chosen or getattr(err, "file_lang", None) or ""
     return chosen if chosen in LANGS else DEFAULT_LANG
 
 
@@ -108,7 +110,7 @@ class KundeGroup(TyperGroup):
         except KundeError as err:
             if os.environ.get("KUNDE_DEBUG"):
                 raise
-            report_error(err, run_lang(ctx))
+            report_error(err, run_lang(ctx, err))
             raise typer.Exit(err.exit_code) from None
         except Exception as err:
             # A full disk or `ulimit -f` met where no writer turned it into a message

@@ -172,6 +172,19 @@ def test_the_language_of_an_error_comes_from_lang_then_kunde_lang_then_kunde_tom
     assert first_line("--lang", "en") == english
 
 
+def test_a_mistake_in_kunde_toml_is_said_in_the_language_the_file_chose(
+    tmp_path, orders, monkeypatch
+):
+    monkeypatch.delenv("KUNDE_LANG", raising=False)
+    toml = 'lang = "en"\n[churn]\nk = 0\n'
+    english = "[churn] k = 0: must be a number greater than 0"
+    danish = "[churn] k = 0: skal være et tal større end 0"
+    assert english in run_with_config(tmp_path, orders, toml).stderr
+    assert danish in run_with_config(tmp_path, orders, toml, "--lang", "da").stderr
+    monkeypatch.setenv("KUNDE_LANG", "da")
+    assert danish in run_with_config(tmp_path, orders, toml).stderr
+
+
 def test_good_config_values_are_read(tmp_path):
     config = tmp_path / "kunde.toml"
     config.write_text(
