@@ -8,6 +8,7 @@ one kunde always had.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -187,3 +188,29 @@ def test_report_notes_in_the_run_language(
         str(out / "kunde-rapport-2024-03-31.html"),
         str(out / "kunde-rapport-2024-03-31.xlsx"),
     ]
+
+
+# --- where the words live ------------------------------------------------------------
+
+KUNDE = Path(__file__).resolve().parents[2] / "kunde_cli"
+#: Modules that show words but hold none: their words are in kunde_cli/words/.
+WORDLESS = [
+    "render/counting.py",
+    "render/svg.py",
+    "render/excel.py",
+    "render/terminal.py",
+    "render/formats.py",
+    "render/charts.py",
+    "cli/report.py",
+    "cli/common.py",
+    "cli/options.py",
+]
+
+
+@pytest.mark.parametrize("module", WORDLESS)
+def test_no_danish_words_and_no_language_test_outside_words(module: str) -> None:
+    text = (KUNDE / module).read_text(encoding="utf-8")
+    assert not re.findall(r"[æøåÆØÅ]", text), f"{module}: Danish letters belong in words/"
+    assert not re.findall(r"lang == |== \"da\"", text), f"{module}: pick words with words/"
+    if module.startswith("cli/"):
+        assert '"da"' not in text, f"{module}: a language is never spelled out in cli/"
