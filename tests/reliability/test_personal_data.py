@@ -188,6 +188,44 @@ def test_forget_asks_for_yes_when_not_in_a_terminal(workspace):
     assert snapshot(workspace) == before
 
 
+@pytest.mark.parametrize(
+    ("lang", "question", "answer"),
+    [
+        (
+            "da",
+            "Slet alle personoplysninger om 'ase@example.dk' (K2) i ws? Det kan ikke fortrydes.",
+            "Intet blev slettet.",
+        ),
+        (
+            "en",
+            "Erase all personal data of 'ase@example.dk' (K2) from ws? This cannot be undone.",
+            "Nothing was erased.",
+        ),
+    ],
+)
+def test_forget_asks_in_the_runs_language(monkeypatch, capsys, lang, question, answer):
+    import typer
+
+    from kunde_cli.cli import forget
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    asked: list[str] = []
+
+    def say_no(text: str, default: bool) -> bool:
+        asked.append(text)
+        return False
+
+    monkeypatch.setattr(forget.sys, "stdin", Terminal())
+    monkeypatch.setattr(forget.typer, "confirm", say_no)
+    with pytest.raises(typer.Exit):
+        forget._confirm("ase@example.dk", ["K2"], Path("ws"), lang=lang)
+    assert asked == [question]
+    assert capsys.readouterr().out == answer + "\n"
+
+
 def test_forget_needs_a_workspace(tmp_path):
     none = tmp_path / "none"
     result = kunde("forget", "ase@example.dk", "--workspace", none, "--yes", "--lang", "en")
