@@ -29,6 +29,44 @@ class AnswerOverlap:
     clashes: int  # answers whose tool id another stored answer (other person/time) has
 
 
+#: Layouts whose response ids are unique across every survey of the tool (SurveyMonkey's
+#: Respondent ID, Typeform's token): the same id is always the same answer, edited or
+#: not. Ids typed into a sheet (1, 2, 3 …) may start again in the next sheet.
+UNIQUE_ID_LAYOUTS = ("surveymonkey", "typeform")
+
+#: Prefix of a response id made from an answer's content (no id column in the export).
+CONTENT_KEY_PREFIX = "svar-"
+
+
+def content_key(score: pl.Expr | None = None) -> pl.Expr:
+    """A response id from what an answer says: submitted time, customer (id, else
+    e-mail), score and comment — the same in next month's export of the same form, under
+    any file name, in any row order (Google Forms and plain sheets have no response id).
+
+    Two identical answers in one export (same second, same person, same score and
+    comment) are told apart by their occurrence number, so each counts once and a
+    re-export holding both again adds neither. The key is a SHA-256 digest (stable across
+    Polars versions, unlike ``Expr.hash``; holds no personal data in readable form).
+    """
+    import hashlib
+
+    score = pl.col(s.SCORE) if score is None else score
+    text = pl.concat_str(
+        pl.col(s.RESPONDED_AT).dt.strftime("%Y-%m-%dT%H:%M:%S").fill_null(""),
+        pl.coalesce(s.CUSTOMER_ID, pl.col(s.EMAIL).str.to_lowercase()).fill_null(""),
+        score.cast(pl.String).fill_null(""),
+        pl.col(s.COMMENT).str.strip_chars().fill_null(""),
+        separator="\x1f",
+    )
+    nth = pl.int_range(pl.len()).over(text)
+    # Survey exports are small (hundreds to thousands of answers): hashlib per answer is
+    # fast enough, and the key must stay the same across Polars versions.
+    return pl.format("{}\x1f{}", text, nth).map_elements(
+        lambda value: CONTENT_KEY_PREFIX + hashlib.sha256(value.encode("utf-8")).hexdigest()[:24],
+        return_dtype=pl.String,
+    )
+
+
 def _person() -> pl.Expr:
     return pl.coalesce(s.CUSTOMER_ID, s.EMAIL)
 
@@ -39,7 +77,7 @@ def compare_answers(
     """Split ``batch`` (schema.SURVEY, one export) against ``stored`` answers.
 
     An answer is known by its ``response_id``: the survey tool's own id (Respondent ID,
-    ``#``, a typed Svarnummer), else a key of its content (``ingest.survey.content_key``).
+    ``#``, a typed Svarnummer), else a key of its content (:func:`content_key`).
     A tool id already stored is
 
     * the same answer when the tool's ids are unique (``unique_ids``: SurveyMonkey,
@@ -54,8 +92,6 @@ def compare_answers(
     The same tool id twice in ``batch`` is one answer when the rows are alike, else a
     clash too (a number typed twice).
     """
-    from kunde_cli.ingest.survey import CONTENT_KEY_PREFIX, content_key
-
     said = pl.struct(s.RESPONDED_AT, _person(), s.SCORE, s.COMMENT)
     # Within the export: rows repeating an id and all it says are copies (one answer);
     # an id on rows that say different things was typed twice: every one of them is an
