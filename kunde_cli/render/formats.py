@@ -419,17 +419,26 @@ CODE_COLUMNS: dict[str, str] = {
 
 def for_people(frame: pl.DataFrame, lang: str = DEFAULT_LANG) -> pl.DataFrame:
     """``frame`` as a person reads it in ``lang``: codes (:data:`CODE_COLUMNS`) as their
-    labels and each header as its column's label (two columns that would read the same
-    get ``(2)``, as in a workbook). Numbers and other text are left as they are.
+    labels, true/false as ja/nej (yes/no), and each header as its column's label (two
+    columns that would read the same get ``(2)``, as in a workbook). Numbers and other
+    text are left as they are.
 
     >>> import polars as pl
     >>> for_people(pl.DataFrame({"segment": ["at_risk"], "customers": [3]}), "da").row(0, named=True)
     {'Segment': 'I fare', 'Kunder': 3}
     """
+    import polars as pl
+
     from kunde_cli.render.excel import column_headers
-    from kunde_cli.words.labels import label_values
+    from kunde_cli.words.labels import label, label_values
 
     worded = label_values(frame, CODE_COLUMNS, lang)
+    yes, no = label("output_yes", lang), label("output_no", lang)
+    worded = worded.with_columns(
+        pl.when(pl.col(name)).then(pl.lit(yes)).when(~pl.col(name)).then(pl.lit(no)).alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Boolean
+    )
     return worded.rename(dict(zip(frame.columns, column_headers(frame.columns, lang), strict=True)))
 
 

@@ -204,6 +204,13 @@ def test_for_people_words_codes_but_not_data() -> None:
     assert en["Segment"].to_list() == ["At risk", None, "made_up"]
 
 
+def test_for_people_says_yes_and_no_in_words() -> None:
+    frame = pl.DataFrame({"changed": [True, False, None]})
+    assert for_people(frame, "da")["Skiftet"].to_list() == ["ja", "nej", None]
+    assert for_people(frame, "en")["Changed"].to_list() == ["yes", "no", None]
+    assert frame_to_csv(frame) == b"changed\ntrue\nfalse\n\n"
+
+
 def test_frame_to_csv_plain_is_untouched_by_lang() -> None:
     frame = pl.DataFrame({"tier": ["lost"], "revenue": [1234.5]})
     assert frame_to_csv(frame, lang="da") == b"tier,revenue\nlost,1234.5\n"
