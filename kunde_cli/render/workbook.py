@@ -28,7 +28,7 @@ from kunde_cli.render.excel import (
     sheet_name,
     write_sheet,
 )
-from kunde_cli.render.formats import rounded_value
+from kunde_cli.render.formats import CODE_COLUMNS, rounded_value
 from kunde_cli.render.i18n import label_values
 from kunde_cli.words.report import text
 
@@ -41,20 +41,9 @@ if TYPE_CHECKING:
 SCORE_COLUMNS = ("r_score", "f_score", "m_score", "latest_score", "score", "p_alive")
 
 
-#: Columns whose values are keys shown as labels (column → label prefix).
-_KEYS = {
-    "segment": "",
-    "from_segment": "",
-    "to_segment": "",
-    "rung": "",
-    "from_rung": "",
-    "to_rung": "",
-    "tier": "tier_",
-    "movement": "move_",
-    "nps_category": "",
-    "term_kind": "",
-    "as_of_rule": "as_of_rule_",
-}
+#: Columns whose values are keys shown as labels (column → label prefix): the ones a
+#: csv for Excel words too (one list).
+_KEYS = CODE_COLUMNS
 
 
 def _sheets(data: ReportData) -> list[SheetSpec]:
