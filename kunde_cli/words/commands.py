@@ -31,7 +31,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "the default is frequency_breaks = [1, 2, 3, 4, 6] (1, 2, 3, 4–5, 6+ orders)",
     ),
     "rfm_bad_grid": (
-        "[rfm.grid] skal give fem segmentnavne (F1..F5) for hver af R1..R5",
+        "[rfm.grid] skal angive fem segmentnavne (F1..F5) for hver af R1..R5",
         "[rfm.grid] must give five segment names (F1..F5) for each of R1..R5",
     ),
     "rfm_bad_grid_hint": (
