@@ -65,7 +65,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "above {low} and at most {high}",
     ),
     "config_range_from_below": ("fra {low} og under {high}", "from {low} up to {high}"),
-    "config_range_at_least": ("mindst {low}", "at least {low}"),
+    "config_range_at_least": ("på mindst {low}", "at least {low}"),
     "config_range_above": ("større end {low}", "greater than {low}"),
     "config_ladder_order": (
         "[ladder] returning_min_orders = {returning} er over loyal_min_orders = {loyal}: "

@@ -34,7 +34,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "give a folder of your own with --workspace",
     ),
     "store_folder_open": (
-        "andre brugere kan ændre arbejdsmappen (tilstand {mode}); kunde bruger kun en privat mappe",
+        "andre brugere kan ændre arbejdsmappen (rettigheder {mode}); kunde bruger kun en privat mappe",
         "other users can change the workspace folder (mode {mode}); kunde only uses a private one",
     ),
     "store_folder_open_hint": (
@@ -46,7 +46,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "is not a kunde workspace (it holds {name})",
     ),
     "store_not_workspace_more": (
-        "er ikke en kunde-arbejdsmappe (den indeholder {name} og mere)",
+        "er ikke en kunde-arbejdsmappe (den indeholder {name} og andre filer)",
         "is not a kunde workspace (it holds {name} and more)",
     ),
     "store_not_workspace_hint": (
@@ -147,7 +147,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # --- the manifest (store.manifest) ---
     "store_format": (
-        "denne arbejdsmappe har format {version}; denne kunde læser format {current} "
+        "denne arbejdsmappe har format {version}; denne version af kunde læser format {current} "
         "(og opgraderer format 1)",
         "this workspace has format {version}; this kunde reads format {current} "
         "(and upgrades format 1)",
@@ -235,7 +235,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "free some space or fix the folder's permissions, or set {env}",
     ),
     # --- whom forget erases (store.scope) ---
-    "scope_listed_more": ("{shown} og {more} mere", "{shown} and {more} more"),
+    "scope_listed_more": ("{shown} og {more} til", "{shown} and {more} more"),
     "scope_shared_email": ("en delt e-mail", "a shared e-mail"),
     "scope_shared_phone": ("et delt telefonnummer", "a shared phone"),
     "scope_shared_either": (
@@ -265,7 +265,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "or give the id alone: kunde forget {example}",
     ),
     "scope_placeholder": (
-        "'{query}' står på linjerne for {n} forskellige kunder ({ids}): {shared} "
+        "'{query}' står på ordrelinjerne for {n} forskellige kunder ({ids}): {shared} "
         "(en pladsholder), som kunde forget aldrig sletter ud fra; intet blev ændret",
         "'{query}' is on the lines of {n} different customers ({ids}): {shared} "
         "(a placeholder), which kunde forget never erases by; nothing was changed",
@@ -291,7 +291,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "({shared}); nothing was changed",
     ),
     "scope_linked_hint": (
-        "slet kun {mine}: --customer {mine_ids} (de andre tæller så for sig), eller dem "
+        "slet kun {mine}: --customer {mine_ids} (de andre tæller så for sig selv), eller dem "
         "alle: --customer {all}",
         "erase only {mine}: --customer {mine_ids} (the others then count on their own), "
         "or all of them: --customer {all}",

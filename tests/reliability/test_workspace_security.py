@@ -218,7 +218,7 @@ def test_an_open_workspace_is_refused_in_danish_by_default(tmp_path, monkeypatch
     no_traceback(result.stdout, result.stderr)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"Fejl: {folder}: andre brugere kan ændre arbejdsmappen (tilstand 777); kunde bruger "
+        f"Fejl: {folder}: andre brugere kan ændre arbejdsmappen (rettigheder 777); kunde bruger "
         "kun en privat mappe",
         f"Tip: gør den privat med `chmod 700 {folder}`, eller angiv en anden --workspace",
     ]
