@@ -30,9 +30,14 @@ def test_guest_ids_and_an_id_with_many_emails_are_reported(tmp_path: Path) -> No
     result = runner.invoke(app, ["ingest", str(path), "-w", str(tmp_path / "ws")])
     assert result.exit_code == 0, result.output
     err = one_line(result.stderr)
-    assert "2 lines have 'Kundenr' '0', which means no account (a guest)" in err
-    assert "customer id 'K9' carries 5 different e-mail addresses" in err
-    assert "1 lines have no customer id, e-mail or phone" in err
+    assert "2 linjer har 'Kundenr' '0', som betyder ingen konto (en gæst)" in err
+    assert "kunde-id 'K9' har 5 forskellige e-mailadresser" in err
+    assert "1 linjer har hverken kunde-id, e-mail eller telefon" in err
+    english = runner.invoke(app, ["ingest", str(path), "-w", str(tmp_path / "en"), "--lang", "en"])
+    err_en = one_line(english.stderr)
+    assert "2 lines have 'Kundenr' '0', which means no account (a guest)" in err_en
+    assert "customer id 'K9' carries 5 different e-mail addresses" in err_en
+    assert "1 lines have no customer id, e-mail or phone" in err_en
     # Two guests + K9 are 3 customers; the anonymous 75 kr. is in the shop's total.
     assert (
         "Talt med: 8 køb for 525,00 kr. fra 3 kunder (heraf 1 køb for 75,00 kr. uden kendt kunde)."
@@ -54,8 +59,10 @@ def test_an_ambiguous_price_is_decided_from_the_data_and_said(tmp_path: Path) ->
     )
     result = runner.invoke(app, ["inspect", str(path)])
     assert result.exit_code == 0, result.output
+    assert "'Pris' læst som stykpris × antal: 2 varer har samme pris" in one_line(result.stdout)
+    english = runner.invoke(app, ["inspect", str(path), "--lang", "en"])
     assert "'Pris' read as unit price × quantity: 2 products keep their price" in one_line(
-        result.stdout
+        english.stdout
     )
     # --map amount=Pris overrides: then Pris is the line total (A: 125).
     seg = runner.invoke(
