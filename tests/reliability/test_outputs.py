@@ -459,7 +459,6 @@ def test_absurd_amounts_are_refused_rows_with_their_reason(absurd: Path) -> None
             "column": "Beløb",
             "reason": "amount above 1 000 000 000 000 (a typo?)",
             "reason_code": "amount_too_large",
-            "reason_code": "amount_too_large",
             "rows": 2,
             "first_rows": "3, 5",
             "example": "9999999999999999999",
