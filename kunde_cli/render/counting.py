@@ -105,7 +105,7 @@ def counted_sentence(overview: Overview, lang: str, currency: str = "kr.") -> st
     ...         "order_status": ["completed", "cancelled", "pending"],
     ...         "orders": [7, 2, 1], "amount": [2411.0, 399.0, 149.0]}))
     >>> counted_sentence(ov, "en")
-    'Counted: 7 purchases for DKK 2,411.00 from 3 customers (of which 1 purchases for DKK 500.00 without a known customer). Not counted: 2 cancelled and 1 awaiting payment (DKK 548.00).'
+    'Counted: 7 purchases for DKK 2,411.00 from 3 customers (of which 1 purchase for DKK 500.00 without a known customer). Not counted: 2 cancelled and 1 awaiting payment (DKK 548.00).'
     """
 
     def money(value: float) -> str:
@@ -114,12 +114,15 @@ def counted_sentence(overview: Overview, lang: str, currency: str = "kr.") -> st
     def n(value: int) -> str:
         return format_number(value, lang)
 
+    def counted(what: str, value: int) -> str:
+        return say(f"counted_{what}_{'one' if value == 1 else 'many'}", lang, n=n(value))
+
     head = say(
         "counted_head",
         lang,
-        purchases=n(overview.purchases),
+        purchases=counted("purchases", overview.purchases),
         revenue=money(overview.revenue),
-        customers=n(overview.customers),
+        customers=counted("customers", overview.customers),
     )
     extras = []
     if overview.credit_notes:
@@ -136,7 +139,7 @@ def counted_sentence(overview: Overview, lang: str, currency: str = "kr.") -> st
             say(
                 "counted_anonymous",
                 lang,
-                orders=n(overview.anonymous_orders),
+                orders=counted("purchases", overview.anonymous_orders),
                 amount=money(overview.anonymous_revenue),
             )
         )
@@ -145,7 +148,10 @@ def counted_sentence(overview: Overview, lang: str, currency: str = "kr.") -> st
     left = overview.left_out()
     if not left:
         return head + "."
-    parts = [f"{n(k)} {label(f'status_left_out_{c}', lang)}" for c, (k, _) in left.items()]
+    parts = [
+        f"{n(k)} {label(f'status_left_out_{c}' + ('_one' if k == 1 else ''), lang)}"
+        for c, (k, _) in left.items()
+    ]
     joined = _join(parts, label("counted_and", lang))
     amount = sum(a for _, a in left.values())
     tail = say("counted_left_out", lang, parts=joined, amount=money(amount))

@@ -183,16 +183,20 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # --- what the numbers count (render.counting) ---
     "counted_head": (
-        "Talt med: {purchases} køb for {revenue} fra {customers} kunder",
-        "Counted: {purchases} purchases for {revenue} from {customers} customers",
+        "Talt med: {purchases} for {revenue} fra {customers}",
+        "Counted: {purchases} for {revenue} from {customers}",
     ),
+    "counted_purchases_one": ("{n} køb", "{n} purchase"),
+    "counted_purchases_many": ("{n} køb", "{n} purchases"),
+    "counted_customers_one": ("{n} kunde", "{n} customer"),
+    "counted_customers_many": ("{n} kunder", "{n} customers"),
     "counted_credit_notes": (
         "kreditnotaer fratrukket: {notes} på {amount}",
         "credit notes deducted: {notes} of {amount}",
     ),
     "counted_anonymous": (
-        "heraf {orders} køb for {amount} uden kendt kunde",
-        "of which {orders} purchases for {amount} without a known customer",
+        "heraf {orders} for {amount} uden kendt kunde",
+        "of which {orders} for {amount} without a known customer",
     ),
     "counted_left_out": (
         "Ikke talt med: {parts} ({amount}).",
@@ -208,11 +212,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "status_class_refunded": ("refunderet", "refunded"),
     "status_class_credit_note": ("kreditnota", "credit note"),
     "status_class_unknown": ("ukendt status", "unknown status"),
-    # a status class left out, after a number ("2 annullerede")
+    # a status class left out, after a number: one ("1 annulleret") or more ("2 annullerede")
+    "status_left_out_pending_one": ("afventer betaling", "awaiting payment"),
     "status_left_out_pending": ("afventer betaling", "awaiting payment"),
+    "status_left_out_cancelled_one": ("annulleret", "cancelled"),
     "status_left_out_cancelled": ("annullerede", "cancelled"),
+    "status_left_out_failed_one": ("fejlet", "failed"),
     "status_left_out_failed": ("fejlede", "failed"),
+    "status_left_out_refunded_one": ("refunderet", "refunded"),
     "status_left_out_refunded": ("refunderede", "refunded"),
+    "status_left_out_unknown_one": ("med ukendt status", "with an unknown status"),
     "status_left_out_unknown": ("med ukendt status", "with an unknown status"),
     # the status table of inspect / ingest
     "status_table_status": ("Status", "Status"),

@@ -138,7 +138,7 @@ def test_the_counted_line_in_both_languages(orders: Path) -> None:
     # A: 100 + 400,50; C: 80 → 3 purchases for 580,50 from 2 customers; B's 150 cancelled.
     da = lines("segment", orders, "--as-of", "2024-03-31", "-f", "csv")
     assert da[0] == (
-        "Talt med: 3 køb for 580,50 kr. fra 2 kunder. Ikke talt med: 1 annullerede (150,00 kr.)."
+        "Talt med: 3 køb for 580,50 kr. fra 2 kunder. Ikke talt med: 1 annulleret (150,00 kr.)."
     )
     en = lines("segment", orders, "--as-of", "2024-03-31", "-f", "csv", "--lang", "en")
     assert en[0] == (
