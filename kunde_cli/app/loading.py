@@ -63,9 +63,7 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         field, sep, column = item.partition("=")
         if not sep or not field.strip() or not column.strip():
-            raise ConfigError(
-                f"--map '{item}' must look like field=Column, e.g. --map amount=Total"
-            )
+            raise ConfigError(said("loading_bad_map", item=item))
         mapping[field.strip()] = column.strip().strip('"')
     return mapping
 
@@ -147,8 +145,8 @@ def one_currency(
     wanted = requested.strip().upper() if requested else None
     if wanted is not None and codes and wanted not in codes:
         raise ConfigError(
-            f"--currency {requested}: the data holds no orders in {wanted}",
-            hint="currencies in the data: " + _currency_list(counts),
+            said("loading_currency_absent", given=requested, code=wanted),
+            hint=said("loading_currency_absent_hint", counts=_currency_list(counts)),
         )
     if len(codes) <= 1 and wanted is None:
         chosen = codes[0] if codes else own
@@ -156,9 +154,12 @@ def one_currency(
     chosen = wanted or codes[0]
     if wanted is None and notes is not None:
         notes.warn(
-            f"the data holds several currencies ({_currency_list(counts)}); "
-            f"showing {chosen} only, never added together: choose with --currency "
-            + " or --currency ".join(c for c in codes if c != chosen)
+            said(
+                "loading_several_currencies",
+                counts=_currency_list(counts),
+                chosen=chosen,
+                choices=", ".join(f"--currency {c}" for c in codes if c != chosen),
+            )
         )
     label = CURRENCY_LABELS.get(chosen, chosen) if chosen != own else default_label
     return orders.filter(code == chosen), label
@@ -174,76 +175,29 @@ def _has_amounts(orders: pl.LazyFrame) -> bool:
 
 
 def _currency_list(counts: pl.DataFrame) -> str:
-    return ", ".join(f"{c} ({n} lines)" for c, n in counts.rows())
+    """Lines per currency, most first: ``DKK 4, EUR 3``."""
+    return ", ".join(f"{c} {n}" for c, n in counts.rows())
 
 
-def _overlaid(results: list[Any], *, quiet: bool, lang: str, notes: Notes) -> Any:
-    """Order lines of exports read directly, laid over each other as ``kunde ingest``
-    would store them (see :mod:`kunde_cli.store.overlap`): a later file's version of an
-    order wins, another system's order numbers are kept apart, and an order number
-    taken by another order is left out with a warning."""
-    import polars as pl
-
-    from kunde_cli import schema as s
+def _overlaid(orders: list[Any], surveys: list[Any], *, quiet: bool, notes: Notes) -> Any:
+    """Exports read directly, laid over each other by the path ``kunde ingest`` takes
+    (:class:`kunde_cli.store.overlap.Overlay`): a later file's version of an order
+    wins, another system's order numbers are kept apart, an order number taken by
+    another order is left out with a warning, an answer in two exports counts once (an
+    edited one in its later version), and customers are resolved as the workspace
+    resolves them."""
     from kunde_cli.store import export_time
-    from kunde_cli.store.overlap import (
-        apart_by_source,
-        compare_orders,
-        first_of_each_line,
-        source_name,
-        without_orders,
-    )
+    from kunde_cli.store.overlap import Overlay, source_name
 
-    combined = s.empty_orders()
-    sources: list[str | None] = []
-    for result in results:
+    overlay = Overlay()
+    for result in orders:
         source = source_name(None, result.details().get("preset"))
-        overlap = compare_orders(
-            first_of_each_line(result.frame), combined.lazy(), source, export_time(result.path)
-        )
+        overlap = overlay.add_orders(result.frame, source, export_time(result.path))
         if overlap.collision_orders and not quiet:
-            notes.warn(
-                f"{result.path}: {overlap.collision_orders} ordrenumre bruges allerede af andre "
-                "ordrer (anden kunde eller dato) i filerne før den; de linjer er udeladt "
-                "(indlæs filerne med --source NAVN for at holde dem adskilt)"
-                if lang == "da"
-                else f"{result.path}: {overlap.collision_orders} order numbers are already used "
-                "by other orders (another customer or date) in the files before it; those "
-                "lines are left out (ingest the files with --source NAME to keep them apart)"
-            )
-        combined = pl.concat(
-            [
-                without_orders(combined, overlap.replaced, source),
-                overlap.fresh.cast(s.ORDERS),  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys
-            ]
-        )
-        if overlap.fresh.height and source not in sources:
-            sources.append(source)
-    return apart_by_source(combined.lazy(), sources)
-
-
-def _answers_overlaid(results: list[Any]) -> Any:
-    """Survey answers of exports read directly, laid over each other as ``kunde
-    ingest`` would store them: an answer in two exports counts once, an edited one in
-    its later version (see :func:`kunde_cli.store.overlap.compare_answers`)."""
-    import polars as pl
-
-    from kunde_cli import schema as s
-    from kunde_cli.ingest.survey import UNIQUE_ID_LAYOUTS
-    from kunde_cli.store.overlap import compare_answers
-
-    combined = pl.DataFrame(schema=s.SURVEY)
-    for result in results:
-        answers = compare_answers(
-            result.frame,
-            combined.lazy(),
-            unique_ids=result.details().get("layout") in UNIQUE_ID_LAYOUTS,
-        )
-        gone = answers.replaced.get_column(s.RESPONSE_ID)
-        combined = pl.concat(
-            [combined.filter(~pl.col(s.RESPONSE_ID).is_in(gone.implode())), answers.fresh]
-        )
-    return combined.lazy()
+            notes.warn(said("loading_collisions", path=result.path, n=overlap.collision_orders))
+    for result in surveys:
+        overlay.add_answers(result.frame, result.details().get("layout"))
+    return overlay
 
 
 def open_workspace(path: Path) -> Workspace:
@@ -255,7 +209,7 @@ def open_workspace(path: Path) -> Workspace:
     return Workspace(path, tables=TABLE_RULES)
 
 
-def _upgrade(ws: Any, language: str, *, quiet: bool, notes: Notes) -> None:
+def _upgrade(ws: Any, *, quiet: bool, notes: Notes) -> None:
     """Build the tables of a workspace written before they existed, once, and say so.
     When that cannot be done now (a read-only folder, another run writing), the
     analyses read the lines instead: the same answers, more slowly."""
@@ -263,30 +217,12 @@ def _upgrade(ws: Any, language: str, *, quiet: bool, notes: Notes) -> None:
         upgraded = ws.upgrade()
     except WorkspaceError as err:
         if not quiet:
-            notes.note(
-                f"arbejdsområdet kunne ikke opdateres til det nye format ({err.message}); "
-                "svarene regnes fra ordrelinjerne, som før"
-                if language == "da"
-                else f"the workspace could not be brought to the new format ({err.message}); "
-                "the answers are computed from the order lines, as before"
-            )
+            notes.note(said("loading_upgrade_failed", reason=err.said))
         return
     if upgraded == "format" and not quiet:
-        notes.note(
-            f"Arbejdsområdet {ws.path} er opdateret til kundes nye format (ordre- og "
-            "kundetabeller ved siden af ordrelinjerne); det sker kun én gang"
-            if language == "da"
-            else f"the workspace {ws.path} was brought to kunde's new format (orders and "
-            "customers tables beside the order lines); this happens once"
-        )
+        notes.note(said("loading_upgraded", path=ws.path))
     elif upgraded and not quiet:
-        notes.note(
-            f"Ordre- og kundetabellerne i {ws.path} manglede eller kunne ikke læses; de er "
-            "bygget igen ud fra ordrelinjerne"
-            if language == "da"
-            else f"the orders and customers tables in {ws.path} were missing or could not "
-            "be read; they were built again from the order lines"
-        )
+        notes.note(said("loading_tables_rebuilt", path=ws.path))
 
 
 def load(
@@ -323,7 +259,6 @@ def load(
 
     from kunde_cli import schema as s
     from kunde_cli.analytics.orders import OrderBasis, default_as_of
-    from kunde_cli.identity import resolve_customers
     from kunde_cli.ingest import ReadOptions, read_any
 
     told = notes if notes is not None else Notes()
@@ -349,22 +284,18 @@ def load(
             else:
                 order_frames.append(result)
             if result.rejects.height:
-                told.note(
-                    f"{path}: {result.rejects.height} rows could not be used (run `kunde inspect {path}` to see why)"
-                )
-        orders = resolve_customers(
-            _overlaid(order_frames, quiet=quiet, lang=resolve_lang(lang, config), notes=told)
-        )
-        if survey_frames:
-            survey = _answers_overlaid(survey_frames)
+                told.note(said("loading_unusable_rows", path=path, n=result.rejects.height))
+        overlay = _overlaid(order_frames, survey_frames, quiet=quiet, notes=told)
+        orders = overlay.orders()
+        survey = overlay.survey()
     else:
         ws = open_workspace(workspace)
         if not ws.exists():
             raise WorkspaceError(
-                f"no workspace at {workspace}",
-                hint="read an export first: kunde ingest ordrer.csv (or give the file: kunde segment ordrer.csv)",
+                said("loading_no_workspace", path=workspace),
+                hint=said("loading_no_workspace_hint"),
             )
-        _upgrade(ws, resolve_lang(lang, config), quiet=quiet, notes=told)
+        _upgrade(ws, quiet=quiet, notes=told)
         orders = ws.scan_orders()
         survey = ws.scan_survey()
         tables = ws.read_tables()
@@ -389,24 +320,15 @@ def load(
         if resolved_as_of == today and default_as_of(orders, today=date.max) != today:
             # Orders dated after today (--allow-future): never analyse as of a date
             # that has not come, as a mistyped 2099 would make everyone "lost".
-            told.note(
-                f"Data har ordrer dateret efter i dag: analyseret pr. i dag ({today:%d-%m-%Y}); "
-                "de senere ordrer tæller først, når deres dato er kommet"
-                if resolve_lang(lang, config) == "da"
-                else f"the data holds orders dated after today: analysed as of today "
-                f"({today:%Y-%m-%d}); the later orders count once their date has come"
-            )
+            told.note(said("loading_future_orders", today=today))
         if resolved_as_of is None and survey is not None:
             latest = survey.select(pl.col(s.RESPONDED_AT).max()).collect().item()
             resolved_as_of = min(latest.date(), today) if latest is not None else None
     if resolved_as_of is None:
         if need_orders:
-            raise WorkspaceError(
-                "there are no orders to analyse",
-                hint="check the export with `kunde inspect FILE`",
-            )
+            raise WorkspaceError(said("loading_no_orders"), hint=said("loading_no_orders_hint"))
         resolved_as_of = date.today()
-    language = resolve_lang(lang, config)
+    language = told.lang
     # Every command asks for the orders and per-customer summary of these lines more
     # than once (segments, tiers, ladder, lists): the basis builds each once, from the
     # stored tables when there are any. Without them, lines that a command goes back to

@@ -1,5 +1,9 @@
 """Appending an export's rows to the workspace.
 
+What an export adds is decided by the one path that files read directly take too
+(:func:`~kunde_cli.store.overlap.lay_orders`, :func:`~kunde_cli.store.overlap.lay_answers`,
+:func:`~kunde_cli.store.overlap.identity_after`); the workspace persists it.
+
 Orders are identified by their shop system (``source``) and ``order_id``, survey
 answers by ``response_id``: an order already stored is skipped and counted as a
 duplicate, so re-ingesting a file, or a newer export that overlaps an older one, never
@@ -11,18 +15,16 @@ refused (see :mod:`kunde_cli.store.overlap`; answers: :mod:`kunde_cli.store.answ
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from kunde_cli import identity as ident
 from kunde_cli import schema as s
 from kunde_cli.errors import DataQualityError
 from kunde_cli.store import tombstones
-from kunde_cli.store.answers import compare_answers
 from kunde_cli.store.commit import WorkspaceCommit
 from kunde_cli.store.erase import Eraser
 from kunde_cli.store.layout import KEYS, ORDERS, REJECTS, SCHEMAS, SURVEY
@@ -35,8 +37,11 @@ from kunde_cli.store.manifest import (
 )
 from kunde_cli.store.overlap import (
     COLLISION_REASON,
-    compare_orders,
-    first_of_each_line,
+    conform,
+    identity_after,
+    lay_answers,
+    lay_orders,
+    without_answers,
     without_orders,
 )
 from kunde_cli.store.sources import AppendSummary, SourceInfo, export_time, file_sha256
@@ -62,9 +67,9 @@ class WorkspaceAppend(WorkspaceCommit):
         keys = KEYS[kind]
         # Given as a function that hands the frame over, this is its only reference:
         # it is let go before the commit builds the tables (peak memory).
-        frame = _conform(lines() if callable(lines) else lines, SCHEMAS[kind], keys)
+        frame = conform(lines() if callable(lines) else lines, SCHEMAS[kind], keys)
         del lines
-        rejects = _conform(rejects, s.REJECTS, ())
+        rejects = conform(rejects, s.REJECTS, ())
         sha = source.sha256 or file_sha256(source.path)
         with self._writing():
             manifest = self._read_manifest() if self.exists() else empty_manifest()
@@ -74,14 +79,13 @@ class WorkspaceAppend(WorkspaceCommit):
             stored = self._scan_parts(manifest, kind)
             overlap = None
             survey_changed = clashes = 0
-            batch = answers = None
+            answers = None
             moved_lines = 0
             new_rejects = rejects
             rejects_changed = False
             if already:
                 fresh = frame.clear()
             elif kind == ORDERS:
-                batch = first_of_each_line(frame)
                 earlier = [
                     e
                     for e in manifest["sources"]
@@ -102,8 +106,8 @@ class WorkspaceAppend(WorkspaceCommit):
                     )
                     rejects_changed = bool(dropped)
                     stored = self._scan_parts(new, kind)
-                overlap = compare_orders(
-                    batch, stored, source.source, source.exported_at or export_time(source.path)
+                overlap = lay_orders(
+                    frame, stored, source.source, source.exported_at or export_time(source.path)
                 )
                 collided = _collision_rejects(overlap.collisions, source)
                 if overlap.collision_orders:
@@ -128,17 +132,10 @@ class WorkspaceAppend(WorkspaceCommit):
                         lambda part: _drop_replaced(part, replaced, source.source),
                     )
             else:
-                from kunde_cli.ingest.survey import UNIQUE_ID_LAYOUTS
-
-                answers = compare_answers(
-                    frame,
-                    _stored_answers(stored),
-                    unique_ids=source.detected.get("layout") in UNIQUE_ID_LAYOUTS,
-                )
+                answers = lay_answers(frame, _stored_answers(stored), source.detected.get("layout"))
                 fresh, survey_changed, clashes = answers.fresh, answers.changed, answers.clashes
                 if answers.changed:
-                    gone = set(answers.replaced.get_column(s.RESPONSE_ID).to_list())
-                    self._rewrite_parts(new, SURVEY, doomed, _drop_answers(gone))
+                    self._rewrite_parts(new, SURVEY, doomed, _drop_answers(answers.replaced))
             rejected = (
                 rejects.select(pl.struct(s.REJECT_FILE, s.REJECT_ROW).n_unique()).item()
                 if rejects.height
@@ -155,7 +152,7 @@ class WorkspaceAppend(WorkspaceCommit):
                     # the caller's map of its lines is the map of these.
                     whole = identity if fresh.height == frame.height else None
                     mapped = (
-                        _identity_of(fresh, self._read_identity(manifest), whole)
+                        identity_after(fresh, self._read_identity(manifest), whole)
                         if kind == ORDERS
                         else None
                     )
@@ -199,35 +196,9 @@ class WorkspaceAppend(WorkspaceCommit):
                 new["sources"].append(source_entry(kind, source, sha, summary))
             # The export's lines are written: let them go before the tables are built.
             del frame, fresh
-            batch = overlap = answers = None
+            overlap = answers = None
             self._commit(new, doomed, rejects_changed=rejects_changed)
             return summary
-
-
-def _identity_of(
-    fresh: pl.DataFrame, stored: pl.DataFrame | None, given: pl.DataFrame | None
-) -> pl.DataFrame:
-    """The workspace's identity map once ``fresh`` is stored: ``given`` (the caller's map
-    of exactly these lines) when nothing is stored yet — an identity map depends on the
-    lines' (customer_id, email, phone) triples alone — else built from the stored map."""
-    if stored is None and given is not None:
-        return given
-    return ident.identity_map(fresh, previous=stored)
-
-
-def _conform(
-    frame: pl.DataFrame, schema: Mapping[str, pl.DataType], keys: tuple[str, ...]
-) -> pl.DataFrame:
-    """``frame`` with exactly ``schema``'s columns, in order; absent ones are null."""
-    missing = [key for key in keys if key not in frame.columns]
-    if missing:
-        raise ValueError(f"frame lacks key column(s) {missing}")  # a bug in the caller
-    if frame.schema == pl.Schema(schema):
-        return frame  # as validation made it: no copy
-    return frame.select(
-        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
-        for name, dtype in schema.items()
-    )
 
 
 def _collision_rejects(collisions: pl.DataFrame, source: SourceInfo) -> pl.DataFrame:
@@ -288,10 +259,10 @@ def _stored_answers(stored: pl.LazyFrame) -> pl.LazyFrame:
     """Stored survey answers as ``compare_answers`` knows them.
 
     Answers stored by an older kunde were keyed ``<file name>:<row>``; those are known
-    by their content instead (``ingest.survey.content_key``), so a re-export under
-    another name is recognised for them too.
+    by their content instead (:func:`kunde_cli.store.answers.content_key`), so a
+    re-export under another name is recognised for them too.
     """
-    from kunde_cli.ingest.survey import content_key
+    from kunde_cli.store.answers import content_key
 
     legacy = pl.col(s.RESPONSE_ID) == pl.format(
         "{}:{}",
@@ -308,14 +279,14 @@ def _stored_answers(stored: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _drop_answers(ids: set[str]) -> Eraser:
-    """An eraser removing the stored answers with these response ids (replaced by a
-    newer export's version)."""
+def _drop_answers(replaced: pl.DataFrame) -> Eraser:
+    """An eraser removing the stored answers a newer export's version replaces
+    (``replaced``: their response ids)."""
 
     def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
-        hit = part.select(pl.col(s.RESPONSE_ID).is_in(sorted(ids))).to_series()
-        if not hit.any():
+        kept = without_answers(part, replaced)
+        if kept.height == part.height:
             return None, 0, set()
-        return part.filter(~hit), int(hit.sum()), set()
+        return kept, part.height - kept.height, set()
 
     return erase

@@ -31,6 +31,7 @@ Pure functions on Polars frames; :class:`kunde_cli.store.Workspace` does the I/O
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
@@ -46,12 +47,19 @@ __all__ = [
     "DEFAULT_SOURCE",
     "AnswerOverlap",  # kunde_cli.store.answers
     "Overlap",
+    "Overlay",
     "apart_by_source",
     "compare_answers",  # kunde_cli.store.answers
     "compare_orders",
+    "conform",
     "export_moment",
     "first_of_each_line",
+    "identity_after",
+    "lay_answers",
+    "lay_orders",
+    "resolved_lines",
     "source_name",
+    "without_answers",
     "without_orders",
 ]
 
@@ -109,14 +117,14 @@ def source_name(given: str | None, preset: str | None) -> str:
     import re
 
     from kunde_cli.errors import ConfigError
-    from kunde_cli.words.said import said
 
     if given is None:
         return preset if preset in KNOWN_LAYOUTS else DEFAULT_SOURCE
     name = given.strip().lower()
     if not re.fullmatch(r"[\w .-]{1,40}", name):
         raise ConfigError(
-            said("store_source_name", given=given), hint=said("store_source_name_hint")
+            f"--source '{given}' is not a usable name",
+            hint="use a short name of letters and digits, e.g. --source kasse",
         )
     return name
 
@@ -431,3 +439,136 @@ def apart_by_source(lines: pl.LazyFrame, sources: list[str | None]) -> pl.LazyFr
         )
 
     return lines.with_columns(apart(s.ORDER_ID), apart(s.REFERENCE))
+
+
+# --- one path: an export laid over the lines so far ----------------------------------
+#
+# ``kunde ingest`` (kunde_cli.store.Workspace) and files read directly
+# (kunde_cli.app.loading) lay each export over the lines so far with these functions:
+# what is new, what replaces what, what collides and who is who is decided here, once;
+# the workspace persists it, the direct read keeps it in memory (:class:`Overlay`).
+
+
+def conform(
+    frame: pl.DataFrame, schema: Mapping[str, pl.DataType], keys: tuple[str, ...]
+) -> pl.DataFrame:
+    """``frame`` with exactly ``schema``'s columns, in order; absent ones are null."""
+    missing = [key for key in keys if key not in frame.columns]
+    if missing:
+        raise ValueError(f"frame lacks key column(s) {missing}")  # a bug in the caller
+    if frame.schema == pl.Schema(schema):
+        return frame  # as validation made it: no copy
+    return frame.select(
+        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in schema.items()
+    )
+
+
+def lay_orders(
+    frame: pl.DataFrame, stored: pl.LazyFrame, source: str, exported_at: datetime | None
+) -> Overlap:
+    """One export's order lines (schema.ORDERS, one shop system ``source``, made at
+    ``exported_at``) laid over the ``stored`` lines: a line repeated within the export
+    counts once, and :func:`compare_orders` says what is new, changed, alike or a
+    collision. The caller stores ``fresh`` and takes ``replaced`` out of the lines."""
+    return compare_orders(first_of_each_line(frame), stored, source, exported_at)
+
+
+def identity_after(
+    fresh: pl.DataFrame, stored: pl.DataFrame | None, given: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The identity map once ``fresh`` lines are added to lines whose map is ``stored``
+    (None: no lines yet): ``given`` (the caller's map of exactly these lines) when there
+    is none yet — an identity map depends on the lines' (customer_id, email, phone)
+    triples alone — else built onto the stored map (its triples are kept, so a customer
+    once linked stays linked)."""
+    from kunde_cli import identity as ident
+
+    if stored is None and given is not None:
+        return given
+    return ident.identity_map(fresh, previous=stored)
+
+
+def lay_answers(frame: pl.DataFrame, stored: pl.LazyFrame, layout: object) -> AnswerOverlap:
+    """One export's survey answers laid over the ``stored`` ones (see
+    :func:`compare_answers`); ``layout`` is the survey tool the export came from (its
+    ids are unique across surveys for :data:`UNIQUE_ID_LAYOUTS`)."""
+    from kunde_cli.store.answers import UNIQUE_ID_LAYOUTS
+
+    return compare_answers(frame, stored, unique_ids=layout in UNIQUE_ID_LAYOUTS)
+
+
+def without_answers(frame: pl.DataFrame, replaced: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (stored answers) without the ``replaced`` ones (their response ids)."""
+    gone = replaced.get_column(s.RESPONSE_ID)
+    return frame.filter(~pl.col(s.RESPONSE_ID).is_in(gone.implode()))
+
+
+def resolved_lines(
+    lines: pl.LazyFrame, sources: list[str | None], identity: pl.DataFrame | None
+) -> pl.LazyFrame:
+    """The order lines as analyses read them: apart by shop system
+    (:func:`apart_by_source`) and with canonical customer ids from ``identity`` (the
+    map the lines were laid with; None: resolved from the lines themselves)."""
+    from kunde_cli import identity as ident
+
+    apart = apart_by_source(lines, sources)
+    if identity is None:
+        return ident.resolve_customers(apart)
+    return ident.apply_identity(apart, identity, ids_complete=True)
+
+
+class Overlay:
+    """Exports laid over each other in memory, as ``kunde ingest`` stores them in the
+    workspace (for files read directly: ``kunde segment okt.csv nov.csv``).
+
+    >>> overlay = Overlay()  # doctest: +SKIP
+    >>> overlay.add_orders(frame, "shop", export_time(path))  # doctest: +SKIP
+    >>> lines = overlay.orders()  # doctest: +SKIP
+    """
+
+    def __init__(self) -> None:
+        self.lines = s.empty_orders()
+        self.answers = pl.DataFrame(schema=s.SURVEY)
+        self.identity: pl.DataFrame | None = None
+        #: The shop systems of the lines, first laid first (as the manifest lists them).
+        self.sources: list[str | None] = []
+        self.has_answers = False
+
+    def add_orders(self, frame: pl.DataFrame, source: str, exported_at: datetime | None) -> Overlap:
+        """Lay one export's order lines over the lines so far and say what it found."""
+        frame = conform(frame, s.ORDERS, (s.ORDER_ID, s.LINE_NO))
+        overlap = lay_orders(frame, self.lines.lazy(), source, exported_at)
+        if overlap.fresh.height:
+            self.identity = identity_after(overlap.fresh, self.identity)
+            if source not in self.sources:
+                self.sources.append(source)
+        kept = (
+            without_orders(self.lines, overlap.replaced, source)
+            if overlap.changed_orders
+            else self.lines
+        )
+        self.lines = pl.concat([kept, conform(overlap.fresh, s.ORDERS, ())])
+        return overlap
+
+    def add_answers(self, frame: pl.DataFrame, layout: object) -> AnswerOverlap:
+        """Lay one export's survey answers over the answers so far."""
+        frame = conform(frame, s.SURVEY, (s.RESPONSE_ID,))
+        answers = lay_answers(frame, self.answers.lazy(), layout)
+        kept = without_answers(self.answers, answers.replaced) if answers.changed else self.answers
+        self.answers = pl.concat([kept, conform(answers.fresh, s.SURVEY, ())])
+        self.has_answers = True
+        return answers
+
+    def orders(self) -> pl.LazyFrame:
+        """The order lines laid so far, as analyses read them (:func:`resolved_lines`)."""
+        return resolved_lines(self.lines.lazy(), self.sources, self.identity)
+
+    def survey(self) -> pl.LazyFrame | None:
+        """The survey answers laid so far, customer ids mapped onto the orders' (None:
+        no survey export was laid)."""
+        from kunde_cli import identity as ident
+
+        if not self.has_answers:
+            return None
+        return ident.resolve_survey(self.answers, self.identity)

@@ -31,9 +31,9 @@ import polars as pl
 
 from kunde_cli import identity as ident
 from kunde_cli.errors import WorkspaceError
+from kunde_cli.store import overlap
 from kunde_cli.store.layout import ORDERS, TABLES, table_name
 from kunde_cli.store.manifest import FORMAT_VERSION, Manifest, TablesEntry, order_sources, parts
-from kunde_cli.store.overlap import apart_by_source
 
 if TYPE_CHECKING:
     from kunde_cli.store.commit import WorkspaceCommit
@@ -72,12 +72,11 @@ def lines_signature(manifest: Manifest) -> str:
 
 
 def resolved_lines(ws: WorkspaceCommit, manifest: Manifest) -> pl.LazyFrame:
-    """The order lines of ``manifest`` with canonical customer ids (what analyses read)."""
-    lines = apart_by_source(ws._scan_parts(manifest, ORDERS), order_sources(manifest))
-    identity = ws._read_identity(manifest)
-    if identity is None:
-        return ident.resolve_customers(lines)
-    return ident.apply_identity(lines, identity, ids_complete=True)
+    """The order lines of ``manifest`` with canonical customer ids (what analyses read):
+    resolved as files read directly are (:func:`kunde_cli.store.overlap.resolved_lines`)."""
+    return overlap.resolved_lines(
+        ws._scan_parts(manifest, ORDERS), order_sources(manifest), ws._read_identity(manifest)
+    )
 
 
 #: How kunde names table files (tables/orders-<stamp>-<random>.parquet): a manifest

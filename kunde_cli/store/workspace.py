@@ -16,7 +16,7 @@ from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
 from kunde_cli.store import erase
 from kunde_cli.store import tables as store_tables
-from kunde_cli.store.append import Lines, WorkspaceAppend, _conform
+from kunde_cli.store.append import Lines, WorkspaceAppend
 from kunde_cli.store.erase import ForgetSummary
 from kunde_cli.store.layout import DEFAULT_WORKSPACE, KEYS, ORDERS, REJECTS, SURVEY
 from kunde_cli.store.manifest import (
@@ -26,7 +26,7 @@ from kunde_cli.store.manifest import (
     empty_manifest,
     entry_of,
 )
-from kunde_cli.store.overlap import compare_orders, first_of_each_line
+from kunde_cli.store.overlap import conform, lay_orders
 from kunde_cli.store.sources import AppendSummary, SourceInfo
 from kunde_cli.store.tables import StoredTables, TableBuilder
 
@@ -187,8 +187,7 @@ class Workspace(WorkspaceAppend):
         running = self._scan_parts(manifest, ORDERS)
         counts = []
         for frame, source in batches:
-            batch = first_of_each_line(_conform(frame, s.ORDERS, KEYS[ORDERS]))
-            overlap = compare_orders(batch, running, source)
+            overlap = lay_orders(conform(frame, s.ORDERS, KEYS[ORDERS]), running, source, None)
             counts.append(overlap.collision_orders)
             running = pl.concat(
                 [running, overlap.fresh.lazy().cast(s.ORDERS)],  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys

@@ -170,5 +170,10 @@ def test_load_returns_its_notes_in_order(tmp_path: Path) -> None:
     loaded = kunde_cli.load([export], notes=Notes(lambda n: heard.append(n.text)))
     assert [n.text for n in loaded.notes] == heard
     assert heard == [
+        f"{export}: 1 rækker kunne ikke bruges (kør `kunde inspect {export}` for at se hvorfor)"
+    ]
+    assert [n.key for n in loaded.notes] == ["loading_unusable_rows"]
+    english = kunde_cli.load([export], lang="en")
+    assert [n.text for n in english.notes] == [
         f"{export}: 1 rows could not be used (run `kunde inspect {export}` to see why)"
     ]

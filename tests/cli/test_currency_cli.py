@@ -55,7 +55,7 @@ def test_two_currencies_are_never_added(workspace: Path) -> None:
     # Default: the currency with the most lines (DKK, 4 lines against EUR's 3), said.
     got, err = customers(workspace)
     assert got == {"K1": (3, 350.0), "K2": (1, 80.0)}
-    assert "several currencies" in err and "--currency EUR" in err
+    assert "data har flere valutaer (linjer: DKK 4, EUR 3)" in err and "--currency EUR" in err
     # The euro customers, alone, in euro.
     got, err = customers(workspace, "--currency", "eur")
     assert got == {"E1": (2, 30.5), "E2": (1, 5.25)}
@@ -75,10 +75,12 @@ def test_tables_are_labelled_in_the_data_currency(workspace: Path) -> None:
 
 
 def test_an_absent_currency_names_the_choices(workspace: Path) -> None:
-    result = runner.invoke(app, ["segment", "-w", str(workspace), "--currency", "USD"])
+    result = runner.invoke(
+        app, ["segment", "-w", str(workspace), "--currency", "USD", "--lang", "en"]
+    )
     assert result.exit_code == 2
     assert "no orders in USD" in result.stderr
-    assert "DKK (4 lines), EUR (3 lines)" in result.stderr
+    assert "currencies in the data (lines): DKK 4, EUR 3" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -88,4 +90,4 @@ def test_one_foreign_currency_needs_no_choice(tmp_path: Path) -> None:
     result = runner.invoke(app, ["segment", str(euro), "-f", "table"])
     assert result.exit_code == 0, result.output
     assert "€" in result.stdout and "kr." not in result.stdout
-    assert "several currencies" not in result.stderr
+    assert "flere valutaer" not in result.stderr
