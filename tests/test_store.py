@@ -307,10 +307,14 @@ def test_rejects_csv_is_appended_per_run_and_safe_for_excel(tmp_path: Path) -> N
         source=src("b.csv", "b"),
     )
     text = (tmp_path / "ws" / REJECTS_CSV).read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "file,row,column,value,reason"
-    read_back = pl.read_csv(tmp_path / "ws" / REJECTS_CSV, schema=s.REJECTS)
+    assert text.splitlines()[0] == "file,row,column,value,reason,reason_code"
+    read_back = pl.read_csv(
+        tmp_path / "ws" / REJECTS_CSV, schema={**s.REJECTS, "reason_code": pl.String}
+    )
     assert read_back[s.REJECT_VALUE].to_list() == ['\'=HYPERLINK("x")', "12,3,4"]
+    # Codes kunde has no words for are shown as they are, in both columns.
     assert read_back[s.REJECT_REASON].to_list() == ["formula", "bad, amount"]
+    assert read_back["reason_code"].to_list() == ["formula", "bad, amount"]
     # read_rejects gives the raw values.
     assert ws.read_rejects()[s.REJECT_VALUE].to_list() == ['=HYPERLINK("x")', "12,3,4"]
 
