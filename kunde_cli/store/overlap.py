@@ -117,14 +117,14 @@ def source_name(given: str | None, preset: str | None) -> str:
     import re
 
     from kunde_cli.errors import ConfigError
+    from kunde_cli.words.said import said
 
     if given is None:
         return preset if preset in KNOWN_LAYOUTS else DEFAULT_SOURCE
     name = given.strip().lower()
     if not re.fullmatch(r"[\w .-]{1,40}", name):
         raise ConfigError(
-            f"--source '{given}' is not a usable name",
-            hint="use a short name of letters and digits, e.g. --source kasse",
+            said("store_source_name", given=given), hint=said("store_source_name_hint")
         )
     return name
 
