@@ -1,6 +1,7 @@
 """`kunde segment`, `kunde ladder`, `kunde explain` through the CLI.
 
-Most tests replace ``common.load`` with hand-made frames, so they check the commands
+Most tests replace the load use case (``kunde_cli.app.loading.load``) with hand-made
+frames, so they check the commands
 themselves; the last ones run on a small Danish CSV through the real ingest.
 """
 
@@ -16,10 +17,11 @@ import pytest
 from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
+import kunde_cli
 from kunde_cli.analytics import ladder as lad
 from kunde_cli.analytics import rfm
-from kunde_cli.cli import common
-from kunde_cli.cli.common import churn_tier_frame
+from kunde_cli.analytics.churn import churn_tiers
+from kunde_cli.app import loading
 from kunde_cli.cli.main import app
 from kunde_cli.config import Config
 from kunde_cli.render.formats import rounded
@@ -64,20 +66,25 @@ runner = CliRunner()
 
 @pytest.fixture
 def fake_load(monkeypatch):
-    """Replace common.load with the frames above (honouring --as-of and --lang)."""
+    """Replace the load use case with the frames above (honouring --as-of and --lang)."""
 
     def load(files, workspace, *, as_of=None, lang=None, **_):
         config = Config()
         day = as_of.date() if isinstance(as_of, datetime) else (as_of or AS_OF)
-        return common.Loaded(
+        return kunde_cli.Loaded(
             orders=LINES,
             survey=SURVEY,
             as_of=day,
             config=config,
-            lang=common.resolve_lang(lang, config),
+            lang=loading.resolve_lang(lang, config),
         )
 
-    monkeypatch.setattr(common, "load", load)
+    monkeypatch.setattr(loading, "load", load)
+
+
+def _tiers(day: date) -> pl.LazyFrame:
+    """Churn tiers (customer_id, tier) at ``day``, as the ladder takes them."""
+    return churn_tiers(LINES, as_of=day, config=Config().churn).select("customer_id", "tier")
 
 
 def run(*args: str):
@@ -158,7 +165,7 @@ def test_segment_compare_after_as_of_is_exit_2(fake_load):
 def test_ladder_json_equals_library(fake_load):
     result = run("ladder", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
-    tiers = churn_tier_frame(LINES, AS_OF, Config())
+    tiers = _tiers(AS_OF)
     rungs = lad.ladder_rungs(LINES, as_of=AS_OF, survey=SURVEY, tiers=tiers)
     expected = word_actions(lad.ladder_summary(rungs).collect(), "en")
     # Files carry money to øre and shares to 4 decimals (same data, same bytes).
@@ -179,8 +186,8 @@ def test_ladder_by_customer(fake_load):
 def test_ladder_compare_json_is_the_long_flow(fake_load):
     result = run("ladder", "--compare", "2024-03-31", "--format", "json")
     assert result.exit_code == 0, result.output
-    tiers = churn_tier_frame(LINES, AS_OF, Config())
-    before = churn_tier_frame(LINES, date(2024, 3, 31), Config())
+    tiers = _tiers(AS_OF)
+    before = _tiers(date(2024, 3, 31))
     expected = lad.ladder_flow(
         LINES,
         as_of=AS_OF,

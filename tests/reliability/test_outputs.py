@@ -423,7 +423,7 @@ def test_a_polars_disk_error_anywhere_is_one_line(
             "parquet: underlying IO error: No space left on device (os error 28)"
         )
 
-    monkeypatch.setattr("kunde_cli.cli.common.load", full)
+    monkeypatch.setattr("kunde_cli.app.loading.load", full)
     result = kunde("segment", export, "--as-of", AS_OF)
     assert result.exit_code == 2
     assert "Error: kunde stopped: the disk is full;" in result.stderr
