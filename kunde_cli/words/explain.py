@@ -11,13 +11,71 @@ from collections.abc import Mapping
 from typing import Any
 
 from kunde_cli.words.actions import TIER_NAMES, rung_name, segment_action, segment_name
-from kunde_cli.words.lang import DEFAULT_LANG, LANGS
+from kunde_cli.words.lang import DEFAULT_LANG, pick
 from kunde_cli.words.numbers import format_money, format_number
 
-__all__ = ["activity_rule", "band_rule", "ladder_rule", "segment_rule", "worded_explanation"]
+__all__ = [
+    "TEXTS",
+    "activity_rule",
+    "band_rule",
+    "ladder_rule",
+    "segment_rule",
+    "worded_explanation",
+]
 
 _LETTER = {"recency_days": "R", "frequency": "F", "monetary": "M"}
-_UNIT = {"recency_days": ("dage", "days"), "frequency": ("ordrer", "orders"), "monetary": ("", "")}
+
+#: The sentences of the rules: key -> (da, en), values in braces.
+TEXTS: dict[str, tuple[str, str]] = {
+    "unit_recency_days": ("dage", "days"),
+    "unit_frequency": ("ordrer", "orders"),
+    "what_recency_days": ("{n} dage siden sidste ordre", "{n} days since last order"),
+    "what_frequency": ("{n} talte ordrer", "{n} counted orders"),
+    "what_monetary": ("{n} omsætning", "{n} revenue"),
+    "how_fixed": ("faste grænser: {score} = {band}", "fixed breaks: {score} = {band}"),
+    "how_quintile": (
+        "kvintiler: {score} dækker her {band}",
+        "quintiles: {score} covers {band} here",
+    ),
+    "band": ("{what} → {letter}={n} ({how})", "{what} → {letter}={n} ({how})"),
+    "no_segment": (
+        "ingen talte ordrer, derfor intet RFM-segment",
+        "no counted order, so no RFM segment",
+    ),
+    "segment": ("R={r} og F={f} → {name}", "R={r} and F={f} → {name}"),
+    "orders": ("{n} talte ordrer", "{n} counted orders"),
+    "rung_potential": (
+        "kendt kontakt uden talt ordre → {name}",
+        "known contact without a counted order → {name}",
+    ),
+    "rung_first_time": ("{orders} (< {returning}) → {name}", "{orders} (< {returning}) → {name}"),
+    "rung_ambassador": (
+        "{orders} (≥ {returning}) og seneste NPS-svar {latest} (≥ {score}) → {name}",
+        "{orders} (≥ {returning}) and latest NPS answer {latest} (≥ {score}) → {name}",
+    ),
+    "rung_loyal": (
+        "{orders} (≥ {loyal}) og ikke inaktiv → {name}",
+        "{orders} (≥ {loyal}) and not inactive → {name}",
+    ),
+    "rung_inactive": (
+        "{orders} (≥ {loyal}) men inaktiv ({tier}) → {name}, ikke loyal",
+        "{orders} (≥ {loyal}) but inactive ({tier}) → {name}, not loyal",
+    ),
+    "rung_returning": (
+        "{orders} (≥ {returning}, < {loyal}) → {name}",
+        "{orders} (≥ {returning}, < {loyal}) → {name}",
+    ),
+    "recency": ("{n} dage siden sidste ordre", "{n} days since last order"),
+    "usual_gap": (
+        "plejer {n} dage mellem ordrer (median)",
+        "usual gap {n} days between orders (median)",
+    ),
+    "gave": ("{text} → {tier}", "{text} → {tier}"),
+}
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    return pick(TEXTS[key], lang).format(**values)
 
 
 def _tier(tier: str | None, lang: str) -> str | None:
@@ -25,11 +83,7 @@ def _tier(tier: str | None, lang: str) -> str | None:
     if tier is None:
         return None
     names = TIER_NAMES.get(tier)
-    return tier if names is None else names[0 if _da(lang) else 1]
-
-
-def _da(lang: str) -> bool:
-    return lang == LANGS[0]
+    return tier if names is None else pick(names, lang)
 
 
 def band_rule(
@@ -52,39 +106,24 @@ def band_rule(
     '1,078 days since last order → R=1 (quintiles: R1 covers 579–1,078 days here)'
     """
     letter = _LETTER[metric]
-    da = _da(lang)
 
     def show(v: float) -> str:
         if metric == "monetary":
             return format_money(v, lang, currency, 2)
         return format_number(v, lang)
 
-    unit = _UNIT[metric][0 if da else 1]
+    unit = _say(f"unit_{metric}", lang) if metric != "monetary" else ""
     if upper is None:
         band = f"{show(lower or 0)}+ {unit}".strip()
     elif lower == upper:
         band = f"{show(upper)} {unit}".strip()
     else:
         band = f"{show(lower or 0)}–{show(upper)} {unit}".strip()
-    n = format_number(value, lang)
-    what = {
-        "recency_days": (f"{n} dage siden sidste ordre", f"{n} days since last order"),
-        "frequency": (f"{n} talte ordrer", f"{n} counted orders"),
-        "monetary": (f"{show(value)} omsætning", f"{show(value)} revenue"),
-    }[metric][0 if da else 1]
-    if method == "fixed":
-        how = (
-            f"faste grænser: {letter}{score} = {band}"
-            if da
-            else f"fixed breaks: {letter}{score} = {band}"
-        )
-    else:
-        how = (
-            f"kvintiler: {letter}{score} dækker her {band}"
-            if da
-            else f"quintiles: {letter}{score} covers {band} here"
-        )
-    return f"{what} → {letter}={score} ({how})"
+    shown = show(value) if metric == "monetary" else format_number(value, lang)
+    what = _say(f"what_{metric}", lang, n=shown)
+    how_key = "how_fixed" if method == "fixed" else "how_quintile"
+    how = _say(how_key, lang, score=f"{letter}{score}", band=band)
+    return _say("band", lang, what=what, letter=letter, n=score, how=how)
 
 
 def segment_rule(
@@ -96,13 +135,8 @@ def segment_rule(
     ('R=2 and F=2 → hibernating', 'ingen talte ordrer, derfor intet RFM-segment')
     """
     if segment is None or r is None or f is None:
-        return (
-            "ingen talte ordrer, derfor intet RFM-segment"
-            if _da(lang)
-            else "no counted order, so no RFM segment"
-        )
-    name = segment_name(segment, lang)
-    return f"R={r} og F={f} → {name}" if _da(lang) else f"R={r} and F={f} → {name}"
+        return _say("no_segment", lang)
+    return _say("segment", lang, r=r, f=f, name=segment_name(segment, lang))
 
 
 def ladder_rule(
@@ -123,38 +157,23 @@ def ladder_rule(
     ...     loyal_min_orders=4, ambassador_min_score=9)
     '1 talte ordrer (< 2) → førstegangskunde'
     """
-    da = _da(lang)
-    name = rung_name(rung, lang)
-    n = f"{orders} talte ordrer" if da else f"{orders} counted orders"
-    returning, loyal = returning_min_orders, loyal_min_orders
-    if rung == "potential":
-        return (
-            f"kendt kontakt uden talt ordre → {name}"
-            if da
-            else f"known contact without a counted order → {name}"
-        )
-    if rung == "first_time":
-        return f"{n} (< {returning}) → {name}"
-    if rung == "ambassador":
-        return (
-            f"{n} (≥ {returning}) og seneste NPS-svar {latest} (≥ {ambassador_min_score}) → {name}"
-            if da
-            else f"{n} (≥ {returning}) and latest NPS answer {latest} "
-            f"(≥ {ambassador_min_score}) → {name}"
-        )
-    if rung == "loyal":
-        return (
-            f"{n} (≥ {loyal}) og ikke inaktiv → {name}"
-            if da
-            else f"{n} (≥ {loyal}) and not inactive → {name}"
-        )
-    if orders >= loyal and inactive:
-        return (
-            f"{n} (≥ {loyal}) men inaktiv ({_tier(tier, lang)}) → {name}, ikke loyal"
-            if da
-            else f"{n} (≥ {loyal}) but inactive ({tier}) → {name}, not loyal"
-        )
-    return f"{n} (≥ {returning}, < {loyal}) → {name}"
+    if rung in ("potential", "first_time", "ambassador", "loyal"):
+        key = f"rung_{rung}"
+    elif orders >= loyal_min_orders and inactive:
+        key = "rung_inactive"
+    else:
+        key = "rung_returning"
+    return _say(
+        key,
+        lang,
+        orders=_say("orders", lang, n=orders),
+        returning=returning_min_orders,
+        loyal=loyal_min_orders,
+        latest=latest,
+        score=ambassador_min_score,
+        tier=_tier(tier, lang),
+        name=rung_name(rung, lang),
+    )
 
 
 def activity_rule(
@@ -167,17 +186,12 @@ def activity_rule(
     """
     if recency is None or (gap is None and tier is None):
         return None
-    da = _da(lang)
-    parts = [f"{recency} dage siden sidste ordre" if da else f"{recency} days since last order"]
+    parts = [_say("recency", lang, n=recency)]
     if gap is not None:
         shown = format_number(gap, lang, 0 if float(gap).is_integer() else 1)
-        parts.append(
-            f"plejer {shown} dage mellem ordrer (median)"
-            if da
-            else f"usual gap {shown} days between orders (median)"
-        )
+        parts.append(_say("usual_gap", lang, n=shown))
     text = "; ".join(parts)
-    return f"{text} → {_tier(tier, lang)}" if tier else text
+    return _say("gave", lang, text=text, tier=_tier(tier, lang)) if tier else text
 
 
 #: Facts of an explanation that only its rules use: said in the rule sentences, not shown.
