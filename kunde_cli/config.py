@@ -308,7 +308,8 @@ def _read(data: dict[str, Any], path: Path) -> Config:
     status = data.get("status", {})
     if not isinstance(status, dict) or not all(isinstance(v, str) for v in status.values()):
         raise ConfigError(said("config_status_shape"), path=path)
-    from kunde_cli.ingest.statuses import CLASSES, UNKNOWN
+    from kunde_cli.schema import STATUS_CLASSES as CLASSES
+    from kunde_cli.schema import UNKNOWN
 
     wrong = [
         f"{word} = {cls}" for word, cls in status.items() if cls not in CLASSES or cls == UNKNOWN

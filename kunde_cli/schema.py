@@ -75,6 +75,27 @@ STATUS_PAID = "paid"
 STATUS_REFUNDED = "refunded"
 STATUS_CANCELLED = "cancelled"
 
+#: The status classes every status word is read as (what each means, and which words
+#: belong to which: kunde_cli.ingest.statuses). kunde.toml's ``[status]`` names them.
+COMPLETED = "completed"
+PARTIALLY_REFUNDED = "partially_refunded"
+PENDING = "pending"
+CANCELLED = "cancelled"
+FAILED = "failed"
+REFUNDED = "refunded"
+CREDIT_NOTE = "credit_note"
+UNKNOWN = "unknown"
+STATUS_CLASSES = (
+    COMPLETED,
+    PARTIALLY_REFUNDED,
+    PENDING,
+    CANCELLED,
+    FAILED,
+    REFUNDED,
+    CREDIT_NOTE,
+    UNKNOWN,
+)
+
 # --- survey: one row per answer -------------------------------------------------------
 RESPONSE_ID = "response_id"
 RESPONDED_AT = "responded_at"

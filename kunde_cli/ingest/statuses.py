@@ -22,25 +22,18 @@ from collections.abc import Mapping
 
 import polars as pl
 
-COMPLETED = "completed"
-PARTIALLY_REFUNDED = "partially_refunded"
-PENDING = "pending"
-CANCELLED = "cancelled"
-FAILED = "failed"
-REFUNDED = "refunded"
-CREDIT_NOTE = "credit_note"
-UNKNOWN = "unknown"
+# The classes live in the schema (kunde.toml's [status] names them too).
+from kunde_cli.schema import CANCELLED as CANCELLED
+from kunde_cli.schema import COMPLETED as COMPLETED
+from kunde_cli.schema import CREDIT_NOTE as CREDIT_NOTE
+from kunde_cli.schema import FAILED as FAILED
+from kunde_cli.schema import PARTIALLY_REFUNDED as PARTIALLY_REFUNDED
+from kunde_cli.schema import PENDING as PENDING
+from kunde_cli.schema import REFUNDED as REFUNDED
+from kunde_cli.schema import STATUS_CLASSES
+from kunde_cli.schema import UNKNOWN as UNKNOWN
 
-CLASSES = (
-    COMPLETED,
-    PARTIALLY_REFUNDED,
-    PENDING,
-    CANCELLED,
-    FAILED,
-    REFUNDED,
-    CREDIT_NOTE,
-    UNKNOWN,
-)
+CLASSES = STATUS_CLASSES
 #: Classes whose orders are purchases.
 PURCHASE_CLASSES = (COMPLETED, PARTIALLY_REFUNDED)
 #: Classes whose negative orders are still credit notes (deducted from revenue).

@@ -76,7 +76,7 @@ class AppendSummary:
 
 def file_sha256(path: str | Path) -> str:
     """Hex SHA-256 of a file's bytes (for stdin ``-`` or a pipe: of the bytes read)."""
-    from kunde_cli.ingest.readers import stream_bytes
+    from kunde_cli.store.streams import stream_bytes
 
     if (data := stream_bytes(path)) is not None:
         return hashlib.sha256(data).hexdigest()

@@ -31,7 +31,7 @@ from kunde_cli.cli.main import app
 from kunde_cli.errors import InputError
 from kunde_cli.ingest import ReadOptions, read_orders, readers
 from kunde_cli.ingest import workbook_guard as guard
-from kunde_cli.store import Workspace
+from kunde_cli.store import Workspace, streams
 from kunde_cli.words.said import said
 from reliability.conftest import kunde, kunde_process, no_traceback, quiet_env, runner
 
@@ -283,7 +283,7 @@ def test_dev_zero_is_refused_at_once():
 
 
 def test_an_endless_pipe_stops_at_the_size_bound(monkeypatch):
-    monkeypatch.setattr(readers, "MAX_STREAM_BYTES", 1 << 20)
+    monkeypatch.setattr(streams, "MAX_STREAM_BYTES", 1 << 20)
     read_end, write_end = os.pipe()
     stop = threading.Event()
 
@@ -313,7 +313,7 @@ def test_an_endless_pipe_stops_at_the_size_bound(monkeypatch):
 
 
 def test_a_silent_pipe_that_never_ends_is_refused(monkeypatch):
-    monkeypatch.setattr(readers, "STREAM_IDLE_SECONDS", 0.3)
+    monkeypatch.setattr(streams, "STREAM_IDLE_SECONDS", 0.3)
     read_end, write_end = os.pipe()
     os.write(write_end, b"Kunde;Dato;Bel\xc3\xb8b\n")
     try:
@@ -329,7 +329,7 @@ def test_a_silent_pipe_that_never_ends_is_refused(monkeypatch):
 
 
 def test_standard_input_past_the_bound_is_refused(monkeypatch):
-    monkeypatch.setattr(readers, "MAX_STREAM_BYTES", 100_000)
+    monkeypatch.setattr(streams, "MAX_STREAM_BYTES", 100_000)
     data = "Kunde;Dato;Beløb\n" + "K1;2024-03-01;100,00\n" * 10_000
     result = runner.invoke(app, ["inspect", "-"], input=data)
     assert result.exit_code == 2
