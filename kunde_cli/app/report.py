@@ -32,9 +32,10 @@ from kunde_cli.errors import ModelError
 from kunde_cli.words.actions import word_actions
 from kunde_cli.words.lang import DEFAULT_LANG
 from kunde_cli.words.personas import persona_cards
-from kunde_cli.words.said import said
+from kunde_cli.words.said import Text, said
 
 if TYPE_CHECKING:
+    from kunde_cli.analytics.clv import BgNbdParams, GammaGammaParams
     from kunde_cli.analytics.clv.predict import FitStore
     from kunde_cli.analytics.nps import NpsDate, NpsSummary
     from kunde_cli.analytics.retention import RepurchaseSummary
@@ -115,7 +116,9 @@ class ClvSection:
     """Customer value: predicted by the models when they can be trusted, else historical.
 
     ``status`` is one of :data:`CLV_MODEL`, :data:`CLV_UNTRUSTED`, :data:`CLV_FAILED`,
-    :data:`CLV_EMPTY`; ``reasons`` says in plain words why a model is not used;
+    :data:`CLV_EMPTY`; ``reasons`` says why a model is not used (sentences said by key,
+    worded in the report's language by whoever shows them) and ``untrusted_fits`` are the
+    fits whose failed trust checks say the rest (:func:`kunde_cli.render.fits.clv_reasons`);
     ``value_column`` names the per-customer value the ``distribution`` counts
     (``predicted_clv`` or ``simple_clv``); ``customers`` is the per-customer table
     (historical value, plus the predictions when trusted); ``by_segment`` the sums per
@@ -123,13 +126,14 @@ class ClvSection:
     """
 
     status: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Text, ...]
     value_column: str
     customers: pl.DataFrame
     by_segment: pl.DataFrame
     distribution: pl.DataFrame
     horizon_months: int
     total_predicted: float | None = None
+    untrusted_fits: tuple[BgNbdParams | GammaGammaParams, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -410,7 +414,8 @@ def _clv_section(
             ClvSection(CLV_EMPTY, (), val.SIMPLE_CLV, values, by_segment, empty, horizon_months),
             None,
         )
-    reasons: tuple[str, ...]
+    reasons: tuple[Text, ...]
+    untrusted: tuple[BgNbdParams | GammaGammaParams, ...] = ()
     status, reasons, predictions = CLV_FAILED, (), None
     if fit_model:
         from kunde_cli.analytics.clv import predict_clv
@@ -418,14 +423,26 @@ def _clv_section(
         try:
             result = predict_clv(lines, as_of=as_of, horizon_months=horizon_months, fits=fits)
         except ModelError as err:
-            reasons = (err.message,)
+            reasons = (err.said,)
         else:
             if result.trusted:
                 status, predictions = CLV_MODEL, result.customers
             else:
-                status, reasons = CLV_UNTRUSTED, tuple(result.reasons)
+                # The fits say their failed checks; a spend model that could not be
+                # fitted at all says why.
+                status = CLV_UNTRUSTED
+                untrusted = tuple(
+                    fit
+                    for fit, ok in (
+                        (result.purchase_model, result.purchase_trusted),
+                        (result.spend_model, result.spend_trusted),
+                    )
+                    if fit is not None and not ok
+                )
+                if result.spend_model is None and result.spend_error is not None:
+                    reasons = (said("spend_not_fitted", why=result.spend_error),)
     else:
-        reasons = ("the model step was switched off",)
+        reasons = (said("report_model_switched_off"),)
     extra: tuple[str, ...] = ()
     value_column = val.SIMPLE_CLV
     total = None
@@ -453,6 +470,7 @@ def _clv_section(
         distribution,
         horizon_months,
         total,
+        untrusted,
     )
     return section, predictions
 
@@ -718,6 +736,7 @@ def build_report(
             clv.distribution,
             clv.horizon_months,
             clv.total_predicted,
+            clv.untrusted_fits,
         )
 
     return ReportData(

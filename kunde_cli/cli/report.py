@@ -279,10 +279,10 @@ def resolve_salt_if(anonymise: bool, salt: str | None) -> str | None:
 def _notes(data: Any, sheets: list[Any]) -> Iterator[str]:
     """A few plain lines on stderr: what the report covers and what it could not do."""
     from kunde_cli.app.report import CLV_FAILED, CLV_UNTRUSTED
+    from kunde_cli.render.fits import clv_reasons
     from kunde_cli.words.labels import nps_as_of_note, say
     from kunde_cli.words.numbers import format_date, format_number
     from kunde_cli.words.report import text
-    from kunde_cli.words.said import word
 
     lg = data.lang
     when = format_date(data.as_of, lg)
@@ -292,9 +292,7 @@ def _notes(data: Any, sheets: list[Any]) -> Iterator[str]:
     else:
         yield nps_as_of_note(data.nps.nps_date, lg)
     if data.clv.status in (CLV_FAILED, CLV_UNTRUSTED):
-        # A reason is a sentence (said in the report's language) or a plain text.
-        reasons = "; ".join(str(word(reason, lg)) for reason in data.clv.reasons)
-        yield say("report_clv_not_used", lg, reasons=reasons)
+        yield say("report_clv_not_used", lg, reasons=clv_reasons(data.clv, lg))
     for sheet in sheets:
         if sheet.cut:
             yield text("cut_summary", lg, sheet=sheet.name)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.clv import BgNbdParams, GammaGammaParams, TrustCheck
+    from kunde_cli.app.report import ClvSection
     from kunde_cli.words.said import Text
 
 
@@ -106,6 +107,16 @@ def failed_checks_text(params: BgNbdParams | GammaGammaParams, lang: str) -> str
     from kunde_cli.analytics.clv import trust_checks
 
     return "; ".join(_check_text(c, params, lang) for c in trust_checks(params) if not c.passed)
+
+
+def clv_reasons(clv: ClvSection, lang: str) -> str:
+    """Why the report's customer value does not use the model, in ``lang``: the failed
+    trust checks of its untrusted fits, then its other reasons, joined by "; "."""
+    from kunde_cli.words.said import word
+
+    parts = [failed_checks_text(fit, lang) for fit in clv.untrusted_fits]
+    parts += [str(word(reason, lang)) for reason in clv.reasons]
+    return "; ".join(part for part in parts if part)
 
 
 def _time_unit_text(days: float, lang: str) -> str:

@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kunde_cli.render.fits import clv_reasons
 from kunde_cli.words.labels import label
 from kunde_cli.words.numbers import (
     format_date,
@@ -382,7 +383,7 @@ def _clv_sentence(data: ReportData) -> str:
             months=clv.horizon_months,
         )
     key = "clv_failed_sentence" if clv.status == CLV_FAILED else "clv_untrusted_sentence"
-    return text(key, lg, reasons="; ".join(clv.reasons))
+    return text(key, lg, reasons=clv_reasons(clv, lg))
 
 
 def _left_out_caption(data: ReportData, table_name: str) -> str | None:

@@ -177,6 +177,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Ingen spørgeskemasvar: NPS-afsnittet siger det.",
         "No survey answers: the NPS section says so.",
     ),
+    "report_model_switched_off": (
+        "modeltrinnet var slået fra",
+        "the model step was switched off",
+    ),
     "report_clv_not_used": (
         "Kundeværdi-modellen bruges ikke ({reasons}); rapporten viser den simple kundeværdi.",
         "The customer-value model is not used ({reasons}); the report shows the simple value.",

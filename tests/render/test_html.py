@@ -269,15 +269,28 @@ def test_failed_model_is_said_in_plain_words(report_da, page_da):
 
 
 def test_untrusted_model_is_said_in_plain_words(monkeypatch):
+    # A fit on 120 customers (40 repeat) fails two trust checks; the report says them in
+    # its own language, from the fit's numbers.
+    fit = clv_mod.BgNbdParams(
+        r=0.24,
+        alpha=4.4,
+        a=0.79,
+        b=2.4,
+        loglik=-9582.4,
+        n_customers=120,
+        n_repeat=40,
+        converged=True,
+    )
+
     def untrusted(*args, **kwargs):
         return clv_mod.ClvResult(
             customers=pl.DataFrame(),
-            purchase_model=None,
+            purchase_model=fit,
             spend_model=None,
             horizon_months=12,
             discount_monthly=0.01,
             trusted=False,
-            reasons=("only 9 customers: predictions need at least 200",),
+            reasons=("only 120 customers: predictions need at least 200",),
         )
 
     monkeypatch.setattr(clv_mod, "predict_clv", untrusted)
@@ -285,7 +298,12 @@ def test_untrusted_model_is_said_in_plain_words(monkeypatch):
     assert data.clv.status == CLV_UNTRUSTED
     clv = _section(render_report(data), "clv")
     assert "kan ikke stoles på" in clv
-    assert "only 9 customers" in clv
+    assert "kun 120 kunder: forudsigelser kræver mindst 200" in clv
+    assert "only 120" not in clv
+    english = build_report(_lines(), as_of=AS_OF, lang="en")
+    assert "only 120 customers: predictions need at least 200" in _section(
+        render_report(english), "clv"
+    )
 
 
 def test_english():
