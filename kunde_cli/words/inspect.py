@@ -96,6 +96,12 @@ SETTING_VALUES: dict[tuple[str, str], str] = {
     ("date_order", "monthfirst"): "måned først",
     ("date_order", "yearfirst"): "år først",
     ("date_order", "iso"): "ISO (år-måned-dag)",
+    ("date_order", "excel"): "Excel-datoer",
+    ("date_order", "unix"): "Unix-tidsstempler",
+    ("date_format", "excel date"): "Excel-dato",
+    ("date_format", "unix seconds"): "Unix-sekunder",
+    ("date_format", "unix milliseconds"): "Unix-millisekunder",
+    ("decimal", "n/a (numbers)"): "ingen (tal i cellerne)",
 }
 
 #: Reasons as older kunde wrote them (English text in the rejects frame) -> their code.

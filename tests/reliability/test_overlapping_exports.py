@@ -99,7 +99,7 @@ def test_strict_refuses_the_colliding_file_and_writes_nothing(tmp_path: Path) ->
     result = kunde("ingest", write(tmp_path / "kasse.csv", till_rows()), "-w", ws, "--strict")
     no_traceback(result.stdout, result.stderr)
     assert result.exit_code == 3
-    assert "10 order(s)" in result.stderr and "--source" in result.stderr
+    assert "10 ordre(r)" in result.stderr and "--source" in result.stderr
     assert snapshot(ws) == before
 
 
