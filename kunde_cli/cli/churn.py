@@ -30,40 +30,48 @@ class PurchaseModel(StrEnum):
     mbgnbd = "mbgnbd"
 
 
+# --- the command's own options ----------------------------------------------------------
+
+ShowList = Annotated[
+    bool,
+    typer.Option(
+        "--list",
+        help="List the customers in --tier (default cooling,inactive), most valuable first.",
+    ),
+]
+Tier = Annotated[
+    str | None,
+    typer.Option(
+        "--tier",
+        help="Tiers to list, comma-separated: active, cooling, inactive, lost. Implies --list.",
+        show_default=False,
+    ),
+]
+Model = Annotated[
+    PurchaseModel | None,
+    typer.Option(
+        "--model",
+        help="Add P(alive) and expected purchases from BG/NBD or MBG/NBD (mbgnbd is "
+        "better for shops with many one-time buyers).",
+        show_default=False,
+    ),
+]
+Horizon = Annotated[
+    int,
+    typer.Option("--horizon", min=1, help="Months ahead for expected purchases (--model)."),
+]
+
+
 @app.command("churn")
 @options.writes_output()
 @options.reads_data
 def churn_command(
     data: Source,
     out: Destination,
-    show_list: Annotated[
-        bool,
-        typer.Option(
-            "--list",
-            help="List the customers in --tier (default cooling,inactive), most valuable first.",
-        ),
-    ] = False,
-    tier: Annotated[
-        str | None,
-        typer.Option(
-            "--tier",
-            help="Tiers to list, comma-separated: active, cooling, inactive, lost. Implies --list.",
-            show_default=False,
-        ),
-    ] = None,
-    model: Annotated[
-        PurchaseModel | None,
-        typer.Option(
-            "--model",
-            help="Add P(alive) and expected purchases from BG/NBD or MBG/NBD (mbgnbd is "
-            "better for shops with many one-time buyers).",
-            show_default=False,
-        ),
-    ] = None,
-    horizon: Annotated[
-        int,
-        typer.Option("--horizon", min=1, help="Months ahead for expected purchases (--model)."),
-    ] = 12,
+    show_list: ShowList = False,
+    tier: Tier = None,
+    model: Model = None,
+    horizon: Horizon = 12,
 ) -> None:
     """Who is drifting away: customers by activity tier, and who to win back.
 

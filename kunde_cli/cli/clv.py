@@ -34,56 +34,66 @@ class ClvBy(StrEnum):
     segment = "segment"
 
 
+# --- the command's own options ----------------------------------------------------------
+
+By = Annotated[
+    ClvBy,
+    typer.Option("--by", help="One row per customer, or per RFM segment."),
+]
+ExpectedYears = Annotated[
+    float,
+    typer.Option(
+        "--expected-years",
+        min=0.0,
+        help="Years to project in the simple CLV (AOV × purchases per year × years).",
+    ),
+]
+ModelOption = Annotated[
+    Model | None,
+    typer.Option(
+        "--model",
+        help="Add the model-based prediction: bgnbd (BG/NBD) or mbgnbd (MBG/NBD), "
+        "with Gamma-Gamma for spend. Prints the fitted parameters and the trust "
+        'checks; with --format json the output is {"model": ..., "rows": [...]}.',
+        show_default=False,
+    ),
+]
+Horizon = Annotated[
+    int,
+    typer.Option("--horizon", min=1, max=120, help="Months ahead to predict (with --model)."),
+]
+Discount = Annotated[
+    float,
+    typer.Option(
+        "--discount",
+        min=0.0,
+        max=1.0,
+        help="Yearly discount rate for predicted value, e.g. 0.1.",
+    ),
+]
+Holdout = Annotated[
+    str | None,
+    typer.Option(
+        "--holdout",
+        help="Check the model on your own data: fit without the last PERIOD "
+        "(e.g. 6m, 26w, 180d) and compare predicted with actual purchases.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("clv")
 @options.writes_output()
 @options.reads_data
 def clv_command(
     data: Source,
     out: Destination,
-    by: Annotated[
-        ClvBy,
-        typer.Option("--by", help="One row per customer, or per RFM segment."),
-    ] = ClvBy.customer,
-    expected_years: Annotated[
-        float,
-        typer.Option(
-            "--expected-years",
-            min=0.0,
-            help="Years to project in the simple CLV (AOV × purchases per year × years).",
-        ),
-    ] = 3.0,
-    model: Annotated[
-        Model | None,
-        typer.Option(
-            "--model",
-            help="Add the model-based prediction: bgnbd (BG/NBD) or mbgnbd (MBG/NBD), "
-            "with Gamma-Gamma for spend. Prints the fitted parameters and the trust "
-            'checks; with --format json the output is {"model": ..., "rows": [...]}.',
-            show_default=False,
-        ),
-    ] = None,
-    horizon: Annotated[
-        int,
-        typer.Option("--horizon", min=1, max=120, help="Months ahead to predict (with --model)."),
-    ] = 12,
-    discount: Annotated[
-        float,
-        typer.Option(
-            "--discount",
-            min=0.0,
-            max=1.0,
-            help="Yearly discount rate for predicted value, e.g. 0.1.",
-        ),
-    ] = 0.10,
-    holdout: Annotated[
-        str | None,
-        typer.Option(
-            "--holdout",
-            help="Check the model on your own data: fit without the last PERIOD "
-            "(e.g. 6m, 26w, 180d) and compare predicted with actual purchases.",
-            show_default=False,
-        ),
-    ] = None,
+    by: By = ClvBy.customer,
+    expected_years: ExpectedYears = 3.0,
+    model: ModelOption = None,
+    horizon: Horizon = 12,
+    discount: Discount = 0.10,
+    holdout: Holdout = None,
 ) -> None:
     """Customer value: revenue to date, orders, AOV, purchases per year, and simple CLV.
 

@@ -42,77 +42,87 @@ def resolve_salt(salt: str | None = None) -> str:
     return resolve(salt)
 
 
+# --- the command's own options ---------------------------------------------------------
+
+SegmentFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--segment",
+        help="Segments, comma-separated: at-risk,cant-lose (names as in kunde segment).",
+        show_default=False,
+    ),
+]
+RungFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--rung",
+        help="Ladder rungs: potential, first-time, returning, loyal, ambassador.",
+        show_default=False,
+    ),
+]
+TierFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--tier", help="Activity tiers: active, cooling, inactive, lost.", show_default=False
+    ),
+]
+NpsFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--nps", help="Latest NPS answer: promoters, passives, detractors.", show_default=False
+    ),
+]
+ShapeOption = Annotated[
+    Shape,
+    typer.Option("--shape", help="Columns for: a generic CSV, Mailchimp or Klaviyo import."),
+]
+IgnoreConsent = Annotated[
+    bool,
+    typer.Option(
+        "--ignore-consent",
+        help="Also export customers without marketing consent (e.g. for a service mail).",
+    ),
+]
+HashEmails = Annotated[
+    bool,
+    typer.Option(
+        "--hash-emails",
+        help="Replace e-mails by keyed hashes and names by pseudonyms (share without "
+        "personal data; the same customer hashes alike in every list).",
+    ),
+]
+Calls = Annotated[
+    Path | None,
+    typer.Option(
+        "--calls",
+        help="Write the detractors who answered in the last 30 days (left out of the "
+        "list, to call personally) to this CSV/XLSX file.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("export")
 @options.writes_output(formats=False)
 @options.reads_data
 def export_command(
     data: Source,
     out: Destination,
-    segment: Annotated[
-        str | None,
-        typer.Option(
-            "--segment",
-            help="Segments, comma-separated: at-risk,can't-lose (names as in kunde segment).",
-            show_default=False,
-        ),
-    ] = None,
-    rung: Annotated[
-        str | None,
-        typer.Option(
-            "--rung",
-            help="Ladder rungs: potential, first-time, returning, loyal, ambassador.",
-            show_default=False,
-        ),
-    ] = None,
-    tier: Annotated[
-        str | None,
-        typer.Option(
-            "--tier", help="Activity tiers: active, cooling, inactive, lost.", show_default=False
-        ),
-    ] = None,
-    nps: Annotated[
-        str | None,
-        typer.Option(
-            "--nps",
-            help="Latest NPS answer: promoters, passives, detractors.",
-            show_default=False,
-        ),
-    ] = None,
-    shape: Annotated[
-        Shape,
-        typer.Option("--shape", help="Columns for: a generic CSV, Mailchimp or Klaviyo import."),
-    ] = Shape.generic,
-    ignore_consent: Annotated[
-        bool,
-        typer.Option(
-            "--ignore-consent",
-            help="Also export customers without marketing consent (e.g. for a service mail).",
-        ),
-    ] = False,
-    hash_emails: Annotated[
-        bool,
-        typer.Option(
-            "--hash-emails",
-            help="Replace e-mails by keyed hashes and names by pseudonyms (share without "
-            "personal data; the same customer hashes alike in every list).",
-        ),
-    ] = False,
-    calls: Annotated[
-        Path | None,
-        typer.Option(
-            "--calls",
-            help="Write the detractors who answered in the last 30 days (left out of the "
-            "list, to call personally) to this CSV/XLSX file.",
-            show_default=False,
-        ),
-    ] = None,
+    segment: SegmentFilter = None,
+    rung: RungFilter = None,
+    tier: TierFilter = None,
+    nps: NpsFilter = None,
+    shape: ShapeOption = Shape.generic,
+    ignore_consent: IgnoreConsent = False,
+    hash_emails: HashEmails = False,
+    calls: Calls = None,
     salt: Salt = None,
 ) -> None:
     """A mailing list for an action: e-mail, name, segment, rung, tier, last order, value and suggested action.
 
-    Filters combine: --segment at-risk,can't-lose --tier inactive keeps customers in either segment who are also inactive; no filter exports everyone. Only customers with an e-mail address are exported, and, when the data has a marketing-consent column, only those who said yes (--ignore-consent to include the rest); how many were left out is printed on stderr. Detractors who answered the survey in the last 30 days are not put on a sales list: they are counted on stderr and written with --calls FILE, to call personally instead. CSV (default, formulas neutralised) or .xlsx by the --output suffix; --shape mailchimp|klaviyo gives their import columns.
+    Filters combine: --segment at-risk,cant-lose --tier inactive keeps customers in either segment who are also inactive; no filter exports everyone. Only customers with an e-mail address are exported, and, when the data has a marketing-consent column, only those who said yes (--ignore-consent to include the rest); how many were left out is printed on stderr. Detractors who answered the survey in the last 30 days are not put on a sales list: they are counted on stderr and written with --calls FILE, to call personally instead. CSV (default, formulas neutralised) or .xlsx by the --output suffix; --shape mailchimp|klaviyo gives their import columns.
 
-    Example: kunde export --segment at-risk,can't-lose --shape mailchimp -o genvind.csv
+    Example: kunde export --segment at-risk,cant-lose --shape mailchimp -o genvind.csv
     """
     from kunde_cli.analytics import export_lists as exl
     from kunde_cli.analytics.nps import nps_as_of

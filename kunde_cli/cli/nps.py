@@ -43,38 +43,45 @@ class NpsList(StrEnum):
     promoters = "promoters"
 
 
+# --- the command's own options ----------------------------------------------------------
+
+Period = Annotated[
+    NpsPeriod | None,
+    typer.Option("--period", help="NPS per month or quarter, with answers per period."),
+]
+By = Annotated[
+    NpsBy | None,
+    typer.Option("--by", help="NPS per RFM segment, ladder rung or main sales channel."),
+]
+FollowUp = Annotated[
+    NpsList | None,
+    typer.Option(
+        "--list",
+        help="Whom to contact: detractors (win back) or promoters (ask for a review), "
+        "most valuable first.",
+    ),
+]
+Comments = Annotated[
+    bool,
+    typer.Option("--comments", help="Most used words and phrases of promoters and of detractors."),
+]
+Top = Annotated[
+    int,
+    typer.Option("--top", min=1, help="Words and phrases per group with --comments."),
+]
+
+
 @app.command("nps")
 @options.writes_output()
 @options.reads_data
 def nps_command(
     data: Source,
     out: Destination,
-    period: Annotated[
-        NpsPeriod | None,
-        typer.Option("--period", help="NPS per month or quarter, with answers per period."),
-    ] = None,
-    by: Annotated[
-        NpsBy | None,
-        typer.Option("--by", help="NPS per RFM segment, ladder rung or main sales channel."),
-    ] = None,
-    follow_up: Annotated[
-        NpsList | None,
-        typer.Option(
-            "--list",
-            help="Whom to contact: detractors (win back) or promoters (ask for a review), "
-            "most valuable first.",
-        ),
-    ] = None,
-    comments: Annotated[
-        bool,
-        typer.Option(
-            "--comments", help="Most used words and phrases of promoters and of detractors."
-        ),
-    ] = False,
-    top: Annotated[
-        int,
-        typer.Option("--top", min=1, help="Words and phrases per group with --comments."),
-    ] = 10,
+    period: Period = None,
+    by: By = None,
+    follow_up: FollowUp = None,
+    comments: Comments = False,
+    top: Top = 10,
 ) -> None:
     """Net Promoter Score: % promoters (9–10) − % detractors (0–6), with its 95 % interval.
 

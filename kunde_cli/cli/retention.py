@@ -24,32 +24,37 @@ class PeriodChoice(StrEnum):
     year = "year"
 
 
+# --- the command's own options ----------------------------------------------------------
+
+Period = Annotated[PeriodChoice, typer.Option("--period", "-p", help="Length of each period.")]
+Window = Annotated[
+    int,
+    typer.Option(
+        "--window",
+        min=1,
+        help="Activity window in days: a customer is active at a moment when they "
+        "have a counted order in this many days up to it.",
+    ),
+]
+Cohorts = Annotated[
+    bool,
+    typer.Option(
+        "--cohorts",
+        help="Print the cohort table instead: customers by first-order month × months "
+        "since, share still buying.",
+    ),
+]
+
+
 @app.command("retention")
 @options.writes_output()
 @options.reads_data
 def retention_command(
     data: Source,
     out: Destination,
-    period: Annotated[
-        PeriodChoice, typer.Option("--period", "-p", help="Length of each period.")
-    ] = PeriodChoice.month,
-    window: Annotated[
-        int,
-        typer.Option(
-            "--window",
-            min=1,
-            help="Activity window in days: a customer is active at a moment when they "
-            "have a counted order in this many days up to it.",
-        ),
-    ] = 365,
-    cohorts: Annotated[
-        bool,
-        typer.Option(
-            "--cohorts",
-            help="Print the cohort table instead: customers by first-order month × months "
-            "since, share still buying.",
-        ),
-    ] = False,
+    period: Period = PeriodChoice.month,
+    window: Window = 365,
+    cohorts: Cohorts = False,
 ) -> None:
     """Retention rate per month, quarter or year, and the cohort table.
 
