@@ -15,19 +15,26 @@ ORDERS_FILE = "ordrer.csv"
 SURVEY_FILE = "nps_svar.csv"
 
 
+# --- the command's own options ----------------------------------------------------------
+
+Out = Annotated[
+    Path,
+    typer.Option("--out", help="Folder to write the sample files to (created if missing)."),
+]
+Seed = Annotated[
+    int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same files.")
+]
+Customers = Annotated[
+    int, typer.Option("--customers", min=1, help="Number of customers in the sample shop.")
+]
+
+
 @app.command("demo")
 @opt.reads_data(uses=("lang",))
 def demo_command(
-    out: Annotated[
-        Path,
-        typer.Option("--out", help="Folder to write the sample files to (created if missing)."),
-    ] = Path("kunde-demo"),
-    seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same files.")
-    ] = 7,
-    customers: Annotated[
-        int, typer.Option("--customers", min=1, help="Number of customers in the sample shop.")
-    ] = 2000,
+    out: Out = Path("kunde-demo"),
+    seed: Seed = 7,
+    customers: Customers = 2000,
     data: opt.Source = opt.Source(),
 ) -> None:
     """Write a sample Danish web shop export (ordrer.csv) and NPS survey (nps_svar.csv).

@@ -113,15 +113,20 @@ def _append_recent_orders(text: Text, expl: CustomerExplanation, lang: str, curr
         )
 
 
+# --- the command's own options ----------------------------------------------------------
+
+Customer = Annotated[
+    str, typer.Argument(help="Customer id, e-mail or part of the name.", show_default=False)
+]
+
+
 @app.command("explain")
 @options.writes_output()
 @options.reads_data
 def explain_command(
     data: Source,
     out: Destination,
-    customer: Annotated[
-        str, typer.Argument(help="Customer id, e-mail or part of the name.", show_default=False)
-    ],
+    customer: Customer,
 ) -> None:
     """Explain one customer: orders, R/F/M and their bands, segment rule, ladder rule.
 

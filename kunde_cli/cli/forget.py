@@ -19,39 +19,47 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
+# --- the command's own options ----------------------------------------------------------
+
+Who = Annotated[
+    str,
+    typer.Argument(
+        metavar="EMAIL_OR_ID",
+        help="The customer's e-mail, customer number or phone number.",
+        show_default=False,
+    ),
+]
+Customer = Annotated[
+    str | None,
+    typer.Option(
+        "--customer",
+        metavar="ID[,ID…]",
+        help="Erase exactly these customer ids (when the e-mail or phone is shared, "
+        "or kunde counts several ids as one customer; forget lists them).",
+        show_default=False,
+    ),
+]
+Yes = Annotated[
+    bool,
+    typer.Option("--yes", "-y", help="Do not ask for confirmation (needed under cron)."),
+]
+Wait = Annotated[
+    float,
+    typer.Option(
+        "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
+    ),
+]
+
+
 @app.command("forget")
 @opt.help_order("who", "customer", "workspace", "yes", "wait", "lang", "config_path")
 @opt.reads_data(uses=("workspace", "lang", "config_path"))
 def forget_command(
-    who: Annotated[
-        str,
-        typer.Argument(
-            metavar="EMAIL_OR_ID",
-            help="The customer's e-mail, customer number or phone number.",
-            show_default=False,
-        ),
-    ],
+    who: Who,
     data: opt.Source,
-    customer: Annotated[
-        str | None,
-        typer.Option(
-            "--customer",
-            metavar="ID[,ID…]",
-            help="Erase exactly these customer ids (when the e-mail or phone is shared, "
-            "or kunde counts several ids as one customer; forget lists them).",
-            show_default=False,
-        ),
-    ] = None,
-    yes: Annotated[
-        bool,
-        typer.Option("--yes", "-y", help="Do not ask for confirmation (needed under cron)."),
-    ] = False,
-    wait: Annotated[
-        float,
-        typer.Option(
-            "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
-        ),
-    ] = 60.0,
+    customer: Customer = None,
+    yes: Yes = False,
+    wait: Wait = 60.0,
 ) -> None:
     """Erase one customer's name, e-mail, phone and address from the workspace.
 

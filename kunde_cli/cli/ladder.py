@@ -28,16 +28,21 @@ class LadderBy(StrEnum):
     customer = "customer"
 
 
+# --- the command's own options ----------------------------------------------------------
+
+By = Annotated[
+    LadderBy,
+    typer.Option("--by", help="One row per rung (with the next step up) or per person."),
+]
+
+
 @app.command("ladder")
 @options.writes_output()
 @options.reads_data
 def ladder_command(
     data: Source,
     out: Destination,
-    by: Annotated[
-        LadderBy,
-        typer.Option("--by", help="One row per rung (with the next step up) or per person."),
-    ] = LadderBy.rung,
+    by: By = LadderBy.rung,
     compare: options.Compare = None,
 ) -> None:
     """The loyalty ladder: potential → first-time → returning → loyal → ambassador.

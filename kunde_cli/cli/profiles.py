@@ -42,16 +42,21 @@ _TERMINAL_COLUMNS = (
 )
 
 
+# --- the command's own options ----------------------------------------------------------
+
+By = Annotated[
+    ProfilesBy,
+    typer.Option("--by", help="Profile each RFM segment or each rung of the loyalty ladder."),
+]
+
+
 @app.command("profiles")
 @options.writes_output()
 @options.reads_data
 def profiles_command(
     data: Source,
     out: Destination,
-    by: Annotated[
-        ProfilesBy,
-        typer.Option("--by", help="Profile each RFM segment or each rung of the loyalty ladder."),
-    ] = ProfilesBy.segment,
+    by: By = ProfilesBy.segment,
 ) -> None:
     """Customer profiles per segment (or ladder rung), with a persona card for each.
 

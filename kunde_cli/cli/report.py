@@ -83,47 +83,56 @@ class _Progress:
             self._bar.__exit__(*exc)
 
 
+# --- the command's own options ----------------------------------------------------------
+
+OutputDir = Annotated[
+    Path,
+    typer.Option(
+        "--output-dir",
+        "-d",
+        help="Folder for kunde-rapport-YYYY-MM-DD.html and .xlsx (created when missing).",
+    ),
+]
+Compare = Annotated[
+    datetime | None,
+    typer.Option(
+        "--compare",
+        help="Show movement on the loyalty ladder since this date (default: 90 days "
+        "before the as-of date).",
+        formats=["%Y-%m-%d", "%d-%m-%Y"],
+        show_default=False,
+    ),
+]
+Anonymise = Annotated[
+    bool,
+    typer.Option(
+        "--anonymise",
+        "--anonymize",
+        help="Replace names, e-mails and phone numbers with stable pseudonyms "
+        "(Kunde 7f3a2c…) and leave survey comments out: a report to share.",
+    ),
+]
+Model = Annotated[
+    bool,
+    typer.Option(
+        "--model/--no-model",
+        help="Fit the customer-value models (BG/NBD + Gamma-Gamma) for predicted CLV.",
+    ),
+]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No notes on stderr (errors still show).")
+]
+
+
 @app.command("report")
 @options.reads_data
 def report_command(
     data: Source,
-    output_dir: Annotated[
-        Path,
-        typer.Option(
-            "--output-dir",
-            "-d",
-            help="Folder for kunde-rapport-YYYY-MM-DD.html and .xlsx (created when missing).",
-        ),
-    ] = Path(),
-    compare: Annotated[
-        datetime | None,
-        typer.Option(
-            "--compare",
-            help="Show movement on the loyalty ladder since this date (default: 90 days "
-            "before the as-of date).",
-            formats=["%Y-%m-%d", "%d-%m-%Y"],
-            show_default=False,
-        ),
-    ] = None,
-    anonymise: Annotated[
-        bool,
-        typer.Option(
-            "--anonymise",
-            "--anonymize",
-            help="Replace names, e-mails and phone numbers with stable pseudonyms "
-            "(Kunde 7f3a2c…) and leave survey comments out: a report to share.",
-        ),
-    ] = False,
-    model: Annotated[
-        bool,
-        typer.Option(
-            "--model/--no-model",
-            help="Fit the customer-value models (BG/NBD + Gamma-Gamma) for predicted CLV.",
-        ),
-    ] = True,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No notes on stderr (errors still show).")
-    ] = False,
+    output_dir: OutputDir = Path(),
+    compare: Compare = None,
+    anonymise: Anonymise = False,
+    model: Model = True,
+    quiet: Quiet = False,
     salt: options.Salt = None,
 ) -> None:
     """Write the full report: one HTML file and one Excel workbook, and print their paths.

@@ -28,16 +28,21 @@ class SegmentBy(StrEnum):
     customer = "customer"
 
 
+# --- the command's own options ----------------------------------------------------------
+
+By = Annotated[
+    SegmentBy,
+    typer.Option("--by", help="One row per segment (with suggested action) or per customer."),
+]
+
+
 @app.command("segment")
 @options.writes_output()
 @options.reads_data
 def segment_command(
     data: Source,
     out: Destination,
-    by: Annotated[
-        SegmentBy,
-        typer.Option("--by", help="One row per segment (with suggested action) or per customer."),
-    ] = SegmentBy.segment,
+    by: By = SegmentBy.segment,
     compare: options.Compare = None,
 ) -> None:
     """RFM segments: who are your champions, who is at risk, and what to do for each.
