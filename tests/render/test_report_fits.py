@@ -126,10 +126,15 @@ def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def sample_report(tmp_path_factory: pytest.TempPathFactory):
+def sample_shop(tmp_path_factory: pytest.TempPathFactory):
     workspace = tmp_path_factory.mktemp("fits-ws") / "kunde-data"
     kunde_cli.ingest_files([SAMPLE / "ordrer.csv", SAMPLE / "nps_svar.csv"], workspace)
-    return kunde_cli.build_report(kunde_cli.load(workspace=workspace))
+    return kunde_cli.load(workspace=workspace)
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_shop):
+    return kunde_cli.build_report(sample_shop)
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +158,7 @@ def _measuring_copy(page: str, first_name: str) -> str:
         actions = re.findall(r'<td class="long"[^<>]*>([^<]*)</td>', body)
         assert actions, f"no action text in {section}"
         page = _mark(page, name, max(actions, key=len))
-    money = re.search(r'<td class="num"[^<>]*>([^<]* kr\.)</td>', page).group(1)
+    money = re.search(r'<td class="num"[^<>]*>([^<]* kr\.|DKK [^<]*)</td>', page).group(1)
     page = _mark(page, "money", money)
     # The first reactivation candidate gets a very long name.
     escaped = first_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -222,6 +227,22 @@ def test_overflow_check_can_fail():
     measured["page_scroll"] = 390
     measured["tables"][0].update(box_scroll=370, right=380, width=370, numbers_on_more_lines=[])
     assert overflows(measured) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", (390, 1280))
+def test_every_table_fits_the_page_in_english(width, sample_shop, tmp_path):
+    """English labels are longer in places ("Customers at start (A)")."""
+    if not CHROMIUM.exists():
+        pytest.skip(reason="Chromium is not installed at /usr/bin/chromium (CI installs it)")
+    report = kunde_cli.build_report(sample_shop, lang="en")
+    page = render_report(report)
+    assert "Customers" in page
+    first_name = report.candidates.get_column("name")[0]
+    measured, problems = _measure(_measuring_copy(page, first_name), width, tmp_path)
+    assert problems == []
+    assert overflows(measured) == [], json.dumps(measured["tables"], indent=1)
+    assert measured["marked"]["money"]["lines"] == 1
 
 
 @pytest.mark.browser
