@@ -155,10 +155,10 @@ def _measuring_copy(page: str, first_name: str) -> str:
     # The longest action text of the segment table and of the call list, a money cell.
     for section, name in (("segments", "segment_action"), ("churn", "candidate_action")):
         body = re.search(rf'<section id="{section}">(.*?)</section>', page, re.S).group(1)
-        actions = re.findall(r'<td class="long"[^<>]*>([^<]*)</td>', body)
+        actions = re.findall(r'<td [^<>]*class="long"[^<>]*>([^<]*)</td>', body)
         assert actions, f"no action text in {section}"
         page = _mark(page, name, max(actions, key=len))
-    money = re.search(r'<td class="num"[^<>]*>([^<]* kr\.|DKK [^<]*)</td>', page).group(1)
+    money = re.search(r'<td [^<>]*class="num"[^<>]*>([^<]* kr\.|DKK [^<]*)</td>', page).group(1)
     page = _mark(page, "money", money)
     # The first reactivation candidate gets a very long name.
     escaped = first_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
