@@ -36,6 +36,7 @@ from kunde_cli.store.manifest import (
     source_entry,
 )
 from kunde_cli.store.overlap import (
+    COLLISION_CODE,
     COLLISION_REASON,
     conform,
     identity_after,
@@ -45,6 +46,7 @@ from kunde_cli.store.overlap import (
     without_orders,
 )
 from kunde_cli.store.sources import AppendSummary, SourceInfo, export_time, file_sha256
+from kunde_cli.words.said import said
 
 #: An export's rows: a frame, or a function that hands the frame over (the caller keeps
 #: no reference, so the store can let the rows go once they are written).
@@ -113,12 +115,12 @@ class WorkspaceAppend(WorkspaceCommit):
                 if overlap.collision_orders:
                     if strict:
                         raise DataQualityError(
-                            f"{overlap.collision_orders} order(s) in {source.path} have "
-                            "numbers that other stored orders (another customer or date) "
-                            f"already use; nothing of {Path(source.path).name} was written "
-                            "(--strict)",
-                            hint="if this export is from another shop system or till, name it: "
-                            "kunde ingest FILE --source NAME",
+                            said(
+                                "ingest_strict_collisions",
+                                count=overlap.collision_orders,
+                                path=str(source.path),
+                            ),
+                            hint=said("ingest_source_hint"),
                         )
                     rejects = pl.concat([rejects, collided])
                 new_rejects = collided if earlier else rejects
@@ -209,18 +211,18 @@ def _collision_rejects(collisions: pl.DataFrame, source: SourceInfo) -> pl.DataF
         pl.col(s.SOURCE_ROW).alias(s.REJECT_ROW),
         pl.lit(column, pl.String).alias(s.REJECT_COLUMN),
         pl.col(s.ORDER_ID).alias(s.REJECT_VALUE),
-        pl.lit(
-            f"{COLLISION_REASON}; another shop system? kunde ingest FILE --source NAME",
-            pl.String,
-        ).alias(s.REJECT_REASON),
+        pl.lit(COLLISION_CODE, pl.String).alias(s.REJECT_REASON),
     ).cast(s.REJECTS)  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys: no dict[str, DataType] fits
 
 
 def _drop_collisions() -> Eraser:
-    """An eraser removing collision rejects (of the parts one file wrote)."""
+    """An eraser removing collision rejects (of the parts one file wrote; an older kunde
+    wrote their reason as English text)."""
 
     def erase(part: pl.DataFrame) -> tuple[pl.DataFrame | None, int, set[str]]:
-        hit = part.select(pl.col(s.REJECT_REASON).str.starts_with(COLLISION_REASON)).to_series()
+        reason = pl.col(s.REJECT_REASON)
+        taken = (reason == COLLISION_CODE) | reason.str.starts_with(COLLISION_REASON)
+        hit = part.select(taken.fill_null(False)).to_series()
         if not hit.any():
             return None, 0, set()
         return part.filter(~hit), int(hit.sum()), set()

@@ -43,6 +43,7 @@ from kunde_cli.store.answers import AnswerOverlap, compare_answers
 from kunde_cli.store.erase import ERASED_PREFIX
 
 __all__ = [
+    "COLLISION_CODE",
     "COLLISION_REASON",
     "DEFAULT_SOURCE",
     "AnswerOverlap",  # kunde_cli.store.answers
@@ -76,7 +77,10 @@ COMPARED = (
 DEFAULT_SOURCE = "shop"
 #: Layouts (``--preset``, or detected) that name their shop system.
 KNOWN_LAYOUTS = ("shopify", "woocommerce")
-#: Why a colliding line is refused (the rejects file's reason).
+#: Why a colliding line is refused: the rejects file's reason code (worded by
+#: kunde_cli.words.inspect.reject_reason).
+COLLISION_CODE = "order_number_taken"
+#: The reason an older kunde wrote for it, in English.
 COLLISION_REASON = "order number already used by another order (another customer or date)"
 
 _DAY = "_day"

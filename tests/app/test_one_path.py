@@ -32,6 +32,10 @@ from polars.testing import assert_frame_equal
 import kunde_cli
 from kunde_cli import schema as s
 from kunde_cli.analytics.orders import OrderBasis
+from kunde_cli.errors import DataQualityError
+from kunde_cli.ingest import ReadOptions, read_any
+from kunde_cli.store import SourceInfo
+from kunde_cli.words.said import Said
 
 HEADER = "Ordrenr;Kundenr;E-mail;Ordredato;Beløb;Status"
 SHOPIFY_HEADER = (
@@ -170,6 +174,17 @@ def test_a_collision_read_directly_is_a_warning_and_ingested_a_reject(
     assert warning.text.startswith(f"{kasse}: 1 order numbers are already used")
     report = kunde_cli.ingest_files([okt, kasse], tmp_path / "ws", lang="en")
     assert report.table.get_column("rejected").to_list() == [0, 1]
+    # Stored as a code (worded in rejects.csv); under --strict the store refuses it keyed.
+    rejects = kunde_cli.Workspace(tmp_path / "ws").read_rejects()
+    assert rejects.get_column(s.REJECT_REASON).to_list() == ["order_number_taken"]
+    kunde_cli.ingest_files([okt], tmp_path / "strict")
+    till = read_any(kasse, ReadOptions())
+    with pytest.raises(DataQualityError) as err:
+        kunde_cli.Workspace(tmp_path / "strict").append_orders(
+            till.frame, till.rejects, source=SourceInfo(kasse), strict=True
+        )
+    assert isinstance(err.value.said, Said) and err.value.said.key == "ingest_strict_collisions"
+    assert err.value.message.startswith(f"1 order(s) in {kasse} have numbers")
 
 
 @pytest.mark.xfail(

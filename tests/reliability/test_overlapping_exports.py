@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from kunde_cli import schema as s
 from kunde_cli.store import Workspace
+from kunde_cli.words.inspect import reject_reason
 from tests.reliability.conftest import ingest_json, kunde, no_traceback, snapshot
 
 HEADER = "Ordrenr;Kundenr;E-mail;Ordredato;Beløb;Status"
@@ -83,7 +84,10 @@ def test_a_tills_order_numbers_are_a_reported_collision_not_a_silent_drop(
     assert rejects.height == 10
     assert rejects[s.REJECT_FILE].to_list() == [str(till)] * 10
     assert rejects[s.REJECT_COLUMN].unique().to_list() == ["Ordrenr"]
-    assert all("another shop system" in r for r in rejects[s.REJECT_REASON])
+    # Stored as a code, worded in rejects.csv in the run's language.
+    assert rejects[s.REJECT_REASON].unique().to_list() == ["order_number_taken"]
+    assert "another shop system" in reject_reason("order_number_taken", "en")
+    assert "--source NAVN" in (ws / "rejects.csv").read_text(encoding="utf-8")
     manifest = Workspace(ws).manifest()
     assert manifest["sources"][1]["collisions"] == 10
     # The web shop's orders are untouched: customers W1–W10, 5.500 kr.
