@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kunde_cli.errors import InputError, KundeError
-from kunde_cli.words.said import Said, Text, said
+from kunde_cli.words.said import Figure, Said, Text, figure, said
 
 if TYPE_CHECKING:
     from kunde_cli.ingest.readers import HeaderScorer, RawTable, _Content
@@ -140,7 +140,7 @@ def _check_sizes(archive: zipfile.ZipFile, path: Path) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise InputError(
-            said("ingest_workbook_parts", count=len(infos)), path=path, hint=_REFUSED_HINT
+            said("ingest_workbook_parts", count=figure(len(infos))), path=path, hint=_REFUSED_HINT
         )
     total = 0
     for info in infos:
@@ -162,7 +162,7 @@ def _check_sizes(archive: zipfile.ZipFile, path: Path) -> None:
                 said(
                     "ingest_workbook_zip_bomb",
                     name=info.filename,
-                    ratio=ratio,
+                    ratio=figure(ratio),
                     size=_size(info.file_size),
                 ),
                 path=path,
@@ -265,10 +265,10 @@ def _check_dimensions(archive: zipfile.ZipFile, path: Path, sheet: str | None) -
                 said(
                     "ingest_sheet_too_many_cells",
                     sheet=name,
-                    rows=rows,
-                    cols=cols,
+                    rows=figure(rows),
+                    cols=figure(cols),
                     ref=ref,
-                    limit=MAX_SHEET_CELLS,
+                    limit=figure(MAX_SHEET_CELLS),
                 ),
                 path=path,
                 hint=said("ingest_sheet_too_many_cells_hint"),
@@ -573,6 +573,8 @@ def text_to_json(text: Text) -> Any:
 def _value_to_json(value: Any) -> Any:
     if isinstance(value, Said):
         return text_to_json(value)
+    if isinstance(value, Figure):
+        return {"figure": [value.value, value.decimals, value.kind, value.currency]}
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
@@ -581,14 +583,18 @@ def _value_to_json(value: Any) -> Any:
 def text_from_json(data: Any) -> Text:
     """What :func:`text_to_json` wrote, as the same :class:`Said` (or text) again.
 
-    >>> note = said("ingest_and", first="1", last=said("ingest_what_pipe"))
+    >>> note = said("ingest_and", first=figure(1234), last=said("ingest_what_pipe"))
     >>> text_from_json(json.loads(json.dumps(text_to_json(note)))) == note
     True
     """
     if isinstance(data, dict) and isinstance(data.get("key"), str):
         values = data.get("values") or {}
-        return said(
-            data["key"],
-            **{name: text_from_json(v) if isinstance(v, dict) else v for name, v in values.items()},
-        )
+        return said(data["key"], **{name: _value_from_json(v) for name, v in values.items()})
     return str(data)
+
+
+def _value_from_json(value: Any) -> Any:
+    if isinstance(value, dict) and isinstance(value.get("figure"), list):
+        number, decimals, kind, currency = value["figure"]
+        return figure(number, decimals, kind=kind, currency=currency)
+    return text_from_json(value) if isinstance(value, dict) else value

@@ -270,16 +270,16 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "ingest_workbook_parts": (
         "Excel-filen består af {count} dele (en Excel-fil har nogle få dusin)",
-        "the workbook holds {count:,} parts (a workbook has a few dozen)",
+        "the workbook holds {count} parts (a workbook has a few dozen)",
     ),
     "ingest_workbook_member_too_large": (
         "'{name}' i Excel-filen fylder {size} udpakket; kunde læser højst {limit} pr. del",
         "'{name}' in the workbook unpacks to {size}; kunde reads at most {limit} per part",
     ),
     "ingest_workbook_zip_bomb": (
-        "'{name}' i Excel-filen bliver {ratio:.0f} gange større udpakket, end den fylder "
+        "'{name}' i Excel-filen bliver {ratio} gange større udpakket, end den fylder "
         "({size}): en zip-bombe, ikke en eksport",
-        "'{name}' in the workbook unpacks {ratio:,.0f} times larger than it is stored "
+        "'{name}' in the workbook unpacks {ratio} times larger than it is stored "
         "({size}): a zip bomb, not an export",
     ),
     "ingest_workbook_too_large": (
@@ -293,8 +293,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "ingest_sheet_too_many_cells": (
         "arket '{sheet}' angiver {rows} rækker × {cols} kolonner ({ref}); kunde læser "
         "højst {limit} celler pr. ark",
-        "sheet '{sheet}' declares {rows:,} rows × {cols:,} columns ({ref}); kunde reads "
-        "at most {limit:,} cells per sheet",
+        "sheet '{sheet}' declares {rows} rows × {cols} columns ({ref}); kunde reads "
+        "at most {limit} cells per sheet",
     ),
     "ingest_sheet_too_many_cells_hint": (
         "åbn den i Excel, slet de tomme rækker og kolonner efter dataene og gem, eller "
