@@ -85,6 +85,7 @@ def forget_command(
     record_lang(lang)  # kunde.toml's lang words the errors from here on
     customers = _customer_ids(who, customer)
     ws = open_workspace(data.workspace)
+    ws.rejects_lang = lang  # forget rewrites rejects.csv: its reasons in the run's language
     plan = preview(ws, who, customers)  # refuses (nothing changed) before asking
     if not yes:
         _confirm(who, plan.ids, data.workspace, lang=lang)
