@@ -106,7 +106,16 @@ def _print_report(done: IngestReport, workspace: Path, out: opt.Destination) -> 
 
     language = done.lang
     title = say("ingest_title", language, workspace=workspace)
-    emit(done.table, out, title=title, lang=language)
+    table = done.table
+    if out.is_table:  # a person reads what each file held in words; scripts get the code
+        import polars as pl
+
+        from kunde_cli.words.inspect import KINDS
+        from kunde_cli.words.lang import pick
+
+        kinds = {kind: pick(pair, language) for kind, pair in KINDS.items()}
+        table = table.with_columns(pl.col("kind").replace(kinds))
+    emit(table, out, title=title, lang=language)
     _print_statuses(done.overviews, language)
     _print_changes(done.summaries, done.config, language)
     _print_returning(done.summaries, language)
