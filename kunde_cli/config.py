@@ -29,10 +29,15 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import tomllib
+import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, from PyPI (pyproject.toml's tomli dependency)
+    import tomli as tomllib
 
 from kunde_cli.errors import ConfigError
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
+from kunde_cli.render.formats import Choice
 
 if TYPE_CHECKING:
     from datetime import date
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-class PurchaseModel(StrEnum):
+class PurchaseModel(Choice):
     """Probabilistic purchase models for --model."""
 
     bgnbd = "bgnbd"

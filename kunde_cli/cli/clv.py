@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
+from kunde_cli.render.formats import Choice
 
 if TYPE_CHECKING:
     import polars as pl
@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-class Model(StrEnum):
+class Model(Choice):
     """Purchase models for the predicted part."""
 
     bgnbd = "bgnbd"
     mbgnbd = "mbgnbd"
 
 
-class ClvBy(StrEnum):
+class ClvBy(Choice):
     """Rows of the value table."""
 
     customer = "customer"

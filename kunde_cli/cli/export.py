@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +10,7 @@ import typer
 
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Salt, Source
+from kunde_cli.render.formats import Choice
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.export_lists import ActionList
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-class Shape(StrEnum):
+class Shape(Choice):
     """Column layouts of the exported list."""
 
     generic = "generic"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
+from kunde_cli.render.formats import Choice
 
 if TYPE_CHECKING:
     from datetime import date
@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-class NpsPeriod(StrEnum):
+class NpsPeriod(Choice):
     """Trend periods."""
 
     month = "month"
     quarter = "quarter"
 
 
-class NpsBy(StrEnum):
+class NpsBy(Choice):
     """What to break the NPS down by."""
 
     segment = "segment"
@@ -36,7 +36,7 @@ class NpsBy(StrEnum):
     channel = "channel"
 
 
-class NpsList(StrEnum):
+class NpsList(Choice):
     """Follow-up lists."""
 
     detractors = "detractors"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
+from kunde_cli.render.formats import Choice
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.retention import RepurchaseSummary
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-class PeriodChoice(StrEnum):
+class PeriodChoice(Choice):
     """Calendar periods of the retention table."""
 
     month = "month"

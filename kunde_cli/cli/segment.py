@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
+from kunde_cli.render.formats import Choice
 from kunde_cli.words import label_values, say
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-class SegmentBy(StrEnum):
+class SegmentBy(Choice):
     """Rows of the segment table."""
 
     segment = "segment"

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,20 @@ if TYPE_CHECKING:
 LONG_TEXT_COLUMNS = ("action", "next_step", "what_to_do", "explanation")
 
 
-class OutputFormat(StrEnum):
+class Choice(str, Enum):
+    """The values an option takes (``--format csv``), each member a str equal to its value.
+
+    What ``enum.StrEnum`` is from Python 3.11, for 3.10: ``str()`` and f-strings give the
+    value (``csv``), not ``OutputFormat.csv``. Every command's choices derive from it."""
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(self, spec)
+
+
+class OutputFormat(Choice):
     """Formats every analysis command can write."""
 
     table = "table"
