@@ -13,7 +13,43 @@ from kunde_cli.cli import options as opt
 if TYPE_CHECKING:
     from kunde_cli.app.ingest import IngestReport
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
+
+
+# --- the command's own options ----------------------------------------------------------
+
+Files = Annotated[
+    list[Path],
+    typer.Argument(help="Order or survey exports (CSV/TSV/TXT/Excel).", show_default=False),
+]
+Kind = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="orders or survey (default: detected from the header).",
+        show_default=False,
+    ),
+]
+Strict = Annotated[
+    bool,
+    typer.Option("--strict", help="Refuse the whole run (exit 3) if any row cannot be used."),
+]
+Source = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="Name of the shop system the orders come from (web, kasse, …). Order "
+        "numbers are unique within one system only. Default: the export's layout "
+        "(shopify, woocommerce), else 'shop'.",
+        show_default=False,
+    ),
+]
+Wait = Annotated[
+    float,
+    typer.Option(
+        "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
+    ),
+]
 
 
 @app.command("ingest")
@@ -24,38 +60,11 @@ app = typer.Typer()
 @opt.writes_output(uses=("fmt", "output"))
 @opt.reads_data(uses=("workspace", *opt.READING, "lang", "config_path"))
 def ingest_command(
-    files: Annotated[
-        list[Path],
-        typer.Argument(help="Order or survey exports (CSV/TSV/TXT/Excel).", show_default=False),
-    ],
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            help="orders or survey (default: detected from the header).",
-            show_default=False,
-        ),
-    ] = None,
-    strict: Annotated[
-        bool,
-        typer.Option("--strict", help="Refuse the whole run (exit 3) if any row cannot be used."),
-    ] = False,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--source",
-            help="Name of the shop system the orders come from (web, kasse, …). Order "
-            "numbers are unique within one system only. Default: the export's layout "
-            "(shopify, woocommerce), else 'shop'.",
-            show_default=False,
-        ),
-    ] = None,
-    wait: Annotated[
-        float,
-        typer.Option(
-            "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
-        ),
-    ] = 60.0,
+    files: Files,
+    kind: Kind = None,
+    strict: Strict = False,
+    source: Source = None,
+    wait: Wait = 60.0,
     *,
     data: opt.Source,
     out: opt.Destination,

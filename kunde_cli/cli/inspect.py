@@ -18,32 +18,36 @@ if TYPE_CHECKING:
     from kunde_cli.config import Config
     from kunde_cli.ingest import IngestResult, ReadOptions
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
+
+
+# --- the command's own options ----------------------------------------------------------
+
+Files = Annotated[list[Path], typer.Argument(help="Export file(s) to look at.", show_default=False)]
+Kind = Annotated[
+    str | None,
+    typer.Option("--kind", help="orders or survey (default: detected).", show_default=False),
+]
+Customers = Annotated[
+    bool,
+    typer.Option("--customers", help="Also show how customers were matched across rows and files."),
+]
+Fmt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="table (default) or json.", show_default=False),
+]
 
 
 @app.command("inspect")
 @opt.help_order("files", *opt.READING, "kind", "customers", "rows", "fmt", "lang", "config_path")
 @opt.reads_data(uses=(*opt.READING, "lang", "config_path"))
 def inspect_command(
-    files: Annotated[
-        list[Path], typer.Argument(help="Export file(s) to look at.", show_default=False)
-    ],
+    files: Files,
     data: opt.Source,
-    kind: Annotated[
-        str | None,
-        typer.Option("--kind", help="orders or survey (default: detected).", show_default=False),
-    ] = None,
-    customers: Annotated[
-        bool,
-        typer.Option(
-            "--customers", help="Also show how customers were matched across rows and files."
-        ),
-    ] = False,
+    kind: Kind = None,
+    customers: Customers = False,
     rows: Annotated[int, typer.Option("--rows", help="Sample rows to show.")] = 5,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="table (default) or json.", show_default=False),
-    ] = None,
+    fmt: Fmt = None,
 ) -> None:
     """Show what kunde detects in an export: encoding, delimiter, decimal style, date
     format, preset, the column mapping, sample rows, and every problem found.
