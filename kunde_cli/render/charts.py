@@ -1,8 +1,8 @@
 """Charts for the HTML report, drawn as inline SVG in plain Python.
 
 Each function takes one small aggregate frame from :class:`kunde_cli.report.ReportData`
-and returns an SVG string ready to be placed inline in the page (``""`` when there is
-nothing to draw). The primitives — round ticks, axes, label widths — are in
+and returns an SVG string ready to be placed inline in the page — or, when there is
+nothing to draw, one line saying so (:func:`nothing_to_draw`), never an empty frame. The primitives — round ticks, axes, label widths — are in
 :mod:`kunde_cli.render.svg`; the look is the one the charts had when Vega-Lite drew
 them (same marks, colours, labels and layout), without starting a JavaScript engine:
 the five charts take milliseconds, not a second.
@@ -19,7 +19,6 @@ and the one id (the heatmap legend's gradient) is named after the chart.
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import TYPE_CHECKING
 
@@ -61,6 +60,16 @@ def _title(text: str) -> str:
     return f"<title>{esc(text)}</title>"
 
 
+#: The class of the one line a chart with nothing to draw shows instead.
+EMPTY_CLASS = "chart-empty"
+
+
+def nothing_to_draw(lang: str, key: str = "chart_no_orders") -> str:
+    """The one line shown where a chart would be when there is nothing to draw (a
+    survey-only workspace has no segments, cohorts or values): no empty frame."""
+    return f'<p class="{EMPTY_CLASS}">{esc(label(key, lang))}</p>'
+
+
 def segment_chart(segments: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
     """Share of customers and share of revenue per RFM segment (horizontal bars).
 
@@ -71,7 +80,7 @@ def segment_chart(segments: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
 
     shown = segments.filter(pl.col("customers") > 0)
     if shown.is_empty():
-        return ""
+        return nothing_to_draw(lang)
     names = [label(k, lang) for k in shown.get_column("segment").to_list()]
     measures = [
         (label("share_customers", lang), LIGHT_BLUE, shown.get_column("share_customers")),
@@ -82,7 +91,9 @@ def segment_chart(segments: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
     plot_w, plot_h = WIDTH - 160, band * len(names)
     top = svg.nice(0.0, max(max(v) for v in values) or 1.0)[1]
     x = svg.linear((0.0, top), (0.0, plot_w))
-    tick_values, step = svg.ticks(0.0, top, plot_w // 40)
+    tick_values, tick_labels = svg.fitted_ticks(
+        0.0, top, plot_w, lambda v, step: _pct(v, lang, step)
+    )
     centres = [i * band + band / 2 for i in range(len(names))]
 
     bars = []
@@ -106,7 +117,7 @@ def segment_chart(segments: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
         + "".join(bars)
         + svg.axis_bottom(
             [x(t) for t in tick_values],
-            [_pct(t, lang, step) for t in tick_values],
+            tick_labels,
             y=plot_h,
             width=plot_w,
             flush=True,
@@ -131,8 +142,8 @@ def ladder_funnel(change: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
 
     ``change`` is :func:`kunde_cli.analytics.ladder.ladder_side_by_side`.
     """
-    if change.is_empty():
-        return ""
+    if change.is_empty() or not change.get_column("customers_now").fill_null(0).sum():
+        return nothing_to_draw(lang)
 
     def signed(n: int) -> str:
         text = format_number(abs(n), lang)
@@ -171,6 +182,22 @@ def ladder_funnel(change: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
     )
 
 
+#: Heatmap row height; cell labels are at most :data:`CELL_FONT` px and at least
+#: :data:`CELL_FONT_MIN` px (smaller cells show their figure only on hover).
+CELL_HEIGHT = 18
+CELL_FONT = 10.0
+CELL_FONT_MIN = 7.0
+
+
+def cell_font_size(cell_width: float, cell_height: float, texts: list[str]) -> float | None:
+    """The font size at which the widest of ``texts`` fits a cell with 2 px to spare on
+    each side (at most :data:`CELL_FONT`), or ``None`` when that is under
+    :data:`CELL_FONT_MIN` (then the cells carry no text, only their hover title)."""
+    widest = max((svg.text_width(t, 1.0) for t in texts), default=0.0)
+    room = min(CELL_FONT, cell_height - 6, (cell_width - 4) / widest if widest else CELL_FONT)
+    return room if room >= CELL_FONT_MIN else None
+
+
 def cohort_heatmap(
     cohorts: pl.DataFrame, *, lang: str = DEFAULT_LANG, max_cohorts: int = 24, max_months: int = 13
 ) -> str:
@@ -179,12 +206,15 @@ def cohort_heatmap(
     ``cohorts`` is :func:`kunde_cli.analytics.retention.cohort_table` (long form); the
     latest ``max_cohorts`` cohorts and month offsets below ``max_months`` are shown.
     Month 0 is always 100 % and left out of the colour scale's range by showing it
-    grey.
+    grey. Each cell shows its share in black or white, whichever reads on its colour
+    (contrast at least 4.5), in the largest font that fits the cell; cells too small
+    for a legible figure show it on hover only, and the legend below gives the scale.
+    No grid line is drawn: white gaps separate the cells.
     """
     import polars as pl
 
     if cohorts.is_empty():
-        return ""
+        return nothing_to_draw(lang)
     firsts = cohorts.get_column("cohort").unique().sort().tail(max_cohorts)
     shown = cohorts.filter(
         pl.col("cohort").is_in(firsts.implode())
@@ -192,7 +222,7 @@ def cohort_heatmap(
         & pl.col("share").is_not_null()
     )
     if shown.is_empty():
-        return ""
+        return nothing_to_draw(lang)
     rows = [_month(d, lang) for d in shown.get_column("cohort").to_list()]
     months = shown.get_column("month_offset").to_list()
     shares = [float(v) for v in shown.get_column("share").to_list()]
@@ -202,62 +232,78 @@ def cohort_heatmap(
     # Month 0 is 100 % by definition and drawn grey; the colour scale spans later months.
     top = max(0.01, max((s for s, m in zip(shares, months, strict=True) if m > 0), default=0.0))
     colour = svg.colour_scale(GREEN_SCHEME)
-    plot_w, step_y = WIDTH - 120, 14
+    plot_w, step_y = WIDTH - 120, CELL_HEIGHT
     step_x, plot_h = plot_w / len(columns), step_y * len(order)
+    figures = [format_number(share * 100, lang, 0) + "%" for share in shares]
+    size = cell_font_size(step_x, step_y, figures)
     cells, texts = [], []
-    for row, month, share in zip(rows, months, shares, strict=True):
+    for row, month, share, figure in zip(rows, months, shares, figures, strict=True):
         x, y = col_of[month] * step_x, row_of[row] * step_y
-        later = month > 0
-        shown_pct = format_number(share * 100, lang, 0) + "%"
-        tip = _title(f"{row}, {label('month_offset', lang)} {month}: {shown_pct}")
+        fill = colour(share / top) if month > 0 else GREY
+        tip = _title(f"{row}, {label('month_offset', lang)} {month}: {figure}")
         cells.append(
             f'<rect x="{num(x)}" y="{num(y)}" width="{num(step_x)}" height="{step_y}" '
-            f'fill="{colour(share / top) if later else GREY}">{tip}</rect>'
+            f'fill="{fill}">{tip}</rect>'
         )
-        fill = ' fill="white"' if later and share > 0.5 else ""
-        texts.append(
-            f'<text x="{num(x + step_x / 2)}" y="{num(y + step_y / 2 + 2)}"{fill}>{shown_pct}</text>'
-        )
+        if size is not None:
+            texts.append(
+                f'<text x="{num(x + step_x / 2)}" y="{num(y + step_y / 2 + size * 0.35)}" '
+                f'fill="{svg.ink_on(fill)}">{figure}</text>'
+            )
     centres_x = [i * step_x + step_x / 2 for i in range(len(columns))]
     centres_y = [i * step_y + step_y / 2 for i in range(len(order))]
-    legend_values, legend_step = svg.ticks(0.0, top, 5)
+    legend_w = 200
+    legend_values, legend_labels = svg.fitted_ticks(
+        0.0, top, legend_w, lambda v, step: _pct(v, lang, step), most=5
+    )
     gradient = f"{svg.slug(label('cohort', lang))}-gradient"
     stops = "".join(
         f'<stop offset="{num(i / (len(GREEN_SCHEME) - 1))}" stop-color="{c}"/>'
         for i, c in enumerate(GREEN_SCHEME)
     )
-    legend_labels = []
-    for v in legend_values:
-        at = 200 * v / top
-        anchor = "start" if at < 10 else ("end" if at > 190 else "middle")
-        legend_labels.append(
-            f'<text x="{num(at)}" y="27" text-anchor="{anchor}">{_pct(v, lang, legend_step)}</text>'
-        )
+    legend_texts = []
+    for v, text in zip(legend_values, legend_labels, strict=True):
+        if text is None:
+            continue
+        at = legend_w * v / top
+        anchor = svg.anchor_at(at, text, width=legend_w, flush=True)
+        legend_texts.append(f'<text x="{num(at)}" y="27" text-anchor="{anchor}">{esc(text)}</text>')
     legend = (
         f'<defs><linearGradient id="{gradient}">{stops}</linearGradient></defs>'
-        f'<rect width="200" height="16" fill="url(#{gradient})"/>{"".join(legend_labels)}'
+        f'<rect width="{legend_w}" height="16" fill="url(#{gradient})"/>{"".join(legend_texts)}'
+    )
+    text_group = (
+        f'<g font-size="{num(size)}" text-anchor="middle">{"".join(texts)}</g>'
+        if size is not None
+        else ""
     )
     body = (
-        svg.grid(centres_x, centres_y, width=plot_w, height=plot_h)
-        + f"<g>{''.join(cells)}</g>"
-        + f'<g font-size="8" text-anchor="middle" fill="#333">{"".join(texts)}</g>'
+        f'<g stroke="white">{"".join(cells)}</g>'
+        + text_group
         + svg.axis_bottom(
             centres_x,
-            [str(m) for m in columns],
+            svg.thinned(centres_x, [str(m) for m in columns], width=plot_w),
             y=plot_h,
             width=plot_w,
             title=label("month_offset", lang),
         )
-        + svg.axis_left(centres_y, order, height=plot_h, title=label("cohort", lang))
+        + svg.axis_left(
+            centres_y,
+            svg.thinned(centres_y, order, width=plot_h, vertical=True),
+            height=plot_h,
+            title=label("cohort", lang),
+        )
         + f'<g transform="translate(0,{num(plot_h + 51)})">{legend}</g>'
     )
     left = svg.left_margin(order, title=True)
+    # A few cohorts make a low plot: room above and below for the turned axis title.
+    spare = max(0.0, (svg.text_width(label("cohort", lang), bold=True) - plot_h) / 2)
     return svg.document(
         label("cohort", lang),
         width=left + plot_w + svg.PAD + 1,
-        height=svg.PAD + plot_h + 51 + 16 + 13 + svg.PAD,
+        height=svg.PAD + spare + max(plot_h + 51 + 16 + 13, plot_h + spare) + svg.PAD,
         left=left,
-        top=svg.PAD,
+        top=svg.PAD + spare,
         body=body,
     )
 
@@ -268,8 +314,8 @@ def nps_trend(trend: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
 
     ``trend`` is :func:`kunde_cli.analytics.nps.nps_by_period`.
     """
-    if trend.is_empty():
-        return ""
+    if trend.is_empty() or trend.get_column("nps").is_null().all():
+        return nothing_to_draw(lang, "chart_no_answers")
     days = trend.get_column("period_start").to_list()
     nps = trend.get_column("nps").to_list()
     low, high = trend.get_column("ci_low").to_list(), trend.get_column("ci_high").to_list()
@@ -281,7 +327,14 @@ def nps_trend(trend: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
         d0, d1 = d0 - 15, d1 + 15
     x = svg.linear((d0, d1), (0.0, plot_w))
     y = svg.linear((-100.0, 100.0), (plot_h, 0.0))
-    y_values, _ = svg.ticks(-100.0, 100.0, math.ceil(plot_h / 40))
+    y_values, y_labels = svg.fitted_ticks(
+        -100.0,
+        100.0,
+        plot_h,
+        lambda v, _: svg.minus(format_number(v, lang)),
+        vertical=True,
+        most=math.ceil(plot_h / 40),
+    )
 
     band = [
         (x(d.toordinal()), y(lo), y(hi))
@@ -307,14 +360,8 @@ def nps_trend(trend: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
     )
     months = svg.month_ticks(first, last, plot_w)
     month_x = [x(m.toordinal()) for m in months]
-    names = [_month(m, lang) for m in months]
     # Every other label is hidden until they no longer overlap (Vega's "parity").
-    room = max((svg.text_width(n) for n in names), default=0) + 6
-    gaps = [b - a for a, b in itertools.pairwise(month_x)]
-    every = 1
-    while gaps and min(gaps) * every < room and every < len(names):
-        every *= 2
-    y_labels = [svg.minus(format_number(v, lang)) for v in y_values]
+    names = svg.thinned(month_x, [_month(m, lang) for m in months], width=plot_w, flush=True)
     body = (
         svg.grid(month_x, [y(v) for v in y_values], width=plot_w, height=plot_h)
         + area
@@ -323,7 +370,7 @@ def nps_trend(trend: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> str:
         + f'<g stroke="{BLUE}" stroke-width="2" opacity="0.7">{dots}</g>'
         + svg.axis_bottom(
             month_x,
-            [n if i % every == 0 else None for i, n in enumerate(names)],
+            names,
             y=plot_h,
             width=plot_w,
             flush=True,
@@ -348,8 +395,8 @@ def value_distribution_chart(
 
     ``distribution`` is :func:`kunde_cli.report.value_distribution`.
     """
-    if distribution.is_empty():
-        return ""
+    if distribution.is_empty() or not distribution.get_column("customers").fill_null(0).sum():
+        return nothing_to_draw(lang)
     bands = []
     for lower, upper in distribution.select("lower", "upper").iter_rows():
         low = format_number(lower, lang)
@@ -357,11 +404,16 @@ def value_distribution_chart(
     counts = [int(v or 0) for v in distribution.get_column("customers").to_list()]
     unit = currency_name(currency, lang)
     plot_w, plot_h = WIDTH - 80, 220
-    count = math.ceil(plot_h / 40)
     top = svg.nice(0.0, float(max(counts) or 1))[1]
     y = svg.linear((0.0, top), (plot_h, 0.0))
-    y_values, y_step = svg.ticks(0.0, top, count)
-    y_labels = [format_number(v, lang, svg.decimals(y_step)) for v in y_values]
+    y_values, y_labels = svg.fitted_ticks(
+        0.0,
+        top,
+        plot_h,
+        lambda v, step: format_number(v, lang, svg.decimals(step)),
+        vertical=True,
+        most=math.ceil(plot_h / 40),
+    )
     # Vega-Lite's band: 10 % between bars, 5 % at each end.
     step = plot_w / len(bands)
     width = step * 0.9
@@ -372,13 +424,14 @@ def value_distribution_chart(
         for cx, n, b in zip(centres, counts, bands, strict=True)
     )
     turn = math.radians(40)
+    shown = svg.thinned(centres, bands, width=plot_w, angle=-40)
     widest = max(svg.text_width(b) for b in bands)
     title_y = plot_h + 7 + widest * math.sin(turn) + 9 * math.cos(turn) + 13
     body = (
         svg.grid(centres, [y(v) for v in y_values], width=plot_w, height=plot_h)
         + f'<g fill="{BLUE}">{bars}</g>'
         + svg.axis_bottom(
-            centres, bands, y=plot_h, width=plot_w, angle=-40, title=unit, title_y=title_y
+            centres, shown, y=plot_h, width=plot_w, angle=-40, title=unit, title_y=title_y
         )
         + svg.axis_left(
             [y(v) for v in y_values], y_labels, height=plot_h, title=label("customers", lang)

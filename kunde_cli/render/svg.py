@@ -14,6 +14,7 @@ data gives the same bytes, and every text is escaped.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -193,6 +194,137 @@ GREENS = (
 # --- axes -----------------------------------------------------------------------------------
 
 
+# --- labels that never overlap ---------------------------------------------------------------
+
+#: Least room between two neighbouring labels on an axis, in pixels.
+LABEL_GAP = 4.0
+
+
+def anchor_at(x: float, text: str, *, width: float, flush: bool, size: float = FONT_SIZE) -> str:
+    """How a label at ``x`` is anchored: centred, or — with ``flush`` — pulled inside
+    an axis of ``width`` at either end."""
+    half = text_width(text, size) / 2
+    if flush and x - half < 0:
+        return "start"
+    if flush and x + half > width:
+        return "end"
+    return "middle"
+
+
+def label_span(x: float, text: str, anchor: str, size: float = FONT_SIZE) -> tuple[float, float]:
+    """The horizontal room (left, right) of ``text`` anchored at ``x``."""
+    w = text_width(text, size)
+    if anchor == "start":
+        return x, x + w
+    if anchor == "end":
+        return x - w, x
+    return x - w / 2, x + w / 2
+
+
+def apart(spans: Sequence[tuple[float, float]], gap: float = LABEL_GAP) -> bool:
+    """Whether the spans, in axis order, leave at least ``gap`` between neighbours."""
+    ordered = sorted(spans)
+    return all(b[0] - a[1] >= gap for a, b in itertools.pairwise(ordered))
+
+
+def _spans(
+    positions: Sequence[float],
+    labels: Sequence[str | None],
+    *,
+    width: float,
+    flush: bool,
+    vertical: bool,
+) -> list[tuple[float, float]]:
+    if vertical:
+        return [
+            (p - FONT_SIZE / 2, p + FONT_SIZE / 2)
+            for p, t in zip(positions, labels, strict=True)
+            if t
+        ]
+    return [
+        label_span(p, t, anchor_at(p, t, width=width, flush=flush))
+        for p, t in zip(positions, labels, strict=True)
+        if t is not None
+    ]
+
+
+def fitted_ticks(
+    start: float,
+    stop: float,
+    length: float,
+    fmt: Callable[[float, float], str],
+    *,
+    flush: bool = True,
+    vertical: bool = False,
+    most: int | None = None,
+) -> tuple[list[float], list[str | None]]:
+    """Round ticks from ``start`` to ``stop`` along an axis ``length`` pixels long whose
+    labels (``fmt(value, step)``) do not overlap: the most ticks (at most one per 40 px,
+    or ``most``) that leave :data:`LABEL_GAP` between neighbours, anchors included.
+    ``vertical`` axes need a line of text per label. If even two ticks collide, every
+    other label is hidden (:func:`thinned`)."""
+    count = max(1, most if most is not None else int(length // 40))
+    scale = linear((start, stop), (0.0, length))
+    while True:
+        values, step = ticks(start, stop, count)
+        labels: list[str | None] = [fmt(v, step) for v in values]
+        at = [scale(v) for v in values]
+        if apart(_spans(at, labels, width=length, flush=flush, vertical=vertical)):
+            return values, labels
+        if count == 1:
+            return values, thinned(at, labels, width=length, flush=flush, vertical=vertical)
+        count -= 1
+
+
+def thinned(
+    positions: Sequence[float],
+    labels: Sequence[str | None],
+    *,
+    width: float,
+    flush: bool = False,
+    vertical: bool = False,
+    angle: float = 0,
+) -> list[str | None]:
+    """``labels`` with every 2nd (4th, 8th …) one hidden (``None``) until the rest do
+    not overlap (Vega's "parity" rule); the first label always stays. Labels turned by
+    ``angle`` degrees are parallel: they need a line of text between their baselines."""
+    every = 1
+    while True:
+        kept = [t if i % every == 0 else None for i, t in enumerate(labels)]
+        if angle:
+            at = [p for p, t in zip(positions, kept, strict=True) if t is not None]
+            room = (FONT_SIZE + LABEL_GAP / 2) / math.sin(math.radians(abs(angle)))
+            fits = all(b - a >= room for a, b in itertools.pairwise(sorted(at)))
+        else:
+            spans = _spans(positions, kept, width=width, flush=flush, vertical=vertical)
+            fits = apart(spans)
+        if fits or every >= len(labels):
+            return kept
+        every *= 2
+
+
+# --- colour and contrast ------------------------------------------------------------------
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of ``#rrggbb`` (WCAG 2)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def ink_on(fill: str) -> str:
+    """Black or white text, whichever reads better on ``fill`` (one of them always
+    has a contrast of at least 4.5)."""
+    return "#000000" if contrast(fill, "#000000") >= contrast(fill, "#ffffff") else "#ffffff"
+
+
 def grid(xs: Sequence[float] = (), ys: Sequence[float] = (), *, width: float, height: float) -> str:
     """Light grid lines at ``xs`` (vertical) and ``ys`` (horizontal)."""
     d = "".join(f"M{num(x + 0.5)},0V{num(height)}" for x in xs)
@@ -230,11 +362,7 @@ def axis_bottom(
                 f' rotate({num(angle)}) translate(0,9)">{esc(text)}</text>'
             )
             continue
-        anchor = "middle"
-        if flush and x - text_width(text) / 2 < 0:
-            anchor = "start"
-        elif flush and x + text_width(text) / 2 > width:
-            anchor = "end"
+        anchor = anchor_at(x, text, width=width, flush=flush)
         texts.append(
             f'<text x="{num(x)}" y="{num(y + 16)}" text-anchor="{anchor}">{esc(text)}</text>'
         )
@@ -250,20 +378,23 @@ def axis_bottom(
 
 def axis_left(
     positions: Sequence[float],
-    labels: Sequence[str],
+    labels: Sequence[str | None],
     *,
     height: float,
     title: str | None = None,
 ) -> str:
-    """A y axis at x = 0: domain line, ticks, right-aligned labels and a turned title."""
+    """A y axis at x = 0: domain line, ticks, right-aligned labels (``None`` hides one)
+    and a turned title."""
     d = f"M0.5,0V{num(height)}" + "".join(f"M0,{num(y + 0.5)}h-{TICK}" for y in positions)
     texts = "".join(
         f'<text x="-{TICK + LABEL_PAD}" y="{num(y + 3)}">{esc(text)}</text>'
         for y, text in zip(positions, labels, strict=True)
+        if text is not None
     )
     out = f'<path d="{d}" fill="none" stroke="{AXIS_COLOR}"/><g text-anchor="end">{texts}</g>'
     if title:
-        x = -(TICK + LABEL_PAD + max((text_width(t) for t in labels), default=0) + TITLE_PAD)
+        widest = max((text_width(t) for t in labels if t is not None), default=0)
+        x = -(TICK + LABEL_PAD + widest + TITLE_PAD)
         out += (
             f'<text transform="translate({num(x)},{num(height / 2)}) rotate(-90)" '
             f'text-anchor="middle" font-weight="bold">{esc(title)}</text>'
@@ -271,9 +402,10 @@ def axis_left(
     return out
 
 
-def left_margin(labels: Sequence[str], *, title: bool) -> float:
+def left_margin(labels: Sequence[str | None], *, title: bool) -> float:
     """Room left of the plot for ``labels`` (and a turned title)."""
-    room = PAD + TICK + LABEL_PAD + max((text_width(t) for t in labels), default=0)
+    widest = max((text_width(t) for t in labels if t is not None), default=0)
+    room = PAD + TICK + LABEL_PAD + widest
     return math.ceil(room + (FONT_SIZE + TITLE_PAD if title else 0))
 
 

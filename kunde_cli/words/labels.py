@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from kunde_cli.words import charts as _charts
 from kunde_cli.words import commands as _commands
 from kunde_cli.words import config as _config
 from kunde_cli.words import errors as _errors
@@ -557,7 +558,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 # The sentences of each part of kunde, kept beside their subject, joined into one table.
 # A key says one thing once: tests/words checks no two parts use the same key.
-for _part in (_commands, _config, _errors, _ingest, _loading, _models, _output, _store):
+for _part in (_charts, _commands, _config, _errors, _ingest, _loading, _models, _output, _store):
     LABELS.update(_part.WORDS)
 
 

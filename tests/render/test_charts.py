@@ -120,7 +120,9 @@ def test_segment_chart_bars_axis_and_legend():
     assert 'aria-label="Segment"' in out
     english = charts.segment_chart(_segments(), lang="en")
     assert ">Champions<" in english and ">Share of revenue<" in english
-    assert charts.segment_chart(_segments().filter(pl.col("customers") == 0)) == ""
+    assert charts.segment_chart(_segments().filter(pl.col("customers") == 0)) == (
+        '<p class="chart-empty">Ingen ordrer i perioden, så her er intet at tegne.</p>'
+    )
 
 
 def test_ladder_funnel_is_centred_with_counts_and_change():
@@ -150,7 +152,7 @@ def test_cohort_heatmap_cells_colours_and_limits():
     out = charts.cohort_heatmap(cohorts, lang="da", max_cohorts=2, max_months=3)
     # The latest two cohorts (02-2024: months 0–2, 03-2024: months 0–1): five cells.
     cells = re.findall(
-        r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="14" fill="(#\w+)"', out
+        r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="18" fill="(#\w+)"', out
     )
     assert len(cells) == 5
     assert ">01-2024<" not in out and ">02-2024<" in out and ">03-2024<" in out
@@ -160,12 +162,14 @@ def test_cohort_heatmap_cells_colours_and_limits():
     assert [c for _, c in cells].count(charts.GREY) == 2
     assert [c for _, c in cells].count("#036429") == 3
     assert "url(#kohorte-f-rste-k-b-gradient)" in out and 'id="kohorte-f-rste-k-b-gradient"' in out
-    # The 60 % cell of the oldest cohort is cut with it; with all cohorts its text is white.
+    # The 60 % cell of the oldest cohort is cut with it; with all cohorts it is the
+    # darkest green and its text is white; month 0's grey cells have black text.
     everything = charts.cohort_heatmap(cohorts, lang="da")
-    assert re.search(r'fill="white">60%</text>', everything)
+    assert re.search(r'fill="#ffffff">60%</text>', everything)
+    assert re.search(r'fill="#000000">100%</text>', everything)
     assert ">100%<" in everything and ">20%<" in everything
     assert ">Måned nr.<" in everything and "Kohorte (første køb)" in everything
-    assert charts.cohort_heatmap(cohorts.head(0)) == ""
+    assert "<svg" not in charts.cohort_heatmap(cohorts.head(0))
 
 
 def test_nps_trend_band_line_and_open_points():
@@ -187,7 +191,9 @@ def test_nps_trend_band_line_and_open_points():
     # Band: upper edge left to right, lower edge back.
     assert '<path d="M0,66L480,132L480,198L0,110Z"' in out
     assert ">−100<" in out and ">−50<" in out and ">01-2024<" in out
-    assert charts.nps_trend(trend.head(0)) == ""
+    assert charts.nps_trend(trend.head(0), lang="en") == (
+        '<p class="chart-empty">No answers in the period, so there is nothing to draw here.</p>'
+    )
 
 
 def test_value_distribution_bars_and_axis():
