@@ -1,6 +1,6 @@
 """From order lines to orders and to per-customer behaviour — the base of every analysis.
 
-Rules (DESIGN.md, "Status classes" and "A purchase"):
+Rules (README, "What counts: orders, purchases and revenue"):
 
 * An order is every line with the same order id; a line that names the order it
   credits (``reference``) belongs to that order, so a credit note is netted against the
@@ -115,7 +115,7 @@ def as_of_cutoff(as_of: date | datetime) -> datetime:
 
 
 def default_as_of(lines: pl.LazyFrame | pl.DataFrame, *, today: date | None = None) -> date | None:
-    """DESIGN.md's default as-of: the date of the latest order line, never after
+    """The default as-of: the date of the latest order line, never after
     ``today`` (default: the computer's date); None when there are no lines.
 
     One mistyped year (2099) must not make every customer "lost": lines dated after
@@ -166,7 +166,7 @@ def all_orders(
     has_refs = s.REFERENCE in lines.collect_schema()
     word = pl.col(s.STATUS)
     # A line labelled as a credit note takes money back whatever its sign, and every
-    # negative line is a credit line, however it is labelled (DESIGN.md): a refund, a
+    # negative line is a credit line, however it is labelled: a refund, a
     # return, a credit note — or a discount written as a line of its own.
     credit_word = word.is_in(st.words_of(st.CREDIT_NOTE))
     amount = pl.when(credit_word).then(-pl.col(s.AMOUNT).abs()).otherwise(pl.col(s.AMOUNT))
@@ -193,11 +193,16 @@ def all_orders(
     else:
         own = pl.lit(1, pl.Int64)
     # The status of the lowest-numbered own line that has one (a credit note's lines
-    # only when the order has no line of its own here). min_by skips the nulls of its
-    # key and is ~8x faster than sort_by(...).drop_nulls().first() per group.
+    # only when the order has no line of its own here); of two lines with one number (a
+    # credit note exported under the paid order's number and line), the sale's, so the
+    # status never depends on the order the lines happen to be read in. min_by skips the
+    # nulls of its key and is ~8x faster than sort_by(...).drop_nulls().first() per group.
     line_no = pl.col(s.LINE_NO).cast(pl.Int64)
+    negative = (pl.col(s.AMOUNT).fill_null(0) < 0).cast(pl.Int64)
     status = pl.col(s.STATUS).min_by(
-        pl.when(pl.col(s.STATUS).is_not_null()).then((1 - own) * (1 << 40) + line_no)
+        pl.when(pl.col(s.STATUS).is_not_null()).then(
+            (1 - own) * (1 << 40) + line_no * 2 + negative
+        )
     )
     cls = pl.col(ORDER_STATUS)
     net = pl.col(NET_AMOUNT)

@@ -104,3 +104,17 @@ def test_no_module_level_state_in_analytics() -> None:
 def test_customer_emails_are_distinct_pairs_with_an_id() -> None:
     pairs = o.customer_emails(_lines()).sort("customer_id", "email", nulls_last=True).collect()
     assert pairs.rows() == [("a", "A@x.dk"), ("a", "a@x.dk"), ("b", "b@x.dk"), ("b", None)]
+
+
+def test_a_credit_note_under_the_sales_number_and_line_does_not_depend_on_row_order() -> None:
+    # A till exports its credit note under the paid order's number and line 1: the order
+    # is the sale (gennemført), credited in full, read in either row order.
+    sale = {"order_id": "7", "line_no": 1, "customer_id": "K1", "amount": 100.0}
+    credit = {**sale, "amount": 100.0, "status": "kreditnota"}
+    rows = [{**sale, "status": "gennemført"}, credit]
+    got = []
+    for ordered in (rows, rows[::-1]):
+        lines = pl.DataFrame([{**r, "order_date": datetime(2024, 3, 1)} for r in ordered]).lazy()
+        orders = o.all_orders(lines, as_of=date(2024, 3, 31)).collect()
+        got.append(orders.select(o.STATUS_WORD, o.ORDER_STATUS, o.NET_AMOUNT, o.COUNTED).row(0))
+    assert got[0] == got[1] == ("gennemført", "completed", 0.0, False)

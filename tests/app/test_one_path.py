@@ -187,13 +187,6 @@ def test_a_collision_read_directly_is_a_warning_and_ingested_a_reject(
     assert err.value.message.startswith(f"1 order(s) in {kasse} have numbers")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analytics: an order whose paid line and credit line are both line 1 (a "
-    "credit-note export under the paid order's number) takes its status from whichever "
-    "line comes first in the lines' row order (the stored tables here: credit_note; the "
-    "same lines read as scanned: completed), so the counted note differs",
-)
 def test_the_stored_tables_agree_with_the_lines_for_a_credit_note_of_a_paid_order(
     exports: list[Path], tmp_path: Path
 ) -> None:
