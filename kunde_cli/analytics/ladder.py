@@ -1,6 +1,6 @@
 """The loyalty ladder (loyalitetsstigen): where every known person stands, and the flow.
 
-Rungs, bottom to top (DESIGN.md, thresholds from ``LadderConfig``):
+Rungs, bottom to top (thresholds from ``LadderConfig``):
 
 * ``potential`` — a known contact with no counted order: a survey answer whose person
   has no counted order, a customer whose orders were all cancelled/refunded, or a
@@ -10,9 +10,15 @@ Rungs, bottom to top (DESIGN.md, thresholds from ``LadderConfig``):
 * ``loyal`` — ``loyal_min_orders`` (4) or more counted orders *and not inactive*
   (inactive = churn tier ``inactive`` or ``lost``; a loyal-by-orders customer who is
   inactive falls back to ``returning``);
-* ``ambassador`` — returning or loyal, and the latest survey answer up to ``as_of``
-  scores ``ambassador_min_score`` (9) or more. DESIGN.md also names referrals; the
-  canonical schemas carry no referral data, so only NPS answers promote.
+* ``ambassador`` — returning or loyal, *not inactive*, and the latest survey answer
+  up to ``as_of`` scores ``ambassador_min_score`` (9) or more. The textbook ladder also
+  names referrals; the canonical schemas carry no referral data, so only NPS answers promote.
+
+  The first rule ("loyal or returning, and latest NPS answer 9–10") would let a lost
+  customer who once answered 10 rank above every loyal customer; issue 17 says a
+  customer cannot be an ambassador while lost or inactive, and the issue wins. Such a
+  customer gets the rung their orders give an inactive customer: ``returning`` (2+
+  orders; inactive rules out ``loyal`` too). Their answer is kept in ``latest_score``.
 
 Survey answers are tied to a person by ``customer_id``, else by e-mail (trimmed,
 lower-cased) matched to the e-mail on the person's orders, else by the e-mail itself.
@@ -69,8 +75,16 @@ FROM_RUNG = "from_rung"
 TO_RUNG = "to_rung"
 MOVEMENT = "movement"
 NO_RUNG = "none"
-UP, SAME, DOWN, WENT_INACTIVE, NEW = "up", "same", "down", "inactive", "new"
-MOVEMENTS = (UP, SAME, DOWN, WENT_INACTIVE, NEW)
+#: A movement is where a person stands on the two ladders, nothing else: ``new`` (not
+#: known then), ``gone`` (not known now), else ``up``/``same``/``down`` by rung position.
+#: So the movement counts are the sums of the from × to matrix's parts (new = the
+#: ``none`` row, gone = the ``none`` column, up = above the diagonal, same = on it,
+#: down = below it). Going inactive is a fact beside the movement (``went_inactive``):
+#: a loyal customer who goes inactive falls back to returning and is counted as down,
+#: and as went inactive.
+UP, SAME, DOWN, NEW, GONE = "up", "same", "down", "new", "gone"
+MOVEMENTS = (UP, SAME, DOWN, NEW, GONE)
+WENT_INACTIVE = "went_inactive"
 BEFORE = "customers_before"
 NOW = "customers_now"
 CHANGE = "change"
@@ -252,9 +266,14 @@ def ladder_rungs(
         .then(pl.lit(POTENTIAL))
         .when(orders < config.returning_min_orders)
         .then(pl.lit(FIRST_TIME))
+        # Inactive (churn tier inactive or lost) rules out the two top rungs: a lost
+        # customer with a 9–10 answer is returning, not an ambassador (issue 17; module
+        # docstring).
+        .when(pl.col(INACTIVE))
+        .then(pl.lit(RETURNING))
         .when(promoter)
         .then(pl.lit(AMBASSADOR))
-        .when((orders >= config.loyal_min_orders) & ~pl.col(INACTIVE))
+        .when(orders >= config.loyal_min_orders)
         .then(pl.lit(LOYAL))
         .otherwise(pl.lit(RETURNING))
     )
@@ -313,6 +332,26 @@ def ladder_summary(rungs: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def movement_expr(from_column: str = FROM_RUNG, to_column: str = TO_RUNG) -> pl.Expr:
+    """The movement between two rungs (``none`` = not on that ladder); see :data:`MOVEMENTS`.
+
+    The one rule for a movement: :func:`ladder_moves`, the summary counts and the
+    from × to matrix all follow from it.
+    """
+    before_rank, now_rank = rung_rank_expr(from_column), rung_rank_expr(to_column)
+    return (
+        pl.when(pl.col(from_column) == NO_RUNG)
+        .then(pl.lit(NEW))
+        .when(pl.col(to_column) == NO_RUNG)
+        .then(pl.lit(GONE))
+        .when(now_rank > before_rank)
+        .then(pl.lit(UP))
+        .when(now_rank < before_rank)
+        .then(pl.lit(DOWN))
+        .otherwise(pl.lit(SAME))
+    )
+
+
 def ladder_moves(
     lines: Basis,
     *,
@@ -325,15 +364,15 @@ def ladder_moves(
     config: LadderConfig | None = None,
     rungs: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
-    """Per person: rung at ``compare`` and at ``as_of``, and the movement between them.
+    """Per person: rung at ``compare`` and at ``as_of``, the movement between them, and
+    whether they went inactive.
 
-    Columns ``customer_id``, ``from_rung``, ``to_rung``, ``movement``. ``tiers`` are
-    the churn tiers at ``as_of``, ``compare_tiers`` those at ``compare`` (None: nobody
-    inactive then). Movement, first rule that applies:
-
-    * ``new`` — not known at ``compare`` (``from_rung`` is ``none``);
-    * ``inactive`` — inactive at ``as_of`` but not at ``compare`` (went inactive);
-    * ``up`` / ``same`` / ``down`` — by rung position.
+    Columns ``customer_id``, ``from_rung``, ``to_rung`` (``none`` when not on that
+    ladder), ``movement`` (:func:`movement_expr`: ``new``, ``gone``, ``up``, ``same``,
+    ``down``) and ``went_inactive`` (on the ladder and not inactive at ``compare``,
+    inactive at ``as_of``).
+    ``tiers`` are the churn tiers at ``as_of``, ``compare_tiers`` those at ``compare``
+    (None: nobody inactive then).
 
     Examples
     --------
@@ -343,7 +382,7 @@ def ladder_moves(
     ...     "order_date": [datetime(2024, 1, 1), datetime(2024, 3, 1), datetime(2024, 3, 2)],
     ...     "amount": [100.0, 50.0, 70.0], "status": ["paid"] * 3})
     >>> ladder_moves(lines, as_of=date(2024, 3, 31), compare=date(2024, 1, 31)).collect().rows()
-    [('a', 'first_time', 'returning', 'up'), ('b', 'none', 'first_time', 'new')]
+    [('a', 'first_time', 'returning', 'up', False), ('b', 'none', 'first_time', 'new', False)]
     """
     day, before = _day(as_of), _day(compare)
     if before >= day:
@@ -365,18 +404,6 @@ def ladder_moves(
     now = rungs.select(
         s.CUSTOMER_ID, pl.col(RUNG).alias(TO_RUNG), pl.col(INACTIVE).alias("_inactive_now")
     )
-    before_rank, now_rank = rung_rank_expr(FROM_RUNG), rung_rank_expr(TO_RUNG)
-    movement = (
-        pl.when(pl.col(FROM_RUNG) == NO_RUNG)
-        .then(pl.lit(NEW))
-        .when(pl.col("_inactive_now") & ~pl.col("_inactive_before"))
-        .then(pl.lit(WENT_INACTIVE))
-        .when(now_rank > before_rank)
-        .then(pl.lit(UP))
-        .when(now_rank < before_rank)
-        .then(pl.lit(DOWN))
-        .otherwise(pl.lit(SAME))
-    )
     return (
         then.join(now, on=s.CUSTOMER_ID, how="full", coalesce=True)
         .with_columns(
@@ -385,8 +412,17 @@ def ladder_moves(
             pl.col("_inactive_before").fill_null(False),
             pl.col("_inactive_now").fill_null(False),
         )
-        .with_columns(movement.alias(MOVEMENT))
-        .select(s.CUSTOMER_ID, FROM_RUNG, TO_RUNG, MOVEMENT)
+        .with_columns(
+            movement_expr().alias(MOVEMENT),
+            # Went inactive: on the ladder and not inactive then, inactive now (a new
+            # person already inactive is new, as before this column existed).
+            (
+                (pl.col(FROM_RUNG) != NO_RUNG)
+                & pl.col("_inactive_now")
+                & ~pl.col("_inactive_before")
+            ).alias(WENT_INACTIVE),
+        )
+        .select(s.CUSTOMER_ID, FROM_RUNG, TO_RUNG, MOVEMENT, WENT_INACTIVE)
         .sort(s.CUSTOMER_ID)
     )
 
@@ -406,8 +442,10 @@ def ladder_flow(
     """The flow between the ladder at ``compare`` and at ``as_of``, in long form.
 
     Columns ``from_rung``, ``to_rung``, ``movement`` (see :func:`ladder_moves`),
-    ``customers``: one row per (from, to, movement) that occurs, ordered by ladder
-    position (``none`` first). Use :func:`ladder_flow_matrix` for the from × to table.
+    ``customers``, ``went_inactive`` (how many of them went inactive): one row per
+    (from, to) that occurs — the movement follows from the two rungs — ordered by
+    ladder position (``none`` first). Use :func:`ladder_flow_matrix` for the from × to
+    table and :func:`movement_counts` for the counts per movement.
     ``rungs`` is :func:`ladder_rungs` at ``as_of`` with the same inputs, when the
     caller already has it (the report), so it is not built twice.
 
@@ -419,7 +457,7 @@ def ladder_flow(
     ...     "order_date": [datetime(2024, 1, 1), datetime(2024, 3, 1), datetime(2024, 3, 2)],
     ...     "amount": [100.0, 50.0, 70.0], "status": ["paid"] * 3})
     >>> ladder_flow(lines, as_of=date(2024, 3, 31), compare=date(2024, 1, 31)).collect().rows()
-    [('none', 'first_time', 'new', 1), ('first_time', 'returning', 'up', 1)]
+    [('none', 'first_time', 'new', 1, 0), ('first_time', 'returning', 'up', 1, 0)]
     """
     moves = ladder_moves(
         lines,
@@ -437,32 +475,58 @@ def ladder_flow(
 
 def flow_from_moves(moves: pl.LazyFrame) -> pl.LazyFrame:
     """Count a :func:`ladder_moves` frame into the long flow of :func:`ladder_flow`."""
-    movement_order = {name: i for i, name in enumerate(MOVEMENTS)}
     return (
         moves.group_by(FROM_RUNG, TO_RUNG, MOVEMENT)
-        .agg(pl.len().cast(pl.Int64).alias(CUSTOMERS))
-        .sort(
-            rung_rank_expr(FROM_RUNG),
-            rung_rank_expr(TO_RUNG),
-            pl.col(MOVEMENT).replace_strict(movement_order, return_dtype=pl.Int64),
+        .agg(
+            pl.len().cast(pl.Int64).alias(CUSTOMERS),
+            pl.col(WENT_INACTIVE).sum().cast(pl.Int64).alias(WENT_INACTIVE),
         )
+        .sort(rung_rank_expr(FROM_RUNG), rung_rank_expr(TO_RUNG))
     )
+
+
+def movement_counts(flow: pl.LazyFrame | pl.DataFrame) -> dict[str, int]:
+    """How many people made each movement, and how many went inactive, from a flow.
+
+    Keys: every movement of :data:`MOVEMENTS` (0 when none) and ``went_inactive``. The
+    counts are sums of the :func:`ladder_flow_matrix` of the same flow: ``new`` its
+    ``none`` row, ``gone`` its ``none`` column, ``up``/``same``/``down`` the cells
+    above, on and below the diagonal.
+
+    Examples
+    --------
+    >>> flow = pl.LazyFrame({"from_rung": ["none", "loyal"], "to_rung": ["first_time", "returning"],
+    ...     "movement": ["new", "down"], "customers": [3, 2], "went_inactive": [0, 2]})
+    >>> movement_counts(flow)
+    {'up': 0, 'same': 0, 'down': 2, 'new': 3, 'gone': 0, 'went_inactive': 2}
+    """
+    per = (
+        flow.lazy()
+        .group_by(MOVEMENT)
+        .agg(pl.col(CUSTOMERS).sum(), pl.col(WENT_INACTIVE).sum())
+        .collect()
+    )
+    counts = dict(zip(per[MOVEMENT].to_list(), per[CUSTOMERS].to_list(), strict=True))
+    out = {m: int(counts.get(m) or 0) for m in MOVEMENTS}
+    out[WENT_INACTIVE] = int(per[WENT_INACTIVE].sum() or 0)
+    return out
 
 
 def ladder_flow_matrix(flow: pl.LazyFrame) -> pl.LazyFrame:
     """From × to table of a :func:`ladder_flow`: one row per ``from_rung`` (``none``
-    first, then bottom to top), one column per rung at ``as_of`` plus ``total``.
+    first, then bottom to top), one column per rung at ``as_of``, then ``none`` (known
+    then, not now: gone) and ``total``.
 
     Examples
     --------
     >>> flow = pl.LazyFrame({"from_rung": ["none", "first_time"], "to_rung": ["first_time", "returning"],
     ...     "movement": ["new", "up"], "customers": [1, 1]})
     >>> ladder_flow_matrix(flow).collect().rows()[0]
-    ('none', 0, 1, 0, 0, 0, 1)
+    ('none', 0, 1, 0, 0, 0, 0, 1)
     """
     cells = [
         pl.col(CUSTOMERS).filter(pl.col(TO_RUNG) == rung).sum().cast(pl.Int64).alias(rung)
-        for rung in RUNGS
+        for rung in (*RUNGS, NO_RUNG)
     ]
     per_from = flow.group_by(FROM_RUNG).agg(
         *cells, pl.col(CUSTOMERS).sum().cast(pl.Int64).alias(TOTAL)
@@ -470,7 +534,7 @@ def ladder_flow_matrix(flow: pl.LazyFrame) -> pl.LazyFrame:
     return (
         pl.LazyFrame({FROM_RUNG: [NO_RUNG, *RUNGS]})
         .join(per_from, on=FROM_RUNG, how="left", maintain_order="left")
-        .with_columns(pl.col(*RUNGS, TOTAL).fill_null(0))
+        .with_columns(pl.col(*RUNGS, NO_RUNG, TOTAL).fill_null(0))
     )
 
 

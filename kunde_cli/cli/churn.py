@@ -140,7 +140,22 @@ def _table(
         return frame, label("churn_list_title", lg).format(tiers=names, as_of=when)
     frame = churn.tier_summary(tiers).collect()
     _print_summary(frame, lg, cfg.currency)
+    _print_definitions(lg)
     return frame, label("churn_title", lg).format(as_of=when)
+
+
+def _print_definitions(lang: str) -> None:
+    """What the inactive share counts, beside what the retention rate (kunde retention,
+    the report) counts: one sentence each, so both can be true at once."""
+    from kunde_cli.analytics.retention import DEFAULT_WINDOW_DAYS
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.numbers import format_number
+    from kunde_cli.render.terminal import note
+    from kunde_cli.words import say
+
+    note(say("define_inactive", lang))
+    window = format_number(DEFAULT_WINDOW_DAYS, lang)
+    note(say("define_retention", lang, period=label("period_month", lang), window=window))
 
 
 def _segments(lines: Basis, as_of: date, cfg: Config) -> pl.LazyFrame:

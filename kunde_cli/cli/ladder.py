@@ -47,9 +47,9 @@ def ladder_command(
 ) -> None:
     """The loyalty ladder: potential → first-time → returning → loyal → ambassador.
 
-    Potential: known from a survey (or every order cancelled) but no order. First-time: 1 order. Returning: 2+ orders. Loyal: 4+ orders and not inactive. Ambassador: returning or loyal with a latest NPS answer of 9–10. Thresholds: kunde.toml, section "ladder". Prints people, share and revenue per rung and what moves a customer one rung up.
+    Potential: known from a survey (or every order cancelled) but no order. First-time: 1 order. Returning: 2+ orders. Loyal: 4+ orders and not inactive. Ambassador: returning or loyal, not inactive, with a latest NPS answer of 9–10 (an inactive or lost customer is returning, whatever they answered). Thresholds: kunde.toml, section "ladder". Prints people, share and revenue per rung and what moves a customer one rung up.
 
-    --compare DATE: how people moved since DATE. A terminal shows both ladders side by side and the from × to matrix; csv/json/parquet/xlsx give one row per from_rung, to_rung and movement (up, same, down, inactive, new) with the number of customers.
+    --compare DATE: how people moved since DATE. A terminal shows both ladders side by side and the from × to matrix; csv/json/parquet/xlsx give one row per from_rung and to_rung with its movement (up, same, down, new, gone), the number of customers and how many of them went inactive. The counts on stderr are the matrix's sums.
 
     Example: kunde ladder --compare 2024-01-01
     """
@@ -126,8 +126,9 @@ def _moves(
         config=cfg.ladder,
         rungs=rungs,
     ).collect()
-    _note_movements(moves, since, lg)
-    frame = moves if by is LadderBy.customer else lad.flow_from_moves(moves.lazy()).collect()
+    flow = lad.flow_from_moves(moves.lazy()).collect()
+    _note_movements(flow, since, lg)
+    frame = moves if by is LadderBy.customer else flow
     if by is not LadderBy.customer and out.is_table and out.output is None:
         _flow_tables(frame, lg, since, when)
         return
@@ -153,6 +154,10 @@ def _flow_tables(flow: pl.DataFrame, lg: str, since: str, when: str) -> None:
         lang=lg,
     )
     matrix = lad.ladder_flow_matrix(flow.lazy()).collect()
+    if not matrix.get_column(lad.NO_RUNG).sum():
+        matrix = matrix.drop(lad.NO_RUNG)  # nobody left the ladder: no empty column
+    else:
+        matrix = matrix.rename({lad.NO_RUNG: label("move_gone", lg)})
     matrix = label_values(matrix, [lad.FROM_RUNG], lg)
     matrix = matrix.rename({r: label(r, lg) for r in lad.RUNGS})
     emit(
@@ -163,13 +168,17 @@ def _flow_tables(flow: pl.DataFrame, lg: str, since: str, when: str) -> None:
     )
 
 
-def _note_movements(moves: pl.DataFrame, since: str, lang: str) -> None:
+def _note_movements(flow: pl.DataFrame, since: str, lang: str) -> None:
+    """The movement counts, from the same flow as the matrix (so they are its sums)."""
     from kunde_cli.analytics import ladder as lad
     from kunde_cli.render.terminal import note
+    from kunde_cli.words.numbers import format_number
 
-    counts = dict(moves.get_column(lad.MOVEMENT).value_counts().iter_rows())
-    n = {m: int(counts.get(m, 0)) for m in lad.MOVEMENTS}
-    note(say("ladder_moved", lang, since=since, **n))
+    n = lad.movement_counts(flow)
+    shown = {key: format_number(value, lang) for key, value in n.items()}
+    note(say("ladder_moved", lang, since=since, **shown))
+    if n[lad.GONE]:
+        note(say("ladder_moved_gone", lang, since=since, gone=shown[lad.GONE]))
 
 
 def _what_it_means(summary: pl.DataFrame, lang: str) -> None:

@@ -105,7 +105,20 @@ def retention_command(
 
     summary = ret.repurchase_summary(loaded.orders, as_of=loaded.as_of)
     _print_summary(summary, lg, when, window if not cohorts else None)
+    if not cohorts:
+        _print_definitions(lg, label(f"period_{period.value}", lg), window)
     common.emit(frame, out, loaded, title=title, kinds=kinds)
+
+
+def _print_definitions(lang: str, period: str, window: int) -> None:
+    """What the retention rate counts, beside what kunde churn's share inactive counts:
+    one sentence each, so a high rate beside a high inactive share reads as both true."""
+    from kunde_cli.render.numbers import format_number
+    from kunde_cli.render.terminal import note
+    from kunde_cli.words import say
+
+    note(say("define_retention", lang, period=period, window=format_number(window, lang)))
+    note(say("define_inactive", lang))
 
 
 def _print_summary(summary: RepurchaseSummary, lang: str, when: str, window: int | None) -> None:

@@ -242,6 +242,22 @@ def _key_cards(data: ReportData) -> list[dict[str, str]]:
     return cards
 
 
+def _definitions(data: ReportData) -> list[str]:
+    """Retention and share inactive, one defining sentence each, under the key figures:
+    they count different people (one month's active customers; everyone who ever
+    bought), so a high retention beside a high inactive share is no contradiction."""
+    from kunde_cli.analytics.retention import DEFAULT_WINDOW_DAYS
+    from kunde_cli.words.labels import say
+
+    lg = data.lang
+    window = format_number(DEFAULT_WINDOW_DAYS, lg)  # the window the report's rate uses
+    period = label("period_month", lg)
+    return [
+        say("define_retention", lg, period=period, window=window),
+        say("define_inactive", lg),
+    ]
+
+
 def _key_sentence(data: ReportData) -> str:
     sentence = _plain_key_sentence(data)
     if data.overview is None:
@@ -290,12 +306,11 @@ def _segments_sentence(data: ReportData) -> str:
 
 
 def _ladder_sentence(data: ReportData) -> str:
+    from kunde_cli.analytics.ladder import movement_counts
     from kunde_cli.words.actions import rung_name
 
     lg = data.lang
-    moves: dict[str, int] = {}
-    for row in data.ladder_flow.iter_rows(named=True):
-        moves[row["movement"]] = moves.get(row["movement"], 0) + row["customers"]
+    moves = movement_counts(data.ladder_flow)  # the sums of the ladder's from × to matrix
     rows = list(data.ladder.iter_rows(named=True))
     below_top = rows[:-1] or rows
     biggest = max(below_top, key=lambda r: r["customers"])
@@ -305,7 +320,7 @@ def _ladder_sentence(data: ReportData) -> str:
         compare=_when(data.compare, lg),
         up=format_number(moves.get("up", 0), lg),
         down=format_number(moves.get("down", 0), lg),
-        inactive=format_number(moves.get("inactive", 0), lg),
+        inactive=format_number(moves["went_inactive"], lg),
         new=format_number(moves.get("new", 0), lg),
         rung=rung_name(biggest["rung"], lg),
         n=format_number(biggest["customers"], lg),
@@ -642,6 +657,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
         "footer": text("generated_by", lg, version=__version__),
         "cards": _key_cards(data),
         "key_sentence": _key_sentence(data),
+        "definitions": _definitions(data),
         "segments_sentence": _segments_sentence(data),
         "segments_chart": Markup(drawn["segments"]()),
         "segments": segments,

@@ -107,15 +107,45 @@ WORDS: dict[str, tuple[str, str]] = {
         "Fra trin {since} (rækker) til trin {when} (kolonner)",
         "From rung on {since} (rows) to rung on {when} (columns)",
     ),
+    # The counts are the matrix's parts: new = its (none) row, up/same/down = above, on
+    # and below its diagonal; going inactive is said beside them, not instead of them.
     "ladder_moved": (
-        "Siden {since}: {up} rykkede op, {same} blev stående, {down} faldt tilbage, "
-        "{inactive} blev inaktive og {new} er nye.",
-        "Since {since}: {up} moved up, {same} stayed, {down} fell back, {inactive} went "
-        "inactive and {new} are new.",
+        "Siden {since}: {up} rykkede op, {same} blev stående, {down} faldt tilbage og "
+        "{new} er nye. {went_inactive} blev inaktive (talt med ovenfor efter det trin, de "
+        "står på nu).",
+        "Since {since}: {up} moved up, {same} stayed, {down} fell back and {new} are new. "
+        "{went_inactive} went inactive (counted above by the rung they are on now).",
     ),
+    "ladder_moved_gone": (
+        "{gone} var på stigen {since} men er det ikke længere.",
+        "{gone} were on the ladder on {since} but are not any more.",
+    ),
+    "move_gone": ("Ikke længere på stigen", "No longer on the ladder"),
+    "went_inactive": ("Blev inaktive", "Went inactive"),
     "ladder_biggest": (
         "Flest står som {name} ({customers}). Næste skridt: {step}",
         "Most people are a {name} ({customers}). Next step: {step}",
+    ),
+    # --- retention and share inactive, defined side by side (issue 17: "Fastholdelse
+    # 97 %" beside "Andel inaktive 37 %" measure different people) — the report's key
+    # figures, kunde retention and kunde churn say both ---
+    "define_retention": (
+        "Fastholdelse måler én periode ({period}) og kun kunder med et køb inden for de "
+        "seneste {window} dage: dem, der har det ved periodens slutning, minus periodens "
+        "nye kunder, delt med dem, der havde det ved dens start ((E − N) / A).",
+        "Retention measures one period ({period}) and only customers with a purchase in "
+        "the last {window} days: those who have one at the period's end, less the "
+        "period's new customers, divided by those who had one at its start ((E − N) / A).",
+    ),
+    "define_inactive": (
+        "Andel inaktive måler alle, der nogensinde har købt, også engangskunder fra for "
+        "længe siden: andelen, hvis tid siden sidste køb er over grænsen for deres eget "
+        "købsmønster (inaktive eller tabte) — derfor kan den være høj, selv om "
+        "fastholdelsen også er høj.",
+        "Share inactive measures everyone who ever bought, one-time buyers from long ago "
+        "included: the share whose time since their last purchase is past the limit set "
+        "by their own buying rhythm (inactive or lost) — which is why it can be high "
+        "while retention is high too.",
     ),
     # --- kunde churn ---
     "churn_bad_k": ("[churn] k skal være > 0, ikke {value}", "[churn] k must be > 0, not {value}"),

@@ -61,6 +61,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{orders} (≥ {loyal}) men inaktiv ({tier}) → {name}, ikke loyal",
         "{orders} (≥ {loyal}) but inactive ({tier}) → {name}, not loyal",
     ),
+    "rung_inactive_promoter": (
+        "{orders} og seneste NPS-svar {latest} (≥ {score}), men inaktiv ({tier}) → {name}, "
+        "ikke ambassadør",
+        "{orders} and latest NPS answer {latest} (≥ {score}), but inactive ({tier}) → "
+        "{name}, not ambassador",
+    ),
     "rung_returning": (
         "{orders} (≥ {returning}, < {loyal}) → {name}",
         "{orders} (≥ {returning}, < {loyal}) → {name}",
@@ -159,6 +165,8 @@ def ladder_rule(
     """
     if rung in ("potential", "first_time", "ambassador", "loyal"):
         key = f"rung_{rung}"
+    elif inactive and latest is not None and latest >= ambassador_min_score:
+        key = "rung_inactive_promoter"  # inactive rules out ambassador (analytics.ladder)
     elif orders >= loyal_min_orders and inactive:
         key = "rung_inactive"
     else:

@@ -85,11 +85,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # ladder
     "ladder_sentence": (
-        "Siden {compare} er {up} rykket op, {down} faldet tilbage, {inactive} blevet "
-        "inaktive og {new} kommet til; flest står som {rung} ({n}), så næste skridt er: "
+        "Siden {compare} er {up} rykket op, {down} faldet tilbage og {new} kommet til "
+        "({inactive} er blevet inaktive); flest står som {rung} ({n}), så næste skridt er: "
         "{step}",
-        "Since {compare}, {up} moved up, {down} fell back, {inactive} went inactive and "
-        "{new} are new; most people are a {rung} ({n}), so the next step is: {step}",
+        "Since {compare}, {up} moved up, {down} fell back and {new} are new ({inactive} "
+        "went inactive); most people are a {rung} ({n}), so the next step is: {step}",
     ),
     "ladder_before": ("Før ({compare})", "Before ({compare})"),
     "ladder_now": ("Nu ({as_of})", "Now ({as_of})"),

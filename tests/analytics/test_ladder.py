@@ -120,12 +120,18 @@ def test_without_survey_there_are_no_ambassadors_and_no_survey_people():
     assert dict(out.select("customer_id", "rung").iter_rows())["b"] == "returning"
 
 
-def test_loyal_and_inactive_with_promoter_score_is_ambassador():
-    # DESIGN: ambassador = loyal OR returning + latest NPS 9–10; an inactive loyal
-    # customer is returning, so a 10 still makes them an ambassador.
+def test_lost_customer_with_promoter_score_is_not_ambassador():
+    # DESIGN.md would make m (5 orders, tier lost, latest answer 10) an ambassador;
+    # issue 17: nobody is an ambassador while lost or inactive. m is returning (the
+    # rung an inactive customer with 2+ orders has), and the 10 is kept.
     survey = make_survey([("m", None, datetime(2024, 6, 1), 10)])
     out = lad.ladder_rungs(LINES, as_of=AS_OF, survey=survey, tiers=TIERS).collect()
-    assert dict(out.select("customer_id", "rung").iter_rows())["m"] == "ambassador"
+    m = out.filter(pl.col("customer_id") == "m").row(0, named=True)
+    assert (m["rung"], m["inactive"], m["latest_score"]) == ("returning", True, 10)
+    # The same customer active again would be an ambassador.
+    active = pl.LazyFrame({"customer_id": ["m"], "tier": ["active"]})
+    out = lad.ladder_rungs(LINES, as_of=AS_OF, survey=survey, tiers=active).collect()
+    assert out.filter(pl.col("customer_id") == "m")["rung"].item() == "ambassador"
 
 
 def test_same_instant_answers_take_the_lower_score():
@@ -205,23 +211,25 @@ def test_moves_and_flow_by_hand():
     moves = lad.ladder_moves(
         LINES, as_of=AS_OF, compare=COMPARE, survey=SURVEY, tiers=TIERS
     ).collect()
+    # m falls from loyal to returning because it went lost: down, and went inactive
+    # (issue 17: the movement is the two rungs', so the counts are the matrix's sums).
     assert moves.rows() == [
-        ("a", "none", "first_time", "new"),
-        ("b", "returning", "ambassador", "up"),
-        ("d", "potential", "potential", "same"),
-        ("e", "potential", "potential", "same"),
-        ("l", "returning", "loyal", "up"),
-        ("m", "loyal", "returning", "inactive"),
-        ("x", "none", "potential", "new"),
+        ("a", "none", "first_time", "new", False),
+        ("b", "returning", "ambassador", "up", False),
+        ("d", "potential", "potential", "same", False),
+        ("e", "potential", "potential", "same", False),
+        ("l", "returning", "loyal", "up", False),
+        ("m", "loyal", "returning", "down", True),
+        ("x", "none", "potential", "new", False),
     ]
     flow = lad.flow_from_moves(moves.lazy()).collect()
     assert flow.rows() == [
-        ("none", "potential", "new", 1),
-        ("none", "first_time", "new", 1),
-        ("potential", "potential", "same", 2),
-        ("returning", "loyal", "up", 1),
-        ("returning", "ambassador", "up", 1),
-        ("loyal", "returning", "inactive", 1),
+        ("none", "potential", "new", 1, 0),
+        ("none", "first_time", "new", 1, 0),
+        ("potential", "potential", "same", 2, 0),
+        ("returning", "loyal", "up", 1, 0),
+        ("returning", "ambassador", "up", 1, 0),
+        ("loyal", "returning", "down", 1, 1),
     ]
     direct = lad.ladder_flow(LINES, as_of=AS_OF, compare=COMPARE, survey=SURVEY, tiers=TIERS)
     assert_frame_equal(direct.collect(), flow)
@@ -236,11 +244,12 @@ def test_already_inactive_at_compare_is_not_went_inactive():
         tiers=TIERS,
         compare_tiers=pl.LazyFrame({"customer_id": ["m"], "tier": ["inactive"]}),
     ).collect()
-    # m: inactive at both dates -> returning then and now -> same.
+    # m: inactive at both dates -> returning then and now -> same, not went inactive.
     assert moves.filter(pl.col("customer_id") == "m").row(0)[1:] == (
         "returning",
         "returning",
         "same",
+        False,
     )
 
 
@@ -254,9 +263,9 @@ def test_falling_back_is_down():
     ).collect()
     # At compare l is inactive too -> returning; b with 2 orders -> returning, now 3 -> loyal.
     rows = {r[0]: r[1:] for r in moves.rows()}
-    assert rows["l"] == ("returning", "returning", "same")
-    assert rows["b"] == ("returning", "loyal", "up")
-    assert rows["m"] == ("loyal", "loyal", "same")
+    assert rows["l"] == ("returning", "returning", "same", False)
+    assert rows["b"] == ("returning", "loyal", "up", False)
+    assert rows["m"] == ("loyal", "loyal", "same", False)
     # A customer whose only order is refunded later falls back to potential: down.
     refunded_later = pl.concat(
         [
@@ -274,20 +283,21 @@ def test_falling_back_is_down():
         "first_time",
         "potential",
         "down",
+        False,
     )
 
 
 def test_flow_matrix_and_side_by_side():
     flow = lad.ladder_flow(LINES, as_of=AS_OF, compare=COMPARE, survey=SURVEY, tiers=TIERS)
     matrix = lad.ladder_flow_matrix(flow).collect()
-    assert matrix.columns == ["from_rung", *lad.RUNGS, "total"]
+    assert matrix.columns == ["from_rung", *lad.RUNGS, "none", "total"]
     assert matrix.rows() == [
-        ("none", 1, 1, 0, 0, 0, 2),
-        ("potential", 2, 0, 0, 0, 0, 2),
-        ("first_time", 0, 0, 0, 0, 0, 0),
-        ("returning", 0, 0, 0, 1, 1, 2),
-        ("loyal", 0, 0, 1, 0, 0, 1),
-        ("ambassador", 0, 0, 0, 0, 0, 0),
+        ("none", 1, 1, 0, 0, 0, 0, 2),
+        ("potential", 2, 0, 0, 0, 0, 0, 2),
+        ("first_time", 0, 0, 0, 0, 0, 0, 0),
+        ("returning", 0, 0, 0, 1, 1, 0, 2),
+        ("loyal", 0, 0, 1, 0, 0, 0, 1),
+        ("ambassador", 0, 0, 0, 0, 0, 0, 0),
     ]
     side = lad.ladder_side_by_side(flow).collect()
     assert side.rows() == [
