@@ -45,7 +45,7 @@ from kunde_cli.words.said import Said, Text, said
 
 CONFIG_FILE = "kunde.toml"
 
-#: R×F grid from DESIGN.md: for each R score, the segment for F = 1..5.
+#: The R×F grid (analytics/rfm.py): for each R score, the segment for F = 1..5.
 DEFAULT_SEGMENT_GRID: dict[int, tuple[str, str, str, str, str]] = {
     5: ("new", "potential_loyalist", "potential_loyalist", "champion", "champion"),
     4: ("promising", "potential_loyalist", "potential_loyalist", "loyal", "loyal"),
@@ -77,7 +77,7 @@ class LadderConfig:
 
 @dataclass(frozen=True)
 class ChurnConfig:
-    """Rule-based inactivity tiers (DESIGN.md; the rules live in analytics/churn.py).
+    """Rule-based inactivity tiers (the rules live in analytics/churn.py).
 
     threshold = max(floor_days, k × usual gap between orders). A customer is *active*
     while days since the last order ≤ cooling_factor × usual gap, *cooling* from

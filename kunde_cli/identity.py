@@ -1,7 +1,7 @@
 """Who is who: one canonical customer id per real person across exports.
 
 A web shop knows a customer as ``1001``, the till as ``P-77``; both have her e-mail or
-her phone number. DESIGN.md matches customers on ``customer_id``, then the normalised
+her phone number. kunde matches customers on ``customer_id``, then the normalised
 e-mail (trimmed, lower-case), then the normalised phone (Danish numbers as ``+45…``).
 
 Rows are *linked* when they share a customer id, a normalised e-mail or a normalised

@@ -865,7 +865,7 @@ def _unique_phones(rng: np.random.Generator, n: int) -> np.ndarray:
 def _unique_emails(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
     """E-mail = local@domain, with digits added until no two customers share one.
 
-    Two customers with one address would be merged by ingest (DESIGN.md matches on
+    Two customers with one address would be merged by ingest (identity.py matches on
     e-mail), so the generator keeps them apart.
     """
     email = pl.concat_str(pl.col("local"), pl.lit("@"), pl.col("domain"))

@@ -1,6 +1,6 @@
 """Who is drifting away: rule-based inactivity tiers and reactivation lists.
 
-The rule (DESIGN.md), per customer with at least one counted order (orders.py):
+The rule, per customer with at least one counted order (orders.py):
 
 * **usual gap** (days) = the median gap between the customer's consecutive purchase
   days (counted orders; several orders on one day are one purchase day, so a

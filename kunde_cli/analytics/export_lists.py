@@ -65,7 +65,7 @@ LATEST_SCORE = lad.LATEST_SCORE
 LAST_ANSWER = "last_answer"
 NPS_GROUP = nps_mod.NPS_CATEGORY
 
-#: Churn tiers (DESIGN.md), best first.
+#: Churn tiers (analytics/churn.py), best first.
 TIERS = ("active", "cooling", "inactive", "lost")
 #: NPS groups a list can be filtered by.
 NPS_GROUPS = (nps_mod.PROMOTERS, nps_mod.PASSIVES, nps_mod.DETRACTORS)

@@ -1,6 +1,6 @@
 """Net Promoter Score with its 95 % interval, trends, breakdowns and follow-up lists.
 
-Definitions (DESIGN.md):
+Definitions:
 
 * A *promoter* answered 9–10, a *passive* 7–8, a *detractor* 0–6.
 * NPS = 100 × (promoters − detractors) / n, on −100…100.

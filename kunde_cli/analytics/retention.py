@@ -4,7 +4,7 @@ Everything is built on the *counted* orders of :func:`kunde_cli.analytics.orders
 (not cancelled/refunded, net amount > 0, dated on or before ``as_of``); refunds and
 cancelled orders never make anybody a customer.
 
-The seed formula (DESIGN.md) is the one contract businesses use::
+The seed formula is the one contract businesses use::
 
     retention rate = (E − N) / A × 100
 
@@ -495,7 +495,7 @@ def repurchase_summary(lines: Basis, *, as_of: date | datetime) -> RepurchaseSum
     """Repurchase rate, median days to the second order and revenue from returning customers.
 
     Repurchase rate = customers with 2+ counted orders / customers with 1+ counted
-    order (DESIGN.md). Customers whose every order was cancelled or refunded are not
+    order. Customers whose every order was cancelled or refunded are not
     customers here. Days to second order are calendar days between the first and
     second counted order (two orders on one day give 0). Revenue is net revenue as in
     :func:`kunde_cli.analytics.orders.customer_summary` (refunds reduce it; it also

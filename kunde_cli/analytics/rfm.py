@@ -1,6 +1,6 @@
 """RFM: recency, frequency and monetary scores, the named R×F segments, and migration.
 
-Definitions (DESIGN.md) build on :func:`kunde_cli.analytics.orders.customer_summary`:
+Definitions build on :func:`kunde_cli.analytics.orders.customer_summary`:
 recency = whole days from the last counted order to ``as_of``; frequency = counted
 orders; monetary = net revenue (DKK incl. VAT, refunds deducted). Only customers with
 at least one counted order are scored.
@@ -235,7 +235,7 @@ def _grid_frame(config: RfmConfig) -> pl.LazyFrame:
 def rfm_segments(scored: pl.LazyFrame, *, config: RfmConfig | None = None) -> pl.LazyFrame:
     """Add ``segment``: the name the R×F grid of ``config`` gives each (r_score, f_score).
 
-    The default grid is DESIGN.md's (R5: F1 new, F2–3 potential loyalist, F4–5
+    The default grid (config.py) is (R5: F1 new, F2–3 potential loyalist, F4–5
     champion; … R1: F1–2 lost, F3–4 at risk, F5 can't lose). M does not change the
     segment; it orders customers within it.
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kunde_cli.config import Config
     from kunde_cli.store.cache import FitCache
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 class PurchaseModel(Choice):

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from kunde_cli.cli.common import Loaded
     from kunde_cli.words.said import Said
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 class Model(Choice):

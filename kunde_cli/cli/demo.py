@@ -9,7 +9,7 @@ import typer
 
 from kunde_cli.cli import options as opt
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 ORDERS_FILE = "ordrer.csv"
 SURVEY_FILE = "nps_svar.csv"

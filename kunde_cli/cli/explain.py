@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from kunde_cli.analytics.explain import CustomerExplanation
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 def explanation_row(shown: dict[str, Any]) -> dict[str, Any]:

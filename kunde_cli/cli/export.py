@@ -15,7 +15,7 @@ from kunde_cli.render.formats import Choice
 if TYPE_CHECKING:
     from kunde_cli.analytics.export_lists import ActionList
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 class Shape(Choice):

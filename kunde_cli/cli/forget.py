@@ -16,7 +16,7 @@ from kunde_cli.words.said import said
 if TYPE_CHECKING:
     from kunde_cli.store import ForgetSummary
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 # --- the command's own options ----------------------------------------------------------

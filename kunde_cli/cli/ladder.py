@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from kunde_cli.cli.common import Loaded
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 class LadderBy(Choice):

@@ -7,6 +7,7 @@ that need them, so ``kunde --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import signal
@@ -53,8 +54,9 @@ def report_error(err: KundeError, lang: str = "en") -> None:
 
 
 #: Every command, in the order `kunde --help` lists them, with its one-line description.
-#: Each lives in kunde_cli/cli/<name>.py as ``app = typer.Typer()`` with one command and
-#: is imported only when it runs, so `kunde --help` and `kunde --version` start fast.
+#: Each lives in kunde_cli/cli/<name>.py as ``app = typer.Typer(add_completion=False)``
+#: (shell completion is the top-level command's) with one command and is imported only
+#: when it runs, so `kunde --help` and `kunde --version` start fast.
 COMMANDS: dict[str, str] = {
     "ingest": "Read order and survey exports into the workspace, never counting a line twice.",
     "inspect": "Show what kunde detects in an export, without writing anything.",
@@ -78,7 +80,48 @@ def load_command(name: str) -> Any:
     module = importlib.import_module(f"kunde_cli.cli.{name}")
     command = typer.main.get_command(module.app)
     command.name = name
+    # Plain help, as `kunde --help` has: at 80 columns Rich's option panel leaves the help
+    # text a fifth of the width and cuts long words with "…"; click's wraps them whole.
+    if isinstance(command, TyperCommand):
+        command.rich_markup_mode = None
+    command.help = flowing(command.help)
     return command
+
+
+def wrap_whole_words() -> None:
+    """Help text wraps at spaces only: click's text wrapper also breaks after a hyphen,
+    which split ``kunde-data/rejects.csv`` and ``at-risk,cant-lose`` over two lines."""
+    package = TyperCommand.context_class.formatter_class.__module__.rpartition(".")[0]
+    with contextlib.suppress(ImportError, AttributeError):
+        wrapper = importlib.import_module(f"{package}._textwrap").TextWrapper
+        wrapper.wordsep_re = wrapper.wordsep_simple_re  # what break_on_hyphens=False uses
+
+
+wrap_whole_words()
+
+
+def flowing(doc: str | None) -> str | None:
+    """A command's docstring as its --help shows it: each paragraph one line, for the
+    help formatter to wrap at the terminal's width (a line break kept from the source
+    broke sentences mid-way at 80 columns), and each ``Example:`` a paragraph of its own
+    with the command on the next line, kept as written (click's ``\\b`` mark), so no
+    width splits the command.
+
+    >>> flowing("Counts orders.\\n\\nOne line\\nper row. Example: kunde x --y 1").split("\\n\\n")
+    ['Counts orders.', 'One line per row.', '\\x08\\nExample:\\n  kunde x --y 1']
+    """
+    if not doc:
+        return doc
+    paragraphs: list[str] = []
+    for paragraph in doc.strip().split("\n\n"):
+        if paragraph.startswith("\b"):  # click's mark for a paragraph kept as written
+            paragraphs.append(paragraph)
+            continue
+        prose, *examples = " ".join(paragraph.split()).split("Example:")
+        if prose.strip():
+            paragraphs.append(prose.strip())
+        paragraphs.extend(f"\b\nExample:\n  {example.strip()}" for example in examples)
+    return "\n\n".join(paragraphs)
 
 
 class KundeGroup(TyperGroup):
@@ -158,7 +201,7 @@ def run() -> None:
     """Console-script entry point."""
     # A closed pipe (`kunde segment | head`) should end quietly, as csvkit does:
     # restore the default SIGPIPE handler so the process just stops instead of
-    # raising EPIPE and exiting 1, which DESIGN.md keeps for bugs.
+    # raising EPIPE and exiting 1, which kunde keeps for bugs (README: exit codes).
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # Over `ulimit -f` the kernel sends SIGXFSZ, which would kill the process with no

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from kunde_cli.analytics.nps import NpsDate, NpsSummary
     from kunde_cli.cli.common import Loaded
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 class NpsPeriod(Choice):
@@ -85,7 +85,7 @@ def nps_command(
 ) -> None:
     """Net Promoter Score: % promoters (9–10) − % detractors (0–6), with its 95 % interval.
 
-    The interval is the adjusted-Wald interval (DESIGN.md); with fewer than 30 answers it
+    The interval is the adjusted-Wald interval; with fewer than 30 answers it
     is wide, and kunde says so. Answers are linked to customers by customer number or
     e-mail; unlinked answers still count. Without --as-of, every answer up to the latest
     answer or order counts. One view at a time: the summary (default), --period,

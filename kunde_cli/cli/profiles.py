@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from kunde_cli.cli.common import Loaded
     from kunde_cli.words.personas import PersonaCard
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 class ProfilesBy(Choice):

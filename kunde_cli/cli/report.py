@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from kunde_cli.cli.common import Loaded
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 #: File names: kunde-rapport-YYYY-MM-DD.html / .xlsx, dated by the as-of date, so a
 #: re-run on the same data replaces the same files and never piles up copies.

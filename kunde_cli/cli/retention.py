@@ -13,7 +13,7 @@ from kunde_cli.render.formats import Choice
 if TYPE_CHECKING:
     from kunde_cli.analytics.retention import RepurchaseSummary
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 class PeriodChoice(Choice):

@@ -2,7 +2,7 @@
 
 Shop systems write many words for the same thing (Shopify's financial status,
 WooCommerce's order status, Danish invoice systems' own words). Every analysis needs
-only to know the class (DESIGN.md):
+only to know the class (README, "What counts"):
 
 * ``completed`` — a purchase (paid, processing, delivered, invoiced, …);
 * ``partially_refunded`` — a purchase, its revenue net of the refunded part;

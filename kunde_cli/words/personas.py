@@ -64,7 +64,7 @@ class PersonaCard:
 
 #: Persona names for the known segment and rung keys: key -> (da, en).
 PERSONA_NAMES: dict[str, tuple[str, str]] = {
-    # RFM segments (DESIGN.md grid)
+    # RFM segments (the grid: config.DEFAULT_SEGMENT_GRID)
     "champion": ("De trofaste stamkunder", "The devoted regulars"),
     "loyal": ("De loyale", "The loyal ones"),
     "potential_loyalist": ("De kommende stamkunder", "Regulars in the making"),
