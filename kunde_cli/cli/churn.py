@@ -9,6 +9,7 @@ import typer
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
 from kunde_cli.render.formats import Choice
+from kunde_cli.render.priority import Priority
 
 if TYPE_CHECKING:
     from datetime import date
@@ -21,6 +22,25 @@ if TYPE_CHECKING:
     from kunde_cli.store.cache import FitCache
 
 app = typer.Typer(add_completion=False)
+
+#: The terminal table when the screen is too narrow (kunde_cli.render.priority): who
+#: (name, e-mail) and the value at stake stay; the tier goes last.
+COLUMNS = Priority(
+    keep=("customers", "value_at_stake", "name", "email"),
+    drop=(
+        "usual_gap_days",
+        "orders",
+        "revenue",
+        "segment",
+        "expected_purchases",
+        "share_revenue",
+        "share_customers",
+        "last_order",
+        "days_since_last",
+        "mean_p_alive",
+        "p_alive",
+    ),
+)
 
 
 class PurchaseModel(Choice):
@@ -117,7 +137,7 @@ def churn_command(
         frame = label_values(frame, [churn.TIER], lg, prefix="tier_")
         frame = label_values(frame, [churn.SEGMENT], lg)
     kinds = {churn.USUAL_GAP: "int", churn.THRESHOLD: "int"}
-    common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info)
+    common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info, priority=COLUMNS)
 
 
 def _table(

@@ -9,6 +9,7 @@ import typer
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
 from kunde_cli.render.formats import Choice
+from kunde_cli.render.priority import Priority
 
 if TYPE_CHECKING:
     import polars as pl
@@ -18,6 +19,30 @@ if TYPE_CHECKING:
     from kunde_cli.words.said import Said
 
 app = typer.Typer(add_completion=False)
+
+#: The terminal table when the screen is too narrow (kunde_cli.render.priority): the
+#: customer or segment and its value (simple and, with --model, predicted) stay; dates,
+#: the years assumed and the history behind the value go first.
+COLUMNS = Priority(
+    keep=("customers", "simple_clv", "avg_simple_clv", "predicted_clv", "p_alive"),
+    drop=(
+        "expected_years",
+        "lifespan_days",
+        "avg_lifespan_days",
+        "first_order",
+        "purchases_per_year",
+        "avg_purchases_per_year",
+        "last_order",
+        "share_customers",
+        "share_revenue",
+        "avg_revenue_to_date",
+        "expected_spend",
+        "aov",
+        "orders",
+        "simple_clv_total",
+        "expected_purchases",
+    ),
+)
 
 
 class Model(Choice):
@@ -146,7 +171,7 @@ def clv_command(
         frame = _by_segment(frame, loaded, extra_sums, out)
         title = label("clv_title_segment", lg).format(as_of=when)
     kinds = {val.EXPECTED_YEARS: "float"}
-    common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info)
+    common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info, priority=COLUMNS)
 
 
 def _by_segment(

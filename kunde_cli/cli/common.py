@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kunde_cli.analytics.orders import Basis, Overview
     from kunde_cli.app.notes import Note, Notes
     from kunde_cli.cli.options import Destination, Source
+    from kunde_cli.render.priority import Priority
     from kunde_cli.store.cache import FitCache
 
 __all__ = [
@@ -184,10 +185,15 @@ def emit(
     model: dict[str, object] | None = None,
     lang: str | None = None,
     currency: str | None = None,
+    priority: Priority | None = None,
 ) -> None:
     """Write ``frame`` where ``out`` says (:func:`kunde_cli.render.formats.emit`), in
     the language, currency and as-of date of ``loaded`` (``lang``/``currency`` say them
     when nothing was loaded).
+
+    A table fits the terminal (:func:`kunde_cli.render.terminal.show_frame`): columns
+    wrap, and when some must be left out ``priority`` (the command's declaration) says
+    which go first and one line on stderr names them; ``--wide`` shows them all.
 
     With ``model`` (fitted models and their trust checks), JSON is one object
     ``{"model": …, "rows": […]}``, the rows exactly as plain JSON would write them;
@@ -200,6 +206,20 @@ def emit(
     as_of = loaded.as_of if loaded is not None else None
     if model is not None and out.format is formats.OutputFormat.json:
         _emit_with_model(frame, model, out.output, kinds)
+        return
+    if out.format is formats.OutputFormat.table:
+        from kunde_cli.render.terminal import show_frame
+
+        show_frame(
+            frame,
+            title=title,
+            lang=lang,
+            currency=currency,
+            kinds=kinds,
+            priority=priority,
+            wide=out.wide,
+            output=out.output,
+        )
         return
     formats.emit(
         frame,

@@ -9,6 +9,7 @@ import typer
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
 from kunde_cli.render.formats import Choice
+from kunde_cli.render.priority import Priority
 from kunde_cli.words import label_values, say
 
 if TYPE_CHECKING:
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from kunde_cli.cli.common import Loaded
 
 app = typer.Typer(add_completion=False)
+
+#: The terminal table when the screen is too narrow (kunde_cli.render.priority): the
+#: rung and its customers stay; the rest goes from the right.
+COLUMNS = Priority(keep=("customers",))
 
 
 class LadderBy(Choice):
@@ -99,7 +104,7 @@ def _rungs(loaded: Loaded, out: Destination, by: LadderBy, rungs: pl.LazyFrame) 
     if out.is_table:
         frame = label_values(frame, [lad.RUNG], lg)
     kinds = {lad.INACTIVE: "int"} if by is LadderBy.rung else None
-    emit(frame, out, loaded, title=title, kinds=kinds)
+    emit(frame, out, loaded, title=title, kinds=kinds, priority=COLUMNS)
 
 
 def _moves(

@@ -9,6 +9,7 @@ import typer
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
 from kunde_cli.render.formats import Choice
+from kunde_cli.render.priority import Priority
 
 if TYPE_CHECKING:
     from datetime import date
@@ -19,6 +20,27 @@ if TYPE_CHECKING:
     from kunde_cli.cli.common import Loaded
 
 app = typer.Typer(add_completion=False)
+
+#: The terminal table when the screen is too narrow (kunde_cli.render.priority): NPS and
+#: its answers, and on a list who said what, stay; counts behind the shares go first.
+COLUMNS = Priority(
+    keep=("nps", "n", "name", "email", "score", "comment", "term", "comments"),
+    drop=(
+        "as_of_rule",
+        "as_of",
+        "matched",
+        "customer_id",
+        "top_products",
+        "period_start",
+        "passives",
+        "promoters",
+        "detractors",
+        "share_passives",
+        "responded_at",
+        "orders",
+        "revenue",
+    ),
+)
 
 
 class NpsPeriod(Choice):
@@ -197,7 +219,7 @@ class _View:
     def emit(self, frame: pl.DataFrame, title: str) -> None:
         from kunde_cli.cli.common import emit
 
-        emit(frame, self.out, self.loaded, title=title)
+        emit(frame, self.out, self.loaded, title=title, priority=COLUMNS)
 
     def summary(self, summary: NpsSummary) -> None:
         """The NPS in one row, with the answers' day and the rule that chose it (the rule

@@ -150,6 +150,14 @@ CsvStyle = Annotated[
         callback=check_csv_style,
     ),
 ]
+Wide = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Table: every column at full width, none left out to fit the screen (in a "
+        "terminal through a pager when wider or taller than the screen).",
+    ),
+]
 #: The Danish letters (ae, o-slash, a-ring) and the Danish amount column, by code point:
 #: named in the help, which is English.
 _AE_OE_AA = "\u00e6\u00f8\u00e5"
@@ -293,6 +301,8 @@ class Destination:
     output: Path | None = None
     csv_style: str = CSV_PLAIN
     bom: bool = False
+    #: A table at full width, no column left out (paged in a terminal).
+    wide: bool = False
 
     @property
     def format(self) -> OutputFormat:
@@ -320,6 +330,7 @@ _SHARED_ORDER = (
     "config_path",
     "csv_style",
     "bom",
+    "wide",
     "sheet",
     "preset",
     "mapping",
@@ -354,12 +365,15 @@ def _source_parameters() -> list[inspect.Parameter]:
 
 
 def _destination_parameters(formats: bool) -> list[inspect.Parameter]:
+    # --wide is for tables: a command without --format writes files only.
     chosen = [_shared("fmt", Format, None)] if formats else []
+    tables = [_shared("wide", Wide, False)] if formats else []
     return [
         *chosen,
         _shared("output", Output, None),
         _shared("csv_style", CsvStyle, CSV_PLAIN),
         _shared("bom", Bom, False),
+        *tables,
     ]
 
 
@@ -479,8 +493,8 @@ def reads_data(
 
 def writes_output(*, formats: bool = True, uses: Iterable[str] | None = None) -> Callable[[F], F]:
     """Give the command ``out: Destination`` from --format (unless ``formats`` is
-    False: the command picks csv or xlsx by the output's suffix), --output, --csv-style
-    and --bom; with ``uses``, from only those (the others keep :class:`Destination`'s
+    False: the command picks csv or xlsx by the output's suffix), --output, --csv-style,
+    --bom and --wide (with ``formats``); with ``uses``, from only those (the others keep :class:`Destination`'s
     defaults)."""
     return _packing("out", _chosen(_destination_parameters(formats), uses), Destination)
 

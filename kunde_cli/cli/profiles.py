@@ -9,6 +9,7 @@ import typer
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
 from kunde_cli.render.formats import Choice
+from kunde_cli.render.priority import Priority
 from kunde_cli.words import label_values
 
 if TYPE_CHECKING:
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from kunde_cli.words.personas import PersonaCard
 
 app = typer.Typer(add_completion=False)
+
+#: The terminal table when the screen is too narrow (kunde_cli.render.priority): the
+#: segment (or rung) and its customers stay; the rest goes from the right.
+COLUMNS = Priority(keep=("customers", "share_customers"))
 
 
 class ProfilesBy(Choice):
@@ -101,7 +106,7 @@ def profiles_command(
         return
     cards = persona_cards(prof.persona_facts(frame, by=column), lg, cfg.currency)
     shown = label_values(frame.select(column, *_TERMINAL_COLUMNS), [column], lg)
-    common.emit(shown, out, loaded, title=title)
+    common.emit(shown, out, loaded, title=title, priority=COLUMNS)
     if out.output is None:
         _print_cards(cards, lg)
         note(label("profiles_note", lg))

@@ -9,11 +9,20 @@ import typer
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
 from kunde_cli.render.formats import Choice
+from kunde_cli.render.priority import Priority
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.retention import RepurchaseSummary
 
 app = typer.Typer(add_completion=False)
+
+#: The terminal table when the screen is too narrow (kunde_cli.render.priority): the
+#: period or cohort, its customers and rate stay; period dates go first, then the later
+#: months of a cohort.
+COLUMNS = Priority(
+    keep=("retention_rate", "customers"),
+    drop=("period_start", "period_end", "new_customers"),
+)
 
 
 class PeriodChoice(Choice):
@@ -107,7 +116,7 @@ def retention_command(
     _print_summary(summary, lg, when, window if not cohorts else None)
     if not cohorts:
         _print_definitions(lg, label(f"period_{period.value}", lg), window)
-    common.emit(frame, out, loaded, title=title, kinds=kinds)
+    common.emit(frame, out, loaded, title=title, kinds=kinds, priority=COLUMNS)
 
 
 def _print_definitions(lang: str, period: str, window: int) -> None:

@@ -9,6 +9,7 @@ import typer
 from kunde_cli.cli import options
 from kunde_cli.cli.options import Destination, Source
 from kunde_cli.render.formats import Choice
+from kunde_cli.render.priority import Priority
 from kunde_cli.words import label_values, say
 
 if TYPE_CHECKING:
@@ -19,6 +20,26 @@ if TYPE_CHECKING:
     from kunde_cli.cli.common import Loaded
 
 app = typer.Typer(add_completion=False)
+
+#: The terminal table when the screen is too narrow (kunde_cli.render.priority): the
+#: segment or customer, customers and revenue stay; scores, dates and averages go first.
+COLUMNS = Priority(
+    keep=("customers", "revenue", "segment", "monetary"),
+    drop=(
+        "r_score",
+        "f_score",
+        "m_score",
+        "first_order",
+        "aov",
+        "avg_frequency",
+        "avg_recency_days",
+        "avg_monetary",
+        "share_revenue",
+        "tier",
+        "last_order",
+        "frequency",
+    ),
+)
 
 
 class SegmentBy(Choice):
@@ -85,7 +106,7 @@ def _moves(loaded: Loaded, out: Destination, by: SegmentBy, before: date) -> Non
         title = say("segment_migration_title", lg, since=since, when=when)
     if out.is_table:
         frame = label_values(frame, [rfm.FROM_SEGMENT, rfm.TO_SEGMENT], lg)
-    emit(frame, out, loaded, title=title)
+    emit(frame, out, loaded, title=title, priority=COLUMNS)
 
 
 def _segments(loaded: Loaded, out: Destination, by: SegmentBy) -> None:
@@ -114,7 +135,7 @@ def _segments(loaded: Loaded, out: Destination, by: SegmentBy) -> None:
         frame = label_values(frame, [rfm.SEGMENT], lg)
         if "tier" in frame.columns:
             frame = label_values(frame, ["tier"], lg, prefix="tier_")
-    emit(frame, out, loaded, title=title)
+    emit(frame, out, loaded, title=title, priority=COLUMNS)
 
 
 def _counted(scored: pl.DataFrame, loaded: Loaded, when: str) -> None:

@@ -11,6 +11,12 @@ from __future__ import annotations
 
 # key -> (da, en)
 WORDS: dict[str, tuple[str, str]] = {
+    # --- a terminal table too wide for the screen (render.terminal.show_frame) ---
+    "output_columns_left_out": (
+        "Udeladt, så tabellen passer til skærmen: {columns}. "
+        "Se alle kolonner med --wide eller --format csv.",
+        "Left out to fit the screen: {columns}. See every column with --wide or --format csv.",
+    ),
     # --- writing an output (render.formats.write_outputs) ---
     "output_cannot_write": (
         "kan ikke skrive resultatet: {reason}; {after}",
