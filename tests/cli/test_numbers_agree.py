@@ -294,3 +294,29 @@ def test_report_defines_both_beside_the_key_figures(lang, env, tmp_path):
     words = {"da": ("rykket op", "faldet tilbage"), "en": ("moved up", "fell back")}[lang]
     assert f"{format_number(sums['up'], lang)} {words[0]}" in ladder
     assert f"{format_number(sums['down'], lang)} {words[1]}" in ladder
+
+
+LAYOUTS = sorted(
+    p
+    for p in (REPO / "tests" / "data" / "layouts").iterdir()
+    if p.suffix in {".csv", ".gz"}  # headerless_log.txt needs --columns
+)
+
+
+@pytest.mark.parametrize("path", LAYOUTS, ids=lambda p: p.name)
+def test_every_layout_ladder_agrees_with_its_people(path, env):
+    """On every export of tests/data/layouts: the per-rung ladder counts are its people's
+    rungs counted, and no ambassador is inactive."""
+    summary, _ = _run(["ladder", "-f", "csv", str(path)], env)
+    people, _ = _run(["ladder", "--by", "customer", "-f", "csv", str(path)], env)
+    per_rung = pl.read_csv(io.StringIO(summary))
+    each = pl.read_csv(io.StringIO(people), schema_overrides={"customer_id": pl.String})
+    counted = dict(each.group_by("rung").len().iter_rows())
+    assert dict(zip(per_rung["rung"], per_rung["customers"], strict=True)) == {
+        r: counted.get(r, 0) for r in RUNGS
+    }
+    inactive = dict(each.group_by("rung").agg(pl.col("inactive").sum()).iter_rows())
+    assert dict(zip(per_rung["rung"], per_rung["inactive"], strict=True)) == {
+        r: inactive.get(r, 0) for r in RUNGS
+    }
+    assert each.filter((pl.col("rung") == "ambassador") & pl.col("inactive")).height == 0
