@@ -446,6 +446,22 @@ def _show_wide(
         console.file.flush()
 
 
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C in this process while the block runs (in the main thread only)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def page(text: str) -> None:
     """Show ``text`` through the user's pager, as ``git log`` does: ``$PAGER``, else
     ``less`` (with ``LESS=FRSX`` unless set: quit when it fits, keep colours, scroll
@@ -465,8 +481,12 @@ def page(text: str) -> None:
     env = dict(os.environ)
     env.setdefault("LESS", "FRSX")
     try:
-        # As git runs it: the pager is a shell command line ("less -S", "most").
-        done = subprocess.run(command, shell=True, input=text.encode("utf-8"), env=env, check=False)
+        # As git runs it: the pager is a shell command line ("less -S", "most"); Ctrl-C
+        # is the pager's while it runs, not a traceback here.
+        with _sigint_ignored():
+            done = subprocess.run(
+                command, shell=True, input=text.encode("utf-8"), env=env, check=False
+            )
     except OSError:
         done = None
     if done is None or done.returncode == 127:  # the pager could not be started
