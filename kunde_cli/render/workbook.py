@@ -10,12 +10,18 @@ column order; headers are the labels of ``render/i18n.py`` and key values (segme
 rung, tier, movement) are shown as their labels, so a pivot reads in the owner's
 language. Shares are 0–1 with a percentage format; the retention rate is a
 percentage number (88.9) with a ``%`` sign, as in ``kunde retention``.
+
+The main series also get a native Excel chart beside their table (:data:`CHARTS`):
+segments and the ladder as bars, retention and the NPS trend as lines, titled and
+labelled in the workbook's language, each reading the cells of its own sheet — so a
+chart follows when someone edits or filters the numbers.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kunde_cli.render.excel import (
@@ -24,12 +30,13 @@ from kunde_cli.render.excel import (
     SheetResult,
     SheetSpec,
     close_workbook,
+    column_headers,
     new_workbook,
     sheet_name,
     write_sheet,
 )
 from kunde_cli.render.formats import CODE_COLUMNS, rounded_value
-from kunde_cli.render.i18n import label_values
+from kunde_cli.render.i18n import label, label_values
 from kunde_cli.words.report import text
 
 if TYPE_CHECKING:
@@ -293,6 +300,167 @@ def _write_summary(
         ws.set_column(c, c, w)
 
 
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart on the sheet ``sheet`` (a :data:`kunde_cli.words.report.TEXT`
+    key): ``values`` columns against the ``category`` column, titled ``title`` (a words
+    key), the value axis in ``num_format`` and named after ``axis`` (a label key)."""
+
+    sheet: str
+    kind: str  # "bar" (horizontal) or "line"
+    title: str
+    category: str
+    values: tuple[str, ...]
+    axis: str
+    num_format: str
+    #: (width, height) in pixels.
+    size: tuple[int, int] = (600, 340)
+    #: (min, max) of the value axis where fixed (``None``: Excel chooses).
+    bounds: tuple[float | None, float | None] = (None, None)
+
+
+#: The workbook's charts (issue 17): segments and ladder as bars, retention and the NPS
+#: trend (with its 95 % interval as dashed lines) as lines.
+CHARTS = (
+    ChartSpec(
+        "sheet_segments",
+        "bar",
+        "chart_segments_title",
+        "segment",
+        ("share_customers", "share_revenue"),
+        "share",
+        "0%",
+        size=(640, 440),
+    ),
+    ChartSpec(
+        "sheet_ladder", "bar", "chart_ladder_title", "rung", ("customers",), "customers", "#,##0"
+    ),
+    ChartSpec(
+        "sheet_retention",
+        "line",
+        "chart_retention_title",
+        "period",
+        ("retention_rate",),
+        "retention_rate",
+        '0" %"',
+        size=(720, 340),
+        bounds=(None, 100.0),
+    ),
+    ChartSpec(
+        "sheet_nps_trend",
+        "line",
+        "chart_nps_title",
+        "period",
+        ("nps", "ci_low", "ci_high"),
+        "nps",
+        "0",
+        size=(720, 360),
+        bounds=(-100.0, 100.0),
+    ),
+)
+
+_BLUE, _LIGHT_BLUE = "#2F6690", "#9EC1D9"
+
+
+def _add_charts(
+    wb: Any, specs: list[SheetSpec], results: list[SheetResult], lang: str
+) -> list[tuple[str, str]]:
+    """Insert :data:`CHARTS` beside their tables; returns (sheet, title) of each drawn.
+
+    A sheet without rows, or with only zeros and blanks in the charted columns (a
+    survey-only workspace has no segments), gets no chart.
+    """
+    written = {spec.name: (spec, result) for spec, result in zip(specs, results, strict=True)}
+    drawn: list[tuple[str, str]] = []
+    for chart_spec in CHARTS:
+        found = written.get(text(chart_spec.sheet, lang))
+        if found is None:
+            continue
+        spec, result = found
+        columns = spec.frame.columns
+        wanted = (chart_spec.category, *chart_spec.values)
+        if result.rows == 0 or any(c not in columns for c in wanted):
+            continue
+        shown = spec.frame.head(result.rows).select(chart_spec.values)
+        if not any(shown.get_column(c).fill_null(0).fill_nan(0).abs().sum() for c in shown.columns):
+            continue  # nothing but zeros and blanks: no empty chart
+        headers = column_headers(columns, lang)
+        sheet, last = result.name, result.rows
+        cat = columns.index(chart_spec.category)
+        # The sheet's rows are written in bulk, out of xlsxwriter's sight: the chart's
+        # cached points (what a viewer shows before it recalculates, and what tells
+        # text categories from numbers) are given from the frame.
+        categories = [_cached(v) for v in spec.frame.get_column(columns[cat]).head(last)]
+        chart = wb.add_chart({"type": chart_spec.kind})
+        for i, column in enumerate(chart_spec.values):
+            c = columns.index(column)
+            series: dict[str, Any] = {
+                "name": [sheet, 0, c],
+                "name_data": [headers[c]],
+                "categories": [sheet, 1, cat, last, cat],
+                "categories_data": categories,
+                "values": [sheet, 1, c, last, c],
+                "values_data": [_cached(v) for v in shown.get_column(column)],
+            }
+            colour = (
+                _BLUE
+                if i == len(chart_spec.values) - 1 or chart_spec.kind == "line"
+                else _LIGHT_BLUE
+            )
+            if chart_spec.kind == "bar":
+                series["fill"] = {"color": colour}
+                series["gap"] = 60
+            elif i == 0:
+                series["line"] = {"color": _BLUE, "width": 2.25}
+                series["marker"] = {"type": "circle", "size": 5, "fill": {"color": _BLUE}}
+            else:
+                # The NPS interval's bounds: thin dashed lines round the NPS.
+                series["line"] = {"color": _LIGHT_BLUE, "width": 1, "dash_type": "dash"}
+            chart.add_series(series)
+        title = label(chart_spec.title, lang)
+        chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
+        value_axis: dict[str, Any] = {
+            "name": label(chart_spec.axis, lang),
+            "num_format": chart_spec.num_format,
+            "major_gridlines": {"visible": True, "line": {"color": "#E6E6E6"}},
+        }
+        for end, bound in zip(("min", "max"), chart_spec.bounds, strict=True):
+            if bound is not None:
+                value_axis[end] = bound
+        category_axis: dict[str, Any] = {"name": headers[cat]}
+        if chart_spec.kind == "bar":
+            # Bars read top-down in the table's order; the value axis stays at the bottom.
+            chart.set_x_axis(value_axis)
+            chart.set_y_axis(category_axis | {"reverse": True, "crossing": "max"})
+        else:
+            chart.set_y_axis(value_axis)
+            # Period labels below the plot, not on the zero line of a negative NPS.
+            chart.set_x_axis(
+                category_axis | {"num_font": {"rotation": -45}, "label_position": "low"}
+            )
+            chart.show_blanks_as("gap")
+        if len(chart_spec.values) > 1:
+            chart.set_legend({"position": "bottom"})
+        else:
+            chart.set_legend({"none": True})
+        width, height = chart_spec.size
+        chart.set_size({"width": width, "height": height})
+        ws = wb.get_worksheet_by_name(sheet)
+        ws.insert_chart(1, len(columns) + 1, chart, {"x_offset": 8, "y_offset": 4})
+        drawn.append((sheet, title))
+    return drawn
+
+
+def _cached(value: Any) -> Any:
+    """A cell's value as a chart's cached point: numbers rounded, dates as text, blanks
+    (null, NaN) as ``None``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return round(float(value), 4)
+    return str(value)
+
+
 #: Rows of the per-customer sheet; the full list is one `kunde segment --by customer` away.
 CUSTOMER_SHEET_ROWS = 50_000
 
@@ -330,6 +498,7 @@ def report_workbook(
     results = [
         write_sheet(wb, formats, spec, lang=lg, used=used, cut_note=cut_note) for spec in specs
     ]
+    _add_charts(wb, specs, results, lg)
     cuts = [text("cut_summary", lg, sheet=r.name) for r in results if r.cut]
     _write_summary(wb, summary, formats, _summary_rows(data, cuts), lg)
     return close_workbook(wb, buf), results
