@@ -173,16 +173,14 @@ class Layout:
 
 
 def _spread(extra: int, wants: list[int]) -> list[int]:
-    """``extra`` cells of width shared among columns that want ``wants`` more, in
-    proportion to what each wants (never more than it wants)."""
-    total = sum(wants)
-    if total <= extra:
-        return list(wants)
-    given = [extra * w // total for w in wants]
-    left = extra - sum(given)
-    # The rest one by one to the columns that still want the most.
-    for i in sorted(range(len(wants)), key=lambda i: wants[i] - given[i], reverse=True)[:left]:
-        given[i] += 1
+    """``extra`` cells of width shared among columns that want ``wants`` more: the
+    columns that want least first, each all it wants, so as many columns as can show
+    whole do, and only the longest texts wrap (as Rich narrows the widest first)."""
+    given = [0] * len(wants)
+    left = extra
+    for i in sorted(range(len(wants)), key=lambda i: wants[i]):
+        given[i] = min(wants[i], left)
+        left -= given[i]
     return given
 
 

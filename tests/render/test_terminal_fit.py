@@ -72,6 +72,16 @@ def test_space_left_goes_to_the_columns_that_wrap_and_nothing_is_dropped() -> No
     assert fitted.width == natural - 10
 
 
+def test_short_texts_show_whole_and_the_longest_wraps() -> None:
+    cols = [
+        Column("status", "Status", ("betalt", "afhentet i butik")),
+        Column("counted", "Talt med", ("ja, køb", "nej – forklar ordet i kunde.toml")),
+    ]
+    # Narrowest 8 + 10, overhead 7; 20 cells more: the status its 8 (whole), the
+    # sentence the other 12 (it wraps).
+    assert layout(cols, 45, None).widths == (16, 22)
+
+
 def test_columns_are_left_out_by_the_declared_priority() -> None:
     cols = [
         Column("customer_id", "Kunde", ("10001",)),
