@@ -145,6 +145,11 @@ class Column:
         return max([head, *(_longest_word(c) for c in self.cells)])
 
     @property
+    def values_width(self) -> int:
+        """The width that shows every value on one line (its header may wrap)."""
+        return max([self.min_width, *(cell_len(c) for c in self.cells)])
+
+    @property
     def natural_width(self) -> int:
         """The width that shows every value on one line (a figure's header may wrap)."""
         if self.numeric:
@@ -207,9 +212,15 @@ def layout(columns: Sequence[Column], width: int | None, priority: Priority | No
         shown.remove(names.index(name))
         dropped.append(name)
     widths = [columns[i].min_width for i in shown]
-    extra = width - sum(widths) - _overhead(len(shown))
-    if extra > 0:
-        wants = [columns[i].natural_width - w for i, w in zip(shown, widths, strict=True)]
+    # The space left: first so values show on one line, then so headers do.
+    for goals in (
+        [columns[i].values_width for i in shown],
+        [columns[i].natural_width for i in shown],
+    ):
+        extra = width - sum(widths) - _overhead(len(shown))
+        if extra <= 0:
+            break
+        wants = [max(goal - w, 0) for goal, w in zip(goals, widths, strict=True)]
         widths = [w + g for w, g in zip(widths, _spread(extra, wants), strict=True)]
     order = {n: k for k, n in enumerate(names)}
     return Layout(tuple(shown), tuple(widths), tuple(sorted(dropped, key=order.__getitem__)))
