@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False)
 
 #: The terminal table when the screen is too narrow (kunde_cli.render.priority): the
-#: rung and its customers stay; the rest goes from the right.
-COLUMNS = Priority(keep=("customers",))
+#: rung and its customers (a matrix: its total) stay; the rest goes from the right.
+COLUMNS = Priority(keep=("customers", "total"))
 
 
 class LadderBy(Choice):
@@ -135,7 +135,7 @@ def _moves(
     _note_movements(flow, since, lg)
     frame = moves if by is LadderBy.customer else flow
     if by is not LadderBy.customer and out.is_table and out.output is None:
-        _flow_tables(frame, lg, since, when)
+        _flow_tables(frame, lg, since, when, wide=out.wide)
         return
     if out.is_table:
         frame = label_values(frame, [lad.FROM_RUNG, lad.TO_RUNG], lg)
@@ -143,14 +143,14 @@ def _moves(
     emit(frame, out, loaded, title=f"{since} → {when}")
 
 
-def _flow_tables(flow: pl.DataFrame, lg: str, since: str, when: str) -> None:
+def _flow_tables(flow: pl.DataFrame, lg: str, since: str, when: str, *, wide: bool) -> None:
     """In a terminal: both ladders side by side, then the from × to matrix."""
     from kunde_cli.analytics import ladder as lad
     from kunde_cli.cli.common import emit
     from kunde_cli.render.formats import OutputFormat
     from kunde_cli.render.i18n import label
 
-    table = Destination(fmt=OutputFormat.table)
+    table = Destination(fmt=OutputFormat.table, wide=wide)
     side = lad.ladder_side_by_side(flow.lazy()).collect()
     emit(
         label_values(side, [lad.RUNG], lg),
@@ -170,6 +170,7 @@ def _flow_tables(flow: pl.DataFrame, lg: str, since: str, when: str) -> None:
         table,
         title=say("ladder_matrix_title", lg, since=since, when=when),
         lang=lg,
+        priority=COLUMNS,
     )
 
 

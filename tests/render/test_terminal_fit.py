@@ -105,6 +105,16 @@ def test_columns_are_left_out_by_the_declared_priority() -> None:
     assert tiny.widths == (5, 9)
 
 
+def test_values_show_whole_before_headers_do() -> None:
+    cols = [
+        Column("reason", "Årsag", ("ingen dato", "ikke et beløb")),
+        Column("rows", "Første rækker", ("4", "5")),
+    ]
+    # Narrowest 5 + 6, overhead 7; 8 cells more: the reason its 8 (every value on one
+    # line), the header "Første rækker" wraps.
+    assert layout(cols, 26, None).widths == (13, 6)
+
+
 # --- reading a printed table back ---------------------------------------------------------
 
 
@@ -297,6 +307,19 @@ def test_one_line_names_what_was_left_out_and_wide_shows_it(workspace: Path, lan
         assert all(word in header.split() for word in label.split()), label
     # Not a terminal (a pipe, the test runner): full width, no pager.
     assert max(len(line) for line in wide.stdout.splitlines()) > 80
+
+
+def test_the_ladder_matrix_keeps_its_total_and_wide_shows_every_rung(workspace: Path) -> None:
+    argv = ("ladder", "--compare", "2026-05-01", "-f", "table", "--lang", "en")
+    narrow = kunde(workspace, *argv)
+    line = next(x for x in narrow.stderr.splitlines() if x.startswith(LEFT_OUT["en"][0]))
+    assert "Total" not in line and "Ambassadors" in line
+    wide = kunde(workspace, *argv, "--wide")
+    assert LEFT_OUT["en"][0] not in wide.stderr
+    lines = wide.stdout.splitlines()
+    rule = max(i for i, x in enumerate(lines) if "───" in x)
+    matrix = lines[rule - 1]  # the matrix's header row
+    assert "Ambassadors" in matrix and "Total" in matrix
 
 
 def test_a_table_that_fits_says_nothing(workspace: Path) -> None:
