@@ -265,6 +265,41 @@ def test_main_measures_stay_and_secondary_columns_go_first(
     assert "usual_gap_days" in plan.dropped
 
 
+VIEWS = {
+    "segment": [["segment"], ["segment", "--by", "customer"]],
+    "churn": [["churn"], ["churn", "--list", "--model", "bgnbd"], ["churn", "--model", "bgnbd"]],
+    "clv": [["clv", "--model", "bgnbd"], ["clv", "--by", "segment", "--model", "bgnbd"]],
+    "retention": [["retention"], ["retention", "--cohorts"]],
+    "nps": [
+        ["nps"],
+        ["nps", "--by", "segment"],
+        ["nps", "--period", "month"],
+        ["nps", "--list", "detractors"],
+        ["nps", "--comments"],
+    ],
+    "ladder": [["ladder"], ["ladder", "--compare", "2026-05-01"]],
+    "profiles": [["profiles"]],
+}
+
+
+@pytest.mark.parametrize("command", list(VIEWS))
+def test_every_declared_column_is_a_column_of_the_command(
+    command: str, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A misspelt name in a declaration would be passed over silently: each must name a
+    column one of the command's tables has."""
+    import importlib
+
+    declared = importlib.import_module(f"kunde_cli.cli.{command}").COLUMNS
+    seen = {
+        name
+        for argv in VIEWS[command]
+        for call in caught_tables(argv, workspace, monkeypatch)
+        for name in call["frame"].columns
+    }
+    assert set(declared.keep) | set(declared.drop) <= seen
+
+
 def test_an_email_and_an_amount_read_whole(workspace: Path, monkeypatch: pytest.MonkeyPatch):
     """Known values of the sample shop, by hand: Dorte Nielsen tops the call list."""
     table = fitted(caught_tables(COMMANDS["churn-list"], workspace, monkeypatch)[0])[0]
