@@ -392,7 +392,7 @@ class TableRules:
     update: Callable[[pl.LazyFrame, Tables, pl.LazyFrame], Tables] = update_tables
     #: Raised whenever what the tables hold or how a row is made changes: tables made
     #: by other rules are built again, never updated (their kept rows would differ).
-    version: int = 1
+    version: int = 2
 
 
 TABLE_RULES = TableRules()

@@ -112,14 +112,19 @@ REQUIRED_COLUMNS = {
 
 
 def usable(ws: WorkspaceCommit, manifest: Manifest) -> bool:
-    """True when ``manifest``'s tables match its lines and both files are there, are
-    regular files of this workspace (not links) and Parquet with the columns they need.
+    """True when ``manifest``'s tables match its lines, were made by the workspace's table
+    rules (their version), and both files are there, are regular files of this workspace
+    (not links) and Parquet with the columns they need.
 
     Only the files' footers are read. Tables that are not usable are built again (the
     lines are the truth; the tables only save time), never read.
     """
     entry = current(manifest)
     if entry is None:
+        return False
+    # Tables made by other rules (an older kunde) hold other rows: built again.
+    builder = getattr(ws, "table_builder", None)
+    if builder is not None and entry.get("version") != getattr(builder, "version", None):
         return False
     for kind in ("orders", "customers"):
         path = ws.path / entry[kind]

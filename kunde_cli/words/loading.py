@@ -69,10 +69,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "tables beside the order lines); this happens once",
     ),
     "loading_tables_rebuilt": (
-        "Ordre- og kundetabellerne i {path} manglede eller kunne ikke læses; de er bygget "
-        "igen ud fra ordrelinjerne",
-        "the orders and customers tables in {path} were missing or could not be read; they "
-        "were built again from the order lines",
+        "Ordre- og kundetabellerne i {path} manglede, kunne ikke læses eller var lavet af "
+        "en ældre kunde; de er bygget igen ud fra ordrelinjerne",
+        "the orders and customers tables in {path} were missing, could not be read or were "
+        "made by an older kunde; they were built again from the order lines",
     ),
     # --- the as-of date ---
     "loading_future_orders": (

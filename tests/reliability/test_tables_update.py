@@ -347,3 +347,24 @@ def test_an_orders_own_discount_line_can_be_its_first_product(tmp_path: Path) ->
     assert orders.select("order_id", "first_product", "net_amount").rows() == [
         ("5001", "Rabat", 80.0)
     ]
+
+
+def test_tables_made_by_older_rules_are_built_again_when_read(tmp_path: Path) -> None:
+    """Tables written by other table rules (an older kunde: its version) hold other rows:
+    an analysis builds them again from the lines before reading, and says so."""
+    import json
+
+    from kunde_cli.analytics.tables import TABLE_RULES
+
+    ws, monday, _tuesday = _two_days(tmp_path)
+    ingest_and_compare(ws, monday)
+    manifest = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tables"]["version"] == TABLE_RULES.version
+    manifest["tables"]["version"] = TABLE_RULES.version - 1
+    (ws / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert not stored_tables.usable(Workspace(ws, tables=TABLE_RULES), manifest)
+    done = kunde("segment", "-w", str(ws), "--lang", "en")
+    assert done.exit_code == 0, done.output
+    assert "made by an older kunde; they were built again" in done.stderr, done.stderr
+    again = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    assert again["version"] == TABLE_RULES.version
