@@ -57,7 +57,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # --- the workspace brought to the new format ---
     "loading_upgrade_failed": (
-        "arbejdsområdet kunne ikke opdateres til det nye format ({reason}); svarene regnes "
+        "arbejdsmappen kunne ikke opdateres til det nye format ({reason}); svarene regnes "
         "fra ordrelinjerne, som før",
         "the workspace could not be brought to the new format ({reason}); the answers are "
         "computed from the order lines, as before",

@@ -54,7 +54,7 @@ DANISH = _listed(
     og ikke har med til af der som eller kunder ordrer ordre køb svar filen række rækker
     fejl tip dage dag værdi beløb omsætning andel alle ingen kan skal fundet læst mangler
     uden efter før hver ved på fra nye gennemsnit forventet faktisk periode indlæst
-    allerede samme arbejdsområde mappe skrevet gemt hvorfor hvornår hvad hvem hvordan
+    allerede samme arbejdsmappe mappe skrevet gemt hvorfor hvornår hvad hvem hvordan
     kunderne ordrerne købt sidste første tabt aktiv kølnet inaktiv loyale
     """
 )
