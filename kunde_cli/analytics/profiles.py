@@ -33,7 +33,7 @@ from kunde_cli.analytics.orders import (
     basis_at,
     lines_of,
 )
-from kunde_cli.words.personas import PersonaFacts, Said
+from kunde_cli.words.personas import PersonaFacts, Phrase
 
 #: Default name of the grouping column in ``groups`` and in the result.
 GROUP = "group"
@@ -424,75 +424,77 @@ def _facts(row: dict[str, Any], by: str) -> PersonaFacts:
     group = str(row[by]) if row[by] is not None else "-"
 
     # Who they are.
-    who = [Said("who", {"customers": row[CUSTOMERS], "share_customers": row[SHARE_CUSTOMERS]})]
+    who = [Phrase("who", {"customers": row[CUSTOMERS], "share_customers": row[SHARE_CUSTOMERS]})]
     if not _missing(row[SHARE_REVENUE]):
-        who.append(Said("who_revenue", {"share_revenue": row[SHARE_REVENUE]}))
+        who.append(Phrase("who_revenue", {"share_revenue": row[SHARE_REVENUE]}))
     else:
-        who.append(Said("stop"))
+        who.append(Phrase("stop"))
     if row[TOP_CITIES]:
-        who.append(Said("who_cities", {"value": row[TOP_CITIES]}))
+        who.append(Phrase("who_cities", {"value": row[TOP_CITIES]}))
     elif row[TOP_POSTCODES]:
-        who.append(Said("who_postcodes", {"value": row[TOP_POSTCODES]}))
+        who.append(Phrase("who_postcodes", {"value": row[TOP_POSTCODES]}))
     # One country says nothing a Danish shop owner does not know already.
     if row[TOP_COUNTRIES] and "," in row[TOP_COUNTRIES]:
-        who.append(Said("who_countries", {"value": row[TOP_COUNTRIES]}))
+        who.append(Phrase("who_countries", {"value": row[TOP_COUNTRIES]}))
     if row[NPS_RESPONSES] and not _missing(row[NPS]):
-        who.append(Said("who_nps", {"nps": row[NPS], "responses": row[NPS_RESPONSES]}))
+        who.append(Phrase("who_nps", {"nps": row[NPS], "responses": row[NPS_RESPONSES]}))
 
     has_orders = bool(row[ORDERS])
     gap, recency = row[MEDIAN_DAYS_BETWEEN_ORDERS], row[MEDIAN_RECENCY_DAYS]
 
     # What they buy.
-    buys: list[Said] = []
+    buys: list[Phrase] = []
     if not has_orders:
-        buys.append(Said("buys_none"))
+        buys.append(Phrase("buys_none"))
     else:
-        buys.append(Said("buys_aov", {"aov": row[AOV]}))
+        buys.append(Phrase("buys_aov", {"aov": row[AOV]}))
         if row[TOP_PRODUCTS]:
-            buys.append(Said("buys_products", {"value": row[TOP_PRODUCTS]}))
+            buys.append(Phrase("buys_products", {"value": row[TOP_PRODUCTS]}))
         if row[TOP_CATEGORIES]:
-            buys.append(Said("buys_categories", {"value": row[TOP_CATEGORIES]}))
+            buys.append(Phrase("buys_categories", {"value": row[TOP_CATEGORIES]}))
 
     # How often.
-    often: list[Said] = []
+    often: list[Phrase] = []
     if not has_orders:
-        often.append(Said("often_none"))
+        often.append(Phrase("often_none"))
     else:
-        often.append(Said("often_orders", {"orders": row[ORDERS_PER_CUSTOMER]}))
-        often.append(Said("often_gap", {"gap": gap}) if not _missing(gap) else Said("often_no_gap"))
+        often.append(Phrase("often_orders", {"orders": row[ORDERS_PER_CUSTOMER]}))
+        often.append(
+            Phrase("often_gap", {"gap": gap}) if not _missing(gap) else Phrase("often_no_gap")
+        )
         if not _missing(recency):
-            often.append(Said("often_recency", {"recency": recency}))
+            often.append(Phrase("often_recency", {"recency": recency}))
         else:
-            often.append(Said("stop"))
+            often.append(Phrase("stop"))
         if row[TOP_CHANNELS]:
-            often.append(Said("often_channels", {"value": row[TOP_CHANNELS]}))
+            often.append(Phrase("often_channels", {"value": row[TOP_CHANNELS]}))
 
     # What to do: each rule is triggered only by numbers in the profile.
-    actions: list[Said] = []
+    actions: list[Phrase] = []
     if not has_orders:
-        actions.append(Said("do_first_order"))
+        actions.append(Phrase("do_first_order"))
     else:
         if not _missing(gap) and not _missing(recency) and recency > 2 * gap:
-            actions.append(Said("do_reactivate", {"recency": recency, "gap": gap}))
+            actions.append(Phrase("do_reactivate", {"recency": recency, "gap": gap}))
         elif _missing(gap) or row[ORDERS_PER_CUSTOMER] < 1.5:
-            actions.append(Said("do_second_order"))
+            actions.append(Phrase("do_second_order"))
         share_rev, share_cust = row[SHARE_REVENUE], row[SHARE_CUSTOMERS]
         if (
             not _missing(share_rev)
             and share_rev > 1.5 * share_cust
             and row[ORDERS_PER_CUSTOMER] >= 2
         ):
-            actions.append(Said("do_reward"))
+            actions.append(Phrase("do_reward"))
     if row[NPS_RESPONSES] and not _missing(row[NPS]):
         if row[NPS] < 0:
-            actions.append(Said("do_nps_low"))
+            actions.append(Phrase("do_nps_low"))
         elif row[NPS] >= 50:
-            actions.append(Said("do_nps_high"))
+            actions.append(Phrase("do_nps_high"))
     if not actions:
         actions.append(
-            Said("do_keep_in_touch_gap", {"gap": gap})
+            Phrase("do_keep_in_touch_gap", {"gap": gap})
             if not _missing(gap)
-            else Said("do_keep_in_touch")
+            else Phrase("do_keep_in_touch")
         )
     return PersonaFacts(group, tuple(who), tuple(buys), tuple(often), tuple(actions))
 

@@ -21,15 +21,16 @@ __all__ = [
     "TEXTS",
     "PersonaCard",
     "PersonaFacts",
-    "Said",
+    "Phrase",
     "persona_card",
     "persona_cards",
 ]
 
 
 @dataclass(frozen=True)
-class Said:
-    """One sentence (or part of one) by key, with the raw values it is filled from."""
+class Phrase:
+    """One phrase of a persona card (a sentence or part of one) by key, with the raw
+    values it is filled from; its numbers are written by their name (a share, money)."""
 
     key: str
     values: Mapping[str, Any] = field(default_factory=dict)
@@ -40,10 +41,10 @@ class PersonaFacts:
     """What the numbers of one group support saying, section by section (keys, no words)."""
 
     group: str
-    who: tuple[Said, ...]
-    buys: tuple[Said, ...]
-    how_often: tuple[Said, ...]
-    what_to_do: tuple[Said, ...]
+    who: tuple[Phrase, ...]
+    buys: tuple[Phrase, ...]
+    how_often: tuple[Phrase, ...]
+    what_to_do: tuple[Phrase, ...]
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def _shown(name: str, value: Any, lang: str, currency: str) -> str:
     return format_number(value, lang, _DECIMALS.get(name, 0))
 
 
-def _said(said: Said, lang: str, currency: str) -> str:
+def _said(said: Phrase, lang: str, currency: str) -> str:
     values = {k: _shown(k, v, lang, currency) for k, v in said.values.items()}
     # The nouns follow the count they stand beside ("1 kunde", "2 kunder").
     if "customers" in said.values:
@@ -207,7 +208,7 @@ def _said(said: Said, lang: str, currency: str) -> str:
     return text
 
 
-def _joined(parts: Sequence[Said], lang: str, currency: str) -> str:
+def _joined(parts: Sequence[Phrase], lang: str, currency: str) -> str:
     """The parts as one text: a part that starts with , ; or . continues the sentence."""
     text = ""
     for said in parts:
@@ -233,10 +234,10 @@ def persona_card(
 ) -> PersonaCard:
     """The card for ``facts`` in ``lang``; money is labelled in ``currency``.
 
-    >>> facts = PersonaFacts("new", who=(Said("who", {"customers": 1, "share_customers": 0.25}),
-    ...     Said("stop")), buys=(Said("buys_aov", {"aov": 1234.5}),),
-    ...     how_often=(Said("often_orders", {"orders": 1.0}), Said("often_no_gap"), Said("stop")),
-    ...     what_to_do=(Said("do_second_order"),))
+    >>> facts = PersonaFacts("new", who=(Phrase("who", {"customers": 1, "share_customers": 0.25}),
+    ...     Phrase("stop")), buys=(Phrase("buys_aov", {"aov": 1234.5}),),
+    ...     how_often=(Phrase("often_orders", {"orders": 1.0}), Phrase("often_no_gap"), Phrase("stop")),
+    ...     what_to_do=(Phrase("do_second_order"),))
     >>> card = persona_card(facts)
     >>> card.name, card.who, card.buys, card.how_often
     ('De nye ansigter', '1 kunde (25 % af alle).', 'Gennemsnitlig ordre 1.234,50 kr.', '1,0 ordrer pr. kunde, ingen har købt mere end én gang.')
@@ -265,8 +266,8 @@ def persona_cards(
     categories; *how often* from orders per customer, the median gap between orders,
     median recency and channels; *what to do* from rules on those same numbers.
 
-    >>> facts = PersonaFacts("champion", who=(), buys=(Said("buys_aov", {"aov": 75.0}),),
-    ...     how_often=(), what_to_do=(Said("do_reward"),))
+    >>> facts = PersonaFacts("champion", who=(), buys=(Phrase("buys_aov", {"aov": 75.0}),),
+    ...     how_often=(), what_to_do=(Phrase("do_reward"),))
     >>> [(c.name, c.buys) for c in persona_cards([facts], "en", "DKK")]
     [('The devoted regulars', 'Average order DKK 75.00.')]
     """

@@ -12,7 +12,7 @@ import pytest
 
 from kunde_cli import words
 from kunde_cli.words import actions, explain, inspect, personas
-from kunde_cli.words.personas import PersonaFacts, Said
+from kunde_cli.words.personas import PersonaFacts, Phrase
 
 ROOT = Path(__file__).resolve().parents[2] / "kunde_cli"
 
@@ -93,18 +93,18 @@ def test_persona_card_from_keys_and_values() -> None:
     facts = PersonaFacts(
         group="at_risk",
         who=(
-            Said("who", {"customers": 12, "share_customers": 0.125}),
-            Said("who_revenue", {"share_revenue": 0.3}),
-            Said("who_cities", {"value": "Aarhus (50 %)"}),
-            Said("who_nps", {"nps": -20.0, "responses": 1}),
+            Phrase("who", {"customers": 12, "share_customers": 0.125}),
+            Phrase("who_revenue", {"share_revenue": 0.3}),
+            Phrase("who_cities", {"value": "Aarhus (50 %)"}),
+            Phrase("who_nps", {"nps": -20.0, "responses": 1}),
         ),
-        buys=(Said("buys_aov", {"aov": 1500.0}), Said("buys_categories", {"value": "Te"})),
+        buys=(Phrase("buys_aov", {"aov": 1500.0}), Phrase("buys_categories", {"value": "Te"})),
         how_often=(
-            Said("often_orders", {"orders": 2.5}),
-            Said("often_gap", {"gap": 30.0}),
-            Said("often_recency", {"recency": 90.0}),
+            Phrase("often_orders", {"orders": 2.5}),
+            Phrase("often_gap", {"gap": 30.0}),
+            Phrase("often_recency", {"recency": 90.0}),
         ),
-        what_to_do=(Said("do_reactivate", {"recency": 90.0, "gap": 30.0}), Said("do_nps_low")),
+        what_to_do=(Phrase("do_reactivate", {"recency": 90.0, "gap": 30.0}), Phrase("do_nps_low")),
     )
     da = personas.persona_card(facts, "da")
     assert da.name == "Dem, vi er ved at miste"
@@ -202,7 +202,10 @@ def test_every_reject_reason_has_danish_words() -> None:
     assert reasons and {f"reject_{r}" for r in reasons} <= set(LABELS)
     for reason in reasons:
         assert inspect.reject_reason(reason, "en") != reason  # a code, worded
-        assert inspect.reject_reason(reason, "da") not in (reason, inspect.reject_reason(reason, "en"))
+        assert inspect.reject_reason(reason, "da") not in (
+            reason,
+            inspect.reject_reason(reason, "en"),
+        )
 
 
 # --- analytics hold no words -----------------------------------------------------------
