@@ -13,8 +13,10 @@ import io
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -136,7 +138,7 @@ class Column:
     numeric: bool = False
     whole: bool = False
 
-    @property
+    @cached_property
     def min_width(self) -> int:
         """The narrowest width that breaks no value, figure or word."""
         head = _longest_word(self.header)
@@ -144,12 +146,12 @@ class Column:
             return max([head, *(cell_len(c) for c in self.cells)])
         return max([head, *(_longest_word(c) for c in self.cells)])
 
-    @property
+    @cached_property
     def values_width(self) -> int:
         """The width that shows every value on one line (its header may wrap)."""
         return max([self.min_width, *(cell_len(c) for c in self.cells)])
 
-    @property
+    @cached_property
     def natural_width(self) -> int:
         """The width that shows every value on one line (a figure's header may wrap)."""
         if self.numeric:
@@ -503,8 +505,15 @@ def page(text: str) -> None:
         sys.stdout.flush()
 
 
+#: True while a command runs with ``--quiet``: notes and progress bars are left out
+#: (warnings and errors still show). Set by kunde_cli.cli.options.
+QUIET: ContextVar[bool] = ContextVar("kunde_quiet", default=False)
+
+
 def note(message: str) -> None:
-    """A note on stderr (never on stdout, which carries only results)."""
+    """A note on stderr (never on stdout, which carries only results); none under --quiet."""
+    if QUIET.get():
+        return
     err_console.print(safe_text(message), highlight=False, soft_wrap=True)
 
 
@@ -523,7 +532,7 @@ def progress(description: str, total: int | None = None) -> Iterator[Any]:
 
     Yields a callable ``advance(n=1)``.
     """
-    if not err_console.is_terminal:
+    if not err_console.is_terminal or QUIET.get():
         yield lambda n=1: None
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
