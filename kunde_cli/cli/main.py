@@ -70,6 +70,8 @@ COMMANDS: dict[str, str] = {
     "explain": "Why one customer got their segment, rung and activity tier.",
     "export": "A mailing list for an action (segment, rung, tier, NPS group), consent respected.",
     "report": "Write the full HTML report and Excel workbook, and print their paths.",
+    "status": "List the files ingested into the workspace, with their rows, dates and customers.",
+    "remove": "Take one ingested file's lines out of the workspace again.",
     "forget": "Erase one customer's personal data from the workspace (GDPR).",
     "demo": "Write the sample Danish shop export and NPS survey.",
 }

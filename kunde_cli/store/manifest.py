@@ -80,6 +80,20 @@ class Erasure(TypedDict):
     tombstone: NotRequired[list[str]]
 
 
+class Removal(TypedDict):
+    """One ``kunde remove``: which ingested file's lines were taken out, when, how many."""
+
+    at: str
+    kind: str
+    name: str
+    path: str
+    sha256: str
+    ingested_at: str | None
+    lines: int  # order lines or survey answers
+    rejects: int
+    source: NotRequired[str]
+
+
 class TablesEntry(TypedDict):
     """The stored orders and customers tables, and the lines they were built from."""
 
@@ -107,6 +121,7 @@ class Manifest(TypedDict):
     rejects_csv_sha256: str | None  # of rejects.csv as last written (derived)
     sources: list[SourceEntry]
     erasures: list[Erasure]
+    removals: NotRequired[list[Removal]]  # ``kunde remove`` (store/remove.py)
     #: format 2 on; None until built (and after a write that could not build them)
     tables: NotRequired[TablesEntry | None]
 

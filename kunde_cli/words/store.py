@@ -399,6 +399,95 @@ WORDS: dict[str, tuple[str, str]] = {
         "oplysningerne: {exports}",
         "The original export files are outside the workspace and still hold the data: {exports}",
     ),
+    # --- kunde status and kunde remove (store.remove, app.workspace_files) ---
+    "status_title": ("Indlæst i {workspace}", "Ingested into {workspace}"),
+    "status_empty": (
+        "Intet er indlæst i {workspace} endnu",
+        "Nothing has been ingested into {workspace} yet",
+    ),
+    "status_totals": (
+        "I alt: {lines} ordrelinjer fra {first} til {last}, {customers} kunder, {answers} svar",
+        "In all: {lines} order lines from {first} to {last}, {customers} customers, "
+        "{answers} answers",
+    ),
+    "status_totals_no_orders": (
+        "I alt: ingen ordrer, {answers} svar",
+        "In all: no orders, {answers} answers",
+    ),
+    "status_removals": (
+        "Fjernet tidligere med kunde remove: {n} filer (se manifest.json)",
+        "Removed earlier with kunde remove: {n} files (see manifest.json)",
+    ),
+    "status_kind_orders": ("Ordrer", "Orders"),
+    "status_kind_survey": ("Spørgeskema", "Survey"),
+    "source_system": ("Kildesystem", "Source system"),
+    "ingested_at": ("Indlæst den", "Ingested"),
+    "stored_lines": ("Gemt nu", "Stored now"),
+    "first_order_date": ("Første ordre", "First order"),
+    "last_order_date": ("Seneste ordre", "Last order"),
+    "remove_unknown": (
+        "{given} er ikke indlæst i {workspace}; den har: {files}",
+        "{given} was not ingested into {workspace}; it holds: {files}",
+    ),
+    "remove_unknown_empty": (
+        "{given} er ikke indlæst i {workspace}; intet er indlæst endnu",
+        "{given} was not ingested into {workspace}; nothing has been ingested yet",
+    ),
+    "remove_ambiguous": (
+        "{given} passer til flere indlæste filer: {files}",
+        "{given} matches several ingested files: {files}",
+    ),
+    "remove_pick_hint": (
+        "angiv filen, som kunde status viser den",
+        "name the file as kunde status shows it",
+    ),
+    "remove_gone": (
+        "{name} er ikke længere i arbejdsmappen (en anden kørsel fjernede den)",
+        "{name} is no longer in the workspace (another run removed it)",
+    ),
+    "remove_needs_confirmation": (
+        "kunde remove fjerner data og skal bekræftes",
+        "kunde remove takes data out and needs confirmation",
+    ),
+    "remove_needs_confirmation_hint": (
+        "tilføj --yes for at bekræfte, når kunde kører fra et script eller cron",
+        "add --yes to confirm when running from a script or cron",
+    ),
+    "remove_question_orders": (
+        "Fjern {name} ({lines} ordrelinjer, {rejects} afviste rækker) fra {workspace}?",
+        "Take {name} ({lines} order lines, {rejects} refused rows) out of {workspace}?",
+    ),
+    "remove_question_survey": (
+        "Fjern {name} ({lines} svar, {rejects} afviste rækker) fra {workspace}?",
+        "Take {name} ({lines} answers, {rejects} refused rows) out of {workspace}?",
+    ),
+    "remove_nothing_removed": ("Intet blev fjernet.", "Nothing was removed."),
+    "remove_done_orders": (
+        "Fjernede {name} fra {workspace}: {lines} ordrelinjer og {rejects} afviste rækker",
+        "Took {name} out of {workspace}: {lines} order lines and {rejects} refused rows",
+    ),
+    "remove_done_survey": (
+        "Fjernede {name} fra {workspace}: {lines} svar og {rejects} afviste rækker",
+        "Took {name} out of {workspace}: {lines} answers and {rejects} refused rows",
+    ),
+    "remove_replaced_before": (
+        "{name} havde ændret {n} tidligere gemte ordrer eller svar; den tidligere version "
+        "gemmes ikke, så de er også væk; vil du have dem: kunde remove og kunde ingest igen "
+        "den fil, der gemte dem",
+        "{name} had changed {n} orders or answers stored before; their earlier version is "
+        "not kept, so they are gone too; to have them: kunde remove, then kunde ingest "
+        "again the file that stored them",
+    ),
+    "remove_later_overlap": (
+        "Senere indlæste filer bar linjer, der var gemt fra {name}, og som nu er væk: "
+        "{files}; vil du beholde dem: kunde remove FIL og kunde ingest FIL igen",
+        "Files ingested later carried lines stored from {name}, now gone: {files}; to keep "
+        "them: kunde remove FILE, then kunde ingest FILE again",
+    ),
+    "remove_reingest": (
+        "Filen kan læses ind igen med kunde ingest",
+        "The file can be read in again with kunde ingest",
+    ),
     # --- kunde demo (cli.demo) ---
     "demo_out_hint": (
         "giv --out et mappenavn, fx --out demo",
