@@ -64,7 +64,9 @@ OFF_PICTURE = {
 }
 
 # cli/ modules that are shared plumbing, not commands: any command may import them.
-CLI_PLUMBING = frozenset({"kunde_cli.cli", "kunde_cli.cli.common", "kunde_cli.cli.options"})
+CLI_PLUMBING = frozenset(
+    {"kunde_cli.cli", "kunde_cli.cli.common", "kunde_cli.cli.options", "kunde_cli.cli.usage"}
+)
 CLI_PLUMBING_ENTRY = "kunde_cli.cli.main"  # registers the commands, imports none statically
 
 # Imports that point up today, each exactly (importing module, imported module): none.

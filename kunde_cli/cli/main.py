@@ -150,6 +150,8 @@ class KundeGroup(TyperGroup):
             self._listing = False
 
     def invoke(self, ctx: ClickContext) -> Any:
+        # The command line as given: click empties it while it parses.
+        given_args = [*getattr(ctx, "_protected_args", ()), *ctx.args]
         try:
             return super().invoke(ctx)
         except KundeError as err:
@@ -158,6 +160,18 @@ class KundeGroup(TyperGroup):
             report_error(err, run_lang(ctx, err))
             raise typer.Exit(err.exit_code) from None
         except Exception as err:
+            if _is_usage_error(err) and not os.environ.get("KUNDE_DEBUG"):
+                # A command line click could not parse: said as kunde's errors are.
+                from kunde_cli.cli.usage import lang_in, usage_error
+                from kunde_cli.words.lang import LANGS
+
+                given = lang_in(given_args)
+                lang = given if given in LANGS else run_lang(ctx)
+                sub = getattr(err, "ctx", None)
+                command = getattr(sub, "command_path", None) if sub is not ctx else None
+                refusal = usage_error(err, command)
+                report_error(refusal, lang)
+                raise typer.Exit(refusal.exit_code) from None
             # A full disk or `ulimit -f` met where no writer turned it into a message
             # (Polars raises ComputeError, not OSError): still one line and exit 2.
             failure = disk_error(err)
@@ -165,6 +179,13 @@ class KundeGroup(TyperGroup):
                 raise
             report_error(failure, run_lang(ctx))
             raise typer.Exit(failure.exit_code) from None
+
+
+def _is_usage_error(err: BaseException) -> bool:
+    """Whether ``err`` is click's refusal of a command line (a UsageError, not the
+    request for help that a command without arguments makes)."""
+    names = {cls.__name__ for cls in type(err).__mro__}
+    return "UsageError" in names and "NoArgsIsHelpError" not in names
 
 
 app = typer.Typer(

@@ -20,6 +20,26 @@ WORDS: dict[str, tuple[str, str]] = {
         "angiv kolonnen med --map, fx --map amount=Total (se `kunde inspect FIL`)",
         "name the column with --map, e.g. --map amount=Total (see `kunde inspect FILE`)",
     ),
+    # --- a command line that could not be parsed (cli.usage) ---
+    "usage_no_such_option": (
+        "ukendt tilvalg: {name} (mulige: {possible})",
+        "no such option: {name} (possible options: {possible})",
+    ),
+    "usage_no_such_option_alone": ("ukendt tilvalg: {name}", "no such option: {name}"),
+    "usage_missing": ("{name} mangler", "{name} is missing"),
+    "usage_bad_value": ("ugyldig værdi for {name}: {why}", "invalid value for {name}: {why}"),
+    "usage_hint": ("se '{command} -h'", "see '{command} -h'"),
+    "usage_not_one_of": ("'{value}' er ikke en af {choices}", "'{value}' is not one of {choices}"),
+    "usage_not_a_date": (
+        "'{value}' passer ikke til formaterne {formats}",
+        "'{value}' does not match the formats {formats}",
+    ),
+    "usage_at_least": ("skal være mindst {n}", "must be at least {n}"),
+    "usage_at_most": ("må højst være {n}", "must be at most {n}"),
+    "usage_above": ("skal være over {n}", "must be above {n}"),
+    "usage_below": ("skal være under {n}", "must be below {n}"),
+    "usage_not_an_integer": ("skal være et helt tal", "must be a whole number"),
+    "usage_not_a_number": ("skal være et tal", "must be a number"),
     # --- the machine's state, met anywhere (errors.disk_error) ---
     "disk_full": ("disken er fuld", "the disk is full"),
     "disk_quota": ("diskkvoten er brugt op", "the disk quota is used up"),
