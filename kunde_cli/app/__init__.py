@@ -1,4 +1,5 @@
-"""Use cases a person can call from Python: load, ingest_files, build_report.
+"""Use cases a person can call from Python: load, ingest_files, build_report,
+workspace_files and remove_file.
 
 Each returns its result and the notes it has for a person; none prints. The command
 line (``kunde_cli/cli``) calls these and renders what they return. Names are imported
@@ -15,6 +16,12 @@ if TYPE_CHECKING:
     from kunde_cli.app.loading import Loaded, load, open_workspace
     from kunde_cli.app.notes import Note, Notes
     from kunde_cli.app.report import ReportData, build_report
+    from kunde_cli.app.workspace_files import (
+        WorkspaceFiles,
+        find_file,
+        remove_file,
+        workspace_files,
+    )
 
 _HOMES = {
     "IngestReport": "kunde_cli.app.ingest",
@@ -26,6 +33,10 @@ _HOMES = {
     "Notes": "kunde_cli.app.notes",
     "ReportData": "kunde_cli.app.report",
     "build_report": "kunde_cli.app.report",
+    "WorkspaceFiles": "kunde_cli.app.workspace_files",
+    "find_file": "kunde_cli.app.workspace_files",
+    "remove_file": "kunde_cli.app.workspace_files",
+    "workspace_files": "kunde_cli.app.workspace_files",
 }
 
 __all__ = [
@@ -34,10 +45,14 @@ __all__ = [
     "Note",
     "Notes",
     "ReportData",
+    "WorkspaceFiles",
     "build_report",
+    "find_file",
     "ingest_files",
     "load",
     "open_workspace",
+    "remove_file",
+    "workspace_files",
 ]
 
 

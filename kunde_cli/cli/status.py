@@ -10,14 +10,17 @@ from kunde_cli.render.priority import Priority
 
 app = typer.Typer(add_completion=False)
 
-#: The terminal table when the screen is too narrow: the file and what is stored from
-#: it stay; the rest goes from the right.
-COLUMNS = Priority(keep=("file", "stored_lines"))
+#: The terminal table when the screen is too narrow: the file, when, and its rows read,
+#: accepted and rejected stay; what only some files have goes first.
+COLUMNS = Priority(
+    keep=("file", "ingested_at", "rows_read", "accepted", "rejected", "customers"),
+    drop=("changed", "duplicates", "source_system", "kind", "stored_lines"),
+)
 
 
 @app.command("status")
 @options.writes_output()
-@options.reads_data(uses=("workspace", "lang", "config_path"))
+@options.reads_data(uses=("workspace", "quiet", "lang", "config_path"))
 def status_command(data: Source, out: Destination) -> None:
     """Every file ingested into the workspace, oldest first: when, what kind, from which shop system, the rows read, accepted, skipped as duplicates, changed and rejected, the lines stored from it now, the first and last order and the customers. One line on stderr gives the whole workspace: order lines, date range, customers and survey answers.
 
