@@ -105,6 +105,18 @@ Holdout = Annotated[
         show_default=False,
     ),
 ]
+Trend = Annotated[
+    bool,
+    typer.Option(
+        "--trend",
+        help="Print the shop month by month instead: revenue, orders, buying customers "
+        "(new and returning) and, with a survey, the NPS with its 95 % interval.",
+    ),
+]
+Months = Annotated[
+    int,
+    typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
+]
 
 
 @app.command("clv")
@@ -119,6 +131,8 @@ def clv_command(
     horizon: Horizon = 12,
     discount: Discount = 0.10,
     holdout: Holdout = None,
+    trend: Trend = False,
+    months: Months = 24,
 ) -> None:
     """Customer value: revenue to date, orders, AOV, purchases per year, and simple CLV.
 
@@ -140,6 +154,9 @@ def clv_command(
     the last 6 months (judged by the same trust checks), predict them, and compare with
     what customers actually bought.
 
+    --trend prints, instead, the shop month by month for the last --months months: net
+    revenue, orders, buying customers (new and returning) and, with a survey, the NPS.
+
     Example: kunde clv --by segment --model bgnbd --horizon 12
     """
     from kunde_cli import schema as s
@@ -148,6 +165,14 @@ def clv_command(
     from kunde_cli.render.i18n import label
 
     loaded = common.load_source(data)
+    if trend:
+        from kunde_cli.render.trends import trend_table
+
+        shown = trend_table(loaded, months=months, given=data.as_of, people=out.is_table)
+        common.emit(
+            shown.frame, out, loaded, title=shown.title, kinds=shown.kinds, priority=shown.priority
+        )
+        return
     lg = loaded.lang
     when = common.day_text(loaded.as_of, lg)
     values = val.historical_value(loaded.orders, as_of=loaded.as_of, expected_years=expected_years)

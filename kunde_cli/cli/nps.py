@@ -91,6 +91,18 @@ Top = Annotated[
     int,
     typer.Option("--top", min=1, help="Words and phrases per group with --comments."),
 ]
+Trend = Annotated[
+    bool,
+    typer.Option(
+        "--trend",
+        help="Print the shop month by month instead: revenue, orders, buying customers "
+        "(new and returning) and, with a survey, the NPS with its 95 % interval.",
+    ),
+]
+Months = Annotated[
+    int,
+    typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
+]
 
 
 @app.command("nps")
@@ -104,6 +116,8 @@ def nps_command(
     follow_up: FollowUp = None,
     comments: Comments = False,
     top: Top = 10,
+    trend: Trend = False,
+    months: Months = 24,
 ) -> None:
     """Net Promoter Score: % promoters (9–10) − % detractors (0–6), with its 95 % interval.
 
@@ -111,15 +125,17 @@ def nps_command(
     is wide, and kunde says so. Answers are linked to customers by customer number or
     e-mail; unlinked answers still count. Without --as-of, every answer up to the latest
     answer or order counts. One view at a time: the summary (default), --period,
-    --by, --list or --comments. Give the survey export and the orders as FILES, or
-    read them into the workspace first (kunde ingest --kind survey svar.csv).
+    --by, --list, --comments or --trend (the shop month by month: revenue, orders,
+    buying customers and the NPS with its interval, for the last --months months).
+    Give the survey export and the orders as FILES, or read them into the workspace
+    first (kunde ingest --kind survey svar.csv).
 
     Example: kunde nps --list detractors --format xlsx --output kritikere.xlsx
     """
     from kunde_cli.analytics import nps
     from kunde_cli.cli import common
 
-    _one_view(period=period, by=by, follow_up=follow_up, comments=comments)
+    _one_view(period=period, by=by, follow_up=follow_up, comments=comments, trend=trend)
     loaded = common.load_source(data, need_orders=False)
     survey = _survey(loaded)
     has_orders = _has_orders(loaded)
@@ -142,6 +158,8 @@ def nps_command(
         view.follow_up(follow_up)
     elif comments:
         view.comments(top)
+    elif trend:
+        view.trend(months, given=data.as_of)
     else:
         view.summary(summary)
 
@@ -151,7 +169,13 @@ def _one_view(**given: object) -> None:
     from kunde_cli.errors import ConfigError
     from kunde_cli.words.said import Text, said
 
-    flags = {"period": "--period", "by": "--by", "follow_up": "--list", "comments": "--comments"}
+    flags = {
+        "period": "--period",
+        "by": "--by",
+        "follow_up": "--list",
+        "comments": "--comments",
+        "trend": "--trend",
+    }
     chosen = [flags[name] for name, value in given.items() if value not in (None, False)]
     if len(chosen) > 1:
         # "--period and --by and --list": each "and" said in the run's language.
@@ -275,6 +299,20 @@ class _View:
         ).collect()
         note(say(f"nps_{kind}_note", self.lg, n=frame.height))
         self.emit(frame, say(f"nps_title_{kind}", self.lg))
+
+    def trend(self, months: int, *, given: date | None) -> None:
+        from kunde_cli.cli.common import emit
+        from kunde_cli.render.trends import trend_table
+
+        shown = trend_table(self.loaded, months=months, given=given, people=self.out.is_table)
+        emit(
+            shown.frame,
+            self.out,
+            self.loaded,
+            title=shown.title,
+            kinds=shown.kinds,
+            priority=shown.priority,
+        )
 
     def comments(self, top: int) -> None:
         from kunde_cli.analytics import nps

@@ -53,6 +53,18 @@ Cohorts = Annotated[
         "since, share still buying.",
     ),
 ]
+Trend = Annotated[
+    bool,
+    typer.Option(
+        "--trend",
+        help="Print the shop month by month instead: revenue, orders, buying customers "
+        "(new and returning) and, with a survey, the NPS with its 95 % interval.",
+    ),
+]
+Months = Annotated[
+    int,
+    typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
+]
 
 
 @app.command("retention")
@@ -64,6 +76,8 @@ def retention_command(
     period: Period = PeriodChoice.month,
     window: Window = 365,
     cohorts: Cohorts = False,
+    trend: Trend = False,
+    months: Months = 24,
 ) -> None:
     """Retention rate per month, quarter or year, and the cohort table.
 
@@ -89,15 +103,28 @@ def retention_command(
     buying in month 0, 1, 2 … after. The repurchase rate, median days to the second
     order and the revenue share of returning customers always go to stderr.
 
+    --trend prints, instead of all this, the shop month by month, one line per month
+    of the last --months months: net revenue, orders, buying customers (new and
+    returning) and, with a survey, the NPS with its 95 % interval.
+
     Example: kunde retention --period quarter --window 180
     """
     from kunde_cli.analytics import retention as ret
     from kunde_cli.cli import common
     from kunde_cli.render.i18n import label
 
+    options.check_retention_window(window, period.value)
     loaded = common.load_source(data)
     lg = loaded.lang
     when = common.day_text(loaded.as_of, lg)
+    if trend:
+        from kunde_cli.render.trends import trend_table
+
+        shown = trend_table(loaded, months=months, given=data.as_of, people=out.is_table)
+        common.emit(
+            shown.frame, out, loaded, title=shown.title, kinds=shown.kinds, priority=shown.priority
+        )
+        return
     if cohorts:
         frame = ret.cohort_matrix(ret.cohort_table(loaded.orders, as_of=loaded.as_of))
         kinds = {c: "percent" for c in frame.columns if c.startswith(ret.MONTH_PREFIX)}

@@ -21,6 +21,7 @@ from kunde_cli.words import loading as _loading
 from kunde_cli.words import models as _models
 from kunde_cli.words import output as _output
 from kunde_cli.words import store as _store
+from kunde_cli.words import trends as _trends
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS, pick
 from kunde_cli.words.numbers import format_date
 
@@ -558,7 +559,18 @@ LABELS: dict[str, tuple[str, str]] = {
 
 # The sentences of each part of kunde, kept beside their subject, joined into one table.
 # A key says one thing once: tests/words checks no two parts use the same key.
-for _part in (_charts, _commands, _config, _errors, _ingest, _loading, _models, _output, _store):
+for _part in (
+    _charts,
+    _commands,
+    _config,
+    _errors,
+    _ingest,
+    _loading,
+    _models,
+    _output,
+    _store,
+    _trends,
+):
     LABELS.update(_part.WORDS)
 
 
