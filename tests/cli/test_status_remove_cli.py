@@ -269,3 +269,50 @@ def _listed(ws: Path) -> list[str]:
     tables = manifest.get("tables") or {}
     files += [tables[k] for k in ("orders", "customers") if k in tables]
     return files + ([manifest["identity"]] if manifest.get("identity") else [])
+
+
+def test_customers_a_removed_file_linked_are_apart_again(tmp_path: Path) -> None:
+    """link.csv has an order of K2 under K1's e-mail, so kunde counts K1 and K2 as one
+    customer; once link.csv is removed, they are two again and every analysis reads as
+    if it had never been ingested."""
+    jan = write(tmp_path / "jan.csv", JAN)
+    link = write(
+        tmp_path / "link.csv",
+        [
+            "8;K2;a@x.dk;03-06-2024;40,00 kr.;Gennemført",
+            "9;K8;z@x.dk;04-06-2024;60,00 kr.;Gennemført",
+        ],
+    )
+    ws, fresh = tmp_path / "ws", tmp_path / "fresh"
+    ingest(ws, jan, link)
+    ingest(fresh, jan)
+    assert [r["customers"] for r in status(ws)] == [1, 2]  # K1 (with K2); K1, K8
+    assert kunde("remove", "link.csv", "-w", ws, "--yes").exit_code == 0
+    for command in ("segment", "ladder", "churn", "retention", "clv"):
+        args = (command, "--as-of", "2024-07-01", "--format", "csv")
+        after, alone = kunde(*args, "-w", ws), kunde(*args, "-w", fresh)
+        assert after.exit_code == alone.exit_code == 0, (command, after.stderr)
+        assert after.stdout_bytes == alone.stdout_bytes, command
+    explain = kunde("explain", "K1", "-w", ws, "--as-of", "2024-07-01", "--lang", "en")
+    assert explain.stdout == kunde("explain", "K1", "-w", fresh, "--as-of", "2024-07-01",
+                                   "--lang", "en").stdout  # fmt: skip
+
+
+def test_removing_every_file_leaves_an_empty_workspace(two: tuple[Path, Path, Path]) -> None:
+    ws, jan, maj = two
+    for name in ("jan.csv", "maj.csv"):
+        assert kunde("remove", name, "-w", ws, "--yes").exit_code == 0
+    assert status(ws) == []
+    result = kunde("status", "-w", ws, "--lang", "en")
+    assert "Nothing has been ingested into" in result.stderr
+    assert "Removed earlier with kunde remove: 2 files" in result.stderr
+    manifest = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["orders"], manifest["rejects"], manifest["identity"]) == ([], [], None)
+    ingest(ws, maj, jan)
+    assert [r["file"] for r in status(ws)] == ["maj.csv", "jan.csv"]
+
+
+def test_status_without_a_workspace_is_one_line(tmp_path: Path) -> None:
+    result = kunde("status", "-w", tmp_path / "nothing", "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no workspace at")
