@@ -22,6 +22,9 @@ default, so the file is optional. Example::
     [churn]
     k = 2.0
     floor_days = 60
+
+    [data]
+    stale_after_days = 14    # warn when the newest order is older (0: never)
 """
 
 from __future__ import annotations
@@ -96,6 +99,16 @@ class ChurnConfig:
 
 
 @dataclass(frozen=True)
+class DataConfig:
+    """How old the data may be before kunde says so."""
+
+    #: A warning (stderr, also under --quiet) when the newest order is more than this many
+    #: days before the as-of date given (--as-of, --to), else before today: an export
+    #: that stopped being refreshed. 0 never warns.
+    stale_after_days: int = 14
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything kunde.toml can set."""
 
@@ -108,6 +121,7 @@ class Config:
     rfm: RfmConfig = field(default_factory=RfmConfig)
     ladder: LadderConfig = field(default_factory=LadderConfig)
     churn: ChurnConfig = field(default_factory=ChurnConfig)
+    data: DataConfig = field(default_factory=DataConfig)
     source: str | None = None
 
 
@@ -122,6 +136,7 @@ RANGES: dict[tuple[str, str], tuple[float | None, bool, float | None, bool]] = {
     ("ladder", "loyal_min_orders"): (2, True, None, False),
     ("ladder", "returning_min_orders"): (2, True, None, False),
     ("ladder", "ambassador_min_score"): (0, True, 10, True),
+    ("data", "stale_after_days"): (0, True, None, False),
 }
 
 
@@ -342,5 +357,6 @@ def _read(data: dict[str, Any], path: Path) -> Config:
         rfm=_section(RfmConfig, data.get("rfm"), path, "rfm"),
         ladder=_section(LadderConfig, data.get("ladder"), path, "ladder"),
         churn=_section(ChurnConfig, data.get("churn"), path, "churn"),
+        data=_section(DataConfig, data.get("data"), path, "data"),
         source=str(path),
     )

@@ -584,13 +584,13 @@ def test_demo_out_is_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"Fejl: {target}: er ikke en mappe",
-        "Tip: giv --out et mappenavn, fx --out demo",
+        "Tip: giv --output et mappenavn, fx --output demo",
     ]
     english = CliRunner().invoke(app, ["demo", "--out", str(target), "--lang", "en"])
     assert english.exit_code == 2
     assert english.stderr.splitlines() == [
         f"Error: {target}: is not a folder",
-        "Hint: give --out a folder name, e.g. --out demo",
+        "Hint: give --output a folder name, e.g. --output demo",
     ]
 
 

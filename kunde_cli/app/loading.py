@@ -243,6 +243,9 @@ def load(
     allow_future: bool = False,
     read_once: bool = False,
     notes: Notes | None = None,
+    date_from: datetime | date | None = None,
+    date_to: datetime | date | None = None,
+    today: date | None = None,
 ) -> Loaded:
     """Load orders from ``files`` (read directly) or else from the workspace.
 
@@ -250,6 +253,11 @@ def load(
     ``read_once`` the workspace's lines are too when it has no stored tables, for
     commands that go back to the lines many times (report, profiles, export).
     ``quiet`` leaves out the notes on what was counted (and ``Loaded.counted``).
+    ``date_from``/``date_to`` leave out orders (and survey answers) dated before/after
+    them; ``date_to`` is the as-of date too (with ``as_of`` it must be the same day).
+    A warning says when ``as_of`` is after the newest order, or the newest order is
+    older than kunde.toml's ``[data] stale_after_days`` (``today`` defaults to the
+    computer's date).
     Notes are added to ``notes`` as they are said (pass one with a listener to hear
     them at once) and returned in ``Loaded.notes``.
 
@@ -311,11 +319,29 @@ def load(
         tables = None  # one currency of several: the lines of that currency answer
     orders = one
     config = replace(config, currency=label)
+    today = today or date.today()
+    start, end = _day(date_from), _day(date_to)
+    given_as_of = _day(as_of)
+    if end is not None and given_as_of is not None and end != given_as_of:
+        raise ConfigError(
+            said("options_to_as_of_differ", to=end.isoformat(), as_of=given_as_of.isoformat()),
+            hint=said("options_to_as_of_differ_hint"),
+        )
+    given_as_of = given_as_of or end
+    if start is not None:
+        # A window's start: the analysis sees only what happened from it (the stored
+        # tables hold every order: the lines answer).
+        orders = orders.filter(pl.col(s.ORDER_DATE).cast(pl.Date) >= start)
+        tables = None
+        if survey is not None:
+            survey = survey.filter(pl.col(s.RESPONDED_AT).cast(pl.Date) >= start)
+    if end is not None and survey is not None:
+        survey = survey.filter(pl.col(s.RESPONDED_AT).cast(pl.Date) <= end)
+    _say_data_age(orders, given_as_of, today, config, notes=told)
     resolved_as_of: date | None
-    if as_of is not None:
-        resolved_as_of = as_of.date() if isinstance(as_of, datetime) else as_of
+    if given_as_of is not None:
+        resolved_as_of = given_as_of
     else:
-        today = date.today()
         resolved_as_of = default_as_of(orders, today=today)
         if resolved_as_of == today and default_as_of(orders, today=date.max) != today:
             # Orders dated after today (--allow-future): never analyse as of a date
@@ -357,3 +383,37 @@ def load(
         counted=counted,
         no_amounts=no_amounts,
     )
+
+
+def _day(value: datetime | date | None) -> date | None:
+    """A date option's day (None stays None)."""
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _say_data_age(
+    orders: pl.LazyFrame, as_of: date | None, today: date, config: Config, *, notes: Notes
+) -> None:
+    """Warn when the data ends well before the day analysed: more than kunde.toml's
+    ``[data] stale_after_days`` (default 14; 0 never warns) before ``as_of`` when one
+    is given (--as-of, --to: days since the last order count to it), else before
+    ``today`` (an export no longer refreshed, read by cron day after day). Warnings
+    show under --quiet too: they say the answer may be wrong."""
+    import polars as pl
+
+    from kunde_cli import schema as s
+
+    limit = config.data.stale_after_days
+    if not limit:
+        return
+    newest = _day(orders.select(pl.col(s.ORDER_DATE).max()).collect().item())
+    if newest is None:
+        return
+    if as_of is not None:
+        if (as_of - newest).days > limit:
+            days = (as_of - newest).days
+            notes.warn(said("loading_as_of_past_data", newest=newest, days=days, limit=limit))
+    elif (today - newest).days > limit:
+        days = (today - newest).days
+        notes.warn(said("loading_stale_data", newest=newest, days=days, limit=limit))

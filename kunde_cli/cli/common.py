@@ -111,6 +111,8 @@ def load(
     quiet: bool = False,
     allow_future: bool = False,
     read_once: bool = False,
+    date_from: datetime | date | None = None,
+    date_to: datetime | date | None = None,
 ) -> Loaded:
     """:func:`kunde_cli.app.loading.load`, its notes said on stderr as they come, the
     files the command writes recorded in the workspace, and (unless ``quiet``) one
@@ -136,6 +138,8 @@ def load(
         allow_future=allow_future,
         read_once=read_once,
         notes=said_on_stderr(),
+        date_from=date_from,
+        date_to=date_to,
     )
     if loaded.workspace is not None:
         _record_outputs(workspace)
@@ -160,7 +164,8 @@ def load_source(
     read_once: bool = False,
 ) -> Loaded:
     """:func:`load` from where the data comes from (``--workspace``, FILES and how to
-    read them, ``--as-of``, ``--lang``, ``--config``)."""
+    read them, ``--as-of``, ``--from``, ``--to``, ``--lang``, ``--config``); quiet
+    when ``quiet`` or ``--quiet``."""
     return load(
         None if data.files is None else list(data.files),
         data.workspace,
@@ -170,8 +175,10 @@ def load_source(
         **data.reading,
         currency=data.currency,
         need_orders=need_orders,
-        quiet=quiet,
+        quiet=quiet or data.quiet,
         read_once=read_once,
+        date_from=data.date_from,
+        date_to=data.date_to,
     )
 
 

@@ -19,8 +19,12 @@ SURVEY_FILE = "nps_svar.csv"
 
 Out = Annotated[
     Path,
-    typer.Option("--out", help="Folder to write the sample files to (created if missing)."),
+    typer.Option(
+        "--output", "-o", help="Folder to write the sample files to (created if missing)."
+    ),
 ]
+#: The folder's old spelling (--out), kept working for scripts, out of --help.
+OldOut = Annotated[Path | None, typer.Option("--out", hidden=True, show_default=False)]
 Seed = Annotated[
     int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same files.")
 ]
@@ -30,12 +34,13 @@ Customers = Annotated[
 
 
 @app.command("demo")
-@opt.reads_data(uses=("lang",))
+@opt.reads_data(uses=("lang", "quiet"))
 def demo_command(
     out: Out = Path("kunde-demo"),
     seed: Seed = 7,
     customers: Customers = 2000,
     data: opt.Source = opt.Source(),
+    old_out: OldOut = None,
 ) -> None:
     """Write a sample Danish web shop export (ordrer.csv) and NPS survey (nps_svar.csv).
 
@@ -43,7 +48,7 @@ def demo_command(
     spenders, refunds, cancellations and eight broken rows. The defaults give the
     files in sample_data/.
 
-    Example: kunde demo --out demo && kunde ingest demo/ordrer.csv demo/nps_svar.csv
+    Example: kunde demo --output demo && kunde ingest demo/ordrer.csv demo/nps_svar.csv
     """
     import io
     from typing import cast
@@ -67,6 +72,7 @@ def demo_command(
     # The language of the lines below: --lang, else $KUNDE_LANG, else kunde.toml here.
     lang = resolve_lang(data.lang, load_config())
     record_lang(lang)
+    out = old_out if old_out is not None else out
     if out.exists() and not out.is_dir():
         raise InputError(said("store_not_a_folder"), path=out, hint=said("demo_out_hint"))
     try:

@@ -52,8 +52,8 @@ Wait = Annotated[
 
 
 @app.command("forget")
-@opt.help_order("who", "customer", "workspace", "yes", "wait", "lang", "config_path")
-@opt.reads_data(uses=("workspace", "lang", "config_path"))
+@opt.help_order("who", "customer", "workspace", "yes", "wait", "quiet", "lang", "config_path")
+@opt.reads_data(uses=("workspace", "quiet", "lang", "config_path"))
 def forget_command(
     who: Who,
     data: opt.Source,

@@ -27,6 +27,7 @@ Kind = Annotated[
     typer.Option(
         "--kind",
         help="orders or survey (default: detected from the header).",
+        callback=opt.check_kind,
         show_default=False,
     ),
 ]
@@ -55,10 +56,10 @@ Wait = Annotated[
 @app.command("ingest")
 @opt.help_order(
     "files", "workspace", "kind", *opt.READING, "strict", "source", "wait",
-    "fmt", "output", "lang", "config_path",
+    "fmt", "output", "quiet", "lang", "config_path",
 )  # fmt: skip
 @opt.writes_output(uses=("fmt", "output"))
-@opt.reads_data(uses=("workspace", *opt.READING, "lang", "config_path"))
+@opt.reads_data(uses=("workspace", *opt.READING, "quiet", "lang", "config_path"))
 def ingest_command(
     files: Files,
     kind: Kind = None,

@@ -26,7 +26,12 @@ app = typer.Typer(add_completion=False)
 Files = Annotated[list[Path], typer.Argument(help="Export file(s) to look at.", show_default=False)]
 Kind = Annotated[
     str | None,
-    typer.Option("--kind", help="orders or survey (default: detected).", show_default=False),
+    typer.Option(
+        "--kind",
+        help="orders or survey (default: detected).",
+        callback=opt.check_kind,
+        show_default=False,
+    ),
 ]
 Customers = Annotated[
     bool,
@@ -34,13 +39,21 @@ Customers = Annotated[
 ]
 Fmt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="table (default) or json.", show_default=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default) or json.",
+        callback=lambda value: opt.check_choice("--format", value, ("table", "json")),
+        show_default=False,
+    ),
 ]
 
 
 @app.command("inspect")
-@opt.help_order("files", *opt.READING, "kind", "customers", "rows", "fmt", "lang", "config_path")
-@opt.reads_data(uses=(*opt.READING, "lang", "config_path"))
+@opt.help_order(
+    "files", *opt.READING, "kind", "customers", "rows", "fmt", "quiet", "lang", "config_path"
+)  # fmt: skip
+@opt.reads_data(uses=(*opt.READING, "quiet", "lang", "config_path"))
 def inspect_command(
     files: Files,
     data: opt.Source,

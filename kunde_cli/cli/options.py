@@ -13,7 +13,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast, overload
 
@@ -55,8 +55,83 @@ def check_as_of(value: datetime | None, *, today: date | None = None) -> datetim
     return value
 
 
-def _as_of_option(value: datetime | None) -> datetime | None:
-    return check_as_of(value)
+#: How a date is written on the command line (besides ``today``).
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
+#: The words for today's date (``--as-of today``; Danish ``i-dag`` and ``idag`` too).
+TODAY_WORDS = ("today", "idag", "i-dag", "i dag")
+
+
+def parse_day(
+    option: str, value: str | date | None, *, today: date | None = None
+) -> datetime | None:
+    """A date option's text as a datetime: YYYY-MM-DD, DD-MM-YYYY or ``today``; else a
+    ConfigError naming the option and how to write it."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    text = value.strip().lower()
+    if text in TODAY_WORDS:
+        return datetime.combine(today or date.today(), time())
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ConfigError(
+        said("options_not_a_date", option=option, value=value),
+        hint=said("options_not_a_date_hint"),
+    )
+
+
+def _as_of_option(value: str | None) -> datetime | None:
+    return check_as_of(parse_day("--as-of", value))
+
+
+def _from_option(value: str | None) -> datetime | None:
+    return check_as_of(parse_day("--from", value))
+
+
+def _to_option(value: str | None) -> datetime | None:
+    return check_as_of(parse_day("--to", value))
+
+
+def check_window(
+    from_day: datetime | None, to_day: datetime | None, as_of: datetime | None
+) -> None:
+    """``--from`` not after ``--to`` (or ``--as-of``), and ``--to`` and ``--as-of`` the
+    same day when both are given (``--to`` is the as-of date of the window's end)."""
+    if to_day is not None and as_of is not None and to_day.date() != as_of.date():
+        raise ConfigError(
+            said(
+                "options_to_as_of_differ",
+                to=to_day.date().isoformat(),
+                as_of=as_of.date().isoformat(),
+            ),
+            hint=said("options_to_as_of_differ_hint"),
+        )
+    end = to_day or as_of
+    if from_day is not None and end is not None and from_day.date() > end.date():
+        raise ConfigError(
+            said(
+                "options_from_after_to",
+                start=from_day.date().isoformat(),
+                end=end.date().isoformat(),
+            )
+        )
+
+
+def _quiet_option(value: bool) -> bool:
+    # Eager: notes said while the other options are read are quiet too. Notes and
+    # progress bars are left out; warnings and errors still show (render.terminal.QUIET).
+    if value:
+        from kunde_cli.render.terminal import QUIET
+
+        QUIET.set(True)
+        ctx = command_context()
+        if ctx is not None:
+            ctx.call_on_close(lambda: QUIET.set(False))
+    return value
 
 
 def check_preset(value: str | None) -> str | None:
@@ -69,6 +144,58 @@ def check_preset(value: str | None) -> str | None:
             hint=said("options_not_a_preset_hint", presets=", ".join(PRESETS)),
         )
     return value.strip().lower()
+
+
+#: The kinds of export ``--kind`` names (ingest, inspect).
+KINDS = ("orders", "survey")
+
+
+def check_choice(option: str, value: str | None, choices: Iterable[str]) -> str | None:
+    """``value`` (any case, spaces trimmed) when it is one of ``choices``; else a
+    ConfigError in one line listing them. None stays None."""
+    if value is None:
+        return None
+    given = value.strip().lower()
+    listed = tuple(choices)
+    if given not in listed:
+        raise ConfigError(
+            said("options_unknown_value", option=option, value=value, choices=", ".join(listed))
+        )
+    return given
+
+
+def check_kind(value: str | None) -> str | None:
+    """``--kind``: orders or survey."""
+    return check_choice("--kind", value, KINDS)
+
+
+#: The fewest days a retention ``--window`` may have per ``--period``: the longest month
+#: and quarter, and a common year (kunde_cli.analytics.retention).
+MIN_WINDOW_DAYS = {"month": 31, "quarter": 92, "year": 365}
+
+
+def check_retention_window(window: int, period: str) -> None:
+    """``--window`` at least as long as ``--period``.
+
+    A customer whose first order falls in a period is in N (new), and is in E (active at
+    its end) only when that order lies within the window up to the end: an order on the
+    period's first day d0 is still in the window at the end d1 when d1 − d0 < window,
+    i.e. window ≥ the period's length in days. A shorter window leaves new customers out
+    of E while counting them in N, so (E − N) / A comes out too low or negative. A year
+    asks 365 days (the default window): only a first order on 1 January of a leap year
+    is then left out, as the retention docs say.
+    """
+    days = MIN_WINDOW_DAYS.get(period)
+    if days is not None and window < days:
+        raise ConfigError(
+            said(
+                "options_window_too_short",
+                window=window,
+                period=said(f"period_{period}"),
+                days=days,
+            ),
+            hint=said("options_window_too_short_hint", days=days),
+        )
 
 
 def check_csv_style(value: str) -> str:
@@ -108,14 +235,45 @@ Output = Annotated[
     typer.Option("--output", "-o", help="Write to FILE instead of stdout.", show_default=False),
 ]
 AsOf = Annotated[
-    datetime | None,
+    str | None,
     typer.Option(
         "--as-of",
-        help="Analyse as of this date (YYYY-MM-DD), today or earlier. Default: the latest "
-        "order date (today if orders are dated later).",
-        formats=["%Y-%m-%d", "%d-%m-%Y"],
+        help="Analyse as of this date (YYYY-MM-DD or today), today or earlier: days since "
+        "the last order count to it. Default: the latest order date (today if orders are "
+        "dated later).",
         callback=_as_of_option,
         show_default=False,
+    ),
+]
+DateFrom = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="Leave out orders (and survey answers) before this date (YYYY-MM-DD): the "
+        "analysis sees only what happened from it, so a customer's history starts there.",
+        callback=_from_option,
+        show_default=False,
+    ),
+]
+DateTo = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        help="Leave out orders (and survey answers) after this date (YYYY-MM-DD or today) "
+        "and analyse as of it: the window's end, the same as --as-of (give one, or both "
+        "the same).",
+        callback=_to_option,
+        show_default=False,
+    ),
+]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print nothing on stderr but warnings and errors: no notes, no progress (for cron).",
+        callback=_quiet_option,
+        is_eager=True,
     ),
 ]
 
@@ -276,6 +434,11 @@ class Source:
     allow_future: bool = False
     columns: str | None = None
     currency: str | None = None
+    #: ``--from``/``--to``: orders outside these days are left out before analysing.
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    #: ``--quiet``: no notes, no counted line, no progress (warnings and errors show).
+    quiet: bool = False
 
     @property
     def reading(self) -> dict[str, Any]:
@@ -326,6 +489,9 @@ _SHARED_ORDER = (
     "fmt",
     "output",
     "as_of",
+    "date_from",
+    "date_to",
+    "quiet",
     "lang",
     "config_path",
     "csv_style",
@@ -352,6 +518,9 @@ def _source_parameters() -> list[inspect.Parameter]:
         _shared("files", Files, None),
         _shared("workspace", Workspace, DEFAULT_WORKSPACE),
         _shared("as_of", AsOf, None),
+        _shared("date_from", DateFrom, None),
+        _shared("date_to", DateTo, None),
+        _shared("quiet", Quiet, False),
         _shared("lang", Lang, None),
         _shared("config_path", ConfigPath, None),
         _shared("sheet", Sheet, None),
@@ -469,6 +638,7 @@ def _source(
 ) -> Source:
     # --lang is known before anything is read: an error reading the config says it in it.
     record_lang(given.get("lang"))
+    check_window(given.get("date_from"), given.get("date_to"), given.get("as_of"))
     return Source(
         files=None if files is None else tuple(files),
         mapping=None if mapping is None else tuple(mapping),

@@ -40,8 +40,8 @@ Wait = Annotated[
 
 
 @app.command("remove")
-@opt.help_order("file", "workspace", "yes", "wait", "lang", "config_path")
-@opt.reads_data(uses=("workspace", "lang", "config_path"))
+@opt.help_order("file", "workspace", "yes", "wait", "quiet", "lang", "config_path")
+@opt.reads_data(uses=("workspace", "quiet", "lang", "config_path"))
 def remove_command(file: File, data: opt.Source, yes: Yes = False, wait: Wait = 60.0) -> None:
     """Take one ingested file's order lines (or survey answers) and its refused rows out of the workspace again, in one step: a run stopped half-way changes nothing. The orders and customers are worked out again from the files left, and the manifest records the removal.
 

@@ -88,10 +88,15 @@ class _Progress:
 OutputDir = Annotated[
     Path,
     typer.Option(
-        "--output-dir",
-        "-d",
+        "--output",
+        "-o",
         help="Folder for kunde-rapport-YYYY-MM-DD.html and .xlsx (created when missing).",
     ),
+]
+#: The folder's old spelling (-d/--output-dir), kept working for scripts, out of --help.
+OldOutputDir = Annotated[
+    Path | None,
+    typer.Option("--output-dir", "-d", hidden=True, show_default=False),
 ]
 Compare = Annotated[
     datetime | None,
@@ -119,9 +124,6 @@ Model = Annotated[
         help="Fit the customer-value models (BG/NBD + Gamma-Gamma) for predicted CLV.",
     ),
 ]
-Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No notes on stderr (errors still show).")
-]
 
 
 @app.command("report")
@@ -132,17 +134,21 @@ def report_command(
     compare: Compare = None,
     anonymise: Anonymise = False,
     model: Model = True,
-    quiet: Quiet = False,
     salt: options.Salt = None,
+    output_dir_old: OldOutputDir = None,
 ) -> None:
     """Write the full report: one HTML file and one Excel workbook, and print their paths.
 
-    The HTML report opens offline in any browser (no scripts, fonts or links outside the file), prints on A4 and reads on a phone: key figures, segments, the loyalty ladder and its movement since --compare, retention cohorts, activity tiers with the top reactivation candidates, NPS trend and comments, customer value and persona cards, each with one sentence on what it means and what to do. The workbook has a summary sheet and one sheet per analysis. Files are written atomically as kunde-rapport-YYYY-MM-DD.html/.xlsx (the as-of date) in --output-dir; stdout gets only their paths, so it fits cron.
+    The HTML report opens offline in any browser (no scripts, fonts or links outside the file), prints on A4 and reads on a phone: key figures, segments, the loyalty ladder and its movement since --compare, retention cohorts, activity tiers with the top reactivation candidates, NPS trend and comments, customer value and persona cards, each with one sentence on what it means and what to do. The workbook has a summary sheet and one sheet per analysis. Files are written atomically as kunde-rapport-YYYY-MM-DD.html/.xlsx (the as-of date) in --output; stdout gets only their paths, so it fits cron.
 
-    Example: kunde report --output-dir rapporter --compare 2024-01-01
+    Example: kunde report --output rapporter --compare 2024-01-01
     """
     from kunde_cli.cli import common
     from kunde_cli.render.i18n import label
+
+    quiet = data.quiet
+    if output_dir_old is not None:
+        output_dir = output_dir_old
 
     check_output_dir(output_dir)
     before = None if data.files or anonymise else _workspace_state(data.workspace)
@@ -173,6 +179,8 @@ def _given(data: Source, compare: datetime | None, model: bool) -> list[Any]:
     (a report asked otherwise is made again)."""
     return [
         data.as_of,
+        data.date_from,
+        data.date_to,
         compare,
         model,
         *data.reading.values(),
@@ -259,7 +267,7 @@ def _say(lines: list[str]) -> None:
 
 
 def check_output_dir(output_dir: Path) -> None:
-    """Refuse an --output-dir that is a file (or lies under one) before any work is done."""
+    """Refuse an --output folder that is a file (or lies under one) before any work is done."""
     from kunde_cli.errors import OutputError
     from kunde_cli.words.said import said
 

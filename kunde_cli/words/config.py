@@ -118,4 +118,41 @@ WORDS: dict[str, tuple[str, str]] = {
         "svarandelen skal ligge i (0, 1], ikke {rate}",
         "response rate must be in (0, 1], got {rate}",
     ),
+    # --- command-line options (cli/options.py) ---
+    "options_not_a_date": (
+        "{option} '{value}' er ikke en dato",
+        "{option} '{value}' is not a date",
+    ),
+    "options_not_a_date_hint": (
+        "skriv ÅÅÅÅ-MM-DD (2024-03-31), DD-MM-ÅÅÅÅ eller today",
+        "write YYYY-MM-DD (2024-03-31), DD-MM-YYYY or today",
+    ),
+    "options_to_as_of_differ": (
+        "--to {to} og --as-of {as_of} er to forskellige slutdatoer",
+        "--to {to} and --as-of {as_of} are two different end dates",
+    ),
+    "options_to_as_of_differ_hint": (
+        "--to er analysedatoen (som --as-of): angiv kun den ene",
+        "--to is the as-of date (like --as-of): give only one of them",
+    ),
+    "options_from_after_to": (
+        "--from {start} er efter slutdatoen {end}",
+        "--from {start} is after the end date {end}",
+    ),
+    "options_unknown_value": (
+        "{option} '{value}' er ukendt; vælg blandt {choices}",
+        "{option} '{value}' is unknown; choose from {choices}",
+    ),
+    "options_window_too_short": (
+        "--window {window} er kortere end perioden ({period}: {days} dage): en ny kunde, hvis "
+        "eneste køb ligger mere end {window} dage før periodens slutning, tælles som ny, "
+        "men ikke som aktiv, så fastholdelsen bliver for lav eller negativ",
+        "--window {window} is shorter than the period ({period}: {days} days): a new customer whose "
+        "only orders lie more than {window} days before the period's end counts as new but "
+        "not as active, so the retention rate comes out too low or negative",
+    ),
+    "options_window_too_short_hint": (
+        "brug --window {days} eller mere, eller en kortere --period",
+        "use --window {days} or more, or a shorter --period",
+    ),
 }

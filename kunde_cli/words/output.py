@@ -156,8 +156,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "is a file, not a folder; nothing was written",
     ),
     "report_dir_hint": (
-        "giv --output-dir et mappenavn, fx --output-dir rapporter",
-        "give --output-dir a folder name, e.g. --output-dir rapporter",
+        "giv --output et mappenavn, fx --output rapporter",
+        "give --output a folder name, e.g. --output rapporter",
     ),
     "report_previous_unchanged": (
         "de tidligere rapportfiler er uændrede",

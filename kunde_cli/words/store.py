@@ -490,8 +490,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # --- kunde demo (cli.demo) ---
     "demo_out_hint": (
-        "giv --out et mappenavn, fx --out demo",
-        "give --out a folder name, e.g. --out demo",
+        "giv --output et mappenavn, fx --output demo",
+        "give --output a folder name, e.g. --output demo",
     ),
     "demo_cannot_create": (
         "kan ikke oprette mappen ({reason})",

@@ -92,14 +92,14 @@ def test_a_plain_decorated_command_still_lists_shared_options_after_its_own() ->
             "ingest",
             ["files", "workspace", "kind", "sheet", "preset", "mapping", "dayfirst",
              "allow_future", "columns", "strict", "source", "wait", "fmt", "output",
-             "lang", "config_path"],
+             "quiet", "lang", "config_path"],
         ),
         (
             "inspect",
             ["files", "sheet", "preset", "mapping", "dayfirst", "allow_future", "columns",
-             "kind", "customers", "rows", "fmt", "lang", "config_path"],
+             "kind", "customers", "rows", "fmt", "quiet", "lang", "config_path"],
         ),
-        ("forget", ["who", "customer", "workspace", "yes", "wait", "lang", "config_path"]),
+        ("forget", ["who", "customer", "workspace", "yes", "wait", "quiet", "lang", "config_path"]),
     ],
 )  # fmt: skip
 def test_commands_with_an_order_of_their_own_keep_it(name: str, order: list[str]) -> None:

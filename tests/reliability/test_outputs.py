@@ -225,7 +225,7 @@ def test_report_folder_that_is_a_file_is_refused_in_danish(export: Path, tmp_pat
     # Refused before anything is read: --lang is known first, so it is said in Danish.
     assert result.stderr.splitlines() == [
         f"Fejl: {blocker}: er en fil, ikke en mappe; intet blev skrevet",
-        "Tip: giv --output-dir et mappenavn, fx --output-dir rapporter",
+        "Tip: giv --output et mappenavn, fx --output rapporter",
     ]
 
 
