@@ -76,11 +76,10 @@ def display_names(manifest: Manifest) -> list[str]:
 def workspace_files(ws: Workspace) -> WorkspaceFiles:
     """Every file ingested into ``ws`` (oldest first) with what ingest counted and what
     is stored from it now; raises WorkspaceError when there is no workspace."""
-    from kunde_cli import schema as s
-    from kunde_cli.store.remove import resolved_by_file, stored_counts
+    from kunde_cli.store.remove import stored_counts
 
     manifest = ws._read_manifest_required()
-    counts = stored_counts(ws, manifest)
+    counts, whole = stored_counts(ws, manifest)
     entries = manifest["sources"]
     files = pl.DataFrame(
         {
@@ -109,14 +108,12 @@ def workspace_files(ws: Workspace) -> WorkspaceFiles:
             "customers": pl.Int64,
         },
     )
-    orders = resolved_by_file(ws, manifest).select(s.ORDER_DATE, s.CUSTOMER_ID).collect()
-    dates = orders.get_column(s.ORDER_DATE)
     answers = sum(p["rows"] for p in manifest["survey"])
     totals = WorkspaceTotals(
-        lines=orders.height,
-        first=_day(dates.min()),
-        last=_day(dates.max()),
-        customers=orders.get_column(s.CUSTOMER_ID).drop_nulls().n_unique(),
+        lines=whole.lines,
+        first=_day(whole.first),
+        last=_day(whole.last),
+        customers=whole.customers or 0,
         answers=int(answers),
         removals=len(manifest.get("removals", [])),
     )
@@ -186,7 +183,7 @@ def stored_from(ws: Workspace, entry: SourceEntry) -> tuple[int, int]:
 
     manifest = ws._read_manifest_required()
     index = next(i for i, e in enumerate(manifest["sources"]) if same_file(e, entry))
-    lines = stored_counts(ws, manifest)[index].lines
+    lines = stored_counts(ws, manifest)[0][index].lines
     rejects = sum(p["rows"] for p in manifest["rejects"] if p.get("sha256") == entry["sha256"])
     return lines, int(rejects)
 

@@ -27,7 +27,7 @@ import copy
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
@@ -131,34 +131,51 @@ def resolved_by_file(ws: Workspace, manifest: Manifest) -> pl.LazyFrame:
     )
 
 
-def stored_counts(ws: Workspace, manifest: Manifest) -> list[Stored]:
-    """Per source entry (in manifest order): lines stored from it now, its first and
-    last order, its customers (orders) or answers (survey)."""
-    orders = (
-        resolved_by_file(ws, manifest)
-        .select(ORIGIN, s.SOURCE, s.ORDER_DATE, s.CUSTOMER_ID)
-        .collect()
+def stored_counts(ws: Workspace, manifest: Manifest) -> tuple[list[Stored], Stored]:
+    """Per source entry (in manifest order): the lines stored from it now, its first and
+    last order and its customers (orders) or answers (survey); and the same for every
+    stored order line (its ``lines``: order lines)."""
+    orders = resolved_by_file(ws, manifest).select(ORIGIN, s.SOURCE, s.ORDER_DATE, s.CUSTOMER_ID)
+    figures = (
+        pl.len().alias("lines"),
+        pl.col(s.ORDER_DATE).min().alias("first"),
+        pl.col(s.ORDER_DATE).max().alias("last"),
+        pl.col(s.CUSTOMER_ID).drop_nulls().n_unique().alias("customers"),
     )
-    answers = lines_by_file(ws, manifest, SURVEY).select(ORIGIN).collect()
+    shared = any(_shared_sha(e, manifest) for e in manifest["sources"] if e["kind"] == ORDERS)
+    keys = [ORIGIN, s.SOURCE] if shared else [ORIGIN]
+    grouped, whole = pl.collect_all([orders.group_by(keys).agg(*figures), orders.select(*figures)])
+    found = {tuple(row[k] for k in keys): row for row in grouped.iter_rows(named=True)}
+    if shared:  # a file stored under one system only: all of its lines, whatever system
+        found |= {
+            (row[ORIGIN],): row
+            for row in orders.group_by(ORIGIN).agg(*figures).collect().iter_rows(named=True)
+        }
     counts: list[Stored] = []
     for entry in manifest["sources"]:
-        if entry["kind"] == ORDERS:
-            mine = orders.filter(_of_entry(entry, manifest))
-            dates = mine.get_column(s.ORDER_DATE)
-            customers = mine.get_column(s.CUSTOMER_ID).drop_nulls().n_unique()
-            first, last = dates.min(), dates.max()
-            counts.append(
-                Stored(
-                    mine.height,
-                    first if isinstance(first, datetime) else None,
-                    last if isinstance(last, datetime) else None,
-                    customers,
-                )
-            )
-        else:
-            mine = answers.filter(_of_entry(entry, manifest))
-            counts.append(Stored(mine.height, None, None, None))
-    return counts
+        if entry["kind"] != ORDERS:
+            answers = sum(p["rows"] for p in manifest[SURVEY] if p.get("sha256") == entry["sha256"])
+            counts.append(Stored(int(answers), None, None, None))
+            continue
+        key = (
+            (entry["sha256"], entry.get("source"))
+            if _shared_sha(entry, manifest)
+            else (entry["sha256"],)
+        )
+        row = found.get(key)
+        counts.append(_stored(row) if row else Stored(0, None, None, 0))
+    total = whole.row(0, named=True)
+    return counts, _stored(total)
+
+
+def _stored(row: dict[str, object]) -> Stored:
+    first, last = row["first"], row["last"]
+    return Stored(
+        cast("int", row["lines"]),
+        first if isinstance(first, datetime) else None,
+        last if isinstance(last, datetime) else None,
+        cast("int", row["customers"]),
+    )
 
 
 def _keep_only(entry: SourceEntry, manifest: Manifest) -> Eraser:
