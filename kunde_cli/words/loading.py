@@ -89,8 +89,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "loading_stale_data": (
         "den nyeste ordre er fra {newest:%d-%m-%Y}, {days} dage siden (over {limit}): er "
-        "eksporten opdateret? ([data] stale_after_days i kunde.toml)",
+        "eksporten opdateret? (`[data] stale_after_days` i kunde.toml)",
         "the newest order is from {newest:%Y-%m-%d}, {days} days ago (over {limit}): is the "
-        "export up to date? ([data] stale_after_days in kunde.toml)",
+        "export up to date? (`[data] stale_after_days` in kunde.toml)",
     ),
 }

@@ -246,9 +246,13 @@ def test_an_error_follows_the_language(tmp_path):
     path = write(tmp_path / "ordrer.csv", ROWS)
     da = ingest(tmp_path / "ws", path, extra=["--kind", "kunder"])
     assert da.exit_code == 2
-    assert da.stderr.splitlines()[0] == "Fejl: --kind skal være orders eller survey, ikke 'kunder'"
+    assert (
+        da.stderr.splitlines()[0] == "Fejl: --kind 'kunder' er ukendt; vælg blandt orders, survey"
+    )
     en = ingest(tmp_path / "ws", path, extra=["--kind", "kunder", "--lang", "en"])
-    assert en.stderr.splitlines()[0] == "Error: --kind must be orders or survey, not 'kunder'"
+    assert (
+        en.stderr.splitlines()[0] == "Error: --kind 'kunder' is unknown; choose from orders, survey"
+    )
 
 
 def test_rejects_csv_gives_reasons_in_english_with_lang_en(tmp_path):

@@ -367,12 +367,12 @@ def test_stale_data_warns_with_the_days_since_and_the_setting(orders: Path) -> N
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         f"! den nyeste ordre er fra 25-03-2024, {days} dage siden (over 14): er eksporten "
-        "opdateret? ([data] stale_after_days i kunde.toml)"
+        "opdateret? (`[data] stale_after_days` i kunde.toml)"
     ]
     english = runner.invoke(app, ["ladder", str(orders), "-q", "-f", "csv", "--lang", "en"])
     assert english.stderr.splitlines() == [
         f"! the newest order is from 2024-03-25, {days} days ago (over 14): is the export up "
-        "to date? ([data] stale_after_days in kunde.toml)"
+        "to date? (`[data] stale_after_days` in kunde.toml)"
     ]
 
 
