@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -167,13 +168,16 @@ def test_load_returns_its_notes_in_order(tmp_path: Path) -> None:
     heard: list[str] = []
     from kunde_cli.app.notes import Notes
 
-    loaded = kunde_cli.load([export], notes=Notes(lambda n: heard.append(n.text)))
+    # As of the order's day: no warning that the data is old (kunde.toml's stale_after_days).
+    loaded = kunde_cli.load(
+        [export], as_of=date(2024, 3, 10), notes=Notes(lambda n: heard.append(n.text))
+    )
     assert [n.text for n in loaded.notes] == heard
     assert heard == [
         f"{export}: 1 rækker kunne ikke bruges (kør `kunde inspect {export}` for at se hvorfor)"
     ]
     assert [n.key for n in loaded.notes] == ["loading_unusable_rows"]
-    english = kunde_cli.load([export], lang="en")
+    english = kunde_cli.load([export], lang="en", as_of=date(2024, 3, 10))
     assert [n.text for n in english.notes] == [
         f"{export}: 1 rows could not be used (run `kunde inspect {export}` to see why)"
     ]
