@@ -148,8 +148,10 @@ def _print_statuses(overviews: Any, language: str) -> None:
     """On stderr, per orders file: status word → class → orders → amount, and what
     counts (a decision about what the export means is reported, never silent)."""
     from kunde_cli.render.inspect_view import print_overview
-    from kunde_cli.render.terminal import err_console
+    from kunde_cli.render.terminal import QUIET, err_console
 
+    if QUIET.get():  # --quiet: nothing on stderr but warnings and errors
+        return
     for file in overviews:
         err_console.print(f"{file.path}:", markup=False, highlight=False)
         print_overview(file.overview, lang=language, currency=file.currency, console=err_console)

@@ -141,6 +141,18 @@ def test_quiet_prints_nothing_but_the_result(orders: Path) -> None:
     assert quiet.stdout == loud.stdout
 
 
+def test_ingest_quiet_prints_only_the_table(orders: Path, tmp_path: Path) -> None:
+    loud = runner.invoke(app, ["ingest", str(orders), "-w", str(tmp_path / "a"), "-f", "csv"])
+    assert loud.exit_code == 0, loud.stderr
+    assert "Talt med: 7 køb" in loud.stderr  # what the file holds, on stderr
+    quiet = runner.invoke(
+        app, ["ingest", str(orders), "-w", str(tmp_path / "b"), "-f", "csv", "--quiet"]
+    )
+    assert quiet.exit_code == 0
+    assert quiet.stderr == ""
+    assert quiet.stdout.splitlines()[1].split(",")[1:5] == ["orders", "shop", "7", "7"]
+
+
 def test_quiet_still_says_errors_in_the_runs_language(orders: Path) -> None:
     result = runner.invoke(app, ["segment", str(orders), "-q", "--as-of", "i-morgen"])
     assert result.exit_code == 2
