@@ -20,7 +20,7 @@ from kunde_cli.words.said import said
 
 if TYPE_CHECKING:
     from kunde_cli.store import Workspace
-    from kunde_cli.store.manifest import Manifest, SourceEntry
+    from kunde_cli.store.manifest import SourceEntry
     from kunde_cli.store.remove import RemoveSummary
 
 #: The columns of :func:`workspace_files`, in order.
@@ -61,22 +61,10 @@ class WorkspaceFiles:
     totals: WorkspaceTotals
 
 
-def display_names(manifest: Manifest) -> list[str]:
-    """The name ``kunde status`` shows for each source entry: the file's name, with
-    ``#1``, ``#2``, … (in ingest order) when several ingested files have that name."""
-    names = [e["name"] for e in manifest["sources"]]
-    seen: dict[str, int] = {}
-    shown = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        shown.append(f"{name}#{seen[name]}" if names.count(name) > 1 else name)
-    return shown
-
-
 def workspace_files(ws: Workspace) -> WorkspaceFiles:
     """Every file ingested into ``ws`` (oldest first) with what ingest counted and what
     is stored from it now; raises WorkspaceError when there is no workspace."""
-    from kunde_cli.store.remove import stored_counts
+    from kunde_cli.store.remove import display_names, stored_counts
 
     manifest = ws._read_manifest_required()
     counts, whole = stored_counts(ws, manifest)
@@ -136,6 +124,7 @@ def find_file(ws: Workspace, given: str) -> SourceEntry:
 
     Raises ConfigError (one line: what the workspace holds) when none or several match;
     WorkspaceError when there is no workspace."""
+    from kunde_cli.store.remove import display_names
     from kunde_cli.store.sources import file_sha256
 
     manifest = ws._read_manifest_required()

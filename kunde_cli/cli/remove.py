@@ -124,5 +124,8 @@ def describe(summary: RemoveSummary, *, workspace: str, lang: str) -> list[str]:
     if summary.later_overlapping:
         files = ", ".join(summary.later_overlapping)
         lines.append(say("remove_later_overlap", lang, name=summary.name, files=files))
+    if summary.later_collisions:
+        files = ", ".join(summary.later_collisions)
+        lines.append(say("remove_later_collisions", lang, name=summary.name, files=files))
     lines.append(say("remove_reingest", lang))
     return lines

@@ -68,6 +68,9 @@ class RemoveSummary:
     #: files ingested later (same kind, same shop system) that carried lines already
     #: stored (duplicates): those that were this file's lines are gone too
     later_overlapping: tuple[str, ...]
+    #: order files ingested later (same system) whose orders were refused because this
+    #: file's orders had their numbers: they stay refused until ingested again
+    later_collisions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,18 @@ class Stored:
     first: datetime | None  # its first and last order (orders)
     last: datetime | None
     customers: int | None  # its customers (orders)
+
+
+def display_names(manifest: Manifest) -> list[str]:
+    """The name ``kunde status`` shows for each source entry: the file's name, with
+    ``#1``, ``#2``, … (in ingest order) when several ingested files have that name."""
+    names = [e["name"] for e in manifest["sources"]]
+    seen: dict[str, int] = {}
+    shown = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        shown.append(f"{name}#{seen[name]}" if names.count(name) > 1 else name)
+    return shown
 
 
 def same_file(entry: SourceEntry, other: SourceEntry) -> bool:
@@ -233,15 +248,14 @@ def remove_file(ws: Workspace, chosen: SourceEntry) -> RemoveSummary:
                 new["identity"] = None
         index = next(i for i, e in enumerate(new["sources"]) if same_file(e, entry))
         del new["sources"][index]
-        later = tuple(
-            dict.fromkeys(
-                e["name"]
-                for e in manifest["sources"][index + 1 :]
-                if e["kind"] == kind
-                and e.get("source") == entry.get("source")
-                and e.get("duplicates")
-            )
-        )
+        shown = display_names(manifest)
+        after = [
+            (e, name)
+            for e, name in list(zip(manifest["sources"], shown, strict=True))[index + 1 :]
+            if e["kind"] == kind and e.get("source") == entry.get("source")
+        ]
+        later = tuple(name for e, name in after if e.get("duplicates"))
+        refused = tuple(name for e, name in after if kind == ORDERS and e.get("collisions"))
         removal: Removal = {
             "at": now(),
             "kind": kind,
@@ -264,6 +278,7 @@ def remove_file(ws: Workspace, chosen: SourceEntry) -> RemoveSummary:
         rejects=rejects,
         replaced_before=int(entry.get("changed") or 0),
         later_overlapping=later,
+        later_collisions=refused,
     )
 
 

@@ -484,6 +484,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Files ingested later carried lines stored from {name}, now gone: {files}; to keep "
         "them: kunde remove FILE, then kunde ingest FILE again",
     ),
+    "remove_later_collisions": (
+        "Senere indlæste filer fik ordrer afvist, fordi {name} brugte deres ordrenumre: "
+        "{files}; vil du gemme dem nu: kunde remove FIL og kunde ingest FIL igen",
+        "Files ingested later had orders refused because {name} used their numbers: "
+        "{files}; to store them now: kunde remove FILE, then kunde ingest FILE again",
+    ),
     "remove_reingest": (
         "Filen kan læses ind igen med kunde ingest",
         "The file can be read in again with kunde ingest",

@@ -316,3 +316,21 @@ def test_status_without_a_workspace_is_one_line(tmp_path: Path) -> None:
     result = kunde("status", "-w", tmp_path / "nothing", "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: no workspace at")
+
+
+def test_orders_refused_for_the_removed_files_numbers_are_named(tmp_path: Path) -> None:
+    """kol.csv's order 1 is another customer on another day: a collision with jan.csv's
+    order 1, refused. Once jan.csv is out, the message names kol.csv; removed and
+    ingested again, its order 1 is stored."""
+    jan = write(tmp_path / "jan.csv", JAN)
+    kol = write(tmp_path / "kol.csv", ["1;K7;g@x.dk;20-06-2024;77,00 kr.;Gennemført"])
+    ws = tmp_path / "ws"
+    ingest(ws, jan, kol)
+    assert [(r["accepted"], r["rejected"]) for r in status(ws)] == [(3, 1), (0, 1)]
+    result = kunde("remove", "jan.csv", "-w", ws, "--yes", "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "had orders refused because jan.csv used their numbers: kol.csv" in result.stdout
+    assert stored_orders(ws) == {}
+    assert kunde("remove", "kol.csv", "-w", ws, "--yes").exit_code == 0
+    ingest(ws, kol)
+    assert stored_orders(ws) == {"1": 77.0}
