@@ -61,7 +61,7 @@ def status_command(data: Source, out: Destination) -> None:
     if totals.removals:
         note(say("status_removals", lang, n=totals.removals))
     frame = listed.files
-    if out.is_table:
+    if _for_people(out):
         frame = label_values(frame, ["kind"], lang, prefix="status_kind_")
     emit(
         frame,
@@ -70,4 +70,16 @@ def status_command(data: Source, out: Destination) -> None:
         lang=lang,
         currency=config.currency,
         priority=COLUMNS,
+    )
+
+
+def _for_people(out: Destination) -> bool:
+    """Whether the output words codes (orders, survey) as a person reads them: a table,
+    a workbook or a CSV for Danish Excel (as ``render.formats.CODE_COLUMNS`` are)."""
+    from kunde_cli.render.formats import CSV_EXCEL, OutputFormat
+
+    return (
+        out.is_table
+        or out.format is OutputFormat.xlsx
+        or (out.format is OutputFormat.csv and out.csv_style == CSV_EXCEL)
     )

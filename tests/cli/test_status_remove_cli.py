@@ -334,3 +334,14 @@ def test_orders_refused_for_the_removed_files_numbers_are_named(tmp_path: Path) 
     assert kunde("remove", "kol.csv", "-w", ws, "--yes").exit_code == 0
     ingest(ws, kol)
     assert stored_orders(ws) == {"1": 77.0}
+
+
+def test_a_csv_for_danish_excel_words_the_kind_and_plain_csv_keeps_the_code(
+    two: tuple[Path, Path, Path],
+) -> None:
+    ws, _, _ = two
+    da = kunde("status", "-w", ws, "--format", "csv", "--csv-style", "da")
+    assert da.exit_code == 0, da.stderr
+    assert da.stdout.splitlines()[1].startswith("jan.csv;Ordrer;shop;")
+    plain = kunde("status", "-w", ws, "--format", "csv")
+    assert plain.stdout.splitlines()[1].startswith("jan.csv,orders,shop,")
