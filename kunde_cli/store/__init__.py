@@ -19,7 +19,8 @@ Beside them: layout.py (names, modes, schemas), manifest.py (the typed manifest)
 tables.py (the orders and customers tables, kept in step with the lines at every
 commit, and the one-time upgrade of a format-1 workspace), sources.py (where a batch
 came from, what an append did), erase.py, scope.py and tombstones.py (``kunde
-forget``), written.py (the record of outputs), salt.py (the pseudonym key), cache.py
+forget``), remove.py (which file stored which lines: ``kunde status`` and ``kunde
+remove``), written.py (the record of outputs), salt.py (the pseudonym key), cache.py
 (fitted models kept between runs), report_cache.py (the record of the last report).
 """
 
