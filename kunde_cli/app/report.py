@@ -27,6 +27,7 @@ import polars as pl
 
 from kunde_cli import schema as s
 from kunde_cli.analytics.orders import Basis, Overview, order_overview
+from kunde_cli.analytics.trends import monthly_trends
 from kunde_cli.config import Config
 from kunde_cli.errors import ModelError
 from kunde_cli.words.actions import word_actions
@@ -54,6 +55,9 @@ HEATMAP_COHORTS = 24
 HEATMAP_MONTHS = 13
 #: Bars in the value distribution.
 VALUE_BINS = 10
+#: Months in the report's trend section (two years: a month beside the same month a
+#: year before).
+TREND_MONTHS = 24
 
 #: ClvSection.status values.
 CLV_MODEL = "model"  # predicted CLV from trusted BG/NBD + Gamma-Gamma fits
@@ -166,9 +170,12 @@ class ReportData:
     #: What the numbers count and leave out (statuses, credit notes, anonymous sales).
     overview: Overview | None = None
     #: Anonymised only: per table (``segments``, ``clv``, ``ladder``, ``tiers``,
-    #: ``cohorts``, ``nps``), the groups whose figures are left out
+    #: ``cohorts``, ``nps``, ``trend``), the groups whose figures are left out
     #: (:func:`groups_left_out`); empty in a plain report.
     left_out: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    #: The shop month by month (:func:`kunde_cli.analytics.trends.monthly_trends`): the
+    #: last :data:`TREND_MONTHS` months, with the NPS columns when there is a survey.
+    trend: pl.DataFrame | None = None
 
 
 def _day(value: date | datetime) -> date:
@@ -623,6 +630,16 @@ def build_report(
     step("nps")
     nps_section = _nps_section(survey, lines, day, picked, with_comments=not anonymise)
 
+    # The month-by-month trend (no step of its own: it takes a fraction of the NPS step).
+    trend = monthly_trends(
+        lines,
+        # NPS columns only with answers that have a score (as the NPS section).
+        survey if nps_section is not None else None,
+        as_of=day,
+        months=TREND_MONTHS,
+        answers_as_of=answers_day,
+    )
+
     step("profiles")
     left_out: dict[str, tuple[object, ...]] = {}
     profile_groups = segmented.lazy()
@@ -727,6 +744,7 @@ def build_report(
         )
         if nps_section is not None:
             nps_section = _anonymised_nps(nps_section, left_out)
+        trend = _anonymised_trend(trend, left_out)
         clv = ClvSection(
             clv.status,
             clv.reasons,
@@ -765,7 +783,34 @@ def build_report(
         profiles=profile_table,
         personas=personas,
         left_out=left_out,
+        trend=trend,
     )
+
+
+def _anonymised_trend(trend: pl.DataFrame, left_out: dict[str, tuple[object, ...]]) -> pl.DataFrame:
+    """The trend without the revenue of months of fewer than five buying customers (a
+    month of two buyers shows what they spent) and without the NPS of months of fewer
+    than five answers; counts stay."""
+    from kunde_cli.analytics import nps as nps_mod
+    from kunde_cli.analytics import trends
+
+    few_buyers = groups_left_out(trend, key=trends.MONTH, count=trends.ACTIVE, complete=False)
+    out = trend
+    if few_buyers:
+        hidden = pl.col(trends.MONTH).is_in(pl.Series(list(few_buyers), dtype=pl.String).implode())
+        out = out.with_columns(pl.when(~hidden).then(pl.col(trends.REVENUE)).alias(trends.REVENUE))
+    few_answers: tuple[object, ...] = ()
+    if nps_mod.NPS in trend.columns:
+        few_answers = groups_left_out(trend, key=trends.MONTH, count=nps_mod.N, complete=False)
+        if few_answers:
+            keys = pl.Series(list(few_answers), dtype=pl.String).implode()
+            out = out.with_columns(
+                pl.when(~pl.col(trends.MONTH).is_in(keys)).then(pl.col(c)).alias(c)
+                for c in (nps_mod.NPS, nps_mod.CI_LOW, nps_mod.CI_HIGH)
+            )
+    if few_buyers or few_answers:
+        left_out["trend"] = tuple(dict.fromkeys(few_buyers + few_answers))
+    return out
 
 
 def _anonymised_nps(section: NpsSection, left_out: dict[str, tuple[object, ...]]) -> NpsSection:

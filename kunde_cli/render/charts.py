@@ -20,13 +20,20 @@ and the one id (the heatmap legend's gradient) is named after the chart.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kunde_cli.render import svg
 from kunde_cli.render.i18n import label
 from kunde_cli.render.svg import esc, num
 from kunde_cli.words.lang import DEFAULT_LANG
-from kunde_cli.words.numbers import currency_name, format_month, format_number, format_percent
+from kunde_cli.words.numbers import (
+    currency_name,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -445,4 +452,171 @@ def value_distribution_chart(
         left=left,
         top=svg.PAD,
         body=body,
+    )
+
+
+#: Height of each panel of :func:`trend_chart`, and the room above one for its title.
+TREND_PANEL = 130
+TREND_TITLE = 26
+
+
+def trend_chart(trend: pl.DataFrame, *, lang: str = DEFAULT_LANG, currency: str = "kr.") -> str:
+    """The shop month by month, as panels above one month axis: net revenue (bars),
+    buying customers split into new and returning (stacked bars) and, when the frame
+    has NPS columns with answers, the NPS per month with its 95 % interval (a point
+    on a vertical line). The month that is not over is drawn paler.
+
+    ``trend`` is :func:`kunde_cli.analytics.trends.monthly_trends` (revenue may be
+    left out, null, in an anonymised report: those months have no revenue bar).
+    """
+    if trend.is_empty():
+        return nothing_to_draw(lang)
+    days: list[date] = trend.get_column("month_start").to_list()
+    partial = [bool(v) for v in trend.get_column("partial").to_list()]
+    revenue: list[float | None] = trend.get_column("revenue").to_list()
+    new = [int(v or 0) for v in trend.get_column("customers_new").to_list()]
+    back = [int(v or 0) for v in trend.get_column("customers_returning").to_list()]
+    has_nps = "nps" in trend.columns and not trend.get_column("nps").is_null().all()
+    if not any(revenue) and not any(new) and not any(back) and not has_nps:
+        return nothing_to_draw(lang)
+    months = [_month(d, lang) for d in days]
+    not_over = label("partial", lang)
+    plot_w = WIDTH - 90
+    step = plot_w / len(days)
+    bar = step * 0.8
+    centres = [step * i + step / 2 for i in range(len(days))]
+
+    def opacity(i: int) -> str:
+        return ' fill-opacity="0.5"' if partial[i] else ""
+
+    def tip(i: int, text: str) -> str:
+        extra = f" ({not_over.lower()})" if partial[i] else ""
+        return _title(f"{months[i]}{extra}: {text}")
+
+    def y_axis(
+        low: float, high: float, fmt: Callable[[float, float], str]
+    ) -> tuple[Callable[[float], float], list[float], list[str | None]]:
+        y = svg.linear((low, high), (TREND_PANEL, 0.0))
+        values, labels = svg.fitted_ticks(
+            low, high, TREND_PANEL, fmt, vertical=True, most=math.ceil(TREND_PANEL / 35)
+        )
+        return y, values, labels
+
+    panels: list[tuple[str, str, list[str | None]]] = []  # (title part, body, y labels)
+
+    # Revenue: bars from 0 (a month of credit notes goes below it).
+    amounts = [v for v in revenue if v is not None]
+    low, high = svg.nice(min(0.0, *amounts), max(0.0, *amounts) or 1.0)
+    y, values, labels = y_axis(
+        low, high, lambda v, s: svg.minus(format_number(v, lang, svg.decimals(s)))
+    )
+    bars = []
+    for i, v in enumerate(revenue):
+        if v is None:
+            continue
+        top, bottom = sorted((y(v), y(0.0)))
+        bars.append(
+            f'<path d="M{num(centres[i] - bar / 2)},{num(top)}h{num(bar)}V{num(bottom)}'
+            f'h-{num(bar)}Z"{opacity(i)}>{tip(i, format_money(round(v), lang, currency, 0))}</path>'
+        )
+    body = (
+        svg.grid(ys=[y(v) for v in values], width=plot_w, height=TREND_PANEL)
+        + f'<g fill="{BLUE}">{"".join(bars)}</g>'
+        + f'<path d="M0,{num(y(0.0) + 0.5)}H{num(plot_w)}" fill="none" stroke="{svg.AXIS_COLOR}"/>'
+        + svg.axis_left([y(v) for v in values], labels, height=TREND_PANEL)
+    )
+    unit = currency_name(currency, lang)
+    panels.append((f"{label('trend_chart_revenue', lang)} ({unit})", body, labels))
+
+    # Buying customers: new (light) under returning (dark).
+    most = max((a + b for a, b in zip(new, back, strict=True)), default=0)
+    _, high = svg.nice(0.0, float(most or 1))
+    y, values, labels = y_axis(0.0, high, lambda v, s: format_number(v, lang, svg.decimals(s)))
+    stacked = []
+    for i, (a, b) in enumerate(zip(new, back, strict=True)):
+        words = (
+            f"{format_number(a + b, lang)} ({label('customers_new', lang)} {format_number(a, lang)}, "
+            f"{label('customers_returning', lang)} {format_number(b, lang)})"
+        )
+        for lower, upper, colour in ((0, a, LIGHT_BLUE), (a, a + b, BLUE)):
+            if upper > lower:
+                stacked.append(
+                    f'<path d="M{num(centres[i] - bar / 2)},{num(y(upper))}h{num(bar)}'
+                    f'V{num(y(lower))}h-{num(bar)}Z" fill="{colour}"{opacity(i)}>'
+                    f"{tip(i, words)}</path>"
+                )
+    body = (
+        svg.grid(ys=[y(v) for v in values], width=plot_w, height=TREND_PANEL)
+        + "".join(stacked)
+        + svg.axis_left([y(v) for v in values], labels, height=TREND_PANEL)
+    )
+    panels.append((label("trend_chart_customers", lang), body, labels))
+    legend = [
+        (label("customers_new", lang), LIGHT_BLUE),
+        (label("customers_returning", lang), BLUE),
+    ]
+
+    if has_nps:
+        y = svg.linear((-100.0, 100.0), (TREND_PANEL, 0.0))
+        values, labels = svg.fitted_ticks(
+            -100.0,
+            100.0,
+            TREND_PANEL,
+            lambda v, _: svg.minus(format_number(v, lang)),
+            vertical=True,
+            most=math.ceil(TREND_PANEL / 35),
+        )
+        marks = []
+        rows = trend.select("nps", "ci_low", "ci_high", "n").rows()
+        for i, (score, lo, hi, n) in enumerate(rows):
+            if score is None:
+                continue
+            words = (
+                f"NPS {svg.minus(format_number(score, lang))} "
+                f"({svg.minus(format_number(lo, lang))} … {svg.minus(format_number(hi, lang))}, "
+                f"n = {format_number(n, lang)})"
+            )
+            whisker = (
+                f'<path d="M{num(centres[i])},{num(y(hi))}V{num(y(lo))}" stroke="{LIGHT_BLUE}" '
+                f'stroke-width="3"/>'
+                if lo is not None and hi is not None
+                else ""
+            )
+            marks.append(
+                f'{whisker}<circle cx="{num(centres[i])}" cy="{num(y(score))}" r="3" '
+                f'fill="{BLUE}"{opacity(i)}>{tip(i, words)}</circle>'
+            )
+        body = (
+            svg.grid(ys=[y(v) for v in values], width=plot_w, height=TREND_PANEL)
+            + f'<path d="M0,{num(y(0.0) + 0.5)}H{num(plot_w)}" fill="none" stroke="{svg.AXIS_COLOR}"/>'
+            + "".join(marks)
+            + svg.axis_left([y(v) for v in values], labels, height=TREND_PANEL)
+        )
+        panels.append((label("trend_chart_nps", lang), body, labels))
+
+    parts, at = [], 0.0
+    for k, (title, body, _) in enumerate(panels):
+        top = at + TREND_TITLE
+        heading = f'<text x="0" y="{num(top - 7)}" font-weight="bold">{esc(title)}</text>'
+        if k == 1:
+            # The customers panel's legend, on its title's line.
+            x = svg.text_width(title, bold=True) + 14
+            for name, colour in legend:
+                heading += (
+                    f'<rect x="{num(x)}" y="{num(top - 16)}" width="10" height="10" fill="{colour}"/>'
+                    f'<text x="{num(x + 14)}" y="{num(top - 7)}">{esc(name)}</text>'
+                )
+                x += 14 + svg.text_width(name) + 12
+        parts.append(heading + f'<g transform="translate(0,{num(top)})">{body}</g>')
+        at = top + TREND_PANEL
+    names = svg.thinned(centres, months, width=plot_w, flush=True)
+    parts.append(svg.axis_bottom(centres, names, y=at, width=plot_w, flush=True))
+    left = svg.left_margin([t for _, _, labels in panels for t in labels], title=False)
+    return svg.document(
+        label("trend_chart_title", lang),
+        width=left + plot_w + svg.PAD + 1,
+        height=svg.PAD + at + 19 + svg.PAD,
+        left=left,
+        top=svg.PAD,
+        body="".join(parts),
     )

@@ -475,7 +475,87 @@ def chart_calls(data: ReportData) -> dict[str, Callable[[], str]]:
             # Anonymised: periods of fewer than five answers are not drawn.
             trend = trend.filter(pl.col("nps").is_not_null())
         calls["nps"] = lambda: charts.nps_trend(trend, lang=lg)
+    if data.trend is not None:
+        months = data.trend
+        calls["trend"] = lambda: charts.trend_chart(months, lang=lg, currency=data.currency)
     return calls
+
+
+def _trend_part(data: ReportData, drawn: dict[str, Callable[[], str]]) -> dict[str, Any] | None:
+    """The "Udvikling" / "Trend" section: a sentence, the chart and one line per month
+    (None when the report was built without a trend)."""
+    import polars as pl
+    from markupsafe import Markup
+
+    from kunde_cli.words.labels import say
+    from kunde_cli.words.numbers import format_month
+
+    if data.trend is None:
+        return None
+    lg, trend = data.lang, data.trend
+    part: dict[str, Any] = {"title": say("trend_section", lg), "chart": None, "table": None}
+    if trend.is_empty():
+        part["sentence"] = say("trend_empty", lg, as_of=_when(data.as_of, lg))
+        return part
+    rows = list(trend.iter_rows(named=True))
+    whole = [r for r in rows if not r["partial"]] or rows
+    last = whole[-1]
+    revenue = trend.get_column("revenue")
+    sentence = say(
+        "trend_sentence",
+        lg,
+        months=format_number(trend.height, lg),
+        revenue=money0(
+            float(revenue.sum()) if not revenue.null_count() else None, lg, data.currency
+        ),
+        orders=format_number(int(trend.get_column("orders").sum()), lg),
+        last=format_month(last["month_start"], lg),
+        active=format_number(last["active_customers"], lg),
+        new=format_number(last["customers_new"], lg),
+        returning=format_number(last["customers_returning"], lg),
+    )
+    if rows[-1]["partial"]:
+        sentence += " " + say(
+            "trend_sentence_partial", lg, month=format_month(rows[-1]["month_start"], lg)
+        )
+    not_over = label("partial", lg).lower()
+
+    def month(row: dict[str, Any]) -> str:
+        shown = format_month(row["month_start"], lg)
+        return f"{shown} ({not_over})" if row["partial"] else shown
+
+    wanted = [
+        c
+        for c in (
+            "month",
+            "revenue",
+            "orders",
+            "active_customers",
+            "customers_new",
+            "customers_returning",
+            "n",
+            "nps",
+            "ci_low",
+            "ci_high",
+        )
+        if c in trend.columns
+    ]
+    shown = trend.with_columns(
+        pl.Series("month", [month(r) for r in rows], dtype=pl.String)
+    ).select(wanted)
+    caption = say("trend_table_caption", lg)
+    if data.left_out.get("trend"):
+        caption += " " + say("trend_left_out", lg)
+    part["sentence"] = sentence
+    part["chart"] = Markup(drawn["trend"]())
+    part["table"] = table(
+        shown,
+        lg,
+        currency=data.currency,
+        kinds={"revenue": "money0", "nps": "float", "ci_low": "float", "ci_high": "float"},
+        caption=caption,
+    )
+    return part
 
 
 def page_context(data: ReportData) -> dict[str, Any]:
@@ -656,6 +736,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
         "anonymised": text("anonymised", lg) if data.anonymised else None,
         "footer": text("generated_by", lg, version=__version__),
         "cards": _key_cards(data),
+        "trend": _trend_part(data, drawn),
         "key_sentence": _key_sentence(data),
         "definitions": _definitions(data),
         "segments_sentence": _segments_sentence(data),

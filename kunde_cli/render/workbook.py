@@ -108,6 +108,16 @@ def _sheets(data: ReportData) -> list[SheetSpec]:
             note=text("cohorts_left_out_sheet", lg) if data.left_out.get("cohorts") else None,
         ),
     ]
+    if data.trend is not None:
+        # The shop month by month, as `kunde retention --trend --format json` writes it.
+        specs.append(
+            SheetSpec(
+                label("trend_sheet", lg),
+                data.trend,
+                kinds={"revenue": "money", "nps": "float", "ci_low": "float", "ci_high": "float"},
+                note=label("trend_left_out", lg) if data.left_out.get("trend") else None,
+            )
+        )
     if data.tiers is not None:
         specs.append(SheetSpec(text("sheet_churn", lg), named(data.tiers), note=left_out("tiers")))
     specs.append(

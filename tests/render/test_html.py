@@ -165,8 +165,8 @@ def test_report_has_no_external_references(page_da):
 
 
 def test_charts_are_inline_svg(page_da):
-    # segments, ladder funnel, cohort heatmap, NPS trend, value distribution
-    assert page_da.count("<svg") == 5
+    # trend by month, segments, ladder funnel, cohort heatmap, NPS trend, value distribution
+    assert page_da.count("<svg") == 6
     assert 'role="img"' in page_da
 
 
@@ -257,7 +257,8 @@ def test_without_survey_the_nps_section_says_so():
     page = render_report(data)
     assert data.nps is None and data.key.nps is None
     assert text("nps_none", "da") in _section(page, "nps")
-    assert page.count("<svg") == 4
+    assert page.count("<svg") == 5  # no NPS chart; the trend chart has no NPS panel
+    assert "NPS (95 %-interval)" not in _section(page, "trend")
 
 
 def test_failed_model_is_said_in_plain_words(report_da, page_da):

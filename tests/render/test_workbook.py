@@ -133,6 +133,7 @@ def test_sheets_in_order(book):
         "Stigen bevægelser",
         "Fastholdelse",
         "Kohorter",
+        "Udvikling",
         "Aktivitet",
         "Genaktivering",
         "NPS",
