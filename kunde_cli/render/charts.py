@@ -504,57 +504,61 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = DEFAULT_LANG, currency: str 
 
     panels: list[tuple[str, str, list[str | None]]] = []  # (title part, body, y labels)
 
-    # Revenue: bars from 0 (a month of credit notes goes below it).
-    amounts = [v for v in revenue if v is not None]
-    low, high = svg.nice(min(0.0, *amounts), max(0.0, *amounts) or 1.0)
-    y, values, labels = y_axis(
-        low, high, lambda v, s: svg.minus(format_number(v, lang, svg.decimals(s)))
-    )
-    bars = []
-    for i, v in enumerate(revenue):
-        if v is None:
-            continue
-        top, bottom = sorted((y(v), y(0.0)))
-        bars.append(
-            f'<path d="M{num(centres[i] - bar / 2)},{num(top)}h{num(bar)}V{num(bottom)}'
-            f'h-{num(bar)}Z"{opacity(i)}>{tip(i, format_money(round(v), lang, currency, 0))}</path>'
+    # A shop without orders in these months (a survey only) gets the NPS panel alone.
+    has_orders = any(revenue) or any(new) or any(back)
+    legend: list[tuple[str, str]] = []
+    if has_orders:
+        # Revenue: bars from 0 (a month of credit notes goes below it).
+        amounts = [v for v in revenue if v is not None]
+        low, high = svg.nice(min([0.0, *amounts]), max([0.0, *amounts]) or 1.0)
+        y, values, labels = y_axis(
+            low, high, lambda v, s: svg.minus(format_number(v, lang, svg.decimals(s)))
         )
-    body = (
-        svg.grid(ys=[y(v) for v in values], width=plot_w, height=TREND_PANEL)
-        + f'<g fill="{BLUE}">{"".join(bars)}</g>'
-        + f'<path d="M0,{num(y(0.0) + 0.5)}H{num(plot_w)}" fill="none" stroke="{svg.AXIS_COLOR}"/>'
-        + svg.axis_left([y(v) for v in values], labels, height=TREND_PANEL)
-    )
-    unit = currency_name(currency, lang)
-    panels.append((f"{label('trend_chart_revenue', lang)} ({unit})", body, labels))
+        bars = []
+        for i, v in enumerate(revenue):
+            if v is None:
+                continue
+            top, bottom = sorted((y(v), y(0.0)))
+            bars.append(
+                f'<path d="M{num(centres[i] - bar / 2)},{num(top)}h{num(bar)}V{num(bottom)}'
+                f'h-{num(bar)}Z"{opacity(i)}>{tip(i, format_money(round(v), lang, currency, 0))}</path>'
+            )
+        body = (
+            svg.grid(ys=[y(v) for v in values], width=plot_w, height=TREND_PANEL)
+            + f'<g fill="{BLUE}">{"".join(bars)}</g>'
+            + f'<path d="M0,{num(y(0.0) + 0.5)}H{num(plot_w)}" fill="none" stroke="{svg.AXIS_COLOR}"/>'
+            + svg.axis_left([y(v) for v in values], labels, height=TREND_PANEL)
+        )
+        unit = currency_name(currency, lang)
+        panels.append((f"{label('trend_chart_revenue', lang)} ({unit})", body, labels))
 
-    # Buying customers: new (light) under returning (dark).
-    most = max((a + b for a, b in zip(new, back, strict=True)), default=0)
-    _, high = svg.nice(0.0, float(most or 1))
-    y, values, labels = y_axis(0.0, high, lambda v, s: format_number(v, lang, svg.decimals(s)))
-    stacked = []
-    for i, (a, b) in enumerate(zip(new, back, strict=True)):
-        words = (
-            f"{format_number(a + b, lang)} ({label('customers_new', lang)} {format_number(a, lang)}, "
-            f"{label('customers_returning', lang)} {format_number(b, lang)})"
+        # Buying customers: new (light) under returning (dark).
+        most = max((a + b for a, b in zip(new, back, strict=True)), default=0)
+        _, high = svg.nice(0.0, float(most or 1))
+        y, values, labels = y_axis(0.0, high, lambda v, s: format_number(v, lang, svg.decimals(s)))
+        stacked = []
+        for i, (a, b) in enumerate(zip(new, back, strict=True)):
+            words = (
+                f"{format_number(a + b, lang)} ({label('customers_new', lang)} {format_number(a, lang)}, "
+                f"{label('customers_returning', lang)} {format_number(b, lang)})"
+            )
+            for lower, upper, colour in ((0, a, LIGHT_BLUE), (a, a + b, BLUE)):
+                if upper > lower:
+                    stacked.append(
+                        f'<path d="M{num(centres[i] - bar / 2)},{num(y(upper))}h{num(bar)}'
+                        f'V{num(y(lower))}h-{num(bar)}Z" fill="{colour}"{opacity(i)}>'
+                        f"{tip(i, words)}</path>"
+                    )
+        body = (
+            svg.grid(ys=[y(v) for v in values], width=plot_w, height=TREND_PANEL)
+            + "".join(stacked)
+            + svg.axis_left([y(v) for v in values], labels, height=TREND_PANEL)
         )
-        for lower, upper, colour in ((0, a, LIGHT_BLUE), (a, a + b, BLUE)):
-            if upper > lower:
-                stacked.append(
-                    f'<path d="M{num(centres[i] - bar / 2)},{num(y(upper))}h{num(bar)}'
-                    f'V{num(y(lower))}h-{num(bar)}Z" fill="{colour}"{opacity(i)}>'
-                    f"{tip(i, words)}</path>"
-                )
-    body = (
-        svg.grid(ys=[y(v) for v in values], width=plot_w, height=TREND_PANEL)
-        + "".join(stacked)
-        + svg.axis_left([y(v) for v in values], labels, height=TREND_PANEL)
-    )
-    panels.append((label("trend_chart_customers", lang), body, labels))
-    legend = [
-        (label("customers_new", lang), LIGHT_BLUE),
-        (label("customers_returning", lang), BLUE),
-    ]
+        panels.append((label("trend_chart_customers", lang), body, labels))
+        legend += [
+            (label("customers_new", lang), LIGHT_BLUE),
+            (label("customers_returning", lang), BLUE),
+        ]
 
     if has_nps:
         y = svg.linear((-100.0, 100.0), (TREND_PANEL, 0.0))
@@ -595,10 +599,10 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = DEFAULT_LANG, currency: str 
         panels.append((label("trend_chart_nps", lang), body, labels))
 
     parts, at = [], 0.0
-    for k, (title, body, _) in enumerate(panels):
+    for title, body, _ in panels:
         top = at + TREND_TITLE
         heading = f'<text x="0" y="{num(top - 7)}" font-weight="bold">{esc(title)}</text>'
-        if k == 1:
+        if title == label("trend_chart_customers", lang):
             # The customers panel's legend, on its title's line.
             x = svg.text_width(title, bold=True) + 14
             for name, colour in legend:

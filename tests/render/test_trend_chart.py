@@ -93,3 +93,24 @@ def test_an_anonymised_month_without_revenue_has_no_bar():
     assert [t for t in titles if "DKK" in t] == ["2023-02: DKK -2,000"]
     texts, _, _ = _walk(out)
     assert texts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_survey_only_shop_gets_the_nps_panel_alone(lang):
+    trend = _trend(6, nps=True).with_columns(
+        pl.lit(0.0).alias("revenue"),
+        pl.lit(0).alias("customers_new"),
+        pl.lit(0).alias("customers_returning"),
+    )
+    out = charts.trend_chart(trend, lang=lang)
+    contents = [t.content for t in check_reads(out)]
+    assert {"da": "NPS (95 %-interval)", "en": "NPS (95 % interval)"}[lang] in contents
+    assert not any(c.startswith(("Omsætning", "Revenue", "Købende", "Buying")) for c in contents)
+    assert int(re.search(r'height="(\d+)"', out).group(1)) < 220  # one panel, not three
+
+
+def test_every_revenue_left_out_still_draws_the_customers():
+    trend = _trend(4, nps=False).with_columns(pl.lit(None, pl.Float64).alias("revenue"))
+    out = charts.trend_chart(trend, lang="da")
+    check_reads(out)
+    assert "Købende kunder" in out
