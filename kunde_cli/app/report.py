@@ -81,7 +81,8 @@ Step = Callable[[str], None]
 class KeyFigures:
     """The numbers at the top of the report.
 
-    ``customers`` have at least one counted order; ``revenue`` is net (DKK incl. VAT);
+    ``customers`` have at least one counted order; ``orders`` and ``revenue`` (net, DKK
+    incl. VAT) are the shop's counted orders, guests' included;
     ``repurchase_rate`` and ``share_inactive`` are 0–1; ``retention_rate`` is a
     percentage (0–100, may exceed 100) for ``retention_period`` (the latest complete
     month, else the current one); ``nps`` carries the 95 % interval.
@@ -530,7 +531,7 @@ def build_report(
     from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
     from kunde_cli.analytics import export_lists as exl
     from kunde_cli.analytics.nps import nps_as_of
-    from kunde_cli.analytics.orders import FREQUENCY, OrderBasis
+    from kunde_cli.analytics.orders import OrderBasis
     from kunde_cli.app.loading import Loaded
     from kunde_cli.errors import ConfigError
 
@@ -697,13 +698,15 @@ def build_report(
         inactive = tiers.get_column(churn.TIER).is_in(list(INACTIVE_TIERS))
         share_inactive = float(cast("float", inactive.mean()))
     rate, period = _latest_retention(by_month, day)
-    orders_count = int(segmented.get_column(FREQUENCY).sum() or 0) if segmented.height else 0
     counted = order_overview(lines, as_of=as_of, by_document=False)
     key = KeyFigures(
         customers=repurchase.customers,
         people=people,
-        orders=orders_count,
-        revenue=repurchase.revenue,
+        # The shop's counted orders and revenue, guests' too: the same figures as the
+        # line every command prints and the trend's months (per-customer tables leave
+        # guests out, and say so).
+        orders=counted.purchases,
+        revenue=counted.revenue,
         repurchase_rate=repurchase.repurchase_rate,
         retention_rate=rate,
         retention_period=period,

@@ -127,6 +127,25 @@ def test_ingest_files_strict_writes_nothing(tmp_path: Path) -> None:
     assert not (ws / "manifest.json").exists()
 
 
+def test_the_reports_revenue_is_the_shops_guests_included(tmp_path: Path) -> None:
+    """A guest's order (no id, e-mail or phone) counts in the shop's orders and revenue —
+    the key figures, the counted line and the trend's months say the same 1,020 kr. —
+    and in no customer's."""
+    export = _export(
+        tmp_path / "ordrer.csv",
+        [
+            "1;10-03-2024;K1;anna@example.dk;500,00;Betalt",
+            "2;11-03-2024;;;70,00;Betalt",
+            "3;05-04-2024;K2;bo@example.dk;450,00;Betalt",
+        ],
+    )
+    report = kunde_cli.build_report(kunde_cli.load([export]), fit_model=False)
+    assert (report.key.customers, report.key.orders) == (2, 3)
+    assert report.key.revenue == pytest.approx(1020.0)
+    assert report.trend is not None
+    assert float(report.trend.get_column("revenue").sum()) == pytest.approx(1020.0)
+
+
 def test_load_and_build_report_agree_by_hand(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
