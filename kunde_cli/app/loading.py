@@ -255,9 +255,9 @@ def load(
     ``quiet`` leaves out the notes on what was counted (and ``Loaded.counted``).
     ``date_from``/``date_to`` leave out orders (and survey answers) dated before/after
     them; ``date_to`` is the as-of date too (with ``as_of`` it must be the same day).
-    A warning says when ``as_of`` is after the newest order, or the newest order is
-    older than kunde.toml's ``[data] stale_after_days`` (``today`` defaults to the
-    computer's date).
+    A warning says when the newest order is more than kunde.toml's ``[data]
+    stale_after_days`` before the as-of date given, or before ``today`` when none is
+    (``today`` defaults to the computer's date).
     Notes are added to ``notes`` as they are said (pass one with a listener to hear
     them at once) and returned in ``Loaded.notes``.
 
