@@ -82,15 +82,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "the later orders count once their date has come",
     ),
     "loading_as_of_past_data": (
-        "den nyeste ordre er fra {newest:%d-%m-%Y}, {days} dage før analysedatoen (over "
+        "Den nyeste ordre er fra {newest:%d-%m-%Y}, {days} dage før analysedatoen (over "
         "{limit}): dage siden sidste køb tælles til den, så alle ser mindre aktive ud",
-        "the newest order is from {newest:%Y-%m-%d}, {days} days before the as-of date (over "
+        "The newest order is from {newest:%Y-%m-%d}, {days} days before the as-of date (over "
         "{limit}): days since the last purchase count to it, so everyone looks less active",
     ),
     "loading_stale_data": (
-        "den nyeste ordre er fra {newest:%d-%m-%Y}, {days} dage siden (over {limit}): er "
+        "Den nyeste ordre er fra {newest:%d-%m-%Y}, {days} dage siden (over {limit}): er "
         "eksporten opdateret? (`[data] stale_after_days` i kunde.toml)",
-        "the newest order is from {newest:%Y-%m-%d}, {days} days ago (over {limit}): is the "
+        "The newest order is from {newest:%Y-%m-%d}, {days} days ago (over {limit}): is the "
         "export up to date? (`[data] stale_after_days` in kunde.toml)",
     ),
 }

@@ -361,14 +361,14 @@ def test_an_as_of_well_past_the_data_warns_also_under_quiet(orders: Path) -> Non
     far = runner.invoke(app, ["segment", str(orders), "--as-of", "2024-04-09", "-q", "-f", "csv"])
     assert far.exit_code == 0
     assert far.stderr.splitlines() == [
-        "! den nyeste ordre er fra 25-03-2024, 15 dage før analysedatoen (over 14): dage "
+        "! Den nyeste ordre er fra 25-03-2024, 15 dage før analysedatoen (over 14): dage "
         "siden sidste køb tælles til den, så alle ser mindre aktive ud"
     ]
     english = runner.invoke(
         app, ["churn", str(orders), "--to", "2024-06-30", "-q", "-f", "csv", "--lang", "en"]
     )
     assert english.stderr.splitlines() == [
-        "! the newest order is from 2024-03-25, 97 days before the as-of date (over 14): days "
+        "! The newest order is from 2024-03-25, 97 days before the as-of date (over 14): days "
         "since the last purchase count to it, so everyone looks less active"
     ]
 
@@ -378,12 +378,12 @@ def test_stale_data_warns_with_the_days_since_and_the_setting(orders: Path) -> N
     result = runner.invoke(app, ["segment", str(orders), "-q", "-f", "csv"])
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        f"! den nyeste ordre er fra 25-03-2024, {days} dage siden (over 14): er eksporten "
+        f"! Den nyeste ordre er fra 25-03-2024, {days} dage siden (over 14): er eksporten "
         "opdateret? (`[data] stale_after_days` i kunde.toml)"
     ]
     english = runner.invoke(app, ["ladder", str(orders), "-q", "-f", "csv", "--lang", "en"])
     assert english.stderr.splitlines() == [
-        f"! the newest order is from 2024-03-25, {days} days ago (over 14): is the export up "
+        f"! The newest order is from 2024-03-25, {days} days ago (over 14): is the export up "
         "to date? (`[data] stale_after_days` in kunde.toml)"
     ]
 
