@@ -223,7 +223,7 @@ def _identity(
     shared_email = _shared_keys(triples, EMAIL_KEY, max_ids_per_key)
     shared_phone = _shared_keys(triples, PHONE_KEY, max_ids_per_key)
     # Nodes: the distinct ids, then e-mails, then phones, each in sorted order, so the
-    # smallest node number of a component is its canonical key (DESIGN: smallest id,
+    # smallest node number of a component is its canonical key (the smallest id,
     # else e-mail, else phone). Sorting only the distinct keys, then numbering rows by a
     # hash join, is several times faster than ranking every row.
     keys, offset = [], 0
@@ -492,7 +492,7 @@ def merge_report(
     * ``source_ids``: distinct ids before matching (a row without an id counts as its
       normalised e-mail, else its normalised phone);
     * ``merged_same_email``: ids absorbed into another customer by a shared e-mail;
-    * ``merged_same_phone``: ids absorbed further by a shared phone (DESIGN's order:
+    * ``merged_same_phone``: ids absorbed further by a shared phone (matching's order:
       id, then e-mail, then phone — a group linked both ways counts under e-mail first);
     * ``customers``: customers after matching = source_ids − the two merged counts;
     * ``shared_keys_ignored``: e-mails and phones shared by more than

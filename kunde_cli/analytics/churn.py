@@ -16,7 +16,7 @@ The rule, per customer with at least one counted order (orders.py):
 
   - ``active``   — d ≤ ``cooling_factor`` × usual gap: not yet overdue;
   - ``cooling``  — overdue against her own rhythm, but d ≤ threshold;
-  - ``inactive`` — threshold < d ≤ ``lost_factor`` × threshold (DESIGN's "inactive");
+  - ``inactive`` — threshold < d ≤ ``lost_factor`` × threshold;
   - ``lost``     — d > ``lost_factor`` × threshold: well past it.
 
   Checked from lost downwards, so a floor larger than the usual gap only widens the
@@ -24,7 +24,7 @@ The rule, per customer with at least one counted order (orders.py):
 * **value at stake** (DKK per year) = revenue ÷ max(years since first order, 1): what a
   year of this customer's business has been worth (at least one year counted, so a
   new customer's first order is not blown up into a yearly rate). It orders the
-  reactivation list; revenue is DESIGN's (net of refunds), floored at 0.
+  reactivation list; revenue is net of refunds, floored at 0.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ BIN_LOWER = "lower"
 BIN_UPPER = "upper"
 BIN_CUSTOMERS = "customers"
 
-#: The churn tiers counted as inactive in the key figures (DESIGN: inactive = past the
+#: The churn tiers counted as inactive in the key figures (analytics/churn.py: inactive = past the
 #: threshold; lost is further past it).
 INACTIVE_TIERS = ("inactive", "lost")
 

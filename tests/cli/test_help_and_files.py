@@ -94,6 +94,12 @@ def test_the_code_names_no_document_the_repository_lacks() -> None:
         for source in (ROOT / "kunde_cli").rglob("*.py")
         for doc in re.findall(r"[\w./-]*\w\.md\b", source.read_text(encoding="utf-8"))
     }
+    # ... and the design document by its bare name ("the grid in DESIGN") too.
+    named |= {
+        (source.relative_to(ROOT).as_posix(), "DESIGN.md")
+        for source in [README, *(ROOT / "kunde_cli").rglob("*.py")]
+        if re.search(r"\bDESIGN\b", source.read_text(encoding="utf-8"))
+    }
     assert sorted(n for n in named if not (ROOT / n[1]).exists()) == []
 
 
