@@ -383,6 +383,8 @@ def _fail_on(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
         real(src_path, dst_path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "replace", replace)
+    # Python 3.10's Path.replace calls the os.replace it found at import, not this one.
+    monkeypatch.setattr(Path, "replace", lambda self, target: replace(self, target) or Path(target))
 
 
 def test_crash_before_the_manifest_leaves_the_workspace_as_it_was(

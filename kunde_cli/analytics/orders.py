@@ -200,9 +200,7 @@ def all_orders(
     line_no = pl.col(s.LINE_NO).cast(pl.Int64)
     negative = (pl.col(s.AMOUNT).fill_null(0) < 0).cast(pl.Int64)
     status = pl.col(s.STATUS).min_by(
-        pl.when(pl.col(s.STATUS).is_not_null()).then(
-            (1 - own) * (1 << 40) + line_no * 2 + negative
-        )
+        pl.when(pl.col(s.STATUS).is_not_null()).then((1 - own) * (1 << 40) + line_no * 2 + negative)
     )
     cls = pl.col(ORDER_STATUS)
     net = pl.col(NET_AMOUNT)

@@ -285,7 +285,8 @@ def _sniff_delimiter(lines: list[str]) -> str:
     fields ("00001 19970101 1 11,77"), or when tabs alone split them unevenly.
     """
     best, best_score = ",", (-1.0, 0)
-    text = "\n".join(lines)
+    # Python 3.10's csv refuses NUL ("line contains NUL"); the reader removes them too.
+    text = "\n".join(lines).replace("\x00", "")
     for delim in DELIMITERS:
         try:
             rows = list(csv.reader(io.StringIO(text), delimiter=delim))
@@ -311,7 +312,8 @@ def _sniff_delimiter(lines: list[str]) -> str:
 def _split_rows(lines: list[str], delimiter: str) -> list[list[str]]:
     if delimiter == WHITESPACE:
         return [line.split() for line in lines]
-    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    text = "\n".join(lines).replace("\x00", "")  # Python 3.10's csv refuses NUL
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _collapse_whitespace(text: str) -> bytes:

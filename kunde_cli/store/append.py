@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
@@ -145,7 +145,7 @@ class WorkspaceAppend(WorkspaceCommit):
             )
             back = tombstones.returning(self, manifest, fresh)  # erased people stored again
             part = None
-            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{sha[:8]}"
+            stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{sha[:8]}"
             if fresh.height:
                 # The part is written while identity runs (Polars lets go of the GIL).
                 with ThreadPoolExecutor(max_workers=1) as pool:

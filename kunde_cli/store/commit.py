@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
@@ -139,7 +139,7 @@ class WorkspaceCommit(WorkspaceLock):
                 continue
             total += count
             names |= found
-            relative = part_name(kind, f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-erased")
+            relative = part_name(kind, f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-erased")
             self._write_parquet(changed, self.path / relative)
             entry["file"], entry["rows"] = relative, changed.height
             doomed.append(old)

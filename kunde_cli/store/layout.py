@@ -22,7 +22,7 @@ file 0o600, because it holds customers' names and e-mails)::
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Final
 
@@ -76,11 +76,11 @@ def part_name(kind: str, stamp: str) -> str:
 
 def identity_name() -> str:
     """A new identity file's name (identity files are never rewritten in place)."""
-    return f"{IDENTITY_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}.parquet"
+    return f"{IDENTITY_PREFIX}{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}.parquet"
 
 
 def table_name(kind: str) -> str:
     """A new stored table's name, relative to the workspace: ``tables/<kind>-<stamp>``
     (tables are never rewritten in place: a change writes new ones)."""
-    stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
     return f"{TABLES}/{kind}-{stamp}-{secrets.token_hex(3)}.parquet"

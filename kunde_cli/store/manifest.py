@@ -14,9 +14,9 @@ the same format open unchanged. Keys an older release of the format did not writ
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
@@ -24,6 +24,10 @@ from kunde_cli.store.layout import ORDERS, REJECTS, SURVEY
 from kunde_cli.words.said import Text, said
 
 if TYPE_CHECKING:
+    # typing's from Python 3.11; with `from __future__ import annotations` it is never
+    # needed at run time, so Python 3.10 runs this without typing_extensions.
+    from typing_extensions import NotRequired
+
     from kunde_cli.store.sources import AppendSummary, SourceInfo
 
 #: 2: the orders and customers tables (``tables``); 1: lines only (upgraded once,
@@ -128,7 +132,7 @@ class Manifest(TypedDict):
 
 def now() -> str:
     """The local time now, ISO 8601 with its UTC offset, to the second."""
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 def empty_manifest() -> Manifest:

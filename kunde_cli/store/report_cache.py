@@ -141,7 +141,10 @@ def file_sha256(path: Path) -> str | None:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         with os.fdopen(os.dup(fd), "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            digest = hashlib.sha256()  # hashlib.file_digest is Python 3.11+
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+            return digest.hexdigest()
     except OSError:
         return None
     finally:

@@ -81,7 +81,10 @@ def file_sha256(path: str | Path) -> str:
     if (data := stream_bytes(path)) is not None:
         return hashlib.sha256(data).hexdigest()
     with Path(path).open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        digest = hashlib.sha256()  # hashlib.file_digest is Python 3.11+
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+        return digest.hexdigest()
 
 
 def export_time(path: str | Path) -> datetime:
