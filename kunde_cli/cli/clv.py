@@ -105,18 +105,6 @@ Holdout = Annotated[
         show_default=False,
     ),
 ]
-Trend = Annotated[
-    bool,
-    typer.Option(
-        "--trend",
-        help="Print the shop month by month instead: revenue, orders, buying customers "
-        "(new and returning) and, with a survey, the NPS with its 95 % interval.",
-    ),
-]
-Months = Annotated[
-    int,
-    typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
-]
 
 
 @app.command("clv")
@@ -131,8 +119,8 @@ def clv_command(
     horizon: Horizon = 12,
     discount: Discount = 0.10,
     holdout: Holdout = None,
-    trend: Trend = False,
-    months: Months = 24,
+    trend: options.Trend = False,
+    months: options.Months = 24,
 ) -> None:
     """Customer value: revenue to date, orders, AOV, purchases per year, and simple CLV.
 

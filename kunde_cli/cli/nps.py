@@ -91,18 +91,6 @@ Top = Annotated[
     int,
     typer.Option("--top", min=1, help="Words and phrases per group with --comments."),
 ]
-Trend = Annotated[
-    bool,
-    typer.Option(
-        "--trend",
-        help="Print the shop month by month instead: revenue, orders, buying customers "
-        "(new and returning) and, with a survey, the NPS with its 95 % interval.",
-    ),
-]
-Months = Annotated[
-    int,
-    typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
-]
 
 
 @app.command("nps")
@@ -116,8 +104,8 @@ def nps_command(
     follow_up: FollowUp = None,
     comments: Comments = False,
     top: Top = 10,
-    trend: Trend = False,
-    months: Months = 24,
+    trend: options.Trend = False,
+    months: options.Months = 24,
 ) -> None:
     """Net Promoter Score: % promoters (9–10) − % detractors (0–6), with its 95 % interval.
 

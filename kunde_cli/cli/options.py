@@ -403,6 +403,20 @@ Compare = Annotated[
 #: The environment variable that gives the pseudonym salt (kunde_cli.store.salt).
 SALT_ENV = "KUNDE_SALT"
 
+#: ``--trend`` and ``--months`` of retention, nps and clv: the shop month by month.
+Trend = Annotated[
+    bool,
+    typer.Option(
+        "--trend",
+        help="Print the shop month by month instead: revenue, orders, buying customers "
+        "(new and returning) and, with a survey, the NPS with its 95 % interval.",
+    ),
+]
+#: How many of the latest months the --trend table shows.
+Months = Annotated[
+    int,
+    typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
+]
 Salt = Annotated[
     str | None,
     typer.Option(

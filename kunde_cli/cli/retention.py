@@ -53,18 +53,6 @@ Cohorts = Annotated[
         "since, share still buying.",
     ),
 ]
-Trend = Annotated[
-    bool,
-    typer.Option(
-        "--trend",
-        help="Print the shop month by month instead: revenue, orders, buying customers "
-        "(new and returning) and, with a survey, the NPS with its 95 % interval.",
-    ),
-]
-Months = Annotated[
-    int,
-    typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
-]
 
 
 @app.command("retention")
@@ -76,8 +64,8 @@ def retention_command(
     period: Period = PeriodChoice.month,
     window: Window = 365,
     cohorts: Cohorts = False,
-    trend: Trend = False,
-    months: Months = 24,
+    trend: options.Trend = False,
+    months: options.Months = 24,
 ) -> None:
     """Retention rate per month, quarter or year, and the cohort table.
 
