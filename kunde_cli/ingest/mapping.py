@@ -328,7 +328,7 @@ WOOCOMMERCE: dict[str, tuple[str, ...]] = {
 }
 
 #: Survey fields (see ingest/survey.py): a --map for these is not an orders mapping.
-_SURVEY_ONLY = {s.SCORE, s.COMMENT, s.RESPONDED_AT, s.RESPONSE_ID}
+_SURVEY_ONLY = {s.SCORE, s.COMMENT, s.RESPONDED_AT, s.RESPONSE_ID, "scale"}
 
 PRESETS = {"shopify": SHOPIFY, "woocommerce": WOOCOMMERCE, "generic": SYNONYMS}
 

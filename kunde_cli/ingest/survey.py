@@ -22,6 +22,10 @@ must read as a whole number 0–10. ``--map score=COLUMN`` overrides. Scores may
 label (``10 - Meget sandsynligt``) or a decimal zero (``9.0``, ``9,0``). The comment is
 the free-text question (grund, hvorfor, årsag, kommentar, why, reason, comment …).
 
+A 1-to-10 scale is not NPS: a file whose scores run from 1 to 10 and never 0 is
+refused (see :func:`refuse_one_to_ten`) unless ``--map scale=0-10`` (or ``scale`` under
+kunde.toml's ``[mapping]``) says it is 0–10 after all.
+
 Every data row ends up either in the survey frame or in the rejects frame with its row
 and reason: no score, a score that is not a whole number 0–10, or a date that cannot be
 read. An answer with no date column at all keeps a null ``responded_at``. A row with
@@ -30,6 +34,7 @@ more fields than the header (an unquoted comma in a comment) is refused too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,7 +44,7 @@ from typing import cast
 import polars as pl
 
 from kunde_cli import schema as s
-from kunde_cli.errors import ConfigError, MissingColumnsError
+from kunde_cli.errors import ConfigError, InputError, MissingColumnsError
 from kunde_cli.ingest.mapping import SYNONYMS, normalise_header
 from kunde_cli.ingest.parsing import (
     detect_datetime_format,
@@ -126,6 +131,15 @@ _SCORE_PATTERN = r"^([+-]?\d+(?:[.,]\d+)?)(?:\s*[-–—:=/(].*|\s+\S.*)?$"
 SCORE_CONFIRM_SHARE = 0.5
 
 _ORDER_MARKERS = (*SYNONYMS[s.AMOUNT], *SYNONYMS[s.ORDER_ID])
+
+#: ``--map scale=…``: the pseudo-field that tells kunde the score scale.
+SCALE_FIELD = "scale"
+#: The one scale kunde reads (as written in ``--map scale=0-10``; ``0–10``, ``0..10`` too).
+_NPS_SCALE = r"^\s*0\s*(?:-|–|—|\.\.|to|til)\s*10\s*$"
+#: A 1-to-10 scale is refused from this many valid scores on ...
+ONE_TO_TEN_MIN_ANSWERS = 20
+#: ... when no score is 0, at least one is 10 and at least this many are 1.
+ONE_TO_TEN_MIN_ONES = 3
 
 
 @dataclass(frozen=True)
@@ -231,6 +245,61 @@ def _confirmed_share(series: pl.Series) -> float:
         return 0.0
     ok = text.to_frame("v").select(_valid_score(parse_score_expr(pl.col("v"))).fill_null(False))
     return float(ok.to_series().sum()) / text.len()
+
+
+def told_scale(mapping: dict[str, str] | None, path: str) -> bool:
+    """True when ``--map scale=0-10`` (or kunde.toml) says the scores are 0–10.
+
+    Raises
+    ------
+    ConfigError
+        When ``scale`` names another scale (kunde reads only NPS's 0–10).
+    """
+    given = next((v for k, v in (mapping or {}).items() if k.strip().lower() == SCALE_FIELD), None)
+    if given is None:
+        return False
+    if re.match(_NPS_SCALE, given, flags=re.IGNORECASE) is None:
+        raise ConfigError(
+            said("ingest_survey_scale_unknown", given=given),
+            path=path,
+            hint=said("ingest_survey_scale_hint"),
+        )
+    return True
+
+
+def refuse_one_to_ten(scores: pl.Series, *, path: str, column: str) -> None:
+    """Refuse a score column that reads as a 1-to-10 scale rather than NPS's 0–10.
+
+    The rule: at least :data:`ONE_TO_TEN_MIN_ANSWERS` (20) valid scores, none of them 0,
+    at least one 10 and at least :data:`ONE_TO_TEN_MIN_ONES` (3) of them 1. Why: on an
+    NPS question the unhappiest customers choose the end of the scale, 0, at least as
+    often as 1 (the end draws the strongest answers), so a scale in use from 1 to 10
+    with several 1s and never a 0 starts at 1. If 0 is at least as likely as 1, the
+    chance that three or more low answers (0 or 1) are all 1 is at most 1/8, and far
+    less in real NPS data, where 0 is the more common of the two. A file that merely
+    lacks a 0 — a small sample, a happy shop with no answer below 5 — is kept: without
+    1s there is nothing to tell the two scales apart. A 1-to-10 scale read as 0–10
+    would count a customer who chose the lowest mark (1) and every 6 as detractors and
+    shift the score, hence the refusal rather than a note.
+
+    Raises
+    ------
+    InputError
+        Naming the file and column, with the counts, and the hint ``--map scale=0-10``.
+    """
+    counts = scores.to_frame("v").select(
+        n=pl.len(),
+        zeros=(pl.col("v") == 0).sum(),
+        ones=(pl.col("v") == 1).sum(),
+        tens=(pl.col("v") == 10).sum(),
+    )
+    n, zeros, ones, tens = (int(v) for v in counts.row(0))
+    if n >= ONE_TO_TEN_MIN_ANSWERS and zeros == 0 and tens > 0 and ones >= ONE_TO_TEN_MIN_ONES:
+        raise InputError(
+            said("ingest_survey_one_to_ten", column=column, count=n, ones=ones, tens=tens),
+            path=path,
+            hint=said("ingest_survey_one_to_ten_hint"),
+        )
 
 
 def _canonical_field(name: str) -> str | None:
@@ -525,6 +594,8 @@ def survey_from_raw(
         pl.col("_reason").struct.field("reason").alias(s.REJECT_REASON),
     ).cast(s.REJECTS)  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys: no dict[str, DataType] fits
     good = checked.filter(pl.col("_reason").is_null())
+    if not told_scale(mapping, path):
+        refuse_one_to_ten(good["_score"], path=path, column=score_col)
     survey = good.with_columns(
         pl.coalesce(pl.col(s.RESPONSE_ID), content_key(pl.col("_score").cast(pl.Int8))).alias(
             s.RESPONSE_ID

@@ -626,6 +626,26 @@ WORDS: dict[str, tuple[str, str]] = {
         "svarenes datoer læst som {format}",
         "survey dates read as {format}",
     ),
+    "ingest_survey_one_to_ten": (
+        "kolonnen '{column}' ligner en skala fra 1 til 10, ikke NPS (0–10): {count} svar, "
+        "intet 0, {ones} svar med 1 og {tens} med 10",
+        "column '{column}' looks like a 1-to-10 scale, not NPS (0–10): {count} answers, "
+        "no 0, {ones} answers of 1 and {tens} of 10",
+    ),
+    "ingest_survey_one_to_ten_hint": (
+        "er det alligevel 0–10 (ingen valgte 0)? Sig det med --map scale=0-10 "
+        '(eller scale = "0-10" under [mapping] i kunde.toml)',
+        "is it 0–10 after all (nobody chose 0)? Say so with --map scale=0-10 "
+        '(or scale = "0-10" under [mapping] in kunde.toml)',
+    ),
+    "ingest_survey_scale_unknown": (
+        "--map scale={given}: kunde læser kun NPS-skalaen 0-10",
+        "--map scale={given}: kunde reads only the NPS scale 0-10",
+    ),
+    "ingest_survey_scale_hint": (
+        "skriv --map scale=0-10, når svarene er 0–10 uden et eneste 0",
+        "write --map scale=0-10 when the answers are 0–10 without a single 0",
+    ),
     "ingest_note_survey_no_date": (
         "ingen datokolonne: svarene har ingen dato (ingen udvikling pr. måned)",
         "no date column: answers have no date (no trend by month)",
