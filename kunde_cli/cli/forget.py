@@ -39,16 +39,6 @@ Customer = Annotated[
         show_default=False,
     ),
 ]
-Yes = Annotated[
-    bool,
-    typer.Option("--yes", "-y", help="Do not ask for confirmation (needed under cron)."),
-]
-Wait = Annotated[
-    float,
-    typer.Option(
-        "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
-    ),
-]
 
 
 @app.command("forget")
@@ -58,8 +48,8 @@ def forget_command(
     who: Who,
     data: opt.Source,
     customer: Customer = None,
-    yes: Yes = False,
-    wait: Wait = 60.0,
+    yes: opt.Yes = False,
+    wait: opt.Wait = 60.0,
 ) -> None:
     """Erase one customer's name, e-mail, phone and address from the workspace.
 

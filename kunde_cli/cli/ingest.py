@@ -45,12 +45,6 @@ Source = Annotated[
         show_default=False,
     ),
 ]
-Wait = Annotated[
-    float,
-    typer.Option(
-        "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
-    ),
-]
 
 
 @app.command("ingest")
@@ -65,7 +59,7 @@ def ingest_command(
     kind: Kind = None,
     strict: Strict = False,
     source: Source = None,
-    wait: Wait = 60.0,
+    wait: opt.Wait = 60.0,
     *,
     data: opt.Source,
     out: opt.Destination,

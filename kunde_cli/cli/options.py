@@ -417,6 +417,18 @@ Months = Annotated[
     int,
     typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
 ]
+#: ``--yes`` of the commands that erase (forget, remove): no question asked.
+Yes = Annotated[
+    bool,
+    typer.Option("--yes", "-y", help="Do not ask for confirmation (needed under cron)."),
+]
+#: ``--wait`` of the commands that write the workspace: how long another run may hold it.
+Wait = Annotated[
+    float,
+    typer.Option(
+        "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
+    ),
+]
 Salt = Annotated[
     str | None,
     typer.Option(

@@ -27,22 +27,14 @@ File = Annotated[
         show_default=False,
     ),
 ]
-Yes = Annotated[
-    bool,
-    typer.Option("--yes", "-y", help="Do not ask for confirmation (needed under cron)."),
-]
-Wait = Annotated[
-    float,
-    typer.Option(
-        "--wait", min=0.0, help="Seconds to wait for another kunde run on the same workspace."
-    ),
-]
 
 
 @app.command("remove")
 @opt.help_order("file", "workspace", "yes", "wait", "quiet", "lang", "config_path")
 @opt.reads_data(uses=("workspace", "quiet", "lang", "config_path"))
-def remove_command(file: File, data: opt.Source, yes: Yes = False, wait: Wait = 60.0) -> None:
+def remove_command(
+    file: File, data: opt.Source, yes: opt.Yes = False, wait: opt.Wait = 60.0
+) -> None:
     """Take one ingested file's order lines (or survey answers) and its refused rows out of the workspace again, in one step: a run stopped half-way changes nothing. The orders and customers are worked out again from the files left, and the manifest records the removal.
 
     A line is stored once, from the file that first brought it: an order a later file changed stays (as that file's version); an order a later file carried unchanged goes with this file (the message names such files: remove and ingest them again to keep their orders). The file can be ingested again afterwards.
