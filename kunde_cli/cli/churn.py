@@ -43,6 +43,13 @@ COLUMNS = Priority(
 )
 
 
+#: The --due table when the screen is too narrow: who, when and the value stay first.
+DUE_COLUMNS = Priority(
+    keep=("customer_id", "email", "status", "expected_next", "revenue"),
+    drop=("m_spread", "purchase_days", "usual_gap_days", "last_order", "days_late", "name"),
+)
+
+
 class PurchaseModel(Choice):
     """Probabilistic purchase models for --model."""
 
@@ -76,6 +83,15 @@ Model = Annotated[
         show_default=False,
     ),
 ]
+DueList = Annotated[
+    bool,
+    typer.Option(
+        "--due",
+        help="List regular buyers due this week or overdue (Wheat-Morrison regularity), "
+        "most valuable first; e-mail only where marketing consent allows. Ignores --list, "
+        "--tier and --model.",
+    ),
+]
 Horizon = Annotated[
     int,
     typer.Option("--horizon", min=1, help="Months ahead for expected purchases (--model)."),
@@ -92,6 +108,7 @@ def churn_command(
     tier: Tier = None,
     model: Model = None,
     horizon: Horizon = 12,
+    due: DueList = False,
 ) -> None:
     """Who is drifting away: customers by activity tier, and who to win back.
 
@@ -109,12 +126,19 @@ def churn_command(
     or a flat likelihood (parameters the data hardly pin down while P(alive) depends on
     them) — it says why and falls back to the rule-based tiers.
 
+    --due: regular buyers (even gaps between purchase days, at least three purchase
+    days) whose expected next order is today or within 7 days ("due this week") or
+    passed by more than half their usual gap ("overdue"), most valuable first.
+
     Example: kunde churn --list --tier cooling,inactive --format csv -o genaktiver.csv
     """
     from kunde_cli.analytics import churn
     from kunde_cli.cli import common
 
     loaded = common.load_source(data)
+    if due:
+        _due(loaded, out)
+        return
     lg, cfg = loaded.lang, loaded.config
     wanted = churn.parse_tiers(tier) if (show_list or tier) else None
     tiers = churn.churn_tiers(loaded.orders, as_of=loaded.as_of, config=cfg.churn).collect()
@@ -138,6 +162,38 @@ def churn_command(
         frame = label_values(frame, [churn.SEGMENT], lg)
     kinds = {churn.USUAL_GAP: "int", churn.THRESHOLD: "int"}
     common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info, priority=COLUMNS)
+
+
+def _due(loaded: Loaded, out: Destination) -> None:
+    """``--due``: the regular buyers due this week or overdue, with the rule in a note."""
+    from kunde_cli.analytics import regularity as reg
+    from kunde_cli.cli.common import day_text, emit
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.terminal import note
+    from kunde_cli.words import label_values, say
+
+    lg = loaded.lang
+    everyone = reg.regularity(loaded.orders, as_of=loaded.as_of).collect()
+    frame = reg.due_list(loaded.orders, as_of=loaded.as_of).collect()
+    statuses = everyone.get_column(reg.STATUS)
+    regular = int(statuses.is_in(list(reg.REGULAR_STATUSES)).sum())
+    note(say("due_define", lg, window=reg.DUE_WINDOW_DAYS))
+    note(
+        say(
+            "due_summary",
+            lg,
+            due=int((statuses == reg.STATUS_DUE).sum()),
+            overdue=int((statuses == reg.STATUS_OVERDUE).sum()),
+            regular=regular,
+        )
+    )
+    if reg.consent_checked(loaded.orders, as_of=loaded.as_of):
+        note(say("due_no_email_consent", lg))
+    if out.is_table:
+        frame = label_values(frame, [reg.STATUS], lg, prefix="due_status_")
+    title = label("due_title", lg).format(as_of=day_text(loaded.as_of, lg))
+    kinds = {reg.USUAL_GAP: "float", reg.M_SPREAD: "float3"}
+    emit(frame, out, loaded, title=title, kinds=kinds, priority=DUE_COLUMNS)
 
 
 def _table(
