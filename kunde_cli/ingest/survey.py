@@ -13,6 +13,10 @@ Layouts, recognised by their header:
 * **Typeform** — ``#`` (the response token), question columns, hidden fields,
   ``Start Date (UTC)``, ``Submit Date (UTC)`` (older exports: ``Submitted At``),
   ``Network ID``.
+* **Delighted** — the fields of a Delighted survey response: ``id``, ``person``,
+  ``survey_type``, ``score``, ``comment``, ``permalink``, ``created_at``, ``updated_at``
+  (written ``Response ID``/``Created At`` … too), then person properties such as
+  ``Delighted Source``. The dates are Unix timestamps (seconds since 1970-01-01 UTC).
 * **generic** — whatever a shop typed itself: score/NPS/anbefaling, e-mail,
   kundenummer, dato, kommentar.
 
@@ -65,6 +69,7 @@ from kunde_cli.words.said import Text, said
 GOOGLE_FORMS = "google_forms"
 SURVEYMONKEY = "surveymonkey"
 TYPEFORM = "typeform"
+DELIGHTED = "delighted"
 GENERIC = "generic"
 
 #: Fields a survey export can provide (``--map`` names them).
@@ -105,7 +110,7 @@ _ID_HEADERS = (
 )
 _DATE_HEADERS = (
     "submitdateutc", "submittedat", "submitdate", "enddate", "tidsstempel", "timestamp",
-    "svardato", "besvaret", "respondedat", "completedat", "dato", "date", "tidspunkt",
+    "svardato", "besvaret", "respondedat", "completedat", "createdat", "dato", "date", "tidspunkt",
     "startdateutc", "startdate",
 )  # fmt: skip
 _EMAIL_HEADERS = (*SYNONYMS[s.EMAIL], "emailaddress", "dinemail", "dinemailadresse")
@@ -159,12 +164,15 @@ def _norm(columns: Sequence[str]) -> list[str]:
 
 
 def detect_layout(columns: Sequence[str]) -> str:
-    """``google_forms``, ``surveymonkey``, ``typeform`` or ``generic`` from the header."""
+    """``google_forms``, ``surveymonkey``, ``typeform``, ``delighted`` or ``generic``
+    from the header."""
     norm = set(_norm(columns))
     if {"respondentid", "collectorid"} <= norm:
         return SURVEYMONKEY
     if "networkid" in norm or ("#" in norm and norm & {"submittedat", "submitdateutc"}):
         return TYPEFORM
+    if {"permalink", "createdat"} <= norm or any(n.startswith("delighted") for n in norm):
+        return DELIGHTED
     if norm & {"tidsstempel", "timestamp"}:
         return GOOGLE_FORMS
     return GENERIC
@@ -442,13 +450,40 @@ def _mostly(series: pl.Series, pattern: str) -> bool:
     return text.len() > 0 and float(text.str.contains(pattern).sum()) / text.len() >= 0.5
 
 
+#: The format name :func:`_parse_dates` gives for Unix timestamps.
+UNIX_TIME = "unix"
+#: A Unix timestamp in seconds: 9–10 digits (1973–2286), as Delighted writes them.
+_UNIX_SECONDS = r"^\d{9,10}$"
+
+
 def _parse_dates(values: pl.Series, *, dayfirst: bool | None) -> tuple[pl.Series, str | None]:
-    """Datetimes from a date column (native or text) and the format used (None: native)."""
+    """Datetimes from a date column (native or text) and the format used (None: native).
+
+    A column where at least half the filled cells are whole numbers of 9–10 digits is
+    read as Unix time, seconds since 1970-01-01 UTC (format :data:`UNIX_TIME`), as UTC wall time.
+
+    >>> _parse_dates(pl.Series(["1712052825", None]), dayfirst=None)[0].to_list()
+    [datetime.datetime(2024, 4, 2, 10, 13, 45), None]
+    """
     if values.dtype == pl.Datetime:
         return values.cast(pl.Datetime("us")).dt.replace_time_zone(None), None
     if values.dtype == pl.Date:
         return values.cast(pl.Datetime("us")), None
     text = _as_text(values)
+    filled_text = text.drop_nulls()
+    unix = int(filled_text.str.contains(_UNIX_SECONDS).sum())
+    if filled_text.len() and unix >= 0.5 * filled_text.len():
+        # Most cells are Unix time: the others are not dates (refused, row by row).
+        seconds = (
+            text.to_frame("v")
+            .select(
+                pl.when(pl.col("v").str.contains(_UNIX_SECONDS)).then(
+                    pl.col("v").cast(pl.Int64, strict=False)
+                )
+            )
+            .to_series()
+        )
+        return pl.from_epoch(seconds, time_unit="s").cast(pl.Datetime("us")), UNIX_TIME
     detection = detect_datetime_format(text, dayfirst=dayfirst)
     frame = text.to_frame("v")
     best = None
@@ -609,7 +644,9 @@ def survey_from_raw(
     raw.notes.append(said("ingest_note_survey_layout", layout=found.layout, columns=described))
     if found.subheader_row is not None:
         raw.notes.append(said("ingest_note_subheader", row=found.subheader_row))
-    if date_format is not None:
+    if date_format == UNIX_TIME:
+        raw.notes.append(said("ingest_note_survey_unix_time", column=str(date_col)))
+    elif date_format is not None:
         raw.notes.append(said("ingest_note_survey_dates", format=date_format))
         if "%y" in date_format:
             raw.notes.append(two_digit_year_note(date_format, str(date_col)))
