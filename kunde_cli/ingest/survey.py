@@ -17,6 +17,12 @@ Layouts, recognised by their header:
   ``survey_type``, ``score``, ``comment``, ``permalink``, ``created_at``, ``updated_at``
   (written ``Response ID``/``Created At`` … too), then person properties such as
   ``Delighted Source``. The dates are Unix timestamps (seconds since 1970-01-01 UTC).
+* **Qualtrics** — three header rows: the column ids (``StartDate``, ``EndDate``,
+  ``RecordedDate``, ``ResponseId``, ``RecipientEmail`` …, ``Q1``, ``Q1_NPS_GROUP``), the
+  question texts, and ``{"ImportId":"QID1"}`` cells. Whichever of the first two the
+  reader takes as the header, the rows up to the ImportId row are skipped; the NPS
+  question is the one with an ``…_NPS_GROUP`` companion (its group column is not a
+  score), else found by its words as in every layout.
 * **generic** — whatever a shop typed itself: score/NPS/anbefaling, e-mail,
   kundenummer, dato, kommentar.
 
@@ -70,6 +76,7 @@ GOOGLE_FORMS = "google_forms"
 SURVEYMONKEY = "surveymonkey"
 TYPEFORM = "typeform"
 DELIGHTED = "delighted"
+QUALTRICS = "qualtrics"
 GENERIC = "generic"
 
 #: Fields a survey export can provide (``--map`` names them).
@@ -109,15 +116,21 @@ _ID_HEADERS = (
     "id",
 )
 _DATE_HEADERS = (
-    "submitdateutc", "submittedat", "submitdate", "enddate", "tidsstempel", "timestamp",
+    "submitdateutc", "submittedat", "submitdate", "recordeddate", "enddate", "tidsstempel", "timestamp",
     "svardato", "besvaret", "respondedat", "completedat", "createdat", "dato", "date", "tidspunkt",
     "startdateutc", "startdate",
 )  # fmt: skip
-_EMAIL_HEADERS = (*SYNONYMS[s.EMAIL], "emailaddress", "dinemail", "dinemailadresse")
+_EMAIL_HEADERS = (
+    *SYNONYMS[s.EMAIL],
+    "emailaddress",
+    "recipientemail",
+    "dinemail",
+    "dinemailadresse",
+)
 _CUSTOMER_HEADERS = (*SYNONYMS[s.CUSTOMER_ID], "kundeid", "customerid", "customer_id")
 _NAME_HEADERS = (*SYNONYMS[s.NAME], "name", "ditnavn", "fuldenavn", "fullname")
-_FIRST_NAME = ("firstname", "fornavn")
-_LAST_NAME = ("lastname", "efternavn")
+_FIRST_NAME = ("firstname", "fornavn", "recipientfirstname")
+_LAST_NAME = ("lastname", "efternavn", "recipientlastname")
 
 #: Values of SurveyMonkey's second header row.
 SURVEYMONKEY_SUBHEADERS = ("Response", "Open-Ended Response", "Other (please specify)")
@@ -157,6 +170,7 @@ class SurveyColumns:
     subheader_row: int | None = None  # file row of SurveyMonkey's sub-answer row
     first_name: str | None = None
     last_name: str | None = None
+    header_rows: tuple[int, ...] = ()  # file rows of Qualtrics' extra header rows
 
 
 def _norm(columns: Sequence[str]) -> list[str]:
@@ -164,13 +178,15 @@ def _norm(columns: Sequence[str]) -> list[str]:
 
 
 def detect_layout(columns: Sequence[str]) -> str:
-    """``google_forms``, ``surveymonkey``, ``typeform``, ``delighted`` or ``generic``
-    from the header."""
+    """``google_forms``, ``surveymonkey``, ``typeform``, ``delighted``, ``qualtrics`` or
+    ``generic`` from the header."""
     norm = set(_norm(columns))
     if {"respondentid", "collectorid"} <= norm:
         return SURVEYMONKEY
     if "networkid" in norm or ("#" in norm and norm & {"submittedat", "submitdateutc"}):
         return TYPEFORM
+    if {"responseid", "recordeddate"} <= norm:
+        return QUALTRICS
     if {"permalink", "createdat"} <= norm or any(n.startswith("delighted") for n in norm):
         return DELIGHTED
     if norm & {"tidsstempel", "timestamp"}:
@@ -336,6 +352,43 @@ def _subheader_row(raw: RawTable, columns: Sequence[str]) -> int | None:
     return int(first[ROW_COL][0]) if hits else None
 
 
+_IMPORT_ID = r'"ImportId"\s*:\s*"([^"]+)"'
+_NPS_GROUP = "_NPS_GROUP"
+
+
+@dataclass(frozen=True)
+class _QualtricsHeader:
+    rows: tuple[int, ...] = ()  # file rows up to and including the ImportId row
+    labels: dict[str, str] = field(default_factory=dict)  # column -> question text
+    nps: str | None = None  # the column whose ImportId has an _NPS_GROUP companion
+    groups: frozenset[str] = frozenset()  # the _NPS_GROUP columns
+
+
+def _qualtrics_header(raw: RawTable, columns: Sequence[str]) -> _QualtricsHeader:
+    """Qualtrics' extra header rows: among the first two data rows, the ImportId row
+    and any row before it (the question texts, when the ids are the header)."""
+    head = raw.frame.head(2)
+    text = {c: [None if v is None else str(v) for v in head[c].to_list()] for c in columns}
+    import_row = None
+    for i in range(head.height):
+        if any((text[c][i] or "").lstrip().startswith('{"ImportId"') for c in columns):
+            import_row = i
+    if import_row is None:
+        return _QualtricsHeader()
+    rows = tuple(int(v) for v in head[ROW_COL].to_list()[: import_row + 1])
+    labels = {c: text[c][0] or "" for c in columns} if import_row == 1 else {}
+    ids: dict[str, str] = {}
+    for c in columns:
+        found = re.search(_IMPORT_ID, text[c][import_row] or "")
+        if found:
+            ids[c] = found.group(1)
+    groups = {c for c, v in ids.items() if v.endswith(_NPS_GROUP)}
+    groups |= {c for c in columns if c.endswith(_NPS_GROUP)}
+    by_id = {v: c for c, v in ids.items()}
+    nps = next((c for c, v in ids.items() if f"{v}{_NPS_GROUP}" in by_id), None)
+    return _QualtricsHeader(rows=rows, labels=labels, nps=nps, groups=frozenset(groups))
+
+
 def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> SurveyColumns:
     """Decide which column holds each survey field (``mapping`` = ``--map`` wins).
 
@@ -352,8 +405,10 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
     path = str(raw.path)
     columns = [c for c in raw.frame.columns if c != ROW_COL and c != "_extra"]
     layout = detect_layout(columns)
-    subheader = _subheader_row(raw, columns)
-    data = raw.frame if subheader is None else raw.frame.filter(pl.col(ROW_COL) != subheader)
+    qualtrics = _qualtrics_header(raw, columns) if layout == QUALTRICS else _QualtricsHeader()
+    subheader = None if qualtrics.rows else _subheader_row(raw, columns)
+    skipped = [*qualtrics.rows, *([] if subheader is None else [subheader])]
+    data = raw.frame.filter(~pl.col(ROW_COL).is_in(skipped)) if skipped else raw.frame
     chosen: dict[str, str] = {}
     how: dict[str, str] = {}
     for raw_field, column in (mapping or {}).items():
@@ -373,16 +428,26 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
         how[fld] = "--map"
 
     def free(c: str) -> bool:
-        return c not in chosen.values()
+        return c not in chosen.values() and c not in qualtrics.groups
 
     norm = {c: normalise_header(c) for c in columns}
+    # What a column asks: its header, and Qualtrics' question text when the ids are the header.
+    asks = {c: f"{c} {qualtrics.labels[c]}" if c in qualtrics.labels else c for c in columns}
+    nps = qualtrics.nps
+    if (
+        s.SCORE not in chosen
+        and nps is not None
+        and free(nps)
+        and _confirmed_share(data[nps]) >= SCORE_CONFIRM_SHARE
+    ):
+        chosen[s.SCORE], how[s.SCORE] = nps, "header"
     if s.SCORE not in chosen:
         weak = layout != GENERIC or not any(norm[c] in _ORDER_MARKERS for c in columns)
         candidates = sorted(
             (
                 (rank, i, c)
                 for i, c in enumerate(columns)
-                if free(c) and (rank := _score_header_rank(c, weak=weak)) is not None
+                if free(c) and (rank := _score_header_rank(asks[c], weak=weak)) is not None
             ),
         )
         confirmed = [
@@ -423,7 +488,7 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
                     c
                     for c in columns
                     if free(c)
-                    and word in norm[c]
+                    and word in normalise_header(asks[c])
                     and _confirmed_share(data[c]) < SCORE_CONFIRM_SHARE
                 ),
                 None,
@@ -442,6 +507,7 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
         subheader_row=subheader,
         first_name=first,
         last_name=last,
+        header_rows=qualtrics.rows,
     )
 
 
@@ -550,6 +616,8 @@ def survey_from_raw(
     frame = raw.frame
     if found.subheader_row is not None:
         frame = frame.filter(pl.col(ROW_COL) != found.subheader_row)
+    if found.header_rows:
+        frame = frame.filter(~pl.col(ROW_COL).is_in(found.header_rows))
     rows = frame[ROW_COL].cast(pl.Int64)
 
     def text(fld: str) -> pl.Series:
@@ -644,6 +712,9 @@ def survey_from_raw(
     raw.notes.append(said("ingest_note_survey_layout", layout=found.layout, columns=described))
     if found.subheader_row is not None:
         raw.notes.append(said("ingest_note_subheader", row=found.subheader_row))
+    if found.header_rows:
+        rows_text = ", ".join(str(r) for r in found.header_rows)
+        raw.notes.append(said("ingest_note_qualtrics_rows", rows=rows_text))
     if date_format == UNIX_TIME:
         raw.notes.append(said("ingest_note_survey_unix_time", column=str(date_col)))
     elif date_format is not None:

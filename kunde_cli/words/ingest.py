@@ -646,6 +646,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "skriv --map scale=0-10, når svarene er 0–10 uden et eneste 0",
         "write --map scale=0-10 when the answers are 0–10 without a single 0",
     ),
+    "ingest_note_qualtrics_rows": (
+        "sprang Qualtrics' ekstra overskriftsrækker over (række {rows})",
+        "skipped Qualtrics' extra header rows (row {rows})",
+    ),
     "ingest_note_survey_unix_time": (
         "svarenes datoer i '{column}' læst som Unix-tid (sekunder siden 1-1-1970, UTC)",
         "survey dates in '{column}' read as Unix time (seconds since 1970-01-01, UTC)",
