@@ -88,8 +88,8 @@ DueList = Annotated[
     typer.Option(
         "--due",
         help="List regular buyers due this week or overdue (Wheat-Morrison regularity), "
-        "most valuable first; e-mail only where marketing consent allows. Ignores --list, "
-        "--tier and --model.",
+        "most valuable first; e-mail only where marketing consent allows. Not with --list, "
+        "--tier or --model.",
     ),
 ]
 Horizon = Annotated[
@@ -135,6 +135,11 @@ def churn_command(
     from kunde_cli.analytics import churn
     from kunde_cli.cli import common
 
+    if due and (show_list or tier is not None or model is not None):
+        from kunde_cli.errors import ConfigError
+        from kunde_cli.words.said import said
+
+        raise ConfigError(said("due_alone"), hint=said("due_alone_hint"))
     loaded = common.load_source(data)
     if due:
         _due(loaded, out)
@@ -178,15 +183,18 @@ def _due(loaded: Loaded, out: Destination) -> None:
     statuses = everyone.get_column(reg.STATUS)
     regular = int(statuses.is_in(list(reg.REGULAR_STATUSES)).sum())
     note(say("due_define", lg, window=reg.DUE_WINDOW_DAYS))
-    note(
-        say(
-            "due_summary",
-            lg,
-            due=int((statuses == reg.STATUS_DUE).sum()),
-            overdue=int((statuses == reg.STATUS_OVERDUE).sum()),
-            regular=regular,
+    if not regular:
+        note(say("due_no_regular", lg))
+    else:
+        note(
+            say(
+                "due_summary",
+                lg,
+                due=int((statuses == reg.STATUS_DUE).sum()),
+                overdue=int((statuses == reg.STATUS_OVERDUE).sum()),
+                regular=regular,
+            )
         )
-    )
     if reg.consent_checked(loaded.orders, as_of=loaded.as_of):
         note(say("due_no_email_consent", lg))
     if out.is_table:

@@ -46,6 +46,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "{due:,} regular buyers are due this week, {overdue:,} are overdue (of {regular:,} "
         "regular buyers).",
     ),
+    "due_no_regular": (
+        "Ingen faste kunder endnu: det kræver mindst tre købsdage med jævn afstand.",
+        "No regular buyers yet: that takes at least three purchase days with even gaps.",
+    ),
+    "due_alone": (
+        "--due er en liste for sig: brug den uden --list, --tier og --model",
+        "--due is a list of its own: use it without --list, --tier and --model",
+    ),
+    "due_alone_hint": (
+        "kør kunde churn --due og kunde churn --list hver for sig",
+        "run kunde churn --due and kunde churn --list separately",
+    ),
     "due_no_email_consent": (
         "E-mail vises kun for kunder, der har givet samtykke til markedsføring.",
         "E-mail is shown only for customers who gave marketing consent.",

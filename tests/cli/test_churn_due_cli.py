@@ -132,3 +132,27 @@ def test_the_table_a_person_reads(orders_csv: Path, lang: str, words: tuple[str,
     # The rows in value order: Vera (overdue) before Mia before Dan.
     assert said.index("Vera") < said.index("Mia") < said.index("Dan")
     assert "Rune" not in said and "Tea" not in said and "Ole" not in said
+
+
+@pytest.mark.parametrize("extra", [("--list",), ("--tier", "lost"), ("--model", "bgnbd")])
+def test_due_is_a_list_of_its_own(orders_csv: Path, extra: tuple[str, ...]) -> None:
+    code, out, err = run("churn", orders_csv, "--due", *extra)
+    assert code == 2
+    assert "--due er en liste for sig" in err
+    assert "Traceback" not in out + err
+    code, _, err = run("churn", orders_csv, "--due", *extra, "--lang", "en")
+    assert code == 2
+    assert "--due is a list of its own" in err
+
+
+def test_no_regular_buyers_is_said(tmp_path: Path) -> None:
+    # Only r (irregular), o (one purchase) and t (one gap): nobody is regular.
+    kept = [line for line in ORDERS_CSV.splitlines() if line.split(";")[1] in ("r", "o", "t")]
+    path = tmp_path / "uregelmaessig.csv"
+    path.write_text("\n".join([ORDERS_CSV.splitlines()[0], *kept]) + "\n", encoding="utf-8")
+    code, out, err = run("churn", path, "--due", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == []
+    assert "Ingen faste kunder endnu" in err
+    code, out, err = run("churn", path, "--due", "--format", "json", "--lang", "en")
+    assert "No regular buyers yet" in err
