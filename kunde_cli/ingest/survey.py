@@ -156,8 +156,10 @@ SCALE_FIELD = "scale"
 _NPS_SCALE = r"^\s*0\s*(?:-|–|—|\.\.|to|til)\s*10\s*$"
 #: A 1-to-10 scale is refused from this many valid scores on ...
 ONE_TO_TEN_MIN_ANSWERS = 20
-#: ... when no score is 0, at least one is 10 and at least this many are 1.
+#: ... when no score is 0, at least one is 10 and at least this many are 1 ...
 ONE_TO_TEN_MIN_ONES = 3
+#: ... and at least this share of the scores are 1.
+ONE_TO_TEN_MIN_ONES_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,7 @@ def refuse_one_to_ten(scores: pl.Series, *, path: str, column: str) -> None:
     """Refuse a score column that reads as a 1-to-10 scale rather than NPS's 0–10.
 
     The rule: at least :data:`ONE_TO_TEN_MIN_ANSWERS` (20) valid scores, none of them 0,
-    at least one 10 and at least :data:`ONE_TO_TEN_MIN_ONES` (3) of them 1. Why: on an
+    at least one 10 and at least :data:`ONE_TO_TEN_MIN_ONES` (3) and 1 % of them 1. Why: on an
     NPS question the unhappiest customers choose the end of the scale, 0, at least as
     often as 1 (the end draws the strongest answers), so a scale in use from 1 to 10
     with several 1s and never a 0 starts at 1. If 0 is at least as likely as 1, the
@@ -304,7 +306,10 @@ def refuse_one_to_ten(scores: pl.Series, *, path: str, column: str) -> None:
     lacks a 0 — a small sample, a happy shop with no answer below 5 — is kept: without
     1s there is nothing to tell the two scales apart. A 1-to-10 scale read as 0–10
     would count a customer who chose the lowest mark (1) and every 6 as detractors and
-    shift the score, hence the refusal rather than a note.
+    shift the score, hence the refusal rather than a note. The 1 % keeps large genuine
+    NPS files whose rare low answers happen to include a few 1s and no 0 (kunde's demo
+    shop draws 0 and 1 about equally, each about 0.1 % of answers): a scale that starts
+    at 1 uses its bottom mark far more often than that.
 
     Raises
     ------
@@ -318,7 +323,8 @@ def refuse_one_to_ten(scores: pl.Series, *, path: str, column: str) -> None:
         tens=(pl.col("v") == 10).sum(),
     )
     n, zeros, ones, tens = (int(v) for v in counts.row(0))
-    if n >= ONE_TO_TEN_MIN_ANSWERS and zeros == 0 and tens > 0 and ones >= ONE_TO_TEN_MIN_ONES:
+    enough_ones = ones >= max(ONE_TO_TEN_MIN_ONES, ONE_TO_TEN_MIN_ONES_SHARE * n)
+    if n >= ONE_TO_TEN_MIN_ANSWERS and zeros == 0 and tens > 0 and enough_ones:
         raise InputError(
             said("ingest_survey_one_to_ten", column=column, count=n, ones=ones, tens=tens),
             path=path,

@@ -33,6 +33,9 @@ def test_the_rule() -> None:
     twenty = [1, 1, 1, 10] + [8] * 16
     with pytest.raises(InputError, match="1-to-10 scale, not NPS"):
         refuse_one_to_ten(pl.Series(twenty), path="x.csv", column="NPS")
+    # Four 1s in 400 answers (1 %): still refused.
+    with pytest.raises(InputError):
+        refuse_one_to_ten(pl.Series([1, 1, 1, 1, 10] + [8] * 395), path="x.csv", column="NPS")
     # Each condition alone keeps the file:
     for kept in (
         twenty[:19],  # 19 answers: too few to tell
@@ -40,6 +43,7 @@ def test_the_rule() -> None:
         [1, 1, 9, *twenty[3:]],  # only two 1s
         [9 if v == 10 else v for v in twenty],  # no 10: the top is not in use
         [8] * 200,  # many answers merely lacking a 0 (a happy shop)
+        [1, 1, 1, 10] + [8] * 297,  # three 1s in 301 answers: under 1 %
     ):
         refuse_one_to_ten(pl.Series(kept), path="x.csv", column="NPS")
 
