@@ -399,7 +399,7 @@ def link_answers(survey: pl.LazyFrame, orders: Basis) -> pl.LazyFrame:
     customer (or a customer id that is an e-mail address). When one e-mail belongs to
     several customer ids, the smallest id is used, so the result does not depend on
     row order. A matched answer gets that customer's id. ``orders`` should already
-    carry canonical customer ids (``common.load`` resolves them); on such lines this
+    carry canonical customer ids (``app.loading.load`` resolves them); on such lines this
     gives the same ids as :func:`kunde_cli.identity.resolve_survey`, with plain
     joins instead of rebuilding the identity graph.
 

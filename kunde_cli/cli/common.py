@@ -5,7 +5,7 @@ the files a command writes in the workspace, and says what the numbers count."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,6 @@ __all__ = [
     "currency_code",
     "emit",
     "file_overview",
-    "load",
     "load_source",
     "open_workspace",
     "parse_mapping",
@@ -94,55 +93,39 @@ def _record_outputs(workspace: Path) -> None:
     ctx.call_on_close(on_files_written(hook))
 
 
-def load(
-    files: list[Path] | None,
-    workspace: Path,
+def load_source(
+    data: Source,
     *,
-    as_of: datetime | date | None = None,
-    lang: str | None = None,
-    config_path: Path | None = None,
-    sheet: str | None = None,
-    preset: str | None = None,
-    mapping: list[str] | None = None,
-    dayfirst: bool | None = None,
-    columns: str | None = None,
-    currency: str | None = None,
     need_orders: bool = True,
     quiet: bool = False,
-    allow_future: bool = False,
     read_once: bool = False,
-    date_from: datetime | date | None = None,
-    date_to: datetime | date | None = None,
 ) -> Loaded:
-    """:func:`kunde_cli.app.loading.load`, its notes said on stderr as they come, the
-    files the command writes recorded in the workspace, and (unless ``quiet``) one
+    """:func:`kunde_cli.app.loading.load` from where the data comes from
+    (``--workspace``, FILES and how to read them, ``--as-of``, ``--from``, ``--to``,
+    ``--lang``, ``--config``), its notes said on stderr as they come, the files the
+    command writes recorded in the workspace, and (unless ``quiet`` or ``--quiet``) one
     line on what the numbers count and leave out."""
     from kunde_cli.app.loading import load as load_data
 
     # The language is known before any file is read: an error reading one says it in it.
-    record_lang(resolve_lang(lang, load_config(config_path)))
+    record_lang(resolve_lang(data.lang, load_config(data.config_path)))
     loaded = load_data(
-        files,
-        workspace,
-        as_of=as_of,
-        lang=lang,
-        config_path=config_path,
-        sheet=sheet,
-        preset=preset,
-        mapping=mapping,
-        dayfirst=dayfirst,
-        columns=columns,
-        currency=currency,
+        None if data.files is None else list(data.files),
+        data.workspace,
+        as_of=data.as_of,
+        lang=data.lang,
+        config_path=data.config_path,
+        **data.reading,
+        currency=data.currency,
         need_orders=need_orders,
-        quiet=quiet,
-        allow_future=allow_future,
+        quiet=quiet or data.quiet,
         read_once=read_once,
         notes=said_on_stderr(),
-        date_from=date_from,
-        date_to=date_to,
+        date_from=data.date_from,
+        date_to=data.date_to,
     )
     if loaded.workspace is not None:
-        _record_outputs(workspace)
+        _record_outputs(data.workspace)
     if loaded.counted is not None:
         from kunde_cli.render.counting import counted_sentence
         from kunde_cli.render.terminal import note
@@ -154,32 +137,6 @@ def load(
 
         warn(label("common_no_amounts", loaded.lang))
     return loaded
-
-
-def load_source(
-    data: Source,
-    *,
-    need_orders: bool = True,
-    quiet: bool = False,
-    read_once: bool = False,
-) -> Loaded:
-    """:func:`load` from where the data comes from (``--workspace``, FILES and how to
-    read them, ``--as-of``, ``--from``, ``--to``, ``--lang``, ``--config``); quiet
-    when ``quiet`` or ``--quiet``."""
-    return load(
-        None if data.files is None else list(data.files),
-        data.workspace,
-        as_of=data.as_of,
-        lang=data.lang,
-        config_path=data.config_path,
-        **data.reading,
-        currency=data.currency,
-        need_orders=need_orders,
-        quiet=quiet or data.quiet,
-        read_once=read_once,
-        date_from=data.date_from,
-        date_to=data.date_to,
-    )
 
 
 def emit(

@@ -3,7 +3,7 @@
 Every command that reads a workspace appends one line per file it writes from it
 (a report, ``-o`` lists and tables, ``--calls``) to ``written.jsonl`` in it: when,
 which command, and the file's absolute path — never what is in the file. The CLI
-does it in one place for all commands (``kunde_cli.cli.common.load`` hooks
+does it in one place for all commands (``kunde_cli.cli.common.load_source`` hooks
 ``render.formats.write_outputs``); stdout and files written from exports read
 directly are not recorded. ``kunde forget`` reads it back to name the earlier
 reports and lists that may still hold the erased person (:func:`still_there`).

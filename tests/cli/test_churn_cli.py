@@ -1,4 +1,4 @@
-"""`kunde churn` through the CLI, with ``common.load`` replaced by hand-made frames."""
+"""`kunde churn` through the CLI, with the load use case (``kunde_cli.app.loading.load``) replaced by hand-made frames."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from kunde_cli.analytics import churn, rfm
 from kunde_cli.analytics.clv import rfm_summary
+from kunde_cli.app import loading
 from kunde_cli.cli import common
 from kunde_cli.cli.main import app
 from kunde_cli.config import Config
@@ -64,7 +65,7 @@ def patch_load(monkeypatch: pytest.MonkeyPatch, lines: pl.LazyFrame, default_as_
             lang=common.resolve_lang(lang, config),
         )
 
-    monkeypatch.setattr(common, "load", load)
+    monkeypatch.setattr(loading, "load", load)  # the load use case
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from kunde_cli.app import loading
 from kunde_cli.cli import common
 from kunde_cli.cli.clv import parse_period, parse_period_days
 from kunde_cli.cli.main import app
@@ -293,7 +294,7 @@ def use_lines(monkeypatch: pytest.MonkeyPatch, lines: pl.LazyFrame, default_as_o
             lang=common.resolve_lang(lang, config),
         )
 
-    monkeypatch.setattr(common, "load", load)
+    monkeypatch.setattr(loading, "load", load)  # the load use case
 
 
 def run(*args: str):

@@ -1,6 +1,6 @@
 """`kunde retention`, `kunde clv`, `kunde profiles` through the CLI.
 
-Most tests replace ``common.load`` with hand-made frames and check that each command
+Most tests replace the load use case (``kunde_cli.app.loading.load``) with hand-made frames and check that each command
 prints exactly what the library computes; the last ones run on a small Danish CSV
 through the real ingest.
 """
@@ -21,6 +21,7 @@ from kunde_cli.analytics import ladder, rfm
 from kunde_cli.analytics import profiles as prof
 from kunde_cli.analytics import retention as ret
 from kunde_cli.analytics import value as val
+from kunde_cli.app import loading
 from kunde_cli.cli import common
 from kunde_cli.cli.main import app
 from kunde_cli.cli.retention import retention_command
@@ -91,12 +92,12 @@ def _fake(
             lang=common.resolve_lang(lang, config),
         )
 
-    monkeypatch.setattr(common, "load", load)
+    monkeypatch.setattr(loading, "load", load)  # the load use case
 
 
 @pytest.fixture
 def fake_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Replace common.load with the frames above (honouring --as-of and --lang)."""
+    """Replace the load use case with the frames above (honouring --as-of and --lang)."""
     _fake(monkeypatch, LINES, SURVEY)
 
 
