@@ -195,6 +195,9 @@ COMMANDS = {
     "retention-cohorts": ["retention", "--format", "table", "--cohorts"],
     "clv-holdout": ["clv", "--format", "table", "--holdout", "6m"],
     "profiles-by-rung": ["profiles", "--format", "table", "--by", "rung"],
+    "retention-trend": ["retention", "--format", "table", "--trend"],
+    "churn-due": ["churn", "--format", "table", "--due"],
+    "status": ["status", "--format", "table"],
 }
 
 
