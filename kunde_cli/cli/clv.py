@@ -12,6 +12,8 @@ from kunde_cli.render.formats import Choice
 from kunde_cli.render.priority import Priority
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import polars as pl
 
     from kunde_cli.analytics.clv.predict import ClvResult
@@ -409,6 +411,7 @@ def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
             as_of=day_text(as_of, lg),
         )
     )
+    _season_warning(loaded, calibration_end)
     table = table.with_columns(pl.col(ACTUAL_PURCHASES, PREDICTED_PURCHASES).round(3))
     kinds = {ACTUAL_PURCHASES: "float3", PREDICTED_PURCHASES: "float3"}
     if out.is_table:
@@ -419,3 +422,31 @@ def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
         "holdout_end": as_of.isoformat(),
     }
     emit(table, out, loaded, title=label("holdout_title", lg), kinds=kinds, model=info)
+
+
+def _season_warning(loaded: Loaded, calibration_end: date) -> None:
+    """One warning when the holdout straddles the shop's peak months (analytics.seasonality)."""
+    from kunde_cli.analytics.seasonality import judge_holdout, month_profile
+    from kunde_cli.render.i18n import label
+    from kunde_cli.render.terminal import warn
+    from kunde_cli.words.numbers import format_percent
+
+    lg, as_of = loaded.lang, loaded.as_of
+    verdict = judge_holdout(
+        month_profile(loaded.orders, as_of=as_of), calibration_end=calibration_end, as_of=as_of
+    )
+    if verdict is None:
+        return
+    months = ", ".join(label(f"season_month_{m}", lg) for m in verdict.peak_months)
+    command = (
+        f"kunde clv --as-of {verdict.suggested_as_of.isoformat()} "
+        f"--holdout {verdict.suggested_months}m"
+    )
+    warn(
+        label("season_holdout_peak", lg).format(
+            months=months,
+            expected=format_percent(verdict.expected_share, lg, 0),
+            length=format_percent(verdict.length_share, lg, 0),
+            command=command,
+        )
+    )

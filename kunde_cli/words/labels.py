@@ -21,6 +21,7 @@ from kunde_cli.words import loading as _loading
 from kunde_cli.words import models as _models
 from kunde_cli.words import output as _output
 from kunde_cli.words import regularity as _regularity
+from kunde_cli.words import seasonality as _seasonality
 from kunde_cli.words import store as _store
 from kunde_cli.words import trends as _trends
 from kunde_cli.words.lang import DEFAULT_LANG, LANGS, pick
@@ -570,6 +571,7 @@ for _part in (
     _models,
     _output,
     _regularity,
+    _seasonality,
     _store,
     _trends,
 ):
