@@ -171,20 +171,6 @@ def emit(
     if model is not None and out.format is formats.OutputFormat.json:
         _emit_with_model(frame, model, out.output, kinds)
         return
-    if out.format is formats.OutputFormat.table:
-        from kunde_cli.render.terminal import show_frame
-
-        show_frame(
-            frame,
-            title=title,
-            lang=lang,
-            currency=currency,
-            kinds=kinds,
-            priority=priority,
-            wide=out.wide,
-            output=out.output,
-        )
-        return
     formats.emit(
         frame,
         out.fmt,
@@ -196,6 +182,8 @@ def emit(
         csv_style=out.csv_style,
         bom=out.bom,
         as_of=as_of,
+        priority=priority,
+        wide=out.wide,
     )
 
 

@@ -22,15 +22,6 @@ Files = Annotated[
     list[Path],
     typer.Argument(help="Order or survey exports (CSV/TSV/TXT/Excel).", show_default=False),
 ]
-Kind = Annotated[
-    str | None,
-    typer.Option(
-        "--kind",
-        help="orders or survey (default: detected from the header).",
-        callback=opt.check_kind,
-        show_default=False,
-    ),
-]
 Strict = Annotated[
     bool,
     typer.Option("--strict", help="Refuse the whole run (exit 3) if any row cannot be used."),
@@ -56,7 +47,7 @@ Source = Annotated[
 @opt.reads_data(uses=("workspace", *opt.READING, "quiet", "lang", "config_path"))
 def ingest_command(
     files: Files,
-    kind: Kind = None,
+    kind: opt.Kind = None,
     strict: Strict = False,
     source: Source = None,
     wait: opt.Wait = 60.0,

@@ -24,15 +24,6 @@ app = typer.Typer(add_completion=False)
 # --- the command's own options ----------------------------------------------------------
 
 Files = Annotated[list[Path], typer.Argument(help="Export file(s) to look at.", show_default=False)]
-Kind = Annotated[
-    str | None,
-    typer.Option(
-        "--kind",
-        help="orders or survey (default: detected).",
-        callback=opt.check_kind,
-        show_default=False,
-    ),
-]
 Customers = Annotated[
     bool,
     typer.Option("--customers", help="Also show how customers were matched across rows and files."),
@@ -57,7 +48,7 @@ Fmt = Annotated[
 def inspect_command(
     files: Files,
     data: opt.Source,
-    kind: Kind = None,
+    kind: opt.Kind = None,
     customers: Customers = False,
     rows: Annotated[int, typer.Option("--rows", help="Sample rows to show.")] = 5,
     fmt: Fmt = None,

@@ -417,6 +417,16 @@ Months = Annotated[
     int,
     typer.Option("--months", min=1, max=120, help="Months in the --trend table (the latest)."),
 ]
+#: ``--kind`` of ingest and inspect: what an export holds, when its header does not say.
+Kind = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="orders or survey (default: detected from the header).",
+        callback=check_kind,
+        show_default=False,
+    ),
+]
 #: ``--yes`` of the commands that erase (forget, remove): no question asked.
 Yes = Annotated[
     bool,

@@ -38,6 +38,8 @@ from kunde_cli.words.said import Said, Text, said
 if TYPE_CHECKING:
     import polars as pl
 
+    from kunde_cli.render.priority import Priority
+
 
 #: Columns holding sentences; a terminal table shows them in a table of their own.
 LONG_TEXT_COLUMNS = ("action", "next_step", "what_to_do", "explanation")
@@ -525,37 +527,32 @@ def emit(
     csv_style: str = CSV_PLAIN,
     bom: bool = False,
     as_of: date | None = None,
+    priority: Priority | None = None,
+    wide: bool = False,
 ) -> OutputFormat:
     """Write ``frame`` as ``fmt`` to ``output`` (atomically) or stdout. Returns the format used.
+
+    A table is :func:`kunde_cli.render.terminal.show_frame`'s (it fits the screen by
+    ``priority``; ``wide`` shows every column).
 
     Files hold :func:`rounded` numbers; an xlsx workbook is dated ``as_of`` (the
     analysis date), so the same data gives the same bytes.
     """
     chosen = resolve_format(fmt, output)
     if chosen is OutputFormat.table:
-        from kunde_cli.render.terminal import print_table, rich_table
+        from kunde_cli.render.terminal import show_frame
 
-        # Sentences (suggested actions) do not fit beside eight figures in a terminal:
-        # show them in a second table keyed by the first column.
-        long_text = [c for c in LONG_TEXT_COLUMNS if c in frame.columns and frame.width > 3]
-        tables = [
-            rich_table(
-                frame.drop(long_text),
-                title=title,
-                caption=caption,
-                lang=lang,
-                currency=currency,
-                kinds=kinds,
-            )
-        ]
-        if long_text:
-            key = frame.columns[0]
-            tables.append(rich_table(frame.select(key, *long_text), lang=lang, kinds=kinds))
-        sink = io.StringIO() if output is not None else None
-        for table in tables:
-            print_table(table, file=sink)
-        if sink is not None and output is not None:
-            atomic_write_bytes(output, sink.getvalue().encode("utf-8"))
+        show_frame(
+            frame,
+            title=title,
+            caption=caption,
+            lang=lang,
+            currency=currency,
+            kinds=kinds,
+            priority=priority,
+            wide=wide,
+            output=output,
+        )
         return chosen
     if chosen is not OutputFormat.xlsx:  # the workbook writer rounds its own sheets
         frame = rounded(frame, kinds)
