@@ -18,10 +18,10 @@ home, ``kunde_cli.report``, is this module under that name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 
@@ -37,7 +37,7 @@ from kunde_cli.words.said import Text, said
 
 if TYPE_CHECKING:
     from kunde_cli.analytics.clv import BgNbdParams, GammaGammaParams
-    from kunde_cli.analytics.clv.predict import FitStore
+    from kunde_cli.analytics.clv.predict import ClvResult, FitStore
     from kunde_cli.analytics.nps import NpsDate, NpsSummary
     from kunde_cli.analytics.retention import RepurchaseSummary
     from kunde_cli.app.loading import Loaded
@@ -177,6 +177,9 @@ class ReportData:
     #: The shop month by month (:func:`kunde_cli.analytics.trends.monthly_trends`): the
     #: last :data:`TREND_MONTHS` months, with the NPS columns when there is a survey.
     trend: pl.DataFrame | None = None
+    #: The answer sections' facts by name, in report order (:mod:`kunde_cli.app.answers`;
+    #: worded and drawn by :mod:`kunde_cli.render.answers`).
+    answers: dict[str, object] = field(default_factory=dict)
 
 
 def _day(value: date | datetime) -> date:
@@ -402,11 +405,12 @@ def _clv_section(
     horizon_months: int,
     fit_model: bool,
     fits: FitStore | None = None,
-) -> tuple[ClvSection, pl.DataFrame | None]:
+) -> tuple[ClvSection, pl.DataFrame | None, ClvResult | None]:
     """Historical value always; predicted CLV when the fits work and can be trusted.
 
-    Returns the section and, when a purchase model was fitted and trusted, its
-    per-customer predictions (for P(alive) on the churn tiers).
+    Returns the section, when a purchase model was fitted and trusted its
+    per-customer predictions (for P(alive) on the churn tiers), and the fitted models
+    (None when none could be fitted or the report fits none).
     """
     from kunde_cli.analytics import value as val
 
@@ -421,10 +425,12 @@ def _clv_section(
         return (
             ClvSection(CLV_EMPTY, (), val.SIMPLE_CLV, values, by_segment, empty, horizon_months),
             None,
+            None,
         )
     reasons: tuple[Text, ...]
     untrusted: tuple[BgNbdParams | GammaGammaParams, ...] = ()
     status, reasons, predictions = CLV_FAILED, (), None
+    result: ClvResult | None = None
     if fit_model:
         from kunde_cli.analytics.clv import predict_clv
 
@@ -480,7 +486,7 @@ def _clv_section(
         total,
         untrusted,
     )
-    return section, predictions
+    return section, predictions, result
 
 
 def build_report(
@@ -498,6 +504,7 @@ def build_report(
     on_step: Step | None = None,
     nps_date: NpsDate | None = None,
     fits: FitStore | None = None,
+    answer_inputs: Mapping[str, Any] | None = None,
 ) -> ReportData:
     """Run every analysis for the report at ``as_of``.
 
@@ -527,6 +534,8 @@ def build_report(
     called before each step, for a progress display. Raises ConfigError when
     ``compare`` is not before ``as_of``. ``fits`` keeps the model fits between runs
     (:class:`~kunde_cli.analytics.clv.predict.FitStore`; the CLI passes the workspace's).
+    The answer sections (:mod:`kunde_cli.app.answers`) read what the others computed;
+    ``answer_inputs`` passes them what only the command line knows, by name.
     """
     from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
     from kunde_cli.analytics import export_lists as exl
@@ -579,7 +588,7 @@ def build_report(
     ).collect()
 
     step("value")
-    clv, predictions = _clv_section(
+    clv, predictions, clv_result = _clv_section(
         lines, day, segmented, horizon_months=horizon_months, fit_model=fit_model, fits=fits
     )
 
@@ -698,6 +707,25 @@ def build_report(
         inactive = tiers.get_column(churn.TIER).is_in(list(INACTIVE_TIERS))
         share_inactive = float(cast("float", inactive.mean()))
     rate, period = _latest_retention(by_month, day)
+    from kunde_cli.app.answers import AnswerContext, build_answers
+
+    step("answers")
+    answers = build_answers(
+        AnswerContext(
+            lines=lines,
+            as_of=day,
+            config=config,
+            survey=survey,
+            answers_as_of=answers_day,
+            segments=segmented,
+            tiers=tiers,
+            clv=clv_result,
+            fit_model=fit_model,
+            fits=fits,
+            anonymise_salt=anonymise_salt,
+            inputs=answer_inputs or {},
+        )
+    )
     counted = order_overview(lines, as_of=as_of, by_document=False)
     key = KeyFigures(
         customers=repurchase.customers,
@@ -787,6 +815,7 @@ def build_report(
         personas=personas,
         left_out=left_out,
         trend=trend,
+        answers=answers,
     )
 
 

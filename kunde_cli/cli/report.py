@@ -34,6 +34,7 @@ _STEPS = (
     "nps",
     "profiles",
     "customers",
+    "answers",
     "html",
     "xlsx",
 )

@@ -564,6 +564,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
     from markupsafe import Markup
 
     from kunde_cli import __version__
+    from kunde_cli.render.answers import answer_parts
     from kunde_cli.report import HEATMAP_COHORTS
 
     lg, cur = data.lang, data.currency
@@ -737,6 +738,7 @@ def page_context(data: ReportData) -> dict[str, Any]:
         "footer": text("generated_by", lg, version=__version__),
         "cards": _key_cards(data),
         "trend": _trend_part(data, drawn),
+        "answers": answer_parts(data),
         "key_sentence": _key_sentence(data),
         "definitions": _definitions(data),
         "segments_sentence": _segments_sentence(data),

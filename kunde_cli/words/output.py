@@ -173,6 +173,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "report_step_nps": ("NPS", "NPS"),
     "report_step_profiles": ("Profiler", "Profiles"),
     "report_step_customers": ("Kundeliste", "Customer list"),
+    "report_step_answers": ("Svar og forudsigelser", "Answers and forecasts"),
     "report_step_html": ("HTML-rapport", "HTML report"),
     "report_step_xlsx": ("Excel-projektmappe", "Excel workbook"),
     "report_covers": (
