@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from kunde_cli.words import answers as _answers
 from kunde_cli.words import charts as _charts
 from kunde_cli.words import commands as _commands
 from kunde_cli.words import config as _config
@@ -19,7 +20,9 @@ from kunde_cli.words import errors as _errors
 from kunde_cli.words import ingest as _ingest
 from kunde_cli.words import loading as _loading
 from kunde_cli.words import models as _models
+from kunde_cli.words import monthly as _monthly
 from kunde_cli.words import output as _output
+from kunde_cli.words import profit as _profit
 from kunde_cli.words import regularity as _regularity
 from kunde_cli.words import seasonality as _seasonality
 from kunde_cli.words import store as _store
@@ -562,6 +565,7 @@ LABELS: dict[str, tuple[str, str]] = {
 # The sentences of each part of kunde, kept beside their subject, joined into one table.
 # A key says one thing once: tests/words checks no two parts use the same key.
 for _part in (
+    _answers,
     _charts,
     _commands,
     _config,
@@ -569,7 +573,9 @@ for _part in (
     _ingest,
     _loading,
     _models,
+    _monthly,
     _output,
+    _profit,
     _regularity,
     _seasonality,
     _store,
