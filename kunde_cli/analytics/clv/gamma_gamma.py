@@ -39,6 +39,7 @@ from kunde_cli.analytics.clv._optimise import (
     minimise_multistart,
     screening_sample,
 )
+from kunde_cli.analytics.clv.identification import log_covariance
 from kunde_cli.analytics.clv.summary import MEAN_REPEAT_SPEND, REPEAT_PURCHASES
 from kunde_cli.errors import ModelError
 from kunde_cli.words.said import said
@@ -67,7 +68,9 @@ class GammaGammaParams:
     ``spend_frequency_corr`` the Pearson correlation of x and mean spend across them;
     ``warning`` a plain-words note when that correlation is large (else None);
     ``n_without_spend`` the repeat customers left out because their repeat purchases
-    came to nothing (free or fully discounted orders: the model needs spend > 0).
+    came to nothing (free or fully discounted orders: the model needs spend > 0);
+    ``log_covariance`` the covariance of (ln p, ln q, ln γ) from the inverse Hessian of
+    −LL at the optimum (rows; empty when unknown or made by hand).
     """
 
     p: float
@@ -80,6 +83,7 @@ class GammaGammaParams:
     at_bounds: tuple[str, ...] = ()
     warning: str | None = None
     n_without_spend: int = 0
+    log_covariance: tuple[tuple[float, ...], ...] = ()
 
     @property
     def population_mean_spend(self) -> float:
@@ -243,6 +247,8 @@ def fit_spend_model(
         spend_frequency_corr=corr,
         at_bounds=at_bounds,
         warning=warning,
+        # (rescaling spend shifts only ln γ: the covariance holds in money units too)
+        log_covariance=log_covariance(full, theta, total),
     )
     if strict:
         if not is_converged:

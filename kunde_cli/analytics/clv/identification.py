@@ -83,13 +83,18 @@ class Identification:
     ``ranges`` per parameter; ``log_std_errors`` the standard errors of the
     log-parameters from the inverse Hessian; ``condition`` the Hessian's condition
     number (inf when it is singular); ``flat`` the parameters that are poorly
-    identified (wide range *and* a material P(alive) change across it).
+    identified (wide range *and* a material P(alive) change across it);
+    ``log_covariance`` the whole inverse Hessian (rows of the log-parameters' covariance,
+    in the order of ``ranges``; empty when unknown) — the normal approximation that
+    :mod:`~kunde_cli.analytics.clv.uncertainty` draws from. Rescaling time shifts only
+    ln α, so it holds in the reported units too.
     """
 
     ranges: tuple[PlausibleRange, ...]
     log_std_errors: tuple[float, ...]
     condition: float
     flat: tuple[str, ...]
+    log_covariance: tuple[tuple[float, ...], ...] = ()
 
     def range_of(self, name: str) -> PlausibleRange:
         """The range of parameter ``name``."""
@@ -101,6 +106,30 @@ class Identification:
         return max(
             (r.p_alive_shift or 0.0 for r in self.ranges if r.name in self.flat), default=0.0
         )
+
+
+def covariance_of(hess: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The inverse of a Hessian of −LL: the covariance of the normal approximation.
+
+    A flat or curved-the-wrong-way direction (an optimum on a bound) gets a tiny
+    curvature (10⁻¹² of the largest), hence a huge variance rather than a negative one.
+    """
+    eigval, eigvec = np.linalg.eigh(hess)
+    floor = max(float(eigval.max()), 1e-300) * 1e-12
+    return np.asarray((eigvec / np.maximum(eigval, floor)) @ eigvec.T, dtype=np.float64)
+
+
+def log_covariance(
+    objective: Objective, theta: NDArray[np.float64], total_weight: float
+) -> tuple[tuple[float, ...], ...]:
+    """The covariance of the log-parameters at the optimum ``theta`` of ``objective``
+    (−LL per customer in the log-parameters, divided by ``total_weight``), as rows;
+    empty when the Hessian is not finite."""
+    with np.errstate(all="ignore"):
+        hess = _hessian(objective, np.asarray(theta, dtype=np.float64)) * total_weight
+    if not np.all(np.isfinite(hess)):
+        return ()
+    return tuple(tuple(float(v) for v in row) for row in covariance_of(hess))
 
 
 def _box_limit(
@@ -209,4 +238,10 @@ def identify(
         ranges.append(PlausibleRange(name, to_natural(j, low), to_natural(j, high), True, shift))
         if high - low >= np.log(WIDE_RANGE_FACTOR) and shift > MATERIAL_P_ALIVE_SHIFT:
             flat.append(name)
-    return Identification(tuple(ranges), tuple(float(v) for v in se), condition, tuple(flat))
+    return Identification(
+        tuple(ranges),
+        tuple(float(v) for v in se),
+        condition,
+        tuple(flat),
+        tuple(tuple(float(v) for v in row) for row in cov),
+    )

@@ -98,7 +98,7 @@ _SUMMARY_COLUMNS = (REPEAT_PURCHASES, T_X, T_AGE)
 PURCHASE_FIT = "purchase"
 SPEND_FIT = "spend"
 #: Version of the key and record layout below (another one is never reused).
-FIT_RECORD_FORMAT = 1
+FIT_RECORD_FORMAT = 2  # 2: the fits keep their log-parameters' covariance
 
 
 @dataclass(frozen=True)
