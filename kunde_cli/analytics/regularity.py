@@ -37,7 +37,13 @@ gap) (:data:`OVERDUE_SHARE`). Statuses:
 * ``due`` — expected_next is the as-of date or one of the 7 days after it
   (−7 ≤ days_late ≤ 0);
 * ``late`` — expected_next passed, by at most the tolerance (0 < days_late ≤ tolerance);
-* ``overdue`` — passed by more than the tolerance (days_late > tolerance_days);
+* ``overdue`` — passed by more than the tolerance (days_late > tolerance_days), by at
+  most :data:`LAPSED_GAPS` usual gaps;
+* ``lapsed`` — passed by more than :data:`LAPSED_GAPS` (3) usual gaps: the rhythm is
+  broken, a "time to order again" reminder comes too late (the reactivation list,
+  ``kunde churn --list``, is for them). For a regular buyer (gaps at least as even as
+  Erlang-4, coefficient of variation 0.5) a gap of four usual gaps happens about once
+  in ten thousand;
 * ``later`` — expected more than 7 days after the as-of date;
 * ``irregular`` — three or more purchase days but m_spread > 1/36.
 
@@ -56,6 +62,8 @@ from kunde_cli.analytics.orders import DAY_SPEND, PURCHASE_DAY, Basis, basis_at,
 #: A customer is regular when the mean squared deviation of M from 0.5 is at most this
 #: (Beta(4, 4): 1 / (4 · 9)).
 REGULAR_MAX_SPREAD = 1 / 36
+#: A regular buyer this many usual gaps past the expected next order has lapsed.
+LAPSED_GAPS = 3
 #: Days after the as-of date in which an expected next purchase counts as due.
 DUE_WINDOW_DAYS = 7
 #: Overdue = the expected date passed by more than this share of the usual gap (rounded up).
@@ -75,12 +83,21 @@ STATUS_DUE = "due"
 STATUS_OVERDUE = "overdue"
 STATUS_LATE = "late"
 STATUS_LATER = "later"
+STATUS_LAPSED = "lapsed"
 STATUS_IRREGULAR = "irregular"
 STATUS_TOO_FEW = "too_few_gaps"
-STATUSES = (STATUS_DUE, STATUS_OVERDUE, STATUS_LATE, STATUS_LATER, STATUS_IRREGULAR, STATUS_TOO_FEW)
+STATUSES = (
+    STATUS_DUE,
+    STATUS_OVERDUE,
+    STATUS_LATE,
+    STATUS_LATER,
+    STATUS_LAPSED,
+    STATUS_IRREGULAR,
+    STATUS_TOO_FEW,
+)
 LISTED = (STATUS_DUE, STATUS_OVERDUE)
 #: The statuses of regular buyers.
-REGULAR_STATUSES = (STATUS_DUE, STATUS_OVERDUE, STATUS_LATE, STATUS_LATER)
+REGULAR_STATUSES = (STATUS_DUE, STATUS_OVERDUE, STATUS_LATE, STATUS_LATER, STATUS_LAPSED)
 
 _GAP = "_gap"
 _M = "_m"
@@ -143,7 +160,9 @@ def regularity(data: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
         .then(pl.lit(STATUS_DUE))
         .when(late <= pl.col(TOLERANCE))
         .then(pl.lit(STATUS_LATE))
-        .otherwise(pl.lit(STATUS_OVERDUE))
+        .when(late <= LAPSED_GAPS * pl.col(USUAL_GAP))
+        .then(pl.lit(STATUS_OVERDUE))
+        .otherwise(pl.lit(STATUS_LAPSED))
     )
     return out.with_columns(status.alias(STATUS)).sort(cid)
 

@@ -19,6 +19,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "due_status_overdue": ("Forsinket", "Overdue"),
     "due_status_late": ("Lidt forsinket", "Slightly late"),
     "due_status_later": ("Senere", "Later"),
+    "due_status_lapsed": ("Faldet fra", "Lapsed"),
     "due_status_irregular": ("Uregelmæssig", "Irregular"),
     "due_status_too_few_gaps": ("For få køb", "Too few purchases"),
     # --- the command ---
@@ -32,13 +33,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "(M − 0,5)² er højst 1/36). Det kræver mindst tre købsdage. Forventet næste køb = "
         "seneste køb + den typiske afstand (medianen). Forfalden denne uge: forventet i dag "
         "eller inden for {window} dage. Forsinket: forventet dato overskredet med mere end "
-        "halvdelen af den typiske afstand.",
+        "halvdelen af den typiske afstand, men højst tre typiske afstande (derefter er "
+        "kunden faldet fra og hører til på reaktiveringslisten, kunde churn --list).",
         "A customer is regular when the gaps between their purchase days are even "
         "(Wheat–Morrison: M = t1 / (t1 + t2) for each two consecutive gaps; the mean of "
         "(M − 0.5)² is at most 1/36). That takes at least three purchase days. Expected "
         "next order = last purchase + the usual gap (the median). Due this week: expected "
         "today or within {window} days. Overdue: the expected date passed by more than half "
-        "the usual gap.",
+        "the usual gap, but by at most three usual gaps (after that the customer has "
+        "lapsed and belongs on the reactivation list, kunde churn --list).",
     ),
     "due_summary": (
         "{due:,} faste kunder forfalder denne uge, {overdue:,} er forsinkede (af {regular:,} "

@@ -57,12 +57,18 @@ ROWS = [
     ("t", D(5, 1), 800.0, "t@x.dk", True),
     ("t", D(6, 1), 800.0, "t@x.dk", True),
     # v: gaps 10, 12, 11; M = 10/22, 12/23 → spread (1/484 + 1/2116) / 2 ≈ 0.00127,
-    # regular. Median 11, next 4 May + 11 = 15 May, 46 days late > ceil(5.5) = 6 →
-    # overdue. Revenue 600; no consent → no e-mail.
-    ("v", D(4, 1), 150.0, "v@x.dk", False),
-    ("v", D(4, 11), 150.0, "v@x.dk", False),
-    ("v", D(4, 23), 150.0, "v@x.dk", False),
-    ("v", D(5, 4), 150.0, "v@x.dk", False),
+    # regular. Median 11, next 24 May + 11 = 4 Jun, 26 days late > ceil(5.5) = 6 and
+    # ≤ 3 × 11 = 33 → overdue. Revenue 600; no consent → no e-mail.
+    ("v", D(4, 21), 150.0, "v@x.dk", False),
+    ("v", D(5, 1), 150.0, "v@x.dk", False),
+    ("v", D(5, 13), 150.0, "v@x.dk", False),
+    ("v", D(5, 24), 150.0, "v@x.dk", False),
+    # z: gaps 10, 12: one pair, M = 10/22 → spread 1/484, regular; median 11, next
+    # 23 Apr + 11 = 4 May, 57 days late > 3 × 11 = 33 → lapsed, not listed (however
+    # valuable: 3 × 1,000).
+    ("z", D(4, 1), 1000.0, "z@x.dk", True),
+    ("z", D(4, 11), 1000.0, "z@x.dk", True),
+    ("z", D(4, 23), 1000.0, "z@x.dk", True),
     # l: gaps 20, 20; next 4 Jun + 20 = 24 Jun, 6 days late ≤ 10 → late (not listed).
     ("l", D(4, 25), 70.0, "l@x.dk", True),
     ("l", D(5, 15), 70.0, "l@x.dk", True),
@@ -81,7 +87,7 @@ ROWS = [
 
 def test_statistic_dates_and_statuses_by_hand() -> None:
     out = reg.regularity(_lines(ROWS), as_of=AS_OF).collect()
-    assert out.get_column("customer_id").to_list() == ["d", "l", "m", "r", "t", "v", "w"]
+    assert out.get_column("customer_id").to_list() == ["d", "l", "m", "r", "t", "v", "w", "z"]
     by = {row["customer_id"]: row for row in out.iter_rows(named=True)}
     assert by["m"]["m_spread"] == 0.0
     assert by["m"]["purchase_days"] == 4
@@ -97,9 +103,12 @@ def test_statistic_dates_and_statuses_by_hand() -> None:
     assert by["t"]["status"] == "too_few_gaps"
     assert by["v"]["m_spread"] == pytest.approx((1 / 484 + 1 / 2116) / 2)
     assert by["v"]["usual_gap_days"] == 11.0
-    assert by["v"]["expected_next"] == D(5, 15)
-    assert (by["v"]["days_late"], by["v"]["tolerance_days"]) == (46, 6)
+    assert by["v"]["expected_next"] == D(6, 4)
+    assert (by["v"]["days_late"], by["v"]["tolerance_days"]) == (26, 6)
     assert by["v"]["status"] == "overdue"
+    assert by["z"]["m_spread"] == pytest.approx(1 / 484)
+    assert (by["z"]["expected_next"], by["z"]["days_late"]) == (D(5, 4), 57)
+    assert by["z"]["status"] == "lapsed"
     assert (by["l"]["expected_next"], by["l"]["days_late"], by["l"]["status"]) == (
         D(6, 24),
         6,

@@ -7,8 +7,8 @@ By hand (as-of 30-06-2024; see tests/analytics/test_regularity.py for the statis
   revenue 100·3 + 100 + 20 = 420; consent ja → e-mail shown.
 * r: gaps 5, 40, 10 → spread ≈ 0.121 > 1/36 → irregular, not listed.
 * o: one purchase → left out. t: two purchases (one gap) → too few, not listed.
-* v: gaps 10, 12, 11 → spread ≈ 0.0013 → regular; median 11, next 15 May, 46 days late
-  > ceil(11/2) = 6 → overdue; revenue 600; consent nej → no e-mail.
+* v: gaps 10, 12, 11 → spread ≈ 0.0013 → regular; median 11, next 4 Jun, 26 days late
+  > ceil(11/2) = 6 and ≤ 3 × 11 → overdue; revenue 600; consent nej → no e-mail.
 * d: gaps 14, 14 → next 7 Jul = as-of + 7 → due; revenue 90; consent empty → no e-mail.
 
 Listed by revenue: v (overdue), m (due), d (due). Of 3 regular buyers, 2 due, 1 overdue.
@@ -40,10 +40,10 @@ Ordrenummer;Kundenummer;Navn;E-mail;Ordredato;Beløb;Status;Samtykke
 10;o;Ole;o@x.dk;01-06-2024;900,00;betalt;ja
 11;t;Tea;t@x.dk;01-05-2024;800,00;betalt;ja
 12;t;Tea;t@x.dk;01-06-2024;800,00;betalt;ja
-13;v;Vera;v@x.dk;01-04-2024;150,00;betalt;nej
-14;v;Vera;v@x.dk;11-04-2024;150,00;betalt;nej
-15;v;Vera;v@x.dk;23-04-2024;150,00;betalt;nej
-16;v;Vera;v@x.dk;04-05-2024;150,00;betalt;nej
+13;v;Vera;v@x.dk;21-04-2024;150,00;betalt;nej
+14;v;Vera;v@x.dk;01-05-2024;150,00;betalt;nej
+15;v;Vera;v@x.dk;13-05-2024;150,00;betalt;nej
+16;v;Vera;v@x.dk;24-05-2024;150,00;betalt;nej
 17;d;Dan;d@x.dk;26-05-2024;30,00;betalt;
 18;d;Dan;d@x.dk;09-06-2024;30,00;betalt;
 19;d;Dan;d@x.dk;23-06-2024;30,00;betalt;
@@ -81,7 +81,7 @@ def test_due_rows_by_hand_in_json(orders_csv: Path) -> None:
         ("d", "due", None, 90.0),
     ]
     assert [(r["expected_next"], r["days_late"]) for r in rows] == [
-        ("2024-05-15", 46),
+        ("2024-06-04", 26),
         ("2024-06-30", 0),
         ("2024-07-07", -7),
     ]
