@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from kunde_cli.words import answers as _answers
+from kunde_cli.words import backtest as _backtest
 from kunde_cli.words import charts as _charts
 from kunde_cli.words import commands as _commands
 from kunde_cli.words import config as _config
@@ -566,6 +567,7 @@ LABELS: dict[str, tuple[str, str]] = {
 # A key says one thing once: tests/words checks no two parts use the same key.
 for _part in (
     _answers,
+    _backtest,
     _charts,
     _commands,
     _config,
