@@ -18,6 +18,7 @@ from kunde_cli.words import charts as _charts
 from kunde_cli.words import commands as _commands
 from kunde_cli.words import config as _config
 from kunde_cli.words import errors as _errors
+from kunde_cli.words import follow_up as _follow_up
 from kunde_cli.words import ingest as _ingest
 from kunde_cli.words import loading as _loading
 from kunde_cli.words import models as _models
@@ -572,6 +573,7 @@ for _part in (
     _commands,
     _config,
     _errors,
+    _follow_up,
     _ingest,
     _loading,
     _models,
