@@ -28,6 +28,10 @@ STATUS = "status"
 MARKETING_CONSENT = "marketing_consent"
 CURRENCY = "currency"  # ISO 4217 code (DKK, EUR, …); null = the shop's own currency
 REFERENCE = "reference"  # the order a credit note or refund line credits, when it names one
+#: The discount (coupon) code used on the order, as written; null when none or not exported.
+DISCOUNT_CODE = "discount_code"
+#: The line's cost price (for all its units) in the line's currency; null when not exported.
+COST = "cost"
 #: The shop system a line came from (``kunde ingest --source``, else the export's layout):
 #: order numbers are unique within one source only.
 SOURCE = "source"
@@ -61,6 +65,8 @@ ORDERS: dict[str, pl.DataType] = {
     MARKETING_CONSENT: pl.Boolean(),
     CURRENCY: pl.String(),
     REFERENCE: pl.String(),
+    DISCOUNT_CODE: pl.String(),
+    COST: pl.Float64(),
     SOURCE: pl.String(),
     EXPORTED_AT: pl.Datetime("us"),
     EXPORTED_THROUGH: pl.Datetime("us"),

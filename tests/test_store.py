@@ -62,6 +62,8 @@ def orders(
             s.MARKETING_CONSENT: [True] * n,
             s.CURRENCY: [None] * n,
             s.REFERENCE: [None] * n,
+            s.DISCOUNT_CODE: [None] * n,
+            s.COST: [None] * n,
             s.SOURCE: [None] * n,
             s.EXPORTED_AT: [None] * n,
             s.EXPORTED_THROUGH: [None] * n,

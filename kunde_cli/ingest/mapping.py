@@ -21,6 +21,8 @@ REFUNDED_AMOUNT = "refunded_amount"
 CANCELLED_AT = "cancelled_at"
 FIRST_NAME = "first_name"
 LAST_NAME = "last_name"
+#: A cost per unit: the line's cost is it times the quantity (schema.COST is the line's).
+UNIT_COST = "unit_cost"
 
 #: Headers that may hold a unit price or a line total: decided from the data.
 AMBIGUOUS_PRICE = ("pris", "price", "salgspris", "salesprice")
@@ -33,13 +35,15 @@ HELPER_FIELDS = (
     CANCELLED_AT,
     FIRST_NAME,
     LAST_NAME,
+    UNIT_COST,
 )
 
 #: Fields a user may name with --map or [mapping]. Order = priority when matching.
 ORDER_FIELDS = (
     s.ORDER_ID, s.LINE_NO, s.CUSTOMER_ID, s.EMAIL, s.NAME, s.ORDER_DATE, s.AMOUNT,
     s.QUANTITY, s.PRODUCT, s.CATEGORY, s.CHANNEL, s.PHONE, s.POSTCODE, s.CITY,
-    s.COUNTRY, s.STATUS, s.MARKETING_CONSENT, s.CURRENCY, s.REFERENCE, *HELPER_FIELDS,
+    s.COUNTRY, s.STATUS, s.MARKETING_CONSENT, s.CURRENCY, s.REFERENCE, s.DISCOUNT_CODE,
+    s.COST, *HELPER_FIELDS,
 )  # fmt: skip
 
 #: Field names people may type in Danish too: --map beløb=Total.
@@ -53,7 +57,10 @@ FIELD_ALIASES = {
     "samtykke": s.MARKETING_CONSENT, "nyhedsbrev": s.MARKETING_CONSENT,
     "valuta": s.CURRENCY, "reference": s.REFERENCE, "stykpris": UNIT_PRICE,
     "enhedspris": UNIT_PRICE, "pris": s.AMOUNT, "price": s.AMOUNT, "id": s.CUSTOMER_ID,
-    "qty": s.QUANTITY, "kvantum": s.QUANTITY,
+    "qty": s.QUANTITY, "kvantum": s.QUANTITY, "rabatkode": s.DISCOUNT_CODE,
+    "kupon": s.DISCOUNT_CODE, "kuponkode": s.DISCOUNT_CODE, "coupon": s.DISCOUNT_CODE,
+    "kostpris": s.COST, "kost": s.COST, "omkostning": s.COST, "cogs": s.COST,
+    "stykkostpris": UNIT_COST,
 }  # fmt: skip
 
 
@@ -254,6 +261,51 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "credited invoice",
         "credit for",
     ),
+    s.DISCOUNT_CODE: _n(
+        "rabatkode",
+        "rabatkoder",
+        "rabat kode",
+        "kuponkode",
+        "kuponkoder",
+        "kupon",
+        "discount code",
+        "discount codes",
+        "coupon code",
+        "coupon codes",
+        "coupon",
+        "coupons",
+        "coupon items",
+        "coupons used",
+        "promo code",
+        "promotion code",
+        "voucher code",
+    ),
+    # The line's cost, for all its units (a cost per unit is UNIT_COST below).
+    s.COST: _n(
+        "kostpris",
+        "kostpriser",
+        "indkøbspris",
+        "vareforbrug",
+        "line cost",
+        "cost of goods",
+        "cost of goods sold",
+        "cogs",
+        "cost price",
+        "cost",
+        "total cost",
+    ),
+    UNIT_COST: _n(
+        "kostpris pr stk",
+        "kostpris pr. stk.",
+        "kostpris stk",
+        "stykkostpris",
+        "enhedskostpris",
+        "indkøbspris pr stk",
+        "unit cost",
+        "cost per item",
+        "cost per unit",
+        "cost each",
+    ),
     UNIT_PRICE: _n(
         "unit price",
         "unitprice",
@@ -301,6 +353,7 @@ SHOPIFY: dict[str, tuple[str, ...]] = {
     REFUNDED_AMOUNT: _n("Refunded Amount"),
     CANCELLED_AT: _n("Cancelled at"),
     s.CURRENCY: _n("Currency"),
+    s.DISCOUNT_CODE: _n("Discount Code"),
 }
 
 #: WooCommerce: "Advanced Order Export" plugin defaults and the Analytics > Orders CSV.
@@ -325,6 +378,7 @@ WOOCOMMERCE: dict[str, tuple[str, ...]] = {
     UNIT_PRICE: _n("Item Cost"),
     ORDER_TOTAL: _n("Order Total Amount", "Order Total", "Net Sales"),
     REFUNDED_AMOUNT: _n("Order Refund Amount"),
+    s.DISCOUNT_CODE: _n("Coupon Code", "coupon_items", "Coupons", "Coupons Used"),
 }
 
 #: Survey fields (see ingest/survey.py): a --map for these is not an orders mapping.

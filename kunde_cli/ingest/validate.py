@@ -114,7 +114,7 @@ _FALSE_WORDS = (
 _ORDER_LEVEL = (
     s.ORDER_DATE, s.STATUS, s.EMAIL, s.NAME, s.CUSTOMER_ID, s.PHONE, s.POSTCODE, s.CITY,
     s.COUNTRY, s.CHANNEL, s.MARKETING_CONSENT, s.CURRENCY, m.ORDER_TOTAL, m.REFUNDED_AMOUNT,
-    m.CANCELLED_AT, m.FIRST_NAME, m.LAST_NAME,
+    m.CANCELLED_AT, m.FIRST_NAME, m.LAST_NAME, s.DISCOUNT_CODE,
 )  # fmt: skip
 
 
@@ -185,6 +185,14 @@ def _currency_expr(expr: pl.Expr) -> pl.Expr:
         list(CURRENCY_CODES), list(CURRENCY_CODES.values()), default=None, return_dtype=pl.String
     )
     return pl.coalesce(code, text.str.to_uppercase())
+
+
+def _discount_code_expr(expr: pl.Expr) -> pl.Expr:
+    """A discount code as written; WooCommerce's coupon_items cell
+    (``code:SOMMER10|amount:50.00``) gives its first code; null when empty."""
+    text = _text_expr(expr.cast(pl.String))
+    code = text.str.extract(r"(?i)\bcode:([^|;]+)", 1).str.strip_chars()
+    return _text_expr(pl.coalesce(code, text))
 
 
 def _price_reading(
@@ -384,7 +392,17 @@ def validate_orders(
         detection = DateDetection("excel date", (), "excel", False, 1.0)
         date_expr = pl.col(date_col).cast(pl.Datetime("us"), strict=False)
 
-    money_cols = [c for c in (col(s.AMOUNT), col(m.UNIT_PRICE), col(m.ORDER_TOTAL)) if c]
+    money_cols = [
+        c
+        for c in (
+            col(s.AMOUNT),
+            col(m.UNIT_PRICE),
+            col(m.ORDER_TOTAL),
+            col(s.COST),
+            col(m.UNIT_COST),
+        )
+        if c
+    ]
     string_money = [c for c in money_cols if work.schema[c] == pl.String]
     style = (
         detect_decimal_style(pl.concat([work[c].head(5000) for c in string_money]))
@@ -459,6 +477,26 @@ def validate_orders(
         amount = pl.lit(None, pl.Float64)
         amount_source = None
     exprs["_line_amount"] = amount
+    # The line's cost: a line cost as written, or a cost per unit times the quantity.
+    cost_col, unit_cost_col = col(s.COST), col(m.UNIT_COST)
+    cost_source = cost_col or unit_cost_col
+    if cost_col is not None:
+        exprs[s.COST] = _amount_expr(work, cost_col, style)
+    elif unit_cost_col is not None:
+        exprs[s.COST] = _amount_expr(work, unit_cost_col, style) * quantity.fill_null(1)
+    else:
+        exprs[s.COST] = pl.lit(None, pl.Float64)
+    if cost_source is not None:
+        notes.append(
+            said(
+                "profit_note_cost_reading" if cost_col else "profit_note_unit_cost_reading",
+                column=cost_source,
+            )
+        )
+    c = col(s.DISCOUNT_CODE)
+    exprs[s.DISCOUNT_CODE] = (
+        on_unique(work, c, _discount_code_expr) if c else pl.lit(None, pl.String)
+    )
 
     for fld in (s.ORDER_ID, s.CUSTOMER_ID, s.REFERENCE):
         c = col(fld)
@@ -588,9 +626,15 @@ def validate_orders(
         )
     raw_date = work[date_col].cast(pl.String)
     raw_amount = work[amount_source].cast(pl.String) if amount_source else None
+    raw_cost = (
+        _text_expr(pl.lit(work[cost_source].cast(pl.String)))
+        if cost_source
+        else pl.lit(None, pl.String)
+    )
     checks = parsed.with_columns(
         raw_date.alias("_raw_date"),
         (raw_amount if raw_amount is not None else pl.lit(None, pl.String)).alias("_raw_amount"),
+        raw_cost.alias("_raw_cost"),
     )
     reason = (
         pl.when(pl.col("_extra").is_not_null() if "_extra" in checks.columns else pl.lit(False))
@@ -656,6 +700,23 @@ def validate_orders(
                 reason=pl.lit("amount_too_large"),
             )
         )
+        # A cost is optional (an empty cell: no cost), but one that is written must be
+        # a cost; a negative one is kept, as a negative amount is (analytics signs it).
+        .when(
+            pl.col("_raw_cost").is_not_null()
+            & (
+                pl.col(s.COST).is_null()
+                | pl.col(s.COST).is_infinite()
+                | (pl.col(s.COST).abs() > MAX_AMOUNT)
+            )
+        )
+        .then(
+            pl.struct(
+                column=pl.lit(cost_source, pl.String),
+                value=pl.col("_raw_cost"),
+                reason=pl.lit("not_a_cost"),
+            )
+        )
         .otherwise(None)
         .alias("_reason")
     )
@@ -670,6 +731,10 @@ def validate_orders(
     ).cast(s.REJECTS)  # type: ignore[arg-type]  # polars types cast's mapping with invariant keys: no dict[str, DataType] fits
     # Usually every row is good: then there is nothing to filter (and no copy to make).
     good = checks.filter(pl.col("_reason").is_null()) if bad.height else checks
+    if cost_source is not None:
+        odd = good.select(((pl.col(s.COST) < 0) & (pl.col(s.AMOUNT) > 0)).sum()).item()
+        if odd:
+            notes.append(said("profit_note_negative_cost", count=odd, column=cost_source))
     # Every line keeps where it came from (file and row).
     good = good.with_columns(pl.lit(path).alias(s.SOURCE_FILE))
     orders = good.select(
