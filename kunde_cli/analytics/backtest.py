@@ -158,8 +158,10 @@ CUSTOMERS = "customers"
 BUYERS = "buyers"
 ACTUAL_PURCHASES = "actual_purchases"
 ACTUAL_REVENUE = "actual_revenue"
-PREDICTED_PURCHASES = "predicted_purchases"
-PREDICTED_REVENUE = "predicted_revenue"
+PREDICTED_PURCHASES = "purchases_predicted"
+PREDICTED_REVENUE = "revenue_predicted"
+TOTAL_PURCHASES = "purchases_actual"
+TOTAL_REVENUE = "revenue_actual"
 DIFFERENCE = "difference"
 REVENUE_DIFFERENCE = "revenue_difference"
 MAE = "mae"
@@ -174,8 +176,9 @@ P_ALIVE = "p_alive"
 P_BUY = "p_buy"
 EXPECTED_SPEND = "expected_spend"
 DECILE = "decile"
-PREDICTED = "predicted"
-ACTUAL = "actual"
+PREDICTED = "predicted_mean"
+ACTUAL = "actual_mean"
+CUMULATIVE = "actual_cumulative"
 WEEK = "week"
 WEEK_END = "week_end"
 
@@ -186,7 +189,7 @@ def _day(value: date | datetime) -> date:
 
 def predicted_column(model: str) -> str:
     """A model's per-customer predicted purchases column (``predicted_bgnbd``)."""
-    return f"{PREDICTED}_{model}"
+    return f"predicted_{model}"
 
 
 def p_alive_column(model: str) -> str:
@@ -305,7 +308,7 @@ def best_cutoff(
 
     >>> cut = best_cutoff([0.9, 0.8, 0.6, 0.4, 0.2], [True, True, False, True, False])
     >>> cut.threshold, round(cut.youden_j, 3), cut.accuracy
-    (0.4, 0.5, 0.8)
+    (0.8, 0.667, 0.8)
     """
     x = np.asarray(scores, dtype=np.float64)
     y = np.asarray(bought, dtype=bool)
@@ -344,8 +347,8 @@ def decile_table(
     frame: pl.DataFrame, *, predicted: str, actual: str = ACTUAL_PURCHASES, groups: int = DECILES
 ) -> pl.DataFrame:
     """Customers ranked by ``predicted`` (highest first, ties by customer id) into
-    ``groups`` groups: ``decile`` (1 = highest predicted), ``customers``, ``predicted``
-    and ``actual`` (means per customer). Rows with no prediction are left out.
+    ``groups`` groups: ``decile`` (1 = highest predicted), ``customers``,
+    ``predicted_mean`` and ``actual_mean`` (means per customer). Rows with no prediction are left out.
 
     >>> f = pl.DataFrame({"customer_id": list("abcd"), "p": [4.0, 3.0, 2.0, 1.0],
     ...                   "actual_purchases": [3.0, 3.0, 1.0, 0.0]})
@@ -379,7 +382,7 @@ def _weeks(holdout_days: int) -> list[int]:
 def actual_tracking(
     days: pl.DataFrame, *, calibration_end: date, holdout_days: int
 ) -> pl.DataFrame:
-    """``week``, ``week_end`` (date) and ``actual``: cumulative purchase days up to each
+    """``week``, ``week_end`` (date) and ``actual_cumulative``: cumulative purchase days up to each
     week's end. ``days`` holds the holdout purchase days (``purchase_day``) of the
     calibration customers.
 
@@ -398,9 +401,9 @@ def actual_tracking(
         {
             WEEK: list(range(1, len(ends) + 1)),
             WEEK_END: [calibration_end + timedelta(days=e) for e in ends],
-            ACTUAL: counts.astype(np.int64),
+            CUMULATIVE: counts.astype(np.int64),
         },
-        schema={WEEK: pl.Int32, WEEK_END: pl.Date, ACTUAL: pl.Int64},
+        schema={WEEK: pl.Int32, WEEK_END: pl.Date, CUMULATIVE: pl.Int64},
     )
 
 
@@ -702,12 +705,12 @@ _TABLE_SCHEMA = {
     TRUSTED: pl.Boolean,
     CUSTOMERS: pl.Int64,
     PREDICTED_PURCHASES: pl.Float64,
-    ACTUAL_PURCHASES: pl.Int64,
+    TOTAL_PURCHASES: pl.Int64,
     DIFFERENCE: pl.Float64,
     MAE: pl.Float64,
     BIAS: pl.Float64,
     PREDICTED_REVENUE: pl.Float64,
-    ACTUAL_REVENUE: pl.Float64,
+    TOTAL_REVENUE: pl.Float64,
     REVENUE_DIFFERENCE: pl.Float64,
     SPEARMAN: pl.Float64,
     TOP_DECILE_SHARE: pl.Float64,
@@ -727,8 +730,8 @@ def score_models(
     rows = [_score_tiers(frame)] + [_score_model(frame, m, trusted[m], has_spend) for m in models]
     for row in rows:
         row[CUSTOMERS] = frame.height
-        row[ACTUAL_PURCHASES] = actual
-        row[ACTUAL_REVENUE] = revenue
+        row[TOTAL_PURCHASES] = actual
+        row[TOTAL_REVENUE] = revenue
         predicted = row.get(PREDICTED_PURCHASES)
         row[DIFFERENCE] = _relative(actual, predicted) if predicted is not None else None  # type: ignore[arg-type]
         money = row.get(PREDICTED_REVENUE)
@@ -771,10 +774,10 @@ def judge(table: pl.DataFrame, model: str, best_counts: str, best_buyers: str) -
     return Verdict(
         model=model,
         predicted_purchases=float(row[PREDICTED_PURCHASES] or 0.0),
-        actual_purchases=int(row[ACTUAL_PURCHASES]),
+        actual_purchases=int(row[TOTAL_PURCHASES]),
         difference=difference,
         predicted_revenue=row[PREDICTED_REVENUE],
-        actual_revenue=float(row[ACTUAL_REVENUE]),
+        actual_revenue=float(row[TOTAL_REVENUE]),
         revenue_difference=revenue_difference,
         spearman=spearman,
         top_decile_share=row[TOP_DECILE_SHARE],

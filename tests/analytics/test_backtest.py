@@ -111,8 +111,8 @@ def test_totals_and_per_customer_errors_agree_with_the_customers(from_the_model)
     )
     # The tracking curve ends at the totals.
     last = result.tracking.row(-1, named=True)
-    assert last["actual"] == result.actual_purchases
-    assert last["predicted_bgnbd"] == pytest.approx(row["predicted_purchases"], rel=1e-9)
+    assert last["actual_cumulative"] == result.actual_purchases
+    assert last["predicted_bgnbd"] == pytest.approx(row["purchases_predicted"], rel=1e-9)
 
 
 def test_the_season_matched_split_is_taken_when_the_last_quarter_holds_the_peak() -> None:
@@ -152,9 +152,20 @@ def test_decile_table_by_hand() -> None:
     )
     table = bt.decile_table(frame, predicted="p")
     assert table["customers"].to_list() == [2] * 10
-    assert table["predicted"].to_list() == [19.5, 17.5, 15.5, 13.5, 11.5, 9.5, 7.5, 5.5, 3.5, 1.5]
+    assert table["predicted_mean"].to_list() == [
+        19.5,
+        17.5,
+        15.5,
+        13.5,
+        11.5,
+        9.5,
+        7.5,
+        5.5,
+        3.5,
+        1.5,
+    ]
     # actual of customers 0,1 → (0+1)/2; 2,3 → (2+0)/2; 4,5 → (1+2)/2 …
-    assert table["actual"].to_list()[:3] == [0.5, 1.0, 1.5]
+    assert table["actual_mean"].to_list()[:3] == [0.5, 1.0, 1.5]
     # Ties are broken by customer id: three customers, two groups → sizes 2 and 1.
     tied = pl.DataFrame(
         {"customer_id": ["b", "a", "c"], "p": [1.0, 1.0, 0.5], "actual_purchases": [0, 2, 1]}
@@ -201,7 +212,7 @@ def test_tracking_curve_by_hand() -> None:
         )
         assert got == pytest.approx(by_hand)
     table = bt.tracking_curve(actual, {"bgnbd": predicted})
-    assert table.columns == ["week", "week_end", "actual", "predicted_bgnbd"]
+    assert table.columns == ["week", "week_end", "actual_cumulative", "predicted_bgnbd"]
 
 
 def test_auc_by_hand() -> None:
