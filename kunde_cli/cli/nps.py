@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -87,6 +88,17 @@ Comments = Annotated[
     bool,
     typer.Option("--comments", help="Most used words and phrases of promoters and of detractors."),
 ]
+FollowUpFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--follow-up",
+        help="Write detractors and passives with their orders and value to this .xlsx, "
+        "with a Status dropdown and a Note column; run it again and what was typed there "
+        "is read back and carried forward by response id (the previous file is kept as "
+        "FILE.bak.xlsx). Also prints the comments' most common words per group.",
+        dir_okay=False,
+    ),
+]
 Top = Annotated[
     int,
     typer.Option("--top", min=1, help="Words and phrases per group with --comments."),
@@ -102,6 +114,7 @@ def nps_command(
     period: Period = None,
     by: By = None,
     follow_up: FollowUp = None,
+    follow_up_file: FollowUpFile = None,
     comments: Comments = False,
     top: Top = 10,
     trend: options.Trend = False,
@@ -119,11 +132,20 @@ def nps_command(
     first (kunde ingest --kind survey svar.csv).
 
     Example: kunde nps --list detractors --format xlsx --output kritikere.xlsx
+
+    Example: kunde nps --follow-up opfoelgning.xlsx -w kunde-data
     """
     from kunde_cli.analytics import nps
     from kunde_cli.cli import common
 
-    _one_view(period=period, by=by, follow_up=follow_up, comments=comments, trend=trend)
+    _one_view(
+        period=period,
+        by=by,
+        follow_up=follow_up,
+        follow_up_file=follow_up_file,
+        comments=comments,
+        trend=trend,
+    )
     loaded = common.load_source(data, need_orders=False)
     survey = _survey(loaded)
     has_orders = _has_orders(loaded)
@@ -144,6 +166,8 @@ def nps_command(
         view.by_group(by)
     elif follow_up is not None:
         view.follow_up(follow_up)
+    elif follow_up_file is not None:
+        _follow_up_workbook(view, follow_up_file)
     elif comments:
         view.comments(top)
     elif trend:
@@ -161,6 +185,7 @@ def _one_view(**given: object) -> None:
         "period": "--period",
         "by": "--by",
         "follow_up": "--list",
+        "follow_up_file": "--follow-up",
         "comments": "--comments",
         "trend": "--trend",
     }
@@ -313,6 +338,57 @@ class _View:
         if self.out.is_table:
             frame = label_values(frame, [nps.NPS_CATEGORY, "term_kind"], self.lg)
         self.emit(frame, say("nps_title_comments", self.lg))
+
+
+def _follow_up_workbook(view: _View, path: Path) -> None:
+    """``--follow-up FILE.xlsx``: the workbook of cases written (statuses typed there
+    carried forward), what it holds said on stderr, and the comments' themes per group
+    as the command's table (render.follow_up_workbook, analytics.follow_up)."""
+    from kunde_cli.analytics.follow_up import comment_themes
+    from kunde_cli.analytics.nps import NPS_CATEGORY
+    from kunde_cli.render.follow_up_workbook import run_follow_up
+    from kunde_cli.render.terminal import note
+    from kunde_cli.words import label_values, say
+
+    loaded, lg = view.loaded, view.lg
+    segments = _groups(NpsBy.segment, loaded, view.linked, view.picked.day)
+    done = run_follow_up(
+        path,
+        linked=view.linked.collect(),
+        orders=loaded.orders,
+        as_of=loaded.as_of,
+        answers_as_of=view.answers_day,
+        segments=segments if view.has_orders else None,
+        lang=lg,
+        currency=loaded.config.currency,
+        workspace=loaded.workspace,
+    )
+    detractors, passives, total = done.counts.to_dicts()
+    note(
+        say(
+            "fu_written",
+            lg,
+            path=path,
+            **{**total, "detractors": detractors["cases"], "passives": passives["cases"]},
+        )
+    )
+    if done.read_back:
+        note(say("fu_carried", lg, carried=done.carried, new=done.new))
+    if done.earlier:
+        note(say("fu_earlier", lg, n=done.earlier, sheet=done.earlier_sheet))
+    if done.gone:
+        note(say("fu_gone", lg, n=done.gone))
+    if done.backup is not None:
+        note(say("fu_backup", lg, path=done.backup))
+    if done.stored:
+        note(say("fu_stored", lg))
+    themes = comment_themes(view.linked, n=5, words_only=True).collect()
+    if themes.height == 0:
+        note(say("fu_no_themes", lg))
+    themes = themes.drop("term_kind", "with_comment")
+    if view.out.is_table:
+        themes = label_values(themes, [NPS_CATEGORY], lg)
+    view.emit(themes, say("fu_themes_title", lg))
 
 
 def _groups(

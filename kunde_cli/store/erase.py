@@ -281,6 +281,12 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
             erasure["tombstone"] = sorted({_digest(key, k, v) for k, v in remembered})
         new["erasures"].append(erasure)
         deleted = ws._commit(new, doomed, rejects_changed=rejects_removed > 0)
+        # Their follow-up statuses and notes (kunde nps --follow-up) go with them.
+        from kunde_cli.store.follow_up import forget_statuses
+
+        erased = ws._scan_parts(new, SURVEY).filter(pl.col(s.CUSTOMER_ID) == pseudonym)
+        answered = erased.select(s.RESPONSE_ID).collect().to_series().to_list()
+        forget_statuses(ws, customer_ids=ids, response_ids=answered)
         # The old files still hold the person: give a running report a moment to finish
         # reading them, then say plainly if they are still there.
         deadline = time.monotonic() + OLD_FILES_WAIT_SECONDS

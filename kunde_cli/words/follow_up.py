@@ -110,8 +110,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # --- errors ---
     "fu_bad_status": (
-        "ukendt status '{value}'; brug åben, kontaktet eller løst",
-        "unknown status '{value}'; use open, contacted or resolved",
+        "ukendt status '{value}' på arket '{sheet}'; brug åben, kontaktet eller løst",
+        "unknown status '{value}' on the sheet '{sheet}'; use open, contacted or resolved",
     ),
     "fu_bad_status_hint": (
         "Ret cellen (vælg fra listen) og kør kommandoen igen; intet er skrevet.",
@@ -139,9 +139,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "--follow-up skriver en Excel-fil: giv et navn, der ender på .xlsx",
         "--follow-up writes an Excel file: give a name ending in .xlsx",
     ),
-    "fu_cannot_write": (
-        "kunne ikke skrive opfølgningsfilen ({error}); den forrige er uændret",
-        "could not write the follow-up file ({error}); the previous one is unchanged",
+    "fu_unchanged": (
+        "Opfølgningsfilen {path} er uændret.",
+        "The follow-up file {path} is unchanged.",
     ),
     # --- the report's section ---
     "fu_title": (
