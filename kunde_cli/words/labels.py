@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from kunde_cli.words import acquisition as _acquisition
 from kunde_cli.words import answers as _answers
 from kunde_cli.words import backtest as _backtest
 from kunde_cli.words import charts as _charts
@@ -567,6 +568,7 @@ LABELS: dict[str, tuple[str, str]] = {
 # The sentences of each part of kunde, kept beside their subject, joined into one table.
 # A key says one thing once: tests/words checks no two parts use the same key.
 for _part in (
+    _acquisition,
     _answers,
     _backtest,
     _charts,

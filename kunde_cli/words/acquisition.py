@@ -1,0 +1,162 @@
+"""Words of the value of a new customer by where she came from
+(``analytics/clv/acquisition.py``): the columns, statuses, verdicts and notes of
+``kunde clv --new-by`` and the report's section.
+
+``WORDS`` maps a key to its (da, en) pair; :func:`kunde_cli.words.labels.label` reads it.
+"""
+
+from __future__ import annotations
+
+# key -> (da, en)
+WORDS: dict[str, tuple[str, str]] = {
+    # --- the table's columns (customers, channel and category have their labels in
+    # words/labels.py) ---
+    "repeat_customers": ("Kunder med genkøb", "Repeat customers"),
+    "first_order_value": ("Første køb (gns.)", "First purchase (mean)"),
+    "expected_repeat_purchases": ("Forventede genkøb", "Expected repeat purchases"),
+    "spend_per_purchase": ("Pr. genkøb", "Per repeat purchase"),
+    "value_12m": ("Værdi første år", "Value first year"),
+    "value_low": ("Fra (90 %)", "From (90%)"),
+    "value_high": ("Til (90 %)", "To (90%)"),
+    "first_order_discount": ("Rabatkode på første ordre", "Discount code on first order"),
+    "acq_status": ("Vurdering", "Judgement"),
+    # --- the groups and statuses (analytics.clv.acquisition) ---
+    "acq_group_with_code": ("Med rabatkode", "With discount code"),
+    "acq_group_without_code": ("Uden rabatkode", "Without discount code"),
+    "acq_group_none": ("(ingen)", "(none)"),
+    "acq_status_too_few": ("For få til at vurdere", "Too few to judge"),
+    "acq_status_fit_failed": ("Modellen kunne ikke tilpasses", "The model could not be fitted"),
+    "acq_status_purchase_untrusted": (
+        "Købsmodellen holder ikke her",
+        "The purchase model does not hold here",
+    ),
+    "acq_status_spend_untrusted": (
+        "Beløbsmodellen holder ikke her",
+        "The spend model does not hold here",
+    ),
+    # --- errors ---
+    "acq_column_empty": (
+        "kolonnen '{column}' er tom i eksporten, så kunderne kan ikke grupperes efter den",
+        "the column '{column}' is empty in the export, so customers cannot be grouped by it",
+    ),
+    "acq_column_hint": (
+        "tag kolonnen med i eksporten (eller peg på den med --map {column}=KOLONNE), eller "
+        "vælg en anden gruppering med --new-by",
+        "include the column in the export (or point to it with --map {column}=COLUMN), or "
+        "choose another grouping with --new-by",
+    ),
+    # --- the command ---
+    "acq_title_channel": (
+        "Hvad en ny kunde er værd det første år, efter kanal for første køb, pr. {as_of}",
+        "What a new customer is worth in the first year, by channel of the first purchase, "
+        "as of {as_of}",
+    ),
+    "acq_title_category": (
+        "Hvad en ny kunde er værd det første år, efter kategori i første køb, pr. {as_of}",
+        "What a new customer is worth in the first year, by category of the first purchase, "
+        "as of {as_of}",
+    ),
+    "acq_title_discount": (
+        "Hvad en ny kunde er værd det første år, med og uden rabatkode på første køb, pr. {as_of}",
+        "What a new customer is worth in the first year, with and without a discount code "
+        "on the first purchase, as of {as_of}",
+    ),
+    "acq_define": (
+        "Hver kunde hører til gruppen for sin første ordre. Værdi første år = første køb + "
+        "forventede genkøb de næste {months} måneder (BG/NBD) × forventet beløb pr. genkøb "
+        "(Gamma-Gamma), tilpasset for hver gruppe med mindst {min_customers} kunder, hvoraf "
+        "{min_repeat} har købt igen. Intervallet (90 %) viser usikkerheden i modellernes "
+        "parametre og i gennemsnittet af første køb.",
+        "Each customer belongs to the group of her first order. Value first year = first "
+        "purchase + expected repeat purchases in the next {months} months (BG/NBD) × "
+        "expected spend per repeat purchase (Gamma-Gamma), fitted for each group with at "
+        "least {min_customers} customers of whom {min_repeat} bought again. The range "
+        "(90%) shows the uncertainty in the models' parameters and in the mean first "
+        "purchase.",
+    ),
+    "acq_verdict_channel": (
+        "Kunder fra {high} er mere værd end kunder fra {low} (p = {p}).",
+        "Customers from {high} are worth more than customers from {low} (p = {p}).",
+    ),
+    "acq_verdict_category": (
+        "Kunder, der først købte {high}, er mere værd end kunder, der først købte {low} (p = {p}).",
+        "Customers who first bought {high} are worth more than customers who first bought "
+        "{low} (p = {p}).",
+    ),
+    "acq_verdict_discount_with": (
+        "Kunder med rabatkode på første ordre er mere værd end kunder uden (p = {p}).",
+        "Customers with a discount code on their first order are worth more than customers "
+        "without (p = {p}).",
+    ),
+    "acq_verdict_discount_without": (
+        "Kunder uden rabatkode på første ordre er mere værd end kunder med (p = {p}).",
+        "Customers without a discount code on their first order are worth more than "
+        "customers with one (p = {p}).",
+    ),
+    "acq_verdict_same": (
+        "Grupperne adskiller sig ikke mærkbart i, hvordan de køber igen (p = {p}).",
+        "The groups do not differ noticeably in how they buy again (p = {p}).",
+    ),
+    "acq_verdict_differ": (
+        "Grupperne køber igen på forskellig vis (p = {p}), men ikke så det ændrer, hvem "
+        "der er mest værd.",
+        "The groups buy again differently (p = {p}), though not so that it changes who "
+        "is worth most.",
+    ),
+    "acq_spend_differ": (
+        "Beløbet pr. genkøb er forskelligt fra gruppe til gruppe (p = {p}).",
+        "Spend per repeat purchase differs from group to group (p = {p}).",
+    ),
+    "acq_spend_same": (
+        "Beløbet pr. genkøb adskiller sig ikke mærkbart mellem grupperne (p = {p}).",
+        "Spend per repeat purchase does not differ noticeably between the groups (p = {p}).",
+    ),
+    "acq_untested": (
+        "Der er for få kunder til at teste, om grupperne adskiller sig: det kræver mindst "
+        "to grupper med {min_customers} kunder, hvoraf {min_repeat} har købt igen.",
+        "Too few customers to test whether the groups differ: that takes at least two "
+        "groups of {min_customers} customers of whom {min_repeat} bought again.",
+    ),
+    "acq_test_rule": (
+        "p: likelihood-ratio-test af, om grupperne kan beskrives med én fælles model "
+        "(χ² med {df} frihedsgrader, {customers:,} kunder); under 0,05 regnes forskellen "
+        "for mærkbar.",
+        "p: likelihood-ratio test of whether one model fits all the groups (χ² with {df} "
+        "degrees of freedom, {customers:,} customers); below 0.05 the difference counts "
+        "as noticeable.",
+    ),
+    "acq_worth_channel": (
+        "En ny kunde fra {group} er {value} værd det første år (90 %: {low}–{high}).",
+        "A new customer from {group} is worth {value} in the first year (90%: {low}–{high}).",
+    ),
+    "acq_worth_category": (
+        "En ny kunde, der først køber {group}, er {value} værd det første år (90 %: {low}–{high}).",
+        "A new customer who first buys {group} is worth {value} in the first year "
+        "(90%: {low}–{high}).",
+    ),
+    "acq_worth_discount_with": (
+        "En ny kunde med rabatkode på første ordre er {value} værd det første år "
+        "(90 %: {low}–{high}).",
+        "A new customer with a discount code on the first order is worth {value} in the "
+        "first year (90%: {low}–{high}).",
+    ),
+    "acq_worth_discount_without": (
+        "En ny kunde uden rabatkode på første ordre er {value} værd det første år "
+        "(90 %: {low}–{high}).",
+        "A new customer without a discount code on the first order is worth {value} in the "
+        "first year (90%: {low}–{high}).",
+    ),
+    "acq_no_value": (
+        "Ingen gruppe er stor nok til at give en ny kundes værdi: det kræver "
+        "{min_customers} kunder, hvoraf {min_repeat} har købt igen, og modeller, der "
+        "holder.",
+        "No group is large enough to give a new customer's value: that takes "
+        "{min_customers} customers of whom {min_repeat} bought again, and models that hold.",
+    ),
+    # --- the report's section ---
+    "answer_acq_title": ("Hvad en ny kunde er værd", "What a new customer is worth"),
+    "answer_acq_caption_top": (
+        "De {top} største grupper (alle: kunde clv --new-by)",
+        "The {top} largest groups (all: kunde clv --new-by)",
+    ),
+}
