@@ -92,6 +92,28 @@ def empty_statuses() -> pl.DataFrame:
     return pl.DataFrame(schema=STATUS_SCHEMA)
 
 
+def current_cases(
+    survey_linked: pl.LazyFrame, *, answers_as_of: date | datetime | None
+) -> pl.LazyFrame:
+    """The current cases alone: each respondent's latest answer up to ``answers_as_of``
+    when it is a detractor's or a passive's (``response_id``, ``customer_id``,
+    ``nps_category`` and the answer's columns), in the survey's order. What
+    :func:`follow_up_cases` starts from, without the order history (the report counts
+    cases with it).
+
+    >>> survey = pl.LazyFrame({"response_id": ["r1", "r2", "r3"], "customer_id": ["a", "a", "b"],
+    ...     "email": [None] * 3, "responded_at": [datetime(2024, 1, d) for d in (1, 2, 3)],
+    ...     "score": [3, 8, 10]}, schema_overrides={"email": pl.String})
+    >>> current_cases(survey, answers_as_of=None).select("response_id", "nps_category").collect().rows()
+    [('r2', 'passives')]
+    """
+    return (
+        latest_answers(answers_up_to(survey_linked, as_of=answers_as_of))
+        .with_columns(nps_category_expr())
+        .filter(pl.col(NPS_CATEGORY).is_in(list(CASE_GROUPS)))
+    )
+
+
 def follow_up_cases(
     survey_linked: pl.LazyFrame,
     orders: Basis,
@@ -134,11 +156,7 @@ def follow_up_cases(
     [('r3', 'Anna', 'detractors', 100.0), ('r2', 'Bo', 'passives', 900.0)]
     """
     day = as_of if answers_as_of is None else answers_as_of
-    answers = (
-        latest_answers(answers_up_to(survey_linked, as_of=day))
-        .with_columns(nps_category_expr())
-        .filter(pl.col(NPS_CATEGORY).is_in(list(CASE_GROUPS)))
-    )
+    answers = current_cases(survey_linked, answers_as_of=day)
     basis = basis_at(orders, as_of)
     summary = basis.customers.lazy().select(
         s.CUSTOMER_ID,

@@ -223,6 +223,8 @@ def _write_report(
             # Answers given after the last order still count (the one NPS rule).
             nps_date=nps_as_of(loaded.as_of, loaded.survey, given=data.as_of),
             fits=fits,
+            # The follow-up section counts the statuses the workspace keeps.
+            answer_inputs={"workspace": data.workspace} if loaded.workspace is not None else None,
         )
         progress.step("html")
         html = report_html_bytes(report)

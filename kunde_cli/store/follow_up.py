@@ -17,7 +17,10 @@ workbook is the original, this is a copy, and losing it loses nothing the next
 from __future__ import annotations
 
 import io
+import os
+import stat
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -45,6 +48,24 @@ def read_statuses(ws: Workspace) -> pl.DataFrame | None:
     try:
         return pl.read_parquet(io.BytesIO(ws._read_own_bytes(path)))
     except (KundeError, OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def statuses_in(folder: str | Path) -> pl.DataFrame | None:
+    """The statuses stored in the workspace ``folder`` (read without its lock or a
+    Workspace object: the report's section), or None as :func:`read_statuses`."""
+    path = Path(folder) / FOLLOW_UP_FILE
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return pl.read_parquet(io.BytesIO(handle.read()))
+    except (OSError, pl.exceptions.PolarsError):
         return None
 
 
