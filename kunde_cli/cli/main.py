@@ -66,6 +66,7 @@ COMMANDS: dict[str, str] = {
     "nps": "Net Promoter Score with its 95 % interval, trend, breakdowns and call-back lists.",
     "retention": "Retention rate per month, quarter or year, cohorts and repurchase rate.",
     "clv": "Customer value: revenue, AOV, purchases per year, simple and predicted CLV.",
+    "backtest": "Check the purchase models on your own history: a verdict you can use.",
     "profiles": "Customer profiles and persona cards per segment or ladder rung.",
     "explain": "Why one customer got their segment, rung and activity tier.",
     "export": "A mailing list for an action (segment, rung, tier, NPS group), consent respected.",
