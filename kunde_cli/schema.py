@@ -116,6 +116,9 @@ SURVEY: dict[str, pl.DataType] = {
     RESPONDED_AT: pl.Datetime("us"),
     SCORE: pl.Int8(),
     COMMENT: pl.String(),
+    #: The order the answer is about (a survey tool's hidden field, e.g. Typeform's
+    #: ``order_id``): its customer answered. Null when the export names none.
+    ORDER_ID: pl.String(),
     SOURCE_FILE: pl.String(),
     SOURCE_ROW: pl.Int64(),
 }

@@ -74,7 +74,8 @@ ORDER_COLUMNS = [
         s.EXPORTED_THROUGH,
     )
 ]
-SURVEY_COLUMNS = [c for c in s.SURVEY if c not in (s.SOURCE_FILE, s.SOURCE_ROW)]
+#: The demo survey names no orders (``order_id``: a survey tool's hidden field).
+SURVEY_COLUMNS = [c for c in s.SURVEY if c not in (s.SOURCE_FILE, s.SOURCE_ROW, s.ORDER_ID)]
 
 # The headers below are the *input* formats kunde has to read, written exactly as the
 # shop systems write them; they are not labels for kunde's own output.

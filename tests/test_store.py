@@ -98,6 +98,7 @@ def survey(emails: list[str | None], ids: list[str | None] | None = None) -> pl.
             s.RESPONDED_AT: [datetime(2024, 2, 1)] * n,
             s.SCORE: [9] * n,
             s.COMMENT: ["Fin service"] * n,
+            s.ORDER_ID: [None] * n,
             s.SOURCE_FILE: ["nps.csv"] * n,
             s.SOURCE_ROW: list(range(2, n + 2)),
         },

@@ -18,9 +18,10 @@ Definitions:
   very few answers (n = 1) the interval can miss the plain NPS; the interval is then
   widened to reach it, so a table never shows an NPS outside its own interval.
 
-Answers are linked to customers (:func:`link_answers`) by customer id or by e-mail
-(trimmed, lower-cased, spaces removed). Answers that match no customer still count
-in every NPS; they only lack what they bought.
+Answers are linked to customers (:func:`link_answers`) by the order they name (a
+survey tool's hidden ``order_id``), else by customer id or by e-mail (trimmed,
+lower-cased, spaces removed). Answers that match no customer still count in every NPS;
+they only lack what they bought.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from kunde_cli.analytics.orders import (
 from kunde_cli.analytics.text import KIND, WORD, rank_terms, term_counts
 from kunde_cli.errors import ConfigError, ModelError
 from kunde_cli.identity import normalise_email_expr
+from kunde_cli.store.answers import link_orders, order_match_counts
 from kunde_cli.words.said import said
 
 #: Summary columns (also the fields of :class:`NpsSummary`).
@@ -393,7 +395,11 @@ def nps_by_group(survey: pl.LazyFrame, groups: pl.LazyFrame) -> pl.LazyFrame:
 def link_answers(survey: pl.LazyFrame, orders: Basis) -> pl.LazyFrame:
     """Link each answer to a customer in ``orders`` and add ``matched`` (bool).
 
-    An answer matches when its ``customer_id`` (trimmed) is a customer id in the
+    An answer naming an order (``order_id``: Typeform's hidden field …) that one
+    customer's order has — within its shop system: see
+    :func:`kunde_cli.store.answers.order_customers` — is that customer's, whatever id or
+    e-mail it carries (:func:`kunde_cli.store.answers.link_orders`). Otherwise an
+    answer matches when its ``customer_id`` (trimmed) is a customer id in the
     orders, or else when its e-mail — compared without case and spaces
     (:func:`kunde_cli.identity.normalise_email_expr`) — is the e-mail of a
     customer (or a customer id that is an e-mail address). When one e-mail belongs to
@@ -416,6 +422,7 @@ def link_answers(survey: pl.LazyFrame, orders: Basis) -> pl.LazyFrame:
     >>> link_answers(survey, orders).select("customer_id", "matched").collect().rows()
     [('1001', True), ('1002', True), ('ukendt@example.dk', False)]
     """
+    survey = link_orders(survey, lines_of(orders))
     own_id = pl.col(s.CUSTOMER_ID).str.strip_chars()
     own_id = pl.when(own_id.str.len_chars() > 0).then(own_id)
     known_ids = (
@@ -455,6 +462,12 @@ def link_answers(survey: pl.LazyFrame, orders: Basis) -> pl.LazyFrame:
         )
         .select(*columns, MATCHED)
     )
+
+
+def count_order_matches(survey: pl.LazyFrame, orders: Basis) -> dict[str, int]:
+    """How the answers naming an order met the orders: ``{"linked": 12, "unknown": 3}``
+    (:func:`kunde_cli.store.answers.order_match_counts`; empty when none names one)."""
+    return order_match_counts(survey, lines_of(orders))
 
 
 def count_unmatched(linked: pl.LazyFrame) -> int:

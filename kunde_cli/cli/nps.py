@@ -229,6 +229,15 @@ def _say_counted(
     _headline(summary, lg)
     note(nps_as_of_note(picked, lg))
     if has_orders:
+        # Answers naming an order that links them to no customer (an order id no order
+        # has, or several shop systems' orders have): said, then matched as the others.
+        named = nps.count_order_matches(linked, loaded.orders)
+        for kind, key in (
+            ("unknown", "survey_order_unknown"),
+            ("ambiguous", "survey_order_ambiguous"),
+        ):
+            if named.get(kind):
+                note(say(key, lg, n=named[kind]))
         unmatched = nps.count_unmatched(linked)
         if unmatched:
             note(say("nps_unmatched", lg, n=unmatched))

@@ -12,7 +12,10 @@ Layouts, recognised by their header:
   texts). The sub-answer row is recognised and skipped; it is a header, not an answer.
 * **Typeform** — ``#`` (the response token), question columns, hidden fields,
   ``Start Date (UTC)``, ``Submit Date (UTC)`` (older exports: ``Submitted At``),
-  ``Network ID``.
+  ``Network ID``. A hidden field is a plain column named by the field: ``order_id``
+  (``ordre_id``, ``ordrenummer`` …) is the order the answer is about, which links the
+  answer to that order's customer (:func:`kunde_cli.store.answers.link_orders`) even
+  without an e-mail; ``email``, ``name`` and ``kunde_id`` are read as in every layout.
 * **Delighted** — the fields of a Delighted survey response: ``id``, ``person``,
   ``survey_type``, ``score``, ``comment``, ``permalink``, ``created_at``, ``updated_at``
   (written ``Response ID``/``Created At`` … too), then person properties such as
@@ -80,7 +83,9 @@ QUALTRICS = "qualtrics"
 GENERIC = "generic"
 
 #: Fields a survey export can provide (``--map`` names them).
-SURVEY_FIELDS = (s.RESPONSE_ID, s.CUSTOMER_ID, s.EMAIL, s.NAME, s.RESPONDED_AT, s.SCORE, s.COMMENT)
+SURVEY_FIELDS = (
+    s.RESPONSE_ID, s.CUSTOMER_ID, s.EMAIL, s.NAME, s.RESPONDED_AT, s.SCORE, s.COMMENT, s.ORDER_ID,
+)  # fmt: skip
 
 #: Danish/English words people may type on the left of ``--map`` for a survey field.
 FIELD_ALIASES = {
@@ -90,6 +95,7 @@ FIELD_ALIASES = {
     "svar": s.RESPONSE_ID, "svar_id": s.RESPONSE_ID,
     "kunde": s.CUSTOMER_ID, "kundenummer": s.CUSTOMER_ID,
     "e-mail": s.EMAIL, "mail": s.EMAIL, "navn": s.NAME,
+    "ordre": s.ORDER_ID, "ordrenummer": s.ORDER_ID, "ordre_id": s.ORDER_ID, "order": s.ORDER_ID,
 }  # fmt: skip
 
 #: Header fragments (normalised) that name the likelihood-to-recommend question.
@@ -129,6 +135,8 @@ _EMAIL_HEADERS = (
 )
 _CUSTOMER_HEADERS = (*SYNONYMS[s.CUSTOMER_ID], "kundeid", "customerid", "customer_id")
 _NAME_HEADERS = (*SYNONYMS[s.NAME], "name", "ditnavn", "fuldenavn", "fullname")
+#: The order an answer is about (a hidden field: ``order_id``, ``ordre_id``, ``Order ID`` …).
+_ORDER_HEADERS = SYNONYMS[s.ORDER_ID]
 _FIRST_NAME = ("firstname", "fornavn", "recipientfirstname")
 _LAST_NAME = ("lastname", "efternavn", "recipientlastname")
 
@@ -149,6 +157,9 @@ _SCORE_PATTERN = r"^([+-]?\d+(?:[.,]\d+)?)(?:\s*[-–—:=/(].*|\s+\S.*)?$"
 SCORE_CONFIRM_SHARE = 0.5
 
 _ORDER_MARKERS = (*SYNONYMS[s.AMOUNT], *SYNONYMS[s.ORDER_ID])
+#: Layouts of survey tools whose id and date columns no order export has: an order-number
+#: column in them is a hidden field naming the order an answer is about.
+_TOOL_LAYOUTS = (SURVEYMONKEY, TYPEFORM, QUALTRICS, DELIGHTED)
 
 #: ``--map scale=…``: the pseudo-field that tells kunde the score scale.
 SCALE_FIELD = "scale"
@@ -224,10 +235,17 @@ def looks_like_survey(columns: list[str]) -> bool:
     A column such as "Hvor sandsynligt er det, at du vil anbefale os?" or "NPS" is a
     survey; "Score" or "Karakter" only counts in a file with a survey tool's layout or
     without order columns. A file with an amount or order-number column is an order
-    export even if it also has an "Anbefalet af" column.
+    export even if it also has an "Anbefalet af" column — except an order number in a
+    survey tool's export (Typeform's ``#`` and ``Network ID`` …) that has a score
+    column: a hidden field naming the order an answer is about.
     """
     norm = _norm([c for c in columns if c != ROW_COL and not c.startswith("_")])
-    if any(n in _ORDER_MARKERS for n in norm):
+    if any(n in SYNONYMS[s.AMOUNT] for n in norm):
+        return False
+    if any(n in _ORDER_MARKERS for n in norm) and not (
+        detect_layout(columns) in _TOOL_LAYOUTS
+        and any(_score_header_rank(n, weak=True) is not None for n in norm)
+    ):
         return False
     if any(_score_header_rank(n, weak=False) is not None for n in norm):
         return True
@@ -401,7 +419,8 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
     ``mapping`` may also hold order fields (kunde.toml's ``[mapping]`` is shared); those
     are ignored. A mapped survey column that is not in the file is an error for
     ``score``, ``comment``, ``responded_at`` and ``response_id``; for ``email``,
-    ``customer_id`` and ``name`` (which an orders mapping may also name) it is ignored.
+    ``customer_id``, ``name`` and ``order_id`` (which an orders mapping may also name)
+    it is ignored.
 
     Raises
     ------
@@ -423,7 +442,7 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
             continue
         match = _find_column(columns, column)
         if match is None:
-            if fld in (s.EMAIL, s.CUSTOMER_ID, s.NAME):
+            if fld in (s.EMAIL, s.CUSTOMER_ID, s.NAME, s.ORDER_ID):
                 continue
             raise ConfigError(
                 said("ingest_map_no_column", field=raw_field, column=column),
@@ -486,6 +505,7 @@ def survey_columns(raw: RawTable, *, mapping: dict[str, str] | None = None) -> S
     pick(s.RESPONDED_AT, _DATE_HEADERS)
     pick(s.EMAIL, _EMAIL_HEADERS, contains="mail")
     pick(s.CUSTOMER_ID, _CUSTOMER_HEADERS)
+    pick(s.ORDER_ID, _ORDER_HEADERS)
     pick(s.NAME, _NAME_HEADERS)
     if s.COMMENT not in chosen:
         for word in COMMENT_WORDS:
@@ -658,6 +678,7 @@ def survey_from_raw(
             s.EMAIL: text(s.EMAIL).str.replace_all(r"\s+", "").str.to_lowercase(),
             s.NAME: name,
             s.COMMENT: text(s.COMMENT),
+            s.ORDER_ID: text(s.ORDER_ID),
             # Fields beyond the header (the tolerant reader's "_extra"): the row is
             # shifted, so its score may be another column's value.
             "_extra": frame["_extra"]
@@ -739,6 +760,9 @@ def survey_from_raw(
         )
     if s.RESPONDED_AT not in cols:
         raw.notes.append(said("ingest_note_survey_no_date"))
+    if s.ORDER_ID in cols:
+        named = int(survey.get_column(s.ORDER_ID).is_not_null().sum())
+        raw.notes.append(said("survey_note_order_ids", n=named, column=cols[s.ORDER_ID]))
     return survey, rejects
 
 

@@ -1,6 +1,7 @@
 """What a new survey export adds to the stored answers: new answers, answers edited
 since the last export, the same answers again, and answers whose tool id another stored
-answer already has (a second sheet numbering its answers the same way).
+answer already has (a second sheet numbering its answers the same way); and whose
+customer an answer naming an order is (:func:`link_orders`).
 
 The same idea as the order lines' overlap (:mod:`kunde_cli.store.overlap`), with the
 survey tool's own ids or a key of the answer's content.
@@ -30,9 +31,10 @@ class AnswerOverlap:
 
 
 #: Layouts whose response ids are unique across every survey of the tool (SurveyMonkey's
-#: Respondent ID, Typeform's token): the same id is always the same answer, edited or
-#: not. Ids typed into a sheet (1, 2, 3 …) may start again in the next sheet.
-UNIQUE_ID_LAYOUTS = ("surveymonkey", "typeform")
+#: Respondent ID, Typeform's token, Qualtrics' ``R_…`` ResponseId, Delighted's response
+#: id): the same id is always the same answer, edited or not. Ids typed into a sheet
+#: (1, 2, 3 …) may start again in the next sheet.
+UNIQUE_ID_LAYOUTS = ("surveymonkey", "typeform", "qualtrics", "delighted")
 
 #: Prefix of a response id made from an answer's content (no id column in the export).
 CONTENT_KEY_PREFIX = "svar-"
@@ -175,3 +177,158 @@ def compare_answers(
         changed=changed.height,
         clashes=clashing.height,
     )
+
+
+# --- answers naming an order ------------------------------------------------------------
+
+#: How an answer's order number met the orders (:func:`order_matches`):
+ORDER_MATCH = "order_match"
+#: ... one order's customer (the answer is that customer's);
+ORDER_LINKED = "linked"
+#: ... no order has that number;
+ORDER_UNKNOWN = "unknown"
+#: ... orders of several shop systems have it, each another customer's;
+ORDER_AMBIGUOUS = "ambiguous"
+#: ... its order has no known customer (no customer id, e-mail or phone on its lines).
+ORDER_NO_CUSTOMER = "no_customer"
+
+_KEY = "_order_key"
+_CUSTOMER = "_order_customer"
+_CUSTOMERS = "_order_customers"
+
+
+def order_key(expr: pl.Expr) -> pl.Expr:
+    """An order number as answers and orders are compared: trimmed, without a leading
+    ``#`` (Shopify's ``#1001`` is the ``1001`` a survey link passes on); empty → null.
+
+    >>> pl.DataFrame({"v": [" #1001 ", "1001", "", None]}).select(order_key(pl.col("v")))["v"].to_list()
+    ['1001', '1001', None, None]
+    """
+    key = expr.cast(pl.String).str.strip_chars().str.strip_chars_start("#").str.strip_chars()
+    return pl.when(key.str.len_chars() > 0).then(key)
+
+
+def order_customers(lines: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+    """Per order number (:func:`order_key`), the customer whose order it is.
+
+    ``lines`` are order lines as analyses read them (canonical customer ids; another
+    shop system's order numbers written ``<source>:<number>``, see
+    :func:`kunde_cli.store.overlap.apart_by_source`). Order numbers are unique within one
+    shop system only, so an order is found by its number as stored (``kasse:17``) and,
+    for another system's, by its own number too (``17``). Columns ``_order_key``,
+    ``_order_customers`` (how many customers' orders have that number: 0 when none of
+    its lines has a customer, 2 or more when several systems' orders do) and
+    ``_order_customer`` (the customer, when exactly one).
+
+    >>> lines = pl.DataFrame({
+    ...     "order_id": ["1", "2", "shopify:1", "shopify:7"], "source": ["shop", "shop", "shopify", "shopify"],
+    ...     "customer_id": ["K1", "K2", "E", "E"]})
+    >>> order_customers(lines).sort("_order_key").rows()
+    [('1', 2, None), ('2', 1, 'K2'), ('7', 1, 'E'), ('shopify:1', 1, 'E'), ('shopify:7', 1, 'E')]
+    """
+    lazy = lines.lazy()
+    order = pl.col(s.ORDER_ID).cast(pl.String)
+    keys = [order_key(order)]
+    if s.SOURCE in lazy.collect_schema().names():
+        prefix = pl.format("{}:", pl.col(s.SOURCE))
+        own = pl.col(s.SOURCE).is_not_null() & order.str.starts_with(prefix).fill_null(False)
+        keys.append(order_key(pl.when(own).then(order.str.slice(prefix.str.len_chars()))))
+    pairs = pl.concat(
+        [lazy.select(key.alias(_KEY), pl.col(s.CUSTOMER_ID).cast(pl.String)) for key in keys]
+    )
+    return (
+        pairs.filter(pl.col(_KEY).is_not_null())
+        .unique()
+        .group_by(_KEY)
+        .agg(pl.col(s.CUSTOMER_ID).drop_nulls().n_unique().cast(pl.Int64).alias(_CUSTOMERS))
+        .join(
+            pairs.drop_nulls()
+            .unique()
+            .group_by(_KEY)
+            .agg(pl.col(s.CUSTOMER_ID).min().alias(_CUSTOMER)),
+            on=_KEY,
+            how="left",
+        )
+        .with_columns(pl.when(pl.col(_CUSTOMERS) == 1).then(pl.col(_CUSTOMER)).alias(_CUSTOMER))
+        .collect()
+    )
+
+
+def names_orders(survey: pl.LazyFrame | pl.DataFrame) -> bool:
+    """True when an answer of ``survey`` names an order (a non-empty ``order_id``)."""
+    lazy = survey.lazy()
+    if s.ORDER_ID not in lazy.collect_schema().names():
+        return False
+    return bool(lazy.select(order_key(pl.col(s.ORDER_ID)).is_not_null().any()).collect().item())
+
+
+def order_matches(survey: pl.LazyFrame, lines: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    """``survey`` with ``order_match`` (:data:`ORDER_LINKED`, :data:`ORDER_UNKNOWN`,
+    :data:`ORDER_AMBIGUOUS`, :data:`ORDER_NO_CUSTOMER`; null for an answer naming no
+    order) and ``_order_customer`` (the customer of a linked answer's order). The lines
+    are read once (:func:`order_customers`), and only when an answer names an order."""
+    names = survey.collect_schema().names()
+    if not names_orders(survey):
+        return survey.with_columns(
+            pl.lit(None, pl.String).alias(ORDER_MATCH), pl.lit(None, pl.String).alias(_CUSTOMER)
+        )
+    found = pl.col(_CUSTOMERS)
+    match = (
+        pl.when(pl.col(_KEY).is_null())
+        .then(None)
+        .when(found.is_null())
+        .then(pl.lit(ORDER_UNKNOWN))
+        .when(found == 1)
+        .then(pl.lit(ORDER_LINKED))
+        .when(found == 0)
+        .then(pl.lit(ORDER_NO_CUSTOMER))
+        .otherwise(pl.lit(ORDER_AMBIGUOUS))
+    )
+    return (
+        survey.with_columns(order_key(pl.col(s.ORDER_ID)).alias(_KEY))
+        .join(order_customers(lines).lazy(), on=_KEY, how="left", maintain_order="left")
+        .with_columns(match.alias(ORDER_MATCH))
+        .select(*names, ORDER_MATCH, _CUSTOMER)
+    )
+
+
+def link_orders(survey: pl.LazyFrame, lines: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    """Answers naming an order (``order_id``) become the customer of that order: its
+    ``customer_id`` replaces the answer's own id and whatever its e-mail matched — the
+    order is the surest key an answer can carry (a survey tool's hidden field, filled in
+    by the link the shop sent after that order). An answer whose order number no order
+    has (or several systems' orders, or an order without a customer) keeps its
+    ``customer_id`` as it is. Same columns and rows, in the same order; without an answer
+    naming an order, ``survey`` itself (the lines are not read).
+
+    >>> survey = pl.LazyFrame({"customer_id": [None, "x@y.dk", "K9"], "order_id": ["#2", "99", None]})
+    >>> lines = pl.LazyFrame({"order_id": ["1", "2"], "customer_id": ["K1", "K2"]})
+    >>> link_orders(survey, lines).collect()["customer_id"].to_list()
+    ['K2', 'x@y.dk', 'K9']
+    """
+    if not names_orders(survey):
+        return survey
+    names = survey.collect_schema().names()
+    return (
+        order_matches(survey, lines)
+        .with_columns(pl.coalesce(_CUSTOMER, s.CUSTOMER_ID).alias(s.CUSTOMER_ID))
+        .select(names)
+    )
+
+
+def order_match_counts(
+    survey: pl.LazyFrame | pl.DataFrame, lines: pl.LazyFrame | pl.DataFrame
+) -> dict[str, int]:
+    """How many answers of ``survey`` name an order, by :data:`ORDER_MATCH` (only the
+    kinds that occur: ``{"linked": 12, "unknown": 3}``; empty when none names one)."""
+    lazy = survey.lazy()
+    if not names_orders(lazy):
+        return {}
+    counts = (
+        order_matches(lazy, lines)
+        .drop_nulls(ORDER_MATCH)
+        .group_by(ORDER_MATCH)
+        .agg(pl.len())
+        .collect()
+    )
+    return {str(kind): int(n) for kind, n in counts.rows()}

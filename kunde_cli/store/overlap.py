@@ -570,9 +570,12 @@ class Overlay:
 
     def survey(self) -> pl.LazyFrame | None:
         """The survey answers laid so far, customer ids mapped onto the orders' (None:
-        no survey export was laid)."""
+        no survey export was laid): an answer naming an order is that order's customer's
+        (:func:`kunde_cli.store.answers.link_orders`)."""
         from kunde_cli import identity as ident
+        from kunde_cli.store.answers import link_orders, names_orders
 
         if not self.has_answers:
             return None
-        return ident.resolve_survey(self.answers, self.identity)
+        resolved = ident.resolve_survey(self.answers, self.identity)
+        return link_orders(resolved, self.orders()) if names_orders(self.answers) else resolved

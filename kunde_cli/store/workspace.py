@@ -16,6 +16,7 @@ from kunde_cli import schema as s
 from kunde_cli.errors import WorkspaceError
 from kunde_cli.store import erase
 from kunde_cli.store import tables as store_tables
+from kunde_cli.store.answers import link_orders, names_orders
 from kunde_cli.store.append import Lines, WorkspaceAppend
 from kunde_cli.store.erase import ForgetSummary
 from kunde_cli.store.layout import DEFAULT_WORKSPACE, KEYS, ORDERS, REJECTS, SURVEY
@@ -95,16 +96,19 @@ class Workspace(WorkspaceAppend):
     def scan_survey(self) -> pl.LazyFrame | None:
         """All stored survey answers (schema.SURVEY), or None when there are none.
 
-        ``customer_id`` is mapped onto the orders' canonical ids (by id, else e-mail).
+        ``customer_id`` is mapped onto the orders' canonical ids (by order number, else
+        id, else e-mail: :meth:`kunde_cli.store.overlap.Overlay.survey`).
         """
 
         def read() -> pl.LazyFrame | None:
             manifest = self._read_manifest_required()
             if not manifest[SURVEY]:
                 return None
-            return ident.resolve_survey(
-                self._scan_parts(manifest, SURVEY), self._read_identity(manifest)
-            )
+            answers = self._scan_parts(manifest, SURVEY)
+            resolved = ident.resolve_survey(answers, self._read_identity(manifest))
+            if not names_orders(answers):
+                return resolved
+            return link_orders(resolved, store_tables.resolved_lines(self, manifest))
 
         return self._reading(read)
 

@@ -658,6 +658,23 @@ WORDS: dict[str, tuple[str, str]] = {
         "ingen datokolonne: svarene har ingen dato (ingen udvikling pr. måned)",
         "no date column: answers have no date (no trend by month)",
     ),
+    "survey_note_order_ids": (
+        "{n} svar nævner et ordrenummer (kolonnen '{column}'): de kobles til ordrens kunde",
+        "{n} answers name an order number (column '{column}'): they are linked to the "
+        "order's customer",
+    ),
+    "survey_order_unknown": (
+        "{n} svar nævner et ordrenummer, der ikke findes i ordrerne: de er koblet på "
+        "kundenummer eller e-mail, hvor svaret har et",
+        "{n} answers name an order number that is not in the orders: they are linked by "
+        "customer number or e-mail where the answer has one",
+    ),
+    "survey_order_ambiguous": (
+        "{n} svar nævner et ordrenummer, som flere butikssystemer bruger til hver sin "
+        "kunde: de er koblet på kundenummer eller e-mail, hvor svaret har et",
+        "{n} answers name an order number that several shop systems use for different "
+        "customers: they are linked by customer number or e-mail where the answer has one",
+    ),
     # --- why a row was refused: reject_<code> (the code is the rejects file's reason_code) ---
     "reject_extra_fields": (
         "rækken har flere felter end overskriften",

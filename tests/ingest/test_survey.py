@@ -308,6 +308,7 @@ def test_older_typeform_submitted_at() -> None:
         s.RESPONDED_AT: datetime(2024, 3, 1, 9, 2),
         s.SCORE: 10,
         s.COMMENT: "Great coffee",
+        s.ORDER_ID: None,
         s.SOURCE_FILE: None,
         s.SOURCE_ROW: 2,
     }

@@ -109,6 +109,7 @@ def _survey() -> pl.LazyFrame:
             s.RESPONDED_AT: [datetime.fromisoformat(a[2]) for a in answers],
             s.SCORE: [a[3] for a in answers],
             s.COMMENT: [a[4] for a in answers],
+            s.ORDER_ID: [None] * len(answers),
             s.SOURCE_FILE: ["svar.csv"] * len(answers),
             s.SOURCE_ROW: list(range(2, 2 + len(answers))),
         },

@@ -84,6 +84,7 @@ def _survey() -> pl.LazyFrame:
             s.RESPONDED_AT: [datetime(2024, 6, 1), datetime(2024, 6, 2)],
             s.SCORE: [3, 10],
             s.COMMENT: [HOSTILE_COMMENT, "=god service"],
+            s.ORDER_ID: [None, None],
             s.SOURCE_FILE: ["svar.csv"] * 2,
             s.SOURCE_ROW: [2, 3],
         },
