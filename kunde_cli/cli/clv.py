@@ -109,6 +109,18 @@ Holdout = Annotated[
 ]
 
 
+MonthlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--monthly",
+        help="Expected purchases and revenue per month for the next --horizon months "
+        "(default 12) for the customers you have now, with 90 % ranges from the model's "
+        "parameter uncertainty; --model bgnbd (default) or mbgnbd, --discount a year, "
+        "--by segment per RFM segment.",
+    ),
+]
+
+
 @app.command("clv")
 @options.writes_output()
 @options.reads_data
@@ -121,6 +133,7 @@ def clv_command(
     horizon: Horizon = 12,
     discount: Discount = 0.10,
     holdout: Holdout = None,
+    monthly: MonthlyOption = False,
     trend: options.Trend = False,
     months: options.Months = 24,
 ) -> None:
@@ -144,6 +157,11 @@ def clv_command(
     the last 6 months (judged by the same trust checks), predict them, and compare with
     what customers actually bought.
 
+    --monthly prints, instead, the expected purchases and revenue (discounted at
+    --discount a year) per month for the next --horizon months, for the customers the
+    shop has now (new customers won later are not included), each with a 90 % range
+    from the fitted parameters' uncertainty; --by segment per RFM segment.
+
     --trend prints, instead, the shop month by month for the last --months months: net
     revenue, orders, buying customers (new and returning) and, with a survey, the NPS.
 
@@ -162,6 +180,9 @@ def clv_command(
         common.emit(
             shown.frame, out, loaded, title=shown.title, kinds=shown.kinds, priority=shown.priority
         )
+        return
+    if monthly:
+        _monthly(loaded, (model or Model.bgnbd).value, horizon, discount, by, out)
         return
     lg = loaded.lang
     when = common.day_text(loaded.as_of, lg)
@@ -450,3 +471,142 @@ def _season_warning(loaded: Loaded, calibration_end: date) -> None:
             command=command,
         )
     )
+
+
+def _monthly(
+    loaded: Loaded, model: str, months: int, discount: float, by: ClvBy, out: Destination
+) -> None:
+    """``--monthly``: expected purchases and revenue per month with 90 % ranges
+    (:mod:`kunde_cli.analytics.clv.monthly`).
+
+    A purchase fit that fails the trust checks is refused (exit 2, the failed checks
+    named), where ``--model`` shows the simple CLV instead: there is no simple
+    fallback here, and a range around an expectation the model cannot vouch for would
+    look surer than it is. An untrusted spend model leaves the revenue out, with a
+    warning.
+    """
+    import polars as pl
+
+    from kunde_cli.analytics import rfm
+    from kunde_cli.analytics.clv import monthly as mv
+    from kunde_cli.analytics.clv import predict_clv
+    from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
+    from kunde_cli.cli.common import day_text, emit, say_reused, workspace_fits
+    from kunde_cli.errors import ModelError
+    from kunde_cli.render.fits import failed_checks_text
+    from kunde_cli.render.terminal import note, warn
+    from kunde_cli.words import label_values
+    from kunde_cli.words.labels import label, say
+    from kunde_cli.words.numbers import (
+        currency_name,
+        format_money,
+        format_number,
+        format_percent,
+    )
+    from kunde_cli.words.said import said, word
+
+    lg, currency, as_of = loaded.lang, loaded.config.currency, loaded.as_of
+    fits = workspace_fits(loaded)
+    try:
+        result = predict_clv(
+            loaded.orders,
+            as_of=as_of,
+            model=model,
+            horizon_months=months,
+            discount_monthly=mv.monthly_discount(discount),
+            fits=fits,
+        )
+    except ModelError as err:
+        raise ModelError(said("monthly_unusable", why=err.said), hint=err.hint) from None
+    say_reused(fits, lg)
+    if not result.purchase_trusted:
+        why = failed_checks_text(result.purchase_model, lg)
+        raise ModelError(
+            said("monthly_untrusted", model=MODEL_NAMES[model], why=why),
+            hint=said("monthly_untrusted_hint"),
+        )
+    spend = result.spend_model if result.spend_trusted else None
+    if spend is None:
+        fit = result.spend_model
+        why = failed_checks_text(fit, lg) if fit else word(result.spend_error or "", lg)
+        warn(say("monthly_spend_unusable", lg, why=why))
+    groups = None
+    if by is ClvBy.segment:
+        cfg = loaded.config.rfm
+        scores = rfm.rfm_scores(loaded.orders, as_of=as_of, config=cfg)
+        groups = rfm.rfm_segments(scores, config=cfg).select("customer_id", rfm.SEGMENT)
+    value = mv.monthly_value(
+        result.customers,
+        result.purchase_model,
+        spend,
+        as_of=as_of,
+        groups=groups,
+        group_order=rfm.SEGMENT_ORDER,
+        months=months,
+        discount_yearly=discount,
+    )
+    table = value.table
+    when, rate = day_text(as_of, lg), format_percent(discount, lg, 0)
+    shop = table.row(months, named=True)  # the shop's row for the whole horizon
+
+    def money(amount: float | None) -> str:
+        return format_money(amount, lg, currency, decimals=0)
+
+    def count(n: float | None) -> str:
+        return "–" if n is None else format_number(n, lg, 0)
+
+    figures = {
+        "months": months,
+        "purchases": count(shop[mv.PURCHASES]),
+        "purchases_low": count(shop[mv.PURCHASES_LOW]),
+        "purchases_high": count(shop[mv.PURCHASES_HIGH]),
+    }
+    if value.has_revenue:
+        figures |= {
+            "revenue": money(shop[mv.REVENUE]),
+            "revenue_low": count(shop[mv.REVENUE_LOW]),
+            "revenue_high": count(shop[mv.REVENUE_HIGH]),
+            "discount": rate,
+        }
+    note(
+        say("monthly_summary" if value.has_revenue else "monthly_summary_purchases", lg, **figures)
+    )
+    note(
+        say(
+            "monthly_scope",
+            lg,
+            customers=count(shop[mv.CUSTOMERS]),
+            as_of=when,
+            model=MODEL_NAMES[model],
+        )
+    )
+    note(
+        say("monthly_ranges", lg, draws=value.draws)
+        if value.draws
+        else label("monthly_no_ranges", lg)
+    )
+    if by is ClvBy.segment:
+        table = table.rename({mv.GROUP: rfm.SEGMENT})
+    else:
+        table = table.drop(mv.GROUP, mv.CUSTOMERS)
+    if out.is_table:
+        table = table.with_columns(
+            pl.col(mv.MONTH).cast(pl.String).fill_null(say("monthly_all", lg, months=months))
+        )
+        if by is ClvBy.segment:
+            names = {
+                mv.TOTAL_GROUP: label("monthly_segment_total", lg),
+                mv.NO_GROUP: label("monthly_segment_none", lg),
+            }
+            table = label_values(table, [rfm.SEGMENT], lg).with_columns(
+                pl.col(rfm.SEGMENT).replace(names)
+            )
+    key = "monthly_title" if value.has_revenue else "monthly_title_purchases"
+    key += "_segment" if by is ClvBy.segment else ""
+    unit = currency_name(currency, lg)
+    title = label(key, lg).format(months=months, as_of=when, discount=rate, currency=unit)
+    kinds = {mv.PURCHASES: "float", mv.PURCHASES_LOW: "float", mv.PURCHASES_HIGH: "float"}
+    kinds |= {mv.REVENUE: "money0", mv.REVENUE_LOW: "money0", mv.REVENUE_HIGH: "money0"}
+    keep = (mv.MONTH, mv.PURCHASES, mv.REVENUE)
+    drop = (mv.MONTH_START, mv.MONTH_END, mv.CUSTOMERS, mv.PURCHASES_LOW, mv.PURCHASES_HIGH)
+    emit(table, out, loaded, title=title, kinds=kinds, priority=Priority(keep=keep, drop=drop))

@@ -65,12 +65,12 @@ if TYPE_CHECKING:
 #: Columns of :attr:`MonthlyValue.table`.
 GROUP = "group"
 MONTH = "month"  # 1 … H; null on each group's row for the whole horizon
-MONTH_START = "month_start"
-MONTH_END = "month_end"
-PURCHASES = "purchases"
+MONTH_START = "month_first_day"
+MONTH_END = "month_last_day"
+PURCHASES = "expected_purchases"
 PURCHASES_LOW = "purchases_low"
 PURCHASES_HIGH = "purchases_high"
-REVENUE = "revenue"
+REVENUE = "expected_revenue"
 REVENUE_LOW = "revenue_low"
 REVENUE_HIGH = "revenue_high"
 CUSTOMERS = "customers"
@@ -89,9 +89,9 @@ class MonthlyValue:
     """Expected purchases and revenue per month with their ranges.
 
     ``table``: per group (``total`` first, then the groups in the order given) one row
-    per month (``month`` 1 … ``months``, ``month_start``/``month_end`` the month's first
+    per month (``month`` 1 … ``months``, ``month_first_day``/``month_last_day`` the month's first
     and last day) and one row with ``month`` null for the whole horizon; ``customers``
-    the group's customers; ``purchases`` and ``revenue`` the expectations under the
+    the group's customers; ``expected_purchases`` and ``expected_revenue`` the expectations under the
     fitted parameters, ``*_low``/``*_high`` the central ``level`` interval over
     ``draws`` parameter sets (null without a covariance); revenue columns only when a
     spend model was given (discounted at ``discount_yearly``).
