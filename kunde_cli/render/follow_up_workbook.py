@@ -154,9 +154,12 @@ def read_statuses(source: Path | bytes, *, name: str | None = None) -> ReadBack:
             raise_if_empty=False,
         )
     except Exception as err:  # OSError, and fastexcel/calamine's own kinds
-        raise InputError(
-            said("fu_not_workbook"), path=shown, hint=said("fu_not_workbook_hint", backup=backup)
-        ) from err
+        hint = (
+            said("fu_not_workbook_hint", backup=backup)
+            if backup.is_file()
+            else said("fu_not_workbook_hint_none")
+        )
+        raise InputError(said("fu_not_workbook"), path=shown, hint=hint) from err
     id_headers, status_headers, note_headers = (
         _headers(ID_COLUMN),
         _headers("follow_up_status"),

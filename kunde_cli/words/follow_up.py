@@ -125,6 +125,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Gendan den fra {backup}, eller giv et andet filnavn; intet er skrevet.",
         "Restore it from {backup}, or give another file name; nothing was written.",
     ),
+    "fu_not_workbook_hint_none": (
+        "Flyt filen væk, eller giv et andet filnavn; intet er skrevet.",
+        "Move the file away, or give another file name; nothing was written.",
+    ),
     "fu_not_ours": (
         "intet ark har kolonnen '{column}', så det er ikke en opfølgningsfil fra kunde; den "
         "overskrives ikke",
