@@ -655,11 +655,13 @@ def _score_model(
     predicted = pl.col(predicted_column(model))
     actual = pl.col(ACTUAL_PURCHASES).cast(pl.Float64)
     row = frame.select(
-        predicted.sum().alias(PREDICTED_PURCHASES),
+        pl.when(predicted.is_not_null().any()).then(predicted.sum()).alias(PREDICTED_PURCHASES),
         (predicted - actual).abs().mean().alias(MAE),
         (predicted - actual).mean().alias(BIAS),
         pl.corr(predicted, actual, method="spearman").alias(SPEARMAN),
-        (predicted * pl.col(EXPECTED_SPEND)).sum().alias(PREDICTED_REVENUE),
+        pl.when((predicted * pl.col(EXPECTED_SPEND)).is_not_null().any())
+        .then((predicted * pl.col(EXPECTED_SPEND)).sum())
+        .alias(PREDICTED_REVENUE),
     ).row(0, named=True)
     deciles = decile_table(frame, predicted=predicted_column(model))
     total = float(frame.get_column(ACTUAL_PURCHASES).sum())

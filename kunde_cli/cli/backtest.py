@@ -238,6 +238,8 @@ def _emit(
 ) -> None:
     """The verdict on stderr (the answer: said under --quiet too) and the tables: all
     three in a terminal, every part in JSON, the ``--table`` part in other formats."""
+    from datetime import timedelta
+
     from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
     from kunde_cli.cli.common import day_text, emit
     from kunde_cli.render.answers.backtest import KINDS
@@ -255,7 +257,8 @@ def _emit(
     split = result.split
     titles = {
         Part.models.value: label("backtest_title_models", lg).format(
-            calibration_end=day_text(split.calibration_end, lg), as_of=day_text(split.as_of, lg)
+            start=day_text(split.calibration_end + timedelta(days=1), lg),
+            as_of=day_text(split.as_of, lg),
         ),
         Part.deciles.value: label("backtest_title_deciles", lg).format(
             model=MODEL_NAMES[result.verdict.model]

@@ -79,11 +79,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "backtest_rule": (
         "Budget: afvigelsen fra prognosen må højst være {budget} (for køb og omsætning); "
         "rangering: rangkorrelationen mellem forudsagte og faktiske køb skal være mindst "
-        "{minimum} (her {spearman}). De 10 % kunder med den højeste forudsigelse stod for "
+        "{minimum} (her {spearman}). De {tenth} kunder med den højeste forudsigelse stod for "
         "{top} af købene.",
         "Budget: the difference from the forecast may be at most {budget} (for purchases and "
         "revenue); ranking: the rank correlation of predicted and actual purchases must be "
-        "at least {minimum} (here {spearman}). The 10 % of customers with the highest "
+        "at least {minimum} (here {spearman}). The {tenth} of customers with the highest "
         "prediction made {top} of the purchases.",
     ),
     "backtest_best": (
@@ -148,8 +148,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # --- tables, titles and the report section ---
     "backtest_title_models": (
-        "Efterprøvning {calibration_end} – {as_of}: modeller mod virkeligheden",
-        "Back-test {calibration_end} – {as_of}: models against what happened",
+        "Efterprøvning {start} – {as_of}: modeller mod virkeligheden",
+        "Back-test {start} – {as_of}: models against what happened",
     ),
     "backtest_title_deciles": (
         "Kunder i ti grupper efter forudsagte køb ({model})",

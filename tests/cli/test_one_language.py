@@ -195,6 +195,7 @@ COMMANDS = {
     "nps-follow-up": ["nps", "--format", "table", "--follow-up", "cases.xlsx"],
     "retention-cohorts": ["retention", "--format", "table", "--cohorts"],
     "clv-holdout": ["clv", "--format", "table", "--holdout", "6m"],
+    "backtest": ["backtest", "--format", "table"],
     "profiles-by-rung": ["profiles", "--format", "table", "--by", "rung"],
     "retention-trend": ["retention", "--format", "table", "--trend"],
     "churn-due": ["churn", "--format", "table", "--due"],

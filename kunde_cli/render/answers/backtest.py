@@ -146,6 +146,7 @@ def rule_sentence(result: Backtest, lang: str) -> str:
         minimum=format_number(RANKING_MIN_SPEARMAN, lang, 2),
         spearman=format_number(v.spearman, lang, 2) if v.spearman is not None else "–",
         top=format_percent(v.top_decile_share, lang, 0),
+        tenth=format_percent(0.1, lang, 0),
     )
 
 
