@@ -285,3 +285,61 @@ def test_too_little_data_is_a_model_error() -> None:
     lines = simulated_shop(30, seed=3).filter(pl.col("customer_id") < "c00005")
     with pytest.raises(ModelError, match="too little to back-test"):
         bt.backtest(lines, as_of=AS_OF)
+
+
+# --- the report's tracking chart reads (tests/render/test_chart_geometry.py's rules) ----------
+
+
+def _geometry():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "render" / "test_chart_geometry.py"
+    spec = importlib.util.spec_from_file_location("_chart_geometry_rules", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tracking(weeks: int, top: float, models: tuple[str, ...]) -> pl.DataFrame:
+    days = 7 * weeks
+    actual = pl.DataFrame(
+        {"purchase_day": [date(2024, 1, 1) + timedelta(days=1 + i % days) for i in range(int(top))]}
+    )
+    table = bt.actual_tracking(actual, calibration_end=date(2024, 1, 1), holdout_days=days)
+    predicted = {m: np.linspace(top / weeks, top * 1.1, weeks) for m in models}
+    return bt.tracking_curve(table, predicted)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize(
+    ("weeks", "top", "models"),
+    [
+        (13, 5061, ("bgnbd", "mbgnbd")),
+        (53, 120_000, ("bgnbd", "mbgnbd")),
+        (8, 9, ("bgnbd",)),
+        (1, 3, ("mbgnbd",)),
+    ],
+)
+def test_tracking_chart_reads(lang, weeks, top, models) -> None:
+    from kunde_cli.render.answers.backtest import tracking_chart
+
+    out = tracking_chart(_tracking(weeks, top, models), lang=lang)
+    texts = _geometry().check_reads(out)
+    words = {t.content for t in texts}
+    assert {
+        "Faktisk" if lang == "da" else "Actual",
+        "BG/NBD" if "bgnbd" in models else "MBG/NBD",
+    } <= words
+
+
+def test_an_empty_tracking_table_is_one_line() -> None:
+    from kunde_cli.render.answers.backtest import tracking_chart
+
+    empty = bt.actual_tracking(
+        pl.DataFrame({"purchase_day": []}, schema={"purchase_day": pl.Date}),
+        calibration_end=date(2024, 1, 1),
+        holdout_days=7,
+    ).head(0)
+    assert "<svg" not in tracking_chart(empty, lang="da")
