@@ -355,11 +355,14 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
     as the command's table (render.follow_up_workbook, analytics.follow_up)."""
     from kunde_cli.analytics.follow_up import comment_themes
     from kunde_cli.analytics.nps import NPS_CATEGORY
-    from kunde_cli.render.follow_up_workbook import run_follow_up
-    from kunde_cli.render.terminal import note
+    from kunde_cli.render.follow_up_workbook import excel_lock, run_follow_up
+    from kunde_cli.render.terminal import note, warn
     from kunde_cli.words import label_values, say
 
     loaded, lg = view.loaded, view.lg
+    lock = excel_lock(path)
+    if lock is not None:
+        warn(say("fu_open_elsewhere", lg, path=path.name, lock=lock.name))
     segments = _groups(NpsBy.segment, loaded, view.linked, view.picked.day)
     done = run_follow_up(
         path,
@@ -381,6 +384,8 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
             **{**total, "detractors": detractors["cases"], "passives": passives["cases"]},
         )
     )
+    if not total["cases"]:
+        note(say("fu_no_cases", lg))
     if done.read_back:
         note(say("fu_carried", lg, carried=done.carried, new=done.new))
     if done.earlier:
