@@ -109,6 +109,26 @@ Holdout = Annotated[
 ]
 
 
+class NewBy(Choice):
+    """Groups of ``--new-by``: the first order's channel, category or discount code."""
+
+    channel = "channel"
+    category = "category"
+    discount = "discount"
+
+
+NewByOption = Annotated[
+    NewBy | None,
+    typer.Option(
+        "--new-by",
+        help="What a new customer is worth in the first year, by the channel, the "
+        "category or the discount code (used or not) of her first order, with a 90 % "
+        "range and a test of whether the groups differ.",
+        show_default=False,
+    ),
+]
+
+
 MonthlyOption = Annotated[
     bool,
     typer.Option(
@@ -133,6 +153,7 @@ def clv_command(
     horizon: Horizon = 12,
     discount: Discount = 0.10,
     holdout: Holdout = None,
+    new_by: NewByOption = None,
     monthly: MonthlyOption = False,
     trend: options.Trend = False,
     months: options.Months = 24,
@@ -162,6 +183,12 @@ def clv_command(
     shop has now (new customers won later are not included), each with a 90 % range
     from the fitted parameters' uncertainty; --by segment per RFM segment.
 
+    --new-by channel (category, discount) prints, instead, what a new customer is worth
+    in the first year per group of her first order: first purchase + expected repeat
+    purchases (BG/NBD, or --model) × spend per repeat purchase (Gamma-Gamma), fitted per
+    group of at least 200 customers (50 of them repeat buyers), with a 90 % range and a
+    likelihood-ratio test of whether the groups differ. Example: kunde clv --new-by channel
+
     --trend prints, instead, the shop month by month for the last --months months: net
     revenue, orders, buying customers (new and returning) and, with a survey, the NPS.
 
@@ -173,6 +200,9 @@ def clv_command(
     from kunde_cli.render.i18n import label
 
     loaded = common.load_source(data)
+    if new_by is not None:
+        _new_by(loaded, new_by.value, (model or Model.bgnbd).value, out)
+        return
     if trend:
         from kunde_cli.render.trends import trend_table
 
@@ -610,3 +640,30 @@ def _monthly(
     keep = (mv.MONTH, mv.PURCHASES, mv.REVENUE)
     drop = (mv.MONTH_START, mv.MONTH_END, mv.CUSTOMERS, mv.PURCHASES_LOW, mv.PURCHASES_HIGH)
     emit(table, out, loaded, title=title, kinds=kinds, priority=Priority(keep=keep, drop=drop))
+
+
+def _new_by(loaded: Loaded, by: str, model: str, out: Destination) -> None:
+    """``--new-by``: what a new customer is worth per acquisition group, whether the
+    groups differ, and the number for ad spend (the words: render/answers/acquisition.py)."""
+    from kunde_cli.analytics.clv.acquisition import new_customer_value
+    from kunde_cli.cli.common import day_text, emit, say_reused, workspace_fits
+    from kunde_cli.render.answers import acquisition as shown
+    from kunde_cli.render.terminal import note
+    from kunde_cli.words.labels import say
+
+    lg = loaded.lang
+    fits = workspace_fits(loaded)
+    facts = new_customer_value(loaded.orders, as_of=loaded.as_of, by=by, model=model, fits=fits)
+    say_reused(fits, lg)
+    for line in (*shown.notes(facts, lg), shown.verdict(facts, lg)):
+        note(line)
+    note(shown.worth(facts, lg, loaded.config.currency))
+    emit(
+        shown.shown_frame(facts, lg, people=out.is_table),
+        out,
+        loaded,
+        title=say(f"acq_title_{by}", lg, as_of=day_text(loaded.as_of, lg)),
+        kinds=shown.KINDS,
+        model=shown.facts_json(facts),
+        priority=shown.PRIORITY,
+    )

@@ -19,7 +19,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "value_low": ("Fra (90 %)", "From (90%)"),
     "value_high": ("Til (90 %)", "To (90%)"),
     "first_order_discount": ("Rabatkode på første ordre", "Discount code on first order"),
-    "acq_status": ("Vurdering", "Judgement"),
     # --- the groups and statuses (analytics.clv.acquisition) ---
     "acq_group_with_code": ("Med rabatkode", "With discount code"),
     "acq_group_without_code": ("Uden rabatkode", "Without discount code"),
@@ -75,42 +74,34 @@ WORDS: dict[str, tuple[str, str]] = {
         "purchase.",
     ),
     "acq_verdict_channel": (
-        "Kunder fra {high} er mere værd end kunder fra {low} (p = {p}).",
-        "Customers from {high} are worth more than customers from {low} (p = {p}).",
+        "Kunder fra {high} er mere værd end kunder fra {low} ({p}).",
+        "Customers from {high} are worth more than customers from {low} ({p}).",
     ),
     "acq_verdict_category": (
-        "Kunder, der først købte {high}, er mere værd end kunder, der først købte {low} (p = {p}).",
+        "Kunder, der først købte {high}, er mere værd end kunder, der først købte {low} ({p}).",
         "Customers who first bought {high} are worth more than customers who first bought "
-        "{low} (p = {p}).",
+        "{low} ({p}).",
     ),
-    "acq_verdict_discount_with": (
-        "Kunder med rabatkode på første ordre er mere værd end kunder uden (p = {p}).",
+    "acq_verdict_discount_with_code": (
+        "Kunder med rabatkode på første ordre er mere værd end kunder uden ({p}).",
         "Customers with a discount code on their first order are worth more than customers "
-        "without (p = {p}).",
+        "without ({p}).",
     ),
-    "acq_verdict_discount_without": (
-        "Kunder uden rabatkode på første ordre er mere værd end kunder med (p = {p}).",
+    "acq_verdict_discount_without_code": (
+        "Kunder uden rabatkode på første ordre er mere værd end kunder med ({p}).",
         "Customers without a discount code on their first order are worth more than "
-        "customers with one (p = {p}).",
+        "customers with one ({p}).",
     ),
     "acq_verdict_same": (
-        "Grupperne adskiller sig ikke mærkbart i, hvordan de køber igen (p = {p}).",
-        "The groups do not differ noticeably in how they buy again (p = {p}).",
+        "Grupperne adskiller sig ikke mærkbart ({p}).",
+        "The groups do not differ noticeably ({p}).",
     ),
     "acq_verdict_differ": (
-        "Grupperne køber igen på forskellig vis (p = {p}), men ikke så det ændrer, hvem "
-        "der er mest værd.",
-        "The groups buy again differently (p = {p}), though not so that it changes who "
-        "is worth most.",
+        "Grupperne adskiller sig mærkbart ({p}).",
+        "The groups differ noticeably ({p}).",
     ),
-    "acq_spend_differ": (
-        "Beløbet pr. genkøb er forskelligt fra gruppe til gruppe (p = {p}).",
-        "Spend per repeat purchase differs from group to group (p = {p}).",
-    ),
-    "acq_spend_same": (
-        "Beløbet pr. genkøb adskiller sig ikke mærkbart mellem grupperne (p = {p}).",
-        "Spend per repeat purchase does not differ noticeably between the groups (p = {p}).",
-    ),
+    "acq_p_is": ("p = {p}", "p = {p}"),
+    "acq_p_below": ("p < {p}", "p < {p}"),
     "acq_untested": (
         "Der er for få kunder til at teste, om grupperne adskiller sig: det kræver mindst "
         "to grupper med {min_customers} kunder, hvoraf {min_repeat} har købt igen.",
@@ -118,33 +109,43 @@ WORDS: dict[str, tuple[str, str]] = {
         "groups of {min_customers} customers of whom {min_repeat} bought again.",
     ),
     "acq_test_rule": (
-        "p: likelihood-ratio-test af, om grupperne kan beskrives med én fælles model "
-        "(χ² med {df} frihedsgrader, {customers:,} kunder); under 0,05 regnes forskellen "
-        "for mærkbar.",
-        "p: likelihood-ratio test of whether one model fits all the groups (χ² with {df} "
-        "degrees of freedom, {customers:,} customers); below 0.05 the difference counts "
-        "as noticeable.",
+        "p: likelihood-ratio-test af, om én fælles model passer lige så godt som én model "
+        "pr. gruppe; under 0,05 regnes forskellen for mærkbar. Dommen bygger på genkøb og "
+        "beløb pr. genkøb samlet (χ² med {df} frihedsgrader).",
+        "p: likelihood-ratio test of whether one model for all fits as well as one model "
+        "per group; below 0.05 the difference counts as noticeable. The verdict rests on "
+        "repeat purchases and spend per repeat purchase together (χ² with {df} degrees of "
+        "freedom).",
+    ),
+    "acq_test_purchase": (
+        "Genkøb (BG/NBD): {p}, χ² = {statistic} med {df} frihedsgrader, {customers} "
+        "kunder i {groups} grupper.",
+        "Repeat purchases (BG/NBD): {p}, χ² = {statistic} with {df} degrees of freedom, "
+        "{customers} customers in {groups} groups.",
+    ),
+    "acq_test_spend": (
+        "Beløb pr. genkøb (Gamma-Gamma): {p}, χ² = {statistic} med {df} frihedsgrader, "
+        "{customers} kunder med genkøb i {groups} grupper.",
+        "Spend per repeat purchase (Gamma-Gamma): {p}, χ² = {statistic} with {df} degrees "
+        "of freedom, {customers} repeat customers in {groups} groups.",
     ),
     "acq_worth_channel": (
-        "En ny kunde fra {group} er {value} værd det første år (90 %: {low}–{high}).",
-        "A new customer from {group} is worth {value} in the first year (90%: {low}–{high}).",
+        "En ny kunde fra {group} er {value} værd det første år (90 %: {range}).",
+        "A new customer from {group} is worth {value} in the first year (90%: {range}).",
     ),
     "acq_worth_category": (
-        "En ny kunde, der først køber {group}, er {value} værd det første år (90 %: {low}–{high}).",
-        "A new customer who first buys {group} is worth {value} in the first year "
-        "(90%: {low}–{high}).",
+        "En ny kunde, der først køber {group}, er {value} værd det første år (90 %: {range}).",
+        "A new customer who first buys {group} is worth {value} in the first year (90%: {range}).",
     ),
-    "acq_worth_discount_with": (
-        "En ny kunde med rabatkode på første ordre er {value} værd det første år "
-        "(90 %: {low}–{high}).",
+    "acq_worth_discount_with_code": (
+        "En ny kunde med rabatkode på første ordre er {value} værd det første år (90 %: {range}).",
         "A new customer with a discount code on the first order is worth {value} in the "
-        "first year (90%: {low}–{high}).",
+        "first year (90%: {range}).",
     ),
-    "acq_worth_discount_without": (
-        "En ny kunde uden rabatkode på første ordre er {value} værd det første år "
-        "(90 %: {low}–{high}).",
+    "acq_worth_discount_without_code": (
+        "En ny kunde uden rabatkode på første ordre er {value} værd det første år (90 %: {range}).",
         "A new customer without a discount code on the first order is worth {value} in the "
-        "first year (90%: {low}–{high}).",
+        "first year (90%: {range}).",
     ),
     "acq_no_value": (
         "Ingen gruppe er stor nok til at give en ny kundes værdi: det kræver "

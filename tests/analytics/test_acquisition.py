@@ -221,3 +221,14 @@ def test_new_customer_purchases_match_the_model(model: str) -> None:
         np.array([0.243, 0.243]), 4.414, 0.793, np.array([2.426, 2.426]), 52.0, shift=fit.shift
     )
     assert vector == pytest.approx([float(expected_purchases(fit, 52.0))] * 2, rel=1e-12)
+
+
+def test_the_test_is_the_chi2_tail_of_twice_the_log_likelihood_gain() -> None:
+    from scipy.stats import chi2
+
+    # three groups gain 2 + 3 + 5 = 10 log-likelihood over the pooled fit: LR = 20
+    test = acq.likelihood_ratio([-102.0, -53.0, -25.0], -190.0, 4, 900)
+    assert (test.statistic, test.df, test.groups) == (20.0, 8, 3)
+    assert test.p_value == pytest.approx(chi2.sf(20.0, 8), rel=1e-12)
+    # a pooled fit a hair better than the groups (the optimiser's tolerance) is LR 0
+    assert acq.likelihood_ratio([-100.0, -50.0], -149.999, 4, 10).statistic == 0.0

@@ -106,7 +106,7 @@ def other_language(text: str, lang: str) -> list[str]:
 
 # --- a language-neutral shop ------------------------------------------------------------
 
-HEADER = "Ordrenr;Dato;Kundenr;Navn;E-mail;Vare;Beløb;Status;By"
+HEADER = "Ordrenr;Dato;Kundenr;Navn;E-mail;Vare;Beløb;Status;By;Kanal"
 HEADER_WORDS = frozenset(words_of(HEADER.replace(";", " ")))
 NAMES = ["Anna Berg", "Bo Holm", "Ida Lund", "Ole Kim", "Eva Mos", "Lea Rask", "Max Vik"]
 PRODUCTS = ["Mug", "Lamp", "Vase", "Kettle", "Tray"]
@@ -128,7 +128,7 @@ def neutral_shop(folder: Path) -> tuple[Path, Path]:
             product = PRODUCTS[(c + v) % len(PRODUCTS)]
             lines.append(
                 f"{order};{day:%d-%m-%Y};C{c:03d};{name} {c};c{c}@example.com;{product};"
-                f"{amount},50 kr.;paid;Aarhus"
+                f"{amount},50 kr.;paid;Aarhus;{('Web', 'Instagram')[c % 2]}"
             )
     orders = folder / "orders.csv"
     orders.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -199,6 +199,7 @@ COMMANDS = {
     "profiles-by-rung": ["profiles", "--format", "table", "--by", "rung"],
     "retention-trend": ["retention", "--format", "table", "--trend"],
     "churn-due": ["churn", "--format", "table", "--due"],
+    "clv-new-by": ["clv", "--format", "table", "--new-by", "channel"],
     "status": ["status", "--format", "table"],
 }
 

@@ -247,7 +247,9 @@ def acquisition_groups(data: Basis, *, as_of: date | datetime, by: str) -> pl.Da
     column = GROUPINGS[by]
     basis = basis_at(data, as_of)
     if not column_filled(basis, column):
-        raise InputError(said("acq_column_empty", column=column), hint=said("acq_column_hint"))
+        raise InputError(
+            said("acq_column_empty", column=column), hint=said("acq_column_hint", column=column)
+        )
     first = (
         basis.orders.lazy()
         .filter(pl.col(COUNTED))
@@ -303,9 +305,11 @@ def acquisition_groups(data: Basis, *, as_of: date | datetime, by: str) -> pl.Da
 
 
 def _chi2_sf(statistic: float, df: int) -> float:
-    from scipy.stats import chi2
+    """P(χ²_df > statistic) — scipy.stats.chi2.sf, from scipy.special (importing
+    scipy.stats would cost the report a third of a second)."""
+    from scipy.special import chdtrc
 
-    return float(chi2.sf(statistic, df))
+    return float(chdtrc(df, statistic))
 
 
 def _purchase_fit(
@@ -392,17 +396,30 @@ def value_range(
     independent, paired by index) and the mean first purchase drawn from
     N(first_mean, first_se²); None when a fit carries no covariance."""
     from kunde_cli.analytics.clv import uncertainty as unc
+    from kunde_cli.analytics.clv.bgnbd import LOG_BOUND_AB
 
     if not (unc.has_covariance(purchase) and unc.has_covariance(spend)):
         return None
-    drawn_p = unc.draw_purchase_params(purchase, draws, seed)
-    drawn_s = unc.draw_spend_params(spend, draws, seed + 1)
-    r, al, a, b = (np.array([getattr(d, n) for d in drawn_p]) for n in ("r", "alpha", "a", "b"))
-    per_purchase = np.array([d.population_mean_spend for d in drawn_s])
+    # The draws of unc.draw_purchase_params / draw_spend_params, kept as arrays (a
+    # parameters object per draw costs more than the whole prediction).
+    ident = purchase.identification
+    purchase_cov = np.array(ident.log_covariance if ident is not None else ())
+    upper = np.array([np.inf, np.inf, LOG_BOUND_AB, LOG_BOUND_AB])
+    r, al, a, b = np.exp(
+        unc.draw_log_params(unc.log_params(purchase), purchase_cov, draws, seed, upper=upper)
+    ).T
+    a = np.where(np.abs(a - 1.0) < 1e-9, 1.0 + 1e-9, a)
+    # q ≤ 1 has no mean spend: those draws are left out (the normal truncated to q > 1)
+    spend_draws = unc.draw_log_params(
+        unc.log_params(spend), np.array(spend.log_covariance), 2 * draws, seed + 1
+    )
+    p, q, g = np.exp(spend_draws[spend_draws[:, 1] > 1e-6][:draws]).T
+    per_purchase = p * g / (q - 1.0)
     first = np.random.default_rng(seed + 2).normal(first_mean, first_se, size=draws)
+    n = min(draws, per_purchase.size)
     with np.errstate(all="ignore"):
-        repeat = new_customer_purchases(r, al, a, b, t, shift=purchase.shift)
-        values = first + repeat * per_purchase
+        repeat = new_customer_purchases(r[:n], al[:n], a[:n], b[:n], t, shift=purchase.shift)
+        values = first[:n] + repeat * per_purchase[:n]
     values = values[np.isfinite(values)]
     if values.size == 0:
         return None
