@@ -102,12 +102,19 @@ def erase_orders(person: pl.DataFrame, pseudonym: str) -> Eraser:
 
 
 def erase_survey(
-    ids: list[str], emails: list[str], pseudonym: str, *, keep_ids: Sequence[str] = ()
+    ids: list[str],
+    emails: list[str],
+    pseudonym: str,
+    *,
+    keep_ids: Sequence[str] = (),
+    orders: Sequence[str] = (),
 ) -> Eraser:
     """Answers whose customer id is one of ``ids``, or whose e-mail is one of ``emails``
-    and whose customer id is not one of ``keep_ids`` (customers who stay: an answer
-    given under their id is theirs, whatever e-mail it carries). ``emails`` must hold
-    only keys no kept customer has."""
+    or order number one of ``orders`` (:func:`_orders_of`) and whose customer id is not
+    one of ``keep_ids`` (customers who stay: an answer given under their id is theirs,
+    whatever e-mail it carries). ``emails`` must hold only keys no kept customer has."""
+    from kunde_cli.store.answers import order_key
+
     id_list = pl.Series(ids, dtype=pl.String).implode()
     keep_list = pl.Series(list(keep_ids), dtype=pl.String).implode()
 
@@ -115,10 +122,9 @@ def erase_survey(
         answer_id = pl.col(s.CUSTOMER_ID).cast(pl.String).str.strip_chars()
         by_email = ident.normalise_email_expr(s.EMAIL).is_in(
             pl.Series(emails, dtype=pl.String).implode()
-        ) & ~answer_id.is_in(keep_list).fill_null(False)
-        hit = frame.select(
-            answer_id.is_in(id_list).fill_null(False) | by_email.fill_null(False)
-        ).to_series()
+        ) | order_key(pl.col(s.ORDER_ID)).is_in(pl.Series(list(orders), dtype=pl.String).implode())
+        by_email = by_email.fill_null(False) & ~answer_id.is_in(keep_list).fill_null(False)
+        hit = frame.select(answer_id.is_in(id_list).fill_null(False) | by_email).to_series()
         return _anonymised(frame, hit, pseudonym, SURVEY_ERASED_COLUMNS)
 
     return erase
@@ -181,8 +187,9 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
       id is replaced by a random anonymous id (``erased-…``), the same for all lines of
       the kunde customer, so revenue, order counts, segments and the customer count
       stay right but nothing points to the person;
-    * survey answers of their ids or e-mails: e-mail, name and comment are cleared, the
-      id replaced the same way (the score still counts in the NPS);
+    * survey answers of their ids or e-mails, or naming an order only they have (a
+      Typeform ``order_id``): e-mail, name and comment are cleared, the id replaced the
+      same way (the score still counts in the NPS);
     * rejects: refused rows whose value is their e-mail, phone or name are removed;
     * the identity map loses their ids, e-mails and phones;
     * the manifest logs when and how much was erased, and keyed digests of the erased
@@ -229,8 +236,12 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
         shared = sorted(set(emails) & (stillheld - placeholders))
         emails = [e for e in emails if e not in stillheld]
         kept_ids = sorted(set(kept_identity.get_column(ident.ID_KEY).drop_nulls().to_list()))
+        orders = _orders_of(ws, new, pseudonym) if order_lines else []
         survey_answers, survey_names = ws._rewrite_parts(
-            new, SURVEY, doomed, erase_survey(ids, emails, pseudonym, keep_ids=kept_ids)
+            new,
+            SURVEY,
+            doomed,
+            erase_survey(ids, emails, pseudonym, keep_ids=kept_ids, orders=orders),
         )
         phones = sorted(set(person.get_column(ident.PHONE_KEY).drop_nulls().to_list()))
         names = sorted({n.strip().lower() for n in order_names | survey_names if n.strip()})
@@ -309,6 +320,26 @@ def forget(ws: Workspace, query: str, customers: Sequence[str] = ()) -> ForgetSu
             exports=exports,
             old_files_left=0 if deleted else sum(p.exists() for p in doomed),
         )
+
+
+def _orders_of(ws: Workspace, manifest: Manifest, pseudonym: str) -> list[str]:
+    """The order numbers (:func:`kunde_cli.store.answers.order_key`; as ``<source>:<number>``
+    too) whose every stored line is now ``pseudonym``'s: an answer naming one is the
+    erased person's. A number another system's order of someone else has is left out."""
+    from kunde_cli.store.answers import order_key
+    from kunde_cli.store.layout import ORDERS
+
+    lines = ws._scan_parts(manifest, ORDERS)
+    number = pl.col(s.ORDER_ID).cast(pl.String)
+    mine = (pl.col(s.CUSTOMER_ID) == pseudonym).fill_null(False).alias("_mine")
+    keyed = pl.concat(
+        [
+            lines.select(order_key(number).alias("_key"), mine),
+            lines.select(order_key(pl.format("{}:{}", s.SOURCE, number)).alias("_key"), mine),
+        ]
+    )
+    theirs = keyed.drop_nulls("_key").group_by("_key").agg(pl.col("_mine").all())
+    return theirs.filter(pl.col("_mine")).collect().get_column("_key").sort().to_list()
 
 
 def _answers_by(ws: Workspace, manifest: Manifest, emails: list[str], ids: list[str]) -> int:

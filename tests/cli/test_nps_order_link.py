@@ -259,3 +259,24 @@ def test_nps_says_when_an_order_number_is_two_systems(
     loaded = kunde_cli.load(files=[orders, shopify, typeform], as_of=day, lang="en")
     assert loaded.survey is not None
     assert loaded.survey.collect()[s.CUSTOMER_ID].to_list() == [None, "K1"]
+
+
+def test_forget_erases_an_answer_that_names_only_the_person_s_order(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws = tmp_path / "ws"
+    run("ingest", *files, "-w", ws)
+    out, _ = run("forget", "anna@example.dk", "-w", ws, "--yes", "--lang", "en")
+    assert "1 survey answer(s): email, name, comment cleared" in out
+    answers = kunde_cli.Workspace(ws).scan_survey()
+    assert answers is not None
+    rows = {r[s.ORDER_ID]: r for r in answers.collect().iter_rows(named=True)}
+    # The answer naming K1's order 1003 (no e-mail on it) is hers: comment cleared, id
+    # anonymous, the score kept (it still counts in the NPS).
+    anna = rows["1003"]
+    assert anna[s.COMMENT] is None and anna[s.SCORE] == 10
+    assert anna[s.CUSTOMER_ID].startswith("erased-")
+    # Everyone else's answers stay as they were.
+    assert rows["1004"][s.COMMENT] == "Pakken kom i stykker"
+    assert rows["#1005"][s.CUSTOMER_ID] == "K4"
+    assert rows["9999"][s.COMMENT] == "Gode varer"
