@@ -29,7 +29,6 @@ hypergeometric part is computed once per distinct (x, T) and month for each draw
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -55,6 +54,7 @@ from kunde_cli.analytics.clv.uncertainty import (
     draw_purchase_params,
     draw_spend_params,
     has_covariance,
+    interval,
 )
 from kunde_cli.errors import ModelError
 from kunde_cli.words.said import said
@@ -338,12 +338,7 @@ def _bounds(
     if drawn is None:
         nan = np.full(shape, np.nan)
         return nan, nan
-    finite = np.where(np.isfinite(drawn), drawn, np.nan)
-    tail = (1.0 - level) / 2.0
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a cell no draw could compute
-        low, high = np.nanquantile(finite, [tail, 1.0 - tail], axis=0)
-    return np.asarray(low), np.asarray(high)
+    return interval(drawn, level)
 
 
 def _table(

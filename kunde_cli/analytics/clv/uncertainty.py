@@ -52,6 +52,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -194,11 +195,17 @@ def interval(
     """The central ``level`` interval of ``draws`` along axis 0: the (1−level)/2 and
     (1+level)/2 percentiles (linear interpolation), elementwise for arrays of draws.
 
-    >>> low, high = interval(list(range(101)))
+    Draws that are not finite (a prediction that overflowed under an extreme
+    parameter set) are left out; where none is finite the ends are NaN.
+
+    >>> low, high = interval(list(range(101)) + [float("nan")])
     >>> round(float(low), 9), round(float(high), 9)
     (5.0, 95.0)
     """
     values = np.asarray(draws, dtype=np.float64)
+    values = np.where(np.isfinite(values), values, np.nan)
     tail = (1.0 - level) / 2.0
-    low, high = np.quantile(values, [tail, 1.0 - tail], axis=0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
+        low, high = np.nanquantile(values, [tail, 1.0 - tail], axis=0)
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
