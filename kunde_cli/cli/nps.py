@@ -355,7 +355,7 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
     as the command's table (render.follow_up_workbook, analytics.follow_up)."""
     from kunde_cli.analytics.follow_up import comment_themes
     from kunde_cli.analytics.nps import NPS_CATEGORY
-    from kunde_cli.render.follow_up_workbook import excel_lock, run_follow_up
+    from kunde_cli.render.follow_up_workbook import backup_path, excel_lock, run_follow_up
     from kunde_cli.render.terminal import note, warn
     from kunde_cli.words import label_values, say
 
@@ -394,6 +394,8 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
         note(say("fu_gone", lg, n=done.gone))
     if done.backup is not None:
         note(say("fu_backup", lg, path=done.backup))
+    if done.backup_dropped:
+        note(say("fu_backup_dropped", lg, path=backup_path(path)))
     if done.stored:
         note(say("fu_stored", lg))
     themes = comment_themes(view.linked, n=5, words_only=True).collect()

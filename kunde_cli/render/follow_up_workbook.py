@@ -377,6 +377,9 @@ class FollowUpRun:
     earlier_sheet: str
     #: True when statuses were read (a previous workbook, or the workspace's copy).
     read_back: bool = False
+    #: True when the previous file held notes on answers kunde forget erased, so it
+    #: was not kept as a backup (and an older backup was removed).
+    backup_dropped: bool = False
 
 
 def run_follow_up(
@@ -438,7 +441,13 @@ def run_follow_up(
     new = cases.select((~seen).sum()).item()
     data = workbook_bytes(cases, earlier, lang=lang, as_of=as_of, currency=currency)
     _check_round_trip(data, pl.concat([cases, earlier], how="diagonal_relaxed"), path)
-    backup = replace_workbook(path, data, previous)
+    # A note on a customer kunde forget erased is not kept in a backup either.
+    erased_ids = linked.filter(erased).get_column(s.RESPONSE_ID).implode()
+    on_erased = typed.filter(worth.fill_null(False) & pl.col(s.RESPONSE_ID).is_in(erased_ids))
+    dropped = on_erased.height > 0 and previous is not None
+    backup = replace_workbook(path, data, None if dropped else previous)
+    if dropped:
+        backup_path(path).unlink(missing_ok=True)
     if workspace is not None:
         from kunde_cli.store.follow_up import write_statuses
 
@@ -448,6 +457,7 @@ def run_follow_up(
         carried=int(carried),
         new=int(new),
         read_back=previous is not None or (stored is not None and stored.height > 0),
+        backup_dropped=dropped,
         earlier=earlier.height,
         gone=gone.height,
         backup=backup,

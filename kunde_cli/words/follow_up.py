@@ -86,6 +86,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Den forrige fil er gemt som {path}.",
         "The previous file is kept as {path}.",
     ),
+    "fu_backup_dropped": (
+        "Den forrige fil havde status eller notat om en glemt kunde, så den er ikke gemt "
+        "som {path} (en ældre kopi er slettet).",
+        "The previous file had a status or a note on a forgotten customer, so it is not "
+        "kept as {path} (an older copy was deleted).",
+    ),
     "fu_stored": (
         "Statusserne er også gemt i arbejdsmappen, så rapporten tæller åbne og lukkede sager.",
         "The statuses are also kept in the workspace, so the report counts open and closed cases.",

@@ -265,3 +265,6 @@ def test_workspace_keeps_statuses_the_report_counts_them_and_forget_removes_them
     values = {c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row}
     assert "Ringet" not in values and "S4" not in values
     assert "Tilfreds nu" in values
+    # The previous file held her note: it is not kept as a backup, and the older one goes.
+    assert "so it is not kept as " in err and "sager.bak.xlsx (an older copy was deleted)" in err
+    assert not shop["book"].with_name("sager.bak.xlsx").exists()
