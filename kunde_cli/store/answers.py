@@ -228,26 +228,21 @@ def order_customers(lines: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
     """
     lazy = lines.lazy()
     order = pl.col(s.ORDER_ID).cast(pl.String)
-    keys = [order_key(order)]
+    keyed = [lazy.select(order_key(order).alias(_KEY), s.CUSTOMER_ID)]
     if s.SOURCE in lazy.collect_schema().names():
+        # Another system's lines (order ids written <source>:<number>) by their number.
         prefix = pl.format("{}:", pl.col(s.SOURCE))
-        own = pl.col(s.SOURCE).is_not_null() & order.str.starts_with(prefix).fill_null(False)
-        keys.append(order_key(pl.when(own).then(order.str.slice(prefix.str.len_chars()))))
-    pairs = pl.concat(
-        [lazy.select(key.alias(_KEY), pl.col(s.CUSTOMER_ID).cast(pl.String)) for key in keys]
-    )
+        apart = order.str.starts_with(prefix).fill_null(False)
+        bare = order_key(order.str.slice(prefix.str.len_chars()))
+        keyed.append(lazy.filter(apart).select(bare.alias(_KEY), s.CUSTOMER_ID))
+    customer = pl.col(s.CUSTOMER_ID).drop_nulls()
     return (
-        pairs.filter(pl.col(_KEY).is_not_null())
-        .unique()
+        pl.concat(keyed)
+        .filter(pl.col(_KEY).is_not_null())
         .group_by(_KEY)
-        .agg(pl.col(s.CUSTOMER_ID).drop_nulls().n_unique().cast(pl.Int64).alias(_CUSTOMERS))
-        .join(
-            pairs.drop_nulls()
-            .unique()
-            .group_by(_KEY)
-            .agg(pl.col(s.CUSTOMER_ID).min().alias(_CUSTOMER)),
-            on=_KEY,
-            how="left",
+        .agg(
+            customer.n_unique().cast(pl.Int64).alias(_CUSTOMERS),
+            customer.min().cast(pl.String).alias(_CUSTOMER),
         )
         .with_columns(pl.when(pl.col(_CUSTOMERS) == 1).then(pl.col(_CUSTOMER)).alias(_CUSTOMER))
         .collect()
