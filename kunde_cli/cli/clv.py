@@ -509,11 +509,12 @@ def _monthly(
     """``--monthly``: expected purchases and revenue per month with 90 % ranges
     (:mod:`kunde_cli.analytics.clv.monthly`).
 
-    A purchase fit that fails the trust checks is refused (exit 2, the failed checks
-    named), where ``--model`` shows the simple CLV instead: there is no simple
-    fallback here, and a range around an expectation the model cannot vouch for would
-    look surer than it is. An untrusted spend model leaves the revenue out, with a
-    warning.
+    Data that cannot carry a purchase fit at all (too few customers or repeat
+    customers) is refused: one line, exit 2. A purchase fit that fails the trust checks
+    is still shown, after a warning naming the failed checks (``--model`` shows the
+    simple CLV instead, but here there is nothing simpler to fall back on, and the
+    ranges already widen with little data). An untrusted spend model leaves the revenue
+    out, with a warning, as ``--model`` leaves out the money columns.
     """
     import polars as pl
 
@@ -551,10 +552,7 @@ def _monthly(
     say_reused(fits, lg)
     if not result.purchase_trusted:
         why = failed_checks_text(result.purchase_model, lg)
-        raise ModelError(
-            said("monthly_untrusted", model=MODEL_NAMES[model], why=why),
-            hint=said("monthly_untrusted_hint"),
-        )
+        warn(say("monthly_untrusted", lg, model=MODEL_NAMES[model], why=why))
     spend = result.spend_model if result.spend_trusted else None
     if spend is None:
         fit = result.spend_model
@@ -628,8 +626,8 @@ def _monthly(
                 mv.TOTAL_GROUP: label("monthly_segment_total", lg),
                 mv.NO_GROUP: label("monthly_segment_none", lg),
             }
-            table = label_values(table, [rfm.SEGMENT], lg).with_columns(
-                pl.col(rfm.SEGMENT).replace(names)
+            table = label_values(
+                table.with_columns(pl.col(rfm.SEGMENT).replace(names)), [rfm.SEGMENT], lg
             )
     key = "monthly_title" if value.has_revenue else "monthly_title_purchases"
     key += "_segment" if by is ClvBy.segment else ""

@@ -87,12 +87,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "The monthly figures need a purchase model, and it cannot be fitted on this data: {why}",
     ),
     "monthly_untrusted": (
-        "{model}-modellen kan ikke stoles på for disse data, så der vises ingen månedstal: {why}",
-        "The {model} model cannot be trusted on this data, so no monthly figures are shown: {why}",
-    ),
-    "monthly_untrusted_hint": (
-        "Prøv --model mbgnbd, eller se kontrollerne med kunde clv --model bgnbd.",
-        "Try --model mbgnbd, or see the checks with kunde clv --model bgnbd.",
+        "{model}-modellen består ikke kontrollerne på disse data ({why}). Månedstallene "
+        "vises alligevel: læs dem som et groft skøn, og intervallerne kan være for smalle.",
+        "The {model} model does not pass the checks on this data ({why}). The monthly "
+        "figures are shown anyway: read them as a rough guess, and their ranges may be "
+        "too narrow.",
     ),
     "monthly_spend_unusable": (
         "Beløbsmodellen (Gamma-Gamma) kan ikke bruges ({why}); kun forventede køb vises, "

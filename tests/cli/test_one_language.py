@@ -200,6 +200,8 @@ COMMANDS = {
     "retention-trend": ["retention", "--format", "table", "--trend"],
     "churn-due": ["churn", "--format", "table", "--due"],
     "clv-new-by": ["clv", "--format", "table", "--new-by", "channel"],
+    "clv-monthly": ["clv", "--format", "table", "--monthly"],
+    "clv-monthly-segment": ["clv", "--format", "table", "--monthly", "--by", "segment"],
     "status": ["status", "--format", "table"],
 }
 
