@@ -160,6 +160,10 @@ def churn_command(
             fits=common.workspace_fits(loaded),
         )
     frame, title = _table(tiers, loaded, wanted)
+    if model is not None and "p_alive" in tiers.columns:
+        from kunde_cli.cli.backtest import churn_cutoff  # the cut-off from kunde backtest
+
+        frame = churn_cutoff(frame, loaded, model.value, out)
     if out.is_table:
         from kunde_cli.words import label_values
 

@@ -96,7 +96,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "backtest_tiers_lower": ("aktivitetstrinnene", "the activity tiers"),
     # --- the P(alive) cut-off and one-time buyers ---
     "backtest_cutoff": (
-        "Skæringspunkt for P(alive) ({model}): {threshold}. Kunder på eller over det regnes "
+        "Skæringspunkt for P(stadig kunde) ({model}): {threshold}. Kunder på eller over det regnes "
         "stadig som kunder, dem under som gået; på perioden skilte det købere fra ikke-købere "
         "med en træfsikkerhed på {accuracy} (balanceret {balanced}; {above} over, {below} "
         "under).",
@@ -113,19 +113,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "optimistic.",
     ),
     "backtest_cutoff_mbgnbd": (
-        "Den tages fra MBG/NBD: BG/NBD giver alle engangskøbere P(alive) = 1, uanset hvor "
+        "Den tages fra MBG/NBD: BG/NBD giver alle engangskøbere P(stadig kunde) = 1, uanset hvor "
         "længe de har været væk.",
         "It is taken from MBG/NBD: BG/NBD gives every one-time buyer P(alive) = 1, however "
         "long she has been away.",
     ),
     "backtest_cutoff_bgnbd": (
-        "BG/NBD giver alle engangskøbere P(alive) = 1, uanset hvor længe de har været væk, så "
+        "BG/NBD giver alle engangskøbere P(stadig kunde) = 1, uanset hvor længe de har været "
+        "væk, så "
         "grænsen kan ikke skille dem ad; brug --model mbgnbd til dem.",
         "BG/NBD gives every one-time buyer P(alive) = 1, however long she has been away, so "
         "the cut-off cannot tell them apart; use --model mbgnbd for them.",
     ),
     "backtest_no_cutoff": (
-        "Intet skæringspunkt for P(alive): perioden havde ikke både købere og ikke-købere.",
+        "Intet skæringspunkt for P(stadig kunde): perioden havde ikke både købere og ikke-købere.",
         "No P(alive) cut-off: the holdout did not have both buyers and non-buyers.",
     ),
     "backtest_one_time": (
@@ -187,4 +188,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "actual_cumulative": ("Faktiske køb i alt", "Actual purchases to date"),
     "predicted_bgnbd": ("BG/NBD forudsagt", "BG/NBD predicted"),
     "predicted_mbgnbd": ("MBG/NBD forudsagt", "MBG/NBD predicted"),
+    "alive_by_cutoff": ("Stadig kunde (skæringspunkt)", "Still a customer (cut-off)"),
+    "one_time_reason": ("Engangskøber: hvorfor", "One-time buyer: why"),
+    "days_since_purchase": ("Dage siden købet", "Days since the purchase"),
+    "came_back_within_days": ("Andre kom igen inden for (dage)", "Others came back within (days)"),
 }

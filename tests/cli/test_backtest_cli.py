@@ -60,8 +60,8 @@ def test_danish_table_says_the_verdict_and_shows_three_tables(shop):
         use in said
         for use in ("God nok både til budgettet", "God nok til at rangere", "Brug den hverken")
     )
-    assert "Skæringspunkt for P(alive) (MBG/NBD)" in said
-    assert "BG/NBD giver alle engangskøbere P(alive) = 1" in said
+    assert "Skæringspunkt for P(stadig kunde) (MBG/NBD)" in said
+    assert "BG/NBD giver alle engangskøbere P(stadig kunde) = 1" in said
     assert "Engangskøbere:" in said
     assert "Efterprøvning 01-04-2025 – 30-06-2025" in result.stdout
     assert "Kunder i ti grupper" in result.stdout
@@ -199,3 +199,47 @@ def test_too_little_data_in_english(tmp_path):
     assert "Error: too little to back-test: only 1 customers had bought before 2025-03-31" in _said(
         result
     )
+
+
+def test_churn_model_marks_customers_by_the_backtest_cutoff(shop):
+    import csv
+    import io
+
+    common = [str(shop), "--as-of", AS_OF.isoformat()]
+    env = {"COLUMNS": "250", "KUNDE_LANG": None}
+    backtested = runner.invoke(
+        app, ["backtest", *common, "--model", "mbgnbd", "-f", "json"], env=env
+    )
+    threshold = json.loads(backtested.stdout)["cutoff"]["threshold"]
+    result = runner.invoke(
+        app, ["churn", *common, "--list", "--model", "mbgnbd", "-f", "csv", "--lang", "en"], env=env
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "P(alive) cut-off (MBG/NBD)" in _said(result)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {"alive_by_cutoff", "days_since_purchase", "came_back_within_days"} <= set(
+        rows[0]
+    )
+    for row in rows:
+        # The list's P(alive) is rounded to 4 decimals; the threshold too.
+        if abs(float(row["p_alive"]) - threshold) > 1e-3:
+            assert (row["alive_by_cutoff"] == "true") == (float(row["p_alive"]) >= threshold)
+        # One-time buyers (one purchase day: one order, or several on that day) have the
+        # wait, and it is the days since their last order.
+        if row["orders"] == "1":
+            assert row["days_since_purchase"] != ""
+        if row["days_since_purchase"]:
+            assert row["days_since_purchase"] == row["days_since_last"]
+    once = [r for r in rows if r["orders"] == "1"]
+    assert once and len({r["came_back_within_days"] for r in once}) == 1
+    table = runner.invoke(
+        app,
+        ["churn", *common, "--list", "--model", "mbgnbd", "-f", "table", "--lang", "en"],
+        env=env,
+    )
+    first = once[0]
+    sentence = (
+        f"one purchase {first['days_since_purchase']} days ago; customers like her who came "
+        f"back did so within {first['came_back_within_days']} days"
+    )
+    assert sentence in " ".join(table.stdout.split())
