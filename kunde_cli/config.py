@@ -25,6 +25,11 @@ default, so the file is optional. Example::
 
     [data]
     stale_after_days = 14    # warn when the newest order is older (0: never)
+
+    [profit]                 # profit CLV: a line's cost, else its category's margin, else this
+    margin = 0.35
+    [profit.margin_by_category]
+    "Kaffe" = 0.40
 """
 
 from __future__ import annotations
@@ -109,6 +114,22 @@ class DataConfig:
 
 
 @dataclass(frozen=True)
+class ProfitConfig:
+    """Margins for profit CLV (kunde_cli.analytics.profit): a line with a cost uses it,
+    else its category's margin, else the shop's. Nothing set: revenue only."""
+
+    #: The shop's margin (0–1): profit = amount × margin for lines without a cost.
+    margin: float | None = None
+    #: Category (as written in the data, any case) → its margin (0–1).
+    margin_by_category: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def given(self) -> bool:
+        """True when kunde.toml sets a margin."""
+        return self.margin is not None or bool(self.margin_by_category)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything kunde.toml can set."""
 
@@ -122,6 +143,7 @@ class Config:
     ladder: LadderConfig = field(default_factory=LadderConfig)
     churn: ChurnConfig = field(default_factory=ChurnConfig)
     data: DataConfig = field(default_factory=DataConfig)
+    profit: ProfitConfig = field(default_factory=ProfitConfig)
     source: str | None = None
 
 
@@ -248,6 +270,53 @@ def _section(cls: type, data: Any, path: Path, name: str) -> Any:
     return section
 
 
+def _profit(data: Any, path: Path) -> ProfitConfig:
+    """``[profit]``: ``margin`` and ``[profit.margin_by_category]``, each a number 0–1."""
+    if data is None:
+        return ProfitConfig()
+    if not isinstance(data, dict):
+        raise ConfigError(said("config_not_a_table", name="profit"), path=path)
+    known = {f.name for f in fields(ProfitConfig)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(
+            said("config_unknown_keys_in", name="profit", keys=", ".join(unknown)),
+            path=path,
+            hint=said("config_known_keys", keys=", ".join(sorted(known))),
+        )
+
+    def checked(setting: str, value: Any) -> float:
+        ok = (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and 0 <= value <= 1
+        )
+        if not ok:
+            raise ConfigError(
+                said(
+                    "config_value_must_be",
+                    name="profit",
+                    setting=setting,
+                    shown=_shown(value),
+                    what=said("config_number_in", limits=_range_text(0, True, 1, True)),
+                ),
+                path=path,
+                hint=said("profit_config_margin_hint"),
+            )
+        return float(value)
+
+    margin = checked("margin", data["margin"]) if "margin" in data else None
+    by_category = data.get("margin_by_category", {})
+    if not isinstance(by_category, dict):
+        raise ConfigError(said("config_not_a_table", name="profit.margin_by_category"), path=path)
+    categories = {
+        str(name): checked(f"margin_by_category.{_shown(str(name))}", value)
+        for name, value in by_category.items()
+    }
+    return ProfitConfig(margin=margin, margin_by_category=categories)
+
+
 def _frequency_breaks(value: Any, path: Path) -> tuple[int, ...]:
     """``[rfm] frequency_breaks``: five increasing whole numbers from 1."""
     ok = (
@@ -358,5 +427,6 @@ def _read(data: dict[str, Any], path: Path) -> Config:
         ladder=_section(LadderConfig, data.get("ladder"), path, "ladder"),
         churn=_section(ChurnConfig, data.get("churn"), path, "churn"),
         data=_section(DataConfig, data.get("data"), path, "data"),
+        profit=_profit(data.get("profit"), path),
         source=str(path),
     )

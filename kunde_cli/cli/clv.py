@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from kunde_cli.analytics.clv.predict import ClvResult
+    from kunde_cli.app.answers.profit import ProfitBasis
     from kunde_cli.cli.common import Loaded
     from kunde_cli.words.said import Said
 
@@ -26,7 +27,16 @@ app = typer.Typer(add_completion=False)
 #: customer or segment and its value (simple and, with --model, predicted) stay; dates,
 #: the years assumed and the history behind the value go first.
 COLUMNS = Priority(
-    keep=("customers", "simple_clv", "avg_simple_clv", "predicted_clv", "p_alive"),
+    keep=(
+        "customers",
+        "simple_clv",
+        "avg_simple_clv",
+        "predicted_clv",
+        "p_alive",
+        "simple_profit_clv",
+        "avg_simple_profit_clv",
+        "predicted_profit_clv",
+    ),
     drop=(
         "expected_years",
         "lifespan_days",
@@ -43,6 +53,8 @@ COLUMNS = Priority(
         "orders",
         "simple_clv_total",
         "expected_purchases",
+        "margin_share",
+        "profit_to_date",
     ),
 )
 
@@ -195,6 +207,7 @@ def clv_command(
     Example: kunde clv --by segment --model bgnbd --horizon 12
     """
     from kunde_cli import schema as s
+    from kunde_cli.analytics import profit as prof
     from kunde_cli.analytics import value as val
     from kunde_cli.cli import common
     from kunde_cli.render.i18n import label
@@ -218,6 +231,10 @@ def clv_command(
     when = common.day_text(loaded.as_of, lg)
     values = val.historical_value(loaded.orders, as_of=loaded.as_of, expected_years=expected_years)
     extra_sums: tuple[str, ...] = ()
+    # A cost column or a margin in kunde.toml adds profit CLV (render/answers/profit.py).
+    profit = _profit_basis(loaded) if holdout is None else None
+    if profit is not None:
+        values = prof.with_profit(values, profit.customers)
 
     if holdout is not None:
         _holdout(loaded, holdout, (model or Model.bgnbd).value, out)
@@ -225,18 +242,24 @@ def clv_command(
     model_info = None
     if model is not None:
         values, extra_sums, model_info = _with_prediction(
-            values, loaded, model.value, horizon, discount
+            values, loaded, model.value, horizon, discount, profit
         )
 
     frame = values.sort(
         [val.SIMPLE_CLV, s.CUSTOMER_ID], descending=[True, False], nulls_last=True
     ).collect()
     _print_summary(frame, lg, loaded.config.currency, when, expected_years)
+    if profit is not None:
+        _print_profit(frame, profit, lg, loaded.config.currency, "predicted_profit_clv" in frame)
+        extra_sums = (prof.PROFIT_TO_DATE, prof.SIMPLE_PROFIT_CLV, *extra_sums)
     title = label("clv_title_customer", lg).format(as_of=when)
     if by is ClvBy.segment:
         frame = _by_segment(frame, loaded, extra_sums, out)
         title = label("clv_title_segment", lg).format(as_of=when)
     kinds = {val.EXPECTED_YEARS: "float"}
+    if profit is not None:
+        kinds[prof.PROFIT_TO_DATE] = "money"
+        frame = prof.per_segment_profit(frame) if by is ClvBy.segment else frame
     common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info, priority=COLUMNS)
 
 
@@ -287,8 +310,50 @@ def _mean(column: pl.Series) -> float | None:
     return cast("float | None", column.mean())
 
 
+def _profit_basis(loaded: Loaded) -> ProfitBasis | None:
+    """The profit basis (a cost column, or a margin in kunde.toml), else None."""
+    from kunde_cli.app.answers.profit import profit_basis
+
+    return profit_basis(loaded.orders, loaded.config.profit, as_of=loaded.as_of)
+
+
+def _print_profit(
+    values: pl.DataFrame, profit: ProfitBasis, lang: str, currency: str, predicted: bool
+) -> None:
+    """Profit to date, the average simple profit CLV and the rules, on stderr."""
+    from kunde_cli.analytics import profit as prof
+    from kunde_cli.analytics import value as val
+    from kunde_cli.render.answers.profit import source_notes
+    from kunde_cli.render.numbers import format_money
+    from kunde_cli.render.terminal import note
+    from kunde_cli.words.labels import say
+    from kunde_cli.words.numbers import format_percent
+
+    if values.height:
+        revenue = float(values.get_column(val.REVENUE_TO_DATE).sum())
+        gained = float(values.get_column(prof.PROFIT_TO_DATE).sum())
+        note(
+            say(
+                "profit_clv_summary",
+                lang,
+                profit=format_money(gained, lang, currency),
+                share=format_percent(gained / revenue, lang, 1) if revenue > 0 else "–",
+                avg_clv=format_money(
+                    _mean(values.get_column(prof.SIMPLE_PROFIT_CLV)), lang, currency
+                ),
+            )
+        )
+    for line in source_notes(profit, lang, predicted=predicted):
+        note(line)
+
+
 def _with_prediction(
-    values: pl.LazyFrame, loaded: Loaded, model: str, horizon: int, discount: float
+    values: pl.LazyFrame,
+    loaded: Loaded,
+    model: str,
+    horizon: int,
+    discount: float,
+    profit: ProfitBasis | None = None,
 ) -> tuple[pl.LazyFrame, tuple[str, ...], dict[str, object]]:
     """Join the model prediction onto the historical values, as far as the fits are trusted.
 
@@ -328,7 +393,14 @@ def _with_prediction(
     if not result.spend_trusted:
         _warn_spend_untrusted(result, model, lg)
     prediction, shown = _prediction(result)
-    return values.join(prediction, on="customer_id", how="left"), shown, info
+    values = values.join(prediction, on="customer_id", how="left")
+    if profit is not None and "predicted_clv" in shown:
+        from kunde_cli.analytics.profit import PREDICTED_PROFIT_CLV, predicted_profit
+
+        gained = predicted_profit(result.customers, profit.customers, profit.shop_share)
+        values = values.join(gained, on="customer_id", how="left")
+        shown = (*shown, PREDICTED_PROFIT_CLV)
+    return values, shown, info
 
 
 def _fit_notes(result: ClvResult, lg: str, currency: str) -> dict[str, object]:
@@ -509,12 +581,11 @@ def _monthly(
     """``--monthly``: expected purchases and revenue per month with 90 % ranges
     (:mod:`kunde_cli.analytics.clv.monthly`).
 
-    Data that cannot carry a purchase fit at all (too few customers or repeat
-    customers) is refused: one line, exit 2. A purchase fit that fails the trust checks
-    is still shown, after a warning naming the failed checks (``--model`` shows the
-    simple CLV instead, but here there is nothing simpler to fall back on, and the
-    ranges already widen with little data). An untrusted spend model leaves the revenue
-    out, with a warning, as ``--model`` leaves out the money columns.
+    A purchase fit that fails the trust checks is refused (exit 2, the failed checks
+    named), where ``--model`` shows the simple CLV instead: there is no simple
+    fallback here, and a range around an expectation the model cannot vouch for would
+    look surer than it is. An untrusted spend model leaves the revenue out, with a
+    warning.
     """
     import polars as pl
 
@@ -552,7 +623,10 @@ def _monthly(
     say_reused(fits, lg)
     if not result.purchase_trusted:
         why = failed_checks_text(result.purchase_model, lg)
-        warn(say("monthly_untrusted", lg, model=MODEL_NAMES[model], why=why))
+        raise ModelError(
+            said("monthly_untrusted", model=MODEL_NAMES[model], why=why),
+            hint=said("monthly_untrusted_hint"),
+        )
     spend = result.spend_model if result.spend_trusted else None
     if spend is None:
         fit = result.spend_model
@@ -626,8 +700,8 @@ def _monthly(
                 mv.TOTAL_GROUP: label("monthly_segment_total", lg),
                 mv.NO_GROUP: label("monthly_segment_none", lg),
             }
-            table = label_values(
-                table.with_columns(pl.col(rfm.SEGMENT).replace(names)), [rfm.SEGMENT], lg
+            table = label_values(table, [rfm.SEGMENT], lg).with_columns(
+                pl.col(rfm.SEGMENT).replace(names)
             )
     key = "monthly_title" if value.has_revenue else "monthly_title_purchases"
     key += "_segment" if by is ClvBy.segment else ""

@@ -30,4 +30,72 @@ WORDS: dict[str, tuple[str, str]] = {
         "(positive), and only a credit line's cost is taken back",
     ),
     "reject_not_a_cost": ("ikke en kostpris", "not a cost"),
+    # --- kunde.toml [profit] ---
+    "profit_config_margin_hint": (
+        "en margin er en andel af beløbet: margin = 0.35 betyder 35 % dækningsbidrag",
+        "a margin is a share of the amount: margin = 0.35 means 35 % profit",
+    ),
+    # --- columns (kunde clv, the report) ---
+    "profit_to_date": ("Dækningsbidrag til dato", "Profit to date"),
+    "margin_share": ("Dækningsgrad", "Margin"),
+    "simple_profit_clv": ("Simpel profit-CLV", "Simple profit CLV"),
+    "avg_simple_profit_clv": ("Gns. simpel profit-CLV", "Avg. simple profit CLV"),
+    "predicted_profit_clv": ("Forventet profit-CLV", "Predicted profit CLV"),
+    "avg_predicted_profit_clv": ("Gns. forventet profit-CLV", "Avg. predicted profit CLV"),
+    # --- notes: the rules and where each line's profit came from ---
+    "profit_rule": (
+        "Profit-CLV = CLV × kundens dækningsgrad (dækningsbidrag / omsætning på de linjer, "
+        "hvor dækningsbidraget kendes). Dækningsbidrag pr. linje: beløb − kostpris, ellers "
+        "beløb × kategoriens margin, ellers beløb × butikkens margin; refusioner og "
+        "kreditnotaer trækkes fra som i omsætningen.",
+        "Profit CLV = CLV × the customer's margin (profit / revenue on the lines whose "
+        "profit is known). Profit per line: amount − cost, else amount × its category's "
+        "margin, else amount × the shop's margin; refunds and credit notes are netted as "
+        "in revenue.",
+    ),
+    "profit_sources": ("Dækningsbidrag fra: {parts}.", "Profit from: {parts}."),
+    "profit_source_cost": ("kostpris på {lines} linje(r)", "cost on {lines} line(s)"),
+    "profit_source_category": (
+        "kategoriens margin på {lines} linje(r)",
+        "the category's margin on {lines} line(s)",
+    ),
+    "profit_source_shop": (
+        "butikkens margin ({margin}) på {lines} linje(r)",
+        "the shop's margin ({margin}) on {lines} line(s)",
+    ),
+    "profit_source_none": (
+        "ukendt på {lines} linje(r) (ingen kostpris eller margin: kunden regnes med sine "
+        "andre linjers dækningsgrad)",
+        "unknown on {lines} line(s) (no cost or margin: the customer's other lines' margin "
+        "is used)",
+    ),
+    "profit_predicted_rule": (
+        "Forventet profit-CLV = forventet værdi × kundens egen dækningsgrad til dato; "
+        "kunder uden én får butikkens ({share}).",
+        "Predicted profit CLV = predicted value × the customer's own margin to date; "
+        "customers without one get the shop's ({share}).",
+    ),
+    "profit_unused_categories": (
+        "kategorier i kunde.toml [profit.margin_by_category], som ingen ordrelinje har: {names}",
+        "categories in kunde.toml [profit.margin_by_category] that no order line has: {names}",
+    ),
+    "profit_clv_summary": (
+        "Kunderne har givet {profit} i dækningsbidrag ({share} af omsætningen); den "
+        "gennemsnitlige kunde er {avg_clv} i dækningsbidrag værd efter den simple formel "
+        "(simpel profit-CLV)",
+        "Customers have brought {profit} in profit ({share} of revenue); the average "
+        "customer is worth {avg_clv} in profit by the simple formula (simple profit CLV)",
+    ),
+    # --- the report's section ---
+    "answer_profit_title": ("Profit-CLV og dækningsbidrag", "Profit CLV"),
+    "answer_profit_sentence": (
+        "Kunderne har givet {profit} i dækningsbidrag af {revenue} i omsætning "
+        "(dækningsgrad {share}).",
+        "Customers have brought {profit} in profit on {revenue} of revenue (margin {share}).",
+    ),
+    "answer_profit_caption": (
+        "Pr. segment: omsætning og dækningsbidrag til dato i alt, profit-CLV i gennemsnit "
+        "pr. kunde",
+        "Per segment: revenue and profit to date in total, profit CLV on average per customer",
+    ),
 }

@@ -268,7 +268,21 @@ def test_main_measures_stay_and_secondary_columns_go_first(
 VIEWS = {
     "segment": [["segment"], ["segment", "--by", "customer"]],
     "churn": [["churn"], ["churn", "--list", "--model", "bgnbd"], ["churn", "--model", "bgnbd"]],
-    "clv": [["clv", "--model", "bgnbd"], ["clv", "--by", "segment", "--model", "bgnbd"]],
+    "clv": [
+        ["clv", "--model", "bgnbd"],
+        ["clv", "--by", "segment", "--model", "bgnbd"],
+        # A margin adds the profit columns (kunde_cli.analytics.profit).
+        ["clv", "--config", str(ROOT / "tests/data/profit/kunde.toml")],
+        [
+            "clv",
+            "--by",
+            "segment",
+            "--model",
+            "bgnbd",
+            "--config",
+            str(ROOT / "tests/data/profit/kunde.toml"),
+        ],
+    ],
     "retention": [["retention"], ["retention", "--cohorts"]],
     "nps": [
         ["nps"],

@@ -13,6 +13,11 @@ expected spend per purchase, predicted CLV and the value at risk.
   where E[X(i)] is the conditional expected number of purchases in the first i
   months from ``as_of``. Amounts are in the shop's currency incl. VAT (revenue, not
   profit).
+* Predicted profit CLV (when the lines have a cost or kunde.toml a margin;
+  :func:`kunde_cli.analytics.profit.predicted_profit`): the predicted CLV × the
+  customer's own margin share to date (her known profit / the amount of those lines),
+  or × the shop's margin share when she has none — the model predicts revenue, and a
+  customer is assumed to keep buying at her own margin.
 * Value at risk: (1 − P(alive)) × the customer's CLV *if she is still alive* — what
   winning her back would be worth, weighted by how likely she is already gone. This
   orders a reactivation list; CLV itself is P(alive) × CLV-if-alive.
