@@ -132,7 +132,7 @@ def backtest_command(
     from kunde_cli.analytics.backtest import backtest
     from kunde_cli.analytics.clv.bgnbd import MODELS
     from kunde_cli.cli import common
-    from kunde_cli.cli.clv import parse_period
+    from kunde_cli.cli.options import parse_period
 
     period: Said | None = None
     days: int | None = None
@@ -279,7 +279,13 @@ def _write_json(result: Backtest, out: Destination) -> None:
     import sys
 
     from kunde_cli.render.answers.backtest import KINDS
-    from kunde_cli.render.formats import atomic_write_bytes, frame_to_json, rounded, rounded_json
+    from kunde_cli.render.formats import (
+        atomic_write_bytes,
+        frame_to_json,
+        rounded,
+        rounded_json,
+        rounded_value,
+    )
 
     def rows(frame: pl.DataFrame) -> object:
         return json.loads(frame_to_json(rounded(frame, KINDS)))
@@ -304,8 +310,16 @@ def _write_json(result: Backtest, out: Destination) -> None:
         },
         "failed": sorted(result.failed),
     }
+    # The verdict's shares by their kinds (rounded_json would take "revenue_difference"
+    # for money, by its name).
+    verdict = facts.pop("verdict")
+    assert isinstance(verdict, dict)
     body = {
         **rounded_json(facts),
+        "verdict": {
+            k: rounded_value(v, KINDS.get(k, "float")) if isinstance(v, float) else v
+            for k, v in verdict.items()
+        },
         "models": rows(result.models),
         "deciles": rows(result.deciles),
         "tracking": rows(result.tracking),
@@ -316,71 +330,3 @@ def _write_json(result: Backtest, out: Destination) -> None:
         sys.stdout.flush()
     else:
         atomic_write_bytes(out.output, data)
-
-
-# --- the cut-off where P(alive) is shown: kunde churn --model ------------------------------
-
-#: Columns ``kunde churn --list --model`` gains (see :func:`churn_cutoff`).
-ALIVE_BY_CUTOFF = "alive_by_cutoff"
-ONE_TIME_REASON = "one_time_reason"
-
-
-def churn_cutoff(frame: pl.DataFrame, loaded: Loaded, model: str, out: Destination) -> pl.DataFrame:
-    """``kunde churn --model``: the P(alive) cut-off from the shop's own back-test of
-    ``model`` (the default split; fits from the workspace's cache) said in a note, and
-    in a customer list (a frame with ``p_alive`` per customer) two more columns:
-    ``alive_by_cutoff`` (P(alive) at or above the cut-off; empty where P(alive) is) and,
-    for one-time buyers, why — in a table one sentence ("one purchase 240 days ago;
-    customers like her who came back did so within 295 days"), in files the facts
-    ``days_since_purchase`` and ``came_back_within_days``. Nothing changes when there is
-    too little to back-test."""
-    import polars as pl
-
-    from kunde_cli import schema as s
-    from kunde_cli.analytics.backtest import (
-        CAME_BACK_WITHIN,
-        DAYS_SINCE,
-        backtest,
-        one_time_reasons,
-    )
-    from kunde_cli.cli.common import workspace_fits
-    from kunde_cli.errors import ModelError
-    from kunde_cli.render.answers import backtest as words
-    from kunde_cli.render.terminal import note
-    from kunde_cli.words.labels import say
-
-    lg = loaded.lang
-    try:
-        result = backtest(
-            loaded.orders,
-            as_of=loaded.as_of,
-            models=(model,),
-            config=loaded.config.churn,
-            fits=workspace_fits(loaded),
-        )
-    except ModelError:
-        return frame
-    for sentence in words.cutoff_sentences(result, lg):
-        note(sentence)
-    cut = result.cutoff
-    if cut is None or "p_alive" not in frame.columns or s.CUSTOMER_ID not in frame.columns:
-        return frame
-    frame = frame.with_columns((pl.col("p_alive") >= cut.threshold).alias(ALIVE_BY_CUTOFF))
-    reasons = one_time_reasons(loaded.orders, as_of=loaded.as_of)
-    frame = frame.join(
-        reasons.select(s.CUSTOMER_ID, DAYS_SINCE, CAME_BACK_WITHIN),
-        on=s.CUSTOMER_ID,
-        how="left",
-        maintain_order="left",
-    )
-    if not out.is_table:
-        return frame
-    worded = [
-        None
-        if days is None or within is None
-        else say("backtest_one_time_reason", lg, days=days, within=within)
-        for days, within in frame.select(DAYS_SINCE, CAME_BACK_WITHIN).iter_rows()
-    ]
-    return frame.drop(DAYS_SINCE, CAME_BACK_WITHIN).with_columns(
-        pl.Series(ONE_TIME_REASON, worded, dtype=pl.String)
-    )

@@ -161,9 +161,7 @@ def churn_command(
         )
     frame, title = _table(tiers, loaded, wanted)
     if model is not None and "p_alive" in tiers.columns:
-        from kunde_cli.cli.backtest import churn_cutoff  # the cut-off from kunde backtest
-
-        frame = churn_cutoff(frame, loaded, model.value, out)
+        frame = _with_cutoff(frame, loaded, model.value, out)
     if out.is_table:
         from kunde_cli.words import label_values
 
@@ -171,6 +169,25 @@ def churn_command(
         frame = label_values(frame, [churn.SEGMENT], lg)
     kinds = {churn.USUAL_GAP: "int", churn.THRESHOLD: "int"}
     common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info, priority=COLUMNS)
+
+
+def _with_cutoff(frame: pl.DataFrame, loaded: Loaded, model: str, out: Destination) -> pl.DataFrame:
+    """The P(alive) cut-off of the shop's own back-test (kunde backtest) in a note, and a
+    list marked by it, one-time buyers with why (app.answers.backtest.marked_by_cutoff)."""
+    from kunde_cli.app.answers.backtest import marked_by_cutoff
+    from kunde_cli.cli.common import workspace_fits
+    from kunde_cli.render.answers.backtest import cutoff_sentences, worded_reasons
+    from kunde_cli.render.terminal import note
+
+    fits = workspace_fits(loaded)
+    cfg = loaded.config.churn
+    frame, result = marked_by_cutoff(
+        frame, loaded.orders, as_of=loaded.as_of, model=model, config=cfg, fits=fits
+    )
+    if result is not None:
+        for sentence in cutoff_sentences(result, loaded.lang):
+            note(sentence)
+    return worded_reasons(frame, loaded.lang) if out.is_table else frame
 
 
 def _due(loaded: Loaded, out: Destination) -> None:

@@ -21,7 +21,7 @@ import typer
 
 from kunde_cli.errors import ConfigError
 from kunde_cli.render.formats import CSV_EXCEL, CSV_PLAIN, OutputFormat
-from kunde_cli.words.said import said
+from kunde_cli.words.said import Said, said
 
 #: The earliest date kunde reads (orders before 1990 are refused as typos).
 EARLIEST_AS_OF = date(1990, 1, 1)
@@ -172,6 +172,31 @@ def check_kind(value: str | None) -> str | None:
 #: The fewest days a retention ``--window`` may have per ``--period``: the longest month
 #: and quarter, and a common year (kunde_cli.analytics.retention).
 MIN_WINDOW_DAYS = {"month": 31, "quarter": 92, "year": 365}
+
+
+def parse_period(text: str) -> tuple[int, Said]:
+    """A holdout period (``kunde backtest --holdout``): its length in days and its words.
+
+    ``6m`` → 183 days, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (a number alone is
+    months; the units and their words live in :mod:`kunde_cli.words.models`). The same
+    rule as ``kunde clv --holdout`` (its copy in kunde_cli/cli/clv.py).
+
+    >>> days, words = parse_period("13w")
+    >>> days, words.key, words.worded("da")
+    (91, 'clv_holdout_weeks', '13 uger')
+    """
+    import re
+
+    from kunde_cli.words.models import HOLDOUT_UNITS
+
+    letters = "".join(HOLDOUT_UNITS)
+    match = re.fullmatch(rf"\s*(\d+)\s*([{letters}]?)\s*", text.lower())
+    if not match or int(match.group(1)) == 0:
+        raise ConfigError(said("clv_bad_holdout", text=text))
+    n, unit = int(match.group(1)), match.group(2) or "m"
+    days, plural = HOLDOUT_UNITS[unit]
+    key = f"clv_holdout_{plural if n != 1 else plural[:-1]}"
+    return round(n * days), said(key, n=n)
 
 
 def check_retention_window(window: int, period: str) -> None:

@@ -52,6 +52,9 @@ KINDS = {
     "spearman": "float2",
     "auc": "float2",
     "purchases_predicted": "float",
+    "predicted_purchases": "float3",
+    "predicted_revenue": "money",
+    "actual_revenue": "money",
     "revenue_predicted": "money0",
     "revenue_actual": "money0",
     "predicted_mean": "float3",
@@ -266,6 +269,27 @@ def models_frame(result: Backtest, lang: str, *, people: bool) -> pl.DataFrame:
         names = {m: model_name(m, lang) for m in table.get_column(MODEL).to_list()}
         table = table.with_columns(pl.col(MODEL).replace_strict(names, return_dtype=pl.String))
     return table
+
+
+def worded_reasons(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """A customer list's one-time buyers' facts (``days_since_purchase``,
+    ``came_back_within_days``) as one sentence per row, ``one_time_reason``: "one
+    purchase 240 days ago; customers like her who came back did so within 295 days"."""
+    import polars as pl
+
+    from kunde_cli.analytics.backtest import CAME_BACK_WITHIN, DAYS_SINCE
+
+    if DAYS_SINCE not in frame.columns:
+        return frame
+    worded = [
+        None
+        if days is None or within is None
+        else say("backtest_one_time_reason", lang, days=days, within=within)
+        for days, within in frame.select(DAYS_SINCE, CAME_BACK_WITHIN).iter_rows()
+    ]
+    return frame.drop(DAYS_SINCE, CAME_BACK_WITHIN).with_columns(
+        pl.Series("one_time_reason", worded, dtype=pl.String)
+    )
 
 
 # --- the tracking chart ---------------------------------------------------------------------
