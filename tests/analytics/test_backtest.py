@@ -26,7 +26,7 @@ def simulated_shop(
     Each customer's first order is on a day uniform over the first two years; while
     alive she buys as a Poisson process of rate λ ~ Gamma(r, α) per week and drops out
     right after her J-th repeat purchase, J ~ Geometric(p), p ~ Beta(a, b) (Fader,
-    Hardie & Lee 2005). ``holdout_keep`` < 1 keeps only that share of the orders in the
+    Hardie & Lee 2005); order amounts follow Gamma-Gamma. ``holdout_keep`` < 1 keeps only that share of the orders in the
     default holdout (the last 91 days): the shop's sales fall there for a reason the
     model cannot know.
     """
@@ -49,7 +49,10 @@ def simulated_shop(
     cust = np.concatenate([np.arange(n), owner])
     day = np.concatenate([birth, birth[owner] + np.floor(times).astype(np.int64)])
     dates = np.datetime64(START) + day.astype("timedelta64[D]")
-    amount = rng.gamma(4.0, 100.0, size=cust.size)
+    # Gamma-Gamma spend: per customer ν ~ Gamma(q = 6, rate γ = 500), each order
+    # Gamma(p = 4, rate ν): a mean order of pγ/(q − 1) = 400.
+    nu = rng.gamma(6.0, 1.0 / 500.0, size=n)
+    amount = rng.gamma(4.0, 1.0 / nu[cust])
     frame = pl.DataFrame(
         {
             "customer_id": [f"c{c:05d}" for c in cust],
@@ -79,6 +82,9 @@ def test_verdict_is_good_when_the_data_come_from_the_model(from_the_model) -> No
     assert result.split.calibration_end == AS_OF - timedelta(days=91)
     v = result.verdict
     assert v.difference is not None and abs(v.difference) <= bt.BUDGET_MAX_DIFFERENCE
+    # The spend model (Gamma-Gamma, as drawn) is used: revenue is judged too.
+    assert v.revenue_difference is not None
+    assert abs(v.revenue_difference) <= bt.BUDGET_MAX_DIFFERENCE
     assert v.budget_ok and v.ranking_ok
     assert v.spearman is not None and v.spearman >= bt.RANKING_MIN_SPEARMAN
     # The top tenth by prediction made far more than a tenth of the holdout purchases.
@@ -93,6 +99,7 @@ def test_verdict_says_no_budget_when_the_holdout_sales_halve() -> None:
     result = bt.backtest(simulated_shop(holdout_keep=0.5), as_of=AS_OF)
     v = result.verdict
     assert v.difference is not None and v.difference < -0.35  # about half of the forecast
+    assert v.revenue_difference is not None and v.revenue_difference < -0.35
     assert not v.budget_ok
     # Halving every customer's purchases leaves the ranking as good as it was.
     assert v.ranking_ok
