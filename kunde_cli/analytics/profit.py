@@ -225,18 +225,31 @@ def unused_categories(lines: Basis, margins: Margins) -> list[str]:
 
 def with_profit(values: pl.LazyFrame, per_customer: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     """:func:`kunde_cli.analytics.value.historical_value` with ``profit_to_date``,
-    ``margin_share`` and ``simple_profit_clv`` (the customer's revenue to date and
-    simple CLV × her margin share; null without one)."""
+    ``margin_share`` and ``simple_profit_clv``: the customer's known profit plus her
+    other lines' revenue × her margin share (= revenue to date × margin share), and her
+    simple CLV × her margin share. Without a margin share (no known amount above 0)
+    they are null — unless nothing is unknown: then profit to date is the known profit,
+    and a simple CLV of 0 is a profit CLV of 0 (an order of free samples)."""
     from kunde_cli.analytics.value import REVENUE_TO_DATE, SIMPLE_CLV
 
-    share = per_customer.lazy().select(s.CUSTOMER_ID, MARGIN_SHARE)
+    known = per_customer.lazy().select(s.CUSTOMER_ID, "profit_known", "known_amount", MARGIN_SHARE)
+    share = pl.col(MARGIN_SHARE)
+    unknown = pl.col(REVENUE_TO_DATE) - pl.col("known_amount")
+    all_known = unknown.abs() < 0.005
+    profit = (
+        pl.when(all_known)
+        .then(pl.col("profit_known"))
+        .otherwise(pl.col("profit_known") + unknown * share)
+    )
+    clv = (
+        pl.when(share.is_null() & (pl.col(SIMPLE_CLV) == 0))
+        .then(0.0)
+        .otherwise(pl.col(SIMPLE_CLV) * share)
+    )
     return (
-        values.join(share, on=s.CUSTOMER_ID, how="left")
-        .with_columns(
-            (pl.col(REVENUE_TO_DATE) * pl.col(MARGIN_SHARE)).alias(PROFIT_TO_DATE),
-            (pl.col(SIMPLE_CLV) * pl.col(MARGIN_SHARE)).alias(SIMPLE_PROFIT_CLV),
-        )
-        .select(pl.all().exclude(MARGIN_SHARE), MARGIN_SHARE)
+        values.join(known, on=s.CUSTOMER_ID, how="left")
+        .with_columns(profit.alias(PROFIT_TO_DATE), clv.alias(SIMPLE_PROFIT_CLV))
+        .select(pl.all().exclude(MARGIN_SHARE, "profit_known", "known_amount"), MARGIN_SHARE)
     )
 
 

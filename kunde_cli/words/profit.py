@@ -82,9 +82,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "profit_clv_summary": (
         "Kunderne har givet {profit} i dækningsbidrag ({share} af omsætningen); den "
         "gennemsnitlige kunde er {avg_clv} i dækningsbidrag værd efter den simple formel "
-        "(simpel profit-CLV)",
+        "(simpel profit-CLV).",
         "Customers have brought {profit} in profit ({share} of revenue); the average "
-        "customer is worth {avg_clv} in profit by the simple formula (simple profit CLV)",
+        "customer is worth {avg_clv} in profit by the simple formula (simple profit CLV).",
     ),
     # --- the report's section ---
     "answer_profit_title": ("Profit-CLV og dækningsbidrag", "Profit CLV"),

@@ -145,3 +145,14 @@ def test_nothing_applies_without_cost_or_margin() -> None:
 def test_unused_categories() -> None:
     margins = prof.Margins(by_category={"Kaffe": 0.4, "Kafe": 0.5})
     assert prof.unused_categories(_lines(), margins) == ["Kafe"]
+
+
+def test_a_free_order_is_worth_no_profit_not_an_unknown_one() -> None:
+    rows = [("F", "9", 1, date(2024, 5, 1), 0.0, "paid", None, "Te", None)]
+    per_customer = prof.customer_profit(_lines(rows), MARGINS, as_of=AS_OF).collect()
+    values = prof.with_profit(val.historical_value(_lines(rows), as_of=AS_OF), per_customer)
+    row = values.collect().row(0, named=True)
+    # Nothing is known above 0, so no margin share; but nothing is unknown either.
+    assert row[prof.MARGIN_SHARE] is None
+    assert row[prof.PROFIT_TO_DATE] == 0.0
+    assert row[prof.SIMPLE_PROFIT_CLV] == 0.0

@@ -202,6 +202,10 @@ COMMANDS = {
     "clv-new-by": ["clv", "--format", "table", "--new-by", "channel"],
     "clv-monthly": ["clv", "--format", "table", "--monthly"],
     "clv-monthly-segment": ["clv", "--format", "table", "--monthly", "--by", "segment"],
+    "clv-profit": [
+        *("clv", "--format", "table", "--model", "bgnbd", "--by", "segment", "--config"),
+        str(Path(__file__).resolve().parents[1] / "data" / "profit" / "kunde.toml"),
+    ],
     "status": ["status", "--format", "table"],
 }
 

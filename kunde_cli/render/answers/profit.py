@@ -36,7 +36,7 @@ def source_notes(basis: ProfitBasis, lang: str, *, predicted: bool = False) -> l
         share = format_percent(basis.shop_share, lang, 1) if basis.shop_share is not None else "–"
         notes.append(say("profit_predicted_rule", lang, share=share))
     if basis.unused_categories:
-        names = ", ".join(f'"{name}"' for name in basis.unused_categories)
+        names = ", ".join(f"'{name}'" for name in basis.unused_categories)
         notes.append(say("profit_unused_categories", lang, names=names))
     return notes
 
