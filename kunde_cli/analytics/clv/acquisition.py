@@ -23,7 +23,10 @@ Rules:
 * **Do the groups differ?** Likelihood-ratio tests on the customers of the fitted
   groups: LR = 2 (Σ group log-likelihood − pooled log-likelihood), χ² with 4 (k − 1)
   degrees of freedom for the purchase model and, apart, 3 (k − 1) for the spend model
-  (on the groups whose spend fit converged), k the number of groups in the test.
+  (on the groups whose spend fit converged), k the number of groups in the test. The
+  verdict on value rests on both together (LR and df summed: the likelihood of
+  purchases × spend factorises) when both tests hold every fitted group. The pooled
+  fits are the shop's own when the fitted groups hold every customer.
 * **Value of a new customer.** The expected 12-month value of a new customer of a
   group = the group's mean first purchase + E[X(12 months)] (BG/NBD repeat purchases
   of a new customer, :func:`~kunde_cli.analytics.clv.bgnbd.expected_purchases`) ×
@@ -33,7 +36,10 @@ Rules:
   from the fits' normal approximation (the log-parameters' covariance, the inverse
   Hessian of −LL) and the mean first purchase drawn from its normal approximation
   (standard error sd/√n). Shown when both fits pass the trust checks
-  (:mod:`~kunde_cli.analytics.clv.trust`); otherwise the status says which failed.
+  (:mod:`~kunde_cli.analytics.clv.trust`) — all but the purchase model's
+  ``identified``, which is about single customers' P(alive), which this value does not
+  use (a loosely pinned fit shows as a wider range); otherwise the status says which
+  model failed.
 
 Facts only: groups are data values or keys; the CLI and the report word them.
 """
