@@ -581,11 +581,12 @@ def _monthly(
     """``--monthly``: expected purchases and revenue per month with 90 % ranges
     (:mod:`kunde_cli.analytics.clv.monthly`).
 
-    A purchase fit that fails the trust checks is refused (exit 2, the failed checks
-    named), where ``--model`` shows the simple CLV instead: there is no simple
-    fallback here, and a range around an expectation the model cannot vouch for would
-    look surer than it is. An untrusted spend model leaves the revenue out, with a
-    warning.
+    Data that cannot carry a purchase fit at all (too few customers or repeat
+    customers) is refused: one line, exit 2. A purchase fit that fails the trust checks
+    is still shown, after a warning naming the failed checks (``--model`` shows the
+    simple CLV instead, but here there is nothing simpler to fall back on, and the
+    ranges already widen with little data). An untrusted spend model leaves the revenue
+    out, with a warning, as ``--model`` leaves out the money columns.
     """
     import polars as pl
 
@@ -595,16 +596,12 @@ def _monthly(
     from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
     from kunde_cli.cli.common import day_text, emit, say_reused, workspace_fits
     from kunde_cli.errors import ModelError
+    from kunde_cli.render.answers import monthly as words
     from kunde_cli.render.fits import failed_checks_text
     from kunde_cli.render.terminal import note, warn
     from kunde_cli.words import label_values
     from kunde_cli.words.labels import label, say
-    from kunde_cli.words.numbers import (
-        currency_name,
-        format_money,
-        format_number,
-        format_percent,
-    )
+    from kunde_cli.words.numbers import currency_name, format_percent
     from kunde_cli.words.said import said, word
 
     lg, currency, as_of = loaded.lang, loaded.config.currency, loaded.as_of
@@ -623,10 +620,7 @@ def _monthly(
     say_reused(fits, lg)
     if not result.purchase_trusted:
         why = failed_checks_text(result.purchase_model, lg)
-        raise ModelError(
-            said("monthly_untrusted", model=MODEL_NAMES[model], why=why),
-            hint=said("monthly_untrusted_hint"),
-        )
+        warn(say("monthly_untrusted", lg, model=MODEL_NAMES[model], why=why))
     spend = result.spend_model if result.spend_trusted else None
     if spend is None:
         fit = result.spend_model
@@ -649,44 +643,10 @@ def _monthly(
     )
     table = value.table
     when, rate = day_text(as_of, lg), format_percent(discount, lg, 0)
-    shop = table.row(months, named=True)  # the shop's row for the whole horizon
-
-    def money(amount: float | None) -> str:
-        return format_money(amount, lg, currency, decimals=0)
-
-    def count(n: float | None) -> str:
-        return "–" if n is None else format_number(n, lg, 0)
-
-    figures = {
-        "months": months,
-        "purchases": count(shop[mv.PURCHASES]),
-        "purchases_low": count(shop[mv.PURCHASES_LOW]),
-        "purchases_high": count(shop[mv.PURCHASES_HIGH]),
-    }
-    if value.has_revenue:
-        figures |= {
-            "revenue": money(shop[mv.REVENUE]),
-            "revenue_low": count(shop[mv.REVENUE_LOW]),
-            "revenue_high": count(shop[mv.REVENUE_HIGH]),
-            "discount": rate,
-        }
-    note(
-        say("monthly_summary" if value.has_revenue else "monthly_summary_purchases", lg, **figures)
-    )
-    note(
-        say(
-            "monthly_scope",
-            lg,
-            customers=count(shop[mv.CUSTOMERS]),
-            as_of=when,
-            model=MODEL_NAMES[model],
-        )
-    )
-    note(
-        say("monthly_ranges", lg, draws=value.draws)
-        if value.draws
-        else label("monthly_no_ranges", lg)
-    )
+    # The same sentences as the report's section.
+    note(words.summary_sentence(value, lg, currency))
+    note(words.scope_sentence(value, lg, model))
+    note(words.ranges_sentence(value, lg))
     if by is ClvBy.segment:
         table = table.rename({mv.GROUP: rfm.SEGMENT})
     else:
@@ -700,8 +660,8 @@ def _monthly(
                 mv.TOTAL_GROUP: label("monthly_segment_total", lg),
                 mv.NO_GROUP: label("monthly_segment_none", lg),
             }
-            table = label_values(table, [rfm.SEGMENT], lg).with_columns(
-                pl.col(rfm.SEGMENT).replace(names)
+            table = label_values(
+                table.with_columns(pl.col(rfm.SEGMENT).replace(names)), [rfm.SEGMENT], lg
             )
     key = "monthly_title" if value.has_revenue else "monthly_title_purchases"
     key += "_segment" if by is ClvBy.segment else ""

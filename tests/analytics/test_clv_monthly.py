@@ -224,7 +224,7 @@ def test_ranges_cover_the_true_expectation_in_simulated_shops():
     The range of monthly_value's 12-month row is the 5-95 % points over the draws of
     the months' sum, which is the 12-month conditional expectation (test above); here
     that expectation is taken directly, 12 times cheaper, and for the first shops
-    monthly_value is checked to give the very same range."""
+    monthly_value is checked to give the same range."""
     true = {"r": 0.6, "alpha": 10.0, "a": 0.7, "b": 3.0}
     truth_params = BgNbdParams(**true, loglik=0.0, n_customers=0, n_repeat=0, converged=True)
     horizon = 12 * MONTH_WEEKS
@@ -252,14 +252,47 @@ def test_ranges_cover_the_true_expectation_in_simulated_shops():
             )
             result = monthly_value(frame, fit, as_of=AS_OF, draws=100, seed=shop)
             row = result.table.filter(pl.col(MONTH).is_null()).row(0, named=True)
-            assert row[PURCHASES_LOW] == pytest.approx(low, rel=1e-9)
-            assert row[PURCHASES_HIGH] == pytest.approx(high, rel=1e-9)
+            # (monthly_value's draws interpolate between ages: next test)
+            assert row[PURCHASES_LOW] == pytest.approx(low, rel=1e-3)
+            assert row[PURCHASES_HIGH] == pytest.approx(high, rel=1e-3)
             assert low <= row[PURCHASES] <= high
         covered.append(low <= float(truth.sum()) <= high)
     share = float(np.mean(covered))
     assert share >= 0.85, f"the 90 % ranges covered the truth in only {share:.1%} of shops"
     # Not trivially wide either: a range that always covers would be useless.
     assert share < 0.995
+
+
+def test_interpolated_draws_give_the_exact_draws_ranges(monkeypatch):
+    """The draws evaluate the hypergeometric part at 24 ages per purchase count and
+    interpolate; the ranges must be those of the exact draws to well within their width."""
+    from kunde_cli.analytics.clv import monthly
+
+    rng = np.random.default_rng(21)
+    sim = simulate_customers(
+        rng.integers(1, 730, 3000) / 7, r=0.5, alpha=8, a=0.8, b=2.5, p=6, q=4, gamma=150,
+        resolution=1 / 7, seed=21,
+    )  # fmt: skip
+    purchase = fit_purchase_model(sim.x, sim.t_x, sim.age)
+    spend = fit_spend_model(sim.x, sim.mean_spend)
+    frame = pl.DataFrame(
+        {
+            "customer_id": np.arange(sim.x.size).astype(str),
+            "repeat_purchases": sim.x,
+            "t_x": sim.t_x,
+            "age": sim.age,
+            "mean_repeat_spend": sim.mean_spend,
+        }
+    )
+    fast = monthly_value(frame, purchase, spend, as_of=AS_OF, draws=50).table
+    monkeypatch.setattr(monthly, "DRAW_NODES", 10**6)  # every age a node: exact
+    exact = monthly_value(frame, purchase, spend, as_of=AS_OF, draws=50).table
+    assert fast[PURCHASES].to_list() == exact[PURCHASES].to_list()
+    for low, high in ((PURCHASES_LOW, PURCHASES_HIGH), (REVENUE_LOW, REVENUE_HIGH)):
+        width = (exact[high] - exact[low]).to_numpy()
+        for end in (low, high):
+            gap = np.abs(fast[end].to_numpy() - exact[end].to_numpy())
+            assert (gap <= 0.01 * width).all(), end
 
 
 def test_revenue_ranges_hold_the_estimate():

@@ -141,8 +141,77 @@ class _Patterns:
     pair_age: NDArray[np.float64]
     pair_index: NDArray[np.intp]  # each pattern's pair
     starts: NDArray[np.intp]  # first pattern of each group (patterns sorted by group)
+    group: NDArray[np.intp]  # each pattern's group (0 … groups − 1)
     names: list[str]
     customers: NDArray[np.float64]  # per group
+
+
+#: Ages per purchase count at which each draw evaluates the hypergeometric part; a
+#: purchase count with more distinct ages is interpolated between them (see
+#: :func:`monthly_value`).
+DRAW_NODES = 24
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Nodes (x, T) where the hypergeometric part is evaluated and, per pattern, its two
+    neighbouring nodes (same x) and the weight of the upper one."""
+
+    x: NDArray[np.float64]
+    age: NDArray[np.float64]
+    lower: NDArray[np.intp]
+    upper: NDArray[np.intp]
+    weight: NDArray[np.float64]
+
+
+def _exact_grid(pat: _Patterns) -> _Grid:
+    """Every distinct (x, T) a node: no interpolation."""
+    return _Grid(
+        x=pat.pair_x,
+        age=pat.pair_age,
+        lower=pat.pair_index,
+        upper=pat.pair_index,
+        weight=np.zeros(pat.pair_index.size),
+    )
+
+
+def _coarse_grid(pat: _Patterns, nodes: int) -> _Grid:
+    """Per distinct x: its own ages when it has at most ``nodes`` of them, else ``nodes``
+    ages from the youngest to the oldest, evenly spaced in √T (the expectation bends
+    most for young customers). A loop over the distinct purchase counts, not rows."""
+    pair_x, pair_age = pat.pair_x, pat.pair_age
+    node_x: list[NDArray[np.float64]] = []
+    node_age: list[NDArray[np.float64]] = []
+    lower = np.zeros(pair_x.size, dtype=np.intp)
+    upper = np.zeros(pair_x.size, dtype=np.intp)
+    weight = np.zeros(pair_x.size)
+    offset = 0
+    for value in np.unique(pair_x):
+        mask = pair_x == value
+        ages = pair_age[mask]
+        if ages.size <= nodes:
+            grid = np.unique(ages)
+        else:
+            grid = np.linspace(np.sqrt(ages.min()), np.sqrt(ages.max()), nodes) ** 2
+            grid[0], grid[-1] = ages.min(), ages.max()
+        last = grid.size - 1
+        i = np.clip(np.searchsorted(grid, ages, side="right") - 1, 0, max(last - 1, 0))
+        j = np.minimum(i + 1, last)
+        gap = grid[j] - grid[i]
+        safe_gap = np.where(gap > 0, gap, 1.0)
+        weight[mask] = np.where(gap > 0, np.clip((ages - grid[i]) / safe_gap, 0.0, 1.0), 0.0)
+        lower[mask], upper[mask] = offset + i, offset + j
+        node_x.append(np.full(grid.size, value))
+        node_age.append(grid)
+        offset += grid.size
+    index = pat.pair_index
+    return _Grid(
+        x=np.concatenate(node_x),
+        age=np.concatenate(node_age),
+        lower=lower[index],
+        upper=upper[index],
+        weight=weight[index],
+    )
 
 
 def _patterns(
@@ -207,22 +276,10 @@ def _patterns(
         pair_age=pairs[:, 1].copy(),
         pair_index=np.asarray(pair_index, dtype=np.intp).ravel(),
         starts=np.asarray(starts, dtype=np.intp),
+        group=np.asarray(codes_, dtype=np.intp),
         names=names,
         customers=np.add.reduceat(n, starts) if n.size else np.zeros(len(names)),
     )
-
-
-def _purchases(params: BgNbdParams, pat: _Patterns, months: int) -> NDArray[np.float64]:
-    """Expected purchases per customer of each pattern in each month: (patterns, months)."""
-    month = DAYS_PER_MONTH / params.time_unit_days
-    t = month * np.arange(1, months + 1, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        cumulative = purchases_if_alive(
-            params, t[None, :], pat.pair_x[:, None], pat.pair_age[:, None]
-        )
-        per_month = np.diff(cumulative, axis=1, prepend=0.0)
-        alive = p_alive(params, pat.x, pat.t_x, pat.age)
-    return np.asarray(alive[:, None] * per_month[pat.pair_index], dtype=np.float64)
 
 
 def _spend_total(spend: GammaGammaParams, pat: _Patterns) -> NDArray[np.float64]:
@@ -233,17 +290,48 @@ def _spend_total(spend: GammaGammaParams, pat: _Patterns) -> NDArray[np.float64]
 
 
 def _sums(
-    purchases: NDArray[np.float64],
-    pat: _Patterns,
+    params: BgNbdParams,
     spend_total: NDArray[np.float64] | None,
+    pat: _Patterns,
+    grid: _Grid,
+    months: int,
     discount: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
-    """Per group and month: Σ purchases, and Σ discounted revenue: (groups, months)."""
-    bought = np.add.reduceat(pat.n[:, None] * purchases, pat.starts, axis=0)
+    """Per group and month: Σ expected purchases, and Σ discounted revenue when
+    ``spend_total`` (each pattern's Σ expected spend per purchase) is given:
+    (groups, months) each.
+
+    A pattern's purchases in month m are P(alive) × the month's purchases-if-alive of its
+    (x, T), interpolated between the grid's nodes; every step is linear in the nodes'
+    values, so the patterns' weights are summed per group and node first
+    (``np.bincount``) and the nodes' months multiplied in once.
+    """
+    month = DAYS_PER_MONTH / params.time_unit_days
+    t = month * np.arange(1, months + 1, dtype=np.float64)
+    n_nodes, n_groups = grid.x.size, len(pat.names)
+    with np.errstate(all="ignore"):
+        cumulative = purchases_if_alive(params, t[None, :], grid.x[:, None], grid.age[:, None])
+        per_month = np.diff(cumulative, axis=1, prepend=0.0)  # (nodes, months)
+        alive = p_alive(params, pat.x, pat.t_x, pat.age)
+    at_lower = pat.group * n_nodes + grid.lower
+    at_upper = pat.group * n_nodes + grid.upper
+    size = n_groups * n_nodes
+
+    def total(per_pattern: NDArray[np.float64]) -> NDArray[np.float64]:
+        weights = np.bincount(
+            at_lower, weights=per_pattern * (1.0 - grid.weight), minlength=size
+        ) + np.bincount(at_upper, weights=per_pattern * grid.weight, minlength=size)
+        # einsum without optimize: a plain loop, not threaded BLAS (which stalls on a
+        # busy machine, see bgnbd._wsum).
+        return np.asarray(
+            np.einsum("gn,nm->gm", weights.reshape(n_groups, n_nodes), per_month),
+            dtype=np.float64,
+        )
+
+    bought = total(alive * pat.n)
     if spend_total is None:
         return bought, None
-    revenue = np.add.reduceat(spend_total[:, None] * purchases, pat.starts, axis=0) * discount
-    return bought, revenue
+    return bought, total(alive * spend_total) * discount
 
 
 def monthly_value(
@@ -284,12 +372,9 @@ def monthly_value(
     discount = (1.0 + monthly_discount(discount_yearly)) ** -np.arange(
         1, months + 1, dtype=np.float64
     )
-    point_p, point_r = _sums(
-        _purchases(purchase, pat, months),
-        pat,
-        None if spend is None else _spend_total(spend, pat),
-        discount,
-    )
+    exact = _exact_grid(pat)
+    spend_point = None if spend is None else _spend_total(spend, pat)
+    point_p, point_r = _sums(purchase, spend_point, pat, exact, months, discount)
     can_draw = (
         draws > 0
         and has_covariance(purchase)
@@ -297,19 +382,29 @@ def monthly_value(
         and pat.x.size > 0
     )
     groups_n = len(pat.names)
-    # Draws of the sums: (draws, groups, months + 1); the last column is the horizon.
+    # Draws of the sums: (draws, groups, months).
     drawn_p = drawn_r = None
     if can_draw:
         purchase_draws = draw_purchase_params(purchase, draws, seed)
         spend_draws = draw_spend_params(spend, draws, seed + 1) if spend is not None else None
+        grid = _coarse_grid(pat, DRAW_NODES)
+        # Interpolation is used for the draws only, as a difference: each draw is the
+        # exact estimate plus (draw − estimate) both interpolated, so the
+        # interpolation's small error cancels to first order.
+        base_p, base_r = point_p, point_r
+        if grid.x.size < exact.x.size:
+            base_p, base_r = _sums(purchase, spend_point, pat, grid, months, discount)
+        else:
+            grid = exact
         drawn_p = np.full((draws, groups_n, months), np.nan)
         drawn_r = np.full((draws, groups_n, months), np.nan) if spend is not None else None
         for i, params in enumerate(purchase_draws):
             spend_total = None if spend_draws is None else _spend_total(spend_draws[i], pat)
-            bought, revenue = _sums(_purchases(params, pat, months), pat, spend_total, discount)
-            drawn_p[i] = bought
-            if drawn_r is not None and revenue is not None:
-                drawn_r[i] = revenue
+            bought, revenue = _sums(params, spend_total, pat, grid, months, discount)
+            drawn_p[i] = point_p + (bought - base_p)
+            if drawn_r is not None and revenue is not None and point_r is not None:
+                assert base_r is not None  # (a spend model gives both)
+                drawn_r[i] = point_r + (revenue - base_r)
     table = _table(
         pat, point_p, point_r, drawn_p, drawn_r, as_of, months, level, groups is not None
     )
