@@ -190,11 +190,11 @@ def customer_profit(lines: Basis, margins: Margins, *, as_of: date | datetime) -
 
 
 def shop_margin_share(per_customer: pl.DataFrame) -> float | None:
-    """The shop's margin share: all customers' known profit / their known amount."""
-    amount = float(per_customer.get_column("known_amount").sum() or 0.0)
-    if amount <= 0:
-        return None
-    return float(per_customer.get_column("profit_known").sum() or 0.0) / amount
+    """The shop's margin share: all customers' known profit / their known amount
+    (summed to the ore, so the same data gives the same share in any row order)."""
+    sums = per_customer.select(ore_sum(pl.col("profit_known")), ore_sum(pl.col("known_amount")))
+    profit, amount = (float(v or 0.0) for v in sums.row(0))
+    return profit / amount if amount > 0 else None
 
 
 def line_sources(lines: Basis, margins: Margins, *, as_of: date | datetime) -> dict[str, int]:
