@@ -11,6 +11,8 @@ horizon, discounted) lives in :mod:`kunde_cli.analytics.clv`. Its per-customer
 frame joins onto :func:`historical_value` on ``customer_id``, and
 :func:`value_by_segment` aggregates any extra numeric columns it is told about
 through ``extra_sums``, so the predicted part plugs in without changing this module.
+Profit to date and the simple profit CLV join on the same way
+(:func:`kunde_cli.analytics.profit.with_profit`).
 """
 
 from __future__ import annotations

@@ -190,6 +190,12 @@ def clv_command(
     the last 6 months (judged by the same trust checks), predict them, and compare with
     what customers actually bought.
 
+    Profit CLV: when the export has a cost column (Kostpris, Cost, COGS …) or kunde.toml
+    a margin ([profit] margin = 0.35, per category under [profit.margin_by_category]),
+    profit to date, the customer's margin and simple profit CLV are added (and with
+    --model the predicted profit CLV): a line's cost, else its category's margin, else
+    the shop's; the notes say which on how many lines.
+
     --monthly prints, instead, the expected purchases and revenue (discounted at
     --discount a year) per month for the next --horizon months, for the customers the
     shop has now (new customers won later are not included), each with a 90 % range
