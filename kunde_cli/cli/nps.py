@@ -123,8 +123,9 @@ def nps_command(
     """Net Promoter Score: % promoters (9–10) − % detractors (0–6), with its 95 % interval.
 
     The interval is the adjusted-Wald interval; with fewer than 30 answers it
-    is wide, and kunde says so. Answers are linked to customers by customer number or
-    e-mail; unlinked answers still count. Without --as-of, every answer up to the latest
+    is wide, and kunde says so. Answers are linked to customers by the order they name
+    (a hidden field such as Typeform's order_id), customer number or e-mail; unlinked
+    answers still count. Without --as-of, every answer up to the latest
     answer or order counts. One view at a time: the summary (default), --period,
     --by, --list, --comments or --trend (the shop month by month: revenue, orders,
     buying customers and the NPS with its interval, for the last --months months).
