@@ -154,6 +154,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "No group is large enough to give a new customer's value: that takes "
         "{min_customers} customers of whom {min_repeat} bought again, and models that hold.",
     ),
+    "acq_value_range": ("{value} (90 %: {range})", "{value} (90%: {range})"),
     # --- the report's section ---
     "answer_acq_title": ("Hvad en ny kunde er værd", "What a new customer is worth"),
     "answer_acq_caption_top": (

@@ -129,3 +129,15 @@ def test_an_empty_column_is_named_and_exits_2(tmp_path) -> None:
     assert result.exit_code == 2
     assert "the column 'channel' is empty in the export" in said
     assert "Traceback" not in result.output
+
+
+def test_the_report_says_it_too_and_not_without_models(shop, tmp_path) -> None:
+    for extra, shown in (((), True), (("--no-model",), False)):
+        out = tmp_path / ("with" if shown else "without")
+        args = ["report", str(shop), "--as-of", AS_OF.isoformat(), "-d", str(out), "-q", *extra]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+        (page,) = out.glob("*.html")
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        assert ('id="acquisition"' in text) is shown
+        assert ("Kunder fra Instagram er mere værd end kunder fra Google" in text) is shown

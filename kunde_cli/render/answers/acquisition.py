@@ -234,6 +234,78 @@ def facts_json(facts: NewCustomerValue) -> dict[str, object]:
     }
 
 
+def value_chart(facts: NewCustomerValue, lang: str, currency: str) -> str | None:
+    """The value of a new customer per valued group (bars, most valuable first) with
+    its 90 % range (a line across each bar's end); None when fewer than two groups
+    have a value."""
+    from kunde_cli.render import svg
+    from kunde_cli.render.charts import BLUE, WIDTH
+    from kunde_cli.render.svg import esc, num
+    from kunde_cli.words.labels import label
+    from kunde_cli.words.numbers import currency_name, format_number
+
+    groups = facts.valued[:TOP_GROUPS]
+    if len(groups) < 2:
+        return None
+    names = [group_name(facts, g.group, lang) for g in groups]
+    band, bar = 26, 14
+    plot_w, plot_h = WIDTH - 160, band * len(groups)
+    top = svg.nice(0.0, max((g.high or g.value or 0.0) for g in groups) or 1.0)[1]
+    x = svg.linear((0.0, top), (0.0, plot_w))
+    tick_values, tick_labels = svg.fitted_ticks(
+        0.0, top, plot_w, lambda v, step: format_number(v, lang, svg.decimals(step))
+    )
+    centres = [i * band + band / 2 for i in range(len(groups))]
+    marks = []
+    for name, g, cy in zip(names, groups, centres, strict=True):
+        value = float(g.value or 0.0)
+        tip = esc(f"{name}: {worth_text(g, lang, currency)}")
+        marks.append(
+            f'<path d="M0,{num(cy - bar / 2)}h{num(x(value))}v{bar}h-{num(x(value))}Z" '
+            f'fill="{BLUE}"><title>{tip}</title></path>'
+        )
+        if g.low is not None and g.high is not None:
+            marks.append(
+                f'<path d="M{num(x(g.low))},{num(cy)}H{num(x(g.high))}'
+                f'M{num(x(g.low))},{num(cy - 5)}v10M{num(x(g.high))},{num(cy - 5)}v10" '
+                f'stroke="#222" stroke-width="1.5" fill="none"/>'
+            )
+    body = (
+        svg.grid([x(v) for v in tick_values], centres, width=plot_w, height=plot_h)
+        + "".join(marks)
+        + svg.axis_bottom(
+            [x(v) for v in tick_values],
+            tick_labels,
+            y=plot_h,
+            width=plot_w,
+            flush=True,
+            title=currency_name(currency, lang),
+        )
+        + svg.axis_left(centres, names, height=plot_h)
+    )
+    left = svg.left_margin(names, title=False)
+    return svg.document(
+        label("value_12m", lang),
+        width=left + plot_w + svg.PAD + 1,
+        height=svg.PAD + plot_h + 36 + svg.PAD,
+        left=left,
+        top=svg.PAD,
+        body=body,
+    )
+
+
+def worth_text(group: GroupValue, lang: str, currency: str) -> str:
+    """``2.108 kr. (90 %: 2.063–2.156 kr.)``."""
+    from kunde_cli.words.labels import say
+
+    return say(
+        "acq_value_range",
+        lang,
+        value=_money(group.value, lang, currency),
+        range=money_range(group.low, group.high, lang, currency),
+    )
+
+
 def part(facts: NewCustomerValue, data: ReportData) -> dict[str, Any]:
     """The verdict, the number for ad spend, and the table of the largest groups."""
     from kunde_cli.render.html import table
@@ -245,16 +317,20 @@ def part(facts: NewCustomerValue, data: ReportData) -> dict[str, Any]:
     caption = (
         say("answer_acq_caption_top", lg, top=TOP_GROUPS) if frame.height > TOP_GROUPS else None
     )
+    from markupsafe import Markup
+
+    chart = value_chart(facts, lg, data.currency)
     return {
         "id": "acquisition",
         "title": label("answer_acq_title", lg),
+        "chart": Markup(chart) if chart is not None else None,
         "sentences": [worth(facts, lg, data.currency), verdict(facts, lg)],
         "tables": [
             table(
                 shown.drop("repeat_customers", "spend_per_purchase"),
                 lg,
                 currency=data.currency,
-                kinds=KINDS,
+                kinds={**KINDS, "expected_repeat_purchases": "float"},
                 caption=caption,
             )
         ],
