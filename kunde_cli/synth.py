@@ -72,6 +72,8 @@ ORDER_COLUMNS = [
         s.SOURCE,
         s.EXPORTED_AT,
         s.EXPORTED_THROUGH,
+        s.DISCOUNT_CODE,
+        s.COST,
     )
 ]
 #: The demo survey names no orders (``order_id``: a survey tool's hidden field).
