@@ -199,7 +199,8 @@ def clv_command(
     --monthly prints, instead, the expected purchases and revenue (discounted at
     --discount a year) per month for the next --horizon months, for the customers the
     shop has now (new customers won later are not included), each with a 90 % range
-    from the fitted parameters' uncertainty; --by segment per RFM segment.
+    from the fitted parameters' uncertainty; --by segment per RFM segment. Example:
+    kunde clv --monthly --by segment
 
     --new-by channel (category, discount) prints, instead, what a new customer is worth
     in the first year per group of her first order: first purchase + expected repeat

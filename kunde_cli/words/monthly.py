@@ -70,6 +70,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "later are not included. Model: {model} for purchases, Gamma-Gamma for spend per "
         "purchase. A month is 30.44 days counted from {as_of} (not calendar months).",
     ),
+    "monthly_scope_purchases": (
+        "Kun de {customers} kunder, butikken har pr. {as_of}: nye kunder, der kommer til "
+        "senere, er ikke med. Model: {model} for køb. En måned er 30,44 dage regnet fra "
+        "{as_of} (ikke kalendermåneder).",
+        "Only the {customers} customers the shop has as of {as_of}: new customers won "
+        "later are not included. Model: {model} for purchases. A month is 30.44 days "
+        "counted from {as_of} (not calendar months).",
+    ),
     "monthly_ranges": (
         "Intervallerne (90 %) viser, hvor sikre de forventede tal er, ud fra usikkerheden "
         "på modellens parametre ({draws} sæt trukket fra tilpasningen) — ikke hvor meget "

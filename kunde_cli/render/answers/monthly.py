@@ -85,7 +85,7 @@ def scope_sentence(value: MonthlyValue, lang: str, model: str) -> str:
     from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
 
     return say(
-        "monthly_scope",
+        "monthly_scope" if value.has_revenue else "monthly_scope_purchases",
         lang,
         customers=_count(whole_row(value)[mv.CUSTOMERS], lang),
         as_of=format_date(value.as_of, lang),
