@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from datetime import date, timedelta
@@ -163,3 +164,47 @@ def test_a_too_small_shop_gets_one_line_and_exit_2(tmp_path):
     assert english.exit_code == 2
     assert "The monthly figures need a purchase model" in english.stderr
     assert "only 3 customer" in english.stderr
+
+
+def test_report_section_says_the_same_as_the_command(shop_csv):
+    """The report's section (app/answers/monthly + render/answers/monthly) uses the
+    report's own fits and says the command's sentence; none without model fits."""
+    from kunde_cli.analytics.clv import predict_clv
+    from kunde_cli.app import loading
+    from kunde_cli.app.answers import AnswerContext
+    from kunde_cli.app.answers import monthly as facts_module
+    from kunde_cli.render.answers import monthly as part_module
+
+    loaded = loading.load([shop_csv], as_of=date(2025, 12, 31), quiet=True)
+    clv = predict_clv(loaded.orders, as_of=loaded.as_of)
+    ctx = AnswerContext(
+        lines=loaded.orders,
+        as_of=loaded.as_of,
+        config=loaded.config,
+        survey=None,
+        answers_as_of=loaded.as_of,
+        segments=pl.DataFrame(),
+        tiers=pl.DataFrame(),
+        clv=clv,
+    )
+    facts = facts_module.build(ctx)
+    assert facts is not None and facts.value.has_revenue
+    assert facts_module.build(dataclasses.replace(ctx, fit_model=False)) is None
+    assert facts_module.build(dataclasses.replace(ctx, clv=None)) is None
+
+    class Data:
+        lang = "da"
+        currency = "kr."
+
+    part = part_module.part(facts, Data())
+    assert part["id"] == "monthly" and part["title"] == "De næste 12 måneder"
+    sentence = part["sentences"][0]
+    assert sentence.startswith("De næste 12 måneder: forventet ")
+    assert "diskonteret 10 % om året" in sentence
+    command = run(str(shop_csv), "--monthly", "--as-of", AS_OF, "-f", "csv")
+    assert sentence in " ".join(command.stderr.split())
+    (table,) = part["tables"]
+    assert len(table.rows) == 13 and table.rows[-1][0].text == "12 mdr. i alt"
+    assert len(table.headers) == 4  # reads on a phone without cards
+    assert str(part["chart"]).startswith("<svg") and str(part["chart"]).count("<title>") == 12
+    assert "nye kunder, der kommer til senere, er ikke med" in part["notes"][0]
