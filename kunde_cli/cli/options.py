@@ -182,8 +182,8 @@ def parse_period(text: str) -> tuple[int, Said]:
     rule as ``kunde clv --holdout`` (its copy in kunde_cli/cli/clv.py).
 
     >>> days, words = parse_period("13w")
-    >>> days, words.key, words.worded("da")
-    (91, 'clv_holdout_weeks', '13 uger')
+    >>> days, words.key, words.worded("en")
+    (91, 'clv_holdout_weeks', '13 weeks')
     """
     import re
 
