@@ -22,7 +22,11 @@ from kunde_cli.analytics.clv.bgnbd import (
     conditional_expected_purchases,
     fit_purchase_model,
 )
-from kunde_cli.analytics.clv.gamma_gamma import GammaGammaParams, fit_spend_model
+from kunde_cli.analytics.clv.gamma_gamma import (
+    GammaGammaParams,
+    expected_average_spend,
+    fit_spend_model,
+)
 from kunde_cli.analytics.clv.identification import Identification
 from kunde_cli.analytics.clv.monthly import (
     CUSTOMERS,
@@ -41,7 +45,7 @@ from kunde_cli.analytics.clv.monthly import (
     monthly_value,
 )
 from kunde_cli.analytics.clv.predict import fit_record, params_of_record, predict_customers
-from kunde_cli.analytics.clv.simulate import simulate_customers
+from kunde_cli.analytics.clv.simulate import SimulatedCustomers, simulate_customers
 from kunde_cli.analytics.clv.summary import DAYS_PER_MONTH
 from kunde_cli.analytics.clv.uncertainty import (
     draw_purchase_params,
@@ -261,6 +265,43 @@ def test_ranges_cover_the_true_expectation_in_simulated_shops():
     assert share >= 0.85, f"the 90 % ranges covered the truth in only {share:.1%} of shops"
     # Not trivially wide either: a range that always covers would be useless.
     assert share < 0.995
+
+
+def test_revenue_ranges_cover_the_true_expectation_in_simulated_shops():
+    """As above for the 12 months' revenue (no discount): Σ expected purchases × expected
+    spend per purchase (Gamma-Gamma, KNOWN p = 6, q = 4, γ = 150) under the true
+    parameters; the range pairs purchase draws with independent spend draws, as
+    monthly_value does. Covered in at least 85 % of 200 shops (measured: 91.5 %)."""
+    true = {"r": 0.6, "alpha": 10.0, "a": 0.7, "b": 3.0}
+    spend_true = {"p": 6.0, "q": 4.0, "gamma": 150.0}
+    truth_purchase = BgNbdParams(**true, loglik=0.0, n_customers=0, n_repeat=0, converged=True)
+    truth_spend = GammaGammaParams(
+        **spend_true, loglik=0.0, n_customers=0, converged=True, spend_frequency_corr=0.0
+    )
+    horizon = 12 * MONTH_WEEKS
+
+    def revenue(purchase: BgNbdParams, spend: GammaGammaParams, sim: SimulatedCustomers) -> float:
+        bought = conditional_expected_purchases(purchase, horizon, sim.x, sim.t_x, sim.age)
+        return float((bought * expected_average_spend(spend, sim.x, sim.mean_spend)).sum())
+
+    covered = []
+    for shop in range(200):
+        ages = np.random.default_rng(1000 + shop).integers(1, 105, 400).astype(float)
+        sim = simulate_customers(ages, **true, **spend_true, resolution=1 / 7, seed=shop)
+        purchase = fit_purchase_model(sim.x, sim.t_x, sim.age, strict=False)
+        spend = fit_spend_model(sim.x, sim.mean_spend, strict=False)
+        pairs = zip(
+            draw_purchase_params(purchase, 100, seed=shop),
+            draw_spend_params(spend, 100, seed=shop + 1),
+            strict=True,
+        )
+        with np.errstate(all="ignore"):  # an extreme draw may overflow: left out
+            totals = [revenue(d, s, sim) for d, s in pairs]
+        low, high = (float(v) for v in interval(totals))
+        assert low <= revenue(purchase, spend, sim) <= high
+        covered.append(low <= revenue(truth_purchase, truth_spend, sim) <= high)
+    share = float(np.mean(covered))
+    assert 0.85 <= share < 0.995, f"the 90 % revenue ranges covered the truth in {share:.1%}"
 
 
 def test_interpolated_draws_give_the_exact_draws_ranges(monkeypatch):
