@@ -9,7 +9,7 @@ wrote about it is kept (:func:`earlier_cases`).
 
 A case's status is one of :data:`STATUSES` — ``open`` (nothing done yet, the
 default), ``contacted``, ``resolved`` — with a free-text note. Statuses are keys here;
-the words an owner types (``åben``, ``Kontaktet``, ``resolved`` …) are read into keys
+the words an owner types (``Kontaktet``, ``resolved``, or the Danish word for open …) are read into keys
 at the edge (:mod:`kunde_cli.render.follow_up_workbook`).
 
 Pure functions on Polars frames, no I/O and no language.
@@ -352,7 +352,7 @@ def comment_themes(
     phrases are found: :mod:`kunde_cli.analytics.text`.
 
     >>> survey = pl.LazyFrame({"score": [10, 9, 3, 2, 8],
-    ...     "comment": ["Hurtig levering", "hurtig og sød", "For dyrt", "dyrt fragt", None]})
+    ...     "comment": ["Hurtig levering", "hurtig og god", "For dyrt", "dyrt fragt", None]})
     >>> comment_themes(survey, words_only=True).select("nps_category", "term", "comments", "share").collect().rows()
     [('promoters', 'hurtig', 2, 1.0), ('detractors', 'dyrt', 2, 1.0)]
     """
