@@ -32,9 +32,10 @@ the rest (the *holdout*) and compare with what the same customers actually did.
   the AUC of P(buy) (the tiers': of their order) with the accuracy and balanced accuracy
   of "P(buy) ≥ ½" (the tiers': of active/cooling).
 * **Which served this shop best** (stated rules): for counts, the fitted model with the
-  lowest per-customer MAE (``best_counts``; the first of BG/NBD, MBG/NBD on a tie); for
-  who buys again, the row with the highest AUC (``best_buyers``; tiers first on a tie —
-  the simpler rule wins).
+  lowest per-customer MAE (``best_counts``); for who buys again, the row with the
+  highest AUC (``best_buyers``). A model whose fit failed its trust checks is named only
+  when no trusted one has the figure; a figure within 1 % of the best MAE (0.005 of the
+  best AUC) is a tie, and the simpler wins: tiers, then BG/NBD, then MBG/NBD.
 * **The verdict** (:class:`Verdict`) on the model asked for (else ``best_counts``):
   usable for the budget when |difference| ≤ :data:`BUDGET_MAX_DIFFERENCE` for purchases
   and, when the spend model could be used, for revenue too; usable for ranking when
@@ -125,6 +126,11 @@ BUDGET_MAX_DIFFERENCE = 0.10
 #: even for a correct model (on shops simulated from the model itself it is 0.35–0.5),
 #: while a ranking no better than chance gives about 0.
 RANKING_MIN_SPEARMAN = 0.30
+#: Two models whose per-customer MAE differ by less than this share of the lower one
+#: (or whose AUC differ by less than :data:`TIE_AUC`) served the shop equally well: the
+#: simpler is named (a third decimal is noise on one quarter of one shop).
+TIE_MAE_SHARE = 0.01
+TIE_AUC = 0.005
 #: Groups of the calibration table.
 DECILES = 10
 #: Tiers predicted to buy in the holdout.
@@ -744,21 +750,31 @@ def score_models(
 
 
 def best_rows(table: pl.DataFrame) -> tuple[str | None, str | None]:
-    """``best_counts`` (lowest MAE among the models) and ``best_buyers`` (highest AUC,
-    tiers first on a tie) of a comparison table (module notes)."""
-    counts = table.filter(pl.col(MAE).is_not_null())
-    best_counts = (
-        counts.row(int(counts.get_column(MAE).arg_min() or 0), named=True)[MODEL]
-        if counts.height
-        else None
-    )
-    buyers = table.filter(pl.col(AUC).is_not_null())
-    best_buyers = (
-        buyers.row(int(buyers.get_column(AUC).arg_max() or 0), named=True)[MODEL]
-        if buyers.height
-        else None
-    )
-    return best_counts, best_buyers
+    """``best_counts`` (lowest MAE among the models) and ``best_buyers`` (highest AUC)
+    of a comparison table (module notes).
+
+    Rows whose fit passed its trust checks come first: an untrusted model is named only
+    when no trusted one has the figure. Within those, a figure within
+    :data:`TIE_MAE_SHARE` of the lowest MAE (:data:`TIE_AUC` of the highest AUC) is a
+    tie, and the earlier row wins (tiers, then BG/NBD, then MBG/NBD: the simpler).
+    """
+
+    def best(column: str, lowest: bool) -> str | None:
+        rows = table.filter(pl.col(column).is_not_null())
+        if rows.filter(pl.col(TRUSTED)).height:
+            rows = rows.filter(pl.col(TRUSTED))
+        if not rows.height:
+            return None
+        values = rows.get_column(column)
+        if lowest:
+            edge = float(values.min())  # type: ignore[arg-type]
+            near = values <= edge + TIE_MAE_SHARE * abs(edge)
+        else:
+            edge = float(values.max())  # type: ignore[arg-type]
+            near = values >= edge - TIE_AUC
+        return str(rows.filter(near).row(0, named=True)[MODEL])
+
+    return best(MAE, lowest=True), best(AUC, lowest=False)
 
 
 def judge(table: pl.DataFrame, model: str, best_counts: str, best_buyers: str) -> Verdict:

@@ -350,3 +350,39 @@ def test_an_empty_tracking_table_is_one_line() -> None:
         holdout_days=7,
     ).head(0)
     assert "<svg" not in tracking_chart(empty, lang="da")
+
+
+def _scores(rows: list[tuple[str, bool, float | None, float | None]]) -> pl.DataFrame:
+    """A comparison table with only model, trusted, MAE and AUC filled in."""
+    return pl.DataFrame(
+        [{"model": m, "trusted": ok, "mae": mae, "auc": auc} for m, ok, mae, auc in rows]
+    )
+
+
+def test_best_rows_prefer_trusted_fits_and_the_simpler_on_a_tie() -> None:
+    from kunde_cli.analytics.backtest import best_rows
+
+    # MBG/NBD is a hair better (0.3452 < 0.3453, 0.8557 > 0.8555) but failed its trust
+    # checks: BG/NBD is named for both.
+    table = _scores(
+        [
+            ("tiers", True, None, 0.71),
+            ("bgnbd", True, 0.3453, 0.8555),
+            ("mbgnbd", False, 0.3452, 0.8557),
+        ]
+    )
+    assert best_rows(table) == ("bgnbd", "bgnbd")
+    # Both trusted: MBG/NBD's MAE is within 1 % of BG/NBD's (0.3452 vs 0.3453) and its
+    # AUC within 0.005: a tie, the simpler (earlier) row wins.
+    table = table.with_columns(pl.lit(True).alias("trusted"))
+    assert best_rows(table) == ("bgnbd", "bgnbd")
+    # A clear win (MAE 0.30 vs 0.3453: 13 % lower; AUC 0.90) is named.
+    clear = _scores(
+        [("tiers", True, None, 0.71), ("bgnbd", True, 0.3453, 0.8555), ("mbgnbd", True, 0.30, 0.90)]
+    )
+    assert best_rows(clear) == ("mbgnbd", "mbgnbd")
+    # No trusted model: the untrusted ones are still compared (and the tiers' AUC too).
+    untrusted = _scores(
+        [("tiers", True, None, 0.95), ("bgnbd", False, 0.40, 0.80), ("mbgnbd", False, 0.30, 0.85)]
+    )
+    assert best_rows(untrusted) == ("mbgnbd", "tiers")
