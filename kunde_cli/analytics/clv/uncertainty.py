@@ -28,8 +28,9 @@ The purchase and spend models are fitted on separate likelihoods (the joint like
 of BG/NBD × Gamma-Gamma factorises), so their draws are independent: draw them with
 different seeds and pair them up by index.
 
-Draws are clipped to the fits' search ranges (a, b ≤ e^7; every log-parameter within
-±30), so a direction the data hardly pin down cannot produce overflowing predictions;
+Draws are kept within the fits' search ranges (a, b ≤ e^7, lowered together so that
+a / (a + b) stays as drawn; every log-parameter within ±30), so a direction the data
+hardly pin down cannot produce overflowing predictions;
 a fit whose likelihood is that flat fails the trust checks anyway
 (:mod:`~kunde_cli.analytics.clv.trust`).
 
@@ -149,8 +150,14 @@ def draw_purchase_params(
     Raises ModelError when the fit has no covariance (see :func:`has_covariance`).
     """
     cov = _require(params)
-    upper = np.array([_LOG_LIMIT, _LOG_LIMIT, LOG_BOUND_AB, LOG_BOUND_AB])
-    values = np.exp(draw_log_params(log_params(params), cov, n, seed, upper=upper))
+    logs = draw_log_params(log_params(params), cov, n, seed)
+    # a and b beyond the fit's search range are brought back *along the ridge*: both
+    # lowered by the same amount, which keeps a / (a + b), the mean drop-out chance,
+    # that the data do pin down. (Clipping each alone would turn a homogeneous fit's
+    # a = 30, b = 1,100 — drop-out 2.7 % — into a = b = 1,100: 50 %.)
+    excess = np.maximum(logs[:, 2:4].max(axis=1) - LOG_BOUND_AB, 0.0)
+    logs[:, 2:4] -= excess[:, None]
+    values = np.exp(logs)
     # E[X(t)] divides by a − 1: keep a drawn a off exactly 1.
     values[:, 2] = np.where(np.abs(values[:, 2] - 1.0) < 1e-9, 1.0 + 1e-9, values[:, 2])
     return [
