@@ -352,11 +352,25 @@ def replace_workbook(path: Path, data: bytes, previous: bytes | None) -> Path | 
     from kunde_cli.render.formats import write_outputs
 
     backup = backup_path(path) if previous is not None else None
+    if backup is not None and backup.is_symlink():
+        # The backup is kunde's own name: a link planted there is replaced by the file,
+        # never followed (the previous workbook written over what it points to).
+        _unlink_quietly(backup)
     items = (
         [(path, data)] if backup is None or previous is None else [(backup, previous), (path, data)]
     )
     write_outputs(items, unchanged=said("fu_unchanged", path=path.name))
     return backup
+
+
+def _unlink_quietly(path: Path) -> None:
+    """Remove ``path`` when it is a file or a link (a folder, or an OS error, stays:
+    the writer then says what it met, or nothing was there to keep)."""
+    import contextlib
+
+    if path.is_symlink() or path.is_file():
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 @dataclass(frozen=True)
@@ -447,7 +461,7 @@ def run_follow_up(
     dropped = on_erased.height > 0 and previous is not None
     backup = replace_workbook(path, data, None if dropped else previous)
     if dropped:
-        backup_path(path).unlink(missing_ok=True)
+        _unlink_quietly(backup_path(path))
     if workspace is not None:
         from kunde_cli.store.follow_up import write_statuses
 

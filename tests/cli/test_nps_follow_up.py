@@ -268,3 +268,22 @@ def test_workspace_keeps_statuses_the_report_counts_them_and_forget_removes_them
     # The previous file held her note: it is not kept as a backup, and the older one goes.
     assert "so it is not kept as " in err and "sager.bak.xlsx (an older copy was deleted)" in err
     assert not shop["book"].with_name("sager.bak.xlsx").exists()
+
+
+def test_a_link_planted_at_the_backup_is_replaced_not_followed(shop, tmp_path):
+    # FILE.bak.xlsx is kunde's own name: a link there must not make kunde write the
+    # previous workbook over whatever file the link points to.
+    follow_up(shop, "first")
+    precious = tmp_path / "precious.txt"
+    precious.write_text("mine\n", encoding="utf-8")
+    backup = shop["book"].with_name("sager.bak.xlsx")
+    backup.symlink_to(precious)
+    follow_up(shop, "first")
+    assert precious.read_text(encoding="utf-8") == "mine\n"
+    assert not backup.is_symlink() and backup.is_file()
+    assert sheet_rows(backup)[0]["Svar-id"] == "S4"
+    # A dangling link there stops nothing either.
+    backup.unlink()
+    backup.symlink_to(tmp_path / "nowhere.xlsx")
+    follow_up(shop, "first")
+    assert not backup.is_symlink() and not (tmp_path / "nowhere.xlsx").exists()
