@@ -535,7 +535,8 @@ def build_report(
     ``compare`` is not before ``as_of``. ``fits`` keeps the model fits between runs
     (:class:`~kunde_cli.analytics.clv.predict.FitStore`; the CLI passes the workspace's).
     The answer sections (:mod:`kunde_cli.app.answers`) read what the others computed;
-    ``answer_inputs`` passes them what only the command line knows, by name.
+    ``answer_inputs`` passes them what only the caller knows, by name (from a loaded
+    workspace, its folder as ``workspace``: the follow-up statuses it keeps).
     """
     from kunde_cli.analytics import churn, ladder, profiles, retention, rfm
     from kunde_cli.analytics import export_lists as exl
@@ -544,9 +545,13 @@ def build_report(
     from kunde_cli.app.loading import Loaded
     from kunde_cli.errors import ConfigError
 
+    inputs: dict[str, Any] = dict(answer_inputs or {})
     if isinstance(lines, Loaded):
         loaded = lines
         lines = loaded.orders
+        if loaded.workspace is not None:
+            # The follow-up section counts the statuses the workspace keeps.
+            inputs.setdefault("workspace", getattr(loaded.workspace, "path", None))
         survey = loaded.survey if survey is None else survey
         config = config or loaded.config
         lang = lang or loaded.lang
@@ -723,7 +728,7 @@ def build_report(
             fit_model=fit_model,
             fits=fits,
             anonymise_salt=anonymise_salt,
-            inputs=answer_inputs or {},
+            inputs=inputs,
         )
     )
     counted = order_overview(lines, as_of=as_of, by_document=False)

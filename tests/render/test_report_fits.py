@@ -125,16 +125,47 @@ def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("report-fits", numbered=False)
 
 
+#: The answer sections of issue 18 (kunde_cli/app/answers/): the sample report holds
+#: every one of them, so each is measured at every width.
+ANSWER_SECTIONS = ("season", "due", "backtest", "monthly", "acquisition", "profit", "follow_up")
+
+
 @pytest.fixture(scope="module")
 def sample_shop(tmp_path_factory: pytest.TempPathFactory):
-    workspace = tmp_path_factory.mktemp("fits-ws") / "kunde-data"
+    """The sample shop with a margin in kunde.toml (the profit section) and a
+    follow-up workbook made once (the follow-up section's open and closed cases)."""
+    from typer.testing import CliRunner
+
+    from kunde_cli.cli.main import app
+
+    folder = tmp_path_factory.mktemp("fits-ws")
+    workspace = folder / "kunde-data"
     kunde_cli.ingest_files([SAMPLE / "ordrer.csv", SAMPLE / "nps_svar.csv"], workspace)
-    return kunde_cli.load(workspace=workspace)
+    made = CliRunner().invoke(
+        app, ["nps", "-w", str(workspace), "--follow-up", str(folder / "opfoelgning.xlsx"), "-q"]
+    )
+    assert made.exit_code == 0, made.output
+    config = folder / "kunde.toml"
+    config.write_text(
+        '[profit]\nmargin = 0.35\n\n[profit.margin_by_category]\n"Kaffe & te" = 0.40\n',
+        encoding="utf-8",
+    )
+    return kunde_cli.load(workspace=workspace, config_path=config)
+
+
+def _report(shop, **options):  # type: ignore[no-untyped-def]
+    return kunde_cli.build_report(shop, **options)
 
 
 @pytest.fixture(scope="module")
 def sample_report(sample_shop):
-    return kunde_cli.build_report(sample_shop)
+    return _report(sample_shop)
+
+
+def test_the_sample_report_holds_every_answer_section(sample_report, sample_page):
+    assert tuple(sample_report.answers) == ANSWER_SECTIONS
+    for name in ANSWER_SECTIONS:
+        assert f'<section id="{name.replace("_", "-")}">' in sample_page
 
 
 @pytest.fixture(scope="module")
@@ -235,9 +266,10 @@ def test_every_table_fits_the_page_in_english(width, sample_shop, tmp_path):
     """English labels are longer in places ("Customers at start (A)")."""
     if not CHROMIUM.exists():
         pytest.skip(reason="Chromium is not installed at /usr/bin/chromium (CI installs it)")
-    report = kunde_cli.build_report(sample_shop, lang="en")
+    report = _report(sample_shop, lang="en")
     page = render_report(report)
     assert "Customers" in page
+    assert tuple(report.answers) == ANSWER_SECTIONS
     first_name = report.candidates.get_column("name")[0]
     measured, problems = _measure(_measuring_copy(page, first_name), width, tmp_path)
     assert problems == []
