@@ -393,6 +393,25 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
         note(say("fu_earlier", lg, n=done.earlier, sheet=done.earlier_sheet))
     if done.gone:
         note(say("fu_gone", lg, n=done.gone))
+    if done.without_id:
+        sheets = dict.fromkeys(sheet for sheet, _ in done.without_id)
+        warn(
+            say(
+                "fu_without_id" if done.backup is not None else "fu_without_id_lost",
+                lg,
+                n=len(done.without_id),
+                where="; ".join(
+                    say(
+                        "fu_without_id_rows",
+                        lg,
+                        sheet=sheet,
+                        rows=", ".join(str(r) for s_, r in done.without_id if s_ == sheet),
+                    )
+                    for sheet in sheets
+                ),
+                path=backup_path(path).name,
+            )
+        )
     if done.backup is not None:
         note(say("fu_backup", lg, path=done.backup))
     if done.backup_dropped:

@@ -130,6 +130,9 @@ class ReadBack:
     statuses: pl.DataFrame
     sheets: tuple[str, ...]
     rows: int
+    #: Rows with a status (other than open) or a note but no response id, as
+    #: ``(sheet, Excel row)``: they cannot be carried forward (the run says so).
+    without_id: tuple[tuple[str, int], ...] = ()
 
 
 def read_statuses(source: Path | bytes, *, name: str | None = None) -> ReadBack:
@@ -168,6 +171,7 @@ def read_statuses(source: Path | bytes, *, name: str | None = None) -> ReadBack:
     lookup = _status_lookup()
     found: list[pl.DataFrame] = []
     read: list[str] = []
+    without_id: list[tuple[str, int]] = []
     for sheet, frame in sheets.items():
         by_header = {_plain(str(c)): c for c in frame.columns}
         id_col = next((by_header[h] for h in id_headers if h in by_header), None)
@@ -176,13 +180,24 @@ def read_statuses(source: Path | bytes, *, name: str | None = None) -> ReadBack:
         read.append(sheet)
         status_col = next((by_header[h] for h in status_headers if h in by_header), None)
         note_col = next((by_header[h] for h in note_headers if h in by_header), None)
-        rows = frame.select(
+        every = frame.select(
             pl.col(id_col).cast(pl.String).str.strip_chars().alias("response_id"),
             (pl.col(status_col) if status_col else pl.lit(None)).cast(pl.String).alias("_typed"),
             (pl.col(note_col) if note_col else pl.lit(None)).cast(pl.String).alias("note"),
             # Row 1 is the header: the first data row is Excel's row 2.
             (pl.int_range(pl.len()) + 2).alias("_row"),
-        ).filter(pl.col("response_id").str.len_chars() > 0)
+        )
+        has_id = (pl.col("response_id").str.len_chars() > 0).fill_null(False)
+        rows = every.filter(has_id)
+        # A status or a note typed on a row without an id (a case added by hand, an id
+        # cleared) cannot be carried forward: found here, said by the run.
+        typed_in = [
+            pl.col(c).str.strip_chars().str.len_chars().fill_null(0) > 0 for c in ("_typed", "note")
+        ]
+        lost = every.filter(~has_id & (typed_in[0] | typed_in[1])).select("_typed", "note", "_row")
+        for typed_status, note_text, row in lost.iter_rows():
+            if (note_text or "").strip() or lookup.get(_plain(typed_status or "")) != "open":
+                without_id.append((sheet, int(row)))
         typed = rows.get_column("_typed").to_list()
         keys = ["open" if t is None or not t.strip() else lookup.get(_plain(t)) for t in typed]
         for key, text, row in zip(keys, typed, rows.get_column("_row").to_list(), strict=True):
@@ -209,7 +224,7 @@ def read_statuses(source: Path | bytes, *, name: str | None = None) -> ReadBack:
             hint=said("fu_not_ours_hint"),
         )
     statuses = pl.concat(found, how="vertical_relaxed") if found else _empty_read()
-    return ReadBack(statuses, tuple(read), statuses.height)
+    return ReadBack(statuses, tuple(read), statuses.height, tuple(without_id))
 
 
 def _empty_read() -> pl.DataFrame:
@@ -394,6 +409,9 @@ class FollowUpRun:
     #: True when the previous file held notes on answers kunde forget erased, so it
     #: was not kept as a backup (and an older backup was removed).
     backup_dropped: bool = False
+    #: Rows of the previous file with a status or a note but no response id
+    #: (``(sheet, row)``): not carried forward, kept in the backup.
+    without_id: tuple[tuple[str, int], ...] = ()
 
 
 def run_follow_up(
@@ -426,9 +444,8 @@ def run_follow_up(
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(said("fu_needs_xlsx"), path=str(path))
     previous = path.read_bytes() if path.is_file() else None
-    typed = (
-        read_statuses(previous, name=str(path)).statuses if previous is not None else _empty_read()
-    )
+    back = read_statuses(previous, name=str(path)) if previous is not None else None
+    typed = back.statuses if back is not None else _empty_read()
     stored = None
     if workspace is not None:
         from kunde_cli.store.follow_up import read_statuses as read_stored
@@ -472,6 +489,7 @@ def run_follow_up(
         new=int(new),
         read_back=previous is not None or (stored is not None and stored.height > 0),
         backup_dropped=dropped,
+        without_id=back.without_id if back is not None else (),
         earlier=earlier.height,
         gone=gone.height,
         backup=backup,

@@ -82,6 +82,22 @@ WORDS: dict[str, tuple[str, str]] = {
         "(forgotten with kunde forget, or no longer in the survey): they are not carried "
         "forward.",
     ),
+    "fu_without_id": (
+        "{n} rækker med status eller notat har intet Svar-id og føres ikke videre "
+        "({where}); de står i {path}.",
+        "{n} rows with a status or a note have no response id and are not carried "
+        "forward ({where}); they are in {path}.",
+    ),
+    "fu_without_id_lost": (
+        "{n} rækker med status eller notat har intet Svar-id og føres ikke videre "
+        "({where}); den forrige fil er ikke gemt som {path}.",
+        "{n} rows with a status or a note have no response id and are not carried "
+        "forward ({where}); the previous file is not kept as {path}.",
+    ),
+    "fu_without_id_rows": (
+        "ark '{sheet}', række {rows}",
+        "sheet '{sheet}', row {rows}",
+    ),
     "fu_backup": (
         "Den forrige fil er gemt som {path}.",
         "The previous file is kept as {path}.",

@@ -287,3 +287,31 @@ def test_a_link_planted_at_the_backup_is_replaced_not_followed(shop, tmp_path):
     backup.symlink_to(tmp_path / "nowhere.xlsx")
     follow_up(shop, "first")
     assert not backup.is_symlink() and not (tmp_path / "nowhere.xlsx").exists()
+
+
+def test_a_status_or_note_typed_on_a_row_without_id_is_said_not_dropped_silently(shop):
+    # The dropdown reaches the spare rows below the cases: an owner adds a case she
+    # phoned about there, or clears an id by mistake. kunde cannot carry those rows
+    # forward, so it says which rows and that the previous file keeps them.
+    follow_up(shop, "first")
+    wb = openpyxl.load_workbook(shop["book"])
+    ws = wb.worksheets[0]
+    ws.cell(12, 1).value = "Ny kunde i telefonen"
+    ws.cell(12, 6).value = "kontaktet"
+    ws.cell(12, 7).value = "Ringede selv ind"
+    ws.cell(13, 6).value = "åben"  # the dropdown touched, nothing typed: not a loss
+    ws.cell(3, 15).value = None  # S1's id cleared, her note typed
+    ws.cell(3, 7).value = "Sendt rabatkode"
+    wb.save(shop["book"])
+    err = follow_up(shop, "first")
+    assert (
+        "2 rækker med status eller notat har intet Svar-id og føres ikke videre "
+        "(ark 'Opfølgning', række 3, 12); de står i sager.bak.xlsx." in err
+    )
+    backup = shop["book"].with_name("sager.bak.xlsx")
+    assert "Ringede selv ind" in {r["Notat"] for r in sheet_rows(backup, 0)} | {
+        c.value for row in openpyxl.load_workbook(backup).worksheets[0].iter_rows() for c in row
+    }
+    # kunde's own workbook has no such rows: the next run says nothing of them.
+    err = follow_up(shop, "first", "--lang", "en")
+    assert "no response id" not in err
