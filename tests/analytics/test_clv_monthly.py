@@ -367,3 +367,19 @@ def test_revenue_ranges_hold_the_estimate():
         )
     }
     assert relative[REVENUE] > relative[PURCHASES] > 0
+
+
+def test_the_range_holds_the_estimate_of_a_fit_at_the_edge():
+    """A fit whose a and b ran to the edge of the search range (no customer seems to
+    drop out: the sample shop's 2025) has a flat likelihood there; its draws hold a and
+    b at the estimate, and the 12 months' range holds the expected purchases (it was
+    182-309 around 1,943: every draw had turned into a drop-out chance of 50 %)."""
+    from tests.analytics.test_clv_uncertainty import EDGE_FIT
+
+    frame = customers().with_columns(pl.col("t_x") * 0.5)
+    table = monthly_value(frame, EDGE_FIT, as_of=AS_OF, draws=100).table
+    whole = table.filter(pl.col(MONTH).is_null()).row(0, named=True)
+    assert whole[PURCHASES_LOW] < whole[PURCHASES] < whole[PURCHASES_HIGH]
+    # Without drop-out the expected purchases are the same every month.
+    months = table.filter(pl.col(MONTH).is_not_null())[PURCHASES]
+    assert months.max() - months.min() < 1e-6 * months.max()

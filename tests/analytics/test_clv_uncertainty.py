@@ -35,3 +35,35 @@ def test_draws_beyond_the_edge_keep_the_mean_drop_out_chance() -> None:
     assert np.mean([d.b >= b * (1 - 1e-9) for d in draws]) > 0.3
     assert np.percentile(ratios, 95) < 0.05
     assert abs(np.median(ratios) - a / (a + b)) < 0.01
+
+
+#: The fit of the sample shop's 2025 (kunde clv --from 2025-01-01 --to 2025-12-31): no
+#: customer seems to drop out, so a ran to the lower edge (e^-12) and b to the upper
+#: (e^7): drop-out chance a / (a + b) = 6e-9. At the edge the log-likelihood is flat, so
+#: the covariance there says nothing (standard errors of 28,000 on the log scale).
+EDGE_FIT = BgNbdParams(
+    r=0.7377, alpha=18.42, a=6.144e-06, b=1096.63, loglik=0.0, n_customers=930,
+    n_repeat=381, converged=True, at_bounds=("a", "b"),
+    identification=Identification(
+        (), (0.1035, 0.1133, 28498.1, 22355.5), float("inf"), (),
+        (
+            (0.010721, 0.010410, -1.134430, -0.887038),
+            (0.010410, 0.012829, -1.947301, -1.522628),
+            (-1.134430, -1.947301, 812142793.9, 636837531.8),
+            (-0.887038, -1.522628, 636837531.8, 499768089.7),
+        ),
+    ),
+)  # fmt: skip
+
+
+def test_parameters_at_the_edge_are_held_at_the_estimate() -> None:
+    # Drawn from that covariance, ln a and ln b ran to ±30 together and came back as
+    # a = b: every draw had a drop-out chance of 50 % instead of 0, and the monthly
+    # range (182-309 purchases) did not hold the estimate (1,943).
+    draws = draw_purchase_params(EDGE_FIT, 200, seed=3)
+    held = np.array([(d.a / EDGE_FIT.a, d.b / EDGE_FIT.b) for d in draws])
+    assert np.abs(held - 1.0).max() < 1e-12
+    # The free parameters still vary as the fit says: ln r's standard error about 0.1.
+    logs = np.log([d.r for d in draws])
+    assert 0.07 < float(np.std(logs)) < 0.13
+    assert abs(float(np.mean(logs)) - np.log(EDGE_FIT.r)) < 0.03
