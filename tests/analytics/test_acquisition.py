@@ -232,3 +232,37 @@ def test_the_test_is_the_chi2_tail_of_twice_the_log_likelihood_gain() -> None:
     assert test.p_value == pytest.approx(chi2.sf(20.0, 8), rel=1e-12)
     # a pooled fit a hair better than the groups (the optimiser's tolerance) is LR 0
     assert acq.likelihood_ratio([-100.0, -50.0], -149.999, 4, 10).statistic == 0.0
+
+
+def test_the_range_of_a_homogeneous_fit_keeps_its_drop_out_chance() -> None:
+    # The sample shop's fit: b at the edge (e^7), a = 30.4 — every customer drops out
+    # with p = a / (a + b) = 2.7 % after a purchase; ln a and ln b have standard errors
+    # of 5.5 and move together. Clipped apart, a quarter of the draws came back as
+    # a = b (50 %) and dragged the range's low end far below the value; drawn as
+    # kunde clv --monthly draws them (uncertainty.draw_purchase_logs) the range holds
+    # the value closely.
+    from kunde_cli.analytics.clv.gamma_gamma import GammaGammaParams
+    from kunde_cli.analytics.clv.identification import Identification
+
+    var, cov_ab = 30.0, 29.98
+    covariance = (
+        (0.003, 0.003, 0.001, 0.001),
+        (0.003, 0.005, 0.003, 0.004),
+        (0.001, 0.003, var, cov_ab),
+        (0.001, 0.004, cov_ab, var),
+    )
+    purchase = BgNbdParams(
+        r=0.31, alpha=9.9, a=30.4, b=float(np.exp(7.0)), loglik=0.0, n_customers=1950,
+        n_repeat=810, converged=True,
+        identification=Identification((), (0.05, 0.07, 5.5, 5.5), 1e6, (), covariance),
+    )  # fmt: skip
+    spend = GammaGammaParams(
+        p=6.0, q=4.0, gamma=150.0, loglik=0.0, n_customers=810, converged=True,
+        spend_frequency_corr=0.0,
+        log_covariance=((1e-4, 0, 0), (0, 1e-4, 0), (0, 0, 1e-4)),
+    )  # fmt: skip
+    weeks = 365.25 / 7
+    value = 700.0 + float(expected_purchases(purchase, weeks)) * 6.0 * 150.0 / 3.0
+    low, high = acq.value_range(purchase, spend, 700.0, 1.0, weeks)
+    assert low < value < high
+    assert value - low < 0.1 * value

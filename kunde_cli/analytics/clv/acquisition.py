@@ -402,18 +402,13 @@ def value_range(
     independent, paired by index) and the mean first purchase drawn from
     N(first_mean, first_se²); None when a fit carries no covariance."""
     from kunde_cli.analytics.clv import uncertainty as unc
-    from kunde_cli.analytics.clv.bgnbd import LOG_BOUND_AB
 
     if not (unc.has_covariance(purchase) and unc.has_covariance(spend)):
         return None
     # The draws of unc.draw_purchase_params / draw_spend_params, kept as arrays (a
-    # parameters object per draw costs more than the whole prediction).
-    ident = purchase.identification
-    purchase_cov = np.array(ident.log_covariance if ident is not None else ())
-    upper = np.array([np.inf, np.inf, LOG_BOUND_AB, LOG_BOUND_AB])
-    r, al, a, b = np.exp(
-        unc.draw_log_params(unc.log_params(purchase), purchase_cov, draws, seed, upper=upper)
-    ).T
+    # parameters object per draw costs more than the whole prediction); a and b past
+    # the search range come back along the ridge, as kunde clv --monthly's do.
+    r, al, a, b = np.exp(unc.draw_purchase_logs(purchase, draws, seed)).T
     a = np.where(np.abs(a - 1.0) < 1e-9, 1.0 + 1e-9, a)
     # q ≤ 1 has no mean spend: those draws are left out (the normal truncated to q > 1)
     spend_draws = unc.draw_log_params(
