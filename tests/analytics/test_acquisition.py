@@ -266,3 +266,27 @@ def test_the_range_of_a_homogeneous_fit_keeps_its_drop_out_chance() -> None:
     low, high = acq.value_range(purchase, spend, 700.0, 1.0, weeks)
     assert low < value < high
     assert value - low < 0.1 * value
+
+
+def test_spellings_of_one_channel_are_one_group() -> None:
+    # An export typed by hand: "Webshop", "webshop " and "WEBSHOP" are one channel,
+    # shown as most customers spell it (on a tie the first by name); a blank is none.
+    d = datetime(2024, 1, 5)
+    rows = [
+        (str(i), 1, c, d, 100.0, "paid", channel, "A", None)
+        for i, (c, channel) in enumerate(
+            [
+                ("a", "Webshop"),
+                ("b", "webshop "),
+                ("c", "WEBSHOP"),
+                ("d", " Webshop"),
+                ("e", "Butik"),
+                ("f", "butik"),
+                ("g", "  "),
+            ]
+        )
+    ]
+    groups = acq.acquisition_groups(_lines(rows), as_of=AS_OF, by="channel")
+    assert groups[acq.GROUP].to_list() == [
+        "Webshop", "Webshop", "Webshop", "Webshop", "Butik", "Butik", None,
+    ]  # fmt: skip

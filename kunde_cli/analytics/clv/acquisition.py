@@ -12,6 +12,8 @@ Rules:
   - ``discount`` — whether any line of that order carries a discount code:
     :data:`WITH_CODE` or :data:`WITHOUT_CODE` (keys, worded at the edge).
 
+  Values are read without surrounding blanks, and values that differ only in case are
+  one group, named as most of its customers spell it (on a tie the first by name).
   An order without a channel (category) puts its customer in the group ``None``.
   A column that no line of the export fills raises :class:`~kunde_cli.errors.InputError`
   naming it.
@@ -298,12 +300,31 @@ def acquisition_groups(data: Basis, *, as_of: date | datetime, by: str) -> pl.Da
         .group_by(s.CUSTOMER_ID)
         .agg(pl.col(DAY_SPEND).min_by(PURCHASE_DAY).alias(FIRST_VALUE))
     )
+    groups = first.join(per_order, on=s.ORDER_ID, how="left").join(
+        first_day, on=s.CUSTOMER_ID, how="left"
+    )
+    if by != BY_DISCOUNT:
+        groups = _one_spelling(groups)
+    return groups.select(s.CUSTOMER_ID, GROUP, FIRST_VALUE).sort(s.CUSTOMER_ID).collect()
+
+
+def _one_spelling(groups: pl.LazyFrame) -> pl.LazyFrame:
+    """Groups that differ only in case are one ("Webshop", "WEBSHOP"), named as most of
+    its customers spell it (on a tie the first by name)."""
+    key = pl.col(GROUP).str.to_lowercase().alias("_key")
+    spelled = (
+        groups.drop_nulls(GROUP)
+        .group_by(key, GROUP)
+        .agg(pl.len().alias("_n"))
+        .sort(["_key", "_n", GROUP], descending=[False, True, False])
+        .group_by("_key", maintain_order=True)
+        .agg(pl.col(GROUP).first().alias("_shown"))
+    )
     return (
-        first.join(per_order, on=s.ORDER_ID, how="left")
-        .join(first_day, on=s.CUSTOMER_ID, how="left")
-        .select(s.CUSTOMER_ID, GROUP, FIRST_VALUE)
-        .sort(s.CUSTOMER_ID)
-        .collect()
+        groups.with_columns(key)
+        .join(spelled, on="_key", how="left")
+        .with_columns(pl.col("_shown").alias(GROUP))
+        .drop("_key", "_shown")
     )
 
 
