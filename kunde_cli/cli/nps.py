@@ -414,6 +414,8 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
         )
     if done.backup is not None:
         note(say("fu_backup", lg, path=done.backup))
+    if done.unchanged:
+        note(say("fu_same_bytes", lg, path=path.name, backup=backup_path(path).name))
     if done.backup_dropped:
         note(say("fu_backup_dropped", lg, path=backup_path(path)))
     if done.stored:

@@ -412,6 +412,8 @@ class FollowUpRun:
     #: Rows of the previous file with a status or a note but no response id
     #: (``(sheet, row)``): not carried forward, kept in the backup.
     without_id: tuple[tuple[str, int], ...] = ()
+    #: True when the new workbook was byte for byte the previous one: nothing written.
+    unchanged: bool = False
 
 
 def run_follow_up(
@@ -476,7 +478,10 @@ def run_follow_up(
     erased_ids = linked.filter(erased).get_column(s.RESPONSE_ID).implode()
     on_erased = typed.filter(worth.fill_null(False) & pl.col(s.RESPONSE_ID).is_in(erased_ids))
     dropped = on_erased.height > 0 and previous is not None
-    backup = replace_workbook(path, data, None if dropped else previous)
+    # The same bytes again (a second run with nothing new): nothing is written, so the
+    # backup stays what the owner typed rather than a copy of kunde's own file.
+    same = previous == data
+    backup = None if same else replace_workbook(path, data, None if dropped else previous)
     if dropped:
         _unlink_quietly(backup_path(path))
     if workspace is not None:
@@ -490,6 +495,7 @@ def run_follow_up(
         read_back=previous is not None or (stored is not None and stored.height > 0),
         backup_dropped=dropped,
         without_id=back.without_id if back is not None else (),
+        unchanged=same,
         earlier=earlier.height,
         gone=gone.height,
         backup=backup,

@@ -94,6 +94,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "{n} rows with a status or a note have no response id and are not carried "
         "forward ({where}); the previous file is not kept as {path}.",
     ),
+    "fu_same_bytes": (
+        "Intet nyt: {path} er uændret; {backup} er som før.",
+        "Nothing new: {path} is unchanged; {backup} is as it was.",
+    ),
     "fu_without_id_rows": (
         "ark '{sheet}', række {rows}",
         "sheet '{sheet}', row {rows}",

@@ -278,6 +278,7 @@ def test_a_link_planted_at_the_backup_is_replaced_not_followed(shop, tmp_path):
     precious.write_text("mine\n", encoding="utf-8")
     backup = shop["book"].with_name("sager.bak.xlsx")
     backup.symlink_to(precious)
+    type_in(shop["book"], {"S4": ("kontaktet", "Ringet")}, sort=False)
     follow_up(shop, "first")
     assert precious.read_text(encoding="utf-8") == "mine\n"
     assert not backup.is_symlink() and backup.is_file()
@@ -285,6 +286,7 @@ def test_a_link_planted_at_the_backup_is_replaced_not_followed(shop, tmp_path):
     # A dangling link there stops nothing either.
     backup.unlink()
     backup.symlink_to(tmp_path / "nowhere.xlsx")
+    type_in(shop["book"], {"S4": ("løst", "Ringet")}, sort=False)
     follow_up(shop, "first")
     assert not backup.is_symlink() and not (tmp_path / "nowhere.xlsx").exists()
 
@@ -315,3 +317,21 @@ def test_a_status_or_note_typed_on_a_row_without_id_is_said_not_dropped_silently
     # kunde's own workbook has no such rows: the next run says nothing of them.
     err = follow_up(shop, "first", "--lang", "en")
     assert "no response id" not in err
+
+
+def test_a_run_that_changes_nothing_keeps_the_backup_of_what_the_owner_typed(shop):
+    # The owner types, a run carries it forward (her file becomes the backup); a second
+    # run the same day writes the same bytes: the backup must still be her file, not a
+    # copy of kunde's, and nothing is written.
+    follow_up(shop, "first")
+    type_in(shop["book"], {"S4": (" Kontaktet ", "Ringet")}, sort=False)
+    follow_up(shop, "first")
+    backup = shop["book"].with_name("sager.bak.xlsx")
+    written = shop["book"].read_bytes()
+    typed = backup.read_bytes()
+    err = follow_up(shop, "first")
+    assert shop["book"].read_bytes() == written
+    assert backup.read_bytes() == typed
+    assert sheet_rows(backup)[0]["Status"] == " Kontaktet "
+    assert "Intet nyt: sager.xlsx er uændret; sager.bak.xlsx er som før." in err
+    assert "Den forrige fil er gemt som" not in err
