@@ -55,6 +55,10 @@ SIMPLE_PROFIT_CLV = "simple_profit_clv"
 PREDICTED_PROFIT_CLV = "predicted_profit_clv"
 #: Per-segment mean of the simple profit CLV.
 AVG_SIMPLE_PROFIT_CLV = "avg_simple_profit_clv"
+#: Helper columns summed per segment (:func:`known_parts`, :func:`per_segment_profit`):
+#: the revenue and the number of customers whose profit is known.
+KNOWN_REVENUE = "_profit_known_revenue"
+KNOWN_CUSTOMERS = "_profit_known_customers"
 
 #: Where a line's profit came from (the rules of this module, in order).
 FROM_COST = "cost"
@@ -272,16 +276,81 @@ def predicted_profit(
     )
 
 
+def known_parts() -> list[pl.Expr]:
+    """Per customer of :func:`with_profit`: her revenue to date when her profit is known
+    (else 0) and 1 when her simple profit CLV is known (else 0) — summed per segment
+    (``extra_sums``) so :func:`per_segment_profit` and :func:`profit_totals` divide by
+    the customers whose profit is known, not by everyone's revenue (a customer whose
+    profit is unknown is not one of 0 profit)."""
+    from kunde_cli.analytics.value import REVENUE_TO_DATE
+
+    return [
+        pl.when(pl.col(PROFIT_TO_DATE).is_not_null())
+        .then(pl.col(REVENUE_TO_DATE))
+        .otherwise(0.0)
+        .alias(KNOWN_REVENUE),
+        pl.col(SIMPLE_PROFIT_CLV).is_not_null().cast(pl.Int64).alias(KNOWN_CUSTOMERS),
+    ]
+
+
+@dataclass(frozen=True)
+class ProfitTotals:
+    """The shop's profit to date over the customers whose profit is known: ``profit``,
+    their ``revenue``, ``share`` (profit / revenue; None when revenue is not above 0),
+    and the customers whose profit is unknown (``unknown``, with ``unknown_revenue``)."""
+
+    profit: float
+    revenue: float
+    share: float | None
+    unknown: int
+    unknown_revenue: float
+
+
+def profit_totals(values: pl.DataFrame) -> ProfitTotals:
+    """:class:`ProfitTotals` of :func:`with_profit`'s per-customer frame.
+
+    >>> values = pl.DataFrame({"revenue_to_date": [100.0, 200.0, 50.0],
+    ...     "profit_to_date": [40.0, 60.0, None], "simple_profit_clv": [1.0, 2.0, None]})
+    >>> t = profit_totals(values)
+    >>> (t.profit, t.revenue, round(t.share or 0, 4), t.unknown, t.unknown_revenue)
+    (100.0, 300.0, 0.3333, 1, 50.0)
+    """
+    from kunde_cli.analytics.value import REVENUE_TO_DATE
+
+    known = pl.col(PROFIT_TO_DATE).is_not_null()
+    row = values.select(
+        pl.col(PROFIT_TO_DATE).sum(),
+        pl.col(REVENUE_TO_DATE).filter(known).sum().alias("_known"),
+        (~known).sum().cast(pl.Int64).alias("_unknown"),
+        pl.col(REVENUE_TO_DATE).filter(~known).sum().alias("_unknown_revenue"),
+    ).row(0)
+    profit, revenue = float(row[0] or 0.0), float(row[1] or 0.0)
+    return ProfitTotals(
+        profit=profit,
+        revenue=revenue,
+        share=profit / revenue if revenue > 0 else None,
+        unknown=int(row[2] or 0),
+        unknown_revenue=float(row[3] or 0.0),
+    )
+
+
 def per_segment_profit(table: pl.DataFrame) -> pl.DataFrame:
     """A :func:`kunde_cli.analytics.value.value_by_segment` table that summed
-    ``profit_to_date`` and ``simple_profit_clv``, with the group's ``margin_share``
-    (profit / revenue to date; null when revenue is not above 0) and
-    ``avg_simple_profit_clv`` (per customer)."""
+    ``profit_to_date`` and ``simple_profit_clv`` (and :func:`known_parts`), with the
+    group's ``margin_share`` (profit / the revenue of its customers whose profit is
+    known; null when that is not above 0) and ``avg_simple_profit_clv`` (per customer
+    whose profit CLV is known). The helper columns are dropped. A table without them
+    divides by all the group's revenue and customers."""
     from kunde_cli.analytics.value import CUSTOMERS, REVENUE_TO_DATE
 
+    names = table.columns
+    revenue = pl.col(KNOWN_REVENUE) if KNOWN_REVENUE in names else pl.col(REVENUE_TO_DATE)
+    customers = pl.col(KNOWN_CUSTOMERS) if KNOWN_CUSTOMERS in names else pl.col(CUSTOMERS)
+    known = customers > 0
     return table.with_columns(
-        pl.when(pl.col(REVENUE_TO_DATE) > 0)
-        .then(pl.col(PROFIT_TO_DATE) / pl.col(REVENUE_TO_DATE))
-        .alias(MARGIN_SHARE),
-        (pl.col(SIMPLE_PROFIT_CLV) / pl.col(CUSTOMERS)).alias(AVG_SIMPLE_PROFIT_CLV),
-    )
+        pl.when(revenue > 0).then(pl.col(PROFIT_TO_DATE) / revenue).alias(MARGIN_SHARE),
+        pl.when(known).then(pl.col(SIMPLE_PROFIT_CLV) / customers).alias(AVG_SIMPLE_PROFIT_CLV),
+        # A group none of whose customers' profit is known has no profit (not 0).
+        pl.when(known).then(pl.col(PROFIT_TO_DATE)).alias(PROFIT_TO_DATE),
+        pl.when(known).then(pl.col(SIMPLE_PROFIT_CLV)).alias(SIMPLE_PROFIT_CLV),
+    ).drop(KNOWN_REVENUE, KNOWN_CUSTOMERS, strict=False)

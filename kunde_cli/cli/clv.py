@@ -261,6 +261,9 @@ def clv_command(
         extra_sums = (prof.PROFIT_TO_DATE, prof.SIMPLE_PROFIT_CLV, *extra_sums)
     title = label("clv_title_customer", lg).format(as_of=when)
     if by is ClvBy.segment:
+        if profit is not None:
+            frame = frame.with_columns(prof.known_parts())
+            extra_sums = (*extra_sums, prof.KNOWN_REVENUE, prof.KNOWN_CUSTOMERS)
         frame = _by_segment(frame, loaded, extra_sums, out)
         title = label("clv_title_segment", lg).format(as_of=when)
     kinds = {val.EXPECTED_YEARS: "float"}
@@ -329,7 +332,6 @@ def _print_profit(
 ) -> None:
     """Profit to date, the average simple profit CLV and the rules, on stderr."""
     from kunde_cli.analytics import profit as prof
-    from kunde_cli.analytics import value as val
     from kunde_cli.render.answers.profit import source_notes
     from kunde_cli.render.numbers import format_money
     from kunde_cli.render.terminal import note
@@ -337,19 +339,28 @@ def _print_profit(
     from kunde_cli.words.numbers import format_percent
 
     if values.height:
-        revenue = float(values.get_column(val.REVENUE_TO_DATE).sum())
-        gained = float(values.get_column(prof.PROFIT_TO_DATE).sum())
+        # Over the customers whose profit is known (one unknown is not one of 0).
+        totals = prof.profit_totals(values)
         note(
             say(
                 "profit_clv_summary",
                 lang,
-                profit=format_money(gained, lang, currency),
-                share=format_percent(gained / revenue, lang, 1) if revenue > 0 else "–",
+                profit=format_money(totals.profit, lang, currency),
+                share=format_percent(totals.share, lang, 1) if totals.share is not None else "–",
                 avg_clv=format_money(
                     _mean(values.get_column(prof.SIMPLE_PROFIT_CLV)), lang, currency
                 ),
             )
         )
+        if totals.unknown:
+            note(
+                say(
+                    "profit_unknown_customers",
+                    lang,
+                    n=totals.unknown,
+                    revenue=format_money(totals.unknown_revenue, lang, currency),
+                )
+            )
     for line in source_notes(profit, lang, predicted=predicted):
         note(line)
 
@@ -464,35 +475,10 @@ def _prediction(result: ClvResult) -> tuple[pl.LazyFrame, tuple[str, ...]]:
     return prediction, shown
 
 
-def parse_period(text: str) -> tuple[int, Said]:
-    """A ``--holdout`` period: its length in days and its words.
-
-    ``6m`` → 183 days, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (a number alone is
-    months; the units and their words live in :mod:`kunde_cli.words.models`).
-
-    >>> days, words = parse_period("26w")
-    >>> days, words.key, words.worded("en")
-    (182, 'clv_holdout_weeks', '26 weeks')
-    """
-    import re
-
-    from kunde_cli.errors import ConfigError
-    from kunde_cli.words.models import HOLDOUT_UNITS
-    from kunde_cli.words.said import said
-
-    letters = "".join(HOLDOUT_UNITS)
-    match = re.fullmatch(rf"\s*(\d+)\s*([{letters}]?)\s*", text.lower())
-    if not match or int(match.group(1)) == 0:
-        raise ConfigError(said("clv_bad_holdout", text=text))
-    n, unit = int(match.group(1)), match.group(2) or "m"
-    days, plural = HOLDOUT_UNITS[unit]
-    key = f"clv_holdout_{plural if n != 1 else plural[:-1]}"
-    return round(n * days), said(key, n=n)
-
-
 def parse_period_days(text: str) -> int:
-    """``6m`` → 183, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (days)."""
-    return parse_period(text)[0]
+    """``6m`` → 183, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (days; the rule is
+    :func:`kunde_cli.cli.options.parse_period`, shared with ``kunde backtest``)."""
+    return options.parse_period(text)[0]
 
 
 def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
@@ -520,7 +506,7 @@ def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
     from kunde_cli.render.terminal import note, warn
 
     lg, as_of = loaded.lang, loaded.as_of
-    days, period_words = parse_period(period)
+    days, period_words = options.parse_period(period)
     calibration_end = as_of - timedelta(days=days)
     fits = workspace_fits(loaded)
     table, params = holdout_comparison(

@@ -79,6 +79,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "kategorier i kunde.toml [profit.margin_by_category], som ingen ordrelinje har: {names}",
         "categories in kunde.toml [profit.margin_by_category] that no order line has: {names}",
     ),
+    "profit_unknown_customers": (
+        "{n} kunde(r) uden kendt dækningsbidrag ({revenue}) er ikke talt med i "
+        "dækningsbidraget og dækningsgraden: ingen af deres linjer har kostpris eller margin.",
+        "{n} customer(s) without a known profit ({revenue}) are not counted in the profit "
+        "and the margin: none of their lines has a cost or a margin.",
+    ),
     "profit_clv_summary": (
         "Kunderne har givet {profit} i dækningsbidrag ({share} af omsætningen); den "
         "gennemsnitlige kunde er {avg_clv} i dækningsbidrag værd efter den simple formel "

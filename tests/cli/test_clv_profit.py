@@ -159,3 +159,25 @@ def test_the_report_has_a_profit_section_only_with_profit(here: Path) -> None:
     assert result.exit_code == 0, result.stderr
     (html,) = out.glob("*.html")
     assert 'id="profit"' not in html.read_text(encoding="utf-8")
+
+
+def test_customers_without_a_known_profit_do_not_water_down_the_margin(here: Path) -> None:
+    # Costs are set for some products only and kunde.toml has no margin: K4 bought tea
+    # alone (no cost), so her profit is unknown — not 0. The shop's share is the known
+    # customers' profit over their revenue: (625 + 120) / (1 500 + 200) = 43.8 %, not
+    # 745 / 2 200 = 33.9 %; per segment likewise, and the average profit CLV is over the
+    # customers whose profit is known.
+    path = _danish(here)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("6;20-02-2024;K4;Te;Te;1;500,00 kr.;;Betalt\n")
+    rows, said = _clv([str(path), *AS_OF])
+    assert rows["K4"]["profit_to_date"] == ""
+    assert "Kunderne har givet 745,00 kr. i dækningsbidrag (43,8 % af omsætningen" in said
+    assert "1 kunde(r) uden kendt dækningsbidrag (500,00 kr.) er ikke talt med" in said
+    segments, _ = _clv([str(path), *AS_OF, "--by", "segment"])
+    profit = sum(float(r["profit_to_date"] or 0) for r in segments.values())
+    assert profit == pytest.approx(745.0, abs=0.01)
+    by_share = {round(float(r["margin_share"]), 4) for r in segments.values() if r["margin_share"]}
+    # Each segment's share is one of the known customers' own (K1 5/12, K2 0.6, or
+    # both together), never diluted by K4's unknown revenue.
+    assert by_share <= {round(5 / 12, 4), 0.6, round(745 / 1700, 4)}, segments

@@ -59,7 +59,8 @@ def profit_basis(lines: Basis, config: ProfitConfig, *, as_of: date) -> ProfitBa
 
 @dataclass(frozen=True)
 class ProfitFacts:
-    """The section's facts: the basis, the shop's revenue and profit to date, and per
+    """The section's facts: the basis, the shop's profit to date and the revenue of the
+    customers whose profit is known (:func:`kunde_cli.analytics.profit.profit_totals`), and per
     segment (top rows by profit) customers, revenue, profit, margin share and the
     average simple and (with a trusted model) predicted profit CLV."""
 
@@ -68,6 +69,9 @@ class ProfitFacts:
     profit: float
     by_segment: pl.DataFrame
     predicted: bool
+    #: Customers whose profit is unknown (no line with a cost or margin) and their revenue.
+    unknown: int = 0
+    unknown_revenue: float = 0.0
 
 
 def build(ctx: AnswerContext) -> ProfitFacts | None:
@@ -91,27 +95,27 @@ def build(ctx: AnswerContext) -> ProfitFacts | None:
             how="left",
         )
         sums = (*sums, prof.PREDICTED_PROFIT_CLV)
+    # Shares and averages over the customers whose profit is known (prof.known_parts).
+    values = values.with_columns(prof.known_parts())
+    sums = (*sums, prof.KNOWN_REVENUE, prof.KNOWN_CUSTOMERS)
     table = val.value_by_segment(values, ctx.segments.lazy(), extra_sums=sums).collect()
-    totals = values.select(
-        pl.col(val.REVENUE_TO_DATE).sum(), pl.col(prof.PROFIT_TO_DATE).sum()
-    ).collect()
+    totals = prof.profit_totals(values.collect())
     customers = pl.col(val.CUSTOMERS)
     shown = [
         pl.col(val.SEGMENT),
         customers,
         pl.col(val.REVENUE_TO_DATE),
         pl.col(prof.PROFIT_TO_DATE),
-        pl.when(pl.col(val.REVENUE_TO_DATE) > 0)
-        .then(pl.col(prof.PROFIT_TO_DATE) / pl.col(val.REVENUE_TO_DATE))
-        .alias(prof.MARGIN_SHARE),
-        (pl.col(prof.SIMPLE_PROFIT_CLV) / customers).alias(prof.AVG_SIMPLE_PROFIT_CLV),
+        pl.col(prof.MARGIN_SHARE),
+        pl.col(prof.AVG_SIMPLE_PROFIT_CLV),
     ]
     if predicted:
         shown.append(
             (pl.col(prof.PREDICTED_PROFIT_CLV) / customers).alias(prof.PREDICTED_PROFIT_CLV)
         )
     by_segment = (
-        table.select(shown)
+        prof.per_segment_profit(table)
+        .select(shown)
         .sort([prof.PROFIT_TO_DATE, val.SEGMENT], descending=[True, False], nulls_last=True)
         .head(12)
     )
@@ -122,8 +126,10 @@ def build(ctx: AnswerContext) -> ProfitFacts | None:
         by_segment = suppress_small_groups(by_segment, count=val.CUSTOMERS, keep=())
     return ProfitFacts(
         basis=basis,
-        revenue=float(totals.item(0, 0) or 0.0),
-        profit=float(totals.item(0, 1) or 0.0),
+        revenue=totals.revenue,
+        profit=totals.profit,
         by_segment=by_segment,
         predicted=predicted,
+        unknown=totals.unknown,
+        unknown_revenue=totals.unknown_revenue,
     )

@@ -80,10 +80,14 @@ def part(facts: ProfitFacts, data: ReportData) -> dict[str, Any]:
             caption=say("answer_profit_caption", lg),
         )
     ]
+    notes = source_notes(facts.basis, lg, predicted=facts.predicted)
+    if facts.unknown:
+        unknown = format_money(facts.unknown_revenue, lg, data.currency, decimals=0)
+        notes.append(say("profit_unknown_customers", lg, n=facts.unknown, revenue=unknown))
     return {
         "id": "profit",
         "title": label("answer_profit_title", lg),
         "sentences": sentences,
         "tables": tables,
-        "notes": source_notes(facts.basis, lg, predicted=facts.predicted),
+        "notes": notes,
     }
