@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from kunde_cli.analytics.clv.predict import ClvResult
     from kunde_cli.app.answers.profit import ProfitBasis
     from kunde_cli.cli.common import Loaded
-    from kunde_cli.words.said import Said
 
 app = typer.Typer(add_completion=False)
 

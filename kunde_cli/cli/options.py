@@ -175,11 +175,11 @@ MIN_WINDOW_DAYS = {"month": 31, "quarter": 92, "year": 365}
 
 
 def parse_period(text: str) -> tuple[int, Said]:
-    """A holdout period (``kunde backtest --holdout``): its length in days and its words.
+    """A holdout period (``kunde backtest --holdout``, ``kunde clv --holdout``): its length
+    in days and its words.
 
     ``6m`` → 183 days, ``26w`` → 182, ``180d`` → 180, ``1y`` → 365 (a number alone is
-    months; the units and their words live in :mod:`kunde_cli.words.models`). The same
-    rule as ``kunde clv --holdout`` (its copy in kunde_cli/cli/clv.py).
+    months; the units and their words live in :mod:`kunde_cli.words.models`).
 
     >>> days, words = parse_period("13w")
     >>> days, words.key, words.worded("en")

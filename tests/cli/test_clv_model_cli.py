@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 from kunde_cli.app import loading
 from kunde_cli.cli import common
-from kunde_cli.cli.clv import parse_period, parse_period_days
+from kunde_cli.cli.clv import parse_period_days
 from kunde_cli.cli.main import app
+from kunde_cli.cli.options import parse_period
 from kunde_cli.config import Config
 from kunde_cli.errors import ConfigError
 
