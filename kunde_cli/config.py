@@ -314,6 +314,16 @@ def _profit(data: Any, path: Path) -> ProfitConfig:
         str(name): checked(f"margin_by_category.{_shown(str(name))}", value)
         for name, value in by_category.items()
     }
+    # Names are compared trimmed and in any case (analytics.profit): one category
+    # spelled twice with two margins would leave one unused without a word.
+    seen: dict[str, str] = {}
+    for name, value in categories.items():
+        key = name.strip().lower()
+        if key in seen and categories[seen[key]] != value:
+            raise ConfigError(
+                said("profit_config_same_category", first=seen[key], second=name), path=path
+            )
+        seen.setdefault(key, name)
     return ProfitConfig(margin=margin, margin_by_category=categories)
 
 

@@ -31,6 +31,12 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "reject_not_a_cost": ("ikke en kostpris", "not a cost"),
     # --- kunde.toml [profit] ---
+    "profit_config_same_category": (
+        "[profit] margin_by_category: '{first}' og '{second}' er samme kategori (store og "
+        "små bogstaver og mellemrum tæller ikke), men har to marginer",
+        "[profit] margin_by_category: '{first}' and '{second}' are the same category (case "
+        "and spaces do not count), but have two margins",
+    ),
     "profit_config_margin_hint": (
         "en margin er en andel af beløbet: margin = 0.35 betyder 35 % dækningsbidrag",
         "a margin is a share of the amount: margin = 0.35 means 35 % profit",

@@ -115,6 +115,13 @@ def test_shopify_export_without_cost_or_margin_changes_nothing(here: Path) -> No
             "[profit.margin_by_category]\nKaffe = -0.1\n",
             '[profit] margin_by_category."Kaffe" = -0.1: skal være et tal fra 0 til 1',
         ),
+        # Names are compared trimmed and in any case: two spellings of one category with
+        # two margins would leave one of them unused without a word.
+        (
+            '[profit.margin_by_category]\n"Kaffe" = 0.2\n" KAFFE" = 0.3\n',
+            "[profit] margin_by_category: 'Kaffe' og ' KAFFE' er samme kategori "
+            "(store og små bogstaver og mellemrum tæller ikke), men har to marginer",
+        ),
     ],
 )
 def test_a_bad_margin_is_one_line_and_exit_2(here: Path, toml: str, shown: str) -> None:
