@@ -386,3 +386,24 @@ def test_best_rows_prefer_trusted_fits_and_the_simpler_on_a_tie() -> None:
         [("tiers", True, None, 0.95), ("bgnbd", False, 0.40, 0.80), ("mbgnbd", False, 0.30, 0.85)]
     )
     assert best_rows(untrusted) == ("mbgnbd", "tiers")
+
+
+def test_the_report_says_when_the_verdicts_model_fails_its_trust_checks() -> None:
+    # 150 customers: fewer than the 200 a trusted fit needs. The verdict may still call
+    # the model good enough on one quarter; the report (which shows no warnings from the
+    # command) must say beside it that the fit fails its trust checks, as the value
+    # section above it does.
+    from types import SimpleNamespace
+
+    from kunde_cli.render.answers.backtest import part
+
+    result = bt.backtest(simulated_shop(150, seed=2), as_of=AS_OF)
+    assert not result.verdict.trusted
+    shown = part(result, SimpleNamespace(lang="en", currency="kr."))  # type: ignore[arg-type]
+    assert shown is not None
+    assert "fails some trust checks" in shown["sentences"][1]
+    assert "only 150 customers" in shown["sentences"][1]
+    trusted = part(
+        bt.backtest(simulated_shop(), as_of=AS_OF), SimpleNamespace(lang="en", currency="kr.")
+    )  # type: ignore[arg-type]
+    assert not any("trust checks" in s for s in trusted["sentences"])

@@ -402,10 +402,19 @@ def part(facts: Backtest, data: ReportData) -> dict[str, Any] | None:
     notes = [split_sentence(facts, lg)]
     if season:
         notes.insert(0, season)
+    # The command warns about an untrusted fit before its verdict; the report says it
+    # beside the verdict (the value section above already calls such a fit untrusted).
+    caution = []
+    verdict = facts.verdict
+    if not verdict.trusted and verdict.model in facts.fits:
+        from kunde_cli.render.fits import failed_checks_text
+
+        why = failed_checks_text(facts.fits[verdict.model], lg)
+        caution.append(say("backtest_untrusted", lg, model=model_name(verdict.model, lg), why=why))
     return {
         "id": "backtest",
         "title": say("backtest_section", lg),
-        "sentences": [sentences[0], *cutoff_sentences(facts, lg)[:1]],
+        "sentences": [sentences[0], *caution, *cutoff_sentences(facts, lg)[:1]],
         "chart": Markup(tracking_chart(facts.tracking, lang=lg)),
         "tables": [table(frame, lg, currency=data.currency, kinds=KINDS)],
         "notes": [
