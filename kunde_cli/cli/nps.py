@@ -355,7 +355,7 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
     carried forward), what it holds said on stderr, and the comments' themes per group
     as the command's table (render.follow_up_workbook, analytics.follow_up)."""
     from kunde_cli.analytics.follow_up import comment_themes
-    from kunde_cli.analytics.nps import NPS_CATEGORY
+    from kunde_cli.analytics.nps import NPS_CATEGORY, link_answers
     from kunde_cli.render.follow_up_workbook import backup_path, excel_lock, run_follow_up
     from kunde_cli.render.terminal import note, warn
     from kunde_cli.words import label_values, say
@@ -365,8 +365,11 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
     if lock is not None:
         warn(say("fu_open_elsewhere", lg, path=path.name, lock=lock.name))
     segments = _groups(NpsBy.segment, loaded, view.linked, view.picked.day)
+    # Every answer, after the NPS date too: notes on later answers are kept (--as-of).
+    every_answer = link_answers(_survey(loaded), loaded.orders).collect()
     done = run_follow_up(
         path,
+        every_answer=every_answer,
         linked=view.linked.collect(),
         orders=loaded.orders,
         as_of=loaded.as_of,

@@ -427,6 +427,7 @@ def run_follow_up(
     lang: str,
     currency: str = "kr.",
     workspace: Any = None,
+    every_answer: pl.DataFrame | None = None,
 ) -> FollowUpRun:
     """Read what the owner typed in ``path`` (when it exists), carry it forward by
     response id into the new cases, write the workbook again and, with a
@@ -435,6 +436,9 @@ def run_follow_up(
     ``linked`` are the answers up to the NPS date linked to customers
     (:func:`kunde_cli.analytics.nps.link_answers`); ``orders`` the order basis.
     Answers ``kunde forget`` erased are no case, and their notes are not carried.
+    ``every_answer`` are all the answers linked the same way, after the NPS date too
+    (default ``linked``): a note on an answer after the date (a run looking back with
+    ``--as-of``) is kept as an earlier case, not dropped as gone.
     """
     import polars as pl
 
@@ -456,6 +460,7 @@ def run_follow_up(
     statuses = fu.merge_statuses(stored if stored is not None else fu.empty_statuses(), typed)
     erased = pl.col(s.CUSTOMER_ID).str.starts_with(ERASED_PREFIX).fill_null(False)
     answers = linked.filter(~erased)
+    everyone = linked if every_answer is None else every_answer
     cases = (
         fu.follow_up_cases(
             answers.lazy(), orders, as_of=as_of, answers_as_of=answers_as_of, segments=segments
@@ -463,7 +468,7 @@ def run_follow_up(
         .collect()
         .pipe(fu.carry_forward, statuses)
     )
-    earlier = fu.earlier_cases(statuses, cases, answers)
+    earlier = fu.earlier_cases(statuses, cases, everyone.filter(~erased))
     worth = (pl.col(fu.STATUS) != fu.OPEN) | (pl.col(fu.NOTE).str.len_chars() > 0)
     kept_ids = pl.concat([cases.get_column(s.RESPONSE_ID), earlier.get_column(s.RESPONSE_ID)])
     gone = statuses.filter(
@@ -475,7 +480,7 @@ def run_follow_up(
     data = workbook_bytes(cases, earlier, lang=lang, as_of=as_of, currency=currency)
     _check_round_trip(data, pl.concat([cases, earlier], how="diagonal_relaxed"), path)
     # A note on a customer kunde forget erased is not kept in a backup either.
-    erased_ids = linked.filter(erased).get_column(s.RESPONSE_ID).implode()
+    erased_ids = everyone.filter(erased).get_column(s.RESPONSE_ID).implode()
     on_erased = typed.filter(worth.fill_null(False) & pl.col(s.RESPONSE_ID).is_in(erased_ids))
     dropped = on_erased.height > 0 and previous is not None
     # The same bytes again (a second run with nothing new): nothing is written, so the

@@ -335,3 +335,26 @@ def test_a_run_that_changes_nothing_keeps_the_backup_of_what_the_owner_typed(sho
     assert sheet_rows(backup)[0]["Status"] == " Kontaktet "
     assert "Intet nyt: sager.xlsx er uændret; sager.bak.xlsx er som før." in err
     assert "Den forrige fil er gemt som" not in err
+
+
+def test_a_look_back_with_as_of_keeps_the_notes_on_later_answers(shop, tmp_path):
+    # Notes typed on S4 (5 March) and S5 (6 March); a run looking back to 4 March must
+    # not drop them as if the answers were gone: they are kept as earlier cases.
+    ws = tmp_path / "ws"
+    code, _, err = kunde("ingest", shop["orders"], shop["first"], "-w", ws, "-q")
+    assert code == 0, err
+    code, _, err = kunde("nps", "--follow-up", shop["book"], "-w", ws)
+    assert code == 0, err
+    type_in(shop["book"], {"S4": ("kontaktet", "Ringet"), "S5": ("løst", "Tilfreds nu")})
+    code, _, err = kunde("nps", "--follow-up", shop["book"], "-w", ws, "--as-of", "2024-03-04")
+    assert code == 0, err
+    assert "hører til svar, der ikke længere findes" not in err
+    earlier = {r["Svar-id"]: r for r in sheet_rows(shop["book"], 1)}
+    assert (earlier["S4"]["Status"], earlier["S4"]["Notat"]) == ("kontaktet", "Ringet")
+    assert (earlier["S5"]["Status"], earlier["S5"]["Notat"]) == ("løst", "Tilfreds nu")
+    # The next run at today's date finds them current again, with their notes.
+    code, _, err = kunde("nps", "--follow-up", shop["book"], "-w", ws)
+    assert code == 0, err
+    rows = {r["Svar-id"]: r for r in sheet_rows(shop["book"])}
+    assert (rows["S4"]["Status"], rows["S4"]["Notat"]) == ("kontaktet", "Ringet")
+    assert (rows["S5"]["Status"], rows["S5"]["Notat"]) == ("løst", "Tilfreds nu")
