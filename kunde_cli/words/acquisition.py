@@ -102,6 +102,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "acq_p_is": ("p = {p}", "p = {p}"),
     "acq_p_below": ("p < {p}", "p < {p}"),
+    "acq_one_group": (
+        "Kun én gruppe ({group}): der er ingen grupper at sammenligne.",
+        "Only one group ({group}): there are no groups to compare.",
+    ),
     "acq_untested": (
         "Der er for få kunder til at teste, om grupperne adskiller sig: det kræver mindst "
         "to grupper med {min_customers} kunder, hvoraf {min_repeat} har købt igen.",

@@ -141,3 +141,14 @@ def test_the_report_says_it_too_and_not_without_models(shop, tmp_path) -> None:
         text = " ".join(page.read_text(encoding="utf-8").split())
         assert ('id="acquisition"' in text) is shown
         assert ("Kunder fra Instagram er mere værd end kunder fra Google" in text) is shown
+
+
+def test_one_group_is_nothing_to_compare_not_too_few(shop) -> None:
+    # Every first order is in one category (Lamper): 1,000 customers are not too few to
+    # test; there is simply no other group to compare with.
+    result, said = _run(str(shop), "--new-by", "category", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert "for få kunder" not in said
+    assert "Kun én gruppe (Lamper): der er ingen grupper at sammenligne." in said
+    _, said_en = _run(str(shop), "--new-by", "category", "--format", "csv", "--lang", "en")
+    assert "Only one group (Lamper): there are no groups to compare." in said_en

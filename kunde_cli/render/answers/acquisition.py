@@ -71,6 +71,9 @@ def verdict(facts: NewCustomerValue, lang: str) -> str:
     from kunde_cli.words.labels import say
 
     test = facts.value_test
+    named = [g.group for g in facts.groups if g.group is not None]
+    if test is None and len(named) == 1:
+        return say("acq_one_group", lang, group=group_name(facts, named[0], lang))
     if test is None:
         return say(
             "acq_untested",
