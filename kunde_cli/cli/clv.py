@@ -673,15 +673,18 @@ def _new_by(loaded: Loaded, by: str, model: str, out: Destination) -> None:
     from kunde_cli.cli.common import day_text, emit, say_reused, workspace_fits
     from kunde_cli.render.answers import acquisition as shown
     from kunde_cli.render.terminal import note
-    from kunde_cli.words.labels import say
+    from kunde_cli.words.labels import label, say
 
     lg = loaded.lang
     fits = workspace_fits(loaded)
     facts = new_customer_value(loaded.orders, as_of=loaded.as_of, by=by, model=model, fits=fits)
     say_reused(fits, lg)
-    for line in (*shown.notes(facts, lg), shown.verdict(facts, lg)):
-        note(line)
-    note(shown.worth(facts, lg, loaded.config.currency))
+    if not facts.groups:
+        note(label("clv_no_customers", lg).format(as_of=day_text(loaded.as_of, lg)))
+    else:
+        for line in (*shown.notes(facts, lg), shown.verdict(facts, lg)):
+            note(line)
+        note(shown.worth(facts, lg, loaded.config.currency))
     emit(
         shown.shown_frame(facts, lg, people=out.is_table),
         out,

@@ -152,3 +152,13 @@ def test_one_group_is_nothing_to_compare_not_too_few(shop) -> None:
     assert "Kun én gruppe (Lamper): der er ingen grupper at sammenligne." in said
     _, said_en = _run(str(shop), "--new-by", "category", "--format", "csv", "--lang", "en")
     assert "Only one group (Lamper): there are no groups to compare." in said_en
+
+
+def test_no_customers_yet_is_said_as_kunde_clv_says_it(shop) -> None:
+    # --as-of before the first order: no customers, so no groups, no test and no value
+    # (it spoke of too few customers to test and of models).
+    result = runner.invoke(app, ["clv", str(shop), "--new-by", "channel", "--as-of", "2020-01-01"])
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 0, result.stderr
+    assert "Ingen kunder med en talt ordre pr. 01-01-2020." in said
+    assert "for få kunder" not in said and "Gamma-Gamma" not in said
