@@ -350,9 +350,15 @@ def backup_path(path: Path) -> Path:
 
 
 def excel_lock(path: Path) -> Path | None:
-    """The lock file Excel (``~$name``) or LibreOffice (``.~lock.name#``) keeps beside
-    an open workbook, when there is one."""
-    for lock in (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")):
+    """The lock file Excel (``~$name``; for a long name ``~$`` over its first two
+    letters: ``opfoelgning.xlsx`` → ``~$foelgning.xlsx``) or LibreOffice
+    (``.~lock.name#``) keeps beside an open workbook, when there is one."""
+    name = path.name
+    for lock in (
+        path.with_name(f"~${name}"),
+        path.with_name(f"~${name[2:]}"),
+        path.with_name(f".~lock.{name}#"),
+    ):
         if lock.exists():
             return lock
     return None

@@ -358,3 +358,22 @@ def test_a_look_back_with_as_of_keeps_the_notes_on_later_answers(shop, tmp_path)
     rows = {r["Svar-id"]: r for r in sheet_rows(shop["book"])}
     assert (rows["S4"]["Status"], rows["S4"]["Notat"]) == ("kontaktet", "Ringet")
     assert (rows["S5"]["Status"], rows["S5"]["Notat"]) == ("løst", "Tilfreds nu")
+
+
+@pytest.mark.parametrize(
+    ("book", "lock"),
+    [
+        # Excel's owner file: "~$" before a short name …
+        ("sager.xlsx", "~$sager.xlsx"),
+        # … and over the first two letters of a long one;
+        ("opfoelgning.xlsx", "~$foelgning.xlsx"),
+        # LibreOffice's lock file.
+        ("opfoelgning.xlsx", ".~lock.opfoelgning.xlsx#"),
+    ],
+)
+def test_a_workbook_open_in_a_spreadsheet_is_warned_about(shop, book, lock):
+    shop["book"] = shop["book"].with_name(book)
+    follow_up(shop, "first")
+    (shop["book"].parent / lock).write_text("owner", encoding="utf-8")
+    err = follow_up(shop, "first")
+    assert f"{book} ser ud til at være åben i et regneark ({lock} findes)" in err
