@@ -174,6 +174,7 @@ def read_statuses(source: Path | bytes, *, name: str | None = None) -> ReadBack:
     without_id: list[tuple[str, int]] = []
     for sheet, frame in sheets.items():
         by_header = {_plain(str(c)): c for c in frame.columns}
+        _check_columns(sheet, by_header, shown, backup)
         id_col = next((by_header[h] for h in id_headers if h in by_header), None)
         if id_col is None:
             continue
@@ -225,6 +226,33 @@ def read_statuses(source: Path | bytes, *, name: str | None = None) -> ReadBack:
         )
     statuses = pl.concat(found, how="vertical_relaxed") if found else _empty_read()
     return ReadBack(statuses, tuple(read), statuses.height, tuple(without_id))
+
+
+def _check_columns(sheet: str, by_header: dict[str, str], shown: str, backup: Path) -> None:
+    """A sheet of kunde's (two of its Response id, Status and Note columns) that lost the
+    third is refused: without the Status column every case would read as open, without
+    the Note column every note as emptied, without the id no row finds its case again
+    — and nothing says so. Nothing is written; the message names the sheet and the
+    column (in the language of the headers there)."""
+    keys = (ID_COLUMN, "follow_up_status", "follow_up_note")
+    found = {key: {lang for lang in LANGS if _plain(label(key, lang)) in by_header} for key in keys}
+    found = {key: langs for key, langs in found.items() if langs}
+    missing = [key for key in keys if key not in found]
+    if len(found) < 2 or not missing:
+        return
+    # The headers' language ("Status" is the same in both: the other header decides).
+    common = set.intersection(*found.values())
+    lang = next((lang for lang in LANGS if lang in common), next(iter(LANGS)))
+    hint = (
+        said("fu_column_gone_hint", backup=backup)
+        if backup.is_file()
+        else said("fu_column_gone_hint_none")
+    )
+    raise InputError(
+        said("fu_column_gone", sheet=sheet, column=label(missing[0], lang)),
+        path=shown,
+        hint=hint,
+    )
 
 
 def _empty_read() -> pl.DataFrame:

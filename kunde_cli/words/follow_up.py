@@ -155,6 +155,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "Flyt filen væk, eller giv et andet filnavn; intet er skrevet.",
         "Move the file away, or give another file name; nothing was written.",
     ),
+    "fu_column_gone": (
+        "arket '{sheet}' mangler kolonnen '{column}', så statusser og notater kan ikke "
+        "læses sikkert; filen overskrives ikke",
+        "the sheet '{sheet}' lacks the column '{column}', so statuses and notes cannot be "
+        "read safely; the file is not overwritten",
+    ),
+    "fu_column_gone_hint": (
+        "Sæt kolonnen tilbage (den står i {backup}); intet er skrevet.",
+        "Put the column back (it is in {backup}); nothing was written.",
+    ),
+    "fu_column_gone_hint_none": (
+        "Sæt kolonnen tilbage, eller giv et andet filnavn; intet er skrevet.",
+        "Put the column back, or give another file name; nothing was written.",
+    ),
     "fu_not_ours": (
         "intet ark har kolonnen '{column}', så det er ikke en opfølgningsfil fra kunde; den "
         "overskrives ikke",

@@ -377,3 +377,35 @@ def test_a_workbook_open_in_a_spreadsheet_is_warned_about(shop, book, lock):
     (shop["book"].parent / lock).write_text("owner", encoding="utf-8")
     err = follow_up(shop, "first")
     assert f"{book} ser ud til at være åben i et regneark ({lock} findes)" in err
+
+
+@pytest.mark.parametrize(
+    ("column", "shown"),
+    [
+        # Without the Status column every status would read as open: the contacted and
+        # resolved cases reopened without a word.
+        ("Status", "arket 'Opfølgning' mangler kolonnen 'Status'"),
+        # Without the Note column every note would be emptied.
+        ("Notat", "arket 'Opfølgning' mangler kolonnen 'Notat'"),
+        # Without the id no status can be found again: said as such, not "not ours".
+        ("Svar-id", "arket 'Opfølgning' mangler kolonnen 'Svar-id'"),
+    ],
+)
+def test_a_deleted_status_note_or_id_column_stops_the_run_and_keeps_the_file(shop, column, shown):
+    follow_up(shop, "first")
+    type_in(shop["book"], {"S4": ("kontaktet", "Ringet")}, sort=False)
+    follow_up(shop, "first")
+    wb = openpyxl.load_workbook(shop["book"])
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    ws.delete_cols(header.index(column) + 1)
+    wb.save(shop["book"])
+    before = shop["book"].read_bytes()
+    code, _, err = kunde(
+        "nps", shop["orders"], shop["first"], "--follow-up", shop["book"], "-w", "no-ws"
+    )
+    assert code == 2, err
+    (line,) = [x for x in err.splitlines() if x.startswith("Fejl:")]
+    assert f"sager.xlsx: {shown}" in line, line
+    assert "sager.bak.xlsx" in err and "Traceback" not in err
+    assert shop["book"].read_bytes() == before
