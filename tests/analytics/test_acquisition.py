@@ -290,3 +290,28 @@ def test_spellings_of_one_channel_are_one_group() -> None:
     assert groups[acq.GROUP].to_list() == [
         "Webshop", "Webshop", "Webshop", "Webshop", "Butik", "Butik", None,
     ]  # fmt: skip
+
+
+def test_the_range_of_a_loosely_pinned_fit_is_never_below_the_first_purchase() -> None:
+    # The sample shop's first-category group Bolig: its range ran from -5,174 kr. to
+    # 3,159 kr. around 2,557 kr. (draws of a = b ≈ 1e-13 gave a negative number of
+    # purchases). Repeat purchases are never negative, so the value is at least the
+    # mean first purchase.
+    from kunde_cli.analytics.clv.gamma_gamma import GammaGammaParams
+    from tests.analytics.test_clv_uncertainty import FLAT_FIT
+
+    spend = GammaGammaParams(
+        p=1.23615, q=4.62639, gamma=2758.27, loglik=0.0, n_customers=114, converged=True,
+        spend_frequency_corr=0.07,
+        log_covariance=(
+            (0.067450, -0.049961, -0.130387),
+            (-0.049961, 0.097066, 0.163276),
+            (-0.130387, 0.163276, 0.330724),
+        ),
+    )  # fmt: skip
+    weeks = 365.25 / 7
+    value = 1084.82 + float(expected_purchases(FLAT_FIT, weeks)) * spend.p * spend.gamma / (
+        spend.q - 1
+    )
+    low, high = acq.value_range(FLAT_FIT, spend, 1084.82, 40.0, weeks)
+    assert 1084.82 - 3 * 40.0 < low < value < high

@@ -42,7 +42,8 @@ def test_draws_beyond_the_edge_keep_the_mean_drop_out_chance() -> None:
 #: (e^7): drop-out chance a / (a + b) = 6e-9. At the edge the log-likelihood is flat, so
 #: the covariance there says nothing (standard errors of 28,000 on the log scale).
 EDGE_FIT = BgNbdParams(
-    r=0.7377, alpha=18.42, a=6.144e-06, b=1096.63, loglik=0.0, n_customers=930,
+    r=0.7377, alpha=18.42, a=float(np.exp(-12.0)), b=float(np.exp(7.0)), loglik=0.0,
+    n_customers=930,
     n_repeat=381, converged=True, at_bounds=("a", "b"),
     identification=Identification(
         (), (0.1035, 0.1133, 28498.1, 22355.5), float("inf"), (),
@@ -67,3 +68,32 @@ def test_parameters_at_the_edge_are_held_at_the_estimate() -> None:
     logs = np.log([d.r for d in draws])
     assert 0.07 < float(np.std(logs)) < 0.13
     assert abs(float(np.mean(logs)) - np.log(EDGE_FIT.r)) < 0.03
+
+
+#: A group fit of the sample shop (first category Bolig, 271 customers): the data pin
+#: down b / a (drop-out about 3.8 %) but hardly its size, so ln a and ln b have standard
+#: errors of 24 and move together.
+FLAT_FIT = BgNbdParams(
+    r=0.30314, alpha=8.8612, a=5.6939, b=143.263, loglik=0.0, n_customers=271, n_repeat=114,
+    converged=True,
+    identification=Identification(
+        (), (0.1375, 0.1967, 23.74, 24.52), 187553.0, ("a", "b"),
+        (
+            (0.018920, 0.020061, 0.161739, 0.169985),
+            (0.020061, 0.038689, 0.808910, 0.845389),
+            (0.161739, 0.808910, 563.744323, 582.071321),
+            (0.169985, 0.845389, 582.071321, 601.120580),
+        ),
+    ),
+)  # fmt: skip
+
+
+def test_draws_below_the_edge_keep_the_mean_drop_out_chance() -> None:
+    # A quarter of the draws run below e^-12 together; clipped apart at e^-30 they came
+    # back as a = b (drop-out 50 %, and a hypergeometric function that gave a negative
+    # number of purchases). Raised along the ridge, b / a stays as drawn.
+    draws = draw_purchase_params(FLAT_FIT, 1000, seed=11)
+    ratios = np.array([d.a / (d.a + d.b) for d in draws])
+    assert np.mean(ratios >= 0.45) < 0.01
+    assert abs(np.median(ratios) - FLAT_FIT.a / (FLAT_FIT.a + FLAT_FIT.b)) < 0.01
+    assert min(min(d.a, d.b) for d in draws) >= np.exp(-12.0) * (1 - 1e-9)

@@ -29,12 +29,11 @@ The purchase and spend models are fitted on separate likelihoods (the joint like
 of BG/NBD × Gamma-Gamma factorises), so their draws are independent: draw them with
 different seeds and pair them up by index.
 
-Draws are kept within the fits' search ranges (a, b ≤ e^7, lowered together so that
-a / (a + b) stays as drawn; every log-parameter within ±30), so a direction the data
-hardly pin down cannot produce overflowing predictions;
-a parameter that ran to the edge is held at the estimate (the likelihood is flat
-there); a fit whose likelihood is that flat fails the trust checks anyway
-(:mod:`~kunde_cli.analytics.clv.trust`).
+Draws are kept within the fits' search ranges (e^-12 ≤ a, b ≤ e^7, lowered or raised
+together so that a / (a + b) stays as drawn; every log-parameter within ±30), so a
+direction the data hardly pin down cannot produce overflowing predictions; a parameter
+that ran to the edge is held at the estimate (the likelihood is flat there; such a fit
+fails the trust checks, :mod:`~kunde_cli.analytics.clv.trust`).
 
 Examples
 --------
@@ -61,7 +60,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kunde_cli.analytics.clv.bgnbd import LOG_BOUND_AB, BgNbdParams
+from kunde_cli.analytics.clv.bgnbd import LOG_BOUND, LOG_BOUND_AB, BgNbdParams
 from kunde_cli.analytics.clv.gamma_gamma import GammaGammaParams
 from kunde_cli.errors import ModelError
 from kunde_cli.words.said import said
@@ -129,8 +128,10 @@ def draw_log_params(
     seed: int = DEFAULT_SEED,
     *,
     upper: ArrayLike | None = None,
+    limit: float = _LOG_LIMIT,
 ) -> NDArray[np.float64]:
-    """``n`` draws (rows) from Normal(``mean``, ``cov``), clipped to ±30 and to ``upper``.
+    """``n`` draws (rows) from Normal(``mean``, ``cov``), clipped to ±``limit`` (30) and
+    to ``upper``.
 
     Drawn as mean + L·z with L from the eigen-decomposition of ``cov`` (negative
     eigenvalues of a numerically indefinite covariance are taken as 0), so the result
@@ -142,8 +143,8 @@ def draw_log_params(
     root = eigvec * np.sqrt(np.maximum(eigval, 0.0))
     z = np.random.default_rng(seed).standard_normal((int(n), mu.size))
     draws: NDArray[np.float64] = mu + z @ root.T
-    high = np.full(mu.size, _LOG_LIMIT) if upper is None else np.asarray(upper, dtype=np.float64)
-    return np.asarray(np.clip(draws, -_LOG_LIMIT, np.minimum(high, _LOG_LIMIT)), dtype=np.float64)
+    high = np.full(mu.size, limit) if upper is None else np.asarray(upper, dtype=np.float64)
+    return np.asarray(np.clip(draws, -limit, np.minimum(high, limit)), dtype=np.float64)
 
 
 def draw_purchase_logs(
@@ -171,16 +172,19 @@ def draw_purchase_logs(
             conditional = (
                 cov[np.ix_(free, free)] - s_fh @ np.linalg.pinv(cov[np.ix_(held, held)]) @ s_fh.T
             )
-            logs[:, free] = draw_log_params(mean[free], conditional, n, seed)
+            logs[:, free] = draw_log_params(mean[free], conditional, n, seed, limit=np.inf)
     else:
-        logs = draw_log_params(mean, cov, n, seed)
+        logs = draw_log_params(mean, cov, n, seed, limit=np.inf)
     # a and b beyond the fit's search range are brought back *along the ridge*: both
-    # lowered by the same amount, which keeps a / (a + b), the mean drop-out chance,
-    # that the data do pin down. (Clipping each alone would turn a homogeneous fit's
-    # a = 30, b = 1,100 — drop-out 2.7 % — into a = b = 1,100: 50 %.)
-    excess = np.maximum(logs[:, 2:4].max(axis=1) - LOG_BOUND_AB, 0.0)
-    logs[:, 2:4] -= excess[:, None]
-    return logs
+    # lowered (raised) by the same amount, which keeps a / (a + b), the mean drop-out
+    # chance, that the data do pin down. (Clipping each alone would turn a homogeneous
+    # fit's a = 30, b = 1,100 — drop-out 2.7 % — into a = b = 1,100: 50 %; below the
+    # range, a = b ≈ 1e-13 even gave a negative number of purchases.)
+    ab = logs[:, 2:4]
+    ab -= np.maximum(ab.max(axis=1) - LOG_BOUND_AB, 0.0)[:, None]
+    ab += np.maximum(-LOG_BOUND - ab.min(axis=1), 0.0)[:, None]
+    logs[:, 2:4] = np.clip(ab, -LOG_BOUND, LOG_BOUND_AB)
+    return np.clip(logs, -_LOG_LIMIT, _LOG_LIMIT)
 
 
 def draw_purchase_params(
