@@ -361,6 +361,7 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
     from kunde_cli.words import label_values, say
 
     loaded, lg = view.loaded, view.lg
+    _not_the_workbook(view.out.output, path)
     lock = excel_lock(path)
     if lock is not None:
         warn(say("fu_open_elsewhere", lg, path=path.name, lock=lock.name))
@@ -430,6 +431,20 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
     if view.out.is_table:
         themes = label_values(themes, [NPS_CATEGORY], lg)
     view.emit(themes, say("fu_themes_title", lg))
+
+
+def _not_the_workbook(output: Path | None, path: Path) -> None:
+    """-o/--output (the themes table) may not be the follow-up workbook or its backup:
+    it would be written over the cases and statuses just written (exit 2 first)."""
+    from kunde_cli.errors import ConfigError
+    from kunde_cli.render.follow_up_workbook import backup_path
+    from kunde_cli.words.said import said
+
+    if output is None:
+        return
+    target = output.resolve()
+    if target in (path.resolve(), backup_path(path).resolve()):
+        raise ConfigError(said("fu_output_is_workbook"), path=str(output))
 
 
 def _groups(

@@ -169,6 +169,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Sæt kolonnen tilbage, eller giv et andet filnavn; intet er skrevet.",
         "Put the column back, or give another file name; nothing was written.",
     ),
+    "fu_output_is_workbook": (
+        "-o/--output må ikke være opfølgningsfilen eller dens kopi: ordene ville blive "
+        "skrevet oven i sagerne; giv et andet filnavn",
+        "-o/--output may not be the follow-up file or its copy: the words would be written "
+        "over the cases; give another file name",
+    ),
     "fu_not_ours": (
         "intet ark har kolonnen '{column}', så det er ikke en opfølgningsfil fra kunde; den "
         "overskrives ikke",

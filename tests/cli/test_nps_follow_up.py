@@ -409,3 +409,19 @@ def test_a_deleted_status_note_or_id_column_stops_the_run_and_keeps_the_file(sho
     assert f"sager.xlsx: {shown}" in line, line
     assert "sager.bak.xlsx" in err and "Traceback" not in err
     assert shop["book"].read_bytes() == before
+
+
+@pytest.mark.parametrize("target", ["sager.xlsx", "sager.bak.xlsx"])
+def test_the_themes_output_cannot_be_the_follow_up_workbook(shop, target):
+    # -o naming the workbook (or its backup) wrote the themes table over the cases and
+    # the owner's statuses just written.
+    follow_up(shop, "first")
+    before = shop["book"].read_bytes()
+    code, _, err = kunde(
+        "nps", shop["orders"], shop["first"], "--follow-up", shop["book"], "-w", "no-ws",
+        "-o", shop["book"].with_name(target), "--format", "xlsx",
+    )  # fmt: skip
+    assert code == 2, err
+    (line,) = [x for x in err.splitlines() if x.startswith("Fejl:")]
+    assert f"{target}: -o/--output må ikke være opfølgningsfilen eller dens kopi" in line
+    assert shop["book"].read_bytes() == before
