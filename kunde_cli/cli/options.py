@@ -195,6 +195,8 @@ def parse_period(text: str) -> tuple[int, Said]:
         raise ConfigError(said("clv_bad_holdout", text=text))
     n, unit = int(match.group(1)), match.group(2) or "m"
     days, plural = HOLDOUT_UNITS[unit]
+    if n * days > 100 * 365.25:  # no shop's history: and no date so far back (overflow)
+        raise ConfigError(said("clv_bad_holdout", text=text))
     key = f"clv_holdout_{plural if n != 1 else plural[:-1]}"
     return round(n * days), said(key, n=n)
 

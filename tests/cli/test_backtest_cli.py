@@ -177,6 +177,9 @@ def test_a_last_quarter_over_the_peak_takes_the_whole_year(tmp_path):
         (["--holdout", "3x"], "--holdout '3x' skal skrives som 6m, 26w, 180d eller 1y"),
         (["--holdout", "10y"], "for lidt at efterprøve på: kun 0 kunder havde købt før"),
         (["--model", "pareto"], "pareto"),
+        # a length no calendar holds (it ended in an OverflowError traceback)
+        (["--holdout", "99999999999999999999d"], "--holdout '99999999999999999999d' skal"),
+        (["--holdout", "9999999y"], "--holdout '9999999y' skal skrives som"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(shop, args, words):
