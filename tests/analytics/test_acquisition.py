@@ -315,3 +315,23 @@ def test_the_range_of_a_loosely_pinned_fit_is_never_below_the_first_purchase() -
     )
     low, high = acq.value_range(FLAT_FIT, spend, 1084.82, 40.0, weeks)
     assert 1084.82 - 3 * 40.0 < low < value < high
+
+
+def test_the_report_groups_by_channel_only_with_two_channels_in_any_case() -> None:
+    # "Webshop" and "WEBSHOP" are one channel (as kunde clv --new-by groups them): the
+    # report's section then groups by the first category, which has two values.
+    from types import SimpleNamespace
+
+    from kunde_cli.analytics.orders import OrderBasis
+    from kunde_cli.app.answers.acquisition import grouping
+
+    d = datetime(2024, 1, 5)
+    rows = [
+        ("1", 1, "a", d, 100.0, "paid", "Webshop", "A", None),
+        ("2", 1, "b", d, 100.0, "paid", "WEBSHOP ", "B", None),
+    ]
+    basis = OrderBasis.of(_lines(rows), as_of=AS_OF)
+    assert grouping(SimpleNamespace(lines=basis, as_of=AS_OF)) == "category"  # type: ignore[arg-type]
+    rows.append(("3", 1, "c", d, 100.0, "paid", "Butik", "A", None))
+    basis = OrderBasis.of(_lines(rows), as_of=AS_OF)
+    assert grouping(SimpleNamespace(lines=basis, as_of=AS_OF)) == "channel"  # type: ignore[arg-type]

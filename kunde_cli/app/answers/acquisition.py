@@ -18,8 +18,8 @@ ORDER = 50
 
 
 def grouping(ctx: AnswerContext) -> str | None:
-    """``channel`` when the lines up to the as-of date name two channels or more, else
-    ``category`` when they name two categories or more, else None."""
+    """``channel`` when the lines up to the as-of date name two channels or more (case
+    aside), else ``category`` when they name two categories or more, else None."""
     import polars as pl
 
     from kunde_cli import schema as s
@@ -33,7 +33,13 @@ def grouping(ctx: AnswerContext) -> str | None:
         return None
     named = (
         lines.select(
-            pl.col(c).cast(pl.String).str.strip_chars().replace("", None).drop_nulls().n_unique()
+            pl.col(c)
+            .cast(pl.String)
+            .str.strip_chars()
+            .str.to_lowercase()  # one channel however it is spelt (as the groups are)
+            .replace("", None)
+            .drop_nulls()
+            .n_unique()
             for c in present
         )
         .collect()
