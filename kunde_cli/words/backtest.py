@@ -79,12 +79,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "backtest_rule": (
         "Budget: afvigelsen fra prognosen må højst være {budget} (for køb og omsætning); "
         "rangering: rangkorrelationen mellem forudsagte og faktiske køb skal være mindst "
-        "{minimum} (her {spearman}). De {tenth} kunder med den højeste forudsigelse stod for "
-        "{top} af købene.",
+        "{minimum} (her {spearman}).",
         "Budget: the difference from the forecast may be at most {budget} (for purchases and "
         "revenue); ranking: the rank correlation of predicted and actual purchases must be "
-        "at least {minimum} (here {spearman}). The {tenth} of customers with the highest "
-        "prediction made {top} of the purchases.",
+        "at least {minimum} (here {spearman}).",
+    ),
+    "backtest_top_decile": (
+        "De {tenth} kunder med den højeste forudsigelse stod for {top} af købene.",
+        "The {tenth} of customers with the highest prediction made {top} of the purchases.",
     ),
     "backtest_best": (
         "Bedst for denne butik: {counts} til antallet af køb (mindste gennemsnitlige fejl pr. "

@@ -246,3 +246,16 @@ def test_churn_model_marks_customers_by_the_backtest_cutoff(shop):
         f"back did so within {first['came_back_within_days']} days"
     )
     assert sentence in " ".join(table.stdout.split())
+
+
+def test_a_holdout_without_purchases_says_no_empty_figure(shop):
+    # --as-of weeks after the export's last order: nobody bought in the holdout, so no
+    # rank correlation and no top tenth's share. The sentence said "stod for  af købene".
+    late = (AS_OF + timedelta(days=40)).isoformat()
+    result = runner.invoke(app, ["backtest", str(shop), "--as-of", late, "--holdout", "4w"])
+    assert result.exit_code == 0, result.stderr
+    said = _said(result)
+    assert "der blev 0 (−100 %)" in said
+    assert "stod for  af" not in said and "stod for" not in said
+    assert "(her –)" in said
+    assert "Intet skæringspunkt for P(stadig kunde)" in said

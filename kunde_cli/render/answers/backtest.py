@@ -142,15 +142,22 @@ def rule_sentence(result: Backtest, lang: str) -> str:
     from kunde_cli.analytics.backtest import BUDGET_MAX_DIFFERENCE, RANKING_MIN_SPEARMAN
 
     v = result.verdict
-    return say(
+    rule = say(
         "backtest_rule",
         lang,
         budget=format_percent(BUDGET_MAX_DIFFERENCE, lang, 0),
         minimum=format_number(RANKING_MIN_SPEARMAN, lang, 2),
         spearman=format_number(v.spearman, lang, 2) if v.spearman is not None else "–",
+    )
+    if v.top_decile_share is None:  # nobody bought in the holdout
+        return rule
+    top = say(
+        "backtest_top_decile",
+        lang,
         top=format_percent(v.top_decile_share, lang, 0),
         tenth=format_percent(0.1, lang, 0),
     )
+    return f"{rule} {top}"
 
 
 def best_sentence(result: Backtest, lang: str) -> str | None:
