@@ -162,3 +162,18 @@ def test_no_customers_yet_is_said_as_kunde_clv_says_it(shop) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Ingen kunder med en talt ordre pr. 01-01-2020." in said
     assert "for få kunder" not in said and "Gamma-Gamma" not in said
+
+
+def test_the_number_for_ad_spend_names_a_channel(tmp_path) -> None:
+    # The Instagram customers' first orders name no channel: they are the most valuable
+    # group, "(ingen)". A number for ad spend needs a channel to spend on: Google's.
+    path = tmp_path / "blank.csv"
+    _shop(path, n=500)
+    path.write_text(path.read_text("utf-8").replace(";Instagram;", ";;"), "utf-8")
+    result, said = _run(str(path), "--new-by", "channel", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert sorted(r["channel"] for r in rows) == ["", "Google"]
+    assert "En ny kunde fra Google er " in said
+    assert "fra (ingen)" not in said
+    assert "Grupperne adskiller sig mærkbart (p < 0,001)." in said

@@ -84,9 +84,10 @@ def verdict(facts: NewCustomerValue, lang: str) -> str:
     p = p_text(test.p_value, lang)
     if test.p_value >= SIGNIFICANT:
         return say("acq_verdict_same", lang, p=p)
-    valued = facts.valued
-    if len(valued) < 2:
+    valued = _named_first(facts)
+    if len([g for g in valued if g.group is not None]) < 2:
         return say("acq_verdict_differ", lang, p=p)
+    valued = tuple(g for g in valued if g.group is not None)
     high, low = valued[0], valued[-1]
     if facts.by == "discount":
         return say(f"acq_verdict_discount_{high.group}", lang, p=p)
@@ -96,6 +97,16 @@ def verdict(facts: NewCustomerValue, lang: str) -> str:
         high=group_name(facts, high.group, lang),
         low=group_name(facts, low.group, lang),
         p=p,
+    )
+
+
+def _named_first(facts: NewCustomerValue) -> tuple[GroupValue, ...]:
+    """The valued groups, most valuable first, the customers whose first order names no
+    channel (category) last: the number for ad spend, and the verdict, name a channel
+    one can spend on."""
+    valued = facts.valued
+    return tuple(g for g in valued if g.group is not None) + tuple(
+        g for g in valued if g.group is None
     )
 
 
@@ -112,7 +123,7 @@ def worth(facts: NewCustomerValue, lang: str, currency: str) -> str:
             min_customers=MIN_TRUSTED_CUSTOMERS,
             min_repeat=MIN_TRUSTED_REPEAT,
         )
-    top: GroupValue = facts.valued[0]
+    top: GroupValue = _named_first(facts)[0]
     key = f"acq_worth_discount_{top.group}" if facts.by == "discount" else f"acq_worth_{facts.by}"
     return say(
         key,
