@@ -160,6 +160,8 @@ _ORDER_MARKERS = (*SYNONYMS[s.AMOUNT], *SYNONYMS[s.ORDER_ID])
 #: Layouts of survey tools whose id and date columns no order export has: an order-number
 #: column in them is a hidden field naming the order an answer is about.
 _TOOL_LAYOUTS = (SURVEYMONKEY, TYPEFORM, QUALTRICS, DELIGHTED)
+#: Header fragments (normalised) of the likelihood-to-recommend question itself.
+_LIKELIHOOD_WORDS = ("hvorsandsynligt", "sandsynlig", "howlikely", "likely")
 
 #: ``--map scale=…``: the pseudo-field that tells kunde the score scale.
 SCALE_FIELD = "scale"
@@ -237,15 +239,23 @@ def looks_like_survey(columns: list[str]) -> bool:
     without order columns. A file with an amount or order-number column is an order
     export even if it also has an "Anbefalet af" column — except an order number in a
     survey tool's export (Typeform's ``#`` and ``Network ID`` …) that has a score
-    column: a hidden field naming the order an answer is about.
+    column, or in a Google Forms export asking the likelihood question: a hidden (or
+    prefilled) field naming the order an answer is about.
     """
     norm = _norm([c for c in columns if c != ROW_COL and not c.startswith("_")])
     if any(n in SYNONYMS[s.AMOUNT] for n in norm):
         return False
-    if any(n in _ORDER_MARKERS for n in norm) and not (
-        detect_layout(columns) in _TOOL_LAYOUTS
-        and any(_score_header_rank(n, weak=True) is not None for n in norm)
-    ):
+    layout = detect_layout(columns)
+    tool = layout in _TOOL_LAYOUTS and any(
+        _score_header_rank(n, weak=True) is not None for n in norm
+    )
+    # A Google Form the shop prefills with the order number: its timestamp and the
+    # likelihood question itself ("Hvor sandsynligt …", "How likely …"; not a
+    # referral column such as "Anbefalet af").
+    form = layout == GOOGLE_FORMS and any(
+        any(word in n for word in _LIKELIHOOD_WORDS) for n in norm
+    )
+    if any(n in _ORDER_MARKERS for n in norm) and not (tool or form):
         return False
     if any(_score_header_rank(n, weak=False) is not None for n in norm):
         return True

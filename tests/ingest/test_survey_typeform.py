@@ -235,3 +235,24 @@ def test_qualtrics_and_delighted_ids_are_unique_like_typeforms() -> None:
     # A sheet's own numbers (no survey tool) would call that a clash, kept apart.
     sheet = lay_answers(edited, first.lazy(), GENERIC)
     assert (sheet.changed, sheet.clashes) == (0, 1)
+
+
+def test_a_google_form_with_a_prefilled_order_number_is_a_survey(tmp_path: Path) -> None:
+    # A Google Form whose link the shop prefills with the order number: the export has
+    # the Forms timestamp, the NPS question and an "Ordrenummer" column. It was read as
+    # an order export ("no column for order_date"), so kunde nps refused it.
+    columns = ["Tidsstempel", "E-mailadresse", "Ordrenummer", QUESTION, REASON]
+    assert looks_like_survey(columns)
+    path = tmp_path / "svar.csv"
+    path.write_text(
+        ",".join(f'"{c}"' for c in columns) + "\n"
+        "2026/01/10 12:05:45 GMT+1,,7003,2,Dårlig\n"
+        "2026/01/11 12:05:45 GMT+1,x@y.dk,#7001,9,God\n",
+        encoding="utf-8",
+    )
+    read = read_any(path, ReadOptions())
+    assert read.kind == "survey"
+    assert read.frame[s.ORDER_ID].to_list() == ["7003", "#7001"]
+    # A Forms-like timestamp beside an order number and a referral column, with no NPS
+    # question, is still an order export.
+    assert not looks_like_survey(["Timestamp", "Ordrenummer", "Kunde", "Anbefalet af"])
