@@ -56,6 +56,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "{purchases_high}) and {revenue} (90%: {revenue_low}–{revenue_high}), discounted "
         "{discount} a year.",
     ),
+    "monthly_summary_bare": (
+        "De næste {months} måneder: forventet {purchases} køb og {revenue}, diskonteret "
+        "{discount} om året.",
+        "The next {months} months: expected {purchases} purchases and {revenue}, discounted "
+        "{discount} a year.",
+    ),
+    "monthly_summary_purchases_bare": (
+        "De næste {months} måneder: forventet {purchases} køb.",
+        "The next {months} months: expected {purchases} purchases.",
+    ),
     "monthly_summary_purchases": (
         "De næste {months} måneder: forventet {purchases} køb (90 %: {purchases_low}–"
         "{purchases_high}).",

@@ -208,3 +208,32 @@ def test_report_section_says_the_same_as_the_command(shop_csv):
     assert len(table.headers) == 4  # reads on a phone without cards
     assert str(part["chart"]).startswith("<svg") and str(part["chart"]).count("<title>") == 12
     assert "nye kunder, der kommer til senere, er ikke med" in part["notes"][0]
+
+
+def test_a_fit_without_covariance_says_no_empty_range() -> None:
+    # A fit whose Hessian was not finite carries no covariance, so no ranges: the
+    # sentence said "forventet 2 køb (90 %: –––)".
+    from kunde_cli.analytics.clv.bgnbd import BgNbdParams
+    from kunde_cli.analytics.clv.gamma_gamma import GammaGammaParams
+    from kunde_cli.analytics.clv.monthly import monthly_value
+    from kunde_cli.render.answers.monthly import summary_sentence
+
+    fit = BgNbdParams(
+        r=0.243, alpha=4.414, a=0.793, b=2.426, loglik=0.0, n_customers=2357, n_repeat=1,
+        converged=True,
+    )  # fmt: skip
+    spend = GammaGammaParams(
+        p=6.25, q=3.74, gamma=15.44, loglik=0.0, n_customers=946, converged=True,
+        spend_frequency_corr=0.11,
+    )  # fmt: skip
+    frame = pl.DataFrame(
+        {"customer_id": ["a"], "repeat_purchases": [2], "t_x": [30.43], "age": [38.86],
+         "mean_repeat_spend": [22.35]}
+    )  # fmt: skip
+    for with_spend in (spend, None):
+        value = monthly_value(frame, fit, with_spend, as_of=date(2024, 12, 31))
+        assert value.draws == 0
+        for lang in ("da", "en"):
+            sentence = summary_sentence(value, lang)
+            assert "–––" not in sentence and "90" not in sentence
+        assert summary_sentence(value, "da").startswith("De næste 12 måneder: forventet 2 køb")

@@ -59,21 +59,29 @@ def summary_sentence(value: MonthlyValue, lang: str, currency: str = "kr.") -> s
     from kunde_cli.analytics.clv import monthly as mv
 
     row = whole_row(value)
+    # Without draws (a fit without covariance) there are no ranges to say.
+    bare = "_bare" if not value.draws else ""
     figures: dict[str, object] = {
         "months": value.months,
         "purchases": _count(row[mv.PURCHASES], lang),
-        "purchases_low": _count(row[mv.PURCHASES_LOW], lang),
-        "purchases_high": _count(row[mv.PURCHASES_HIGH], lang),
     }
+    if not bare:
+        figures |= {
+            "purchases_low": _count(row[mv.PURCHASES_LOW], lang),
+            "purchases_high": _count(row[mv.PURCHASES_HIGH], lang),
+        }
     if not value.has_revenue:
-        return say("monthly_summary_purchases", lang, **figures)
+        return say(f"monthly_summary_purchases{bare}", lang, **figures)
+    if not bare:
+        figures |= {
+            "revenue_low": _count(row[mv.REVENUE_LOW], lang),
+            "revenue_high": _count(row[mv.REVENUE_HIGH], lang),
+        }
     return say(
-        "monthly_summary",
+        f"monthly_summary{bare}",
         lang,
         **figures,
         revenue=format_money(row[mv.REVENUE], lang, currency, decimals=0),
-        revenue_low=_count(row[mv.REVENUE_LOW], lang),
-        revenue_high=_count(row[mv.REVENUE_HIGH], lang),
         discount=format_percent(value.discount_yearly, lang, 0),
     )
 
