@@ -28,6 +28,7 @@ default, so the file is optional. Example::
 
     [profit]                 # profit CLV: a line's cost, else its category's margin, else this
     margin = 0.35
+    vat = 0.25               # the amounts include 25 % VAT (moms); costs never do
     [profit.margin_by_category]
     "Kaffe" = 0.40
 """
@@ -122,6 +123,9 @@ class ProfitConfig:
     margin: float | None = None
     #: Category (as written in the data, any case) → its margin (0–1).
     margin_by_category: dict[str, float] = field(default_factory=dict)
+    #: The VAT rate the export's amounts include (0.25: Danish moms), taken off before
+    #: the cost or the margin (costs and margins are without VAT). 0: amounts as they are.
+    vat: float = 0.0
 
     @property
     def given(self) -> bool:
@@ -307,6 +311,7 @@ def _profit(data: Any, path: Path) -> ProfitConfig:
         return float(value)
 
     margin = checked("margin", data["margin"]) if "margin" in data else None
+    vat = checked("vat", data["vat"]) if "vat" in data else 0.0
     by_category = data.get("margin_by_category", {})
     if not isinstance(by_category, dict):
         raise ConfigError(said("config_not_a_table", name="profit.margin_by_category"), path=path)
@@ -324,7 +329,7 @@ def _profit(data: Any, path: Path) -> ProfitConfig:
                 said("profit_config_same_category", first=seen[key], second=name), path=path
             )
         seen.setdefault(key, name)
-    return ProfitConfig(margin=margin, margin_by_category=categories)
+    return ProfitConfig(margin=margin, margin_by_category=categories, vat=vat)
 
 
 def _frequency_breaks(value: Any, path: Path) -> tuple[int, ...]:

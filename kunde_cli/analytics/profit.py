@@ -13,6 +13,11 @@ A line's profit (its contribution margin), first rule that applies:
 3. **shop** — kunde.toml's ``[profit] margin``: profit = amount × margin;
 4. **none** — no cost and no margin: the line's profit is unknown.
 
+With ``[profit] vat`` (the VAT rate the amounts include, e.g. 0.25 for Danish moms)
+the amount is taken without VAT first — amount / (1 + vat) — because a cost price and a
+margin are without VAT: 1,250 kr. incl. moms at cost 700 is 1,000 − 700 = 300 kr., not
+550. Without it the amounts are used as they are (and ``kunde clv`` says so).
+
 Orders and what counts are exactly those of revenue (a credit line that names an
 order is netted into it; purchases and credit notes count, cancelled or refunded
 orders do not), so profit is netted as revenue is.
@@ -78,13 +83,15 @@ class Margins:
 
     shop: float | None = None
     by_category: Mapping[str, float] | None = None
+    #: The VAT rate the amounts include (see the module notes); 0: as they are.
+    vat: float = 0.0
 
     @classmethod
     def of(cls, config: ProfitConfig | None) -> Margins:
         """The margins of kunde.toml's ``[profit]`` (none without one)."""
         if config is None:
             return cls()
-        return cls(shop=config.margin, by_category=dict(config.margin_by_category))
+        return cls(shop=config.margin, by_category=dict(config.margin_by_category), vat=config.vat)
 
     @property
     def given(self) -> bool:
@@ -136,7 +143,7 @@ def line_profit(margins: Margins) -> tuple[pl.Expr, pl.Expr]:
     margin, margin_source = _line_margin(margins)
     cost = pl.col(s.COST).abs()
     signed_cost = pl.when(pl.col("_credit_line")).then(-cost).otherwise(cost)
-    amount = pl.col(s.AMOUNT)
+    amount = pl.col(s.AMOUNT) / (1.0 + margins.vat) if margins.vat else pl.col(s.AMOUNT)
     with_cost = pl.col(s.COST).is_not_null()
     profit = pl.when(with_cost).then(amount - signed_cost).otherwise(amount * margin)
     source = pl.when(with_cost).then(pl.lit(FROM_COST)).otherwise(margin_source)

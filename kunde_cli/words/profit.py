@@ -60,6 +60,19 @@ WORDS: dict[str, tuple[str, str]] = {
         "in revenue.",
     ),
     "profit_sources": ("Dækningsbidrag fra: {parts}.", "Profit from: {parts}."),
+    "profit_vat_taken_off": (
+        "Beløbene er regnet uden moms ({rate}) før kostpris og margin ([profit] vat i kunde.toml).",
+        "The amounts are taken without VAT ({rate}) before cost and margin ([profit] vat "
+        "in kunde.toml).",
+    ),
+    "profit_vat_hint": (
+        "Beløbene er brugt, som de står i eksporten. Er de med moms, og kostpriserne uden, "
+        "så sæt vat = 0.25 under [profit] i kunde.toml — ellers bliver dækningsbidraget for "
+        "højt.",
+        "The amounts are used as the export has them. If they include VAT and the costs do "
+        "not, set vat = 0.25 under [profit] in kunde.toml — else the profit comes out too "
+        "high.",
+    ),
     "profit_source_cost": ("kostpris på {lines} linje(r)", "cost on {lines} line(s)"),
     "profit_source_category": (
         "kategoriens margin på {lines} linje(r)",

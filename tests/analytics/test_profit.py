@@ -156,3 +156,19 @@ def test_a_free_order_is_worth_no_profit_not_an_unknown_one() -> None:
     assert row[prof.MARGIN_SHARE] is None
     assert row[prof.PROFIT_TO_DATE] == 0.0
     assert row[prof.SIMPLE_PROFIT_CLV] == 0.0
+
+
+def test_vat_comes_off_the_amount_before_cost_and_margin() -> None:
+    # Amounts with 25 % moms, costs without: 1,250 incl. moms at cost 700 is
+    # 1,000 − 700 = 300 (not 550); a margin of 40 % on 500 incl. moms is 400 × 0.4 = 160.
+    rows = [
+        ("V", "9", 1, date(2024, 5, 1), 1250.0, "paid", 700.0, "Andet", None),
+        ("V", "9", 2, date(2024, 5, 1), 500.0, "paid", None, "Kaffe", None),
+    ]
+    with_vat = prof.Margins(by_category={"Kaffe": 0.4}, vat=0.25)
+    got = _per_customer(with_vat, rows)
+    assert got["V"]["profit_known"] == pytest.approx(300.0 + 160.0)
+    # The margin share stays profit per krone of revenue as kunde counts it (incl. moms).
+    assert got["V"][prof.MARGIN_SHARE] == pytest.approx(460.0 / 1750.0)
+    without = _per_customer(prof.Margins(by_category={"Kaffe": 0.4}), rows)
+    assert without["V"]["profit_known"] == pytest.approx(550.0 + 200.0)

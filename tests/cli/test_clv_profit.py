@@ -73,6 +73,18 @@ def test_cost_column_gives_profit_by_hand(here: Path) -> None:
     assert "kostpris på 3 linje(r)" in said
     assert "ukendt på 1 linje(r)" in said
     assert "Kunderne har givet 745,00 kr. i dækningsbidrag" in said
+    # No VAT rate in kunde.toml: the amounts are used as they are, and it says so.
+    assert "Beløbene er brugt, som de står i eksporten" in said
+
+
+def test_vat_in_kunde_toml_is_taken_off_the_amounts(here: Path) -> None:
+    (here / "kunde.toml").write_text("[profit]\nvat = 0.25\n", encoding="utf-8")
+    rows, said = _clv([str(_danish(here)), *AS_OF, "--lang", "en"])
+    # K1: 1 200 / 1.25 − 700 = 260 on the known 1 200 → share 260/1 200; revenue 1 500
+    # → profit 325. K2: 250/1.25 − 100 = 100, the credit note −50/1.25 + 20 = −20 → 80.
+    assert float(rows["K1"]["profit_to_date"]) == pytest.approx(325.0, abs=0.01)
+    assert float(rows["K2"]["profit_to_date"]) == pytest.approx(80.0, abs=0.01)
+    assert "The amounts are taken without VAT (25%) before cost and margin" in said
 
 
 def test_margin_in_kunde_toml_fills_the_lines_without_cost(here: Path) -> None:
@@ -110,6 +122,7 @@ def test_shopify_export_without_cost_or_margin_changes_nothing(here: Path) -> No
     ("toml", "shown"),
     [
         ("[profit]\nmargin = 1.5\n", "[profit] margin = 1.5: skal være et tal fra 0 til 1"),
+        ("[profit]\nvat = 25\n", "[profit] vat = 25: skal være et tal fra 0 til 1"),
         ('[profit]\nmargin = "35 %"\n', '[profit] margin = "35 %": skal være et tal fra 0 til 1'),
         (
             "[profit.margin_by_category]\nKaffe = -0.1\n",

@@ -32,6 +32,12 @@ def source_notes(basis: ProfitBasis, lang: str, *, predicted: bool = False) -> l
             say(f"profit_source_{source}", lang, lines=format_number(n, lang), margin=margin)
         )
     notes = [say("profit_rule", lang), say("profit_sources", lang, parts="; ".join(parts))]
+    vat = basis.margins.vat
+    notes.append(
+        say("profit_vat_taken_off", lang, rate=format_percent(vat, lang, 0))
+        if vat
+        else say("profit_vat_hint", lang)
+    )
     if predicted:
         share = format_percent(basis.shop_share, lang, 1) if basis.shop_share is not None else "–"
         notes.append(say("profit_predicted_rule", lang, share=share))
