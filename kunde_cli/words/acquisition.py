@@ -62,12 +62,12 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "acq_define": (
         "Hver kunde hører til gruppen for sin første ordre. Værdi første år = første køb + "
-        "forventede genkøb de næste {months} måneder (BG/NBD) × forventet beløb pr. genkøb "
+        "forventede genkøb de næste {months} måneder ({model}) × forventet beløb pr. genkøb "
         "(Gamma-Gamma), tilpasset for hver gruppe med mindst {min_customers} kunder, hvoraf "
         "{min_repeat} har købt igen. Intervallet (90 %) viser usikkerheden i modellernes "
         "parametre og i gennemsnittet af første køb.",
         "Each customer belongs to the group of her first order. Value first year = first "
-        "purchase + expected repeat purchases in the next {months} months (BG/NBD) × "
+        "purchase + expected repeat purchases in the next {months} months ({model}) × "
         "expected spend per repeat purchase (Gamma-Gamma), fitted for each group with at "
         "least {min_customers} customers of whom {min_repeat} bought again. The range "
         "(90%) shows the uncertainty in the models' parameters and in the mean first "
@@ -122,9 +122,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "freedom).",
     ),
     "acq_test_purchase": (
-        "Genkøb (BG/NBD): {p}, χ² = {statistic} med {df} frihedsgrader, {customers} "
+        "Genkøb ({model}): {p}, χ² = {statistic} med {df} frihedsgrader, {customers} "
         "kunder i {groups} grupper.",
-        "Repeat purchases (BG/NBD): {p}, χ² = {statistic} with {df} degrees of freedom, "
+        "Repeat purchases ({model}): {p}, χ² = {statistic} with {df} degrees of freedom, "
         "{customers} customers in {groups} groups.",
     ),
     "acq_test_spend": (

@@ -177,3 +177,13 @@ def test_the_number_for_ad_spend_names_a_channel(tmp_path) -> None:
     assert "En ny kunde fra Google er " in said
     assert "fra (ingen)" not in said
     assert "Grupperne adskiller sig mærkbart (p < 0,001)." in said
+
+
+def test_the_notes_name_the_purchase_model_asked_for(shop) -> None:
+    # --model mbgnbd fits MBG/NBD per group; the notes said "(BG/NBD)" all the same.
+    result, said = _run(str(shop), "--new-by", "channel", "--model", "mbgnbd", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert "næste 12 måneder (MBG/NBD)" in said and "Genkøb (MBG/NBD): p" in said
+    assert "(BG/NBD)" not in said
+    _, plain = _run(str(shop), "--new-by", "channel", "-f", "csv")
+    assert "næste 12 måneder (BG/NBD)" in plain and "Genkøb (BG/NBD): p" in plain

@@ -184,6 +184,8 @@ class NewCustomerValue:
     purchase_test: LikelihoodRatio | None
     spend_test: LikelihoodRatio | None
     value_test: LikelihoodRatio | None
+    #: The purchase model fitted per group (``bgnbd`` or ``mbgnbd``).
+    model: str = MODEL_BGNBD
 
     @property
     def valued(self) -> tuple[GroupValue, ...]:
@@ -560,6 +562,7 @@ def value_by_group(
         purchase_test,
         spend_test,
         joint_test(purchase_test, spend_test, fitted),
+        model,
     )
 
 

@@ -134,13 +134,14 @@ def worth(facts: NewCustomerValue, lang: str, currency: str) -> str:
     )
 
 
-def _test_line(key: str, test: LikelihoodRatio, lang: str) -> str:
+def _test_line(key: str, test: LikelihoodRatio, lang: str, **more: str) -> str:
     from kunde_cli.words.labels import say
     from kunde_cli.words.numbers import format_number
 
     return say(
         key,
         lang,
+        **more,
         p=p_text(test.p_value, lang),
         statistic=format_number(test.statistic, lang, 1),
         df=test.df,
@@ -151,13 +152,16 @@ def _test_line(key: str, test: LikelihoodRatio, lang: str) -> str:
 
 def notes(facts: NewCustomerValue, lang: str) -> list[str]:
     """How the value is computed, and the tests' numbers (purchases and spend apart)."""
+    from kunde_cli.analytics.clv.bgnbd import MODEL_NAMES
     from kunde_cli.analytics.clv.trust import MIN_TRUSTED_CUSTOMERS, MIN_TRUSTED_REPEAT
     from kunde_cli.words.labels import say
 
+    model = MODEL_NAMES.get(facts.model, facts.model)
     lines = [
         say(
             "acq_define",
             lang,
+            model=model,
             months=facts.horizon_months,
             min_customers=MIN_TRUSTED_CUSTOMERS,
             min_repeat=MIN_TRUSTED_REPEAT,
@@ -166,7 +170,7 @@ def notes(facts: NewCustomerValue, lang: str) -> list[str]:
     if facts.value_test is not None:
         lines.append(say("acq_test_rule", lang, df=facts.value_test.df))
     if facts.purchase_test is not None:
-        lines.append(_test_line("acq_test_purchase", facts.purchase_test, lang))
+        lines.append(_test_line("acq_test_purchase", facts.purchase_test, lang, model=model))
     if facts.spend_test is not None:
         lines.append(_test_line("acq_test_spend", facts.spend_test, lang))
     return lines
@@ -241,6 +245,7 @@ def facts_json(facts: NewCustomerValue) -> dict[str, object]:
     return {
         "by": facts.by,
         "column": facts.column,
+        "purchase_model": facts.model,
         "horizon_months": facts.horizon_months,
         "value_test": test(facts.value_test),
         "purchase_test": test(facts.purchase_test),
