@@ -120,6 +120,11 @@ SEASON_HOLDOUT_DAYS = 365
 #: model within that tolerance on its own past is as good as the plan needs (BG/NBD's
 #: published CDNOW holdout total is off by a few per cent).
 BUDGET_MAX_DIFFERENCE = 0.10
+#: ... and only when the holdout is big enough to tell a 10 % miss from chance: with N
+#: purchases predicted, the actual total scatters around a right forecast by about √N
+#: (Poisson) — a relative ±1/√N — and two such standard deviations fit inside the 10 %
+#: only from N = (2 / 0.10)² = 400 on. Below that the budget is not judged (and says so).
+MIN_BUDGET_PURCHASES = 400
 #: Usable for ranking customers when the rank correlation of predicted and actual
 #: holdout purchases is at least 0.3 — a "medium" correlation by Cohen's convention,
 #: which per-customer counts in a quarter (most of them 0, ties everywhere) rarely beat
@@ -579,6 +584,9 @@ class Verdict:
     best_counts: str
     best_buyers: str
     trusted: bool
+    #: False when too few purchases were predicted to judge the budget
+    #: (:data:`MIN_BUDGET_PURCHASES`; ``budget_ok`` is then False).
+    budget_judged: bool = True
 
 
 @dataclass(frozen=True)
@@ -781,7 +789,8 @@ def judge(table: pl.DataFrame, model: str, best_counts: str, best_buyers: str) -
     """The :class:`Verdict` on ``model``'s row of the comparison table."""
     row = table.filter(pl.col(MODEL) == model).row(0, named=True)
     difference, revenue_difference = row[DIFFERENCE], row[REVENUE_DIFFERENCE]
-    budget_ok = difference is not None and abs(difference) <= BUDGET_MAX_DIFFERENCE
+    judged = float(row[PREDICTED_PURCHASES] or 0.0) >= MIN_BUDGET_PURCHASES
+    budget_ok = judged and difference is not None and abs(difference) <= BUDGET_MAX_DIFFERENCE
     if row[PREDICTED_REVENUE] is not None:
         budget_ok = (
             budget_ok
@@ -804,6 +813,7 @@ def judge(table: pl.DataFrame, model: str, best_counts: str, best_buyers: str) -
         best_counts=best_counts,
         best_buyers=best_buyers,
         trusted=bool(row[TRUSTED]),
+        budget_judged=judged,
     )
 
 

@@ -67,6 +67,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "God nok til budgettet, men ikke til at rangere kunder.",
         "Good enough for the budget, but not for ranking customers.",
     ),
+    "backtest_use_rank_few": (
+        "God nok til at rangere kunder. Budgettet kan perioden ikke dømme: {n} forudsagte "
+        "køb er for få til at skille en afvigelse på 10 % fra tilfældigheder (det kræver "
+        "omkring {minimum}).",
+        "Good enough to rank customers. The period cannot judge the budget: {n} predicted "
+        "purchases are too few to tell a 10 % miss from chance (that takes about {minimum}).",
+    ),
+    "backtest_use_neither_few": (
+        "Brug den ikke til at rangere kunder. Budgettet kan perioden ikke dømme: {n} "
+        "forudsagte køb er for få til at skille en afvigelse på 10 % fra tilfældigheder (det "
+        "kræver omkring {minimum}).",
+        "Do not use it to rank customers. The period cannot judge the budget: {n} predicted "
+        "purchases are too few to tell a 10 % miss from chance (that takes about {minimum}).",
+    ),
     "backtest_use_neither": (
         "Brug den hverken til budgettet eller til at rangere kunder.",
         "Use it neither for the budget nor for ranking customers.",

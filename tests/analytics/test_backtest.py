@@ -407,3 +407,27 @@ def test_the_report_says_when_the_verdicts_model_fails_its_trust_checks() -> Non
         bt.backtest(simulated_shop(), as_of=AS_OF), SimpleNamespace(lang="en", currency="kr.")
     )  # type: ignore[arg-type]
     assert not any("trust checks" in s for s in trusted["sentences"])
+
+
+def test_the_budget_is_judged_only_from_400_predicted_purchases() -> None:
+    # A 2 % miss on 300 predicted purchases is well inside chance (±1/√300 ≈ ±5.8 % is
+    # one standard deviation): not judged, whatever the difference; on 400 it is.
+    def row(predicted: float, actual: int) -> pl.DataFrame:
+        return pl.DataFrame(
+            [
+                {
+                    "model": "bgnbd", "trusted": True, "customers": 1000,
+                    "purchases_predicted": predicted, "purchases_actual": actual,
+                    "difference": actual / predicted - 1, "mae": 0.3, "bias": 0.0,
+                    "revenue_predicted": None, "revenue_actual": 0.0,
+                    "revenue_difference": None, "spearman": 0.5,
+                    "top_decile_share": 0.4, "auc": 0.8, "accuracy": 0.8,
+                    "balanced_accuracy": 0.7,
+                }
+            ]
+        )  # fmt: skip
+
+    few = bt.judge(row(300.0, 306), "bgnbd", "bgnbd", "bgnbd")
+    assert not few.budget_judged and not few.budget_ok and few.ranking_ok
+    enough = bt.judge(row(400.0, 408), "bgnbd", "bgnbd", "bgnbd")
+    assert enough.budget_judged and enough.budget_ok

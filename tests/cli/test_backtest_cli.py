@@ -58,7 +58,12 @@ def test_danish_table_says_the_verdict_and_shows_three_tables(shop):
     assert "Modellen (" in said and "køb i de 13 uger til og med 30-06-2025; der blev" in said
     assert any(
         use in said
-        for use in ("God nok både til budgettet", "God nok til at rangere", "Brug den hverken")
+        for use in (
+            "God nok både til budgettet",
+            "God nok til at rangere",
+            "Brug den hverken",
+            "Brug den ikke til at rangere",
+        )
     )
     assert "Skæringspunkt for P(stadig kunde) (MBG/NBD)" in said
     assert "BG/NBD giver alle engangskøbere P(stadig kunde) = 1" in said
@@ -89,8 +94,11 @@ def test_english_json_carries_every_part(shop):
     assert verdict["difference"] == pytest.approx(
         verdict["actual_purchases"] / verdict["predicted_purchases"] - 1, abs=1e-3
     )
+    # Judged only from 400 predicted purchases (MIN_BUDGET_PURCHASES).
+    assert verdict["budget_judged"] == (verdict["predicted_purchases"] >= 400)
     assert verdict["budget_ok"] == (
-        abs(verdict["difference"]) <= 0.10
+        verdict["budget_judged"]
+        and abs(verdict["difference"]) <= 0.10
         and (verdict["revenue_difference"] is None or abs(verdict["revenue_difference"]) <= 0.10)
     )
     assert 0 < body["cutoff"]["threshold"] <= 1 and body["cutoff"]["model"] == "mbgnbd"
@@ -259,3 +267,18 @@ def test_a_holdout_without_purchases_says_no_empty_figure(shop):
     assert "stod for  af" not in said and "stod for" not in said
     assert "(her –)" in said
     assert "Intet skæringspunkt for P(stadig kunde)" in said
+
+
+def test_a_small_holdout_does_not_judge_the_budget(shop):
+    # 800 customers predict a few hundred purchases in a quarter: under the 400 that
+    # tell a 10 % miss from chance, so the budget is not judged, and the sentence says why.
+    result = _run(str(shop), "--as-of", AS_OF.isoformat(), "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    verdict = json.loads(result.stdout)["verdict"]
+    assert verdict["predicted_purchases"] < 400
+    assert not verdict["budget_judged"] and not verdict["budget_ok"]
+    predicted = f"{round(verdict['predicted_purchases'])}"
+    assert (
+        f"Budgettet kan perioden ikke dømme: {predicted} forudsagte køb er for få til at "
+        "skille en afvigelse på 10 % fra tilfældigheder (det kræver omkring 400)."
+    ) in _said(result)

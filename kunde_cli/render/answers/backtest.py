@@ -102,6 +102,8 @@ def verdict_sentences(
 ) -> list[str]:
     """The verdict the owner can use (first sentence, with its use), then the revenue,
     the rule behind it and which row served the shop best."""
+    from kunde_cli.analytics.backtest import MIN_BUDGET_PURCHASES
+
     v = result.verdict
     use = {
         (True, True): "backtest_use_both",
@@ -119,7 +121,15 @@ def verdict_sentences(
         actual=format_number(v.actual_purchases, lang),
         difference=signed_percent(v.difference, lang),
     )
-    out = [f"{first} {say(use, lang)}"]
+    if not v.budget_judged:
+        use = "backtest_use_rank_few" if v.ranking_ok else "backtest_use_neither_few"
+    usage = say(
+        use,
+        lang,
+        n=format_number(round(v.predicted_purchases), lang),
+        minimum=format_number(MIN_BUDGET_PURCHASES, lang),
+    )
+    out = [f"{first} {usage}"]
     if v.predicted_revenue is not None:
         out.append(
             say(
