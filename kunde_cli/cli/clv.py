@@ -218,6 +218,7 @@ def clv_command(
     from kunde_cli.cli import common
     from kunde_cli.render.i18n import label
 
+    _one_view(new_by=new_by is not None, monthly=monthly, trend=trend, holdout=holdout, by=by)
     loaded = common.load_source(data)
     if new_by is not None:
         _new_by(loaded, new_by.value, (model or Model.bgnbd).value, out)
@@ -270,6 +271,31 @@ def clv_command(
         kinds[prof.PROFIT_TO_DATE] = "money"
         frame = prof.per_segment_profit(frame) if by is ClvBy.segment else frame
     common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info, priority=COLUMNS)
+
+
+def _one_view(*, new_by: bool, monthly: bool, trend: bool, holdout: str | None, by: ClvBy) -> None:
+    """--new-by, --monthly, --trend and --holdout each print a table of their own: refuse
+    two at once (and --by segment beside one that has no segments) instead of showing one
+    and dropping the other without a word."""
+    from kunde_cli.errors import ConfigError
+    from kunde_cli.words.said import said
+
+    views = [
+        name
+        for name, on in (
+            ("--new-by", new_by),
+            ("--monthly", monthly),
+            ("--trend", trend),
+            ("--holdout", holdout is not None),
+        )
+        if on
+    ]
+    if len(views) > 1:
+        raise ConfigError(
+            said("clv_views_alone", options=", ".join(views)), hint=said("clv_views_alone_hint")
+        )
+    if by is ClvBy.segment and views and views[0] != "--monthly":
+        raise ConfigError(said("clv_by_not_with", option=views[0]))
 
 
 def _by_segment(

@@ -115,6 +115,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "testperioden skal slutte efter tilpasningsperioden ({end} er ikke efter {start})",
         "the holdout must end after the calibration period ({end} is not after {start})",
     ),
+    "clv_views_alone": (
+        "{options} viser hver sin tabel: brug én ad gangen",
+        "{options} each show a table of their own: use one at a time",
+    ),
+    "clv_views_alone_hint": (
+        "kør kunde clv én gang for hver",
+        "run kunde clv once for each",
+    ),
+    "clv_by_not_with": (
+        "--by segment virker ikke sammen med {option}",
+        "--by segment does not work with {option}",
+    ),
     "clv_bad_holdout": (
         "--holdout '{text}' skal skrives som 6m, 26w, 180d eller 1y",
         "--holdout '{text}' must look like 6m, 26w, 180d or 1y",

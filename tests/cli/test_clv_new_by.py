@@ -187,3 +187,26 @@ def test_the_notes_name_the_purchase_model_asked_for(shop) -> None:
     assert "(BG/NBD)" not in said
     _, plain = _run(str(shop), "--new-by", "channel", "-f", "csv")
     assert "næste 12 måneder (BG/NBD)" in plain and "Genkøb (BG/NBD): p" in plain
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--monthly", "--trend"],
+            "Fejl: --monthly, --trend viser hver sin tabel: brug én ad gangen",
+        ),
+        (["--new-by", "channel", "--holdout", "6m"], "Fejl: --new-by, --holdout viser hver sin"),
+        (
+            ["--new-by", "channel", "--by", "segment"],
+            "Fejl: --by segment virker ikke sammen med --new-by",
+        ),
+        (["--trend", "--by", "segment"], "Fejl: --by segment virker ikke sammen med --trend"),
+    ],
+)
+def test_two_views_at_once_are_refused_not_dropped(args: list[str], said: str) -> None:
+    # Before, --new-by won over --trend, which won over --monthly, without a word.
+    result = CliRunner().invoke(app, ["clv", "--workspace", "/nonexistent-kunde", *args])
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
