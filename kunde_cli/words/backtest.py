@@ -128,6 +128,22 @@ WORDS: dict[str, tuple[str, str]] = {
         "the holdout; chosen and scored on the same holdout, its accuracy is a little "
         "optimistic.",
     ),
+    "backtest_cutoff_baseline_gone": (
+        "Det er under de {baseline}, man ville ramme ved at kalde alle gået — men så fandt man "
+        "ingen af dem, der kom igen; grænsen er valgt til at finde både købere og "
+        "ikke-købere (den balancerede træfsikkerhed), ikke flest rigtige i alt.",
+        "That is below the {baseline} one would get by calling everyone gone — but that "
+        "finds none of those who came back; the cut-off is chosen to find both buyers and "
+        "non-buyers (the balanced accuracy), not the most right in total.",
+    ),
+    "backtest_cutoff_baseline_alive": (
+        "Det er under de {baseline}, man ville ramme ved at kalde alle stadig kunder — men så "
+        "fandt man ingen af dem, der er gået; grænsen er valgt til at finde både købere og "
+        "ikke-købere (den balancerede træfsikkerhed), ikke flest rigtige i alt.",
+        "That is below the {baseline} one would get by calling everyone still a customer — "
+        "but that finds none of those who left; the cut-off is chosen to find both buyers "
+        "and non-buyers (the balanced accuracy), not the most right in total.",
+    ),
     "backtest_cutoff_mbgnbd": (
         "Den tages fra MBG/NBD: BG/NBD giver alle engangskøbere P(stadig kunde) = 1, uanset hvor "
         "længe de har været væk.",

@@ -431,3 +431,24 @@ def test_the_budget_is_judged_only_from_400_predicted_purchases() -> None:
     assert not few.budget_judged and not few.budget_ok and few.ranking_ok
     enough = bt.judge(row(400.0, 408), "bgnbd", "bgnbd", "bgnbd")
     assert enough.budget_judged and enough.budget_ok
+
+
+def test_cutoff_words_name_the_majority_baseline_and_enough_decimals(from_the_model) -> None:
+    from dataclasses import replace
+
+    from kunde_cli.render.answers.backtest import cutoff_sentences
+
+    # 2 buyers score 0.9995 and 0.2; 6 non-buyers 0.9, 0.8, 0.7, 0.1, 0.05, 0.01. Best J:
+    # the threshold 0.9995 (sensitivity 1/2, specificity 1) → J 0.5, or 0.2 (1, 3/6 → 0.5,
+    # the higher wins on a tie): accuracy 7/8 = 88 %, above the 75 % of "everyone gone".
+    cut = bt.best_cutoff([0.9995, 0.2, 0.9, 0.8, 0.7, 0.1, 0.05, 0.01], [True, True] + [False] * 6)
+    assert cut is not None and cut.threshold == 0.9995
+    result = replace(from_the_model, cutoff=cut)
+    words = " ".join(cutoff_sentences(result, "en"))
+    assert "P(alive) cut-off (MBG/NBD): 0.9995." in words  # not "1.00"
+    assert "by calling everyone gone" not in words  # 88 % beats the 75 % baseline
+    # Scored against a holdout where most bought, a worse accuracy is set beside the
+    # baseline of calling everyone still a customer.
+    worse = replace(cut, accuracy=0.6, buyers=7, non_buyers=3)
+    words = " ".join(cutoff_sentences(replace(result, cutoff=worse), "en"))
+    assert "below the 70% one would get by calling everyone still a customer" in words

@@ -97,6 +97,14 @@ def period_words(split: Split) -> Said:
     return said("clv_holdout_days" if days != 1 else "clv_holdout_day", n=days)
 
 
+def _decimals(value: float) -> int:
+    """Two decimals, more when two would round a value below 1 up to 1 (up to four)."""
+    for places in (2, 3, 4):
+        if round(value, places) < 1.0 or value >= 1.0:
+            return places
+    return 4
+
+
 def verdict_sentences(
     result: Backtest, lang: str, currency: str = "kr.", period: Said | None = None
 ) -> list[str]:
@@ -206,7 +214,8 @@ def cutoff_sentences(result: Backtest, lang: str) -> list[str]:
             "backtest_cutoff",
             lang,
             model=model_name(cut.model, lang),
-            threshold=format_number(cut.threshold, lang, 2),
+            # 0.9995 is not 1: as many decimals as it takes (up to four).
+            threshold=format_number(cut.threshold, lang, _decimals(cut.threshold)),
             accuracy=format_percent(cut.accuracy, lang, 0),
             balanced=format_percent(cut.balanced_accuracy, lang, 0),
             above=format_number(cut.above, lang),
@@ -215,6 +224,18 @@ def cutoff_sentences(result: Backtest, lang: str) -> list[str]:
         + " "
         + say("backtest_cutoff_rule", lang)
     ]
+    judged = cut.buyers + cut.non_buyers
+    majority = max(cut.buyers, cut.non_buyers) / judged if judged else 0.0
+    if cut.accuracy < majority:
+        out.append(
+            say(
+                "backtest_cutoff_baseline_gone"
+                if cut.non_buyers >= cut.buyers
+                else "backtest_cutoff_baseline_alive",
+                lang,
+                baseline=format_percent(majority, lang, 0),
+            )
+        )
     if cut.model == MODEL_MBGNBD:
         out.append(say("backtest_cutoff_mbgnbd", lang))
     elif cut.model == MODEL_BGNBD:
