@@ -225,6 +225,25 @@ def merge_statuses(stored: pl.DataFrame, typed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def reopened(stored: pl.DataFrame, typed: pl.DataFrame) -> int:
+    """How many cases the workspace kept as contacted or resolved that the workbook now
+    has as open — the owner reopening them, or an older copy of the workbook (the
+    workbook wins either way; the caller says so).
+
+    >>> stored = pl.DataFrame({"response_id": ["r1", "r2", "r3"],
+    ...     "follow_up_status": ["resolved", "contacted", "open"], "follow_up_note": [None] * 3},
+    ...     schema_overrides={"follow_up_note": pl.String})
+    >>> typed = pl.DataFrame({"response_id": ["r1", "r2", "r3"],
+    ...     "follow_up_status": ["open", "resolved", "open"], "follow_up_note": [None] * 3},
+    ...     schema_overrides={"follow_up_note": pl.String})
+    >>> reopened(stored, typed)
+    1
+    """
+    was = stored.filter(pl.col(STATUS) != OPEN).select(s.RESPONSE_ID)
+    now_open = typed.filter(pl.col(STATUS) == OPEN).select(s.RESPONSE_ID).unique()
+    return was.join(now_open, on=s.RESPONSE_ID, how="inner").height
+
+
 def carry_forward(cases: pl.DataFrame, statuses: pl.DataFrame) -> pl.DataFrame:
     """``cases`` with ``follow_up_status`` and ``follow_up_note`` carried forward by
     response id from ``statuses`` (:func:`merge_statuses`); a new case is ``open``.

@@ -397,6 +397,8 @@ def _follow_up_workbook(view: _View, path: Path) -> None:
         note(say("fu_earlier", lg, n=done.earlier, sheet=done.earlier_sheet))
     if done.gone:
         note(say("fu_gone", lg, n=done.gone))
+    if done.reopened:
+        warn(say("fu_reopened", lg, n=done.reopened, path=path.name))
     if done.without_id:
         sheets = dict.fromkeys(sheet for sheet, _ in done.without_id)
         warn(

@@ -446,6 +446,9 @@ class FollowUpRun:
     #: Rows of the previous file with a status or a note but no response id
     #: (``(sheet, row)``): not carried forward, kept in the backup.
     without_id: tuple[tuple[str, int], ...] = ()
+    #: Cases the workspace kept as contacted or resolved that the workbook has as open
+    #: (:func:`kunde_cli.analytics.follow_up.reopened`).
+    reopened: int = 0
     #: True when the new workbook was byte for byte the previous one: nothing written.
     unchanged: bool = False
 
@@ -540,6 +543,7 @@ def run_follow_up(
         backup=backup,
         stored=workspace is not None,
         earlier_sheet=label("fu_sheet_earlier", lang),
+        reopened=fu.reopened(stored, typed) if stored is not None and back is not None else 0,
     )
 
 

@@ -75,6 +75,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "{n} tidligere sager med status eller notat står på arket '{sheet}'.",
         "{n} earlier cases with a status or a note are on the sheet '{sheet}'.",
     ),
+    "fu_reopened": (
+        "{n} sager, der var kontaktet eller løst, står som åbne i {path} — genåbnet med vilje, "
+        "eller er det en ældre kopi af filen? Filens status gælder; ret den dér, hvis den er "
+        "forkert.",
+        "{n} cases that were contacted or resolved are open in {path} — reopened on "
+        "purpose, or is it an older copy of the file? The file's status counts; correct it "
+        "there if it is wrong.",
+    ),
     "fu_gone": (
         "{n} sager med status eller notat hører til svar, der ikke længere findes (glemt "
         "med kunde forget, eller ikke i undersøgelsen mere): de er ikke ført videre.",

@@ -425,3 +425,27 @@ def test_the_themes_output_cannot_be_the_follow_up_workbook(shop, target):
     (line,) = [x for x in err.splitlines() if x.startswith("Fejl:")]
     assert f"{target}: -o/--output må ikke være opfølgningsfilen eller dens kopi" in line
     assert shop["book"].read_bytes() == before
+
+
+def test_an_older_copy_of_the_workbook_reopening_cases_is_warned_about(shop, tmp_path):
+    ws = tmp_path / "ws"
+    code, _, err = kunde("ingest", shop["orders"], shop["first"], "-w", ws, "-q")
+    assert code == 0, err
+    code, _, err = kunde("nps", "--follow-up", shop["book"], "-w", ws)
+    assert code == 0, err
+    old_copy = shop["book"].read_bytes()  # every case open
+    type_in(shop["book"], {"S4": ("kontaktet", "Ringet"), "S2": ("løst", "Tilfreds nu")})
+    code, _, err = kunde("nps", "--follow-up", shop["book"], "-w", ws)
+    assert code == 0, err
+    assert "står som åbne" not in err
+    # The owner works on yesterday's copy: S2 and S4 are open in it again.
+    shop["book"].write_bytes(old_copy)
+    code, _, err = kunde("nps", "--follow-up", shop["book"], "-w", ws, "--lang", "en")
+    assert code == 0, err
+    said = " ".join(err.split())
+    assert "2 cases that were contacted or resolved are open in sager.xlsx" in said
+    # The file's status counts (a deliberate reopening must be possible).
+    stored = pl.read_parquet(ws / "follow_up.parquet")
+    assert set(stored.filter(pl.col("response_id").is_in(["S2", "S4"]))["follow_up_status"]) == {
+        "open"
+    }
