@@ -185,7 +185,11 @@ def _sheets(data: ReportData) -> list[SheetSpec]:
             kinds={"median_days_between_orders": "float", "median_recency_days": "float"},
         ),
     ]
-    return specs
+    # The answer sections (season, regular buyers, back-test, the next 12 months, a new
+    # customer's value, profit, follow-up), each as its module words it.
+    from kunde_cli.render.answers import answer_sheets
+
+    return specs + answer_sheets(data)
 
 
 def _empty() -> pl.DataFrame:

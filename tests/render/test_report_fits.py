@@ -332,3 +332,36 @@ def test_every_table_fits_the_page(width, sample_report, sample_page, artefacts,
     assert done.returncode == 0, done.stderr[-2000:]
     assert _page_problems(done.stderr) == []
     assert shot.stat().st_size > 20_000
+
+
+def test_the_workbook_has_a_sheet_per_answer_section(sample_shop):
+    """The report's workbook carries the answer sections too, numbers as numbers."""
+    import io
+
+    import openpyxl
+
+    from kunde_cli.render.workbook import report_workbook
+
+    report = _report(sample_shop, lang="en")
+    data, _ = report_workbook(report)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    names = wb.sheetnames
+    expected = [
+        "Seasons",
+        "Regular buyers due soon",
+        "Does the model hold_",  # Excel allows no "?" in a sheet name
+        "The next 12 months",
+        "What a new customer is worth",
+        "Profit CLV",
+        "Following up detractors and pas",  # 31 characters: Excel's limit
+    ]
+    assert [n for n in names if n in expected] == expected, names
+    # The season sheet: twelve months, shares as numbers that add up to one year.
+    shares = [row[1] for row in wb["Seasons"].iter_rows(min_row=2, max_row=13, values_only=True)]
+    assert all(isinstance(v, float) for v in shares)
+    assert sum(shares) == pytest.approx(1.0)
+    # The next 12 months: the last row is the whole horizon, the sum of the twelve.
+    rows = [r for r in wb["The next 12 months"].iter_rows(min_row=2, values_only=True) if r[0]]
+    purchases = [r[3] for r in rows[:13]]
+    assert all(isinstance(v, float) for v in purchases)
+    assert purchases[12] == pytest.approx(sum(purchases[:12]), rel=1e-6)

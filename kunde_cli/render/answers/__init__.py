@@ -11,6 +11,9 @@ section loop shows —
 * ``tables`` — :func:`kunde_cli.render.html.table` results;
 * ``notes`` — small print under the tables.
 
+A module may also define ``sheets(facts, data) -> list[SheetSpec]``: the section's
+tables for the report's workbook (:func:`answer_sheets`), values kept as numbers.
+
 Everything a user typed (names, comments) is plain text: the template escapes it.
 """
 
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kunde_cli.app.report import ReportData
+    from kunde_cli.render.excel import SheetSpec
 
 #: The keys a part may have, with their empty values.
 PART_DEFAULTS: dict[str, Any] = {"sentences": (), "chart": None, "tables": (), "notes": ()}
@@ -35,3 +39,23 @@ def answer_parts(data: ReportData) -> list[dict[str, Any]]:
         if part is not None:
             parts.append({**PART_DEFAULTS, **part})
     return parts
+
+
+#: The workbook's cell kinds for the page's finer ones (kunde_cli.render.excel.Formats).
+EXCEL_KINDS = {"money0": "money", "float2": "float", "float3": "float"}
+
+
+def excel_kinds(kinds: dict[str, str]) -> dict[str, str]:
+    """``kinds`` of a page table as the workbook knows them."""
+    return {column: EXCEL_KINDS.get(kind, kind) for column, kind in kinds.items()}
+
+
+def answer_sheets(data: ReportData) -> list[SheetSpec]:
+    """The workbook sheets of every answer section the report holds, in report order."""
+    specs: list[SheetSpec] = []
+    for name, facts in data.answers.items():
+        module = importlib.import_module(f"{__name__}.{name}")
+        sheets = getattr(module, "sheets", None)
+        if sheets is not None:
+            specs += sheets(facts, data)
+    return specs

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         NewCustomerValue,
     )
     from kunde_cli.app.report import ReportData
+    from kunde_cli.render.excel import SheetSpec
 
 #: Below this p the groups "differ noticeably".
 SIGNIFICANT = 0.05
@@ -355,3 +356,20 @@ def part(facts: NewCustomerValue, data: ReportData) -> dict[str, Any]:
         ],
         "notes": notes(facts, lg),
     }
+
+
+def sheets(facts: NewCustomerValue, data: ReportData) -> list[SheetSpec]:
+    """A new customer's first-year value per group, with the verdict."""
+    from kunde_cli.render.answers import excel_kinds
+    from kunde_cli.render.excel import SheetSpec
+    from kunde_cli.words.labels import label
+
+    lg = data.lang
+    return [
+        SheetSpec(
+            label("answer_acq_title", lg),
+            shown_frame(facts, lg, people=True),
+            kinds=excel_kinds(KINDS),
+            note=verdict(facts, lg),
+        )
+    ]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from kunde_cli.analytics.backtest import Backtest, Cutoff, Split
     from kunde_cli.app.report import ReportData
+    from kunde_cli.render.excel import SheetSpec
 
 #: Chart width (CSS pixels; the SVG scales down to the page) and plot height.
 WIDTH = 560
@@ -462,3 +463,20 @@ def part(facts: Backtest, data: ReportData) -> dict[str, Any] | None:
             *one_time_sentences(facts, lg),
         ],
     }
+
+
+def sheets(facts: Backtest, data: ReportData) -> list[SheetSpec]:
+    """The comparison of the tiers and the models on the holdout, with the verdict."""
+    from kunde_cli.render.answers import excel_kinds
+    from kunde_cli.render.excel import SheetSpec
+
+    lg = data.lang
+    verdict = " ".join(verdict_sentences(facts, lg, data.currency)[:1])
+    return [
+        SheetSpec(
+            say("backtest_section", lg),
+            models_frame(facts, lg, people=True),
+            kinds=excel_kinds(KINDS),
+            note=verdict,
+        )
+    ]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kunde_cli.app.answers.due import DueFacts
     from kunde_cli.app.report import ReportData
+    from kunde_cli.render.excel import SheetSpec
 
 
 def part(facts: DueFacts, data: ReportData) -> dict[str, Any]:
@@ -54,3 +55,22 @@ def part(facts: DueFacts, data: ReportData) -> dict[str, Any]:
         "tables": tables,
         "notes": notes,
     }
+
+
+def sheets(facts: DueFacts, data: ReportData) -> list[SheetSpec]:
+    """The most valuable regular buyers due this week or overdue."""
+    from kunde_cli.analytics import regularity as reg
+    from kunde_cli.render.excel import SheetSpec
+    from kunde_cli.render.i18n import label_values
+    from kunde_cli.words.labels import label, say
+
+    lg = data.lang
+    frame = label_values(facts.listed, [reg.STATUS], lg, prefix="due_status_")
+    return [
+        SheetSpec(
+            label("answer_due_title", lg),
+            frame,
+            kinds={reg.REVENUE: "money", reg.USUAL_GAP: "float"},
+            note=say("answer_due_caption_top", lg, top=facts.listed.height),
+        )
+    ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kunde_cli.app.answers.follow_up import FollowUpFacts
     from kunde_cli.app.report import ReportData
+    from kunde_cli.render.excel import SheetSpec
 
 
 def part(facts: FollowUpFacts, data: ReportData) -> dict[str, Any] | None:
@@ -87,3 +88,32 @@ def part(facts: FollowUpFacts, data: ReportData) -> dict[str, Any] | None:
         "tables": tables,
         "notes": notes,
     }
+
+
+def sheets(facts: FollowUpFacts, data: ReportData) -> list[SheetSpec]:
+    """The follow-up cases per group and status (none before a follow-up run)."""
+    import polars as pl
+
+    from kunde_cli.render.excel import SheetSpec
+    from kunde_cli.words.labels import label
+
+    if facts.counts is None:
+        return []
+    lg = data.lang
+    frame = facts.counts.with_columns(
+        pl.col("nps_category")
+        .replace_strict(
+            {"detractors": label("detractors", lg), "passives": label("passives", lg)},
+            default=label("fu_head_total", lg),
+            return_dtype=pl.String,
+        )
+        .fill_null(label("fu_head_total", lg))
+    ).rename(
+        {
+            "open": label("fu_head_open", lg),
+            "contacted": label("fu_head_contacted", lg),
+            "resolved": label("fu_head_resolved", lg),
+            "cases": label("fu_head_cases", lg),
+        }
+    )
+    return [SheetSpec(label("fu_title", lg), frame)]

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kunde_cli.analytics.clv.monthly import MonthlyValue
     from kunde_cli.app.answers.monthly import MonthlyFacts
     from kunde_cli.app.report import ReportData
+    from kunde_cli.render.excel import SheetSpec
 
 #: Chart width (CSS pixels; the SVG scales down to the page) and plot height.
 WIDTH = 560
@@ -267,3 +268,27 @@ def part(facts: MonthlyFacts, data: ReportData) -> dict[str, Any] | None:
         ],
         "notes": [scope_sentence(value, lg, facts.model), ranges_sentence(value, lg)],
     }
+
+
+def sheets(facts: MonthlyFacts, data: ReportData) -> list[SheetSpec]:
+    """The shop's months with their ranges (the last row: the whole horizon)."""
+    import polars as pl
+
+    from kunde_cli.analytics.clv import monthly as mv
+    from kunde_cli.render.excel import SheetSpec
+
+    lg, value = data.lang, facts.value
+    frame = (
+        value.table.filter(pl.col(mv.GROUP) == mv.TOTAL_GROUP)
+        .drop(mv.GROUP, mv.CUSTOMERS)
+        .with_columns(
+            pl.col(mv.MONTH).cast(pl.String).fill_null(say("monthly_all", lg, months=value.months))
+        )
+    )
+    return [
+        SheetSpec(
+            say("monthly_section_title_n", lg, months=value.months),
+            frame,
+            note=summary_sentence(value, lg, data.currency),
+        )
+    ]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kunde_cli.app.answers.profit import ProfitBasis, ProfitFacts
     from kunde_cli.app.report import ReportData
+    from kunde_cli.render.excel import SheetSpec
 
 
 def source_notes(basis: ProfitBasis, lang: str, *, predicted: bool = False) -> list[str]:
@@ -97,3 +98,25 @@ def part(facts: ProfitFacts, data: ReportData) -> dict[str, Any]:
         "tables": tables,
         "notes": notes,
     }
+
+
+def sheets(facts: ProfitFacts, data: ReportData) -> list[SheetSpec]:
+    """Profit and profit CLV per segment."""
+    from kunde_cli.analytics import profit as prof
+    from kunde_cli.analytics import value as val
+    from kunde_cli.render.excel import SheetSpec
+    from kunde_cli.render.i18n import label_values
+    from kunde_cli.words.labels import label, say
+
+    lg = data.lang
+    return [
+        SheetSpec(
+            label("answer_profit_title", lg),
+            # Per segment the predicted profit CLV is the segment's average.
+            label_values(facts.by_segment, [val.SEGMENT], lg).rename(
+                {prof.PREDICTED_PROFIT_CLV: "avg_predicted_profit_clv"}, strict=False
+            ),
+            kinds={prof.MARGIN_SHARE: "percent", val.CUSTOMERS: "int"},
+            note=say("answer_profit_caption", lg),
+        )
+    ]

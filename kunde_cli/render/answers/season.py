@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kunde_cli.app.answers.season import SeasonFacts
     from kunde_cli.app.report import ReportData
+    from kunde_cli.render.excel import SheetSpec
 
 
 def part(facts: SeasonFacts, data: ReportData) -> dict[str, Any]:
@@ -75,3 +76,31 @@ def part(facts: SeasonFacts, data: ReportData) -> dict[str, Any]:
             )
         ],
     }
+
+
+def sheets(facts: SeasonFacts, data: ReportData) -> list[SheetSpec]:
+    """The months' shares of a year's revenue."""
+    import polars as pl
+
+    from kunde_cli.analytics.seasonality import MONTH, PEAK_FACTOR, SHARE
+    from kunde_cli.render.excel import SheetSpec
+    from kunde_cli.words.labels import label
+
+    lg = data.lang
+    names = {m: label(f"season_month_{m}", lg) for m in range(1, 13)}
+    frame = facts.profile.select(
+        pl.col(MONTH).replace_strict(names, return_dtype=pl.String).alias("answer_season_month"),
+        pl.col(SHARE).alias("answer_season_share"),
+        pl.when(pl.col(SHARE) >= PEAK_FACTOR / 12)
+        .then(pl.lit(label("answer_season_peak_mark", lg)))
+        .otherwise(pl.lit(""))
+        .alias("answer_season_is_peak"),
+    )
+    return [
+        SheetSpec(
+            label("answer_season_title", lg),
+            frame,
+            kinds={"answer_season_share": "percent"},
+            note=label("answer_season_caption", lg),
+        )
+    ]
