@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import os
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,32 +39,34 @@ WAIT_SECONDS = 10.0
 def read_statuses(ws: Workspace) -> pl.DataFrame | None:
     """The stored statuses, or None when no follow-up run has kept any (or the file
     cannot be read: it is a copy, never required)."""
-    from kunde_cli.errors import KundeError
-
-    path = ws.path / FOLLOW_UP_FILE
-    if not path.is_file() or path.is_symlink():
-        return None
-    try:
-        return pl.read_parquet(io.BytesIO(ws._read_own_bytes(path)))
-    except (KundeError, OSError, pl.exceptions.PolarsError):
-        return None
+    return statuses_in(ws.path)
 
 
 def statuses_in(folder: str | Path) -> pl.DataFrame | None:
     """The statuses stored in the workspace ``folder`` (read without its lock or a
-    Workspace object: the report's section), or None as :func:`read_statuses`."""
+    Workspace object: the report's section), or None when there are none or the file
+    cannot be used. Opened as every workspace file is (no link, FIFO or other user's
+    file: :func:`kunde_cli.store.files._open_own_file`) and checked for the columns of
+    :data:`~kunde_cli.analytics.follow_up.STATUS_SCHEMA` (a damaged copy is no copy)."""
+    from kunde_cli.analytics.follow_up import STATUS_SCHEMA
+    from kunde_cli.errors import KundeError
+    from kunde_cli.store.files import _open_own_file
+
     path = Path(folder) / FOLLOW_UP_FILE
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, flags)
-    except OSError:
+        fd = _open_own_file(path, os.O_RDONLY)
+    except (OSError, KundeError):
         return None
     try:
         with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            return pl.read_parquet(io.BytesIO(handle.read()))
+            frame = pl.read_parquet(io.BytesIO(handle.read()))
     except (OSError, pl.exceptions.PolarsError):
+        return None
+    if not set(STATUS_SCHEMA) <= set(frame.columns):
+        return None
+    try:
+        return frame.select(pl.col(c).cast(t) for c, t in STATUS_SCHEMA.items())
+    except pl.exceptions.PolarsError:
         return None
 
 

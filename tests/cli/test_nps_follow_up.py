@@ -17,6 +17,7 @@ orders) — then passives S2 Lars 1,299 kr., S5 Anne 149 kr. The second export a
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -449,3 +450,19 @@ def test_an_older_copy_of_the_workbook_reopening_cases_is_warned_about(shop, tmp
     assert set(stored.filter(pl.col("response_id").is_in(["S2", "S4"]))["follow_up_status"]) == {
         "open"
     }
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_or_a_damaged_copy_at_the_statuses_is_no_copy(tmp_path):
+    # The report reads the workspace's follow_up.parquet without its lock: a FIFO planted
+    # there must not hang it, and a file without the status columns is not used.
+    from kunde_cli.store.follow_up import FOLLOW_UP_FILE, statuses_in
+
+    fifo = tmp_path / "fifo-ws"
+    fifo.mkdir()
+    os.mkfifo(fifo / FOLLOW_UP_FILE)
+    assert statuses_in(fifo) is None
+    damaged = tmp_path / "damaged-ws"
+    damaged.mkdir()
+    pl.DataFrame({"response_id": ["S1"]}).write_parquet(damaged / FOLLOW_UP_FILE)
+    assert statuses_in(damaged) is None
