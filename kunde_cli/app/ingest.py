@@ -36,6 +36,8 @@ WARNING_KEYS = frozenset(
         "ingest_note_dates_fit_yearfirst",
         "ingest_note_amounts_thousands",
         "ingest_note_amounts_decimals",
+        # A cost that cannot be read: the sale counts, its profit does not.
+        "profit_note_unread_cost",
     }
 )
 

@@ -700,23 +700,6 @@ def validate_orders(
                 reason=pl.lit("amount_too_large"),
             )
         )
-        # A cost is optional (an empty cell: no cost), but one that is written must be
-        # a cost; a negative one is kept, as a negative amount is (analytics signs it).
-        .when(
-            pl.col("_raw_cost").is_not_null()
-            & (
-                pl.col(s.COST).is_null()
-                | pl.col(s.COST).is_infinite()
-                | (pl.col(s.COST).abs() > MAX_AMOUNT)
-            )
-        )
-        .then(
-            pl.struct(
-                column=pl.lit(cost_source, pl.String),
-                value=pl.col("_raw_cost"),
-                reason=pl.lit("not_a_cost"),
-            )
-        )
         .otherwise(None)
         .alias("_reason")
     )
@@ -732,6 +715,27 @@ def validate_orders(
     # Usually every row is good: then there is nothing to filter (and no copy to make).
     good = checks.filter(pl.col("_reason").is_null()) if bad.height else checks
     if cost_source is not None:
+        # A cost is optional: one written that is no cost (text, too large) leaves the
+        # line's cost unknown — the sale itself counts — and the note names the rows.
+        unread = pl.col("_raw_cost").is_not_null() & (
+            pl.col(s.COST).is_null()
+            | pl.col(s.COST).is_infinite()
+            | (pl.col(s.COST).abs() > MAX_AMOUNT)
+        )
+        rows = good.filter(unread).get_column(s.SOURCE_ROW)
+        if rows.len():
+            shown = ", ".join(str(r) for r in rows.head(5).to_list())
+            notes.append(
+                said(
+                    "profit_note_unread_cost",
+                    count=rows.len(),
+                    column=cost_source,
+                    rows=shown + (" …" if rows.len() > 5 else ""),
+                )
+            )
+            good = good.with_columns(
+                pl.when(unread).then(None).otherwise(pl.col(s.COST)).alias(s.COST)
+            )
         odd = good.select(((pl.col(s.COST) < 0) & (pl.col(s.AMOUNT) > 0)).sum()).item()
         if odd:
             notes.append(said("profit_note_negative_cost", count=odd, column=cost_source))

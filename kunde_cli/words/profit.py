@@ -30,6 +30,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "(positive), and only a credit line's cost is taken back",
     ),
     "reject_not_a_cost": ("ikke en kostpris", "not a cost"),
+    "profit_note_unread_cost": (
+        "{count:,} linjer har en kostpris i '{column}', der ikke kan læses (række {rows}); "
+        "salget tæller med, men linjens kostpris er ukendt",
+        "{count:,} lines have a cost in '{column}' that cannot be read (row {rows}); the "
+        "sale counts, but the line's cost is unknown",
+    ),
     # --- kunde.toml [profit] ---
     "profit_config_same_category": (
         "[profit] margin_by_category: '{first}' og '{second}' er samme kategori (store og "

@@ -25,7 +25,7 @@ DANISH = [
     # K2: 250 − 100 = 150, and a credit note of 50 that takes its cost of 20 back: −30.
     "3;10-02-2024;K2;Bønner;Kaffe;1;250,00 kr.;100,00 kr.;Betalt",
     "4;12-02-2024;K2;Bønner;Kaffe;1;-50,00 kr.;-20,00 kr.;Kreditnota",
-    # A written cost that is not a cost: the row is refused.
+    # A written cost that is not a cost: the sale counts, its cost is unknown.
     "5;15-02-2024;K3;Kop;Køkken;1;99,95 kr.;ukendt;Betalt",
 ]
 AS_OF = ["--as-of", "2024-02-29"]
@@ -69,10 +69,14 @@ def test_cost_column_gives_profit_by_hand(here: Path) -> None:
     k2 = rows["K2"]
     assert float(k2["profit_to_date"]) == pytest.approx(120.0, abs=0.01)
     assert float(k2["simple_profit_clv"]) == pytest.approx(360.0, abs=0.01)
-    assert "K3" not in rows
+    # K3: her cup's cost cannot be read and there is no margin: revenue 99.95 counts,
+    # her profit is unknown (and she is left out of the shop's margin, which says so).
+    assert float(rows["K3"]["revenue_to_date"]) == pytest.approx(99.95)
+    assert rows["K3"]["profit_to_date"] == ""
     assert "kostpris på 3 linje(r)" in said
-    assert "ukendt på 1 linje(r)" in said
+    assert "ukendt på 2 linje(r)" in said  # the tea and the cup
     assert "Kunderne har givet 745,00 kr. i dækningsbidrag" in said
+    assert "1 kunde(r) uden kendt dækningsbidrag (99,95 kr.) er ikke talt med" in said
     # No VAT rate in kunde.toml: the amounts are used as they are, and it says so.
     assert "Beløbene er brugt, som de står i eksporten" in said
 
@@ -96,7 +100,10 @@ def test_margin_in_kunde_toml_fills_the_lines_without_cost(here: Path) -> None:
     assert float(rows["K1"]["profit_to_date"]) == pytest.approx(650.0, abs=0.01)
     assert float(rows["K1"]["simple_profit_clv"]) == pytest.approx(4500 * 650 / 1500, abs=0.01)
     assert "cost on 3 line(s); the category's margin on 1 line(s)" in said
-    assert "shop's margin (" not in said  # no line fell back to it
+    # Only K3's cup (its cost unreadable, no category margin) takes the shop's 35 %:
+    # 99.95 × 0.35 = 34.98.
+    assert "the shop's margin (35%) on 1 line(s)" in said
+    assert float(rows["K3"]["profit_to_date"]) == pytest.approx(99.95 * 0.35, abs=0.01)
 
 
 def test_shopify_export_without_cost_or_margin_changes_nothing(here: Path) -> None:
@@ -193,7 +200,8 @@ def test_customers_without_a_known_profit_do_not_water_down_the_margin(here: Pat
     rows, said = _clv([str(path), *AS_OF])
     assert rows["K4"]["profit_to_date"] == ""
     assert "Kunderne har givet 745,00 kr. i dækningsbidrag (43,8 % af omsætningen" in said
-    assert "1 kunde(r) uden kendt dækningsbidrag (500,00 kr.) er ikke talt med" in said
+    # K3 (cost unreadable) and K4: 99.95 + 500 = 599.95 kr.
+    assert "2 kunde(r) uden kendt dækningsbidrag (599,95 kr.) er ikke talt med" in said
     segments, _ = _clv([str(path), *AS_OF, "--by", "segment"])
     profit = sum(float(r["profit_to_date"] or 0) for r in segments.values())
     assert profit == pytest.approx(745.0, abs=0.01)

@@ -62,13 +62,18 @@ def test_danish_cost_with_kr_and_decimal_commas(tmp_path: Path) -> None:
     )
     result = read_orders(path)
     frame = result.frame.sort(s.ORDER_ID)
-    assert frame[s.COST].to_list() == [700.5, None, -100.0]
-    assert frame[s.DISCOUNT_CODE].to_list() == ["SOMMER10", None, None]
-    # A cost that is written but is no cost: the row is refused, as an amount would be.
-    assert result.rejects.select("row", "column", "value", "reason").rows() == [
-        (5, "Kostpris", "ukendt", "not_a_cost")
-    ]
+    assert frame[s.COST].to_list() == [700.5, None, -100.0, None]
+    assert frame[s.DISCOUNT_CODE].to_list() == ["SOMMER10", None, None, None]
+    # A cost that is written but is no cost: the sale counts (its amount is fine), its
+    # cost is unknown, and a note names the row; nothing is refused.
+    assert frame[s.AMOUNT].to_list()[3] == 99.95
+    assert result.rejects.height == 0
     keys = [getattr(note, "key", None) for note in result.detected.notes]
+    assert "profit_note_unread_cost" in keys
+    unread = next(
+        n for n in result.detected.notes if getattr(n, "key", None) == "profit_note_unread_cost"
+    )
+    assert "(row 5)" in unread.worded("en")
     assert "profit_note_cost_reading" in keys
     assert "profit_note_negative_cost" in keys
 
