@@ -265,7 +265,9 @@ def _emit(
         ),
         Part.tracking.value: label("backtest_title_tracking", lg),
     }
-    shown = list(tables) if out.is_table else [part.value]
+    # Three tables to a terminal; to one file (-o, any format) only the --table part,
+    # which would otherwise be written over by the next.
+    shown = list(tables) if out.is_table and out.output is None else [part.value]
     for name in shown:
         priority = COLUMNS if name == Part.models.value else None
         emit(tables[name], out, loaded, title=titles[name], kinds=KINDS, priority=priority)

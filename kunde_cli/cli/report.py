@@ -149,6 +149,14 @@ def report_command(
 
     quiet = data.quiet
     if output_dir_old is not None:
+        if output_dir != Path() and output_dir != output_dir_old:
+            # Both spellings of the folder, naming two folders: neither wins silently.
+            from kunde_cli.errors import ConfigError
+            from kunde_cli.words.said import said
+
+            raise ConfigError(
+                said("report_two_folders", first=str(output_dir), second=str(output_dir_old))
+            )
         output_dir = output_dir_old
 
     check_output_dir(output_dir)

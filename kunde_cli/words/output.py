@@ -173,6 +173,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "report_step_nps": ("NPS", "NPS"),
     "report_step_profiles": ("Profiler", "Profiles"),
     "report_step_customers": ("Kundeliste", "Customer list"),
+    "report_two_folders": (
+        "--output {first} og --output-dir {second} peger på to mapper: angiv én",
+        "--output {first} and --output-dir {second} name two folders: give one",
+    ),
     "report_step_answers": ("Svar og forudsigelser", "Answers and forecasts"),
     "report_step_html": ("HTML-rapport", "HTML report"),
     "report_step_xlsx": ("Excel-projektmappe", "Excel workbook"),

@@ -29,7 +29,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "{count:,} sale lines have a negative cost in '{column}'; it is read as a cost "
         "(positive), and only a credit line's cost is taken back",
     ),
-    "reject_not_a_cost": ("ikke en kostpris", "not a cost"),
     "profit_note_unread_cost": (
         "{count:,} linjer har en kostpris i '{column}', der ikke kan læses (række {rows}); "
         "salget tæller med, men linjens kostpris er ukendt",

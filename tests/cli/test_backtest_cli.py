@@ -282,3 +282,17 @@ def test_a_small_holdout_does_not_judge_the_budget(shop):
         f"Budgettet kan perioden ikke dømme: {predicted} forudsagte køb er for få til at "
         "skille en afvigelse på 10 % fra tilfældigheder (det kræver omkring 400)."
     ) in _said(result)
+
+
+def test_a_table_written_to_a_file_is_the_one_asked_for(shop, tmp_path):
+    # --format table -o FILE wrote the three tables one over the other: the file held
+    # the last (the weekly tracking) whatever --table said.
+    out = tmp_path / "deciles.txt"
+    result = _run(
+        str(shop), "--as-of", AS_OF.isoformat(), "-f", "table", "-o", str(out),
+        "--table", "deciles", "--lang", "en",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Customers in ten groups" in text
+    assert "week by week" not in text.lower()

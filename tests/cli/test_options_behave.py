@@ -424,3 +424,15 @@ def test_a_wrong_stale_after_days_is_refused(
     result = runner.invoke(app, ["segment", str(orders), "--lang", lang])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == line
+
+
+def test_report_refuses_two_folders_under_its_two_spellings(orders: Path, tmp_path: Path) -> None:
+    # -o A -d B wrote to B alone, without a word.
+    args = ["report", str(orders), "--as-of", "2024-03-31", "--no-model", "-q"]
+    result = runner.invoke(app, [*args, "-o", "a", "-d", "b"])
+    assert result.exit_code == 2
+    assert "Fejl: --output a og --output-dir b peger på to mapper: angiv én" in result.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    # The same folder twice is no conflict.
+    result = runner.invoke(app, [*args, "-o", "c", "-d", "c"])
+    assert result.exit_code == 0, result.stderr
