@@ -335,3 +335,23 @@ def test_the_report_groups_by_channel_only_with_two_channels_in_any_case() -> No
     rows.append(("3", 1, "c", d, 100.0, "paid", "Butik", "A", None))
     basis = OrderBasis.of(_lines(rows), as_of=AS_OF)
     assert grouping(SimpleNamespace(lines=basis, as_of=AS_OF)) == "channel"  # type: ignore[arg-type]
+
+
+def test_the_report_counts_channels_on_first_orders_only() -> None:
+    # Every first order came through the webshop; "Butik" is only on a later order and
+    # "Amazon" only on a cancelled one. There is one channel of first orders, so the
+    # report groups by first category (A, B) — it chose channel and showed one group.
+    from types import SimpleNamespace
+
+    from kunde_cli.analytics.orders import OrderBasis
+    from kunde_cli.app.answers.acquisition import grouping
+
+    d, later = datetime(2024, 1, 5), datetime(2024, 2, 5)
+    rows = [
+        ("1", 1, "a", d, 100.0, "paid", "Webshop", "A", None),
+        ("2", 1, "b", d, 100.0, "paid", "Webshop", "B", None),
+        ("3", 1, "a", later, 100.0, "paid", "Butik", "A", None),
+        ("4", 1, "c", d, 100.0, "cancelled", "Amazon", "A", None),
+    ]
+    basis = OrderBasis.of(_lines(rows), as_of=AS_OF)
+    assert grouping(SimpleNamespace(lines=basis, as_of=AS_OF)) == "category"  # type: ignore[arg-type]

@@ -365,3 +365,17 @@ def test_the_workbook_has_a_sheet_per_answer_section(sample_shop):
     purchases = [r[3] for r in rows[:13]]
     assert all(isinstance(v, float) for v in purchases)
     assert purchases[12] == pytest.approx(sum(purchases[:12]), rel=1e-6)
+
+
+def test_the_report_months_add_up_to_its_predicted_clv(sample_report):
+    # The monthly section takes the report's horizon and discount (it used 10 % a year
+    # while the report's CLV discounts 1 % a month): its months' revenue sums to the
+    # customer-value section's predicted total.
+    import polars as pl
+
+    value = sample_report.answers["monthly"].value
+    assert value.months == sample_report.clv.horizon_months
+    months = value.table.filter(pl.col("month").is_not_null())
+    assert months.height == value.months
+    total = float(months.get_column("expected_revenue").sum())
+    assert total == pytest.approx(sample_report.clv.total_predicted, rel=1e-6)

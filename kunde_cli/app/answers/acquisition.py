@@ -1,8 +1,8 @@
 """What a new customer is worth by where she came from (issue 18, point 4; the table
 of ``kunde clv --new-by``, :func:`kunde_cli.analytics.clv.acquisition.new_customer_value`).
 
-Grouped by the first order's channel when the shop's lines name at least two channels,
-else by its first category (at least two categories); only when the report fits models.
+Grouped by the first order's channel when first orders came through at least two
+channels, else by its first category (at least two); only when the report fits models.
 The shop's own fits (``ctx.clv``) serve as the pooled fits of the tests.
 """
 
@@ -18,34 +18,26 @@ ORDER = 50
 
 
 def grouping(ctx: AnswerContext) -> str | None:
-    """``channel`` when the lines up to the as-of date name two channels or more (case
-    aside), else ``category`` when they name two categories or more, else None."""
-    import polars as pl
-
-    from kunde_cli import schema as s
-    from kunde_cli.analytics.clv.acquisition import BY_CATEGORY, BY_CHANNEL, GROUPINGS
-    from kunde_cli.analytics.orders import as_of_cutoff
-
-    lines = ctx.lines.lines.filter(pl.col(s.ORDER_DATE) < as_of_cutoff(ctx.as_of))
-    names = lines.collect_schema().names()
-    present = [GROUPINGS[by] for by in (BY_CHANNEL, BY_CATEGORY) if GROUPINGS[by] in names]
-    if not present:
-        return None
-    named = (
-        lines.select(
-            pl.col(c)
-            .cast(pl.String)
-            .str.strip_chars()
-            .str.to_lowercase()  # one channel however it is spelt (as the groups are)
-            .replace("", None)
-            .drop_nulls()
-            .n_unique()
-            for c in present
-        )
-        .collect()
-        .row(0, named=True)
+    """``channel`` when the customers' first counted orders came through two channels or
+    more, else ``category`` when they hold two first categories or more, else None —
+    counted on the groups themselves (:func:`~kunde_cli.analytics.clv.acquisition.
+    acquisition_groups`: spellings, blanks, cancelled and later orders as there)."""
+    from kunde_cli.analytics.clv.acquisition import (
+        BY_CATEGORY,
+        BY_CHANNEL,
+        GROUP,
+        acquisition_groups,
     )
-    return next((by for by in (BY_CHANNEL, BY_CATEGORY) if named.get(GROUPINGS[by], 0) >= 2), None)
+    from kunde_cli.errors import InputError
+
+    for by in (BY_CHANNEL, BY_CATEGORY):
+        try:
+            groups = acquisition_groups(ctx.lines, as_of=ctx.as_of, by=by)
+        except InputError:  # no line fills the column
+            continue
+        if groups.get_column(GROUP).drop_nulls().n_unique() >= 2:
+            return by
+    return None
 
 
 def build(ctx: AnswerContext) -> NewCustomerValue | None:

@@ -3,7 +3,8 @@
 
 Only when the report fits models and its purchase fit is trusted: the report's own fits
 (``ctx.clv``) are used, nothing is fitted again. Revenue when the spend model is trusted
-too, discounted at :data:`DISCOUNT_YEARLY` (``kunde clv``'s default ``--discount``).
+too — over the report's horizon and at its discount (``ctx.clv``), so the months add up
+to the predicted CLV of the report's customer-value section.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ if TYPE_CHECKING:
     from kunde_cli.app.answers import AnswerContext
 
 ORDER = 40
-
-#: The section's horizon and yearly discount (as ``kunde clv --monthly`` by default).
-MONTHS = 12
-DISCOUNT_YEARLY = 0.10
 
 
 @dataclass(frozen=True)
@@ -45,8 +42,8 @@ def build(ctx: AnswerContext) -> MonthlyFacts | None:
             clv.purchase_model,
             clv.spend_model if clv.spend_trusted else None,
             as_of=ctx.as_of,
-            months=MONTHS,
-            discount_yearly=DISCOUNT_YEARLY,
+            months=clv.horizon_months,
+            discount_yearly=(1.0 + clv.discount_monthly) ** 12 - 1.0,
         )
     except ModelError:
         return None
