@@ -188,15 +188,19 @@ def _reachable(data: Basis, as_of: date | datetime) -> pl.LazyFrame:
     )
 
 
-def due_list(data: Basis, *, as_of: date | datetime) -> pl.LazyFrame:
+def due_list(
+    data: Basis, *, as_of: date | datetime, every: pl.DataFrame | None = None
+) -> pl.LazyFrame:
     """The regular buyers who are ``due`` or ``overdue`` at ``as_of`` (see the module),
     most valuable (``revenue``) first, then by customer id.
 
     Columns: ``customer_id``, ``email`` (null where consent does not allow it:
     :func:`_reachable`), ``name``, ``status``, ``last_order``, ``usual_gap_days``,
     ``expected_next``, ``days_late``, ``purchase_days``, ``revenue``, ``m_spread``.
+    ``every`` is :func:`regularity` at ``as_of`` when the caller has it already.
     """
-    listed = regularity(data, as_of=as_of).filter(pl.col(STATUS).is_in(list(LISTED)))
+    source = every.lazy() if every is not None else regularity(data, as_of=as_of)
+    listed = source.filter(pl.col(STATUS).is_in(list(LISTED)))
     return (
         listed.join(_reachable(data, as_of), on=s.CUSTOMER_ID, how="left")
         .select(

@@ -200,7 +200,7 @@ def _due(loaded: Loaded, out: Destination) -> None:
 
     lg = loaded.lang
     everyone = reg.regularity(loaded.orders, as_of=loaded.as_of).collect()
-    frame = reg.due_list(loaded.orders, as_of=loaded.as_of).collect()
+    frame = reg.due_list(loaded.orders, as_of=loaded.as_of, every=everyone).collect()
     statuses = everyone.get_column(reg.STATUS)
     regular = int(statuses.is_in(list(reg.REGULAR_STATUSES)).sum())
     note(say("due_define", lg, window=reg.DUE_WINDOW_DAYS))

@@ -169,3 +169,10 @@ def test_median_gap_rounds_half_up() -> None:
     assert row["usual_gap_days"] == 10.5
     assert row["expected_next"] == D(2, 23)
     assert row["status"] == "due"
+
+
+def test_due_list_from_a_regularity_frame_is_the_same() -> None:
+    every = reg.regularity(_lines(ROWS), as_of=AS_OF).collect()
+    given = reg.due_list(_lines(ROWS), as_of=AS_OF, every=every).collect()
+    assert given.equals(reg.due_list(_lines(ROWS), as_of=AS_OF).collect())
+    assert given.height == 3

@@ -40,7 +40,7 @@ def build(ctx: AnswerContext) -> DueFacts | None:
     regular = every.filter(pl.col(reg.STATUS).is_in(list(reg.REGULAR_STATUSES))).height
     if regular == 0:
         return None
-    listed = reg.due_list(ctx.lines, as_of=ctx.as_of).collect()
+    listed = reg.due_list(ctx.lines, as_of=ctx.as_of, every=every).collect()
     statuses = listed.get_column(reg.STATUS)
     shown = listed.head(TOP_DUE).select(
         "customer_id",
