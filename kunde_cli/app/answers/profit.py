@@ -96,10 +96,11 @@ def build(ctx: AnswerContext) -> ProfitFacts | None:
         )
         sums = (*sums, prof.PREDICTED_PROFIT_CLV)
     # Shares and averages over the customers whose profit is known (prof.known_parts).
-    values = values.with_columns(prof.known_parts())
+    # Collected once: the per-customer values feed both the segments and the totals.
+    collected = values.with_columns(prof.known_parts()).collect()
     sums = (*sums, prof.KNOWN_REVENUE, prof.KNOWN_CUSTOMERS)
-    table = val.value_by_segment(values, ctx.segments.lazy(), extra_sums=sums).collect()
-    totals = prof.profit_totals(values.collect())
+    table = val.value_by_segment(collected.lazy(), ctx.segments.lazy(), extra_sums=sums).collect()
+    totals = prof.profit_totals(collected)
     customers = pl.col(val.CUSTOMERS)
     shown = [
         pl.col(val.SEGMENT),
