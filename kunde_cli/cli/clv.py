@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kunde_cli.analytics.clv.predict import ClvResult
     from kunde_cli.app.answers.profit import ProfitBasis
     from kunde_cli.cli.common import Loaded
+    from kunde_cli.words.said import Said
 
 app = typer.Typer(add_completion=False)
 
@@ -219,7 +220,12 @@ def clv_command(
     from kunde_cli.render.i18n import label
 
     _one_view(new_by=new_by is not None, monthly=monthly, trend=trend, holdout=holdout, by=by)
+    # A bad --holdout is said before the data are read.
+    period = options.parse_period(holdout) if holdout is not None else None
     loaded = common.load_source(data)
+    if period is not None:
+        _holdout(loaded, period, (model or Model.bgnbd).value, out)
+        return
     if new_by is not None:
         _new_by(loaded, new_by.value, (model or Model.bgnbd).value, out)
         return
@@ -239,13 +245,9 @@ def clv_command(
     values = val.historical_value(loaded.orders, as_of=loaded.as_of, expected_years=expected_years)
     extra_sums: tuple[str, ...] = ()
     # A cost column or a margin in kunde.toml adds profit CLV (render/answers/profit.py).
-    profit = _profit_basis(loaded) if holdout is None else None
+    profit = _profit_basis(loaded)
     if profit is not None:
         values = prof.with_profit(values, profit.customers)
-
-    if holdout is not None:
-        _holdout(loaded, holdout, (model or Model.bgnbd).value, out)
-        return
     model_info = None
     if model is not None:
         values, extra_sums, model_info = _with_prediction(
@@ -506,7 +508,7 @@ def parse_period_days(text: str) -> int:
     return options.parse_period(text)[0]
 
 
-def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
+def _holdout(loaded: Loaded, period: tuple[int, Said], model: str, out: Destination) -> None:
     """Fit on the calibration part, predict the holdout, print predicted vs actual.
 
     The calibration fit is judged by the same trust checks as ``--model``; when it fails
@@ -531,7 +533,7 @@ def _holdout(loaded: Loaded, period: str, model: str, out: Destination) -> None:
     from kunde_cli.render.terminal import note, warn
 
     lg, as_of = loaded.lang, loaded.as_of
-    days, period_words = options.parse_period(period)
+    days, period_words = period
     calibration_end = as_of - timedelta(days=days)
     fits = workspace_fits(loaded)
     table, params = holdout_comparison(

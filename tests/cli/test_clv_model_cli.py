@@ -520,3 +520,10 @@ def test_a_danish_model_run_says_no_english(monkeypatch, request, fixture, args)
     if fixture == "cdnow_lines":  # the list can find what it looks for
         english = run(*args, "--format", "table", "--lang", "en")
         assert english_words_in(english.stderr) >= {"fitted", "customers", "likelihood"}
+
+
+def test_a_bad_holdout_is_said_before_the_data_are_read(tmp_path) -> None:
+    # The export does not exist: a bad --holdout must be the error, not the missing file.
+    result = runner.invoke(app, ["clv", str(tmp_path / "none.csv"), "--holdout", "soon"])
+    assert result.exit_code == 2
+    assert "soon" in result.stderr and "none.csv" not in result.stderr
