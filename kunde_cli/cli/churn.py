@@ -149,6 +149,8 @@ def churn_command(
     tiers = churn.churn_tiers(loaded.orders, as_of=loaded.as_of, config=cfg.churn).collect()
     _print_rule(tiers, cfg, lg)
     model_info = None
+    # One fit cache for the model and its cut-off's back-test.
+    fits = common.workspace_fits(loaded) if model is not None else None
     if model is not None:
         tiers, model_info = _add_model(
             tiers,
@@ -157,11 +159,11 @@ def churn_command(
             model.value,
             horizon,
             lg,
-            fits=common.workspace_fits(loaded),
+            fits=fits,
         )
     frame, title = _table(tiers, loaded, wanted)
     if model is not None and "p_alive" in tiers.columns:
-        frame = _with_cutoff(frame, loaded, model.value, out)
+        frame = _with_cutoff(frame, loaded, model.value, out, fits)
     if out.is_table:
         from kunde_cli.words import label_values
 
@@ -171,15 +173,15 @@ def churn_command(
     common.emit(frame, out, loaded, title=title, kinds=kinds, model=model_info, priority=COLUMNS)
 
 
-def _with_cutoff(frame: pl.DataFrame, loaded: Loaded, model: str, out: Destination) -> pl.DataFrame:
+def _with_cutoff(
+    frame: pl.DataFrame, loaded: Loaded, model: str, out: Destination, fits: FitCache | None
+) -> pl.DataFrame:
     """The P(alive) cut-off of the shop's own back-test (kunde backtest) in a note, and a
     list marked by it, one-time buyers with why (app.answers.backtest.marked_by_cutoff)."""
     from kunde_cli.app.answers.backtest import marked_by_cutoff
-    from kunde_cli.cli.common import workspace_fits
     from kunde_cli.render.answers.backtest import cutoff_sentences, worded_reasons
     from kunde_cli.render.terminal import note
 
-    fits = workspace_fits(loaded)
     cfg = loaded.config.churn
     frame, result = marked_by_cutoff(
         frame, loaded.orders, as_of=loaded.as_of, model=model, config=cfg, fits=fits
