@@ -125,6 +125,22 @@ SURVEY: dict[str, pl.DataType] = {
 
 SURVEY_REQUIRED = (SCORE,)
 
+# --- follow-up statuses: one row per case kunde nps --follow-up keeps ---------------
+FOLLOW_UP_STATUS = "follow_up_status"  # open | contacted | resolved
+FOLLOW_UP_NOTE = "follow_up_note"
+NPS_CATEGORY = "nps_category"  # promoters | passives | detractors
+#: Whether a kept status belongs to a current case (False: an earlier one, kept for its note).
+CURRENT = "current"
+
+FOLLOW_UP: dict[str, pl.DataType] = {
+    RESPONSE_ID: pl.String(),
+    CUSTOMER_ID: pl.String(),
+    NPS_CATEGORY: pl.String(),
+    FOLLOW_UP_STATUS: pl.String(),
+    FOLLOW_UP_NOTE: pl.String(),
+    CURRENT: pl.Boolean(),
+}
+
 # --- rejects: rows that could not be used -------------------------------------------
 REJECT_FILE = "file"
 REJECT_ROW = "row"

@@ -45,11 +45,11 @@ RESOLVED = "resolved"
 STATUSES = (OPEN, CONTACTED, RESOLVED)
 
 #: Columns a case gets here besides the answer's and the customer's.
-STATUS = "follow_up_status"
-NOTE = "follow_up_note"
+STATUS = s.FOLLOW_UP_STATUS
+NOTE = s.FOLLOW_UP_NOTE
 SEGMENT = "segment"
 #: Whether a stored status belongs to a current case (False: an earlier one).
-CURRENT = "current"
+CURRENT = s.CURRENT
 #: Share of a group's comments that mention a term (0..1).
 SHARE = "share"
 #: Answers with a comment per group (the share's denominator).
@@ -77,14 +77,7 @@ CASE_COLUMNS = (
 )
 
 #: The statuses frame: one row per case whose status or note is known.
-STATUS_SCHEMA: dict[str, pl.DataType] = {
-    s.RESPONSE_ID: pl.String(),
-    s.CUSTOMER_ID: pl.String(),
-    NPS_CATEGORY: pl.String(),
-    STATUS: pl.String(),
-    NOTE: pl.String(),
-    CURRENT: pl.Boolean(),
-}
+STATUS_SCHEMA: dict[str, pl.DataType] = s.FOLLOW_UP
 
 
 def empty_statuses() -> pl.DataFrame:

@@ -68,7 +68,7 @@ PERIOD_START = "period_start"
 SMALL_N = "small_n"
 
 #: Per-answer columns.
-NPS_CATEGORY = "nps_category"  # "promoters" | "passives" | "detractors"
+NPS_CATEGORY = s.NPS_CATEGORY  # "promoters" | "passives" | "detractors"
 MATCHED = "matched"
 
 #: Follow-up list columns.

@@ -182,22 +182,12 @@ def _notes(result: Backtest, loaded: Loaded, period: Said | None) -> None:
 
 def _season_warning(result: Backtest, lang: str) -> None:
     """A given holdout that straddles the peak: the clv warning, with this command."""
+    from kunde_cli.render.answers.season import holdout_warning
     from kunde_cli.render.terminal import warn
-    from kunde_cli.words.labels import label
-    from kunde_cli.words.numbers import format_percent
 
     verdict = result.split.season
     assert verdict is not None
-    months = ", ".join(label(f"season_month_{m}", lang) for m in verdict.peak_months)
-    warn(
-        label("season_holdout_peak", lang).format(
-            months=months,
-            expected=format_percent(verdict.expected_share, lang, 0),
-            length=format_percent(verdict.length_share, lang, 0),
-            command=f"kunde backtest --as-of {verdict.suggested_as_of.isoformat()} "
-            f"--holdout {verdict.suggested_months}m",
-        )
-    )
+    warn(holdout_warning(verdict, lang, "kunde backtest"))
 
 
 def _verdict(result: Backtest, loaded: Loaded, period: Said | None) -> list[str]:

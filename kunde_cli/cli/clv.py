@@ -570,29 +570,15 @@ def _holdout(loaded: Loaded, period: tuple[int, Said], model: str, out: Destinat
 def _season_warning(loaded: Loaded, calibration_end: date) -> None:
     """One warning when the holdout straddles the shop's peak months (analytics.seasonality)."""
     from kunde_cli.analytics.seasonality import judge_holdout, month_profile
-    from kunde_cli.render.i18n import label
+    from kunde_cli.render.answers.season import holdout_warning
     from kunde_cli.render.terminal import warn
-    from kunde_cli.words.numbers import format_percent
 
-    lg, as_of = loaded.lang, loaded.as_of
+    as_of = loaded.as_of
     verdict = judge_holdout(
         month_profile(loaded.orders, as_of=as_of), calibration_end=calibration_end, as_of=as_of
     )
-    if verdict is None:
-        return
-    months = ", ".join(label(f"season_month_{m}", lg) for m in verdict.peak_months)
-    command = (
-        f"kunde clv --as-of {verdict.suggested_as_of.isoformat()} "
-        f"--holdout {verdict.suggested_months}m"
-    )
-    warn(
-        label("season_holdout_peak", lg).format(
-            months=months,
-            expected=format_percent(verdict.expected_share, lg, 0),
-            length=format_percent(verdict.length_share, lg, 0),
-            command=command,
-        )
-    )
+    if verdict is not None:
+        warn(holdout_warning(verdict, loaded.lang, "kunde clv"))
 
 
 def _monthly(

@@ -4,7 +4,7 @@ One small Parquet file, ``follow_up.parquet`` in the workspace folder: one row p
 (``response_id``) with its ``customer_id``, ``nps_category``, ``follow_up_status``
 (open / contacted / resolved), ``follow_up_note`` and ``current`` (False for an earlier
 case kept for its note) — the columns of
-:data:`kunde_cli.analytics.follow_up.STATUS_SCHEMA`. It is written whole by the one
+:data:`kunde_cli.schema.FOLLOW_UP`. It is written whole by the one
 atomic writer under the workspace's write lock, so the report can count open and
 closed cases without the owner's workbook. It is not part of the manifest: the owner's
 workbook is the original, this is a copy, and losing it loses nothing the next
@@ -47,8 +47,7 @@ def statuses_in(folder: str | Path) -> pl.DataFrame | None:
     Workspace object: the report's section), or None when there are none or the file
     cannot be used. Opened as every workspace file is (no link, FIFO or other user's
     file: :func:`kunde_cli.store.files._open_own_file`) and checked for the columns of
-    :data:`~kunde_cli.analytics.follow_up.STATUS_SCHEMA` (a damaged copy is no copy)."""
-    from kunde_cli.analytics.follow_up import STATUS_SCHEMA
+    :data:`kunde_cli.schema.FOLLOW_UP` (a damaged copy is no copy)."""
     from kunde_cli.errors import KundeError
     from kunde_cli.store.files import _open_own_file
 
@@ -62,10 +61,10 @@ def statuses_in(folder: str | Path) -> pl.DataFrame | None:
             frame = pl.read_parquet(io.BytesIO(handle.read()))
     except (OSError, pl.exceptions.PolarsError):
         return None
-    if not set(STATUS_SCHEMA) <= set(frame.columns):
+    if not set(s.FOLLOW_UP) <= set(frame.columns):
         return None
     try:
-        return frame.select(pl.col(c).cast(t) for c, t in STATUS_SCHEMA.items())
+        return frame.select(pl.col(c).cast(t) for c, t in s.FOLLOW_UP.items())
     except pl.exceptions.PolarsError:
         return None
 

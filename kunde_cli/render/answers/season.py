@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kunde_cli.analytics.seasonality import SeasonVerdict
     from kunde_cli.app.answers.season import SeasonFacts
     from kunde_cli.app.report import ReportData
     from kunde_cli.render.excel import SheetSpec
@@ -104,3 +105,18 @@ def sheets(facts: SeasonFacts, data: ReportData) -> list[SheetSpec]:
             note=label("answer_season_caption", lg),
         )
     ]
+
+
+def holdout_warning(verdict: SeasonVerdict, lang: str, command: str) -> str:
+    """The warning of a holdout that straddles the shop's peak months, naming the
+    whole-year split to run instead with ``command`` (``kunde clv``, ``kunde backtest``)."""
+    from kunde_cli.words.labels import label
+    from kunde_cli.words.numbers import format_percent
+
+    return label("season_holdout_peak", lang).format(
+        months=", ".join(label(f"season_month_{m}", lang) for m in verdict.peak_months),
+        expected=format_percent(verdict.expected_share, lang, 0),
+        length=format_percent(verdict.length_share, lang, 0),
+        command=f"{command} --as-of {verdict.suggested_as_of.isoformat()} "
+        f"--holdout {verdict.suggested_months}m",
+    )
