@@ -198,13 +198,12 @@ def identify(
         nan = float("nan")
         unknown = tuple(PlausibleRange(name, nan, nan, False) for name in names)
         return Identification(unknown, (nan,) * n, float("inf"), ())
-    eigval, eigvec = np.linalg.eigh(hess)
+    eigval = np.linalg.eigvalsh(hess)
     top = max(float(eigval.max()), 1e-300)
-    floor = top * 1e-12
     condition = top / float(eigval.min()) if eigval.min() > 0 else float("inf")
     # A flat or curved-the-wrong-way direction (an optimum on a bound) gets a tiny
     # curvature, hence a huge variance: its range runs to the bounds and is explored.
-    cov = (eigvec / np.maximum(eigval, floor)) @ eigvec.T
+    cov = covariance_of(hess)
     se = np.sqrt(np.maximum(np.diag(cov), 0.0))
 
     def drop(point: NDArray[np.float64]) -> float:
