@@ -102,6 +102,10 @@ _SUMMARY_COLUMNS = (REPEAT_PURCHASES, T_X, T_AGE)
 #: Which fits of a result came from a :class:`FitStore` (``ClvResult.reused``).
 PURCHASE_FIT = "purchase"
 SPEND_FIT = "spend"
+#: The default discount: 10 % a year (kunde clv's --discount), as a monthly rate —
+#: (1.10)^(1/12) − 1 ≈ 0.797 % — so the report, the library and the commands discount
+#: alike (it was 1 % a month, 12.7 % a year, where no --discount was given).
+DEFAULT_DISCOUNT_MONTHLY = 1.10 ** (1.0 / 12.0) - 1.0
 #: Version of the key and record layout below (another one is never reused).
 FIT_RECORD_FORMAT = 2  # 2: the fits keep their log-parameters' covariance
 
@@ -278,7 +282,7 @@ def predict_customers(
     spend: GammaGammaParams | None = None,
     *,
     horizon_months: int = 12,
-    discount_monthly: float = 0.01,
+    discount_monthly: float = DEFAULT_DISCOUNT_MONTHLY,
 ) -> pl.DataFrame:
     """Add the prediction columns to an :func:`rfm_summary` frame (same time unit as the fit).
 
@@ -443,7 +447,7 @@ def predict_clv(
     as_of: date | datetime,
     model: str = MODEL_BGNBD,
     horizon_months: int = 12,
-    discount_monthly: float = 0.01,
+    discount_monthly: float = DEFAULT_DISCOUNT_MONTHLY,
     time_unit_days: float = DEFAULT_TIME_UNIT_DAYS,
     fits: FitStore | None = None,
 ) -> ClvResult:
